@@ -1,0 +1,231 @@
+"""The Teams edge: routes activities and card verbs to use cases and renders their cards.
+
+Handlers are thin: read who acts from the activity, call one service, render one card.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from microsoft_agents.activity import ActivityTypes, AdaptiveCardInvokeResponse
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    CardFactory,
+    Connections,
+    MemoryStorage,
+    MessageFactory,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.app.adaptive_card import factory as invoke_factory
+
+from klussenbank.bot.activity import PERSONAL, actor_of, conversation_of, conversation_type_of
+from klussenbank.cards.availability import (
+    availability_form_card,
+    no_profile_card,
+    pause_card,
+    profile_card,
+    withdraw_confirm_card,
+)
+from klussenbank.cards.elements import Element
+from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.cards.verbs import Verb
+from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
+from klussenbank.i18n import LANGUAGES, Translator, catalog
+from klussenbank.services.ports import Actor
+from klussenbank.services.signup import SignupService
+from klussenbank.services.views import FormView, PauseView, ProfileView
+
+log = logging.getLogger(__name__)
+
+CardHandler = Callable[[Actor, Translator, Any], Awaitable[Element]]
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z ]", "", text.lower()).strip()
+
+
+class KlussenbankBot:
+    def __init__(self, signup: SignupService) -> None:
+        self._signup = signup
+        self.verbs: dict[Verb, CardHandler] = {
+            Verb.HELP_SHOW: self.on_help_show,
+            Verb.PROFILE_SHOW: self.on_profile_show,
+            Verb.AVAILABILITY_EDIT: self.on_availability_edit,
+            Verb.AVAILABILITY_SAVE: self.on_availability_save,
+            Verb.AVAILABILITY_PAUSE: self.on_availability_pause,
+            Verb.AVAILABILITY_RESUME: self.on_availability_resume,
+            Verb.AVAILABILITY_WITHDRAW: self.on_availability_withdraw,
+            Verb.AVAILABILITY_WITHDRAW_CONFIRM: self.on_availability_withdraw_confirm,
+        }
+        # Every command word works in both languages, whatever the Teams locale.
+        commands: dict[str, CardHandler] = {
+            "help": self.on_help_show,
+            "available": self.on_availability_edit,
+            "profile": self.on_profile_show,
+            "pause": self.on_pause_command,
+            "withdraw": self.on_availability_withdraw,
+        }
+        self.commands: dict[str, CardHandler] = {
+            _normalise(catalog(lang)[f"command.{name}"]): handler
+            for lang in LANGUAGES
+            for name, handler in commands.items()
+        }
+        self.commands.update({"hulp": self.on_help_show, "aanmelden": self.on_availability_edit})
+
+    # -- activities ---------------------------------------------------------------------------
+
+    async def on_message(self, context: TurnContext, _state: TurnState) -> None:
+        activity = context.activity
+        t = Translator.for_locale(activity.locale)
+        actor = actor_of(activity)
+        if actor is None:
+            await _send(context, notice_card(t("error.no_identity")))
+            return
+        if conversation_type_of(activity) != PERSONAL:
+            await self._remember(actor, context)
+            await _send(context, notice_card(t("error.personal_only")))
+            return
+        try:
+            welcome = await self._signup.meet(actor, conversation_of(activity, actor))
+            if welcome is not None:
+                await _send(context, welcome_card(welcome, t))
+            handler = self.commands.get(_normalise(activity.text or ""))
+            if handler is not None:
+                await _send(context, await handler(actor, t, None))
+            elif welcome is None:
+                has_profile = await self._signup.profile(actor) is not None
+                await _send(context, help_card(t, has_profile=has_profile, not_understood=True))
+        except Exception:
+            log.exception("message turn failed: %s", _describe(context))
+            await _send(context, notice_card(t("error.apology")))
+
+    async def on_card_action(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        activity = context.activity
+        t = Translator.for_locale(activity.locale)
+        actor = actor_of(activity)
+        if actor is None:
+            return _card_response(notice_card(t("error.no_identity")))
+        if conversation_type_of(activity) != PERSONAL:
+            return _card_response(notice_card(t("error.personal_only")))
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action")
+        verb = action.get("verb") if isinstance(action, dict) else None
+        try:
+            handler = self.verbs.get(Verb(verb)) if verb in Verb._value2member_map_ else None
+            if handler is None:
+                return _card_response(notice_card(t("error.unknown_action"), [help_action(t)]))
+            await self._signup.meet(actor, conversation_of(activity, actor))
+            return _card_response(await handler(actor, t, data))
+        except Exception:
+            log.exception("card action %s failed: %s", verb, _describe(context))
+            return _card_response(notice_card(t("error.apology")))
+
+    async def on_members_added(self, context: TurnContext, _state: TurnState) -> None:
+        """Installed: say hello once, in the person's own chat; in a team, a short note."""
+        activity = context.activity
+        recipient = activity.recipient.id if activity.recipient else None
+        if activity.type == ActivityTypes.conversation_update:
+            if not any(member.id == recipient for member in activity.members_added or []):
+                return
+        elif not (activity.action or "").startswith("add"):
+            return
+        t = Translator.for_locale(activity.locale)
+        actor = actor_of(activity)
+        try:
+            if conversation_type_of(activity) != PERSONAL or actor is None:
+                await self._remember(actor, context)
+                await _send(context, notice_card(t("welcome.channel")))
+                return
+            welcome = await self._signup.meet(actor, conversation_of(activity, actor))
+            if welcome is not None:
+                await _send(context, welcome_card(welcome, t))
+        except Exception:
+            log.exception("install turn failed: %s", _describe(context))
+
+    async def _remember(self, actor: Actor | None, context: TurnContext) -> None:
+        conversation = conversation_of(context.activity, actor)
+        if conversation is not None:
+            await self._signup.remember_conversation(conversation)
+
+    # -- verbs and commands ------------------------------------------------------------------
+
+    async def on_help_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return help_card(t, has_profile=await self._signup.profile(actor) is not None)
+
+    async def on_profile_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        profile = await self._signup.profile(actor)
+        return profile_card(profile, t) if profile else no_profile_card(t)
+
+    async def on_availability_edit(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return availability_form_card(await self._signup.form(actor), t)
+
+    async def on_availability_save(self, actor: Actor, t: Translator, data: Any) -> Element:
+        result = await self._signup.save(actor, parse_availability(data))
+        if isinstance(result, FormView):
+            return availability_form_card(result, t)
+        return profile_card(result, t, banner=t("profile.saved"))
+
+    async def on_pause_command(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        view = await self._signup.pause_form(actor)
+        return pause_card(view, t) if view else no_profile_card(t)
+
+    async def on_availability_pause(self, actor: Actor, t: Translator, data: Any) -> Element:
+        result = await self._signup.pause(actor, parse_pause_until(data))
+        if isinstance(result, PauseView):
+            return pause_card(result, t)
+        return _profile_or_none(result, t)
+
+    async def on_availability_resume(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return _profile_or_none(await self._signup.resume(actor), t, banner=t("resume.done"))
+
+    async def on_availability_withdraw(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        profile = await self._signup.profile(actor)
+        return withdraw_confirm_card(t) if profile else no_profile_card(t)
+
+    async def on_availability_withdraw_confirm(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return _profile_or_none(await self._signup.withdraw(actor), t, banner=t("withdraw.done"))
+
+
+def help_action(t: Translator) -> Element:
+    return {"type": "Action.Execute", "title": t("action.help"), "verb": Verb.HELP_SHOW.value}
+
+
+def _profile_or_none(profile: ProfileView | None, t: Translator, *, banner: str | None = None) -> Element:
+    return profile_card(profile, t, banner=banner) if profile else no_profile_card(t)
+
+
+def _card_response(card: Element) -> AdaptiveCardInvokeResponse:
+    return invoke_factory.adaptive_card(card)  # type: ignore[arg-type]
+
+
+async def _send(context: TurnContext, card: Element) -> None:
+    await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+
+
+def _describe(context: TurnContext) -> str:
+    activity = context.activity
+    conversation = activity.conversation.id if activity.conversation else "?"
+    return f"type={activity.type} name={activity.name} id={activity.id} conversation={conversation}"
+
+
+def build_agent(bot: KlussenbankBot, connections: Connections) -> AgentApplication[TurnState]:
+    app: AgentApplication[TurnState] = AgentApplication[TurnState](
+        storage=MemoryStorage(), connection_manager=connections, start_typing_timer=False
+    )
+    app.conversation_update("membersAdded")(bot.on_members_added)
+    app.activity(ActivityTypes.installation_update)(bot.on_members_added)
+    app.adaptive_card.action_execute(re.compile(".*"))(bot.on_card_action)
+    app.activity(ActivityTypes.message)(bot.on_message)
+
+    @app.error
+    async def on_error(context: TurnContext, error: Exception) -> None:
+        # Last resort: the handlers catch their own errors, so this is the SDK failing.
+        log.error("turn failed outside a handler: %s", _describe(context), exc_info=error)
+
+    return app

@@ -1,0 +1,103 @@
+"""The aiohttp host: /api/messages through the Agents SDK, /healthz, and nothing that answers 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from collections.abc import AsyncIterator
+
+import pydantic
+from aiohttp import web
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
+from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from klussenbank.bot.agent import KlussenbankBot, build_agent
+from klussenbank.bot.auth import auth_configuration, connections
+from klussenbank.config import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024
+
+AGENT = web.AppKey("agent", AgentApplication[TurnState])
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+ENGINE = web.AppKey("engine", AsyncEngine)
+
+
+def _bad_request(reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=400)
+
+
+def _check_activity(body: bytes) -> str | None:
+    """Why the body is not an activity we can process, or None if it is."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return "body is not valid JSON"
+    if not isinstance(payload, dict):
+        return "body must be a JSON object (an activity)"
+    try:
+        activity = Activity.model_validate(payload)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "activity"
+        return f"invalid activity: {where}: {first['msg']}"
+    if not activity.conversation or not activity.conversation.id:
+        return "activity needs conversation.id"
+    if not activity.service_url:
+        return "activity needs serviceUrl"
+    return None
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return web.json_response({"error": "body too large"}, status=413)
+    body = await request.read()
+    reason = _check_activity(body)
+    if reason is not None:
+        return _bad_request(reason)
+    response = await request.app[ADAPTER].process(request, request.app[AGENT])
+    return response if response is not None else web.Response(status=202)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        async with request.app[ENGINE].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        log.exception("health check: database unreachable")
+        return web.json_response({"status": "unhealthy", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
+    # Replaces the SDK default, which shows the exception text to the user.
+    log.error("unhandled turn error: type=%s id=%s", context.activity.type, context.activity.id, exc_info=error)
+
+
+def init_app(settings: Settings, *, engine: AsyncEngine, bot: KlussenbankBot) -> web.Application:
+    configuration = auth_configuration(settings)
+    connection_manager = connections(settings, configuration)
+    adapter = CloudAdapter(connection_manager=connection_manager)
+    adapter.on_turn_error = _on_adapter_error
+    app = web.Application(client_max_size=MAX_BODY)
+    app[AGENT] = build_agent(bot, connection_manager)
+    app[ADAPTER] = adapter
+    app[ENGINE] = engine
+    with warnings.catch_warnings():
+        # The SDK's JWT check looks the configuration up by this plain string key.
+        warnings.simplefilter("ignore", web.NotAppKeyWarning)
+        app["agent_configuration"] = configuration
+    app.router.add_post("/api/messages", jwt_authorization_decorator(messages))
+    app.router.add_get("/healthz", healthz)
+
+    async def dispose_engine(_app: web.Application) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app.cleanup_ctx.append(dispose_engine)
+    return app

@@ -1,0 +1,233 @@
+"""Cards of a person's own availability: the sign-up form, the summary, pause and withdraw."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from klussenbank.cards.elements import (
+    Element,
+    attention,
+    card,
+    execute,
+    facts,
+    good,
+    show_card,
+    subtle,
+    text,
+    title,
+)
+from klussenbank.cards.verbs import AvailabilityInput, PauseInput, Verb
+from klussenbank.domain.availability import FieldError
+from klussenbank.domain.model import WEEKDAYS, AvailabilityStatus, WorkMode
+from klussenbank.i18n import Translator
+from klussenbank.services.views import FormView, PauseView, ProfileView
+
+F = AvailabilityInput
+
+
+def availability_form_card(view: FormView, t: Translator) -> Element:
+    values = view.values
+    errors = _errors_by_field(view.errors, t)
+    lang = t.language
+    skill_choices = sorted(
+        ({"title": s.label_nl if lang == "nl" else s.label_en, "value": s.id} for s in view.skill_choices),
+        key=lambda choice: choice["title"].casefold(),
+    )
+    body: list[Element] = [
+        title(t("form.title_update" if view.is_update else "form.title_new")),
+        subtle(t("form.intro")),
+    ]
+    if errors:
+        body.append(attention(t("form.errors")))
+
+    def field(element: Element) -> None:
+        body.append(element)
+        if element["id"] in errors:
+            body.append(attention(errors[element["id"]], f"{element['id']}_error"))
+
+    field(
+        {
+            "type": "Input.ChoiceSet",
+            "id": F.SKILLS,
+            "label": t("form.skills"),
+            "isMultiSelect": True,
+            "style": "compact",
+            "placeholder": t("form.skills_placeholder"),
+            "choices": skill_choices,
+            "value": ",".join(values.skills),
+        }
+    )
+    field(
+        {
+            "type": "Input.Text",
+            "id": F.SKILLS_OTHER,
+            "label": t("form.skills_other"),
+            "placeholder": t("form.skills_other_placeholder"),
+            "value": values.skills_other,
+        }
+    )
+    field(
+        {
+            "type": "Input.Number",
+            "id": F.HOURS_PER_WEEK,
+            "label": t("form.hours"),
+            "min": 1,
+            "max": 40,
+            **({"value": values.hours_per_week} if values.hours_per_week is not None else {}),
+        }
+    )
+    field(_date_input(F.START_DATE, t("form.start_date"), values.start_date, minimum=view.today))
+    field(_date_input(F.END_DATE, t("form.end_date"), values.end_date, minimum=view.today))
+    field(
+        {
+            "type": "Input.ChoiceSet",
+            "id": F.WEEKDAYS,
+            "label": t("form.weekdays"),
+            "isMultiSelect": True,
+            "style": "compact",
+            "choices": [{"title": t.weekday(day), "value": day} for day in WEEKDAYS],
+            "value": ",".join(values.weekdays),
+        }
+    )
+    field(
+        {
+            "type": "Input.ChoiceSet",
+            "id": F.ORGANISATIONS,
+            "label": t("form.organisations"),
+            "isMultiSelect": True,
+            "style": "expanded",
+            "choices": [{"title": org.name, "value": org.key} for org in view.organisation_choices],
+            "value": ",".join(values.organisations),
+        }
+    )
+    field(
+        {
+            "type": "Input.ChoiceSet",
+            "id": F.WORK_MODE,
+            "label": t("form.work_mode"),
+            "style": "expanded",
+            "choices": [{"title": t(f"work_mode.{mode.value}"), "value": mode.value} for mode in WorkMode],
+            "value": values.work_mode.value if values.work_mode else "",
+        }
+    )
+    field(
+        {
+            "type": "Input.Text",
+            "id": F.INTRO,
+            "label": t("form.intro_field"),
+            "placeholder": t("form.intro_placeholder"),
+            "isMultiline": True,
+            "maxLength": 500,
+            "value": values.intro,
+        }
+    )
+    actions = [execute(t("action.save"), Verb.AVAILABILITY_SAVE, style="positive")]
+    if view.is_update:
+        actions.append(execute(t("action.cancel"), Verb.PROFILE_SHOW))
+    return card(body, actions)
+
+
+def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None) -> Element:
+    status = view.status
+    body: list[Element] = [title(t("profile.title"))]
+    if banner:
+        body.append(good(banner))
+    if status is AvailabilityStatus.WITHDRAWN:
+        body.append(text(t("profile.withdrawn_note")))
+    elif status is AvailabilityStatus.PAUSED and view.paused_until:
+        body.append(text(t("profile.paused_note", date=t.date(view.paused_until))))
+    skills = [s.label_nl if t.language == "nl" else s.label_en for s in view.skills]
+    period = (
+        t("profile.period_closed", start=t.date(view.start_date), end=t.date(view.end_date))
+        if view.end_date
+        else t("profile.period_open", start=t.date(view.start_date))
+    )
+    body.append(
+        facts(
+            [
+                (t("profile.status"), _status_text(view, t)),
+                (t("profile.skills"), ", ".join(skills + list(view.free_skills))),
+                (t("profile.hours"), t("profile.hours_value", hours=view.hours_per_week)),
+                (t("profile.period"), period),
+                (
+                    t("profile.weekdays"),
+                    ", ".join(t.weekday(d) for d in view.weekdays) or t("profile.weekdays_any"),
+                ),
+                (t("profile.organisations"), ", ".join(org.name for org in view.organisations)),
+                (t("profile.work_mode"), t(f"work_mode.{view.work_mode.value}")),
+                (t("profile.intro"), view.intro),
+            ]
+        )
+    )
+    body.append(subtle(t("profile.privacy")))
+    if status is AvailabilityStatus.WITHDRAWN:
+        actions = [execute(t("action.sign_up_again"), Verb.AVAILABILITY_EDIT, style="positive")]
+    else:
+        actions = [execute(t("action.edit"), Verb.AVAILABILITY_EDIT)]
+        if status is AvailabilityStatus.PAUSED:
+            actions.append(execute(t("action.resume"), Verb.AVAILABILITY_RESUME, style="positive"))
+        else:
+            actions.append(show_card(t("action.pause"), card(_pause_body(PauseView(today=view.today), t), [
+                execute(t("action.pause_confirm"), Verb.AVAILABILITY_PAUSE)
+            ])))
+        actions.append(execute(t("action.withdraw"), Verb.AVAILABILITY_WITHDRAW, style="destructive"))
+    return card(body, actions)
+
+
+def pause_card(view: PauseView, t: Translator) -> Element:
+    body = [title(t("pause.title")), *_pause_body(view, t)]
+    return card(
+        body,
+        [
+            execute(t("action.pause_confirm"), Verb.AVAILABILITY_PAUSE, style="positive"),
+            execute(t("action.cancel"), Verb.PROFILE_SHOW),
+        ],
+    )
+
+
+def withdraw_confirm_card(t: Translator) -> Element:
+    return card(
+        [title(t("withdraw.title")), text(t("withdraw.text"))],
+        [
+            execute(t("action.withdraw_confirm"), Verb.AVAILABILITY_WITHDRAW_CONFIRM, style="destructive"),
+            execute(t("action.cancel"), Verb.PROFILE_SHOW),
+        ],
+    )
+
+
+def no_profile_card(t: Translator) -> Element:
+    return card(
+        [title(t("profile.title")), text(t("profile.none"))],
+        [execute(t("action.sign_up"), Verb.AVAILABILITY_EDIT, style="positive")],
+    )
+
+
+def _pause_body(view: PauseView, t: Translator) -> list[Element]:
+    errors = _errors_by_field(view.errors, t)
+    body: list[Element] = [
+        text(t("pause.intro")),
+        _date_input(PauseInput.PAUSED_UNTIL, t("pause.date"), view.paused_until, minimum=view.today + timedelta(days=1)),
+    ]
+    if PauseInput.PAUSED_UNTIL in errors:
+        body.append(attention(errors[PauseInput.PAUSED_UNTIL], f"{PauseInput.PAUSED_UNTIL}_error"))
+    return body
+
+
+def _date_input(input_id: str, label: str, value: date | None, *, minimum: date) -> Element:
+    element: Element = {"type": "Input.Date", "id": input_id, "label": label, "min": minimum.isoformat()}
+    if value is not None:
+        element["value"] = value.isoformat()
+    return element
+
+
+def _errors_by_field(errors: tuple[FieldError, ...], t: Translator) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for error in errors:
+        messages.setdefault(error.field, t(f"error.{error.code}", **error.params))
+    return messages
+
+
+def _status_text(view: ProfileView, t: Translator) -> str:
+    if view.status is AvailabilityStatus.PAUSED and view.paused_until:
+        return t("profile.status.paused", date=t.date(view.paused_until))
+    return t(f"profile.status.{view.status.value}")

@@ -1,0 +1,70 @@
+"""Small builders of Adaptive Card 1.5 elements; cards are plain dicts, json does the escaping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klussenbank.cards.verbs import Verb
+
+Element = dict[str, Any]
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+
+
+def card(body: list[Element], actions: list[Element] | None = None) -> Element:
+    result: Element = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": body,
+        # Teams renders cards narrow unless asked to use the full width.
+        "msteams": {"width": "Full"},
+    }
+    if actions:
+        result["actions"] = actions
+    return result
+
+
+def title(text: str) -> Element:
+    return {"type": "TextBlock", "text": text, "size": "Large", "weight": "Bolder", "wrap": True}
+
+
+def text(value: str, **style: Any) -> Element:
+    return {"type": "TextBlock", "text": value, "wrap": True, **style}
+
+
+def subtle(value: str) -> Element:
+    return text(value, isSubtle=True, size="Small")
+
+
+def attention(value: str, element_id: str | None = None) -> Element:
+    block = text(value, color="Attention", weight="Bolder")
+    if element_id:
+        block["id"] = element_id
+    return block
+
+
+def good(value: str) -> Element:
+    return text(value, color="Good", weight="Bolder")
+
+
+def facts(pairs: list[tuple[str, str]]) -> Element:
+    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs if v]}
+
+
+def execute(title_: str, verb: Verb, *, style: str | None = None, data: dict[str, Any] | None = None) -> Element:
+    action: Element = {"type": "Action.Execute", "title": title_, "verb": verb.value}
+    if data:
+        action["data"] = data
+    if style:
+        action["style"] = style
+    return action
+
+
+def show_card(title_: str, inner: Element) -> Element:
+    return {"type": "Action.ShowCard", "title": title_, "card": inner}
+
+
+def container(items: list[Element], **style: Any) -> Element:
+    return {"type": "Container", "items": items, **style}

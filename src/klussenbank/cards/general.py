@@ -1,0 +1,46 @@
+"""Cards that are not about one thing: welcome, help, and short notices."""
+
+from __future__ import annotations
+
+from klussenbank.cards.elements import Element, card, container, execute, facts, text, title
+from klussenbank.cards.verbs import Verb
+from klussenbank.i18n import Translator
+from klussenbank.services.views import WelcomeView
+
+HELP_COMMANDS = ("help", "available", "profile", "pause", "withdraw")
+
+
+def welcome_card(view: WelcomeView, t: Translator) -> Element:
+    return card(
+        [
+            title(t("welcome.title", name=view.name) if view.name else t("welcome.title_anonymous")),
+            text(t("welcome.intro")),
+            text(t("welcome.quick")),
+            container(
+                [text(t("welcome.privacy_title"), weight="Bolder"), text(t("welcome.privacy"))],
+                style="emphasis",
+            ),
+        ],
+        [_profile_action(view.has_profile, t), execute(t("action.help"), Verb.HELP_SHOW)],
+    )
+
+
+def help_card(t: Translator, *, has_profile: bool, not_understood: bool = False) -> Element:
+    return card(
+        [
+            title(t("help.title")),
+            text(t("help.unknown") if not_understood else t("help.intro")),
+            facts([(t(f"command.{name}"), t(f"help.command.{name}")) for name in HELP_COMMANDS]),
+        ],
+        [_profile_action(has_profile, t)],
+    )
+
+
+def notice_card(message: str, actions: list[Element] | None = None) -> Element:
+    return card([text(message)], actions)
+
+
+def _profile_action(has_profile: bool, t: Translator) -> Element:
+    if has_profile:
+        return execute(t("action.show_profile"), Verb.PROFILE_SHOW)
+    return execute(t("action.sign_up"), Verb.AVAILABILITY_EDIT, style="positive")

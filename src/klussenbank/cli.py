@@ -1,0 +1,98 @@
+"""The `klussenbank` command: serve, db upgrade, demo load, package."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from klussenbank.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("klussenbank")
+
+
+def _serve(settings: Settings) -> None:
+    from aiohttp import web
+
+    from klussenbank.wiring import build_web_app
+
+    settings.check_can_serve()
+    mode = "with app registration" if settings.has_credentials else "in local mode (no credentials)"
+    print(f"Klussenbank listening on http://{settings.host}:{settings.port}/api/messages {mode}")
+    print(f"Database: {settings.database_url}")
+    if not settings.has_credentials:
+        print("Open the Agents Playground against it: make playground (then browse to the URL it prints)")
+    web.run_app(build_web_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+def _db_upgrade(settings: Settings) -> None:
+    from klussenbank.store.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"Database is up to date: {settings.database_url}")
+
+
+def _demo_load(settings: Settings, tenant_id: str) -> None:
+    from klussenbank.wiring import load_directory
+
+    result = asyncio.run(load_directory(settings, tenant_id=tenant_id))
+    print(
+        f"Directory loaded: {result.organisations_added} organisations added, "
+        f"{result.people_added} people added, {result.people_updated} updated."
+    )
+
+
+def _package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
+    from klussenbank.appmanifest import build_package
+
+    path = build_package(out, app_id=app_id or settings.app_id, bot_domain=domain)
+    print(f"Teams app package written to {path}")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="klussenbank", description="Klussenbank Teams bot")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the bot on /api/messages")
+    serve.add_argument("--host", help="address to listen on (default KLUSSENBANK_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default KLUSSENBANK_PORT or 3978)")
+
+    db = commands.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply all migrations")
+
+    demo = commands.add_parser("demo", help="demo data").add_subparsers(dest="demo_command", required=True)
+    load = demo.add_parser("load", help="load the directory's organisations and people")
+    load.add_argument("--tenant-id", default="00000000-0000-0000-0000-000000000001")
+
+    package = commands.add_parser("package", help="build the Teams app package (zip)")
+    package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
+    package.add_argument("--app-id", default="", help="Entra app id (default KLUSSENBANK_APP_ID)")
+    package.add_argument("--domain", required=True, help="the bot's public host name, e.g. klussenbank.example.nl")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.command == "serve":
+            overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+            _serve(Settings(**{**settings.__dict__, **overrides}))
+        elif args.command == "db":
+            _db_upgrade(settings)
+        elif args.command == "demo":
+            _demo_load(settings, args.tenant_id)
+        elif args.command == "package":
+            _package(settings, args.out, args.app_id, args.domain)
+    except (ConfigError, ValueError) as exc:
+        print(f"klussenbank: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

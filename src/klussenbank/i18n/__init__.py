@@ -1,0 +1,44 @@
+"""Message catalogs: Dutch by default, English for an English Teams locale."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+
+def language_of(locale: str | None) -> Language:
+    return "en" if (locale or "").lower().startswith("en") else "nl"
+
+
+@cache
+def catalog(language: Language) -> dict[str, str]:
+    text = (files("klussenbank.i18n") / f"{language}.json").read_text(encoding="utf-8")
+    messages: dict[str, str] = json.loads(text)
+    return messages
+
+
+class Translator:
+    def __init__(self, language: Language) -> None:
+        self.language: Language = language
+        self._messages = catalog(language)
+
+    @classmethod
+    def for_locale(cls, locale: str | None) -> Translator:
+        return cls(language_of(locale))
+
+    def __call__(self, key: str, **params: object) -> str:
+        message = self._messages[key]
+        return message.format(**params) if params else message
+
+    def date(self, value: date) -> str:
+        month = self(f"month.{value.month}")
+        return f"{value.day} {month} {value.year}"
+
+    def weekday(self, code: str) -> str:
+        return self(f"weekday.{code}")

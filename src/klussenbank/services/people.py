@@ -1,0 +1,48 @@
+"""Bringing organisations and people from the directory into the pool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from klussenbank.domain.model import Person
+from klussenbank.services.ports import Clock, Directory, UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    organisations_added: int
+    people_added: int
+    people_updated: int
+
+
+async def import_directory(
+    uow_factory: UnitOfWorkFactory, directory: Directory, clock: Clock, *, tenant_id: str
+) -> ImportResult:
+    """Upsert every organisation and person of the directory; profiles are left alone."""
+    now = clock.now()
+    orgs_added = added = updated = 0
+    async with uow_factory() as uow:
+        for organisation in await directory.organisations():
+            if await uow.organisations.get(organisation.key) is None:
+                await uow.organisations.add(organisation, now=now)
+                orgs_added += 1
+        for entry in await directory.people():
+            existing = await uow.people.get(entry.aad_object_id)
+            await uow.people.save(
+                Person(
+                    aad_object_id=entry.aad_object_id,
+                    tenant_id=existing.tenant_id if existing else tenant_id,
+                    name=entry.name,
+                    email=entry.email,
+                    organisation_key=entry.organisation.key,
+                    locale=existing.locale if existing else "nl-NL",
+                    welcomed_at=existing.welcomed_at if existing else None,
+                ),
+                now=now,
+            )
+            if existing:
+                updated += 1
+            else:
+                added += 1
+        await uow.commit()
+    return ImportResult(orgs_added, added, updated)

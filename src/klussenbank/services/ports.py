@@ -1,0 +1,108 @@
+"""What the use cases need from the outside world, as Protocols the adapters implement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from klussenbank.domain.model import Availability, Organisation, Person
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """Enough of a Bot Framework conversation reference to message someone later."""
+
+    conversation_id: str
+    conversation_type: str
+    tenant_id: str
+    channel_id: str
+    service_url: str
+    person_aad_object_id: str | None
+    reference: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DirectoryPerson:
+    aad_object_id: str
+    name: str
+    email: str
+    organisation: Organisation
+    manager_aad_object_id: str | None = None
+    roles: tuple[str, ...] = ()
+
+
+class Directory(Protocol):
+    """Who someone is in the organisation: from Microsoft Graph or a directory file."""
+
+    async def person(self, aad_object_id: str) -> DirectoryPerson | None: ...
+
+    async def organisations(self) -> Sequence[Organisation]: ...
+
+    async def people(self) -> Sequence[DirectoryPerson]: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+class OrganisationRepository(Protocol):
+    async def list(self) -> list[Organisation]: ...
+
+    async def get(self, key: str) -> Organisation | None: ...
+
+    async def add(self, organisation: Organisation, *, now: datetime) -> None: ...
+
+
+class PersonRepository(Protocol):
+    async def get(self, aad_object_id: str) -> Person | None: ...
+
+    async def save(self, person: Person, *, now: datetime) -> None: ...
+
+
+class AvailabilityRepository(Protocol):
+    async def get(self, aad_object_id: str) -> Availability | None: ...
+
+    async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None: ...
+
+
+class ConversationRepository(Protocol):
+    async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
+
+    async def for_person(self, aad_object_id: str) -> list[ConversationRef]: ...
+
+
+class UnitOfWork(Protocol):
+    organisations: OrganisationRepository
+    people: PersonRepository
+    availability: AvailabilityRepository
+    conversations: ConversationRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, taken from the activity's sender (never from a card payload)."""
+
+    aad_object_id: str
+    tenant_id: str
+    name: str
+    locale: str

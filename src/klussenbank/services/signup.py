@@ -1,0 +1,249 @@
+"""Use cases of a person's own availability: sign up, change, pause, withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from klussenbank.domain.availability import (
+    AvailabilityDraft,
+    validate_availability,
+    validate_pause,
+)
+from klussenbank.domain.model import (
+    Availability,
+    AvailabilityStatus,
+    Organisation,
+    Person,
+    WorkMode,
+)
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.ports import (
+    Actor,
+    Clock,
+    ConversationRef,
+    Directory,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from klussenbank.services.views import (
+    FormValues,
+    FormView,
+    PauseView,
+    ProfileView,
+    SkillChoice,
+    WelcomeView,
+)
+
+DEFAULT_HOURS = 8
+
+_Change = Callable[[Availability], Availability]
+
+
+class UnknownPerson(LookupError):
+    """The actor has never been met; every turn meets them first, so this is a bug or a race."""
+
+
+class SignupService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        clock: Clock,
+        vocabulary: SkillVocabulary,
+        directory: Directory,
+        default_organisation: str,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._vocabulary = vocabulary
+        self._directory = directory
+        self._default_organisation = default_organisation
+
+    async def meet(self, actor: Actor, conversation: ConversationRef | None) -> WelcomeView | None:
+        """Register or refresh the person and their conversation; a welcome the first time."""
+        now = self._clock.now()
+        entry = await self._directory.person(actor.aad_object_id)
+        async with self._uow() as uow:
+            person = await uow.people.get(actor.aad_object_id)
+            organisation = entry.organisation if entry else None
+            if organisation is None:
+                key = person.organisation_key if person else self._default_organisation
+                organisation = Organisation(key, key)
+            if await uow.organisations.get(organisation.key) is None:
+                await uow.organisations.add(organisation, now=now)
+            first_contact = person is None or person.welcomed_at is None
+            person = Person(
+                aad_object_id=actor.aad_object_id,
+                tenant_id=actor.tenant_id,
+                name=actor.name or (entry.name if entry else "") or (person.name if person else ""),
+                email=entry.email if entry else (person.email if person else ""),
+                organisation_key=organisation.key,
+                locale=actor.locale,
+                welcomed_at=person.welcomed_at if person and person.welcomed_at else now,
+            )
+            await uow.people.save(person, now=now)
+            if conversation is not None:
+                await uow.conversations.save(conversation, now=now)
+            has_profile = await uow.availability.get(actor.aad_object_id) is not None
+            await uow.commit()
+        return WelcomeView(name=person.name, has_profile=has_profile) if first_contact else None
+
+    async def remember_conversation(self, conversation: ConversationRef) -> None:
+        async with self._uow() as uow:
+            await uow.conversations.save(conversation, now=self._clock.now())
+            await uow.commit()
+
+    async def profile(self, actor: Actor) -> ProfileView | None:
+        async with self._uow() as uow:
+            availability = await uow.availability.get(actor.aad_object_id)
+            if availability is None:
+                return None
+            return await self._profile_view(uow, actor, availability)
+
+    async def form(self, actor: Actor) -> FormView:
+        today = self._clock.today()
+        async with self._uow() as uow:
+            person = await self._person(uow, actor)
+            availability = await uow.availability.get(actor.aad_object_id)
+            if availability is None:
+                values = FormValues(
+                    hours_per_week=DEFAULT_HOURS,
+                    start_date=today,
+                    organisations=(person.organisation_key,),
+                    work_mode=WorkMode.HYBRID,
+                )
+            else:
+                values = FormValues(
+                    skills=availability.skills,
+                    skills_other=", ".join(availability.free_skills),
+                    hours_per_week=availability.hours_per_week,
+                    # A start in the past would be refused, so an edit starts from today.
+                    start_date=max(availability.start_date, today),
+                    end_date=availability.end_date,
+                    weekdays=availability.weekdays,
+                    organisations=availability.organisations,
+                    work_mode=availability.work_mode,
+                    intro=availability.intro,
+                )
+            return FormView(
+                values=values,
+                skill_choices=self._skill_choices(),
+                organisation_choices=tuple(await uow.organisations.list()),
+                today=today,
+                is_update=availability is not None,
+            )
+
+    async def save(self, actor: Actor, draft: AvailabilityDraft) -> ProfileView | FormView:
+        today = self._clock.today()
+        async with self._uow() as uow:
+            await self._person(uow, actor)
+            organisations = await uow.organisations.list()
+            availability, errors = validate_availability(
+                draft,
+                today=today,
+                vocabulary=self._vocabulary,
+                organisations={org.key for org in organisations},
+            )
+            existing = await uow.availability.get(actor.aad_object_id)
+            if availability is None:
+                return FormView(
+                    values=_values_of(draft),
+                    skill_choices=self._skill_choices(),
+                    organisation_choices=tuple(organisations),
+                    today=today,
+                    is_update=existing is not None,
+                    errors=tuple(errors),
+                )
+            if existing is not None and existing.status_on(today) is AvailabilityStatus.PAUSED:
+                # Changing your details does not end a pause you chose.
+                assert existing.paused_until is not None
+                availability = availability.paused(existing.paused_until)
+            await uow.availability.save(actor.aad_object_id, availability, now=self._clock.now())
+            view = await self._profile_view(uow, actor, availability)
+            await uow.commit()
+            return view
+
+    async def pause_form(self, actor: Actor) -> PauseView | None:
+        today = self._clock.today()
+        profile = await self.profile(actor)
+        if profile is None:
+            return None
+        return PauseView(today=today, paused_until=profile.paused_until)
+
+    async def pause(self, actor: Actor, until: date | None) -> ProfileView | PauseView | None:
+        today = self._clock.today()
+        errors = validate_pause(until, today=today)
+        if errors:
+            if await self.profile(actor) is None:
+                return None
+            return PauseView(today=today, paused_until=until, errors=tuple(errors))
+        assert until is not None
+        return await self._change(actor, lambda availability: availability.paused(until))
+
+    async def resume(self, actor: Actor) -> ProfileView | None:
+        return await self._change(actor, Availability.resumed)
+
+    async def withdraw(self, actor: Actor) -> ProfileView | None:
+        return await self._change(actor, Availability.withdrawn)
+
+    async def _change(self, actor: Actor, change: _Change) -> ProfileView | None:
+        async with self._uow() as uow:
+            availability = await uow.availability.get(actor.aad_object_id)
+            if availability is None:
+                return None
+            availability = change(availability)
+            await uow.availability.save(actor.aad_object_id, availability, now=self._clock.now())
+            view = await self._profile_view(uow, actor, availability)
+            await uow.commit()
+            return view
+
+    async def _person(self, uow: UnitOfWork, actor: Actor) -> Person:
+        person = await uow.people.get(actor.aad_object_id)
+        if person is None:
+            raise UnknownPerson(actor.aad_object_id)
+        return person
+
+    async def _profile_view(
+        self, uow: UnitOfWork, actor: Actor, availability: Availability
+    ) -> ProfileView:
+        today = self._clock.today()
+        person = await self._person(uow, actor)
+        names = {org.key: org for org in await uow.organisations.list()}
+        return ProfileView(
+            name=person.name,
+            skills=tuple(self._choice(skill) for skill in availability.skills if skill in self._vocabulary),
+            free_skills=availability.free_skills,
+            hours_per_week=availability.hours_per_week,
+            start_date=availability.start_date,
+            end_date=availability.end_date,
+            weekdays=availability.weekdays,
+            organisations=tuple(names[key] for key in availability.organisations if key in names),
+            work_mode=availability.work_mode,
+            intro=availability.intro,
+            status=availability.status_on(today),
+            paused_until=availability.paused_until,
+            today=today,
+        )
+
+    def _choice(self, skill_id: str) -> SkillChoice:
+        skill = self._vocabulary.get(skill_id)
+        return SkillChoice(skill.id, skill.label_nl, skill.label_en)
+
+    def _skill_choices(self) -> tuple[SkillChoice, ...]:
+        return tuple(SkillChoice(s.id, s.label_nl, s.label_en) for s in self._vocabulary.skills)
+
+
+def _values_of(draft: AvailabilityDraft) -> FormValues:
+    return FormValues(
+        skills=draft.skills,
+        skills_other=draft.skills_other,
+        hours_per_week=draft.hours_per_week,
+        start_date=draft.start_date,
+        end_date=draft.end_date,
+        weekdays=draft.weekdays,
+        organisations=draft.organisations,
+        work_mode=draft.work_mode,
+        intro=draft.intro,
+    )
+

@@ -1,0 +1,71 @@
+"""View models: what a card shows, in plain data, language-neutral."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from klussenbank.domain.availability import FieldError
+from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+
+
+@dataclass(frozen=True)
+class SkillChoice:
+    id: str
+    label_nl: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    name: str
+    skills: tuple[SkillChoice, ...]
+    free_skills: tuple[str, ...]
+    hours_per_week: int
+    start_date: date
+    end_date: date | None
+    weekdays: tuple[str, ...]
+    organisations: tuple[Organisation, ...]
+    work_mode: WorkMode
+    intro: str
+    status: AvailabilityStatus
+    paused_until: date | None
+    today: date
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """The sign-up form's values, as prefilled or as the person submitted them."""
+
+    skills: tuple[str, ...] = ()
+    skills_other: str = ""
+    hours_per_week: int | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    weekdays: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    work_mode: WorkMode | None = None
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class FormView:
+    values: FormValues
+    skill_choices: tuple[SkillChoice, ...]
+    organisation_choices: tuple[Organisation, ...]
+    today: date
+    is_update: bool
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class PauseView:
+    today: date
+    paused_until: date | None = None
+    errors: tuple[FieldError, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class WelcomeView:
+    name: str
+    has_profile: bool
