@@ -70,7 +70,9 @@ def parser() -> argparse.ArgumentParser:
     package = commands.add_parser("package", help="build the Teams app package (zip)")
     package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
     package.add_argument("--app-id", default="", help="Entra app id (default KLUSSENBANK_APP_ID)")
-    package.add_argument("--domain", required=True, help="the bot's public host name, e.g. klussenbank.example.nl")
+    package.add_argument(
+        "--domain", required=True, help="the bot's public host name, e.g. klussenbank.example.nl"
+    )
     return root
 
 
@@ -78,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         if args.command == "serve":
             overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
             _serve(Settings(**{**settings.__dict__, **overrides}))

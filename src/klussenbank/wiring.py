@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,12 +14,12 @@ from klussenbank.services.clock import SystemClock
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.signup import SignupService
 from klussenbank.store.db import create_engine, session_factory
-from klussenbank.store.uow import SqlUnitOfWork
+from klussenbank.store.uow import sql_unit_of_work
 
 
 def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
     return SignupService(
-        partial(SqlUnitOfWork, session_factory(engine)),
+        sql_unit_of_work(session_factory(engine)),
         clock=SystemClock(),
         vocabulary=load_skill_vocabulary(),
         directory=FileDirectory.load(settings.directory_file),
@@ -38,7 +36,7 @@ async def load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
     engine = create_engine(settings.database_url)
     try:
         return await import_directory(
-            partial(SqlUnitOfWork, session_factory(engine)),
+            sql_unit_of_work(session_factory(engine)),
             FileDirectory.load(settings.directory_file),
             SystemClock(),
             tenant_id=tenant_id,

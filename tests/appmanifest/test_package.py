@@ -73,9 +73,7 @@ def _image(package: Path, name: str) -> Image.Image:
 
 def _rgba_pixels(image: Image.Image) -> list[tuple[int, int, int, int]]:
     data = image.convert("RGBA").tobytes()
-    return [
-        (data[i], data[i + 1], data[i + 2], data[i + 3]) for i in range(0, len(data), 4)
-    ]
+    return [(data[i], data[i + 1], data[i + 2], data[i + 3]) for i in range(0, len(data), 4)]
 
 
 @pytest.fixture
@@ -153,10 +151,7 @@ def test_every_file_the_manifest_refers_to_is_in_the_zip(package: Path) -> None:
     with zipfile.ZipFile(package) as archive:
         names = set(archive.namelist())
     referenced = {manifest["icons"]["color"], manifest["icons"]["outline"]}
-    referenced |= {
-        language["file"]
-        for language in manifest["localizationInfo"]["additionalLanguages"]
-    }
+    referenced |= {language["file"] for language in manifest["localizationInfo"]["additionalLanguages"]}
     assert referenced <= names
 
 
@@ -183,9 +178,7 @@ def test_outline_icon_is_white_on_transparent(package: Path) -> None:
     assert "A" in image.getbands(), "outline icon needs an alpha channel"
     pixels = _rgba_pixels(image)
     coloured = {(r, g, b) for r, g, b, a in pixels if a > 0}
-    assert coloured == {(255, 255, 255)}, (
-        f"non-white pixels: {coloured - {(255, 255, 255)}}"
-    )
+    assert coloured == {(255, 255, 255)}, f"non-white pixels: {coloured - {(255, 255, 255)}}"
     alphas = [a for _, _, _, a in pixels]
     assert alphas.count(0) > len(pixels) // 4, "background must be transparent"
     assert alphas.count(255) > 0, "the symbol must have fully opaque pixels"
@@ -269,9 +262,7 @@ def test_development_manifest_contract() -> None:
         assert described["profiel"] == "Bekijk je profiel"
         assert described["pauze"] == "Pauzeer je beschikbaarheid tot een datum"
         assert described["afmelden"] == "Meld je af bij de klussenbank"
-    assert manifest["webApplicationInfo"]["resource"] == (
-        f"api://klussenbank.example/{PLACEHOLDER_APP_ID}"
-    )
+    assert manifest["webApplicationInfo"]["resource"] == (f"api://klussenbank.example/{PLACEHOLDER_APP_ID}")
     assert "klussenbank.example" in manifest["validDomains"]
 
 
@@ -293,9 +284,7 @@ def test_development_manifest_validates_against_the_official_schema() -> None:
     assert (code, report["errors"]) == (0, [])
 
 
-def _break_and_validate(
-    extracted: Path, file_name: str, mutate: Any
-) -> tuple[int, dict[str, Any]]:
+def _break_and_validate(extracted: Path, file_name: str, mutate: Any) -> tuple[int, dict[str, Any]]:
     path = extracted.with_name(file_name)
     data = json.loads(path.read_text(encoding="utf-8"))
     mutate(data)
@@ -366,9 +355,7 @@ def _break_and_validate(
         ),
     ],
 )
-def test_broken_manifest_is_rejected(
-    extracted: Path, file_name: str, mutate: Any, expected: str
-) -> None:
+def test_broken_manifest_is_rejected(extracted: Path, file_name: str, mutate: Any, expected: str) -> None:
     code, report = _break_and_validate(extracted, file_name, mutate)
     assert code == 1, report
     assert report["valid"] is False
@@ -437,17 +424,11 @@ def test_invalid_bot_domain_raises(tmp_path: Path, bot_domain: str, hint: str) -
 @pytest.mark.parametrize("version", ["1.0", "v1.0.0", "1.0.0-beta", "01.0.0", ""])
 def test_invalid_version_raises(tmp_path: Path, version: str) -> None:
     with pytest.raises(ValueError, match="version"):
-        build_package(
-            tmp_path / "p.zip", app_id=APP_ID, bot_domain=BOT_DOMAIN, version=version
-        )
+        build_package(tmp_path / "p.zip", app_id=APP_ID, bot_domain=BOT_DOMAIN, version=version)
 
 
 def test_bot_domain_is_normalised_to_lower_case(tmp_path: Path) -> None:
-    out = build_package(
-        tmp_path / "p.zip", app_id=APP_ID, bot_domain="Klussenbank.Example.ORG"
-    )
+    out = build_package(tmp_path / "p.zip", app_id=APP_ID, bot_domain="Klussenbank.Example.ORG")
     manifest = _manifest(out)
     assert manifest["validDomains"] == ["klussenbank.example.org"]
-    assert manifest["webApplicationInfo"]["resource"] == (
-        f"api://klussenbank.example.org/{APP_ID_LOWER}"
-    )
+    assert manifest["webApplicationInfo"]["resource"] == (f"api://klussenbank.example.org/{APP_ID_LOWER}")

@@ -71,13 +71,7 @@ def package_file_names(manifest: dict[str, Any]) -> list[str]:
     for language in localization.get("additionalLanguages", []):
         names.append(language["file"])
     for name in names:
-        if (
-            not isinstance(name, str)
-            or not name
-            or "/" in name
-            or "\\" in name
-            or name in (".", "..")
-        ):
+        if not isinstance(name, str) or not name or "/" in name or "\\" in name or name in (".", ".."):
             raise ValueError(
                 f"manifest refers to {name!r}; only plain file names at the zip root are supported"
             )
@@ -95,7 +89,8 @@ def _check_app_id(app_id: str) -> str:
     normalized = app_id.lower()
     if normalized == PLACEHOLDER_APP_ID:
         raise ValueError(
-            "app_id is the all-zero development placeholder; pass the bot's real Microsoft Entra application id"
+            "app_id is the all-zero development placeholder; "
+            "pass the bot's real Microsoft Entra application id"
         )
     return normalized
 
@@ -139,15 +134,11 @@ def _check_bot_domain(bot_domain: str) -> str:
 
 def _check_version(version: str) -> str:
     if not isinstance(version, str) or not _SEMVER_RE.fullmatch(version):
-        raise ValueError(
-            f"version must be MAJOR.MINOR.PATCH (e.g. '1.2.3'), got {version!r}"
-        )
+        raise ValueError(f"version must be MAJOR.MINOR.PATCH (e.g. '1.2.3'), got {version!r}")
     return version
 
 
-def _configure(
-    manifest: dict[str, Any], *, app_id: str, bot_domain: str, version: str | None
-) -> None:
+def _configure(manifest: dict[str, Any], *, app_id: str, bot_domain: str, version: str | None) -> None:
     manifest["id"] = app_id
     bots = manifest["bots"]
     if not bots:
@@ -194,17 +185,13 @@ def build_package(
             (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         ),
     ]
-    entries.extend(
-        (name, _resource_bytes(name)) for name in package_file_names(manifest)
-    )
+    entries.extend((name, _resource_bytes(name)) for name in package_file_names(manifest))
 
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     # Write next to the target and rename, so a failed build never leaves a
     # half-written zip behind.
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent
-    )
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     try:
         with (
             os.fdopen(fd, "wb") as raw,

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from microsoft_agents.activity import ActivityTypes, AdaptiveCardInvokeResponse
+from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse
 from microsoft_agents.hosting.core import (
     AgentApplication,
     CardFactory,
@@ -105,7 +105,18 @@ class KlussenbankBot:
             log.exception("message turn failed: %s", _describe(context))
             await _send(context, notice_card(t("error.apology")))
 
-    async def on_card_action(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+    async def on_invoke(self, context: TurnContext, _state: TurnState) -> None:
+        """Card actions; any other invoke is left unanswered, which the SDK reports as 501."""
+        if context.activity.name != "adaptiveCard/action":
+            return
+        response = await self.on_card_action(context)
+        body = response.model_dump(mode="json", by_alias=True, exclude_none=True)
+        await context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
+        )
+
+    async def on_card_action(self, context: TurnContext) -> AdaptiveCardInvokeResponse:
+        # Read leniently: a malformed payload still gets a friendly card, never an error status.
         activity = context.activity
         t = Translator.for_locale(activity.locale)
         actor = actor_of(activity)
@@ -114,10 +125,10 @@ class KlussenbankBot:
         if conversation_type_of(activity) != PERSONAL:
             return _card_response(notice_card(t("error.personal_only")))
         value = activity.value if isinstance(activity.value, dict) else {}
-        action = value.get("action")
-        verb = action.get("verb") if isinstance(action, dict) else None
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        verb, data = action.get("verb"), action.get("data")
         try:
-            handler = self.verbs.get(Verb(verb)) if verb in Verb._value2member_map_ else None
+            handler = self.verbs.get(Verb(verb)) if isinstance(verb, str) and verb in set(Verb) else None
             if handler is None:
                 return _card_response(notice_card(t("error.unknown_action"), [help_action(t)]))
             await self._signup.meet(actor, conversation_of(activity, actor))
@@ -220,7 +231,7 @@ def build_agent(bot: KlussenbankBot, connections: Connections) -> AgentApplicati
     )
     app.conversation_update("membersAdded")(bot.on_members_added)
     app.activity(ActivityTypes.installation_update)(bot.on_members_added)
-    app.adaptive_card.action_execute(re.compile(".*"))(bot.on_card_action)
+    app.activity(ActivityTypes.invoke)(bot.on_invoke)
     app.activity(ActivityTypes.message)(bot.on_message)
 
     @app.error

@@ -76,7 +76,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
     # Replaces the SDK default, which shows the exception text to the user.
-    log.error("unhandled turn error: type=%s id=%s", context.activity.type, context.activity.id, exc_info=error)
+    log.error(
+        "unhandled turn error: type=%s id=%s", context.activity.type, context.activity.id, exc_info=error
+    )
 
 
 def init_app(settings: Settings, *, engine: AsyncEngine, bot: KlussenbankBot) -> web.Application:
@@ -92,7 +94,7 @@ def init_app(settings: Settings, *, engine: AsyncEngine, bot: KlussenbankBot) ->
         # The SDK's JWT check looks the configuration up by this plain string key.
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
         app["agent_configuration"] = configuration
-    app.router.add_post("/api/messages", jwt_authorization_decorator(messages))
+    app.router.add_post("/api/messages", jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
     app.router.add_get("/healthz", healthz)
 
     async def dispose_engine(_app: web.Application) -> AsyncIterator[None]:

@@ -167,9 +167,15 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
         if status is AvailabilityStatus.PAUSED:
             actions.append(execute(t("action.resume"), Verb.AVAILABILITY_RESUME, style="positive"))
         else:
-            actions.append(show_card(t("action.pause"), card(_pause_body(PauseView(today=view.today), t), [
-                execute(t("action.pause_confirm"), Verb.AVAILABILITY_PAUSE)
-            ])))
+            actions.append(
+                show_card(
+                    t("action.pause"),
+                    card(
+                        _pause_body(PauseView(today=view.today), t),
+                        [execute(t("action.pause_confirm"), Verb.AVAILABILITY_PAUSE)],
+                    ),
+                )
+            )
         actions.append(execute(t("action.withdraw"), Verb.AVAILABILITY_WITHDRAW, style="destructive"))
     return card(body, actions)
 
@@ -206,7 +212,12 @@ def _pause_body(view: PauseView, t: Translator) -> list[Element]:
     errors = _errors_by_field(view.errors, t)
     body: list[Element] = [
         text(t("pause.intro")),
-        _date_input(PauseInput.PAUSED_UNTIL, t("pause.date"), view.paused_until, minimum=view.today + timedelta(days=1)),
+        _date_input(
+            PauseInput.PAUSED_UNTIL,
+            t("pause.date"),
+            view.paused_until,
+            minimum=view.today + timedelta(days=1),
+        ),
     ]
     if PauseInput.PAUSED_UNTIL in errors:
         body.append(attention(errors[PauseInput.PAUSED_UNTIL], f"{PauseInput.PAUSED_UNTIL}_error"))

@@ -53,7 +53,9 @@ def facts(pairs: list[tuple[str, str]]) -> Element:
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs if v]}
 
 
-def execute(title_: str, verb: Verb, *, style: str | None = None, data: dict[str, Any] | None = None) -> Element:
+def execute(
+    title_: str, verb: Verb, *, style: str | None = None, data: dict[str, Any] | None = None
+) -> Element:
     action: Element = {"type": "Action.Execute", "title": title_, "verb": verb.value}
     if data:
         action["data"] = data

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from klussenbank.domain.model import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
@@ -25,7 +26,7 @@ class FieldError:
 
     field: str
     code: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)

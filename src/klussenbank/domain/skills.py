@@ -113,9 +113,7 @@ class SkillVocabulary:
                 if related_id == skill.id:
                     raise ValueError(f"skill {skill.id!r} lists itself as related")
                 if related_id not in self._skills_by_id:
-                    raise ValueError(
-                        f"skill {skill.id!r} lists unknown related skill {related_id!r}"
-                    )
+                    raise ValueError(f"skill {skill.id!r} lists unknown related skill {related_id!r}")
                 if related_id in seen:
                     raise ValueError(f"skill {skill.id!r} lists related skill {related_id!r} twice")
                 seen.add(related_id)
@@ -132,9 +130,7 @@ class SkillVocabulary:
             for kind, term in terms:
                 key = normalise_term(term)
                 if not key:
-                    raise ValueError(
-                        f"skill {skill.id!r}: {kind} {term!r} has no letters or digits"
-                    )
+                    raise ValueError(f"skill {skill.id!r}: {kind} {term!r} has no letters or digits")
                 owner = self._index.get(key)
                 if owner is not None and owner != skill.id:
                     other_kind, other_term = owners[key]
@@ -156,9 +152,7 @@ class SkillVocabulary:
             raise ValueError("vocabulary must be a mapping")
         version = data.get("version")
         if version != SUPPORTED_VERSION or isinstance(version, bool):
-            raise ValueError(
-                f"unsupported vocabulary version {version!r} (expected {SUPPORTED_VERSION})"
-            )
+            raise ValueError(f"unsupported vocabulary version {version!r} (expected {SUPPORTED_VERSION})")
         raw_domains = _list(data.get("domains"), "domains")
         raw_skills = _list(data.get("skills"), "skills")
         domains = [_parse_domain(raw, f"domains[{n}]") for n, raw in enumerate(raw_domains)]
@@ -308,9 +302,7 @@ def _parse_skill(raw: object, where: str) -> Skill:
                 synonyms.append(synonym)
 
     related_values = _list(entry.get("related", []), f"{where}.related")
-    related = tuple(
-        _string(value, f"{where}.related[{n}]") for n, value in enumerate(related_values)
-    )
+    related = tuple(_string(value, f"{where}.related[{n}]") for n, value in enumerate(related_values))
     return Skill(
         id=skill_id,
         domain=domain,

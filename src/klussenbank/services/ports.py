@@ -51,7 +51,7 @@ class Clock(Protocol):
 
 
 class OrganisationRepository(Protocol):
-    async def list(self) -> list[Organisation]: ...
+    async def all(self) -> list[Organisation]: ...
 
     async def get(self, key: str) -> Organisation | None: ...
 
@@ -77,10 +77,17 @@ class ConversationRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    organisations: OrganisationRepository
-    people: PersonRepository
-    availability: AvailabilityRepository
-    conversations: ConversationRepository
+    @property
+    def organisations(self) -> OrganisationRepository: ...
+
+    @property
+    def people(self) -> PersonRepository: ...
+
+    @property
+    def availability(self) -> AvailabilityRepository: ...
+
+    @property
+    def conversations(self) -> ConversationRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

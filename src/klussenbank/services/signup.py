@@ -129,7 +129,7 @@ class SignupService:
             return FormView(
                 values=values,
                 skill_choices=self._skill_choices(),
-                organisation_choices=tuple(await uow.organisations.list()),
+                organisation_choices=tuple(await uow.organisations.all()),
                 today=today,
                 is_update=availability is not None,
             )
@@ -138,7 +138,7 @@ class SignupService:
         today = self._clock.today()
         async with self._uow() as uow:
             await self._person(uow, actor)
-            organisations = await uow.organisations.list()
+            organisations = await uow.organisations.all()
             availability, errors = validate_availability(
                 draft,
                 today=today,
@@ -204,12 +204,10 @@ class SignupService:
             raise UnknownPerson(actor.aad_object_id)
         return person
 
-    async def _profile_view(
-        self, uow: UnitOfWork, actor: Actor, availability: Availability
-    ) -> ProfileView:
+    async def _profile_view(self, uow: UnitOfWork, actor: Actor, availability: Availability) -> ProfileView:
         today = self._clock.today()
         person = await self._person(uow, actor)
-        names = {org.key: org for org in await uow.organisations.list()}
+        names = {org.key: org for org in await uow.organisations.all()}
         return ProfileView(
             name=person.name,
             skills=tuple(self._choice(skill) for skill in availability.skills if skill in self._vocabulary),
@@ -246,4 +244,3 @@ def _values_of(draft: AvailabilityDraft) -> FormValues:
         work_mode=draft.work_mode,
         intro=draft.intro,
     )
-

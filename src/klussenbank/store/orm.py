@@ -60,9 +60,7 @@ class PersonRow(Base):
 class AvailabilityRow(Base):
     __tablename__ = "availability_profiles"
 
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     hours_per_week: Mapped[int] = mapped_column(Integer)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
@@ -103,9 +101,7 @@ class AvailabilityOrganisationRow(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("availability_profiles.person_id", ondelete="CASCADE"), primary_key=True
     )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id"), primary_key=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
 
     organisation: Mapped[OrganisationRow] = relationship(lazy="joined")
 
@@ -119,9 +115,7 @@ class ConversationRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(400))
     conversation_type: Mapped[str] = mapped_column(String(32))
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     tenant_id: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str] = mapped_column(String(32))
     service_url: Mapped[str] = mapped_column(String(400))

@@ -16,7 +16,7 @@ from klussenbank.domain.model import (
     Person,
     WorkMode,
 )
-from klussenbank.services.ports import ConversationRef
+from klussenbank.services.ports import ConversationRef, UnitOfWork, UnitOfWorkFactory
 from klussenbank.store.orm import (
     AvailabilityOrganisationRow,
     AvailabilityRow,
@@ -31,7 +31,7 @@ class SqlOrganisations:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def list(self) -> list[Organisation]:
+    async def all(self) -> list[Organisation]:
         rows = await self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.name))
         return [Organisation(row.key, row.name) for row in rows]
 
@@ -50,7 +50,7 @@ class SqlOrganisations:
         rows = await self._session.execute(
             select(OrganisationRow.key, OrganisationRow.id).where(OrganisationRow.key.in_(keys))
         )
-        return {key: id_ for key, id_ in rows.tuples()}
+        return {key: id_ for key, id_ in rows}
 
 
 class SqlPeople:
@@ -59,9 +59,7 @@ class SqlPeople:
         self._organisations = organisations
 
     async def row(self, aad_object_id: str) -> PersonRow | None:
-        return await self._session.scalar(
-            select(PersonRow).where(PersonRow.aad_object_id == aad_object_id)
-        )
+        return await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
 
     async def get(self, aad_object_id: str) -> Person | None:
         row = await self.row(aad_object_id)
@@ -164,13 +162,13 @@ class SqlConversations:
         self._people = people
 
     async def save(self, ref: ConversationRef, *, now: datetime) -> None:
+        person = await self._people.row(ref.person_aad_object_id) if ref.person_aad_object_id else None
         row = await self._session.scalar(
             select(ConversationRow).where(ConversationRow.conversation_id == ref.conversation_id)
         )
         if row is None:
             row = ConversationRow(conversation_id=ref.conversation_id)
             self._session.add(row)
-        person = await self._people.row(ref.person_aad_object_id) if ref.person_aad_object_id else None
         row.conversation_type = ref.conversation_type
         row.person_id = person.id if person else row.person_id
         row.tenant_id = ref.tenant_id
@@ -202,6 +200,11 @@ class SqlConversations:
 
 
 class SqlUnitOfWork:
+    organisations: SqlOrganisations
+    people: SqlPeople
+    availability: SqlAvailability
+    conversations: SqlConversations
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
@@ -225,3 +228,10 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self._session.commit()
+
+
+def sql_unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> UnitOfWorkFactory:
+    def factory() -> UnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    return factory

@@ -1,0 +1,99 @@
+"""Bot tests: real activities over real HTTP into /api/messages, replies captured by a fake connector."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from klussenbank.bot.agent import KlussenbankBot
+from klussenbank.bot.server import init_app
+from klussenbank.config import Settings
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.people import import_directory
+from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.signup import SignupService
+from tests.conftest import FixedClock
+from tests.fake_connector import FakeConnector, start
+
+TENANT = "00000000-0000-0000-0000-0000000000aa"
+CHANTAL = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e03"
+DAAN = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e04"
+BOT_ID = "28:klussenbank"
+
+
+@dataclass
+class BotHarness:
+    client: TestClient[Any, Any]
+    connector: FakeConnector
+    service_url: str
+    _ids: itertools.count[int]
+
+    def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
+        return {
+            "id": f"in-{next(self._ids)}",
+            "channelId": "msteams",
+            "serviceUrl": self.service_url,
+            "from": {"id": f"29:{user}", "aadObjectId": user, "name": "Chantal Bakker"},
+            "recipient": {"id": BOT_ID, "name": "Klussenbank"},
+            "conversation": {"id": f"a:personal-{user}", "conversationType": "personal", "tenantId": TENANT},
+            "channelData": {"tenant": {"id": TENANT}},
+            "locale": locale,
+            **fields,
+        }
+
+    async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
+        response = await self.client.post("/api/messages", json=activity)
+        body = await response.json() if response.content_type == "application/json" else None
+        return response.status, body
+
+    async def say(self, text: str, user: str = CHANTAL, locale: str = "nl-NL") -> list[dict[str, Any]]:
+        """Send a message and return the cards the bot answered with."""
+        before = len(self.connector.cards())
+        status, _ = await self.post(self.activity(user, locale=locale, type="message", text=text))
+        assert status in (200, 202)
+        return self.connector.cards()[before:]
+
+    async def execute(
+        self, verb: str, data: dict[str, Any] | None = None, user: str = CHANTAL, locale: str = "nl-NL"
+    ) -> dict[str, Any]:
+        """Press an Action.Execute button; returns the card of the invoke response."""
+        value = {"action": {"type": "Action.Execute", "verb": verb, "data": data or {}}, "trigger": "manual"}
+        status, body = await self.post(
+            self.activity(user, locale=locale, type="invoke", name="adaptiveCard/action", value=value)
+        )
+        assert status == 200, body
+        assert body["statusCode"] == 200
+        assert body["type"] == "application/vnd.microsoft.card.adaptive"
+        card: dict[str, Any] = body["value"]
+        return card
+
+
+@pytest.fixture
+async def harness(
+    engine: AsyncEngine,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+) -> AsyncIterator[BotHarness]:
+    connector = FakeConnector()
+    connector_server: TestServer = await start(connector)
+    directory = FileDirectory.load("demo")
+    await import_directory(uow_factory, directory, clock, tenant_id=TENANT)
+    signup = SignupService(
+        uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
+    )
+    app = init_app(Settings(), engine=engine, bot=KlussenbankBot(signup))
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        yield BotHarness(client, connector, str(connector_server.make_url("/")), itertools.count(1))
+    finally:
+        await client.close()
+        await connector_server.close()

@@ -1,0 +1,201 @@
+"""The bot over real HTTP: messages, card actions, install events, and what never reaches the user."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from klussenbank.i18n import catalog
+from klussenbank.store.orm import AvailabilityRow, ConversationRow
+from tests.bot.conftest import BOT_ID, CHANTAL, DAAN, BotHarness
+
+NL = catalog("nl")
+EN = catalog("en")
+
+
+def texts(card: dict[str, Any]) -> str:
+    """All the text a person can read on a card, as one string."""
+    return json.dumps(card, ensure_ascii=False)
+
+
+def valid_form(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "skills": "minute-taking,event-organisation",
+        "skills_other": "gebarentaal",
+        "hours_per_week": "12",
+        "start_date": "2026-12-01",
+        "end_date": "2027-03-31",
+        "weekdays": "mon,wed",
+        "organisations": "ermelo,zeewolde",
+        "work_mode": "hybrid",
+        "intro": "Ik werk normaal in het zwembad.",
+    }
+    data.update(overrides)
+    return data
+
+
+async def test_first_contact_welcomes_then_answers_the_command(harness: BotHarness) -> None:
+    cards = await harness.say("beschikbaar")
+    assert len(cards) == 2
+    welcome, form = cards
+    assert NL["welcome.privacy"] in texts(welcome)
+    assert NL["form.title_new"] in texts(form)
+
+    again = await harness.say("beschikbaar")
+    assert len(again) == 1, "the welcome is given once"
+
+
+async def test_unknown_text_gets_the_help_card_never_silence(harness: BotHarness) -> None:
+    await harness.say("hallo")
+    cards = await harness.say("wat is het weer morgen?")
+    assert len(cards) == 1
+    assert NL["help.unknown"] in texts(cards[0])
+
+
+async def test_english_locale_gets_english(harness: BotHarness) -> None:
+    cards = await harness.say("available", user=DAAN, locale="en-US")
+    assert EN["welcome.privacy"] in texts(cards[0])
+    assert EN["form.title_new"] in texts(cards[1])
+    assert NL["form.title_new"] not in texts(cards[1])
+
+
+async def test_sign_up_saves_and_profile_shows_it(harness: BotHarness, engine: AsyncEngine) -> None:
+    await harness.say("beschikbaar")
+    summary = await harness.execute("availability.save", valid_form())
+    shown = texts(summary)
+    assert NL["profile.saved"] in shown
+    for expected in (
+        "Notuleren",
+        "gebarentaal",
+        "12 uur",
+        "1 december 2026 t/m 31 maart 2027",
+        "Gemeente Zeewolde",
+    ):
+        assert expected in shown
+
+    cards = await harness.say("profiel")
+    assert "12 uur" in texts(cards[0])
+    async with engine.connect() as connection:
+        hours = (await connection.execute(select(AvailabilityRow.hours_per_week))).scalars().all()
+    assert hours == [12]
+
+
+async def test_invalid_input_returns_the_same_card_with_messages_and_saves_nothing(
+    harness: BotHarness, engine: AsyncEngine
+) -> None:
+    await harness.say("beschikbaar")
+    card = await harness.execute(
+        "availability.save", valid_form(hours_per_week="60", end_date="2026-11-30", intro="Hallo")
+    )
+    shown = texts(card)
+    assert NL["form.errors"] in shown
+    assert NL["error.hours_range"].format(min=1, max=40) in shown
+    assert NL["error.end_before_start"] in shown
+    inputs = {element["id"]: element for element in card["body"] if element["type"].startswith("Input.")}
+    assert inputs["hours_per_week"]["value"] == 60, "the user's values are kept"
+    assert inputs["intro"]["value"] == "Hallo"
+    assert inputs["skills"]["value"] == "minute-taking,event-organisation"
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(AvailabilityRow))).first() is None
+
+
+async def test_a_card_cannot_change_someone_elses_profile(harness: BotHarness, engine: AsyncEngine) -> None:
+    await harness.say("beschikbaar", user=CHANTAL)
+    await harness.execute("availability.save", valid_form(hours_per_week="12"), user=CHANTAL)
+    await harness.say("beschikbaar", user=DAAN)
+    forged = valid_form(hours_per_week="3", aadObjectId=CHANTAL, user=CHANTAL, person=CHANTAL)
+    await harness.execute("availability.save", forged, user=DAAN)
+    cards = await harness.say("profiel", user=CHANTAL)
+    assert "12 uur" in texts(cards[0])
+    async with engine.connect() as connection:
+        hours = sorted((await connection.execute(select(AvailabilityRow.hours_per_week))).scalars())
+    assert hours == [3, 12]
+
+
+async def test_pause_resume_and_withdraw(harness: BotHarness) -> None:
+    await harness.say("beschikbaar")
+    await harness.execute("availability.save", valid_form())
+    refused = await harness.execute("availability.pause", {"paused_until": "2026-11-01"})
+    assert NL["error.pause_in_past"] in texts(refused)
+    paused = await harness.execute("availability.pause", {"paused_until": "2027-01-15"})
+    assert NL["profile.status.paused"].format(date="15 januari 2027") in texts(paused)
+    resumed = await harness.execute("availability.resume")
+    assert NL["resume.done"] in texts(resumed)
+    confirm = await harness.execute("availability.withdraw")
+    assert NL["withdraw.title"] in texts(confirm)
+    withdrawn = await harness.execute("availability.withdraw.confirm")
+    assert NL["profile.status.withdrawn"] in texts(withdrawn)
+    assert NL["action.sign_up_again"] in texts(withdrawn)
+
+
+async def test_commands_without_a_profile_offer_to_sign_up(harness: BotHarness) -> None:
+    await harness.say("hallo")
+    for command in ("profiel", "pauze", "afmelden"):
+        cards = await harness.say(command)
+        assert NL["profile.none"] in texts(cards[0]), command
+
+
+async def test_unknown_verb_gets_a_friendly_card(harness: BotHarness) -> None:
+    card = await harness.execute("klus.delete.everything")
+    assert NL["error.unknown_action"] in texts(card)
+
+
+async def test_install_welcomes_once_and_stores_the_conversation(
+    harness: BotHarness, engine: AsyncEngine
+) -> None:
+    added = harness.activity(type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+    assert (await harness.post(added))[0] in (200, 202)
+    assert NL["welcome.privacy"] in texts(harness.connector.cards()[-1])
+    install = harness.activity(type="installationUpdate", action="add")
+    await harness.post(install)
+    assert len(harness.connector.cards()) == 1, "welcomed once"
+    async with engine.connect() as connection:
+        rows = (
+            await connection.execute(select(ConversationRow.service_url, ConversationRow.tenant_id))
+        ).all()
+    assert [tuple(row) for row in rows] == [(harness.service_url, "00000000-0000-0000-0000-0000000000aa")]
+
+
+async def test_conversation_reference_is_refreshed_every_turn(
+    harness: BotHarness, engine: AsyncEngine
+) -> None:
+    await harness.say("hallo")
+    moved = harness.activity(type="message", text="help", serviceUrl=harness.service_url + "moved/")
+    await harness.post(moved)
+    async with engine.connect() as connection:
+        urls = (await connection.execute(select(ConversationRow.service_url))).scalars().all()
+    assert urls == [harness.service_url + "moved/"]
+
+
+async def test_channel_messages_point_to_the_personal_chat(harness: BotHarness, engine: AsyncEngine) -> None:
+    activity = harness.activity(type="message", text="beschikbaar")
+    activity["conversation"] = {"id": "19:team-channel", "conversationType": "channel", "tenantId": "t"}
+    await harness.post(activity)
+    assert NL["error.personal_only"] in texts(harness.connector.cards()[-1])
+    invoke = harness.activity(
+        type="invoke",
+        name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": "availability.save", "data": valid_form()}},
+    )
+    invoke["conversation"] = activity["conversation"]
+    status, body = await harness.post(invoke)
+    assert status == 200
+    assert NL["error.personal_only"] in texts(body["value"])
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(AvailabilityRow))).first() is None
+
+
+async def test_sender_without_entra_id_is_told_kindly(harness: BotHarness) -> None:
+    activity = harness.activity(type="message", text="beschikbaar")
+    activity["from"] = {"id": "anonymous"}
+    await harness.post(activity)
+    assert NL["error.no_identity"] in texts(harness.connector.cards()[-1])
+
+
+async def test_health_check_reports_the_database(harness: BotHarness) -> None:
+    response = await harness.client.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok", "database": "ok"}

@@ -1,0 +1,115 @@
+"""Shared fixtures: a real database per test (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from klussenbank.data import load_skill_vocabulary
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.store.db import create_engine, session_factory
+from klussenbank.store.migrate import upgrade
+from klussenbank.store.orm import Base
+from klussenbank.store.uow import sql_unit_of_work
+
+POSTGRES_URL = os.environ.get("KLUSSENBANK_TEST_POSTGRES_URL", "")
+TODAY = date(2026, 11, 23)
+
+
+@dataclass
+class FixedClock:
+    """A clock the test controls."""
+
+    current: date = TODAY
+
+    def now(self) -> datetime:
+        return datetime.combine(self.current, time(9, 0), tzinfo=UTC)
+
+    def today(self) -> date:
+        return self.current
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture(scope="session")
+def vocabulary() -> SkillVocabulary:
+    return load_skill_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+async def _admin(sql: str) -> None:
+    engine = create_async_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("KLUSSENBANK_TEST_POSTGRES_URL is not set")
+    name = f"klussenbank_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "klussenbank.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_url")
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    asyncio.run(_truncate(url, tables))
+    return url
+
+
+async def _truncate(url: str, tables: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
+    return sql_unit_of_work(session_factory(engine))

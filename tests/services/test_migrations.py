@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from klussenbank.store.orm import Base
+
+
+async def test_migrations_create_every_table_of_the_model(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    assert {table.name for table in Base.metadata.sorted_tables} <= tables
+    assert "alembic_version" in tables
