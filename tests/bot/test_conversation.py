@@ -199,3 +199,24 @@ async def test_health_check_reports_the_database(harness: BotHarness) -> None:
     response = await harness.client.get("/healthz")
     assert response.status == 200
     assert await response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
+    from klussenbank.cards.verbs import Verb
+
+    await harness.say("beschikbaar")
+    await harness.execute("availability.save", valid_form())
+    expected = {
+        Verb.HELP_SHOW: NL["help.title"],
+        Verb.PROFILE_SHOW: NL["profile.title"],
+        Verb.AVAILABILITY_EDIT: NL["form.title_update"],
+        Verb.AVAILABILITY_SAVE: NL["profile.saved"],
+        Verb.AVAILABILITY_PAUSE: NL["error.required"],
+        Verb.AVAILABILITY_WITHDRAW: NL["withdraw.title"],
+        Verb.AVAILABILITY_RESUME: NL["resume.done"],
+        Verb.AVAILABILITY_WITHDRAW_CONFIRM: NL["withdraw.done"],
+    }
+    assert set(expected) == set(Verb)
+    for verb, text in expected.items():
+        data = valid_form() if verb is Verb.AVAILABILITY_SAVE else {}
+        assert text in texts(await harness.execute(verb.value, data)), verb

@@ -1,0 +1,69 @@
+# The two commands that matter: `make run` and `make test`. Everything they need is set up here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 3978
+PLAYGROUND_PORT ?= 56150
+export DATABASE_URL ?= sqlite+aiosqlite:///var/klussenbank.db
+
+.PHONY: run serve playground test lint typecheck unit e2e package clean help
+
+help:
+	@echo "make run         set up and start the bot on http://127.0.0.1:$(PORT)/api/messages (SQLite + demo)"
+	@echo "make playground  start the Microsoft 365 Agents Playground against the running bot"
+	@echo "make test        set up and run lint, type check and the whole test suite"
+	@echo "make package     build the Teams app zip (needs KLUSSENBANK_APP_ID and KLUSSENBANK_BOT_DOMAIN)"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian's Chromium drives the end-to-end tests; Playwright never downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium'"; exit 1; fi; }
+
+run: $(STAMP) node_modules/.installed
+	$(BIN)/klussenbank db upgrade
+	$(BIN)/klussenbank demo load
+	@echo
+	@echo "Open the Agents Playground in a second terminal: make playground"
+	@echo "then browse to http://127.0.0.1:$(PLAYGROUND_PORT) and say 'hallo' to Klussenbank."
+	@echo
+	$(BIN)/klussenbank serve --port $(PORT)
+
+playground: node_modules/.installed
+	BOT_PORT=$(PORT) PLAYGROUND_PORT=$(PLAYGROUND_PORT) scripts/playground.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) node_modules/.installed chromium lint typecheck
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not e2e"
+
+e2e: $(STAMP) node_modules/.installed chromium
+	$(BIN)/pytest -m e2e
+
+package: $(STAMP)
+	@test -n "$$KLUSSENBANK_BOT_DOMAIN" || { echo "Set KLUSSENBANK_BOT_DOMAIN (e.g. klussenbank.example.nl)"; exit 2; }
+	$(BIN)/klussenbank package --domain "$$KLUSSENBANK_BOT_DOMAIN" --out dist/klussenbank.zip
+
+clean:
+	rm -rf $(VENV) node_modules dist var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,183 @@
+"""Every card: valid Adaptive Card 1.5, stable (golden JSON), in both languages, every verb handled."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from klussenbank.bot.agent import KlussenbankBot
+from klussenbank.cards.availability import (
+    availability_form_card,
+    no_profile_card,
+    pause_card,
+    profile_card,
+    withdraw_confirm_card,
+)
+from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.cards.verbs import Verb
+from klussenbank.domain.availability import FieldError
+from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+from klussenbank.i18n import LANGUAGES, Translator
+from klussenbank.services.views import FormValues, FormView, PauseView, ProfileView, SkillChoice, WelcomeView
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = date(2026, 11, 23)
+ORGS = (Organisation("ermelo", "Gemeente Ermelo"), Organisation("zeewolde", "Gemeente Zeewolde"))
+SKILLS = (
+    SkillChoice("minute-taking", "Notuleren", "Taking minutes"),
+    SkillChoice("event-organisation", "Evenementen organiseren", "Organising events"),
+)
+
+
+def _profile(status: AvailabilityStatus, paused_until: date | None = None) -> ProfileView:
+    return ProfileView(
+        name="Chantal Bakker",
+        skills=SKILLS[:1],
+        free_skills=("gebarentaal",),
+        hours_per_week=12,
+        start_date=date(2026, 12, 1),
+        end_date=date(2027, 3, 31),
+        weekdays=("mon", "wed"),
+        organisations=ORGS,
+        work_mode=WorkMode.HYBRID,
+        intro="Ik werk normaal in het zwembad & help graag <overal>.",
+        status=status,
+        paused_until=paused_until,
+        today=TODAY,
+    )
+
+
+FORM = FormView(
+    values=FormValues(
+        hours_per_week=8, start_date=TODAY, organisations=("ermelo",), work_mode=WorkMode.HYBRID
+    ),
+    skill_choices=SKILLS,
+    organisation_choices=ORGS,
+    today=TODAY,
+    is_update=False,
+)
+FORM_ERRORS = FormView(
+    values=FormValues(
+        skills=("minute-taking",), hours_per_week=60, start_date=TODAY, end_date=date(2026, 11, 1)
+    ),
+    skill_choices=SKILLS,
+    organisation_choices=ORGS,
+    today=TODAY,
+    is_update=True,
+    errors=(
+        FieldError("hours_per_week", "hours_range", {"min": 1, "max": 40}),
+        FieldError("end_date", "in_past"),
+        FieldError("organisations", "no_organisation"),
+        FieldError("work_mode", "required"),
+    ),
+)
+
+CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
+    "welcome": lambda t: welcome_card(WelcomeView(name="Chantal Bakker", has_profile=False), t),
+    "welcome_returning": lambda t: welcome_card(WelcomeView(name="", has_profile=True), t),
+    "help": lambda t: help_card(t, has_profile=False),
+    "help_not_understood": lambda t: help_card(t, has_profile=True, not_understood=True),
+    "notice": lambda t: notice_card(t("error.apology")),
+    "form_new": lambda t: availability_form_card(FORM, t),
+    "form_errors": lambda t: availability_form_card(FORM_ERRORS, t),
+    "profile_active": lambda t: profile_card(
+        _profile(AvailabilityStatus.ACTIVE), t, banner=t("profile.saved")
+    ),
+    "profile_paused": lambda t: profile_card(_profile(AvailabilityStatus.PAUSED, date(2027, 1, 15)), t),
+    "profile_withdrawn": lambda t: profile_card(_profile(AvailabilityStatus.WITHDRAWN), t),
+    "no_profile": no_profile_card,
+    "pause": lambda t: pause_card(PauseView(today=TODAY), t),
+    "pause_error": lambda t: pause_card(
+        PauseView(today=TODAY, paused_until=TODAY, errors=(FieldError("paused_until", "pause_in_past"),)), t
+    ),
+    "withdraw_confirm": withdraw_confirm_card,
+}
+CASES = [(name, lang) for name in CARDS for lang in LANGUAGES]
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft6Validator:
+    schema = json.loads((files("adaptive_cards") / "schemas" / "schema-1.5.json").read_text(encoding="utf-8"))
+    card_schema = {**schema, "$ref": "#/definitions/AdaptiveCard"}
+    card_schema.pop("anyOf", None)
+    return jsonschema.Draft6Validator(card_schema)
+
+
+def _without_teams_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_teams_keys(v) for k, v in value.items() if k != "msteams"}
+    if isinstance(value, list):
+        return [_without_teams_keys(v) for v in value]
+    return value
+
+
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _walk(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _walk(child)
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_card_is_valid_adaptive_card_1_5(name: str, lang: str, validator: jsonschema.Draft6Validator) -> None:
+    card = CARDS[name](Translator(lang))  # type: ignore[arg-type]
+    errors = sorted(validator.iter_errors(_without_teams_keys(card)), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    ids = [element["id"] for element in _walk(card) if "id" in element and "type" in element]
+    assert len(ids) == len(set(ids)), f"duplicate ids {ids}"
+
+
+def test_the_schema_check_can_fail(validator: jsonschema.Draft6Validator) -> None:
+    broken = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "Input.Number", "id": "x", "min": "one"}],
+    }
+    assert list(validator.iter_errors(broken))
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_card_matches_golden_json(name: str, lang: str) -> None:
+    card = CARDS[name](Translator(lang))  # type: ignore[arg-type]
+    path = GOLDEN / f"{name}.{lang}.json"
+    rendered = json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_every_verb_has_a_handler_and_every_card_verb_is_known() -> None:
+    bot = _bot()
+    assert set(bot.verbs) == set(Verb)
+    emitted = {
+        element["verb"]
+        for name, lang in CASES
+        for element in _walk(CARDS[name](Translator(lang)))  # type: ignore[arg-type]
+        if element.get("type") == "Action.Execute"
+    }
+    assert emitted <= {verb.value for verb in bot.verbs}
+
+
+def test_user_text_is_escaped_by_json_not_by_us() -> None:
+    card = CARDS["profile_active"](Translator("nl"))
+    intro = next(
+        fact["value"] for e in _walk(card) for fact in e.get("facts", []) if "zwembad" in fact["value"]
+    )
+    assert intro == "Ik werk normaal in het zwembad & help graag <overal>."
+
+
+def _bot() -> KlussenbankBot:
+    return KlussenbankBot(signup=None)  # type: ignore[arg-type]
