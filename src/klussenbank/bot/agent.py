@@ -125,7 +125,9 @@ class KlussenbankBot:
         if conversation_type_of(activity) != PERSONAL:
             return _card_response(notice_card(t("error.personal_only")))
         value = activity.value if isinstance(activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        action = value.get("action")
+        if not isinstance(action, dict):
+            action = {}
         verb, data = action.get("verb"), action.get("data")
         try:
             handler = self.verbs.get(Verb(verb)) if isinstance(verb, str) and verb in set(Verb) else None

@@ -20,24 +20,35 @@ class DirectoryFileError(ValueError):
 
 class FileDirectory:
     def __init__(self, data: Mapping[str, Any]) -> None:
+        where = "organisations"
         try:
             self._organisations = {
                 str(org["key"]): Organisation(str(org["key"]), str(org["name"]))
                 for org in data["organisations"]
             }
-            self._people = {
-                str(p["aad_object_id"]).lower(): DirectoryPerson(
+            self._people: dict[str, DirectoryPerson] = {}
+            where = "people"
+            for n, p in enumerate(data["people"]):
+                where = f"people[{n}]"
+                roles = p.get("roles", [])
+                # A string would silently become a tuple of letters: "hr" -> ("h", "r").
+                if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+                    raise DirectoryFileError(
+                        f"directory file is not valid at {where}: "
+                        f"roles must be a list of strings, not {roles!r}"
+                    )
+                manager = p.get("manager")
+                self._people[str(p["aad_object_id"]).lower()] = DirectoryPerson(
                     aad_object_id=str(p["aad_object_id"]),
                     name=str(p["name"]),
                     email=str(p.get("email", "")),
                     organisation=self._organisations[str(p["organisation"])],
-                    manager_aad_object_id=p.get("manager"),
-                    roles=tuple(p.get("roles", ())),
+                    manager_aad_object_id=None if manager is None else str(manager),
+                    roles=tuple(roles),
                 )
-                for p in data["people"]
-            }
-        except (KeyError, TypeError) as exc:
-            raise DirectoryFileError(f"directory file is not valid: missing or wrong {exc}") from exc
+        except (KeyError, TypeError, AttributeError) as exc:
+            message = f"directory file is not valid at {where}: missing or wrong {exc}"
+            raise DirectoryFileError(message) from exc
 
     @classmethod
     def load(cls, source: str) -> FileDirectory:
@@ -49,7 +60,7 @@ class FileDirectory:
             raise DirectoryFileError(f"directory file {path} does not exist")
         try:
             return cls(json.loads(path.read_text(encoding="utf-8")))
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise DirectoryFileError(f"directory file {source} is not JSON: {exc}") from exc
 
     async def person(self, aad_object_id: str) -> DirectoryPerson | None:
