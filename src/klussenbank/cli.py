@@ -52,6 +52,16 @@ def _package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
     print(f"Teams app package written to {path}")
 
 
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The SDK warns on every turn without an app id (local mode) and logs a traceback for every
+    # malformed activity, which the host already answers with 400; neither helps an operator.
+    logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(
+        logging.ERROR
+    )
+    logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICAL)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="klussenbank", description="Klussenbank Teams bot")
     commands = root.add_subparsers(dest="command", required=True)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from klussenbank.config import ConfigError, Settings, load_settings
+
+
+def test_defaults_are_the_embedded_local_setup() -> None:
+    settings = load_settings({})
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert (settings.host, settings.port, settings.has_credentials) == ("127.0.0.1", 3978, False)
+    settings.check_can_serve()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.53"])
+def test_local_mode_is_allowed_on_loopback(host: str) -> None:
+    Settings(host=host).check_can_serve()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.1.2.3", "::", "bot.example.nl"])
+def test_local_mode_refuses_other_addresses(host: str) -> None:
+    with pytest.raises(ConfigError, match="without credentials"):
+        Settings(host=host).check_can_serve()
+
+
+def test_credentials_allow_any_address_but_need_tenant_and_secret() -> None:
+    Settings(host="0.0.0.0", app_id="a", app_secret="s", app_tenant_id="t").check_can_serve()
+    with pytest.raises(ConfigError, match="TENANT_ID"):
+        Settings(host="0.0.0.0", app_id="a", app_secret="s").check_can_serve()
+    with pytest.raises(ConfigError, match="APP_SECRET"):
+        Settings(host="0.0.0.0", app_id="a", app_tenant_id="t").check_can_serve()
+    Settings(
+        host="0.0.0.0", app_id="a", app_tenant_id="t", auth_type="SystemManagedIdentity"
+    ).check_can_serve()
+
+
+def test_bad_values_are_explained() -> None:
+    with pytest.raises(ConfigError, match="KLUSSENBANK_PORT"):
+        load_settings({"KLUSSENBANK_PORT": "eighty"})
+    with pytest.raises(ConfigError, match="KLUSSENBANK_AUTH_TYPE"):
+        load_settings({"KLUSSENBANK_AUTH_TYPE": "Password"})
+
+
+def test_serve_refuses_to_start_on_a_public_address_without_credentials() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "klussenbank.cli", "serve", "--host", "0.0.0.0", "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "KLUSSENBANK_APP_ID": ""},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Refusing to listen on 0.0.0.0 without credentials" in result.stderr
+    assert "Traceback" not in result.stderr
