@@ -25,7 +25,13 @@ def _serve(settings: Settings) -> None:
     print(f"Database: {settings.database_url}")
     if not settings.has_credentials:
         print("Open the Agents Playground against it: make playground (then browse to the URL it prints)")
-    web.run_app(build_web_app(settings), host=settings.host, port=settings.port, print=None)
+    try:
+        web.run_app(build_web_app(settings), host=settings.host, port=settings.port, print=None)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}). Is another bot running? "
+            "Stop it or choose another port with --port."
+        ) from exc
 
 
 def _db_upgrade(settings: Settings) -> None:
