@@ -66,6 +66,7 @@ def _configure_logging(level: str) -> None:
         logging.ERROR
     )
     logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICAL)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def parser() -> argparse.ArgumentParser:
