@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from datetime import date
 from importlib.resources import files
@@ -181,3 +182,41 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
 
 def _bot() -> KlussenbankBot:
     return KlussenbankBot(signup=None)  # type: ignore[arg-type]
+
+
+RENDERER = Path(__file__).parents[2] / "node_modules" / "adaptivecards"
+
+
+def _renderer_report(paths: list[Path]) -> dict[str, list[str]]:
+    if not RENDERER.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("node_modules/adaptivecards is missing: run `npm ci` (make test does)")
+        pytest.skip("node_modules/adaptivecards is missing: run `npm ci`")
+    script = Path(__file__).with_name("parse_cards.cjs")
+    result = subprocess.run(
+        ["node", str(script), *map(str, paths)], capture_output=True, text=True, timeout=60, check=True
+    )
+    report: dict[str, list[str]] = json.loads(result.stdout)
+    return report
+
+
+def test_the_official_renderer_parses_every_card_without_complaint() -> None:
+    paths = sorted(GOLDEN.glob("*.json"))
+    assert len(paths) == len(CASES)
+    report = _renderer_report(paths)
+    assert {path: problems for path, problems in report.items() if problems} == {}
+
+
+def test_the_renderer_check_can_fail(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        json.dumps(
+            {
+                "type": "AdaptiveCard",
+                "version": "1.5",
+                "body": [{"type": "Input.Stars", "id": "a"}, {"type": "TextBlock", "id": "a", "text": "x"}],
+            }
+        )
+    )
+    problems = _renderer_report([broken])[str(broken)]
+    assert any("Unknown element type" in problem for problem in problems)
