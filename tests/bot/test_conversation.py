@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -146,17 +147,46 @@ async def test_unknown_verb_gets_a_friendly_card(harness: BotHarness) -> None:
 async def test_install_welcomes_once_and_stores_the_conversation(
     harness: BotHarness, engine: AsyncEngine
 ) -> None:
+    # Teams sends both for one install; only installationUpdate greets, so the person hears it once.
     added = harness.activity(type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+    del added["locale"]
     assert (await harness.post(added))[0] in (200, 202)
-    assert NL["welcome.privacy"] in texts(harness.connector.cards()[-1])
-    install = harness.activity(type="installationUpdate", action="add")
+    assert harness.connector.cards() == []
+    install = harness.activity(type="installationUpdate", action="add", locale="en-US")
     await harness.post(install)
-    assert len(harness.connector.cards()) == 1, "welcomed once"
+    assert [EN["welcome.privacy"] in texts(card) for card in harness.connector.cards()] == [True]
+    await harness.post(harness.activity(type="installationUpdate", action="add"))
+    await harness.say("beschikbaar")
+    assert len(harness.connector.cards()) == 2, "no second welcome, only the form"
     async with engine.connect() as connection:
         rows = (
             await connection.execute(select(ConversationRow.service_url, ConversationRow.tenant_id))
         ).all()
     assert [tuple(row) for row in rows] == [(harness.service_url, "00000000-0000-0000-0000-0000000000aa")]
+
+
+async def test_simultaneous_first_turns_welcome_once(harness: BotHarness) -> None:
+    await harness.post(harness.activity(type="conversationUpdate", membersAdded=[{"id": BOT_ID}]))
+    await asyncio.gather(
+        harness.post(harness.activity(type="installationUpdate", action="add")),
+        harness.post(harness.activity(type="message", text="help")),
+        harness.post(harness.activity(type="message", text="profiel")),
+    )
+    welcomes = [card for card in harness.connector.cards() if NL["welcome.privacy"] in texts(card)]
+    assert len(welcomes) == 1
+
+
+async def test_team_install_says_hello_in_the_channel_without_personal_details(harness: BotHarness) -> None:
+    added = harness.activity(type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+    added["conversation"] = {"id": "19:general@thread.tacv2", "conversationType": "channel", "tenantId": "t"}
+    await harness.post(added)
+    assert [NL["welcome.channel"] in texts(card) for card in harness.connector.cards()] == [True]
+
+
+async def test_greetings_get_the_help_card(harness: BotHarness) -> None:
+    await harness.say("help")
+    cards = await harness.say("Hoi!")
+    assert NL["help.intro"] in texts(cards[0])
 
 
 async def test_conversation_reference_is_refreshed_every_turn(

@@ -42,6 +42,8 @@ from klussenbank.services.views import FormView, PauseView, ProfileView
 
 log = logging.getLogger(__name__)
 
+GREETINGS = ("hallo", "hoi", "hey", "hi", "hello", "goedemorgen", "goedemiddag", "good morning")
+
 CardHandler = Callable[[Actor, Translator, Any], Awaitable[Element]]
 
 
@@ -77,6 +79,7 @@ class KlussenbankBot:
             for name, handler in commands.items()
         }
         self.commands.update({"hulp": self.on_help_show, "aanmelden": self.on_availability_edit})
+        self.commands.update(dict.fromkeys(GREETINGS, self.on_help_show))
 
     # -- activities ---------------------------------------------------------------------------
 
@@ -140,24 +143,35 @@ class KlussenbankBot:
             return _card_response(notice_card(t("error.apology")))
 
     async def on_members_added(self, context: TurnContext, _state: TurnState) -> None:
-        """Installed: say hello once, in the person's own chat; in a team, a short note."""
+        """The bot joined a conversation: remember it; in a team, say hello in the channel.
+
+        Teams also sends installationUpdate for the same install, which welcomes the person:
+        answering both would greet them twice.
+        """
         activity = context.activity
         recipient = activity.recipient.id if activity.recipient else None
-        if activity.type == ActivityTypes.conversation_update:
-            if not any(member.id == recipient for member in activity.members_added or []):
-                return
-        elif not (activity.action or "").startswith("add"):
+        if not any(member.id == recipient for member in activity.members_added or []):
             return
-        t = Translator.for_locale(activity.locale)
+        try:
+            await self._remember(actor_of(activity), context)
+            if conversation_type_of(activity) != PERSONAL:
+                await _send(context, notice_card(Translator.for_locale(activity.locale)("welcome.channel")))
+        except Exception:
+            log.exception("conversation update failed: %s", _describe(context))
+
+    async def on_installation_update(self, context: TurnContext, _state: TurnState) -> None:
+        """Installed for a person: welcome them, once, in their language."""
+        activity = context.activity
         actor = actor_of(activity)
+        if not (activity.action or "").startswith("add"):
+            return
         try:
             if conversation_type_of(activity) != PERSONAL or actor is None:
                 await self._remember(actor, context)
-                await _send(context, notice_card(t("welcome.channel")))
                 return
             welcome = await self._signup.meet(actor, conversation_of(activity, actor))
             if welcome is not None:
-                await _send(context, welcome_card(welcome, t))
+                await _send(context, welcome_card(welcome, Translator.for_locale(activity.locale)))
         except Exception:
             log.exception("install turn failed: %s", _describe(context))
 
@@ -232,7 +246,7 @@ def build_agent(bot: KlussenbankBot, connections: Connections) -> AgentApplicati
         storage=MemoryStorage(), connection_manager=connections, start_typing_timer=False
     )
     app.conversation_update("membersAdded")(bot.on_members_added)
-    app.activity(ActivityTypes.installation_update)(bot.on_members_added)
+    app.activity(ActivityTypes.installation_update)(bot.on_installation_update)
     app.activity(ActivityTypes.invoke)(bot.on_invoke)
     app.activity(ActivityTypes.message)(bot.on_message)
 

@@ -18,8 +18,6 @@ def card(body: list[Element], actions: list[Element] | None = None) -> Element:
         "$schema": SCHEMA,
         "version": VERSION,
         "body": body,
-        # Teams renders cards narrow unless asked to use the full width.
-        "msteams": {"width": "Full"},
     }
     if actions:
         result["actions"] = actions

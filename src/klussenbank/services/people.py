@@ -36,7 +36,6 @@ async def import_directory(
                     email=entry.email,
                     organisation_key=entry.organisation.key,
                     locale=existing.locale if existing else "nl-NL",
-                    welcomed_at=existing.welcomed_at if existing else None,
                 ),
                 now=now,
             )

@@ -61,7 +61,11 @@ class OrganisationRepository(Protocol):
 class PersonRepository(Protocol):
     async def get(self, aad_object_id: str) -> Person | None: ...
 
-    async def save(self, person: Person, *, now: datetime) -> None: ...
+    async def save(self, person: Person, *, now: datetime) -> None:
+        """Insert or update the person; `welcomed_at` is only ever set by `claim_welcome`."""
+
+    async def claim_welcome(self, aad_object_id: str, *, now: datetime) -> bool:
+        """Mark the person welcomed; True only for the one caller that did so first."""
 
 
 class AvailabilityRepository(Protocol):

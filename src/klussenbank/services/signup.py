@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from klussenbank.domain.availability import (
+    MAX_OTHER_SKILLS_TEXT,
     AvailabilityDraft,
     validate_availability,
     validate_pause,
@@ -72,17 +73,18 @@ class SignupService:
                 organisation = Organisation(key, key)
             if await uow.organisations.get(organisation.key) is None:
                 await uow.organisations.add(organisation, now=now)
-            first_contact = person is None or person.welcomed_at is None
             person = Person(
                 aad_object_id=actor.aad_object_id,
                 tenant_id=actor.tenant_id,
                 name=actor.name or (entry.name if entry else "") or (person.name if person else ""),
                 email=entry.email if entry else (person.email if person else ""),
                 organisation_key=organisation.key,
-                locale=actor.locale,
-                welcomed_at=person.welcomed_at if person and person.welcomed_at else now,
+                locale=actor.locale or (person.locale if person else ""),
             )
             await uow.people.save(person, now=now)
+            # Teams may deliver two first turns at once (install events, a quick first message):
+            # claiming the welcome in the database lets exactly one of them say hello.
+            first_contact = await uow.people.claim_welcome(actor.aad_object_id, now=now)
             if conversation is not None:
                 await uow.conversations.save(conversation, now=now)
             has_profile = await uow.availability.get(actor.aad_object_id) is not None
@@ -116,7 +118,7 @@ class SignupService:
             else:
                 values = FormValues(
                     skills=availability.skills,
-                    skills_other=", ".join(availability.free_skills),
+                    skills_other=_free_skills_text(availability.free_skills),
                     hours_per_week=availability.hours_per_week,
                     # A start in the past would be refused, so an edit starts from today.
                     start_date=max(availability.start_date, today),
@@ -230,6 +232,16 @@ class SignupService:
 
     def _skill_choices(self) -> tuple[SkillChoice, ...]:
         return tuple(SkillChoice(s.id, s.label_nl, s.label_en) for s in self._vocabulary.skills)
+
+
+def _free_skills_text(free_skills: tuple[str, ...]) -> str:
+    """The free skills as the form shows them; saving that text unchanged must pass the rules.
+
+    The person may have typed "a;b;c": joined by ", " that grows, possibly over the limit.
+    Joined by "," it never does, as the terms they typed were at least one character apart.
+    """
+    text = ", ".join(free_skills)
+    return text if len(text) <= MAX_OTHER_SKILLS_TEXT else ",".join(free_skills)
 
 
 def _values_of(draft: AvailabilityDraft) -> FormValues:

@@ -6,7 +6,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.domain.model import (
@@ -88,9 +88,17 @@ class SqlPeople:
         row.email = person.email
         row.organisation_id = org_ids[person.organisation_key]
         row.locale = person.locale
-        row.welcomed_at = person.welcomed_at
         row.updated_at = now
         await self._session.flush()
+
+    async def claim_welcome(self, aad_object_id: str, *, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(PersonRow)
+            .where(PersonRow.aad_object_id == aad_object_id, PersonRow.welcomed_at.is_(None))
+            .values(welcomed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
 
 class SqlAvailability:
