@@ -24,10 +24,10 @@ from klussenbank.cards.availability import (
 )
 from klussenbank.cards.general import help_card, notice_card, welcome_card
 from klussenbank.cards.verbs import Verb
-from klussenbank.domain.availability import FieldError
+from klussenbank.domain.availability import AvailabilityDraft, FieldError
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.i18n import LANGUAGES, Translator
-from klussenbank.services.views import FormValues, FormView, PauseView, ProfileView, SkillChoice, WelcomeView
+from klussenbank.services.views import FormView, PauseView, ProfileView, SkillChoice, WelcomeView
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 23)
@@ -57,7 +57,7 @@ def _profile(status: AvailabilityStatus, paused_until: date | None = None) -> Pr
 
 
 FORM = FormView(
-    values=FormValues(
+    values=AvailabilityDraft(
         hours_per_week=8, start_date=TODAY, organisations=("ermelo",), work_mode=WorkMode.HYBRID
     ),
     skill_choices=SKILLS,
@@ -66,7 +66,7 @@ FORM = FormView(
     is_update=False,
 )
 FORM_ERRORS = FormView(
-    values=FormValues(
+    values=AvailabilityDraft(
         skills=("minute-taking",), hours_per_week=60, start_date=TODAY, end_date=date(2026, 11, 1)
     ),
     skill_choices=SKILLS,

@@ -14,7 +14,7 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.ports import Actor, ConversationRef, UnitOfWorkFactory
 from klussenbank.services.signup import DEFAULT_HOURS, SignupService, UnknownPerson
-from klussenbank.services.views import FormValues, FormView, PauseView, ProfileView, SkillChoice, WelcomeView
+from klussenbank.services.views import FormView, PauseView, ProfileView, SkillChoice, WelcomeView
 from tests.conftest import TODAY, FixedClock
 
 TENANT = "tenant-1"
@@ -252,7 +252,7 @@ async def test_the_form_for_a_new_person_has_defaults(
 ) -> None:
     form = await met.form(ANNA)
 
-    assert form.values == FormValues(
+    assert form.values == AvailabilityDraft(
         hours_per_week=DEFAULT_HOURS,
         start_date=TODAY,
         organisations=("harderwijk",),
@@ -275,7 +275,7 @@ async def test_the_form_for_an_existing_profile_has_the_saved_values(met: Signup
     form = await met.form(ANNA)
 
     assert form.is_update is True
-    assert form.values == FormValues(
+    assert form.values == AvailabilityDraft(
         skills=("minute-taking", "data-entry"),
         skills_other="gebarentaal, imkeren",
         hours_per_week=12,
@@ -434,7 +434,7 @@ async def test_an_invalid_draft_is_shown_again_with_errors_and_nothing_is_saved(
         ("start_date", "in_past"),
         ("organisations", "unknown_choice"),
     }
-    assert result.values == FormValues(
+    assert result.values == AvailabilityDraft(
         skills=draft.skills,
         skills_other=draft.skills_other,
         hours_per_week=41,

@@ -28,7 +28,6 @@ from klussenbank.services.ports import (
     UnitOfWorkFactory,
 )
 from klussenbank.services.views import (
-    FormValues,
     FormView,
     PauseView,
     ProfileView,
@@ -109,14 +108,14 @@ class SignupService:
             person = await self._person(uow, actor)
             availability = await uow.availability.get(actor.aad_object_id)
             if availability is None:
-                values = FormValues(
+                values = AvailabilityDraft(
                     hours_per_week=DEFAULT_HOURS,
                     start_date=today,
                     organisations=(person.organisation_key,),
                     work_mode=WorkMode.HYBRID,
                 )
             else:
-                values = FormValues(
+                values = AvailabilityDraft(
                     skills=availability.skills,
                     skills_other=_free_skills_text(availability.free_skills),
                     hours_per_week=availability.hours_per_week,
@@ -150,7 +149,7 @@ class SignupService:
             existing = await uow.availability.get(actor.aad_object_id)
             if availability is None:
                 return FormView(
-                    values=_values_of(draft),
+                    values=draft,
                     skill_choices=self._skill_choices(),
                     organisation_choices=tuple(organisations),
                     today=today,
@@ -242,17 +241,3 @@ def _free_skills_text(free_skills: tuple[str, ...]) -> str:
     """
     text = ", ".join(free_skills)
     return text if len(text) <= MAX_OTHER_SKILLS_TEXT else ",".join(free_skills)
-
-
-def _values_of(draft: AvailabilityDraft) -> FormValues:
-    return FormValues(
-        skills=draft.skills,
-        skills_other=draft.skills_other,
-        hours_per_week=draft.hours_per_week,
-        start_date=draft.start_date,
-        end_date=draft.end_date,
-        weekdays=draft.weekdays,
-        organisations=draft.organisations,
-        work_mode=draft.work_mode,
-        intro=draft.intro,
-    )

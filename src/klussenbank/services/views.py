@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from klussenbank.domain.availability import FieldError
+from klussenbank.domain.availability import AvailabilityDraft, FieldError
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 
 
@@ -34,23 +34,10 @@ class ProfileView:
 
 
 @dataclass(frozen=True)
-class FormValues:
-    """The sign-up form's values, as prefilled or as the person submitted them."""
-
-    skills: tuple[str, ...] = ()
-    skills_other: str = ""
-    hours_per_week: int | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    weekdays: tuple[str, ...] = ()
-    organisations: tuple[str, ...] = ()
-    work_mode: WorkMode | None = None
-    intro: str = ""
-
-
-@dataclass(frozen=True)
 class FormView:
-    values: FormValues
+    """The sign-up form: prefilled values, or what the person submitted, with its errors."""
+
+    values: AvailabilityDraft
     skill_choices: tuple[SkillChoice, ...]
     organisation_choices: tuple[Organisation, ...]
     today: date
