@@ -31,17 +31,7 @@ from klussenbank.domain.skills import SkillVocabulary
 TODAY = date(2026, 11, 23)
 ORGANISATIONS = frozenset({"ermelo", "harderwijk", "zeewolde"})
 VOCABULARY = load_skill_vocabulary()
-DRAFT_FIELDS = (
-    "skills",
-    "skills_other",
-    "hours_per_week",
-    "start_date",
-    "end_date",
-    "weekdays",
-    "organisations",
-    "work_mode",
-    "intro",
-)
+DRAFT_FIELDS = tuple(f.name for f in dataclasses.fields(AvailabilityDraft) if f.name != "unreadable")
 # The value a field has when the form parser could not read it.
 EMPTY: dict[str, Any] = {
     "skills": (),

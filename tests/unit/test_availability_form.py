@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -9,21 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from klussenbank.cards.verbs import AvailabilityInput
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.model import WorkMode
 
-FIELDS = (
-    "skills",
-    "skills_other",
-    "hours_per_week",
-    "start_date",
-    "end_date",
-    "weekdays",
-    "organisations",
-    "work_mode",
-    "intro",
-)
+FIELDS = tuple(AvailabilityInput)
+
+
+def test_the_card_inputs_are_the_draft_fields() -> None:
+    names = {f.name for f in dataclasses.fields(AvailabilityDraft)} - {"unreadable"}
+    assert set(FIELDS) == names
+
 
 # What Teams sends for a filled-in sign-up card: multi-selects as comma-separated strings,
 # Input.Number as a string, Input.Date as an ISO date; plus the action's own data.
