@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from importlib.resources import files
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from klussenbank.appmanifest import load_manifest
 from klussenbank.i18n import catalog
 from klussenbank.store.orm import AvailabilityRow, ConversationRow
 from tests.bot.conftest import BOT_ID, CHANTAL, DAAN, BotHarness
@@ -250,3 +252,14 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
     for verb, text in expected.items():
         data = valid_form() if verb is Verb.AVAILABILITY_SAVE else {}
         assert text in texts(await harness.execute(verb.value, data)), verb
+
+
+async def test_every_manifest_command_title_is_a_command_the_bot_knows(harness: BotHarness) -> None:
+    manifest = load_manifest()
+    titles = {c["title"] for lists in manifest["bots"][0]["commandLists"] for c in lists["commands"]}
+    english = json.loads((files("klussenbank.appmanifest") / "en-us.json").read_text(encoding="utf-8"))
+    titles |= {value for key, value in english.items() if key.endswith(".title")}
+    await harness.say("hallo")
+    for title in sorted(titles):
+        cards = await harness.say(title)
+        assert NL["help.unknown"] not in texts(cards[0]), title
