@@ -51,6 +51,25 @@ def _demo_load(settings: Settings, tenant_id: str) -> None:
     )
 
 
+def _worker(settings: Settings) -> None:
+    from klussenbank.wiring import run_worker
+
+    print(f"Klussenbank delivery worker on {settings.database_url}; stop with Ctrl-C")
+    asyncio.run(run_worker(settings))
+
+
+def _outbox(settings: Settings, command: str) -> None:
+    from klussenbank.wiring import outbox_retry, outbox_status
+
+    if command == "status":
+        counts = asyncio.run(outbox_status(settings))
+        width = max(len(status) for status in counts)
+        for status, count in counts.items():
+            print(f"{status:<{width}}  {count}")
+    else:
+        print(f"{asyncio.run(outbox_retry(settings))} dead-lettered deliveries queued again")
+
+
 def _package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
     from klussenbank.appmanifest import build_package
 
@@ -84,6 +103,15 @@ def parser() -> argparse.ArgumentParser:
     load = demo.add_parser("load", help="load the directory's organisations and people")
     load.add_argument("--tenant-id", default="00000000-0000-0000-0000-000000000001")
 
+    commands.add_parser(
+        "worker", help="deliver the outbox (also runs inside serve unless KLUSSENBANK_WORKER=off)"
+    )
+    outbox = commands.add_parser("outbox", help="the delivery queue").add_subparsers(
+        dest="outbox_command", required=True
+    )
+    outbox.add_parser("status", help="deliveries per status")
+    outbox.add_parser("retry", help="queue dead-lettered deliveries again")
+
     package = commands.add_parser("package", help="build the Teams app package (zip)")
     package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
     package.add_argument("--app-id", default="", help="Entra app id (default KLUSSENBANK_APP_ID)")
@@ -107,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _db_upgrade(settings)
         elif args.command == "demo":
             _demo_load(settings, args.tenant_id)
+        elif args.command == "worker":
+            _worker(settings)
+        elif args.command == "outbox":
+            _outbox(settings, args.outbox_command)
         elif args.command == "package":
             _package(settings, args.out, args.app_id, args.domain)
     except (ConfigError, ValueError) as exc:

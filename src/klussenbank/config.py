@@ -27,6 +27,7 @@ class Settings:
     directory_file: str = "demo"
     default_organisation: str = "default"
     log_level: str = "INFO"
+    worker: str = "inline"
 
     @property
     def has_credentials(self) -> bool:
@@ -78,6 +79,9 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
     auth_type = env.get("KLUSSENBANK_AUTH_TYPE", "ClientSecret")
     if auth_type not in _AUTH_TYPES:
         raise ConfigError(f"KLUSSENBANK_AUTH_TYPE must be one of {', '.join(_AUTH_TYPES)}.")
+    worker = env.get("KLUSSENBANK_WORKER", "inline")
+    if worker not in ("inline", "off"):
+        raise ConfigError("KLUSSENBANK_WORKER must be 'inline' (deliver from the bot process) or 'off'.")
     return Settings(
         database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         host=env.get("KLUSSENBANK_HOST", "127.0.0.1"),
@@ -89,4 +93,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         directory_file=env.get("KLUSSENBANK_DIRECTORY_FILE", "demo"),
         default_organisation=env.get("KLUSSENBANK_DEFAULT_ORGANISATION", "default"),
         log_level=env.get("KLUSSENBANK_LOG_LEVEL", "INFO").upper(),
+        worker=worker,
     )

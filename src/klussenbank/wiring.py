@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import socket
+from functools import partial
+
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.agent import KlussenbankBot
+from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.clock import SystemClock
+from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import ImportResult, import_directory
+from klussenbank.services.ports import Sender
 from klussenbank.services.signup import SignupService
 from klussenbank.store.db import create_engine, session_factory
+from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
 
 
@@ -27,9 +37,56 @@ def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
     )
 
 
+def delivery_worker(engine: AsyncEngine, sender: Sender, *, name: str | None = None) -> DeliveryWorker:
+    sessions = session_factory(engine)
+    # SQLite has one writer, so one worker: its buckets can live in memory. PostgreSQL shares them.
+    limiter = SqlRateLimiter(sessions) if engine.dialect.name == "postgresql" else MemoryRateLimiter()
+    return DeliveryWorker(
+        name or f"{socket.gethostname()}-{os.getpid()}",
+        SqlDeliveryQueue(sessions),
+        sender,
+        limiter,
+        SystemClock(),
+    )
+
+
 def build_web_app(settings: Settings) -> web.Application:
     engine = create_engine(settings.database_url)
-    return init_app(settings, engine=engine, bot=KlussenbankBot(signup_service(settings, engine)))
+    worker = partial(delivery_worker, engine) if settings.worker == "inline" else None
+    return init_app(
+        settings, engine=engine, bot=KlussenbankBot(signup_service(settings, engine)), worker=worker
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    """The stand-alone worker process: delivers until SIGTERM or SIGINT, then stops cleanly."""
+    engine = create_engine(settings.database_url)
+    worker = delivery_worker(engine, TeamsSender.for_settings(settings))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await worker.run(stop)
+    finally:
+        await worker.close()
+        await engine.dispose()
+
+
+async def outbox_status(settings: Settings) -> dict[str, int]:
+    engine = create_engine(settings.database_url)
+    try:
+        return await SqlDeliveryQueue(session_factory(engine)).counts()
+    finally:
+        await engine.dispose()
+
+
+async def outbox_retry(settings: Settings) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        return await SqlDeliveryQueue(session_factory(engine)).retry_dead(now=SystemClock().now())
+    finally:
+        await engine.dispose()
 
 
 async def load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:

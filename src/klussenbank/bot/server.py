@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pydantic
 from aiohttp import web
@@ -17,7 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.agent import KlussenbankBot, build_agent
 from klussenbank.bot.auth import auth_configuration, connections
+from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
+from klussenbank.services.delivery import DeliveryWorker
+from klussenbank.services.ports import Sender
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,18 @@ async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
     )
 
 
-def init_app(settings: Settings, *, engine: AsyncEngine, bot: KlussenbankBot) -> web.Application:
+WorkerFactory = Callable[[Sender], DeliveryWorker]
+STOP_GRACE = 30.0
+
+
+def init_app(
+    settings: Settings,
+    *,
+    engine: AsyncEngine,
+    bot: KlussenbankBot,
+    worker: WorkerFactory | None = None,
+) -> web.Application:
+    """The bot's web app; with `worker`, the outbox is delivered from this process too."""
     configuration = auth_configuration(settings)
     connection_manager = connections(settings, configuration)
     adapter = CloudAdapter(connection_manager=connection_manager)
@@ -102,4 +117,23 @@ def init_app(settings: Settings, *, engine: AsyncEngine, bot: KlussenbankBot) ->
         await engine.dispose()
 
     app.cleanup_ctx.append(dispose_engine)
+    if worker is not None:
+        app.cleanup_ctx.append(_delivering(worker(TeamsSender(connection_manager))))
     return app
+
+
+def _delivering(worker: DeliveryWorker) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def run(_app: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run(stop), name=f"delivery-{worker.name}")
+        yield
+        # Finish the sends under way rather than cut them off: a cut-off send is in doubt.
+        stop.set()
+        try:
+            await asyncio.wait_for(task, STOP_GRACE)
+        except TimeoutError:
+            log.warning("delivery worker did not stop within %.0f s", STOP_GRACE)
+        finally:
+            await worker.close()
+
+    return run

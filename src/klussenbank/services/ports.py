@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from klussenbank.domain.delivery import Decision, Failure, Limit
 from klussenbank.domain.model import Availability, Organisation, Person
 
 
@@ -80,6 +81,78 @@ class ConversationRepository(Protocol):
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]: ...
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """A person (reached in their personal chat) or a conversation such as a team channel."""
+
+    person_aad_object_id: str | None = None
+    conversation_id: str | None = None
+
+
+class OutboxRepository(Protocol):
+    async def enqueue(
+        self, content: dict[str, Any], recipients: Sequence[Recipient], *, reason: str, now: datetime
+    ) -> int:
+        """Queue `content` ({"card": {...}} or {"text": "..."}) for every recipient; the message id."""
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """A delivery a worker holds the lease on."""
+
+    id: int
+    attempts: int
+    content: dict[str, Any]
+    target: ConversationRef | None  # the person's personal chat, or the conversation itself
+    person_aad_object_id: str | None
+    template: ConversationRef | None = None  # for a person never met: a conversation in their tenant
+
+
+class DeliveryQueue(Protocol):
+    """The worker's side of the outbox; every call is its own transaction."""
+
+    async def claim(
+        self, worker: str, limit: int, *, now: datetime, lease: timedelta
+    ) -> list[ClaimedDelivery]: ...
+
+    async def sent(
+        self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime
+    ) -> None: ...
+
+    async def failed(
+        self, delivery_id: int, worker: str, decision: Decision, error: str, *, now: datetime
+    ) -> None: ...
+
+    async def release(self, worker: str, *, now: datetime) -> int: ...
+
+    async def counts(self) -> dict[str, int]: ...
+
+    async def retry_dead(self, *, now: datetime) -> int: ...
+
+
+class RateLimiter(Protocol):
+    async def acquire(self, limits: Sequence[Limit]) -> float:
+        """Take one message from every limit: 0.0 if done, else how many seconds to wait first."""
+
+
+class SendFailed(Exception):
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
+class Sender(Protocol):
+    """Sends outside a user's turn. Raises SendFailed with what went wrong."""
+
+    async def send(self, target: ConversationRef, content: dict[str, Any]) -> str:
+        """The id of the activity that was sent."""
+
+    async def open_personal_chat(self, template: ConversationRef, aad_object_id: str) -> ConversationRef:
+        """Create (or find) the 1:1 conversation with someone, from any conversation in their tenant."""
+
+    async def close(self) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -92,6 +165,9 @@ class UnitOfWork(Protocol):
 
     @property
     def conversations(self) -> ConversationRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -25,6 +25,7 @@ from klussenbank.store.orm import (
     OrganisationRow,
     PersonRow,
 )
+from klussenbank.store.outbox import SqlOutbox
 
 
 class SqlOrganisations:
@@ -212,6 +213,7 @@ class SqlUnitOfWork:
     people: SqlPeople
     availability: SqlAvailability
     conversations: SqlConversations
+    outbox: SqlOutbox
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -222,6 +224,7 @@ class SqlUnitOfWork:
         self.people = SqlPeople(self._session, self.organisations)
         self.availability = SqlAvailability(self._session, self.people, self.organisations)
         self.conversations = SqlConversations(self._session, self.people)
+        self.outbox = SqlOutbox(self._session)
         return self
 
     async def __aexit__(

@@ -1,0 +1,107 @@
+"""Sending outside a turn, through the Agents SDK's connector client: the outbox's Sender port."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from microsoft_agents.activity import Activity, ActivityTypes, ChannelAccount, ConversationParameters
+from microsoft_agents.hosting.core import CardFactory, Connections
+from microsoft_agents.hosting.core.connector.client import ConnectorClient
+
+from klussenbank.bot.auth import auth_configuration, connections
+from klussenbank.config import Settings
+from klussenbank.domain.delivery import classify
+from klussenbank.services.ports import ConversationRef, SendFailed
+
+BOT_FRAMEWORK = "https://api.botframework.com"
+SCOPES = [f"{BOT_FRAMEWORK}/.default"]
+
+
+def _retry_after(headers: Any) -> float | None:
+    value = headers.get("Retry-After") if headers else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _activity(target: ConversationRef, content: dict[str, Any]) -> Activity:
+    activity = Activity(type=ActivityTypes.message, channel_data={"tenant": {"id": target.tenant_id}})
+    if "card" in content:
+        activity.attachments = [CardFactory.adaptive_card(content["card"])]
+    else:
+        activity.text = str(content.get("text", ""))
+    return activity
+
+
+class TeamsSender:
+    @classmethod
+    def for_settings(cls, settings: Settings) -> TeamsSender:
+        """For a process without the web app: the stand-alone delivery worker."""
+        return cls(connections(settings, auth_configuration(settings)))
+
+    def __init__(self, connections: Connections) -> None:
+        self._connections = connections
+        self._clients: dict[str, tuple[str, ConnectorClient]] = {}
+        self._lock = asyncio.Lock()
+
+    async def _client(self, service_url: str) -> ConnectorClient:
+        # The token provider caches and renews tokens; a client is rebuilt when the token changes.
+        token = await self._connections.get_default_connection().get_access_token(BOT_FRAMEWORK, SCOPES)
+        async with self._lock:
+            cached = self._clients.get(service_url)
+            if cached and cached[0] == token:
+                return cached[1]
+            if cached:
+                await cached[1].close()
+            client = ConnectorClient(service_url, token)
+            self._clients[service_url] = (token, client)
+            return client
+
+    async def send(self, target: ConversationRef, content: dict[str, Any]) -> str:
+        client = await self._client(target.service_url)
+        try:
+            response = await client.conversations.send_to_conversation(
+                target.conversation_id, _activity(target, content)
+            )
+        except aiohttp.ClientResponseError as error:
+            raise SendFailed(classify(error.status, error.message, _retry_after(error.headers))) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise SendFailed(classify(None, type(error).__name__)) from error
+        return str(response.id or "")
+
+    async def open_personal_chat(self, template: ConversationRef, aad_object_id: str) -> ConversationRef:
+        client = await self._client(template.service_url)
+        bot = template.reference.get("bot") or template.reference.get("agent") or {}
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(id=str(bot.get("id", ""))),
+            members=[ChannelAccount(id=aad_object_id)],
+            tenant_id=template.tenant_id,
+            channel_data={"tenant": {"id": template.tenant_id}},
+        )
+        try:
+            created = await client.conversations.create_conversation(parameters)
+        except aiohttp.ClientResponseError as error:
+            raise SendFailed(classify(error.status, error.message, _retry_after(error.headers))) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise SendFailed(classify(None, type(error).__name__)) from error
+        return ConversationRef(
+            conversation_id=str(created.id),
+            conversation_type="personal",
+            tenant_id=template.tenant_id,
+            channel_id=template.channel_id,
+            service_url=template.service_url,
+            person_aad_object_id=aad_object_id,
+            reference={
+                **template.reference,
+                "conversation": {"id": created.id, "conversationType": "personal"},
+            },
+        )
+
+    async def close(self) -> None:
+        for _token, client in self._clients.values():
+            await client.close()
+        self._clients.clear()

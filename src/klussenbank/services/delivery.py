@@ -1,0 +1,123 @@
+"""The delivery worker: takes due messages from the outbox and sends them within Teams' limits."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from random import Random
+
+from klussenbank.domain.delivery import Failure, FailureKind, RetryPolicy, classify, limits_for
+from klussenbank.services.ports import (
+    ClaimedDelivery,
+    Clock,
+    ConversationRef,
+    DeliveryQueue,
+    RateLimiter,
+    Sender,
+    SendFailed,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    batch: int = 50
+    concurrency: int = 16
+    lease: timedelta = timedelta(seconds=60)
+    idle_sleep: float = 0.5
+    send_timeout: float = 20.0
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        name: str,
+        queue: DeliveryQueue,
+        sender: Sender,
+        limiter: RateLimiter,
+        clock: Clock,
+        *,
+        policy: RetryPolicy | None = None,
+        settings: WorkerSettings | None = None,
+        rng: Random | None = None,
+    ) -> None:
+        self.name = name
+        self._queue = queue
+        self._sender = sender
+        self._limiter = limiter
+        self._clock = clock
+        self._policy = policy or RetryPolicy()
+        self._settings = settings or WorkerSettings()
+        self._rng = rng or Random()
+        self._slots = asyncio.Semaphore(self._settings.concurrency)
+
+    async def close(self) -> None:
+        await self._sender.close()
+
+    async def run_once(self) -> int:
+        """Claim one batch of due deliveries and deliver them; how many were claimed."""
+        claimed = await self._queue.claim(
+            self.name, self._settings.batch, now=self._clock.now(), lease=self._settings.lease
+        )
+        if claimed:
+            await asyncio.gather(*(self._deliver(delivery) for delivery in claimed))
+        return len(claimed)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; then hand back anything claimed but not started."""
+        try:
+            while not stop.is_set():
+                if await self.run_once() == 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self._settings.idle_sleep)
+        finally:
+            released = await self._queue.release(self.name, now=self._clock.now())
+            if released:
+                log.info("worker %s released %d deliveries", self.name, released)
+
+    async def _deliver(self, delivery: ClaimedDelivery) -> None:
+        async with self._slots:
+            try:
+                target = delivery.target
+                if target is None:
+                    if delivery.template is None or delivery.person_aad_object_id is None:
+                        raise SendFailed(
+                            Failure(FailureKind.UNREACHABLE, "no conversation with this recipient")
+                        )
+                    target = await self._sender.open_personal_chat(
+                        delivery.template, delivery.person_aad_object_id
+                    )
+                await self._wait_for_rate(target)
+                activity_id = await asyncio.wait_for(
+                    self._sender.send(target, delivery.content), self._settings.send_timeout
+                )
+            except SendFailed as failed:
+                await self._failed(delivery, failed.failure)
+            except TimeoutError:
+                await self._failed(delivery, classify(None, "timed out"))
+            except Exception as error:  # a bug must not stop the other deliveries
+                log.exception("delivery %s failed unexpectedly", delivery.id)
+                await self._failed(delivery, classify(None, type(error).__name__))
+            else:
+                await self._queue.sent(
+                    delivery.id,
+                    self.name,
+                    conversation_id=target.conversation_id,
+                    activity_id=activity_id,
+                    now=self._clock.now(),
+                )
+
+    async def _wait_for_rate(self, target: ConversationRef) -> None:
+        limits = limits_for(target.tenant_id, target.conversation_id)
+        # The limiter says how long to wait; nothing would signal sooner.
+        while (wait := await self._limiter.acquire(limits)) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+
+    async def _failed(self, delivery: ClaimedDelivery, failure: Failure) -> None:
+        decision = self._policy.after(failure, delivery.attempts, self._rng)
+        log.info("delivery %s: %s -> %s", delivery.id, failure.detail, decision.status)
+        await self._queue.failed(delivery.id, self.name, decision, failure.detail, now=self._clock.now())

@@ -1,0 +1,280 @@
+"""The outbox in SQL: queueing in the caller's transaction, claiming with SKIP LOCKED, rate buckets."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from klussenbank.domain.delivery import Bucket, Decision, DeliveryStatus, Limit, take
+from klussenbank.services.ports import ClaimedDelivery, ConversationRef, Recipient
+from klussenbank.store.orm import (
+    ConversationRow,
+    OutboxDeliveryRow,
+    OutboxMessageRow,
+    PersonRow,
+    RateBucketRow,
+)
+
+PERSONAL = "personal"
+
+
+class SqlOutbox:
+    """The producer side, inside a unit of work: what is queued commits with the change."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def enqueue(
+        self, content: dict[str, Any], recipients: Sequence[Recipient], *, reason: str, now: datetime
+    ) -> int:
+        message = OutboxMessageRow(reason=reason, content=content, created_at=now)
+        self._session.add(message)
+        await self._session.flush()
+        people = [r.person_aad_object_id for r in recipients if r.person_aad_object_id]
+        person_ids = dict(
+            (
+                await self._session.execute(
+                    select(PersonRow.aad_object_id, PersonRow.id).where(PersonRow.aad_object_id.in_(people))
+                )
+            ).all()
+        )
+        for recipient in recipients:
+            aad = recipient.person_aad_object_id
+            if aad is not None and aad not in person_ids:
+                raise LookupError(f"outbox recipient {aad} is not a known person")
+            self._session.add(
+                OutboxDeliveryRow(
+                    message_id=message.id,
+                    person_id=person_ids[aad] if aad else None,
+                    conversation_id=recipient.conversation_id,
+                    status=DeliveryStatus.PENDING.value,
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        await self._session.flush()
+        return message.id
+
+
+def _ref(row: ConversationRow, person: str | None) -> ConversationRef:
+    return ConversationRef(
+        conversation_id=row.conversation_id,
+        conversation_type=row.conversation_type,
+        tenant_id=row.tenant_id,
+        channel_id=row.channel_id,
+        service_url=row.service_url,
+        person_aad_object_id=person,
+        reference=row.reference,
+    )
+
+
+class SqlDeliveryQueue:
+    """The worker side: each call is one short transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def claim(
+        self, worker: str, limit: int, *, now: datetime, lease: timedelta
+    ) -> list[ClaimedDelivery]:
+        due = or_(
+            and_(
+                OutboxDeliveryRow.status == DeliveryStatus.PENDING, OutboxDeliveryRow.next_attempt_at <= now
+            ),
+            # A worker that died mid-send left its lease behind: the delivery is due again.
+            and_(OutboxDeliveryRow.status == DeliveryStatus.SENDING, OutboxDeliveryRow.lease_until < now),
+        )
+        candidates = (
+            select(OutboxDeliveryRow.id)
+            .where(due)
+            .order_by(OutboxDeliveryRow.next_attempt_at, OutboxDeliveryRow.id)
+            .limit(limit)
+            # Several workers share the table on PostgreSQL: each skips what another has locked.
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        async with self._sessions() as session, session.begin():
+            claimed = (
+                await session.scalars(
+                    update(OutboxDeliveryRow)
+                    .where(OutboxDeliveryRow.id.in_(candidates))
+                    .values(
+                        status=DeliveryStatus.SENDING.value,
+                        worker=worker,
+                        lease_until=now + lease,
+                        attempts=OutboxDeliveryRow.attempts + 1,
+                        updated_at=now,
+                    )
+                    .returning(OutboxDeliveryRow.id)
+                )
+            ).all()
+            return [await self._load(session, delivery_id) for delivery_id in sorted(claimed)]
+
+    async def _load(self, session: AsyncSession, delivery_id: int) -> ClaimedDelivery:
+        row, content = (
+            await session.execute(
+                select(OutboxDeliveryRow, OutboxMessageRow.content)
+                .join(OutboxMessageRow, OutboxMessageRow.id == OutboxDeliveryRow.message_id)
+                .where(OutboxDeliveryRow.id == delivery_id)
+            )
+        ).one()
+        if row.person_id is None:
+            conversation = await session.scalar(
+                select(ConversationRow).where(ConversationRow.conversation_id == row.conversation_id)
+            )
+            target = _ref(conversation, None) if conversation else None
+            return ClaimedDelivery(row.id, row.attempts, content, target, None)
+        person = await session.get_one(PersonRow, row.person_id)
+        personal = await session.scalar(
+            select(ConversationRow)
+            .where(ConversationRow.person_id == person.id, ConversationRow.conversation_type == PERSONAL)
+            .order_by(ConversationRow.updated_at.desc())
+            .limit(1)
+        )
+        template = None
+        if personal is None:
+            any_in_tenant = await session.scalar(
+                select(ConversationRow)
+                .where(ConversationRow.tenant_id == person.tenant_id)
+                .order_by(ConversationRow.updated_at.desc())
+                .limit(1)
+            )
+            template = _ref(any_in_tenant, None) if any_in_tenant else None
+        target = _ref(personal, person.aad_object_id) if personal else None
+        return ClaimedDelivery(row.id, row.attempts, content, target, person.aad_object_id, template)
+
+    async def sent(
+        self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime
+    ) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxDeliveryRow)
+                .where(OutboxDeliveryRow.id == delivery_id, OutboxDeliveryRow.worker == worker)
+                .values(
+                    status=DeliveryStatus.SENT.value,
+                    sent_conversation_id=conversation_id,
+                    activity_id=activity_id,
+                    sent_at=now,
+                    lease_until=None,
+                    last_error=None,
+                    updated_at=now,
+                )
+            )
+
+    async def failed(
+        self, delivery_id: int, worker: str, decision: Decision, error: str, *, now: datetime
+    ) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxDeliveryRow)
+                .where(OutboxDeliveryRow.id == delivery_id, OutboxDeliveryRow.worker == worker)
+                .values(
+                    status=decision.status.value,
+                    next_attempt_at=now + timedelta(seconds=decision.delay),
+                    attempts=OutboxDeliveryRow.attempts - (0 if decision.counts_as_attempt else 1),
+                    lease_until=None,
+                    last_error=error[:500],
+                    updated_at=now,
+                )
+            )
+
+    async def release(self, worker: str, *, now: datetime) -> int:
+        """Give back claimed deliveries this worker has not started (a graceful stop)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxDeliveryRow)
+                .where(OutboxDeliveryRow.worker == worker, OutboxDeliveryRow.status == DeliveryStatus.SENDING)
+                .values(
+                    status=DeliveryStatus.PENDING.value,
+                    attempts=OutboxDeliveryRow.attempts - 1,
+                    lease_until=None,
+                    worker=None,
+                    updated_at=now,
+                )
+            )
+            return int(getattr(result, "rowcount", 0))
+
+    async def counts(self) -> dict[str, int]:
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(OutboxDeliveryRow.status, func.count()).group_by(OutboxDeliveryRow.status)
+            )
+            found = {status: int(count) for status, count in rows.all()}
+        return {status.value: found.get(status.value, 0) for status in DeliveryStatus}
+
+    async def retry_dead(self, *, now: datetime) -> int:
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxDeliveryRow)
+                .where(OutboxDeliveryRow.status == DeliveryStatus.DEAD)
+                .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now, updated_at=now)
+            )
+            return int(getattr(result, "rowcount", 0))
+
+
+class MemoryRateLimiter:
+    """Buckets in this process: right when one worker sends (SQLite's single writer)."""
+
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self._clock = clock
+        self._buckets: dict[str, Bucket] = {}
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, limits: Sequence[Limit]) -> float:
+        async with self._lock:
+            now = self._clock()
+            current = [(limit, self._buckets.get(limit.key, Bucket(limit.burst, now))) for limit in limits]
+            wait, buckets = take(current, now)
+            for limit, bucket in zip(limits, buckets, strict=True):
+                self._buckets[limit.key] = bucket
+            return wait
+
+
+class SqlRateLimiter:
+    """Buckets in PostgreSQL, locked row by row: one budget for every worker."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._lock = asyncio.Lock()  # one round trip at a time from this process
+
+    async def acquire(self, limits: Sequence[Limit]) -> float:
+        keys = sorted(limit.key for limit in limits)  # a fixed order: no deadlocks between workers
+        by_key = {limit.key: limit for limit in limits}
+        async with self._lock, self._sessions() as session, session.begin():
+            now = datetime.now(UTC)
+            fresh = [{"key": key, "tokens": by_key[key].burst, "refilled_at": now} for key in keys]
+            await session.execute(pg_insert(RateBucketRow).values(fresh).on_conflict_do_nothing())
+            rows = {
+                row.key: row
+                for row in await session.scalars(
+                    select(RateBucketRow)
+                    .where(RateBucketRow.key.in_(keys))
+                    .order_by(RateBucketRow.key)
+                    .with_for_update()
+                )
+            }
+            epoch = now.timestamp()
+            current = [
+                (by_key[key], Bucket(rows[key].tokens, _seconds(rows[key].refilled_at, epoch)))
+                for key in keys
+            ]
+            wait, buckets = take(current, epoch)
+            for key, bucket in zip(keys, buckets, strict=True):
+                rows[key].tokens = bucket.tokens
+                rows[key].refilled_at = datetime.fromtimestamp(bucket.at, UTC)
+            return wait
+
+
+def _seconds(moment: datetime, fallback: float) -> float:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return min(moment.timestamp(), fallback)
