@@ -158,3 +158,30 @@ async def test_status_counts_and_retrying_the_dead(
     assert (counts["dead"], counts["pending"], counts["sent"]) == (1, 1, 0)
     assert await queue.retry_dead(now=clock.now()) == 1
     assert (await queue.counts())["pending"] == 2
+
+
+async def test_a_sent_card_can_be_updated_later(
+    harness: BotHarness, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await harness.say("hallo")
+    message = await enqueue(uow_factory, clock, CHANTAL)
+    delivering = worker(engine, clock)
+    try:
+        await delivering.run_once()
+        (sent,) = [a for a in harness.connector.sent if a["attachments"][0]["content"] == CARD]
+        withdrawn = notice_card("Deze klus is ingetrokken.")
+        async with uow_factory() as uow:
+            await uow.outbox.enqueue_update(message, {"card": withdrawn}, reason="withdrawn", now=clock.now())
+            await uow.commit()
+        assert await delivering.run_once() == 1
+    finally:
+        await delivering.close()
+    (updated,) = harness.connector.updated
+    assert updated["attachments"][0]["content"] == withdrawn
+    async with engine.connect() as connection:
+        ids = (
+            await connection.execute(select(OutboxDeliveryRow.activity_id).order_by(OutboxDeliveryRow.id))
+        ).all()
+    assert ids[0] == ids[1], "the update went to the activity that was sent"
+    assert sent["_conversation"] == f"a:personal-{CHANTAL}"
+    assert await statuses(engine) == ["sent", "sent"]

@@ -72,6 +72,17 @@ class TeamsSender:
             raise SendFailed(classify(None, type(error).__name__)) from error
         return str(response.id or "")
 
+    async def update(self, target: ConversationRef, activity_id: str, content: dict[str, Any]) -> None:
+        client = await self._client(target.service_url)
+        activity = _activity(target, content)
+        activity.id = activity_id
+        try:
+            await client.conversations.update_activity(target.conversation_id, activity_id, activity)
+        except aiohttp.ClientResponseError as error:
+            raise SendFailed(classify(error.status, error.message, _retry_after(error.headers))) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise SendFailed(classify(None, type(error).__name__)) from error
+
     async def open_personal_chat(self, template: ConversationRef, aad_object_id: str) -> ConversationRef:
         client = await self._client(template.service_url)
         bot = template.reference.get("bot") or template.reference.get("agent") or {}

@@ -93,7 +93,7 @@ class DeliveryWorker:
                     )
                 await self._wait_for_rate(target)
                 activity_id = await asyncio.wait_for(
-                    self._sender.send(target, delivery.content), self._settings.send_timeout
+                    self._send(target, delivery), self._settings.send_timeout
                 )
             except SendFailed as failed:
                 await self._failed(delivery, failed.failure)
@@ -110,6 +110,12 @@ class DeliveryWorker:
                     activity_id=activity_id,
                     now=self._clock.now(),
                 )
+
+    async def _send(self, target: ConversationRef, delivery: ClaimedDelivery) -> str:
+        if delivery.replaces_activity_id is None:
+            return await self._sender.send(target, delivery.content)
+        await self._sender.update(target, delivery.replaces_activity_id, delivery.content)
+        return delivery.replaces_activity_id
 
     async def _wait_for_rate(self, target: ConversationRef) -> None:
         limits = limits_for(target.tenant_id, target.conversation_id)

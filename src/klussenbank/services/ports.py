@@ -95,6 +95,11 @@ class OutboxRepository(Protocol):
     ) -> int:
         """Queue `content` ({"card": {...}} or {"text": "..."}) for every recipient; the message id."""
 
+    async def enqueue_update(
+        self, message_id: int, content: dict[str, Any], *, reason: str, now: datetime
+    ) -> int:
+        """Queue a change of every copy of message `message_id` already sent; the new message id."""
+
 
 @dataclass(frozen=True)
 class ClaimedDelivery:
@@ -106,6 +111,7 @@ class ClaimedDelivery:
     target: ConversationRef | None  # the person's personal chat, or the conversation itself
     person_aad_object_id: str | None
     template: ConversationRef | None = None  # for a person never met: a conversation in their tenant
+    replaces_activity_id: str | None = None  # an update of this activity rather than a new message
 
 
 class DeliveryQueue(Protocol):
@@ -114,6 +120,8 @@ class DeliveryQueue(Protocol):
     async def claim(
         self, worker: str, limit: int, *, now: datetime, lease: timedelta
     ) -> list[ClaimedDelivery]: ...
+
+    async def remember(self, conversation: ConversationRef, *, now: datetime) -> None: ...
 
     async def sent(
         self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime
@@ -146,6 +154,9 @@ class Sender(Protocol):
 
     async def send(self, target: ConversationRef, content: dict[str, Any]) -> str:
         """The id of the activity that was sent."""
+
+    async def update(self, target: ConversationRef, activity_id: str, content: dict[str, Any]) -> None:
+        """Replace an activity sent before."""
 
     async def open_personal_chat(self, template: ConversationRef, aad_object_id: str) -> ConversationRef:
         """Create (or find) the 1:1 conversation with someone, from any conversation in their tenant."""

@@ -146,6 +146,10 @@ class OutboxDeliveryRow(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(400))
+    # Set when this delivery changes a message sent before (update_activity) instead of sending.
+    updates_delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_deliveries.id", ondelete="CASCADE")
+    )
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -21,6 +21,7 @@ from klussenbank.store.orm import (
     PersonRow,
     RateBucketRow,
 )
+from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople
 
 PERSONAL = "personal"
 
@@ -63,6 +64,36 @@ class SqlOutbox:
             )
         await self._session.flush()
         return message.id
+
+    async def enqueue_update(
+        self, message_id: int, content: dict[str, Any], *, reason: str, now: datetime
+    ) -> int:
+        update_message = OutboxMessageRow(reason=reason, content=content, created_at=now)
+        self._session.add(update_message)
+        await self._session.flush()
+        sent = await self._session.scalars(
+            select(OutboxDeliveryRow).where(
+                OutboxDeliveryRow.message_id == message_id,
+                OutboxDeliveryRow.status == DeliveryStatus.SENT,
+                OutboxDeliveryRow.updates_delivery_id.is_(None),
+            )
+        )
+        for original in sent:
+            self._session.add(
+                OutboxDeliveryRow(
+                    message_id=update_message.id,
+                    person_id=original.person_id,
+                    conversation_id=original.sent_conversation_id,
+                    updates_delivery_id=original.id,
+                    status=DeliveryStatus.PENDING.value,
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        await self._session.flush()
+        return update_message.id
 
 
 def _ref(row: ConversationRow, person: str | None) -> ConversationRef:
@@ -127,6 +158,17 @@ class SqlDeliveryQueue:
                 .where(OutboxDeliveryRow.id == delivery_id)
             )
         ).one()
+        if row.updates_delivery_id is not None:
+            original = await session.get_one(OutboxDeliveryRow, row.updates_delivery_id)
+            conversation = await session.scalar(
+                select(ConversationRow).where(
+                    ConversationRow.conversation_id == original.sent_conversation_id
+                )
+            )
+            target = _ref(conversation, None) if conversation else None
+            return ClaimedDelivery(
+                row.id, row.attempts, content, target, None, replaces_activity_id=original.activity_id
+            )
         if row.person_id is None:
             conversation = await session.scalar(
                 select(ConversationRow).where(ConversationRow.conversation_id == row.conversation_id)
@@ -151,6 +193,12 @@ class SqlDeliveryQueue:
             template = _ref(any_in_tenant, None) if any_in_tenant else None
         target = _ref(personal, person.aad_object_id) if personal else None
         return ClaimedDelivery(row.id, row.attempts, content, target, person.aad_object_id, template)
+
+    async def remember(self, conversation: ConversationRef, *, now: datetime) -> None:
+        """Keep a conversation the worker opened, so later messages and updates find it."""
+        async with self._sessions() as session, session.begin():
+            people = SqlPeople(session, SqlOrganisations(session))
+            await SqlConversations(session, people).save(conversation, now=now)
 
     async def sent(
         self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime

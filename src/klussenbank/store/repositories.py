@@ -1,0 +1,205 @@
+"""SQL repositories of the people side: organisations, people, availability, conversations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from klussenbank.domain.model import (
+    Availability,
+    AvailabilityStatus,
+    Organisation,
+    Person,
+    WorkMode,
+)
+from klussenbank.services.ports import ConversationRef
+from klussenbank.store.orm import (
+    AvailabilityOrganisationRow,
+    AvailabilityRow,
+    AvailabilitySkillRow,
+    ConversationRow,
+    OrganisationRow,
+    PersonRow,
+)
+
+
+class SqlOrganisations:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def all(self) -> list[Organisation]:
+        rows = await self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.name))
+        return [Organisation(row.key, row.name) for row in rows]
+
+    async def get(self, key: str) -> Organisation | None:
+        row = await self._row(key)
+        return Organisation(row.key, row.name) if row else None
+
+    async def add(self, organisation: Organisation, *, now: datetime) -> None:
+        self._session.add(OrganisationRow(key=organisation.key, name=organisation.name, created_at=now))
+        await self._session.flush()
+
+    async def _row(self, key: str) -> OrganisationRow | None:
+        return await self._session.scalar(select(OrganisationRow).where(OrganisationRow.key == key))
+
+    async def ids(self, keys: tuple[str, ...]) -> dict[str, int]:
+        rows = await self._session.execute(
+            select(OrganisationRow.key, OrganisationRow.id).where(OrganisationRow.key.in_(keys))
+        )
+        return {key: id_ for key, id_ in rows}
+
+
+class SqlPeople:
+    def __init__(self, session: AsyncSession, organisations: SqlOrganisations) -> None:
+        self._session = session
+        self._organisations = organisations
+
+    async def row(self, aad_object_id: str) -> PersonRow | None:
+        return await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
+
+    async def get(self, aad_object_id: str) -> Person | None:
+        row = await self.row(aad_object_id)
+        if row is None:
+            return None
+        return Person(
+            aad_object_id=row.aad_object_id,
+            tenant_id=row.tenant_id,
+            name=row.name,
+            email=row.email,
+            organisation_key=row.organisation.key,
+            locale=row.locale,
+            welcomed_at=row.welcomed_at,
+        )
+
+    async def save(self, person: Person, *, now: datetime) -> None:
+        org_ids = await self._organisations.ids((person.organisation_key,))
+        if person.organisation_key not in org_ids:
+            raise LookupError(f"unknown organisation {person.organisation_key!r}")
+        row = await self.row(person.aad_object_id)
+        if row is None:
+            row = PersonRow(aad_object_id=person.aad_object_id, created_at=now)
+            self._session.add(row)
+        row.tenant_id = person.tenant_id
+        row.name = person.name
+        row.email = person.email
+        row.organisation_id = org_ids[person.organisation_key]
+        row.locale = person.locale
+        row.updated_at = now
+        await self._session.flush()
+
+    async def claim_welcome(self, aad_object_id: str, *, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(PersonRow)
+            .where(PersonRow.aad_object_id == aad_object_id, PersonRow.welcomed_at.is_(None))
+            .values(welcomed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+class SqlAvailability:
+    def __init__(self, session: AsyncSession, people: SqlPeople, organisations: SqlOrganisations) -> None:
+        self._session = session
+        self._people = people
+        self._organisations = organisations
+
+    async def _row(self, aad_object_id: str) -> AvailabilityRow | None:
+        return await self._session.scalar(
+            select(AvailabilityRow)
+            .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
+            .where(PersonRow.aad_object_id == aad_object_id)
+        )
+
+    async def get(self, aad_object_id: str) -> Availability | None:
+        row = await self._row(aad_object_id)
+        if row is None:
+            return None
+        return Availability(
+            skills=tuple(s.skill for s in row.skills if s.from_vocabulary),
+            free_skills=tuple(s.skill for s in row.skills if not s.from_vocabulary),
+            hours_per_week=row.hours_per_week,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            weekdays=tuple(row.weekdays),
+            organisations=tuple(sorted(o.organisation.key for o in row.organisations)),
+            work_mode=WorkMode(row.work_mode),
+            intro=row.intro,
+            status=AvailabilityStatus(row.status),
+            paused_until=row.paused_until,
+        )
+
+    async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None:
+        person = await self._people.row(aad_object_id)
+        if person is None:
+            raise LookupError("availability for an unknown person")
+        org_ids = await self._organisations.ids(availability.organisations)
+        row = await self._row(aad_object_id)
+        if row is None:
+            row = AvailabilityRow(person_id=person.id, created_at=now, skills=[], organisations=[])
+            self._session.add(row)
+        row.hours_per_week = availability.hours_per_week
+        row.start_date = availability.start_date
+        row.end_date = availability.end_date
+        row.weekdays = list(availability.weekdays)
+        row.work_mode = availability.work_mode.value
+        row.intro = availability.intro
+        row.status = availability.status.value
+        row.paused_until = availability.paused_until
+        row.updated_at = now
+        skills = [(s, True) for s in availability.skills] + [(s, False) for s in availability.free_skills]
+        row.skills.clear()
+        row.organisations.clear()
+        await self._session.flush()
+        row.skills.extend(
+            AvailabilitySkillRow(position=i, skill=skill, from_vocabulary=known)
+            for i, (skill, known) in enumerate(skills)
+        )
+        row.organisations.extend(
+            AvailabilityOrganisationRow(organisation_id=org_ids[key]) for key in availability.organisations
+        )
+        await self._session.flush()
+
+
+class SqlConversations:
+    def __init__(self, session: AsyncSession, people: SqlPeople) -> None:
+        self._session = session
+        self._people = people
+
+    async def save(self, ref: ConversationRef, *, now: datetime) -> None:
+        person = await self._people.row(ref.person_aad_object_id) if ref.person_aad_object_id else None
+        row = await self._session.scalar(
+            select(ConversationRow).where(ConversationRow.conversation_id == ref.conversation_id)
+        )
+        if row is None:
+            row = ConversationRow(conversation_id=ref.conversation_id)
+            self._session.add(row)
+        row.conversation_type = ref.conversation_type
+        row.person_id = person.id if person else row.person_id
+        row.tenant_id = ref.tenant_id
+        row.channel_id = ref.channel_id
+        row.service_url = ref.service_url
+        row.reference = ref.reference
+        row.updated_at = now
+        await self._session.flush()
+
+    async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
+        rows = await self._session.scalars(
+            select(ConversationRow)
+            .join(PersonRow, PersonRow.id == ConversationRow.person_id)
+            .where(PersonRow.aad_object_id == aad_object_id)
+            .order_by(ConversationRow.updated_at.desc())
+        )
+        return [
+            ConversationRef(
+                conversation_id=row.conversation_id,
+                conversation_type=row.conversation_type,
+                tenant_id=row.tenant_id,
+                channel_id=row.channel_id,
+                service_url=row.service_url,
+                person_aad_object_id=aad_object_id,
+                reference=row.reference,
+            )
+            for row in rows
+        ]
