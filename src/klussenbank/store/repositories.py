@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.model import (
@@ -169,20 +171,25 @@ class SqlConversations:
 
     async def save(self, ref: ConversationRef, *, now: datetime) -> None:
         person = await self._people.row(ref.person_aad_object_id) if ref.person_aad_object_id else None
-        row = await self._session.scalar(
-            select(ConversationRow).where(ConversationRow.conversation_id == ref.conversation_id)
+        values = {
+            "conversation_id": ref.conversation_id,
+            "conversation_type": ref.conversation_type,
+            "tenant_id": ref.tenant_id,
+            "channel_id": ref.channel_id,
+            "service_url": ref.service_url,
+            "reference": ref.reference,
+            "updated_at": now,
+        }
+        changes = dict(values)
+        if person is not None:
+            values["person_id"] = changes["person_id"] = person.id
+        # Teams sends install events at the same moment: an upsert, so neither turn fails.
+        dialect = self._session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(ConversationRow).values(values)
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=[ConversationRow.conversation_id], set_=changes)
         )
-        if row is None:
-            row = ConversationRow(conversation_id=ref.conversation_id)
-            self._session.add(row)
-        row.conversation_type = ref.conversation_type
-        row.person_id = person.id if person else row.person_id
-        row.tenant_id = ref.tenant_id
-        row.channel_id = ref.channel_id
-        row.service_url = ref.service_url
-        row.reference = ref.reference
-        row.updated_at = now
-        await self._session.flush()
 
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
         rows = await self._session.scalars(
