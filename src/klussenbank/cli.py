@@ -58,7 +58,7 @@ def _worker(settings: Settings) -> None:
     asyncio.run(run_worker(settings))
 
 
-def _outbox(settings: Settings, command: str) -> None:
+def _outbox(settings: Settings, command: str, unconfirmed: bool) -> None:
     from klussenbank.wiring import outbox_retry, outbox_status
 
     if command == "status":
@@ -67,7 +67,8 @@ def _outbox(settings: Settings, command: str) -> None:
         for status, count in counts.items():
             print(f"{status:<{width}}  {count}")
     else:
-        print(f"{asyncio.run(outbox_retry(settings))} dead-lettered deliveries queued again")
+        count = asyncio.run(outbox_retry(settings, unconfirmed=unconfirmed))
+        print(f"{count} deliveries queued again")
 
 
 def _package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
@@ -110,7 +111,12 @@ def parser() -> argparse.ArgumentParser:
         dest="outbox_command", required=True
     )
     outbox.add_parser("status", help="deliveries per status")
-    outbox.add_parser("retry", help="queue dead-lettered deliveries again")
+    retry = outbox.add_parser("retry", help="queue dead-lettered deliveries again")
+    retry.add_argument(
+        "--unconfirmed",
+        action="store_true",
+        help="also resend deliveries a crashed worker may or may not have sent (may send twice)",
+    )
 
     package = commands.add_parser("package", help="build the Teams app package (zip)")
     package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
@@ -138,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "worker":
             _worker(settings)
         elif args.command == "outbox":
-            _outbox(settings, args.outbox_command)
+            _outbox(settings, args.outbox_command, getattr(args, "unconfirmed", False))
         elif args.command == "package":
             _package(settings, args.out, args.app_id, args.domain)
     except (ConfigError, ValueError) as exc:

@@ -81,10 +81,12 @@ async def outbox_status(settings: Settings) -> dict[str, int]:
         await engine.dispose()
 
 
-async def outbox_retry(settings: Settings) -> int:
+async def outbox_retry(settings: Settings, *, unconfirmed: bool) -> int:
     engine = create_engine(settings.database_url)
     try:
-        return await SqlDeliveryQueue(session_factory(engine)).retry_dead(now=SystemClock().now())
+        return await SqlDeliveryQueue(session_factory(engine)).retry(
+            now=SystemClock().now(), unconfirmed=unconfirmed
+        )
     finally:
         await engine.dispose()
 

@@ -128,6 +128,35 @@ async def test_an_expired_lease_makes_the_delivery_due_again(
     assert again.attempts == 2
 
 
+async def test_a_worker_that_died_while_sending_never_sends_twice(
+    harness: BotHarness, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await harness.say("hallo")
+    await enqueue(uow_factory, clock, CHANTAL)
+    queue = SqlDeliveryQueue(session_factory(engine))
+    (claimed,) = await queue.claim("dead-worker", 5, now=clock.now(), lease=timedelta(seconds=30))
+    assert await queue.start(claimed.id, "dead-worker", now=clock.now())
+    later = clock.now() + timedelta(seconds=31)
+    assert await queue.claim("other", 5, now=later, lease=timedelta(seconds=30)) == []
+    assert await statuses(engine) == ["unconfirmed"]
+    assert (await queue.counts())["unconfirmed"] == 1
+    assert await queue.retry(now=later) == 0, "retrying the dead leaves the in-doubt alone"
+    assert await queue.retry(now=later, unconfirmed=True) == 1
+
+
+async def test_a_lost_lease_is_not_sent(
+    harness: BotHarness, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await harness.say("hallo")
+    await enqueue(uow_factory, clock, CHANTAL)
+    queue = SqlDeliveryQueue(session_factory(engine))
+    (slow,) = await queue.claim("slow", 5, now=clock.now(), lease=timedelta(seconds=30))
+    later = clock.now() + timedelta(seconds=31)
+    (fast,) = await queue.claim("fast", 5, now=later, lease=timedelta(seconds=30))
+    assert await queue.start(slow.id, "slow", now=later) is False
+    assert await queue.start(fast.id, "fast", now=later) is True
+
+
 async def test_a_graceful_stop_gives_back_what_was_not_started(
     harness: BotHarness, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
@@ -156,7 +185,7 @@ async def test_status_counts_and_retrying_the_dead(
     queue = SqlDeliveryQueue(session_factory(engine))
     counts = await queue.counts()
     assert (counts["dead"], counts["pending"], counts["sent"]) == (1, 1, 0)
-    assert await queue.retry_dead(now=clock.now()) == 1
+    assert await queue.retry(now=clock.now()) == 1
     assert (await queue.counts())["pending"] == 2
 
 

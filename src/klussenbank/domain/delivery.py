@@ -8,11 +8,22 @@ from random import Random
 
 
 class DeliveryStatus(StrEnum):
+    """pending -> claimed -> sending -> sent, or back to pending to retry, or to a final state.
+
+    `claimed` means a worker holds it but has not started; `sending` is written just before the
+    request goes out. A worker that dies leaves its lease: a `claimed` delivery is then simply
+    due again, but a `sending` one may or may not have reached Teams, which does not deduplicate.
+    Sending it again could greet someone twice, so it becomes `unconfirmed` for an operator to
+    look at (and `klussenbank outbox retry --unconfirmed` to resend).
+    """
+
     PENDING = "pending"
+    CLAIMED = "claimed"
     SENDING = "sending"
     SENT = "sent"
     UNREACHABLE = "unreachable"
     DEAD = "dead"
+    UNCONFIRMED = "unconfirmed"
 
 
 class FailureKind(StrEnum):

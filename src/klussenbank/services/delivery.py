@@ -92,6 +92,9 @@ class DeliveryWorker:
                         delivery.template, delivery.person_aad_object_id
                     )
                 await self._wait_for_rate(target)
+                if not await self._queue.start(delivery.id, self.name, now=self._clock.now()):
+                    log.warning("delivery %s: lease lost before sending; left to its new owner", delivery.id)
+                    return
                 activity_id = await asyncio.wait_for(
                     self._send(target, delivery), self._settings.send_timeout
                 )

@@ -121,8 +121,8 @@ class SqlDeliveryQueue:
             and_(
                 OutboxDeliveryRow.status == DeliveryStatus.PENDING, OutboxDeliveryRow.next_attempt_at <= now
             ),
-            # A worker that died mid-send left its lease behind: the delivery is due again.
-            and_(OutboxDeliveryRow.status == DeliveryStatus.SENDING, OutboxDeliveryRow.lease_until < now),
+            # A worker that died before it started this one left its lease: due again.
+            and_(OutboxDeliveryRow.status == DeliveryStatus.CLAIMED, OutboxDeliveryRow.lease_until < now),
         )
         candidates = (
             select(OutboxDeliveryRow.id)
@@ -134,12 +134,20 @@ class SqlDeliveryQueue:
             .scalar_subquery()
         )
         async with self._sessions() as session, session.begin():
+            # One that died while sending may have arrived: flag it, never send it twice.
+            await session.execute(
+                update(OutboxDeliveryRow)
+                .where(
+                    OutboxDeliveryRow.status == DeliveryStatus.SENDING, OutboxDeliveryRow.lease_until < now
+                )
+                .values(status=DeliveryStatus.UNCONFIRMED.value, lease_until=None, updated_at=now)
+            )
             claimed = (
                 await session.scalars(
                     update(OutboxDeliveryRow)
                     .where(OutboxDeliveryRow.id.in_(candidates))
                     .values(
-                        status=DeliveryStatus.SENDING.value,
+                        status=DeliveryStatus.CLAIMED.value,
                         worker=worker,
                         lease_until=now + lease,
                         attempts=OutboxDeliveryRow.attempts + 1,
@@ -200,6 +208,20 @@ class SqlDeliveryQueue:
             people = SqlPeople(session, SqlOrganisations(session))
             await SqlConversations(session, people).save(conversation, now=now)
 
+    async def start(self, delivery_id: int, worker: str, *, now: datetime) -> bool:
+        """Mark the send as under way, just before it goes out; False if the lease was lost."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxDeliveryRow)
+                .where(
+                    OutboxDeliveryRow.id == delivery_id,
+                    OutboxDeliveryRow.worker == worker,
+                    OutboxDeliveryRow.status == DeliveryStatus.CLAIMED,
+                )
+                .values(status=DeliveryStatus.SENDING.value, updated_at=now)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
     async def sent(
         self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime
     ) -> None:
@@ -240,7 +262,7 @@ class SqlDeliveryQueue:
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(OutboxDeliveryRow)
-                .where(OutboxDeliveryRow.worker == worker, OutboxDeliveryRow.status == DeliveryStatus.SENDING)
+                .where(OutboxDeliveryRow.worker == worker, OutboxDeliveryRow.status == DeliveryStatus.CLAIMED)
                 .values(
                     status=DeliveryStatus.PENDING.value,
                     attempts=OutboxDeliveryRow.attempts - 1,
@@ -259,11 +281,13 @@ class SqlDeliveryQueue:
             found = {status: int(count) for status, count in rows.all()}
         return {status.value: found.get(status.value, 0) for status in DeliveryStatus}
 
-    async def retry_dead(self, *, now: datetime) -> int:
+    async def retry(self, *, now: datetime, unconfirmed: bool = False) -> int:
+        """Queue dead-lettered deliveries again; with `unconfirmed`, the in-doubt ones too."""
+        statuses = [DeliveryStatus.DEAD, *([DeliveryStatus.UNCONFIRMED] if unconfirmed else [])]
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(OutboxDeliveryRow)
-                .where(OutboxDeliveryRow.status == DeliveryStatus.DEAD)
+                .where(OutboxDeliveryRow.status.in_(statuses))
                 .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now, updated_at=now)
             )
             return int(getattr(result, "rowcount", 0))
