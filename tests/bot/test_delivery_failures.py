@@ -1,0 +1,176 @@
+"""Every way a send can fail, against a connector that behaves like Teams when it says no."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from random import Random
+
+import pytest
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from klussenbank.bot.sender import TeamsSender
+from klussenbank.cards.general import notice_card
+from klussenbank.config import Settings
+from klussenbank.domain.delivery import RetryPolicy
+from klussenbank.domain.model import Organisation, Person
+from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
+from klussenbank.services.ports import ConversationRef, Recipient, UnitOfWorkFactory
+from klussenbank.store.db import session_factory
+from klussenbank.store.orm import OutboxDeliveryRow
+from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
+from tests.conftest import FixedClock
+from tests.fake_connector import ConnectorConfig, FakeConnector, Limit
+
+TENANT = "tenant-f"
+
+
+@dataclass
+class Setup:
+    connector: FakeConnector
+    url: str
+    worker: DeliveryWorker
+
+
+@pytest.fixture
+async def setup(engine: AsyncEngine, clock: FixedClock) -> AsyncIterator[Setup]:
+    connector = FakeConnector(ConnectorConfig())
+    server = TestServer(connector.app(), host="127.0.0.1")
+    await server.start_server()
+    worker = DeliveryWorker(
+        "w",
+        SqlDeliveryQueue(session_factory(engine)),
+        TeamsSender.for_settings(Settings()),
+        MemoryRateLimiter(),
+        clock,
+        policy=RetryPolicy(max_attempts=3, base_delay=2.0),
+        settings=WorkerSettings(send_timeout=0.5),
+        rng=Random(3),
+    )
+    try:
+        yield Setup(connector, str(server.make_url("/")), worker)
+    finally:
+        await worker.close()
+        await server.close()
+
+
+async def people(uow_factory: UnitOfWorkFactory, clock: FixedClock, url: str, *names: str) -> None:
+    async with uow_factory() as uow:
+        await uow.organisations.add(Organisation("ermelo", "Gemeente Ermelo"), now=clock.now())
+        for name in names:
+            await uow.people.save(Person(name, TENANT, name, "", "ermelo", "nl-NL"), now=clock.now())
+            await uow.conversations.save(
+                ConversationRef(
+                    f"a:{name}", "personal", TENANT, "msteams", url, name, {"bot": {"id": "28:bot"}}
+                ),
+                now=clock.now(),
+            )
+        await uow.commit()
+
+
+async def send_to(uow_factory: UnitOfWorkFactory, clock: FixedClock, *names: str) -> None:
+    async with uow_factory() as uow:
+        await uow.outbox.enqueue(
+            {"card": notice_card("Nieuwe klus")},
+            [Recipient(person_aad_object_id=n) for n in names],
+            reason="t",
+            now=clock.now(),
+        )
+        await uow.commit()
+
+
+async def rows(engine: AsyncEngine) -> list[tuple[str, int, str | None]]:
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(
+                OutboxDeliveryRow.status, OutboxDeliveryRow.attempts, OutboxDeliveryRow.last_error
+            ).order_by(OutboxDeliveryRow.id)
+        )
+        return [tuple(row) for row in result.all()]  # type: ignore[misc]
+
+
+async def test_blocked_and_unknown_conversations_are_unreachable_and_not_retried(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    setup.connector.configure(blocked=frozenset({"a:blocker"}), not_found=frozenset({"a:gone"}))
+    await people(uow_factory, clock, setup.url, "blocker", "gone", "fine")
+    await send_to(uow_factory, clock, "blocker", "gone", "fine")
+    await setup.worker.run_once()
+    statuses = [status for status, _, _ in await rows(engine)]
+    assert statuses == ["unreachable", "unreachable", "sent"]
+    clock.current += timedelta(days=1)
+    assert await setup.worker.run_once() == 0
+
+
+async def test_server_errors_are_retried_with_backoff_then_dead_lettered(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    setup.connector.configure(error_rate=1.0, error_statuses=(503,))
+    await people(uow_factory, clock, setup.url, "p")
+    await send_to(uow_factory, clock, "p")
+    await setup.worker.run_once()
+    ((status, attempts, error),) = await rows(engine)
+    assert (status, attempts) == ("pending", 1)
+    assert error is not None and error.startswith("503")
+    assert await setup.worker.run_once() == 0, "not due before its backoff"
+    for _ in range(2):
+        clock.current += timedelta(days=1)
+        await setup.worker.run_once()
+    assert [(s, a) for s, a, _ in await rows(engine)] == [("dead", 3)]
+
+
+async def test_a_transient_failure_then_success(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    setup.connector.configure(precondition_rate=1.0)
+    await people(uow_factory, clock, setup.url, "p")
+    await send_to(uow_factory, clock, "p")
+    await setup.worker.run_once()
+    assert [s for s, _, _ in await rows(engine)] == ["pending"]
+    setup.connector.configure(precondition_rate=0.0)
+    clock.current += timedelta(days=1)
+    await setup.worker.run_once()
+    assert [(s, a) for s, a, _ in await rows(engine)] == [("sent", 2)]
+    assert setup.connector.stats().delivered == 1
+
+
+async def test_timeouts_are_retried(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    setup.connector.configure(timeout_rate=1.0, hang_ms=2_000)
+    await people(uow_factory, clock, setup.url, "p")
+    await send_to(uow_factory, clock, "p")
+    await setup.worker.run_once()
+    ((status, attempts, error),) = await rows(engine)
+    assert (status, attempts) == ("pending", 1)
+    assert error is not None and "timed out" in error
+
+
+async def test_throttling_waits_for_retry_after_without_using_up_tries(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    setup.connector.configure(conversation_limits=(Limit(1, 30.0),))
+    await people(uow_factory, clock, setup.url, "p")
+    await send_to(uow_factory, clock, "p")
+    await send_to(uow_factory, clock, "p")
+    await setup.worker.run_once()
+    (first, second) = await rows(engine)
+    assert first[0] == "sent"
+    assert second[0] == "pending" and second[1] == 0, "a 429 is not a failed try"
+    assert second[2] is not None and second[2].startswith("429")
+    assert setup.connector.stats().throttled >= 1
+    async with engine.connect() as connection:
+        due = (
+            (
+                await connection.execute(
+                    select(OutboxDeliveryRow.next_attempt_at).order_by(OutboxDeliveryRow.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    waited = due[1].replace(tzinfo=None) - clock.now().replace(tzinfo=None)
+    assert timedelta(seconds=29) <= waited <= timedelta(seconds=31), "Retry-After is honoured"
