@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,7 +10,7 @@ from random import Random
 
 import pytest
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.sender import TeamsSender
@@ -21,7 +22,7 @@ from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.ports import ConversationRef, Recipient, UnitOfWorkFactory
 from klussenbank.store.db import session_factory
 from klussenbank.store.orm import OutboxDeliveryRow
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
+from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
 from tests.conftest import FixedClock
 from tests.fake_connector import ConnectorConfig, FakeConnector, Limit
 
@@ -174,3 +175,46 @@ async def test_throttling_waits_for_retry_after_without_using_up_tries(
         )
     waited = due[1].replace(tzinfo=None) - clock.now().replace(tzinfo=None)
     assert timedelta(seconds=29) <= waited <= timedelta(seconds=31), "Retry-After is honoured"
+
+
+async def test_two_workers_share_teams_limits_on_postgresql(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("several workers share the outbox on PostgreSQL; SQLite has one writer")
+    names = [f"p{n}" for n in range(150)]
+    await people(uow_factory, clock, setup.url, *names)
+    await send_to(uow_factory, clock, *names)
+    sessions = session_factory(engine)
+    workers = [
+        DeliveryWorker(
+            name,
+            SqlDeliveryQueue(sessions),
+            TeamsSender.for_settings(Settings()),
+            SqlRateLimiter(sessions),
+            clock,
+            settings=WorkerSettings(batch=20),
+        )
+        for name in ("a", "b")
+    ]
+    try:
+        while sum(await asyncio.gather(*(w.run_once() for w in workers))):
+            pass
+    finally:
+        for w in workers:
+            await w.close()
+    stats = setup.connector.stats()
+    assert stats.delivered == 150
+    assert stats.duplicates == 0
+    assert set(stats.delivered_by_conversation.values()) == {1}
+    assert max(stats.max_per_second_by_tenant.values()) <= 50, "Teams' tenant limit held across both workers"
+    assert stats.throttled == 0
+    async with engine.connect() as connection:
+        by_worker = dict(
+            (
+                await connection.execute(
+                    select(OutboxDeliveryRow.worker, func.count()).group_by(OutboxDeliveryRow.worker)
+                )
+            ).all()
+        )
+    assert set(by_worker) == {"a", "b"}, "both workers took part"
