@@ -28,6 +28,7 @@ class Settings:
     default_organisation: str = "default"
     log_level: str = "INFO"
     worker: str = "inline"
+    worker_lease_seconds: float = 60.0
 
     @property
     def has_credentials(self) -> bool:
@@ -82,6 +83,17 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
     worker = env.get("KLUSSENBANK_WORKER", "inline")
     if worker not in ("inline", "off"):
         raise ConfigError("KLUSSENBANK_WORKER must be 'inline' (deliver from the bot process) or 'off'.")
+    # KLUSSENBANK_WORKER_LEASE_SECONDS: how long a worker holds the deliveries it claimed before
+    # another may take over those it has not started (a crashed worker's). Default 60. It must
+    # comfortably exceed the time one batch (50) takes at Teams' rate, about 1 s; short leases
+    # are for tests.
+    lease_text = env.get("KLUSSENBANK_WORKER_LEASE_SECONDS", "60")
+    try:
+        worker_lease_seconds = float(lease_text)
+    except ValueError as exc:
+        raise ConfigError(f"KLUSSENBANK_WORKER_LEASE_SECONDS must be a number, not {lease_text!r}.") from exc
+    if not 0 < worker_lease_seconds < float("inf"):
+        raise ConfigError("KLUSSENBANK_WORKER_LEASE_SECONDS must be a positive number of seconds.")
     return Settings(
         database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         host=env.get("KLUSSENBANK_HOST", "127.0.0.1"),
@@ -94,4 +106,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         default_organisation=env.get("KLUSSENBANK_DEFAULT_ORGANISATION", "default"),
         log_level=env.get("KLUSSENBANK_LOG_LEVEL", "INFO").upper(),
         worker=worker,
+        worker_lease_seconds=worker_lease_seconds,
     )

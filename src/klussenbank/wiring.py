@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import socket
+from datetime import timedelta
 from functools import partial
 
 from aiohttp import web
@@ -18,7 +19,7 @@ from klussenbank.config import Settings
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.clock import SystemClock
-from klussenbank.services.delivery import DeliveryWorker
+from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports import Sender
 from klussenbank.services.signup import SignupService
@@ -37,7 +38,9 @@ def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
     )
 
 
-def delivery_worker(engine: AsyncEngine, sender: Sender, *, name: str | None = None) -> DeliveryWorker:
+def delivery_worker(
+    engine: AsyncEngine, sender: Sender, *, name: str | None = None, lease: timedelta | None = None
+) -> DeliveryWorker:
     sessions = session_factory(engine)
     # SQLite has one writer, so one worker: its buckets can live in memory. PostgreSQL shares them.
     limiter = SqlRateLimiter(sessions) if engine.dialect.name == "postgresql" else MemoryRateLimiter()
@@ -47,12 +50,14 @@ def delivery_worker(engine: AsyncEngine, sender: Sender, *, name: str | None = N
         sender,
         limiter,
         SystemClock(),
+        settings=WorkerSettings() if lease is None else WorkerSettings(lease=lease),
     )
 
 
 def build_web_app(settings: Settings) -> web.Application:
     engine = create_engine(settings.database_url)
-    worker = partial(delivery_worker, engine) if settings.worker == "inline" else None
+    lease = timedelta(seconds=settings.worker_lease_seconds)
+    worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
     return init_app(
         settings, engine=engine, bot=KlussenbankBot(signup_service(settings, engine)), worker=worker
     )
@@ -61,7 +66,12 @@ def build_web_app(settings: Settings) -> web.Application:
 async def run_worker(settings: Settings) -> None:
     """The stand-alone worker process: delivers until SIGTERM or SIGINT, then stops cleanly."""
     engine = create_engine(settings.database_url)
-    worker = delivery_worker(engine, TeamsSender.for_settings(settings))
+    worker = delivery_worker(
+        engine,
+        TeamsSender.for_settings(settings),
+        # KLUSSENBANK_WORKER_LEASE_SECONDS (config.py): how soon a crashed worker's claims are due again.
+        lease=timedelta(seconds=settings.worker_lease_seconds),
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
