@@ -218,3 +218,20 @@ async def test_two_workers_share_teams_limits_on_postgresql(
             ).all()
         )
     assert set(by_worker) == {"a", "b"}, "both workers took part"
+
+
+async def test_idle_rate_buckets_are_forgotten(engine: AsyncEngine) -> None:
+    from klussenbank.domain.delivery import limits_for
+
+    ticks = [0.0]
+    memory = MemoryRateLimiter(clock=lambda: ticks[0])
+    await memory.acquire(limits_for("t", "c1"))
+    ticks[0] = 30.0
+    await memory.acquire(limits_for("t", "c2"))
+    ticks[0] = 75.0
+    assert await memory.prune() == 2, "c1's two buckets are idle; the tenant and c2 were used at 30 s"
+    assert await memory.prune() == 0
+    if engine.dialect.name == "postgresql":
+        shared = SqlRateLimiter(session_factory(engine))
+        await shared.acquire(limits_for("t", "c1"))
+        assert await shared.prune() == 0, "just used"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from random import Random
@@ -21,6 +22,8 @@ from klussenbank.services.ports import (
 )
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY = 60.0  # seconds between clean-ups of idle rate buckets, when there is nothing to send
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class DeliveryWorker:
         self._settings = settings or WorkerSettings()
         self._rng = rng or Random()
         self._slots = asyncio.Semaphore(self._settings.concurrency)
+        self._pruned_at = time.monotonic()
 
     async def close(self) -> None:
         await self._sender.close()
@@ -72,12 +76,18 @@ class DeliveryWorker:
         try:
             while not stop.is_set():
                 if await self.run_once() == 0:
+                    await self._prune_now_and_then()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self._settings.idle_sleep)
         finally:
             released = await self._queue.release(self.name, now=self._clock.now())
             if released:
                 log.info("worker %s released %d deliveries", self.name, released)
+
+    async def _prune_now_and_then(self) -> None:
+        if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = time.monotonic()
+            await self._limiter.prune()
 
     async def _deliver(self, delivery: ClaimedDelivery) -> None:
         async with self._slots:

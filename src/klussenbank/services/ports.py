@@ -144,6 +144,9 @@ class RateLimiter(Protocol):
     async def acquire(self, limits: Sequence[Limit]) -> float:
         """Take one message from every limit: 0.0 if done, else how many seconds to wait first."""
 
+    async def prune(self) -> int:
+        """Forget buckets that have been full for a while (one per conversation ever sent to)."""
+
 
 class SendFailed(Exception):
     def __init__(self, failure: Failure) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -293,6 +293,10 @@ class SqlDeliveryQueue:
             return int(getattr(result, "rowcount", 0))
 
 
+# A bucket untouched this long is full again for every limit we use, so forgetting it changes nothing.
+IDLE_BUCKET = 60.0
+
+
 class MemoryRateLimiter:
     """Buckets in this process: right when one worker sends (SQLite's single writer)."""
 
@@ -309,6 +313,13 @@ class MemoryRateLimiter:
             for limit, bucket in zip(limits, buckets, strict=True):
                 self._buckets[limit.key] = bucket
             return wait
+
+    async def prune(self) -> int:
+        async with self._lock:
+            stale = [key for key, bucket in self._buckets.items() if self._clock() - bucket.at > IDLE_BUCKET]
+            for key in stale:
+                del self._buckets[key]
+            return len(stale)
 
 
 class SqlRateLimiter:
@@ -344,6 +355,12 @@ class SqlRateLimiter:
                 rows[key].tokens = bucket.tokens
                 rows[key].refilled_at = datetime.fromtimestamp(bucket.at, UTC)
             return wait
+
+    async def prune(self) -> int:
+        cutoff = datetime.fromtimestamp(time.time() - IDLE_BUCKET, UTC)
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(delete(RateBucketRow).where(RateBucketRow.refilled_at < cutoff))
+            return int(getattr(result, "rowcount", 0))
 
 
 def _seconds(moment: datetime, fallback: float) -> float:
