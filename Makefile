@@ -45,8 +45,8 @@ playground: node_modules/.installed
 	BOT_PORT=$(PORT) PLAYGROUND_PORT=$(PLAYGROUND_PORT) scripts/playground.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -33,6 +32,9 @@ class WorkerSettings:
     lease: timedelta = timedelta(seconds=60)
     idle_sleep: float = 0.5
     send_timeout: float = 20.0
+    # A rate wait up to this long is the tenant's pace (1/48.6 s): the delivery at the head of the line
+    # sleeps it holding its place. A longer one is a busy conversation's: slept out of line.
+    pace_wait: float = 0.05
 
 
 class DeliveryWorker:
@@ -57,6 +59,7 @@ class DeliveryWorker:
         self._settings = settings or WorkerSettings()
         self._rng = rng or Random()
         self._slots = asyncio.Semaphore(self._settings.concurrency)
+        self._pacing = asyncio.Lock()
         self._pruned_at = time.monotonic()
 
     async def close(self) -> None:
@@ -72,14 +75,44 @@ class DeliveryWorker:
         return len(claimed)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set; then hand back anything claimed but not started."""
+        """Deliver until `stop` is set; then finish what is under way and hand back anything left.
+
+        The next batch is claimed while the last deliveries of this one are still being sent (once
+        no more than `concurrency` are left), so that one of them is always waiting for the rate
+        limiter. Claiming only after a whole batch was done left Teams' budget unused for the length
+        of a claim (50 rows, about 0.1 s) once a second: the tenant bucket holds 1.4 messages, 30 ms.
+        """
+        delivering: dict[int, asyncio.Task[None]] = {}
+        stopping = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
-                if await self.run_once() == 0:
-                    await self._prune_now_and_then()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), self._settings.idle_sleep)
+                for delivery_id, task in list(delivering.items()):
+                    if task.done():
+                        del delivering[delivery_id]
+                        task.result()  # the queue itself failing stops the worker, as before
+                if len(delivering) > self._settings.concurrency:
+                    await asyncio.wait({stopping, *delivering.values()}, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                claimed = await self._queue.claim(
+                    self.name, self._settings.batch, now=self._clock.now(), lease=self._settings.lease
+                )
+                for delivery in claimed:
+                    held = delivering.get(delivery.id)
+                    if held is not None and not held.done():
+                        continue  # ours, its lease ran out while it waited: the task holding it sends it
+                    if held is not None:
+                        held.result()
+                    delivering[delivery.id] = asyncio.create_task(self._deliver(delivery))
+                if not claimed:
+                    if not delivering:
+                        await self._prune_now_and_then()
+                    await asyncio.wait({stopping}, timeout=self._settings.idle_sleep)
         finally:
+            stopping.cancel()
+            outcomes = await asyncio.gather(stopping, *delivering.values(), return_exceptions=True)
+            for outcome in outcomes[1:]:
+                if isinstance(outcome, BaseException):
+                    log.error("a delivery failed while the worker stopped", exc_info=outcome)
             released = await self._queue.release(self.name, now=self._clock.now())
             if released:
                 log.info("worker %s released %d deliveries", self.name, released)
@@ -132,9 +165,18 @@ class DeliveryWorker:
 
     async def _wait_for_rate(self, target: ConversationRef) -> None:
         limits = limits_for(target.tenant_id, target.conversation_id)
-        # The limiter says how long to wait; nothing would signal sooner.
-        while (wait := await self._limiter.acquire(limits)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
+        # One delivery at a time asks the limiter; the others queue behind it. Were they all to ask,
+        # each would be told to wait for the same next token, wake together and ask again: several
+        # limiter round trips (database transactions on PostgreSQL) per message sent, and a late
+        # wake-up that wastes the tenant's budget. The limiter says how long to wait; nothing would
+        # signal sooner.
+        while True:
+            async with self._pacing:
+                while 0 < (wait := await self._limiter.acquire(limits)) <= self._settings.pace_wait:  # noqa: ASYNC110
+                    await asyncio.sleep(wait)
+                if wait <= 0:
+                    return
+            await asyncio.sleep(wait)  # a busy conversation: let messages to others go first
 
     async def _failed(self, delivery: ClaimedDelivery, failure: Failure) -> None:
         decision = self._policy.after(failure, delivery.attempts, self._rng)
