@@ -220,18 +220,30 @@ async def test_two_workers_share_teams_limits_on_postgresql(
     assert set(by_worker) == {"a", "b"}, "both workers took part"
 
 
-async def test_idle_rate_buckets_are_forgotten(engine: AsyncEngine) -> None:
+async def test_idle_limits_are_forgotten(engine: AsyncEngine) -> None:
     from klussenbank.domain.delivery import limits_for
 
-    ticks = [0.0]
+    ticks = [1000.0]
     memory = MemoryRateLimiter(clock=lambda: ticks[0])
-    await memory.acquire(limits_for("t", "c1"))
-    ticks[0] = 30.0
-    await memory.acquire(limits_for("t", "c2"))
-    ticks[0] = 75.0
-    assert await memory.prune() == 2, "c1's two buckets are idle; the tenant and c2 were used at 30 s"
+    await memory.reserve(limits_for("t", "c1"))
+    ticks[0] = 1030.0
+    await memory.reserve(limits_for("t", "c2"))
+    ticks[0] = 1075.0
+    assert await memory.prune() == 2, "c1's two limits are idle; the tenant and c2 were used at 30 s"
     assert await memory.prune() == 0
     if engine.dialect.name == "postgresql":
         shared = SqlRateLimiter(session_factory(engine))
-        await shared.acquire(limits_for("t", "c1"))
+        await shared.reserve(limits_for("t", "c1"))
         assert await shared.prune() == 0, "just used"
+
+
+async def test_a_shared_limit_books_later_workers_after_earlier_ones(engine: AsyncEngine) -> None:
+    from klussenbank.domain.delivery import limits_for
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("shared limits live in PostgreSQL")
+    shared = [SqlRateLimiter(session_factory(engine)) for _ in range(2)]
+    limits = limits_for("t", "one-conversation")
+    delays = await asyncio.gather(*(shared[n % 2].reserve(limits) for n in range(4)))
+    # One conversation allows 6 a second: four bookings span at least half a second between them.
+    assert sorted(delays)[-1] - sorted(delays)[0] >= 3 / 6 - 0.05

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from random import Random
@@ -90,52 +91,37 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Limit:
-    """A token bucket: refilled with `count` tokens per `seconds`, holding at most `burst`.
-
-    In any window of `seconds` it lets through at most `count + burst` messages.
-    """
+    """At most `count` messages per `seconds`, kept by booking evenly spaced send times."""
 
     key: str
     count: float
     seconds: float
-    burst: float = 1.0
 
     @property
-    def rate(self) -> float:
-        return self.count / self.seconds
+    def interval(self) -> float:
+        return self.seconds / self.count
 
 
 # Teams counts in sliding windows: 50 messages per second per app per tenant; per conversation
-# 7 per second and 60 per 30 seconds. Each bucket's rate plus its burst stays within the limit,
-# so no window ever holds more than Teams allows; the burst absorbs a worker that wakes late.
-TENANT_LIMIT = (48.6, 1.0, 1.4)
-CONVERSATION_LIMITS = ((6.0, 1.0, 1.0), (59.0, 30.0, 1.0))
+# 7 per second and 60 per 30 seconds. Messages are booked at least `interval` apart, never early,
+# so no window holds more than Teams allows; each rate stays a little under its limit, as room for
+# the milliseconds by which a booked send may be late after the one before it was on time.
+TENANT_LIMIT = (48.8, 1.0)
+CONVERSATION_LIMITS = ((6.0, 1.0), (59.0, 30.0))
 
 
 def limits_for(tenant_id: str, conversation_id: str) -> tuple[Limit, ...]:
     return (
         Limit(f"tenant:{tenant_id}", *TENANT_LIMIT),
-        *(Limit(f"conversation:{conversation_id}:{int(s)}", c, s, b) for c, s, b in CONVERSATION_LIMITS),
+        *(Limit(f"conversation:{conversation_id}:{int(s)}", c, s) for c, s in CONVERSATION_LIMITS),
     )
 
 
-@dataclass(frozen=True)
-class Bucket:
-    tokens: float
-    at: float  # seconds, any monotonic scale shared by the callers
+def reserve(limits: Sequence[Limit], next_free: Sequence[float], now: float) -> tuple[float, list[float]]:
+    """Book the first moment every limit allows: (that moment; each limit's next free moment after it).
 
-    def refilled(self, limit: Limit, now: float) -> Bucket:
-        elapsed = max(0.0, now - self.at)
-        return Bucket(min(limit.burst, self.tokens + elapsed * limit.rate), max(now, self.at))
-
-
-def take(buckets: list[tuple[Limit, Bucket]], now: float) -> tuple[float, list[Bucket]]:
-    """Take one token from every bucket, or none: (seconds to wait, 0 if taken; new buckets)."""
-    refilled = [bucket.refilled(limit, now) for limit, bucket in buckets]
-    wait = max(
-        ((1.0 - bucket.tokens) / limit.rate for (limit, _), bucket in zip(buckets, refilled, strict=True)),
-        default=0.0,
-    )
-    if wait > 1e-9:
-        return wait, refilled
-    return 0.0, [Bucket(bucket.tokens - 1.0, bucket.at) for bucket in refilled]
+    `next_free` is each limit's earliest free moment (0 for a limit never used). A booking is final:
+    the caller sends at that moment, without asking again, so a late wake-up costs nothing.
+    """
+    at = max(now, *next_free)
+    return at, [at + limit.interval for limit in limits]

@@ -32,9 +32,6 @@ class WorkerSettings:
     lease: timedelta = timedelta(seconds=60)
     idle_sleep: float = 0.5
     send_timeout: float = 20.0
-    # A rate wait up to this long is the tenant's pace (1/48.6 s): the delivery at the head of the line
-    # sleeps it holding its place. A longer one is a busy conversation's: slept out of line.
-    pace_wait: float = 0.05
 
 
 class DeliveryWorker:
@@ -59,7 +56,6 @@ class DeliveryWorker:
         self._settings = settings or WorkerSettings()
         self._rng = rng or Random()
         self._slots = asyncio.Semaphore(self._settings.concurrency)
-        self._pacing = asyncio.Lock()
         self._pruned_at = time.monotonic()
 
     async def close(self) -> None:
@@ -78,9 +74,9 @@ class DeliveryWorker:
         """Deliver until `stop` is set; then finish what is under way and hand back anything left.
 
         The next batch is claimed while the last deliveries of this one are still being sent (once
-        no more than `concurrency` are left), so that one of them is always waiting for the rate
-        limiter. Claiming only after a whole batch was done left Teams' budget unused for the length
-        of a claim (50 rows, about 0.1 s) once a second: the tenant bucket holds 1.4 messages, 30 ms.
+        no more than `concurrency` are left), so that a delivery is always booked for the next free
+        moment: claiming only after a whole batch was done left Teams' budget unused for the length
+        of a claim (50 rows, about 0.1 s).
         """
         delivering: dict[int, asyncio.Task[None]] = {}
         stopping = asyncio.ensure_future(stop.wait())
@@ -164,19 +160,9 @@ class DeliveryWorker:
         return delivery.replaces_activity_id
 
     async def _wait_for_rate(self, target: ConversationRef) -> None:
-        limits = limits_for(target.tenant_id, target.conversation_id)
-        # One delivery at a time asks the limiter; the others queue behind it. Were they all to ask,
-        # each would be told to wait for the same next token, wake together and ask again: several
-        # limiter round trips (database transactions on PostgreSQL) per message sent, and a late
-        # wake-up that wastes the tenant's budget. The limiter says how long to wait; nothing would
-        # signal sooner.
-        while True:
-            async with self._pacing:
-                while 0 < (wait := await self._limiter.acquire(limits)) <= self._settings.pace_wait:  # noqa: ASYNC110
-                    await asyncio.sleep(wait)
-                if wait <= 0:
-                    return
-            await asyncio.sleep(wait)  # a busy conversation: let messages to others go first
+        delay = await self._limiter.reserve(limits_for(target.tenant_id, target.conversation_id))
+        if delay > 0:
+            await asyncio.sleep(delay)
 
     async def _failed(self, delivery: ClaimedDelivery, failure: Failure) -> None:
         decision = self._policy.after(failure, delivery.attempts, self._rng)

@@ -141,11 +141,11 @@ class DeliveryQueue(Protocol):
 
 
 class RateLimiter(Protocol):
-    async def acquire(self, limits: Sequence[Limit]) -> float:
-        """Take one message from every limit: 0.0 if done, else how many seconds to wait first."""
+    async def reserve(self, limits: Sequence[Limit]) -> float:
+        """Book one message in every limit: how many seconds from now it may be sent."""
 
     async def prune(self) -> int:
-        """Forget buckets that have been full for a while (one per conversation ever sent to)."""
+        """Forget limits unused for a while (there is one per conversation ever sent to)."""
 
 
 class SendFailed(Exception):

@@ -163,11 +163,10 @@ class OutboxDeliveryRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class RateBucketRow(Base):
-    """A token bucket shared by every worker: Teams' limits hold for the app as a whole."""
+class RateLimitRow(Base):
+    """One of Teams' limits, shared by every worker: the next moment it lets a message through."""
 
-    __tablename__ = "rate_buckets"
+    __tablename__ = "rate_limits"
 
     key: Mapped[str] = mapped_column(String(450), primary_key=True)
-    tokens: Mapped[float] = mapped_column(Float)
-    refilled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_free: Mapped[float] = mapped_column(Float)  # seconds since the Unix epoch

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from klussenbank.domain.delivery import Bucket, Decision, DeliveryStatus, Limit, take
+from klussenbank.domain.delivery import Decision, DeliveryStatus, Limit, reserve
 from klussenbank.services.ports import ClaimedDelivery, ConversationRef, Recipient
 from klussenbank.store.orm import (
     ConversationRow,
     OutboxDeliveryRow,
     OutboxMessageRow,
     PersonRow,
-    RateBucketRow,
+    RateLimitRow,
 )
 from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople
 
@@ -293,87 +293,64 @@ class SqlDeliveryQueue:
             return int(getattr(result, "rowcount", 0))
 
 
-# A bucket untouched this long is full again for every limit we use, so forgetting it changes nothing.
-IDLE_BUCKET = 60.0
+# A limit unused this long has no effect on any booking (its interval is at most 0.5 s), so
+# forgetting it changes nothing.
+IDLE_LIMIT = 60.0
 
 
 class MemoryRateLimiter:
-    """Buckets in this process: right when one worker sends (SQLite's single writer)."""
+    """Limits in this process: right when one worker sends (SQLite's single writer)."""
 
-    def __init__(self, clock: Any = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._buckets: dict[str, Bucket] = {}
+        self._next_free: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
-    async def acquire(self, limits: Sequence[Limit]) -> float:
+    async def reserve(self, limits: Sequence[Limit]) -> float:
         async with self._lock:
             now = self._clock()
-            current = [(limit, self._buckets.get(limit.key, Bucket(limit.burst, now))) for limit in limits]
-            wait, buckets = take(current, now)
-            for limit, bucket in zip(limits, buckets, strict=True):
-                self._buckets[limit.key] = bucket
-            return wait
+            at, after = reserve(limits, [self._next_free.get(limit.key, 0.0) for limit in limits], now)
+            self._next_free.update(zip((limit.key for limit in limits), after, strict=True))
+            return at - now
 
     async def prune(self) -> int:
         async with self._lock:
-            stale = [key for key, bucket in self._buckets.items() if self._clock() - bucket.at > IDLE_BUCKET]
+            cutoff = self._clock() - IDLE_LIMIT
+            stale = [key for key, at in self._next_free.items() if at < cutoff]
             for key in stale:
-                del self._buckets[key]
+                del self._next_free[key]
             return len(stale)
 
 
 class SqlRateLimiter:
-    """Buckets in PostgreSQL, locked row by row: one budget for every worker."""
+    """Limits in PostgreSQL, locked row by row: one budget for every worker, one round trip a message."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
-        self._lock = asyncio.Lock()  # one round trip at a time from this process
 
-    async def acquire(self, limits: Sequence[Limit]) -> float:
-        keys = sorted(limit.key for limit in limits)  # a fixed order: no deadlocks between workers
-        by_key = {limit.key: limit for limit in limits}
-        async with self._lock:
-            async with self._sessions() as session, session.begin():
-                fresh = [
-                    {"key": key, "tokens": by_key[key].burst, "refilled_at": datetime.now(UTC)}
-                    for key in keys
-                ]
-                await session.execute(pg_insert(RateBucketRow).values(fresh).on_conflict_do_nothing())
-                rows = {
-                    row.key: row
-                    for row in await session.scalars(
-                        select(RateBucketRow)
-                        .where(RateBucketRow.key.in_(keys))
-                        .order_by(RateBucketRow.key)
-                        .with_for_update()
-                    )
-                }
-                # The clock is read once the rows are locked: no other worker can change them now.
-                epoch = time.time()
-                current = [
-                    (by_key[key], Bucket(rows[key].tokens, _seconds(rows[key].refilled_at, epoch)))
-                    for key in keys
-                ]
-                wait, buckets = take(current, epoch)
-                for key, bucket in zip(keys, buckets, strict=True):
-                    rows[key].tokens = bucket.tokens
-                    rows[key].refilled_at = datetime.fromtimestamp(bucket.at, UTC)
-            if wait <= 0:
-                return 0.0
-            # The wait counts from `epoch`, and writing the buckets back took part of it (several
-            # milliseconds of a 20 ms step at the tenant's pace). A caller that slept the whole wait
-            # asked again that much too late: the tenant bucket's 0.4 spare tokens overflowed, and
-            # about 5 % of the budget went unused.
-            return max(wait - (time.time() - epoch), 1e-6)
+    async def reserve(self, limits: Sequence[Limit]) -> float:
+        ordered = sorted(limits, key=lambda limit: limit.key)  # one lock order: no deadlocks
+        keys = [limit.key for limit in ordered]
+        async with self._sessions() as session, session.begin():
+            fresh = [{"key": key, "next_free": 0.0} for key in keys]
+            await session.execute(pg_insert(RateLimitRow).values(fresh).on_conflict_do_nothing())
+            rows = {
+                row.key: row
+                for row in await session.scalars(
+                    select(RateLimitRow)
+                    .where(RateLimitRow.key.in_(keys))
+                    .order_by(RateLimitRow.key)
+                    .with_for_update()
+                )
+            }
+            # Read the clock once the rows are locked: every worker books after the one before it.
+            at, after = reserve(ordered, [rows[key].next_free for key in keys], time.time())
+            for key, next_free in zip(keys, after, strict=True):
+                rows[key].next_free = next_free
+        return max(0.0, at - time.time())
 
     async def prune(self) -> int:
-        cutoff = datetime.fromtimestamp(time.time() - IDLE_BUCKET, UTC)
         async with self._sessions() as session, session.begin():
-            result = await session.execute(delete(RateBucketRow).where(RateBucketRow.refilled_at < cutoff))
+            stale = RateLimitRow.next_free < time.time() - IDLE_LIMIT
+            result = await session.execute(delete(RateLimitRow).where(stale))
             return int(getattr(result, "rowcount", 0))
-
-
-def _seconds(moment: datetime, fallback: float) -> float:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return min(moment.timestamp(), fallback)

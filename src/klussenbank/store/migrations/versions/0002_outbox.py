@@ -29,11 +29,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_outbox_messages_reason"), ["reason"], unique=False)
 
     op.create_table(
-        "rate_buckets",
+        "rate_limits",
         sa.Column("key", sa.String(length=450), nullable=False),
-        sa.Column("tokens", sa.Float(), nullable=False),
-        sa.Column("refilled_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_buckets")),
+        sa.Column("next_free", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limits")),
     )
     op.create_table(
         "outbox_deliveries",
@@ -86,7 +85,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_deliveries_due")
 
     op.drop_table("outbox_deliveries")
-    op.drop_table("rate_buckets")
+    op.drop_table("rate_limits")
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_messages_reason"))
 
