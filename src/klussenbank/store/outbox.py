@@ -21,7 +21,7 @@ from klussenbank.store.orm import (
     PersonRow,
     RateLimitRow,
 )
-from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople
+from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople, conversation_ref
 
 PERSONAL = "personal"
 
@@ -51,15 +51,11 @@ class SqlOutbox:
             if aad is not None and aad not in person_ids:
                 raise LookupError(f"outbox recipient {aad} is not a known person")
             self._session.add(
-                OutboxDeliveryRow(
-                    message_id=message.id,
+                _pending(
+                    message.id,
+                    now,
                     person_id=person_ids[aad] if aad else None,
                     conversation_id=recipient.conversation_id,
-                    status=DeliveryStatus.PENDING.value,
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
                 )
             )
         await self._session.flush()
@@ -80,31 +76,27 @@ class SqlOutbox:
         )
         for original in sent:
             self._session.add(
-                OutboxDeliveryRow(
-                    message_id=update_message.id,
+                _pending(
+                    update_message.id,
+                    now,
                     person_id=original.person_id,
                     conversation_id=original.sent_conversation_id,
                     updates_delivery_id=original.id,
-                    status=DeliveryStatus.PENDING.value,
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
                 )
             )
         await self._session.flush()
         return update_message.id
 
 
-def _ref(row: ConversationRow, person: str | None) -> ConversationRef:
-    return ConversationRef(
-        conversation_id=row.conversation_id,
-        conversation_type=row.conversation_type,
-        tenant_id=row.tenant_id,
-        channel_id=row.channel_id,
-        service_url=row.service_url,
-        person_aad_object_id=person,
-        reference=row.reference,
+def _pending(message_id: int, now: datetime, **recipient: Any) -> OutboxDeliveryRow:
+    return OutboxDeliveryRow(
+        message_id=message_id,
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+        **recipient,
     )
 
 
@@ -173,7 +165,7 @@ class SqlDeliveryQueue:
                     ConversationRow.conversation_id == original.sent_conversation_id
                 )
             )
-            target = _ref(conversation, None) if conversation else None
+            target = conversation_ref(conversation, None) if conversation else None
             return ClaimedDelivery(
                 row.id, row.attempts, content, target, None, replaces_activity_id=original.activity_id
             )
@@ -181,7 +173,7 @@ class SqlDeliveryQueue:
             conversation = await session.scalar(
                 select(ConversationRow).where(ConversationRow.conversation_id == row.conversation_id)
             )
-            target = _ref(conversation, None) if conversation else None
+            target = conversation_ref(conversation, None) if conversation else None
             return ClaimedDelivery(row.id, row.attempts, content, target, None)
         person = await session.get_one(PersonRow, row.person_id)
         personal = await session.scalar(
@@ -198,8 +190,8 @@ class SqlDeliveryQueue:
                 .order_by(ConversationRow.updated_at.desc())
                 .limit(1)
             )
-            template = _ref(any_in_tenant, None) if any_in_tenant else None
-        target = _ref(personal, person.aad_object_id) if personal else None
+            template = conversation_ref(any_in_tenant, None) if any_in_tenant else None
+        target = conversation_ref(personal, person.aad_object_id) if personal else None
         return ClaimedDelivery(row.id, row.attempts, content, target, person.aad_object_id, template)
 
     async def remember(self, conversation: ConversationRef, *, now: datetime) -> None:

@@ -198,15 +198,16 @@ class SqlConversations:
             .where(PersonRow.aad_object_id == aad_object_id)
             .order_by(ConversationRow.updated_at.desc())
         )
-        return [
-            ConversationRef(
-                conversation_id=row.conversation_id,
-                conversation_type=row.conversation_type,
-                tenant_id=row.tenant_id,
-                channel_id=row.channel_id,
-                service_url=row.service_url,
-                person_aad_object_id=aad_object_id,
-                reference=row.reference,
-            )
-            for row in rows
-        ]
+        return [conversation_ref(row, aad_object_id) for row in rows]
+
+
+def conversation_ref(row: ConversationRow, person_aad_object_id: str | None) -> ConversationRef:
+    return ConversationRef(
+        conversation_id=row.conversation_id,
+        conversation_type=row.conversation_type,
+        tenant_id=row.tenant_id,
+        channel_id=row.channel_id,
+        service_url=row.service_url,
+        person_aad_object_id=person_aad_object_id,
+        reference=row.reference,
+    )
