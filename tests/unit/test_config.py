@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,28 @@ def test_serve_refuses_to_start_on_a_public_address_without_credentials() -> Non
     assert result.returncode == 2
     assert "Refusing to listen on 0.0.0.0 without credentials" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_outbox_commands_report_and_requeue(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"}
+
+    def cli(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "klussenbank.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    cli("db", "upgrade")
+    status = cli("outbox", "status")
+    assert [line.split() for line in status.splitlines()] == [
+        [name, "0"]
+        for name in ("pending", "claimed", "sending", "sent", "unreachable", "dead", "unconfirmed")
+    ]
+    assert cli("outbox", "retry", "--unconfirmed").strip() == "0 deliveries queued again"
