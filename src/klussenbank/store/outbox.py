@@ -217,36 +217,37 @@ class SqlDeliveryQueue:
     async def sent(
         self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime
     ) -> None:
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxDeliveryRow)
-                .where(OutboxDeliveryRow.id == delivery_id, OutboxDeliveryRow.worker == worker)
-                .values(
-                    status=DeliveryStatus.SENT.value,
-                    sent_conversation_id=conversation_id,
-                    activity_id=activity_id,
-                    sent_at=now,
-                    lease_until=None,
-                    last_error=None,
-                    updated_at=now,
-                )
-            )
+        await self._finish(
+            delivery_id,
+            worker,
+            status=DeliveryStatus.SENT.value,
+            sent_conversation_id=conversation_id,
+            activity_id=activity_id,
+            sent_at=now,
+            last_error=None,
+            updated_at=now,
+        )
 
     async def failed(
         self, delivery_id: int, worker: str, decision: Decision, error: str, *, now: datetime
     ) -> None:
+        await self._finish(
+            delivery_id,
+            worker,
+            status=decision.status.value,
+            next_attempt_at=now + timedelta(seconds=decision.delay),
+            attempts=OutboxDeliveryRow.attempts - (0 if decision.counts_as_attempt else 1),
+            last_error=error[:500],
+            updated_at=now,
+        )
+
+    async def _finish(self, delivery_id: int, worker: str, **values: Any) -> None:
+        """Record how a send ended, if this worker still holds the delivery; the lease ends."""
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(OutboxDeliveryRow)
                 .where(OutboxDeliveryRow.id == delivery_id, OutboxDeliveryRow.worker == worker)
-                .values(
-                    status=decision.status.value,
-                    next_attempt_at=now + timedelta(seconds=decision.delay),
-                    attempts=OutboxDeliveryRow.attempts - (0 if decision.counts_as_attempt else 1),
-                    lease_until=None,
-                    last_error=error[:500],
-                    updated_at=now,
-                )
+                .values(lease_until=None, **values)
             )
 
     async def release(self, worker: str, *, now: datetime) -> int:
