@@ -31,7 +31,7 @@ from klussenbank.cards.availability import (
     profile_card,
     withdraw_confirm_card,
 )
-from klussenbank.cards.elements import Element
+from klussenbank.cards.elements import Element, execute
 from klussenbank.cards.general import help_card, notice_card, welcome_card
 from klussenbank.cards.verbs import Verb
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
@@ -135,7 +135,9 @@ class KlussenbankBot:
         try:
             handler = self.verbs.get(Verb(verb)) if isinstance(verb, str) and verb in set(Verb) else None
             if handler is None:
-                return _card_response(notice_card(t("error.unknown_action"), [help_action(t)]))
+                return _card_response(
+                    notice_card(t("error.unknown_action"), [execute(t("action.help"), Verb.HELP_SHOW)])
+                )
             await self._signup.meet(actor, conversation_of(activity, actor))
             return _card_response(await handler(actor, t, data))
         except Exception:
@@ -186,8 +188,7 @@ class KlussenbankBot:
         return help_card(t, has_profile=await self._signup.profile(actor) is not None)
 
     async def on_profile_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
-        profile = await self._signup.profile(actor)
-        return profile_card(profile, t) if profile else no_profile_card(t)
+        return _profile_or_none(await self._signup.profile(actor), t)
 
     async def on_availability_edit(self, actor: Actor, t: Translator, _data: Any) -> Element:
         return availability_form_card(await self._signup.form(actor), t)
@@ -217,10 +218,6 @@ class KlussenbankBot:
 
     async def on_availability_withdraw_confirm(self, actor: Actor, t: Translator, _data: Any) -> Element:
         return _profile_or_none(await self._signup.withdraw(actor), t, banner=t("withdraw.done"))
-
-
-def help_action(t: Translator) -> Element:
-    return {"type": "Action.Execute", "title": t("action.help"), "verb": Verb.HELP_SHOW.value}
 
 
 def _profile_or_none(profile: ProfileView | None, t: Translator, *, banner: str | None = None) -> Element:

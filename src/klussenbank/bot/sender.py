@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
@@ -25,6 +27,17 @@ def _retry_after(headers: Any) -> float | None:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None
+
+
+@contextmanager
+def _as_send_failure() -> Iterator[None]:
+    """What the connector client raises, as the outbox's SendFailed with its classification."""
+    try:
+        yield
+    except aiohttp.ClientResponseError as error:
+        raise SendFailed(classify(error.status, error.message, _retry_after(error.headers))) from error
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise SendFailed(classify(None, type(error).__name__)) from error
 
 
 def _activity(target: ConversationRef, content: dict[str, Any]) -> Activity:
@@ -62,26 +75,18 @@ class TeamsSender:
 
     async def send(self, target: ConversationRef, content: dict[str, Any]) -> str:
         client = await self._client(target.service_url)
-        try:
+        with _as_send_failure():
             response = await client.conversations.send_to_conversation(
                 target.conversation_id, _activity(target, content)
             )
-        except aiohttp.ClientResponseError as error:
-            raise SendFailed(classify(error.status, error.message, _retry_after(error.headers))) from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise SendFailed(classify(None, type(error).__name__)) from error
         return str(response.id or "")
 
     async def update(self, target: ConversationRef, activity_id: str, content: dict[str, Any]) -> None:
         client = await self._client(target.service_url)
         activity = _activity(target, content)
         activity.id = activity_id
-        try:
+        with _as_send_failure():
             await client.conversations.update_activity(target.conversation_id, activity_id, activity)
-        except aiohttp.ClientResponseError as error:
-            raise SendFailed(classify(error.status, error.message, _retry_after(error.headers))) from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise SendFailed(classify(None, type(error).__name__)) from error
 
     async def open_personal_chat(self, template: ConversationRef, aad_object_id: str) -> ConversationRef:
         client = await self._client(template.service_url)
@@ -93,12 +98,8 @@ class TeamsSender:
             tenant_id=template.tenant_id,
             channel_data={"tenant": {"id": template.tenant_id}},
         )
-        try:
+        with _as_send_failure():
             created = await client.conversations.create_conversation(parameters)
-        except aiohttp.ClientResponseError as error:
-            raise SendFailed(classify(error.status, error.message, _retry_after(error.headers))) from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise SendFailed(classify(None, type(error).__name__)) from error
         return ConversationRef(
             conversation_id=str(created.id),
             conversation_type="personal",

@@ -86,9 +86,17 @@ class SignupService:
             first_contact = await uow.people.claim_welcome(actor.aad_object_id, now=now)
             if conversation is not None:
                 await uow.conversations.save(conversation, now=now)
-            has_profile = await uow.availability.get(actor.aad_object_id) is not None
+            # Only a welcome needs to know about the profile: no extra query on every other turn.
+            welcome = (
+                WelcomeView(
+                    name=person.name,
+                    has_profile=await uow.availability.get(actor.aad_object_id) is not None,
+                )
+                if first_contact
+                else None
+            )
             await uow.commit()
-        return WelcomeView(name=person.name, has_profile=has_profile) if first_contact else None
+        return welcome
 
     async def remember_conversation(self, conversation: ConversationRef) -> None:
         async with self._uow() as uow:
