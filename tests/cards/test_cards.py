@@ -24,7 +24,8 @@ from klussenbank.cards.availability import (
 )
 from klussenbank.cards.general import help_card, notice_card, welcome_card
 from klussenbank.cards.verbs import Verb
-from klussenbank.domain.availability import AvailabilityDraft, FieldError
+from klussenbank.domain.availability import AvailabilityDraft
+from klussenbank.domain.fields import FieldError
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.views import FormView, PauseView, ProfileView, SkillChoice, WelcomeView

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from klussenbank.domain.availability import MAX_OTHER_SKILLS_TEXT, AvailabilityDraft, FieldError
+from klussenbank.domain.availability import AvailabilityDraft
+from klussenbank.domain.fields import MAX_OTHER_SKILLS_TEXT, FieldError
 from klussenbank.domain.model import Availability, AvailabilityStatus, Organisation, Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory

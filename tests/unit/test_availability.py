@@ -13,17 +13,19 @@ from hypothesis import strategies as st
 
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.availability import (
+    MAX_INTRO,
+    AvailabilityDraft,
+    validate_availability,
+    validate_pause,
+)
+from klussenbank.domain.fields import (
     MAX_FREE_SKILL,
     MAX_FREE_SKILLS,
     MAX_HOURS,
-    MAX_INTRO,
     MAX_OTHER_SKILLS_TEXT,
     MAX_PERIOD,
     MIN_HOURS,
-    AvailabilityDraft,
     FieldError,
-    validate_availability,
-    validate_pause,
 )
 from klussenbank.domain.model import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary

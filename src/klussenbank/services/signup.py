@@ -5,12 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from klussenbank.domain.availability import (
-    MAX_OTHER_SKILLS_TEXT,
-    AvailabilityDraft,
-    validate_availability,
-    validate_pause,
-)
+from klussenbank.domain.availability import AvailabilityDraft, validate_availability, validate_pause
+from klussenbank.domain.fields import MAX_OTHER_SKILLS_TEXT
 from klussenbank.domain.model import (
     Availability,
     AvailabilityStatus,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from klussenbank.domain.availability import AvailabilityDraft, FieldError
+from klussenbank.domain.availability import AvailabilityDraft
+from klussenbank.domain.fields import FieldError
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 
 

@@ -1,0 +1,194 @@
+"""The work side of the pool: a klus, its rules, and the people who show interest or are chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from klussenbank.domain.fields import Checks, FieldError
+from klussenbank.domain.model import WorkMode
+from klussenbank.domain.skills import SkillVocabulary
+
+MAX_TITLE = 80
+MAX_DESCRIPTION = 2000
+MAX_PLACE = 80
+MAX_PEOPLE = 20
+MAX_MOTIVATION = 1000
+DEFAULT_INTERNAL_FIRST = timedelta(days=14)
+
+
+class KlusStatus(StrEnum):
+    """open -> filled / cancelled / expired; filled -> in progress -> completed."""
+
+    OPEN = "open"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class Visibility(StrEnum):
+    ORGANISATION = "organisation"  # only people of the klus's own organisation
+    POOL = "pool"  # everyone in the pool willing to work for that organisation
+
+
+@dataclass(frozen=True)
+class Klus:
+    id: int
+    poster_id: str
+    organisation_key: str
+    title: str
+    description: str
+    required_skills: tuple[str, ...]
+    nice_skills: tuple[str, ...]
+    free_skills: tuple[str, ...]
+    hours_per_week: int
+    start_date: date
+    end_date: date
+    work_mode: WorkMode
+    place: str
+    people_needed: int
+    interest_deadline: date
+    visibility: Visibility
+    internal_first_until: date
+    status: KlusStatus = KlusStatus.OPEN
+    created_at: datetime | None = None
+
+    def open_on(self, today: date) -> bool:
+        return self.status is KlusStatus.OPEN and today <= self.interest_deadline
+
+    def with_status(self, status: KlusStatus) -> Klus:
+        return replace(self, status=status)
+
+
+@dataclass(frozen=True)
+class KlusDraft:
+    """A klus as the poster submitted it; None where a value is missing or unreadable."""
+
+    title: str = ""
+    description: str = ""
+    organisation: str = ""
+    required_skills: tuple[str, ...] = ()
+    nice_skills: tuple[str, ...] = ()
+    skills_other: str = ""
+    hours_per_week: int | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    work_mode: WorkMode | None = None
+    place: str = ""
+    people_needed: int | None = None
+    interest_deadline: date | None = None
+    visibility: Visibility | None = None
+    internal_first_until: date | None = None
+    unreadable: tuple[str, ...] = ()
+
+
+def validate_klus(
+    draft: KlusDraft,
+    *,
+    today: date,
+    vocabulary: SkillVocabulary,
+    organisations: Collection[str],
+    klus_id: int = 0,
+    poster_id: str = "",
+) -> tuple[Klus | None, list[FieldError]]:
+    """Return the klus (with the given id and poster), or the errors by field; never both."""
+    check = Checks(draft.unreadable)
+    title = " ".join(draft.title.split())
+    if not title:
+        check.missing("title")
+    elif len(title) > MAX_TITLE:
+        check.add("title", "too_long", max=MAX_TITLE)
+    description = draft.description.strip()
+    if len(description) > MAX_DESCRIPTION:
+        check.add("description", "too_long", max=MAX_DESCRIPTION)
+    if not draft.organisation:
+        check.missing("organisation")
+    elif draft.organisation not in organisations:
+        check.add("organisation", "unknown_choice")
+
+    required, free = check.skills(
+        draft.required_skills, draft.skills_other, vocabulary, field="required_skills", needed=True
+    )
+    nice = tuple(skill for skill in dict.fromkeys(draft.nice_skills) if skill not in required)
+    if any(skill not in vocabulary for skill in nice):
+        check.add("nice_skills", "unknown_skill")
+    check.hours(draft.hours_per_week)
+    check.period(draft.start_date, draft.end_date, today=today, end_required=True)
+    if draft.work_mode is None:
+        check.missing("work_mode")
+    place = " ".join(draft.place.split())
+    if len(place) > MAX_PLACE:
+        check.add("place", "too_long", max=MAX_PLACE)
+    elif not place and draft.work_mode in (WorkMode.ON_SITE, WorkMode.HYBRID):
+        check.add("place", "place_required")
+    people = draft.people_needed
+    if people is None:
+        check.missing("people_needed")
+    elif not 1 <= people <= MAX_PEOPLE:
+        check.add("people_needed", "people_range", min=1, max=MAX_PEOPLE)
+    deadline = draft.interest_deadline
+    if deadline is None:
+        check.missing("interest_deadline")
+    elif deadline < today:
+        check.add("interest_deadline", "in_past")
+    elif draft.end_date is not None and deadline > draft.end_date:
+        check.add("interest_deadline", "deadline_after_end")
+    if draft.internal_first_until is not None and draft.internal_first_until < today:
+        check.add("internal_first_until", "in_past")
+
+    if check.errors:
+        return None, check.errors
+    assert draft.hours_per_week is not None and draft.start_date is not None and draft.end_date is not None
+    assert draft.work_mode is not None and people is not None and deadline is not None
+    return (
+        Klus(
+            id=klus_id,
+            poster_id=poster_id,
+            organisation_key=draft.organisation,
+            title=title,
+            description=description,
+            required_skills=required,
+            nice_skills=nice,
+            free_skills=free,
+            hours_per_week=draft.hours_per_week,
+            start_date=draft.start_date,
+            end_date=draft.end_date,
+            work_mode=draft.work_mode,
+            place=place,
+            people_needed=people,
+            interest_deadline=deadline,
+            visibility=draft.visibility or Visibility.POOL,
+            internal_first_until=draft.internal_first_until or today + DEFAULT_INTERNAL_FIRST,
+        ),
+        [],
+    )
+
+
+class InterestStatus(StrEnum):
+    """How a candidate stands on a klus.
+
+    interested -> chosen (the poster picked them) -> confirmed (they said yes: waiting for approval)
+    or declined (they said no); interested -> withdrawn (by the candidate) or not_chosen (the klus
+    was filled or cancelled without them). `invited` is a suggestion the poster asked to react.
+    """
+
+    INVITED = "invited"
+    INTERESTED = "interested"
+    WITHDRAWN = "withdrawn"
+    CHOSEN = "chosen"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    NOT_CHOSEN = "not_chosen"
+
+
+@dataclass(frozen=True)
+class Interest:
+    klus_id: int
+    person_id: str
+    status: InterestStatus
+    motivation: str = ""
+    created_at: datetime | None = None
