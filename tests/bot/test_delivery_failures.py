@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from random import Random
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.cards.general import notice_card
 from klussenbank.config import Settings
+from klussenbank.domain.delivery import Limit as RateLimit
 from klussenbank.domain.delivery import RetryPolicy
 from klussenbank.domain.model import Organisation, Person
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
@@ -251,3 +252,65 @@ async def test_a_shared_limit_books_later_workers_after_earlier_ones(engine: Asy
     delays = await asyncio.gather(*(shared[n % 2].reserve(limits) for n in range(4)))
     # One conversation allows 6 a second: four bookings span at least half a second between them.
     assert sorted(delays)[-1] - sorted(delays)[0] >= 3 / 6 - 0.05
+
+
+class RecordingLimiter(MemoryRateLimiter):
+    """Books like the in-memory limiter, and remembers which limits each booking was for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.booked: list[tuple[str, ...]] = []
+
+    async def reserve(self, limits: Sequence[RateLimit]) -> float:
+        self.booked.append(tuple(limit.key for limit in limits))
+        return await super().reserve(limits)
+
+
+async def test_a_chat_opened_for_someone_is_booked_and_kept(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await people(uow_factory, clock, setup.url, "known")  # a conversation in the tenant to start from
+    async with uow_factory() as uow:
+        await uow.people.save(Person("newcomer", TENANT, "Newcomer", "", "ermelo", "nl-NL"), now=clock.now())
+        await uow.commit()
+    limiter = RecordingLimiter()
+    worker = DeliveryWorker(
+        "w", SqlDeliveryQueue(session_factory(engine)), TeamsSender.for_settings(Settings()), limiter, clock
+    )
+    try:
+        for _ in range(2):
+            await send_to(uow_factory, clock, "newcomer")
+            assert await worker.run_once() == 1
+    finally:
+        await worker.close()
+    stats = setup.connector.stats()
+    assert [s for s, _, _ in await rows(engine)] == ["sent", "sent"]
+    assert stats.conversations_created == 1, "the second message goes to the chat opened for the first"
+    ((chat, delivered),) = stats.delivered_by_conversation.items()
+    assert delivered == 2
+    assert limiter.booked[0] == (f"tenant:{TENANT}",), "creating a chat is a write Teams counts"
+    assert limiter.booked[1][0] == f"tenant:{TENANT}" and chat in limiter.booked[1][1]
+
+
+async def test_one_batch_reaches_people_and_a_channel(
+    setup: Setup, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    channel = "19:kanaal@thread.tacv2"
+    await people(uow_factory, clock, setup.url, "p1", "p2")
+    async with uow_factory() as uow:
+        await uow.conversations.save(
+            ConversationRef(
+                channel, "channel", TENANT, "msteams", setup.url, None, {"bot": {"id": "28:bot"}}
+            ),
+            now=clock.now(),
+        )
+        await uow.outbox.enqueue(
+            {"text": "Aan iedereen"},
+            [Recipient("p1"), Recipient(conversation_id=channel), Recipient("p2")],
+            reason="t",
+            now=clock.now(),
+        )
+        await uow.commit()
+    assert await setup.worker.run_once() == 3
+    assert sorted(setup.connector.stats().delivered_by_conversation) == sorted([channel, "a:p1", "a:p2"])
+    assert [s for s, _, _ in await rows(engine)] == ["sent", "sent", "sent"]

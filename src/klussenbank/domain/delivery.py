@@ -110,9 +110,13 @@ TENANT_LIMIT = (48.8, 1.0)
 CONVERSATION_LIMITS = ((6.0, 1.0), (59.0, 30.0))
 
 
-def limits_for(tenant_id: str, conversation_id: str) -> tuple[Limit, ...]:
+def limits_for(tenant_id: str, conversation_id: str | None = None) -> tuple[Limit, ...]:
+    """The limits a write counts against: the tenant's, and the conversation's when it writes into one."""
+    tenant = Limit(f"tenant:{tenant_id}", *TENANT_LIMIT)
+    if conversation_id is None:  # creating a conversation
+        return (tenant,)
     return (
-        Limit(f"tenant:{tenant_id}", *TENANT_LIMIT),
+        tenant,
         *(Limit(f"conversation:{conversation_id}:{int(s)}", c, s) for c, s in CONVERSATION_LIMITS),
     )
 
