@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -17,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from klussenbank.data import load_skill_vocabulary
+from klussenbank.domain.availability import AvailabilityDraft
+from klussenbank.domain.model import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.store.db import create_engine, session_factory
@@ -113,3 +117,18 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
     return sql_unit_of_work(session_factory(engine))
+
+
+def good_draft(**changes: Any) -> AvailabilityDraft:
+    base = AvailabilityDraft(
+        skills=("minute-taking", "data-entry"),
+        skills_other="gebarentaal, notulist, imkeren",
+        hours_per_week=12,
+        start_date=TODAY + timedelta(days=7),
+        end_date=TODAY + timedelta(days=120),
+        weekdays=("thu", "mon"),
+        organisations=("harderwijk", "ermelo"),
+        work_mode=WorkMode.REMOTE,
+        intro="Ik notuleer graag en ken gebarentaal.",
+    )
+    return dataclasses.replace(base, **changes)

@@ -29,6 +29,7 @@ class Settings:
     log_level: str = "INFO"
     worker: str = "inline"
     worker_lease_seconds: float = 60.0
+    suggestions_per_week: int = 3
 
     @property
     def has_credentials(self) -> bool:
@@ -94,6 +95,9 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         raise ConfigError(f"KLUSSENBANK_WORKER_LEASE_SECONDS must be a number, not {lease_text!r}.") from exc
     if not 0 < worker_lease_seconds < float("inf"):
         raise ConfigError("KLUSSENBANK_WORKER_LEASE_SECONDS must be a positive number of seconds.")
+    weekly_text = env.get("KLUSSENBANK_SUGGESTIONS_PER_WEEK", "3")
+    if not weekly_text.isdigit():
+        raise ConfigError(f"KLUSSENBANK_SUGGESTIONS_PER_WEEK must be a whole number, not {weekly_text!r}.")
     return Settings(
         database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         host=env.get("KLUSSENBANK_HOST", "127.0.0.1"),
@@ -107,4 +111,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         log_level=env.get("KLUSSENBANK_LOG_LEVEL", "INFO").upper(),
         worker=worker,
         worker_lease_seconds=worker_lease_seconds,
+        suggestions_per_week=int(weekly_text),
     )

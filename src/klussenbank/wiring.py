@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
+from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.clock import SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
+from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports import Sender
 from klussenbank.services.signup import SignupService
@@ -35,6 +37,17 @@ def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
         vocabulary=load_skill_vocabulary(),
         directory=FileDirectory.load(settings.directory_file),
         default_organisation=settings.default_organisation,
+    )
+
+
+def klus_service(settings: Settings, engine: AsyncEngine) -> KlusService:
+    return KlusService(
+        sql_unit_of_work(session_factory(engine)),
+        clock=SystemClock(),
+        vocabulary=load_skill_vocabulary(),
+        directory=FileDirectory.load(settings.directory_file),
+        renderer=CardRenderer(),
+        settings=KlusSettings(suggestions_per_week=settings.suggestions_per_week),
     )
 
 
@@ -58,8 +71,13 @@ def build_web_app(settings: Settings) -> web.Application:
     engine = create_engine(settings.database_url)
     lease = timedelta(seconds=settings.worker_lease_seconds)
     worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
+    klussen = klus_service(settings, engine)
     return init_app(
-        settings, engine=engine, bot=KlussenbankBot(signup_service(settings, engine)), worker=worker
+        settings,
+        engine=engine,
+        bot=KlussenbankBot(signup_service(settings, engine), klussen),
+        worker=worker,
+        chores=[klussen.expire_overdue],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from random import Random
 from typing import Any
 
 import pytest
@@ -12,19 +13,28 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.agent import KlussenbankBot
+from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
+from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.delivery import DeliveryWorker
+from klussenbank.services.klussen import KlusService
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
+from klussenbank.store.db import session_factory
+from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 
 TENANT = "00000000-0000-0000-0000-0000000000aa"
+BRAM = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02"
 CHANTAL = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e03"
 DAAN = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e04"
+EVA = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05"
+NAMES = {BRAM: "Bram Jansen", CHANTAL: "Chantal Bakker", DAAN: "Daan Visser", EVA: "Eva Smit"}
 BOT_ID = "28:klussenbank"
 
 
@@ -34,13 +44,15 @@ class BotHarness:
     connector: FakeConnector
     service_url: str
     _ids: itertools.count[int]
+    engine: AsyncEngine
+    clock: FixedClock
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
         return {
             "id": f"in-{next(self._ids)}",
             "channelId": "msteams",
             "serviceUrl": self.service_url,
-            "from": {"id": f"29:{user}", "aadObjectId": user, "name": "Chantal Bakker"},
+            "from": {"id": f"29:{user}", "aadObjectId": user, "name": NAMES.get(user, "")},
             "recipient": {"id": BOT_ID, "name": "Klussenbank"},
             "conversation": {"id": f"a:personal-{user}", "conversationType": "personal", "tenantId": TENANT},
             "channelData": {"tenant": {"id": TENANT}},
@@ -74,6 +86,24 @@ class BotHarness:
         card: dict[str, Any] = body["value"]
         return card
 
+    async def deliver(self) -> list[dict[str, Any]]:
+        """Run a delivery worker until the outbox is empty; the activities it sent."""
+        before = len(self.connector.sent)
+        worker = DeliveryWorker(
+            "test",
+            SqlDeliveryQueue(session_factory(self.engine)),
+            TeamsSender.for_settings(Settings()),
+            MemoryRateLimiter(),
+            self.clock,
+            rng=Random(1),
+        )
+        try:
+            while await worker.run_once():
+                pass
+        finally:
+            await worker.close()
+        return self.connector.sent[before:]
+
 
 @pytest.fixture
 async def harness(
@@ -89,11 +119,16 @@ async def harness(
     signup = SignupService(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
-    app = init_app(Settings(), engine=engine, bot=KlussenbankBot(signup))
+    klussen = KlusService(
+        uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, renderer=CardRenderer()
+    )
+    app = init_app(Settings(), engine=engine, bot=KlussenbankBot(signup, klussen))
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:
-        yield BotHarness(client, connector, str(connector_server.make_url("/")), itertools.count(1))
+        yield BotHarness(
+            client, connector, str(connector_server.make_url("/")), itertools.count(1), engine, clock
+        )
     finally:
         await client.close()
         await connector_server.close()

@@ -247,6 +247,28 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         Verb.AVAILABILITY_WITHDRAW: NL["withdraw.title"],
         Verb.AVAILABILITY_RESUME: NL["resume.done"],
         Verb.AVAILABILITY_WITHDRAW_CONFIRM: NL["withdraw.done"],
+        Verb.SUGGESTIONS_OFF: NL["suggestions.off"],
+        Verb.KLUS_NEW: NL["klus_form.title_new"],
+        Verb.KLUS_POST: NL["form.errors"],
+        Verb.KLUS_MINE: NL["mine.title"],
+        Verb.KLUS_LIST: NL["offers.title"],
+        # Without a klus id (or with one of a klus that is not theirs) these change nothing.
+        **dict.fromkeys(
+            (
+                Verb.KLUS_EDIT,
+                Verb.KLUS_SHOW,
+                Verb.KLUS_CANCEL,
+                Verb.KLUS_CANCEL_CONFIRM,
+                Verb.KLUS_CANDIDATES,
+                Verb.INTEREST_ADD,
+                Verb.INTEREST_WITHDRAW,
+                Verb.CANDIDATE_INVITE,
+                Verb.CANDIDATE_CHOOSE,
+                Verb.MATCH_CONFIRM,
+                Verb.MATCH_DECLINE,
+            ),
+            NL["refusal.klus_not_found"],
+        ),
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():

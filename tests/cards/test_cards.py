@@ -23,12 +23,39 @@ from klussenbank.cards.availability import (
     withdraw_confirm_card,
 )
 from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.cards.klus import (
+    CardRenderer,
+    cancel_confirm_card,
+    candidates_card,
+    klus_card,
+    klus_form_card,
+    my_klussen_card,
+    offers_card,
+    posted_card,
+)
 from klussenbank.cards.verbs import Verb
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
+from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
+from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.i18n import LANGUAGES, Translator
-from klussenbank.services.views import FormView, PauseView, ProfileView, SkillChoice, WelcomeView
+from klussenbank.services.views import (
+    CandidateRow,
+    CandidatesView,
+    FormView,
+    KlusFormView,
+    KlusNotice,
+    KlusOffer,
+    KlusSummary,
+    KlusView,
+    OfferFilters,
+    OffersView,
+    PauseView,
+    ProfileView,
+    SkillChoice,
+    WelcomeView,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 23)
@@ -82,6 +109,76 @@ FORM_ERRORS = FormView(
     ),
 )
 
+KLUS = KlusView(
+    id=7,
+    title="Notuleren bij de raad",
+    description="Verslag maken van vier raadsvergaderingen <in maart>.",
+    organisation=ORGS[0],
+    poster_name="Bram Jansen",
+    required_skills=SKILLS[:1],
+    nice_skills=SKILLS[1:],
+    free_skills=("gebarentaal",),
+    hours_per_week=8,
+    start_date=date(2026, 12, 7),
+    end_date=date(2027, 3, 31),
+    work_mode=WorkMode.HYBRID,
+    place="Gemeentehuis Ermelo",
+    people_needed=2,
+    interest_deadline=date(2026, 12, 1),
+    visibility=Visibility.POOL,
+    internal_first_until=date(2026, 12, 7),
+    status=KlusStatus.OPEN,
+)
+MATCH = Match(
+    klus_id=7,
+    person_id="eva",
+    score=0.9,
+    reasons=(
+        Reason("skills", {"matched": 1, "total": 2}, 0.5, 0.5),
+        Reason("hours", {"offered": 8, "needed": 8}, 1.0, 0.2),
+        Reason("period", {"fit": "full"}, 1.0, 0.15),
+    ),
+)
+KLUS_FORM = KlusFormView(
+    values=KlusDraft(organisation="ermelo", hours_per_week=8, work_mode=WorkMode.HYBRID, people_needed=1),
+    skill_choices=SKILLS,
+    organisation_choices=ORGS,
+    today=TODAY,
+)
+KLUS_FORM_ERRORS = KlusFormView(
+    values=KlusDraft(title="", organisation="ermelo", hours_per_week=99),
+    skill_choices=SKILLS,
+    organisation_choices=ORGS,
+    today=TODAY,
+    klus_id=7,
+    errors=(
+        FieldError("title", "required"),
+        FieldError("hours_per_week", "hours_range", {"min": 1, "max": 40}),
+        FieldError("place", "place_required"),
+    ),
+)
+OFFER = KlusOffer(KLUS, MATCH)
+CLOSED = KlusView(**{**KLUS.__dict__, "status": KlusStatus.FILLED, "id": 8, "title": "Archief ordenen"})
+CANDIDATES = CandidatesView(
+    klus=KLUS,
+    candidates=(
+        CandidateRow(
+            "eva", "Eva Smit", "Gemeente Zeewolde", InterestStatus.INTERESTED, "Ik notuleer graag.", MATCH
+        ),
+        CandidateRow("anna", "Anna de Vries", "Gemeente Harderwijk", InterestStatus.CHOSEN, "", MATCH),
+        CandidateRow("daan", "Daan Visser", "Gemeente Ermelo", None, "", MATCH),
+    ),
+    chosen=1,
+)
+RENDER = CardRenderer()
+
+
+def _notice(kind: str, **extra: Any) -> Callable[[Translator], dict[str, Any]]:
+    return lambda t: RENDER.render(
+        KlusNotice(kind, KLUS, **extra), "en-US" if t.language == "en" else "nl-NL"
+    )
+
+
 CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "welcome": lambda t: welcome_card(WelcomeView(name="Chantal Bakker", has_profile=False), t),
     "welcome_returning": lambda t: welcome_card(WelcomeView(name="", has_profile=True), t),
@@ -101,6 +198,34 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         PauseView(today=TODAY, paused_until=TODAY, errors=(FieldError("paused_until", "pause_in_past"),)), t
     ),
     "withdraw_confirm": withdraw_confirm_card,
+    "klus_form": lambda t: klus_form_card(KLUS_FORM, t),
+    "klus_form_errors": lambda t: klus_form_card(KLUS_FORM_ERRORS, t),
+    "klus_offer": lambda t: klus_card(OFFER, t),
+    "klus_offer_chosen": lambda t: klus_card(
+        KlusOffer(KLUS, MATCH, InterestStatus.CHOSEN, "Ik notuleer graag."), t, banner=t("candidates.chosen")
+    ),
+    "klus_offer_interested": lambda t: klus_card(KlusOffer(KLUS, None, InterestStatus.INTERESTED), t),
+    "offers": lambda t: offers_card(
+        OffersView((OFFER, KlusOffer(CLOSED, None, InterestStatus.NOT_CHOSEN)), OfferFilters(), ORGS), t
+    ),
+    "offers_none": lambda t: offers_card(
+        OffersView((), OfferFilters(organisation="ermelo", remote=True, max_hours=8), ORGS), t
+    ),
+    "mine": lambda t: my_klussen_card([KlusSummary(KLUS, 3, 1, 0), KlusSummary(CLOSED, 2, 0, 1)], t),
+    "mine_none": lambda t: my_klussen_card([], t),
+    "candidates": lambda t: candidates_card(CANDIDATES, t, banner=t("candidates.invited")),
+    "klus_cancel_confirm": lambda t: cancel_confirm_card(7, t),
+    "klus_posted": lambda t: posted_card(KLUS, t, banner=t("klus.posted")),
+    "notice_new_klus": _notice("new_klus", match=MATCH),
+    "notice_invited": _notice("invited", match=MATCH),
+    "notice_chosen": _notice("chosen"),
+    "notice_interest": _notice("interest", name="Eva Smit", motivation="Ik notuleer graag."),
+    "notice_confirmed": _notice("confirmed", name="Eva Smit"),
+    "notice_declined": _notice("declined", name="Eva Smit"),
+    "notice_expired": _notice("expired"),
+    "notice_cancelled": _notice("cancelled"),
+    "notice_closed": _notice("closed"),
+    "notice_not_chosen": _notice("not_chosen", others=(OFFER,)),
 }
 CASES = [(name, lang) for name in CARDS for lang in LANGUAGES]
 
@@ -182,7 +307,7 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
 
 
 def _bot() -> KlussenbankBot:
-    return KlussenbankBot(signup=None)  # type: ignore[arg-type]
+    return KlussenbankBot(signup=None, klussen=None)  # type: ignore[arg-type]
 
 
 RENDERER = Path(__file__).parents[2] / "node_modules" / "adaptivecards"

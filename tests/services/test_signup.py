@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -16,7 +15,7 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.ports import Actor, ConversationRef, UnitOfWorkFactory
 from klussenbank.services.signup import DEFAULT_HOURS, SignupService, UnknownPerson
 from klussenbank.services.views import FormView, PauseView, ProfileView, SkillChoice, WelcomeView
-from tests.conftest import TODAY, FixedClock
+from tests.conftest import TODAY, FixedClock, good_draft
 
 TENANT = "tenant-1"
 ANNA_ID = "aaaa-0001"
@@ -57,21 +56,6 @@ def conversation(person: str, conversation_id: str = "") -> ConversationRef:
         person_aad_object_id=person,
         reference={"bot": {"id": "28:bot"}, "user": {"id": f"29:{person}"}, "locale": "nl-NL"},
     )
-
-
-def good_draft(**changes: Any) -> AvailabilityDraft:
-    base = AvailabilityDraft(
-        skills=("minute-taking", "data-entry"),
-        skills_other="gebarentaal, notulist, imkeren",
-        hours_per_week=12,
-        start_date=TODAY + timedelta(days=7),
-        end_date=TODAY + timedelta(days=120),
-        weekdays=("thu", "mon"),
-        organisations=("harderwijk", "ermelo"),
-        work_mode=WorkMode.REMOTE,
-        intro="Ik notuleer graag en ken gebarentaal.",
-    )
-    return dataclasses.replace(base, **changes)
 
 
 def utc(moment: datetime | None) -> datetime | None:

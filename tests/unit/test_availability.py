@@ -33,7 +33,11 @@ from klussenbank.domain.skills import SkillVocabulary
 TODAY = date(2026, 11, 23)
 ORGANISATIONS = frozenset({"ermelo", "harderwijk", "zeewolde"})
 VOCABULARY = load_skill_vocabulary()
-DRAFT_FIELDS = tuple(f.name for f in dataclasses.fields(AvailabilityDraft) if f.name != "unreadable")
+# The fields a person fills in; the two switches (suggestions, own line) can be neither wrong nor unreadable.
+SWITCHES = ("suggestions", "visible_to_own_line")
+DRAFT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(AvailabilityDraft) if f.name not in ("unreadable", *SWITCHES)
+)
 # The value a field has when the form parser could not read it.
 EMPTY: dict[str, Any] = {
     "skills": (),

@@ -13,13 +13,14 @@ import klussenbank.domain
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.availability import AvailabilityDraft, validate_availability, validate_pause
 from klussenbank.domain.fields import FieldError
+from klussenbank.domain.klus import KlusDraft, validate_klus
 from klussenbank.domain.model import WorkMode
 from klussenbank.i18n import LANGUAGES, Language, Translator, catalog, language_of
 
 DOMAIN_DIR = Path(klussenbank.domain.__file__).parent
 # FieldError("field", "code" ...) or check.add(name, "code" ...): the code is the second argument.
-ERROR_CODE = re.compile(r"(?:FieldError|\.add)\(\s*[^,()]+,\s*\"([a-z_]+)\"")
-ERROR_CONSTRUCTION = re.compile(r"(?:FieldError|\.add)\(")
+ERROR_CODE = re.compile(r"(?:FieldError|(?:check|self)\.add)\(\s*[^,()]+,\s*\"([a-z_]+)\"")
+ERROR_CONSTRUCTION = re.compile(r"(?:FieldError|(?:check|self)\.add)\(")
 # The one place that builds a FieldError from a code passed in: Checks.add in fields.py.
 PASSING_ON = "FieldError(field, code, dict(params))"
 
@@ -153,8 +154,23 @@ BAD_DRAFTS = [
 ]
 
 
+BAD_KLUS_DRAFTS = [
+    KlusDraft(title="x" * 81, organisation="ermelo", nice_skills=("nope",), people_needed=0, place="x" * 81),
+    KlusDraft(
+        work_mode=WorkMode.ON_SITE,
+        start_date=TODAY,
+        end_date=TODAY + timedelta(days=3),
+        interest_deadline=TODAY + timedelta(days=9),
+    ),
+]
+
+
 def produced_errors() -> list[FieldError]:
     errors: list[FieldError] = []
+    for klus in BAD_KLUS_DRAFTS:
+        errors += validate_klus(
+            klus, today=TODAY, vocabulary=load_skill_vocabulary(), organisations={"ermelo"}
+        )[1]
     for draft in BAD_DRAFTS:
         _, found = validate_availability(
             draft, today=TODAY, vocabulary=load_skill_vocabulary(), organisations={"ermelo"}

@@ -33,12 +33,36 @@ from klussenbank.cards.availability import (
 )
 from klussenbank.cards.elements import Element, execute
 from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.cards.klus import (
+    cancel_confirm_card,
+    candidates_card,
+    klus_card,
+    klus_form_card,
+    my_klussen_card,
+    offers_card,
+    posted_card,
+)
 from klussenbank.cards.verbs import Verb
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
+from klussenbank.dialogs.klus_form import (
+    parse_filters,
+    parse_klus,
+    parse_klus_id,
+    parse_motivation,
+    parse_person_id,
+)
 from klussenbank.i18n import LANGUAGES, Translator, catalog
+from klussenbank.services.klussen import KlusService, Refusal
 from klussenbank.services.ports import Actor
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import FormView, PauseView, ProfileView
+from klussenbank.services.views import (
+    CandidatesView,
+    FormView,
+    KlusFormView,
+    KlusOffer,
+    PauseView,
+    ProfileView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +77,9 @@ def _normalise(text: str) -> str:
 
 
 class KlussenbankBot:
-    def __init__(self, signup: SignupService) -> None:
+    def __init__(self, signup: SignupService, klussen: KlusService) -> None:
         self._signup = signup
+        self._klussen = klussen
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
             Verb.PROFILE_SHOW: self.on_profile_show,
@@ -64,6 +89,22 @@ class KlussenbankBot:
             Verb.AVAILABILITY_RESUME: self.on_availability_resume,
             Verb.AVAILABILITY_WITHDRAW: self.on_availability_withdraw,
             Verb.AVAILABILITY_WITHDRAW_CONFIRM: self.on_availability_withdraw_confirm,
+            Verb.SUGGESTIONS_OFF: self.on_suggestions_off,
+            Verb.KLUS_NEW: self.on_klus_new,
+            Verb.KLUS_EDIT: self.on_klus_edit,
+            Verb.KLUS_POST: self.on_klus_post,
+            Verb.KLUS_SHOW: self.on_klus_show,
+            Verb.KLUS_MINE: self.on_klus_mine,
+            Verb.KLUS_LIST: self.on_klus_list,
+            Verb.KLUS_CANCEL: self.on_klus_cancel,
+            Verb.KLUS_CANCEL_CONFIRM: self.on_klus_cancel_confirm,
+            Verb.KLUS_CANDIDATES: self.on_klus_candidates,
+            Verb.INTEREST_ADD: self.on_interest_add,
+            Verb.INTEREST_WITHDRAW: self.on_interest_withdraw,
+            Verb.CANDIDATE_INVITE: self.on_candidate_invite,
+            Verb.CANDIDATE_CHOOSE: self.on_candidate_choose,
+            Verb.MATCH_CONFIRM: self.on_match_confirm,
+            Verb.MATCH_DECLINE: self.on_match_decline,
         }
         # Every command word works in both languages, whatever the Teams locale.
         commands: dict[str, CardHandler] = {
@@ -72,6 +113,9 @@ class KlussenbankBot:
             "profile": self.on_profile_show,
             "pause": self.on_pause_command,
             "withdraw": self.on_availability_withdraw,
+            "post_klus": self.on_klus_new,
+            "my_klussen": self.on_klus_mine,
+            "klussen": self.on_klus_list,
         }
         self.commands: dict[str, CardHandler] = {
             _normalise(catalog(lang)[f"command.{name}"]): handler
@@ -218,6 +262,108 @@ class KlussenbankBot:
 
     async def on_availability_withdraw_confirm(self, actor: Actor, t: Translator, _data: Any) -> Element:
         return _profile_or_none(await self._signup.withdraw(actor), t, banner=t("withdraw.done"))
+
+    # -- klussen ----------------------------------------------------------------------------
+
+    async def on_suggestions_off(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        done = await self._klussen.stop_suggestions(actor)
+        return notice_card(t("suggestions.off" if done else "profile.none"))
+
+    async def on_klus_new(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return _klus_result(await self._klussen.form(actor), t)
+
+    async def on_klus_edit(self, actor: Actor, t: Translator, data: Any) -> Element:
+        klus_id = parse_klus_id(data)
+        return _klus_result(
+            await self._klussen.form(actor, klus_id) if klus_id else Refusal("klus_not_found"), t
+        )
+
+    async def on_klus_post(self, actor: Actor, t: Translator, data: Any) -> Element:
+        klus_id = parse_klus_id(data)
+        result = await self._klussen.post(actor, parse_klus(data), klus_id)
+        if isinstance(result, Refusal | KlusFormView):
+            return _klus_result(result, t)
+        return posted_card(result, t, banner=t("klus.saved" if klus_id else "klus.posted"))
+
+    async def on_klus_show(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_klus(data, t, lambda klus_id: self._klussen.offer(actor, klus_id))
+
+    async def on_klus_mine(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return my_klussen_card(await self._klussen.mine(actor), t)
+
+    async def on_klus_list(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return offers_card(await self._klussen.offers(actor, parse_filters(data)), t)
+
+    async def on_klus_cancel(self, actor: Actor, t: Translator, data: Any) -> Element:
+        klus_id = parse_klus_id(data)
+        return cancel_confirm_card(klus_id, t) if klus_id else _refused(Refusal("klus_not_found"), t)
+
+    async def on_klus_cancel_confirm(self, actor: Actor, t: Translator, data: Any) -> Element:
+        klus_id = parse_klus_id(data)
+        result = await self._klussen.cancel(actor, klus_id) if klus_id else Refusal("klus_not_found")
+        if isinstance(result, Refusal):
+            return _refused(result, t)
+        return my_klussen_card(await self._klussen.mine(actor), t, banner=t("cancel.done"))
+
+    async def on_klus_candidates(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_klus(data, t, lambda klus_id: self._klussen.candidates(actor, klus_id))
+
+    async def on_interest_add(self, actor: Actor, t: Translator, data: Any) -> Element:
+        motivation = parse_motivation(data)
+        return await self._on_klus(
+            data, t, lambda klus_id: self._klussen.show_interest(actor, klus_id, motivation), "interest.sent"
+        )
+
+    async def on_interest_withdraw(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_klus(
+            data, t, lambda klus_id: self._klussen.withdraw_interest(actor, klus_id), "interest.withdrawn"
+        )
+
+    async def on_candidate_invite(self, actor: Actor, t: Translator, data: Any) -> Element:
+        person_id = parse_person_id(data) or ""
+        return await self._on_klus(
+            data, t, lambda klus_id: self._klussen.invite(actor, klus_id, person_id), "candidates.invited"
+        )
+
+    async def on_candidate_choose(self, actor: Actor, t: Translator, data: Any) -> Element:
+        person_id = parse_person_id(data) or ""
+        return await self._on_klus(
+            data, t, lambda klus_id: self._klussen.choose(actor, klus_id, person_id), "candidates.chosen"
+        )
+
+    async def on_match_confirm(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_klus(
+            data, t, lambda klus_id: self._klussen.confirm(actor, klus_id), "match.confirmed"
+        )
+
+    async def on_match_decline(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_klus(
+            data, t, lambda klus_id: self._klussen.decline(actor, klus_id), "match.declined"
+        )
+
+    async def _on_klus(
+        self,
+        data: Any,
+        t: Translator,
+        action: Callable[[int], Awaitable[KlusOffer | CandidatesView | Refusal]],
+        banner: str | None = None,
+    ) -> Element:
+        """Read the klus id the card sent, run the action, and show its outcome."""
+        klus_id = parse_klus_id(data)
+        result = await action(klus_id) if klus_id else Refusal("klus_not_found")
+        if isinstance(result, Refusal):
+            return _refused(result, t)
+        if isinstance(result, CandidatesView):
+            return candidates_card(result, t, banner=t(banner) if banner else None)
+        return klus_card(result, t, banner=t(banner) if banner else None)
+
+
+def _refused(refusal: Refusal, t: Translator) -> Element:
+    return notice_card(t(f"refusal.{refusal.code}"), [execute(t("action.help"), Verb.HELP_SHOW)])
+
+
+def _klus_result(result: KlusFormView | Refusal, t: Translator) -> Element:
+    return _refused(result, t) if isinstance(result, Refusal) else klus_form_card(result, t)
 
 
 def _profile_or_none(profile: ProfileView | None, t: Translator, *, banner: str | None = None) -> Element:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import warnings
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 import pydantic
 from aiohttp import web
@@ -86,7 +87,9 @@ async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
 
 
 WorkerFactory = Callable[[Sender], DeliveryWorker]
+Chore = Callable[[], Awaitable[object]]
 STOP_GRACE = 30.0
+CHORE_EVERY = 300.0  # seconds between runs of the periodic chores (such as expiring klussen)
 
 
 def init_app(
@@ -95,6 +98,7 @@ def init_app(
     engine: AsyncEngine,
     bot: KlussenbankBot,
     worker: WorkerFactory | None = None,
+    chores: Sequence[Chore] = (),
 ) -> web.Application:
     """The bot's web app; with `worker`, the outbox is delivered from this process too."""
     configuration = auth_configuration(settings)
@@ -119,7 +123,29 @@ def init_app(
     app.cleanup_ctx.append(dispose_engine)
     if worker is not None:
         app.cleanup_ctx.append(_delivering(worker(TeamsSender(connection_manager))))
+    if chores:
+        app.cleanup_ctx.append(_doing(chores))
     return app
+
+
+def _doing(chores: Sequence[Chore]) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def loop() -> None:
+        while True:
+            for chore in chores:
+                try:
+                    await chore()
+                except Exception:  # a failing chore is logged and tried again next round
+                    log.exception("chore %s failed", getattr(chore, "__qualname__", chore))
+            await asyncio.sleep(CHORE_EVERY)
+
+    async def run(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(loop(), name="chores")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return run
 
 
 def _delivering(worker: DeliveryWorker) -> Callable[[web.Application], AsyncIterator[None]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from klussenbank.cards.elements import (
     Element,
     attention,
     card,
+    date_input,
+    errors_by_field,
     execute,
     facts,
     good,
@@ -17,7 +19,6 @@ from klussenbank.cards.elements import (
     title,
 )
 from klussenbank.cards.verbs import AvailabilityInput, PauseInput, Verb
-from klussenbank.domain.fields import FieldError
 from klussenbank.domain.model import WEEKDAYS, AvailabilityStatus, WorkMode
 from klussenbank.i18n import Translator
 from klussenbank.services.views import FormView, PauseView, ProfileView
@@ -27,7 +28,7 @@ F = AvailabilityInput
 
 def availability_form_card(view: FormView, t: Translator) -> Element:
     values = view.values
-    errors = _errors_by_field(view.errors, t)
+    errors = errors_by_field(view.errors, t)
     lang = t.language
     skill_choices = sorted(
         ({"title": s.label_nl if lang == "nl" else s.label_en, "value": s.id} for s in view.skill_choices),
@@ -76,8 +77,8 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             **({"value": values.hours_per_week} if values.hours_per_week is not None else {}),
         }
     )
-    field(_date_input(F.START_DATE, t("form.start_date"), values.start_date, minimum=view.today))
-    field(_date_input(F.END_DATE, t("form.end_date"), values.end_date, minimum=view.today))
+    field(date_input(F.START_DATE, t("form.start_date"), values.start_date, minimum=view.today))
+    field(date_input(F.END_DATE, t("form.end_date"), values.end_date, minimum=view.today))
     field(
         {
             "type": "Input.ChoiceSet",
@@ -121,6 +122,20 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             "value": values.intro,
         }
     )
+    for input_id, on in (
+        (F.SUGGESTIONS, values.suggestions),
+        (F.VISIBLE_TO_OWN_LINE, values.visible_to_own_line),
+    ):
+        field(
+            {
+                "type": "Input.Toggle",
+                "id": input_id,
+                "title": t(f"form.{input_id}"),
+                "value": "true" if on else "false",
+                "valueOn": "true",
+                "valueOff": "false",
+            }
+        )
     actions = [execute(t("action.save"), Verb.AVAILABILITY_SAVE, style="positive")]
     if view.is_update:
         actions.append(execute(t("action.cancel"), Verb.PROFILE_SHOW))
@@ -209,10 +224,10 @@ def no_profile_card(t: Translator) -> Element:
 
 
 def _pause_body(view: PauseView, t: Translator) -> list[Element]:
-    errors = _errors_by_field(view.errors, t)
+    errors = errors_by_field(view.errors, t)
     body: list[Element] = [
         text(t("pause.intro")),
-        _date_input(
+        date_input(
             PauseInput.PAUSED_UNTIL,
             t("pause.date"),
             view.paused_until,
@@ -222,20 +237,6 @@ def _pause_body(view: PauseView, t: Translator) -> list[Element]:
     if PauseInput.PAUSED_UNTIL in errors:
         body.append(attention(errors[PauseInput.PAUSED_UNTIL], f"{PauseInput.PAUSED_UNTIL}_error"))
     return body
-
-
-def _date_input(input_id: str, label: str, value: date | None, *, minimum: date) -> Element:
-    element: Element = {"type": "Input.Date", "id": input_id, "label": label, "min": minimum.isoformat()}
-    if value is not None:
-        element["value"] = value.isoformat()
-    return element
-
-
-def _errors_by_field(errors: tuple[FieldError, ...], t: Translator) -> dict[str, str]:
-    messages: dict[str, str] = {}
-    for error in errors:
-        messages.setdefault(error.field, t(f"error.{error.code}", **error.params))
-    return messages
 
 
 def _status_text(view: ProfileView, t: Translator) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from klussenbank.cards.verbs import Verb
+from klussenbank.domain.fields import FieldError
+from klussenbank.i18n import Translator
 
 Element = dict[str, Any]
 
@@ -68,3 +71,17 @@ def show_card(title_: str, inner: Element) -> Element:
 
 def container(items: list[Element], **style: Any) -> Element:
     return {"type": "Container", "items": items, **style}
+
+
+def date_input(input_id: str, label: str, value: date | None, *, minimum: date) -> Element:
+    element: Element = {"type": "Input.Date", "id": input_id, "label": label, "min": minimum.isoformat()}
+    if value is not None:
+        element["value"] = value.isoformat()
+    return element
+
+
+def errors_by_field(errors: tuple[FieldError, ...], t: Translator) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for error in errors:
+        messages.setdefault(error.field, t(f"error.{error.code}", **error.params))
+    return messages

@@ -14,6 +14,22 @@ class Verb(StrEnum):
     AVAILABILITY_RESUME = "availability.resume"
     AVAILABILITY_WITHDRAW = "availability.withdraw"
     AVAILABILITY_WITHDRAW_CONFIRM = "availability.withdraw.confirm"
+    SUGGESTIONS_OFF = "suggestions.off"
+    KLUS_NEW = "klus.new"
+    KLUS_EDIT = "klus.edit"
+    KLUS_POST = "klus.post"
+    KLUS_SHOW = "klus.show"
+    KLUS_MINE = "klus.mine"
+    KLUS_LIST = "klus.list"
+    KLUS_CANCEL = "klus.cancel"
+    KLUS_CANCEL_CONFIRM = "klus.cancel.confirm"
+    KLUS_CANDIDATES = "klus.candidates"
+    INTEREST_ADD = "interest.add"
+    INTEREST_WITHDRAW = "interest.withdraw"
+    CANDIDATE_INVITE = "candidate.invite"
+    CANDIDATE_CHOOSE = "candidate.choose"
+    MATCH_CONFIRM = "match.confirm"
+    MATCH_DECLINE = "match.decline"
 
 
 class AvailabilityInput(StrEnum):
@@ -28,9 +44,37 @@ class AvailabilityInput(StrEnum):
     ORGANISATIONS = "organisations"
     WORK_MODE = "work_mode"
     INTRO = "intro"
+    SUGGESTIONS = "suggestions"
+    VISIBLE_TO_OWN_LINE = "visible_to_own_line"
 
 
 class PauseInput(StrEnum):
     """Input id of the pause card; `availability.pause` sends it back."""
 
     PAUSED_UNTIL = "paused_until"
+
+
+class KlusInput(StrEnum):
+    """Input ids of the klus form (`klus.post`) and of the ids other klus verbs carry."""
+
+    KLUS_ID = "klus_id"
+    PERSON_ID = "person_id"
+    TITLE = "title"
+    DESCRIPTION = "description"
+    ORGANISATION = "organisation"
+    REQUIRED_SKILLS = "required_skills"
+    NICE_SKILLS = "nice_skills"
+    SKILLS_OTHER = "skills_other"
+    HOURS_PER_WEEK = "hours_per_week"
+    START_DATE = "start_date"
+    END_DATE = "end_date"
+    WORK_MODE = "work_mode"
+    PLACE = "place"
+    PEOPLE_NEEDED = "people_needed"
+    INTEREST_DEADLINE = "interest_deadline"
+    VISIBILITY = "visibility"
+    INTERNAL_FIRST_UNTIL = "internal_first_until"
+    MOTIVATION = "motivation"
+    FILTER_ORGANISATION = "filter_organisation"
+    FILTER_REMOTE = "filter_remote"
+    FILTER_MAX_HOURS = "filter_max_hours"

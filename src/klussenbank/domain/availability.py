@@ -27,6 +27,8 @@ class AvailabilityDraft:
     organisations: tuple[str, ...] = ()
     work_mode: WorkMode | None = None
     intro: str = ""
+    suggestions: bool = True
+    visible_to_own_line: bool = False
     unreadable: tuple[str, ...] = ()
 
 
@@ -71,6 +73,8 @@ def validate_availability(
             work_mode=draft.work_mode,
             intro=intro,
             status=AvailabilityStatus.ACTIVE,
+            suggestions=draft.suggestions,
+            visible_to_own_line=draft.visible_to_own_line,
         ),
         [],
     )

@@ -54,6 +54,10 @@ class Availability:
     intro: str
     status: AvailabilityStatus = AvailabilityStatus.ACTIVE
     paused_until: date | None = None
+    # Send me new klussen that fit me (one tap on such a card turns it off).
+    suggestions: bool = True
+    # A poster never sees the people in their own reporting line among suggestions, unless they allow it.
+    visible_to_own_line: bool = False
 
     def status_on(self, today: date) -> AvailabilityStatus:
         """A pause ends by itself: after its last day the person is active again."""

@@ -71,3 +71,18 @@ class FileDirectory:
 
     async def people(self) -> Sequence[DirectoryPerson]:
         return list(self._people.values())
+
+    async def reports(self, aad_object_id: str) -> frozenset[str]:
+        below: set[str] = set()
+        managers = {aad_object_id.lower()}
+        while managers:  # one level of the tree per round; `below` stops a loop in bad data
+            found = {
+                key
+                for key, p in self._people.items()
+                if p.manager_aad_object_id
+                and p.manager_aad_object_id.lower() in managers
+                and key not in below
+            }
+            below |= found
+            managers = found
+        return frozenset(self._people[key].aad_object_id for key in below)

@@ -6,10 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from klussenbank.domain.delivery import Decision, Failure, Limit
+from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
+from klussenbank.domain.matching import Commitment
 from klussenbank.domain.model import Availability, Organisation, Person
+
+if TYPE_CHECKING:
+    from klussenbank.services.views import KlusNotice
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,9 @@ class Directory(Protocol):
 
     async def people(self) -> Sequence[DirectoryPerson]: ...
 
+    async def reports(self, aad_object_id: str) -> frozenset[str]:
+        """Everyone in this person's reporting line below them: direct and indirect reports."""
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -73,6 +81,76 @@ class AvailabilityRepository(Protocol):
     async def get(self, aad_object_id: str) -> Availability | None: ...
 
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class PoolMember:
+    """Someone with an availability profile, as matching and suggestions need them."""
+
+    person: Person
+    availability: Availability
+
+
+class PoolRepository(Protocol):
+    async def members(self) -> list[PoolMember]:
+        """Everyone whose profile is active or paused (withdrawn people are left out)."""
+
+
+@dataclass(frozen=True)
+class KlusHistory:
+    """What fair spread needs to know of someone's recent past."""
+
+    recent_matches: int = 0
+    times_passed_over: int = 0
+
+
+class KlusRepository(Protocol):
+    async def add(self, klus: Klus, *, now: datetime) -> int: ...
+
+    async def get(self, klus_id: int, *, lock: bool = False) -> Klus | None:
+        """With `lock`, other transactions changing this klus wait until this one ends."""
+
+    async def update(self, klus: Klus, *, now: datetime) -> None: ...
+
+    async def set_status(self, klus_id: int, status: KlusStatus, *, now: datetime) -> None: ...
+
+    async def by_poster(self, aad_object_id: str) -> list[Klus]: ...
+
+    async def open(self, today: date) -> list[Klus]:
+        """Klussen still taking interest today."""
+
+    async def overdue(self, today: date) -> list[Klus]:
+        """Open klussen whose deadline for interest has passed."""
+
+
+class InterestRepository(Protocol):
+    async def get(self, klus_id: int, aad_object_id: str) -> Interest | None: ...
+
+    async def save(self, interest: Interest, *, hours_per_week: int, now: datetime) -> None:
+        """Insert or update the one row for this klus and person."""
+
+    async def for_klus(self, klus_id: int) -> list[Interest]: ...
+
+    async def for_person(self, aad_object_id: str) -> list[Interest]: ...
+
+    async def counts(self, klus_ids: Sequence[int]) -> dict[int, dict[InterestStatus, int]]: ...
+
+    async def commitments(self, aad_object_id: str, *, lock: bool = False) -> list[Commitment]:
+        """The hours this person confirmed for klussen; `lock` serialises capacity checks for them."""
+
+    async def all_commitments(self) -> dict[str, list[Commitment]]:
+        """Everyone's confirmed hours, by person: one query for a whole pool."""
+
+    async def history(self, since: datetime) -> dict[str, KlusHistory]: ...
+
+
+class SuggestionRepository(Protocol):
+    async def add(self, klus_id: int, aad_object_ids: Sequence[str], *, now: datetime) -> None: ...
+
+    async def counts_since(self, since: datetime) -> dict[str, int]:
+        """How many suggestions each person got since then."""
+
+    async def for_klus(self, klus_id: int) -> set[str]: ...
 
 
 class ConversationRepository(Protocol):
@@ -169,6 +247,12 @@ class Sender(Protocol):
     async def close(self) -> None: ...
 
 
+class NoticeRenderer(Protocol):
+    """Turns a message about a klus into a card in the recipient's language (cards/ implements it)."""
+
+    def render(self, notice: KlusNotice, locale: str) -> dict[str, Any]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -184,6 +268,18 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def pool(self) -> PoolRepository: ...
+
+    @property
+    def klussen(self) -> KlusRepository: ...
+
+    @property
+    def interests(self) -> InterestRepository: ...
+
+    @property
+    def suggestions(self) -> SuggestionRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

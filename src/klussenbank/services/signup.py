@@ -130,6 +130,8 @@ class SignupService:
                     organisations=availability.organisations,
                     work_mode=availability.work_mode,
                     intro=availability.intro,
+                    suggestions=availability.suggestions,
+                    visible_to_own_line=availability.visible_to_own_line,
                 )
             return FormView(
                 values=values,

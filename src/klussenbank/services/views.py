@@ -7,6 +7,8 @@ from datetime import date
 
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
+from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
+from klussenbank.domain.matching import Match
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 
 
@@ -57,3 +59,102 @@ class PauseView:
 class WelcomeView:
     name: str
     has_profile: bool
+
+
+@dataclass(frozen=True)
+class KlusFormView:
+    """The klus form: prefilled values, or what the poster submitted, with its errors."""
+
+    values: KlusDraft
+    skill_choices: tuple[SkillChoice, ...]
+    organisation_choices: tuple[Organisation, ...]
+    today: date
+    klus_id: int | None = None  # set when the poster edits a klus they posted
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class KlusView:
+    id: int
+    title: str
+    description: str
+    organisation: Organisation
+    poster_name: str
+    required_skills: tuple[SkillChoice, ...]
+    nice_skills: tuple[SkillChoice, ...]
+    free_skills: tuple[str, ...]
+    hours_per_week: int
+    start_date: date
+    end_date: date
+    work_mode: WorkMode
+    place: str
+    people_needed: int
+    interest_deadline: date
+    visibility: Visibility
+    internal_first_until: date
+    status: KlusStatus
+
+
+@dataclass(frozen=True)
+class KlusOffer:
+    """A klus as a candidate sees it: why it fits them, and where they stand."""
+
+    klus: KlusView
+    match: Match | None
+    interest: InterestStatus | None = None
+    motivation: str = ""
+
+
+@dataclass(frozen=True)
+class KlusSummary:
+    """One of my posted klussen, with counts of the people on it."""
+
+    klus: KlusView
+    interested: int
+    chosen: int
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    person_id: str
+    name: str
+    organisation: str
+    interest: InterestStatus | None  # None: a suggestion who has not reacted yet
+    motivation: str
+    match: Match | None
+
+
+@dataclass(frozen=True)
+class CandidatesView:
+    klus: KlusView
+    candidates: tuple[CandidateRow, ...]
+    chosen: int
+
+
+@dataclass(frozen=True)
+class KlusNotice:
+    """A message about a klus to one person: `kind` names its text; `others` are klussen that fit them."""
+
+    kind: str
+    klus: KlusView
+    name: str = ""  # the other person in the story (the candidate, for the poster)
+    match: Match | None = None
+    others: tuple[KlusOffer, ...] = ()
+    motivation: str = ""
+
+
+@dataclass(frozen=True)
+class OfferFilters:
+    organisation: str | None = None
+    remote: bool = False
+    max_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class OffersView:
+    """Open klussen ranked for someone, with the filters they chose and the ones they can choose."""
+
+    offers: tuple[KlusOffer, ...]
+    filters: OfferFilters
+    organisation_choices: tuple[Organisation, ...]

@@ -63,17 +63,7 @@ class SqlPeople:
 
     async def get(self, aad_object_id: str) -> Person | None:
         row = await self.row(aad_object_id)
-        if row is None:
-            return None
-        return Person(
-            aad_object_id=row.aad_object_id,
-            tenant_id=row.tenant_id,
-            name=row.name,
-            email=row.email,
-            organisation_key=row.organisation.key,
-            locale=row.locale,
-            welcomed_at=row.welcomed_at,
-        )
+        return person_of(row) if row else None
 
     async def save(self, person: Person, *, now: datetime) -> None:
         org_ids = await self._organisations.ids((person.organisation_key,))
@@ -101,6 +91,18 @@ class SqlPeople:
         return bool(getattr(result, "rowcount", 0))
 
 
+def person_of(row: PersonRow) -> Person:
+    return Person(
+        aad_object_id=row.aad_object_id,
+        tenant_id=row.tenant_id,
+        name=row.name,
+        email=row.email,
+        organisation_key=row.organisation.key,
+        locale=row.locale,
+        welcomed_at=row.welcomed_at,
+    )
+
+
 class SqlAvailability:
     def __init__(self, session: AsyncSession, people: SqlPeople, organisations: SqlOrganisations) -> None:
         self._session = session
@@ -116,8 +118,10 @@ class SqlAvailability:
 
     async def get(self, aad_object_id: str) -> Availability | None:
         row = await self._row(aad_object_id)
-        if row is None:
-            return None
+        return self.availability_of(row) if row else None
+
+    @staticmethod
+    def availability_of(row: AvailabilityRow) -> Availability:
         return Availability(
             skills=tuple(s.skill for s in row.skills if s.from_vocabulary),
             free_skills=tuple(s.skill for s in row.skills if not s.from_vocabulary),
@@ -130,6 +134,8 @@ class SqlAvailability:
             intro=row.intro,
             status=AvailabilityStatus(row.status),
             paused_until=row.paused_until,
+            suggestions=row.suggestions,
+            visible_to_own_line=row.visible_to_own_line,
         )
 
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None:
@@ -149,6 +155,8 @@ class SqlAvailability:
         row.intro = availability.intro
         row.status = availability.status.value
         row.paused_until = availability.paused_until
+        row.suggestions = availability.suggestions
+        row.visible_to_own_line = availability.visible_to_own_line
         row.updated_at = now
         skills = [(s, True) for s in availability.skills] + [(s, False) for s in availability.free_skills]
         row.skills.clear()

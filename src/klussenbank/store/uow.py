@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.services.ports import UnitOfWork, UnitOfWorkFactory
+from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
 
@@ -18,6 +19,10 @@ class SqlUnitOfWork:
     availability: SqlAvailability
     conversations: SqlConversations
     outbox: SqlOutbox
+    pool: SqlPool
+    klussen: SqlKlussen
+    interests: SqlInterests
+    suggestions: SqlSuggestions
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -29,6 +34,10 @@ class SqlUnitOfWork:
         self.availability = SqlAvailability(self._session, self.people, self.organisations)
         self.conversations = SqlConversations(self._session, self.people)
         self.outbox = SqlOutbox(self._session)
+        self.pool = SqlPool(self._session)
+        self.klussen = SqlKlussen(self._session, self.people, self.organisations)
+        self.interests = SqlInterests(self._session, self.people)
+        self.suggestions = SqlSuggestions(self._session, self.people)
         return self
 
     async def __aexit__(

@@ -1,0 +1,473 @@
+"""Cards of the marketplace: the klus form, a klus as a candidate sees it, lists, candidates, notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klussenbank.cards.elements import (
+    Element,
+    attention,
+    card,
+    container,
+    date_input,
+    errors_by_field,
+    execute,
+    facts,
+    good,
+    show_card,
+    subtle,
+    text,
+    title,
+)
+from klussenbank.cards.verbs import KlusInput, Verb
+from klussenbank.domain.klus import MAX_MOTIVATION, InterestStatus, KlusStatus, Visibility
+from klussenbank.domain.matching import Match
+from klussenbank.domain.model import WorkMode
+from klussenbank.i18n import Translator
+from klussenbank.services.views import (
+    CandidatesView,
+    KlusFormView,
+    KlusNotice,
+    KlusOffer,
+    KlusSummary,
+    KlusView,
+    OffersView,
+    SkillChoice,
+)
+
+F = KlusInput
+
+
+def klus_form_card(view: KlusFormView, t: Translator) -> Element:
+    values = view.values
+    errors = errors_by_field(view.errors, t)
+    skill_choices = sorted(
+        ({"title": _label(s, t), "value": s.id} for s in view.skill_choices),
+        key=lambda choice: choice["title"].casefold(),
+    )
+    body: list[Element] = [
+        title(t("klus_form.title_edit" if view.klus_id else "klus_form.title_new")),
+        subtle(t("klus_form.intro")),
+    ]
+    if errors:
+        body.append(attention(t("form.errors")))
+
+    def field(element: Element) -> None:
+        body.append(element)
+        if element["id"] in errors:
+            body.append(attention(errors[element["id"]], f"{element['id']}_error"))
+
+    def choice_set(input_id: str, choices: list[dict[str, str]], value: str, **extra: Any) -> Element:
+        return {
+            "type": "Input.ChoiceSet",
+            "id": input_id,
+            "label": t(f"klus_form.{input_id}"),
+            "choices": choices,
+            "value": value,
+            **extra,
+        }
+
+    def number(input_id: str, value: int | None, minimum: int, maximum: int) -> Element:
+        element: Element = {
+            "type": "Input.Number",
+            "id": input_id,
+            "label": t(f"klus_form.{input_id}"),
+            "min": minimum,
+            "max": maximum,
+        }
+        if value is not None:
+            element["value"] = value
+        return element
+
+    def line(input_id: str, value: str, max_length: int, **extra: Any) -> Element:
+        return {
+            "type": "Input.Text",
+            "id": input_id,
+            "label": t(f"klus_form.{input_id}"),
+            "maxLength": max_length,
+            "value": value,
+            **extra,
+        }
+
+    field(line(F.TITLE, values.title, 80, placeholder=t("klus_form.title_placeholder")))
+    field(line(F.DESCRIPTION, values.description, 2000, isMultiline=True))
+    field(
+        choice_set(
+            F.ORGANISATION,
+            [{"title": org.name, "value": org.key} for org in view.organisation_choices],
+            values.organisation,
+            style="compact",
+        )
+    )
+    field(
+        choice_set(
+            F.REQUIRED_SKILLS,
+            skill_choices,
+            ",".join(values.required_skills),
+            isMultiSelect=True,
+            style="compact",
+        )
+    )
+    field(line(F.SKILLS_OTHER, values.skills_other, 300, placeholder=t("form.skills_other_placeholder")))
+    field(
+        choice_set(
+            F.NICE_SKILLS, skill_choices, ",".join(values.nice_skills), isMultiSelect=True, style="compact"
+        )
+    )
+    field(number(F.HOURS_PER_WEEK, values.hours_per_week, 1, 40))
+    for input_id, value in ((F.START_DATE, values.start_date), (F.END_DATE, values.end_date)):
+        field(date_input(input_id, t(f"klus_form.{input_id}"), value, minimum=view.today))
+    field(
+        choice_set(
+            F.WORK_MODE,
+            [{"title": t(f"klus_mode.{mode.value}"), "value": mode.value} for mode in WorkMode],
+            values.work_mode.value if values.work_mode else "",
+            style="expanded",
+        )
+    )
+    field(line(F.PLACE, values.place, 80, placeholder=t("klus_form.place_placeholder")))
+    field(number(F.PEOPLE_NEEDED, values.people_needed, 1, 20))
+    field(
+        date_input(
+            F.INTEREST_DEADLINE,
+            t("klus_form.interest_deadline"),
+            values.interest_deadline,
+            minimum=view.today,
+        )
+    )
+    field(
+        choice_set(
+            F.VISIBILITY,
+            [{"title": t(f"visibility.{v.value}"), "value": v.value} for v in Visibility],
+            (values.visibility or Visibility.POOL).value,
+            style="expanded",
+        )
+    )
+    field(
+        date_input(
+            F.INTERNAL_FIRST_UNTIL,
+            t("klus_form.internal_first_until"),
+            values.internal_first_until,
+            minimum=view.today,
+        )
+    )
+    data = _ids(view.klus_id) if view.klus_id else None
+    actions = [
+        execute(
+            t("action.klus_post" if not view.klus_id else "action.save"),
+            Verb.KLUS_POST,
+            style="positive",
+            data=data,
+        )
+    ]
+    if view.klus_id:
+        actions.append(execute(t("action.cancel"), Verb.KLUS_MINE))
+    return card(body, actions)
+
+
+def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> Element:
+    """A klus as a candidate sees it: what, why it fits, and what they can do."""
+    klus = offer.klus
+    body: list[Element] = [title(klus.title)]
+    if banner:
+        body.append(good(banner))
+    body += _klus_body(klus, t)
+    if offer.match is not None:
+        body.append(text(t("klus.why", reasons=explain(offer.match, t)), weight="Bolder"))
+    actions: list[Element] = []
+    data = _ids(klus.id)
+    status = offer.interest
+    if status is not None:
+        body.append(subtle(t(f"interest.status.{status.value}")))
+        if offer.motivation:
+            body.append(subtle(t("interest.your_motivation", motivation=offer.motivation)))
+    if klus.status is KlusStatus.OPEN and status in (None, InterestStatus.INVITED, InterestStatus.WITHDRAWN):
+        actions.append(
+            show_card(
+                t("action.interest"),
+                card(
+                    [
+                        {
+                            "type": "Input.Text",
+                            "id": F.MOTIVATION,
+                            "label": t("interest.motivation"),
+                            "placeholder": t("interest.motivation_placeholder"),
+                            "isMultiline": True,
+                            "maxLength": MAX_MOTIVATION,
+                        }
+                    ],
+                    [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=data)],
+                ),
+            )
+        )
+    elif status in (InterestStatus.INTERESTED,) and klus.status is KlusStatus.OPEN:
+        actions.append(execute(t("action.interest_withdraw"), Verb.INTEREST_WITHDRAW, data=data))
+    elif status is InterestStatus.CHOSEN and klus.status is KlusStatus.OPEN:
+        actions.append(execute(t("action.match_confirm"), Verb.MATCH_CONFIRM, style="positive", data=data))
+        actions.append(execute(t("action.match_decline"), Verb.MATCH_DECLINE, data=data))
+    actions.append(execute(t("action.klus_list"), Verb.KLUS_LIST))
+    return card(body, actions)
+
+
+def offers_card(view: OffersView, t: Translator) -> Element:
+    filters = view.filters
+    body: list[Element] = [title(t("offers.title"))]
+    if not view.offers:
+        body.append(text(t("offers.none")))
+    for offer in view.offers:
+        items = [
+            text(offer.klus.title, weight="Bolder"),
+            subtle(_short(offer.klus, t)),
+        ]
+        if offer.match is not None:
+            items.append(subtle(explain(offer.match, t)))
+        if offer.interest is not None:
+            items.append(subtle(t(f"interest.status.{offer.interest.value}")))
+        body.append(
+            container(
+                items,
+                separator=True,
+                selectAction=execute(t("action.klus_show"), Verb.KLUS_SHOW, data=_ids(offer.klus.id)),
+            )
+        )
+    filter_form = card(
+        [
+            {
+                "type": "Input.ChoiceSet",
+                "id": F.FILTER_ORGANISATION,
+                "label": t("offers.filter_organisation"),
+                "style": "compact",
+                "placeholder": t("offers.filter_any"),
+                "choices": [{"title": org.name, "value": org.key} for org in view.organisation_choices],
+                "value": filters.organisation or "",
+            },
+            {
+                "type": "Input.Toggle",
+                "id": F.FILTER_REMOTE,
+                "title": t("offers.filter_remote"),
+                "value": "true" if filters.remote else "false",
+            },
+            {
+                "type": "Input.Number",
+                "id": F.FILTER_MAX_HOURS,
+                "label": t("offers.filter_max_hours"),
+                "min": 1,
+                "max": 40,
+                **({"value": filters.max_hours} if filters.max_hours else {}),
+            },
+        ],
+        [execute(t("action.filter"), Verb.KLUS_LIST, style="positive")],
+    )
+    return card(
+        body, [show_card(t("action.filters"), filter_form), execute(t("action.klus_new"), Verb.KLUS_NEW)]
+    )
+
+
+def my_klussen_card(summaries: list[KlusSummary], t: Translator, *, banner: str | None = None) -> Element:
+    body: list[Element] = [title(t("mine.title"))]
+    if banner:
+        body.append(good(banner))
+    if not summaries:
+        body.append(text(t("mine.none")))
+    for summary in summaries:
+        klus = summary.klus
+        data = _ids(klus.id)
+        items: list[Element] = [
+            text(klus.title, weight="Bolder"),
+            subtle(
+                t(
+                    "mine.counts",
+                    status=t(f"klus.status.{klus.status.value}"),
+                    interested=summary.interested,
+                    confirmed=summary.confirmed,
+                    needed=klus.people_needed,
+                )
+            ),
+        ]
+        actions = [execute(t("action.candidates"), Verb.KLUS_CANDIDATES, data=data)]
+        if klus.status is KlusStatus.OPEN:
+            actions += [
+                execute(t("action.edit"), Verb.KLUS_EDIT, data=data),
+                execute(t("action.klus_cancel"), Verb.KLUS_CANCEL, data=data),
+            ]
+        items.append({"type": "ActionSet", "actions": actions})
+        body.append(container(items, separator=True))
+    return card(body, [execute(t("action.klus_new"), Verb.KLUS_NEW, style="positive")])
+
+
+def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None = None) -> Element:
+    klus = view.klus
+    body: list[Element] = [title(t("candidates.title", title=klus.title))]
+    if banner:
+        body.append(good(banner))
+    body.append(subtle(t("candidates.intro", chosen=view.chosen, needed=klus.people_needed)))
+    if not view.candidates:
+        body.append(text(t("candidates.none")))
+    for row in view.candidates:
+        items: list[Element] = [text(f"{row.name} · {row.organisation}", weight="Bolder")]
+        if row.match is not None:
+            items.append(subtle(explain(row.match, t)))
+        status = row.interest
+        items.append(subtle(t(f"candidates.status.{status.value if status else 'suggested'}")))
+        if row.motivation:
+            items.append(text(t("candidates.motivation", motivation=row.motivation)))
+        data = _ids(klus.id, row.person_id)
+        if klus.status is KlusStatus.OPEN:
+            if status is None:
+                items.append(_action_set([execute(t("action.invite"), Verb.CANDIDATE_INVITE, data=data)]))
+            elif status is InterestStatus.INTERESTED and view.chosen < klus.people_needed:
+                items.append(
+                    _action_set(
+                        [execute(t("action.choose"), Verb.CANDIDATE_CHOOSE, style="positive", data=data)]
+                    )
+                )
+        body.append(container(items, separator=True))
+    return card(body, [execute(t("action.mine"), Verb.KLUS_MINE)])
+
+
+def cancel_confirm_card(klus_id: int, t: Translator) -> Element:
+    data = _ids(klus_id)
+    return card(
+        [title(t("cancel.title")), text(t("cancel.text"))],
+        [
+            execute(
+                t("action.klus_cancel_confirm"), Verb.KLUS_CANCEL_CONFIRM, style="destructive", data=data
+            ),
+            execute(t("action.back"), Verb.KLUS_MINE),
+        ],
+    )
+
+
+def posted_card(klus: KlusView, t: Translator, *, banner: str) -> Element:
+    """The poster's own view of their klus, right after posting or saving it."""
+    data = _ids(klus.id)
+    return card(
+        [title(klus.title), good(banner), *_klus_body(klus, t)],
+        [
+            execute(t("action.candidates"), Verb.KLUS_CANDIDATES, data=data),
+            execute(t("action.mine"), Verb.KLUS_MINE),
+        ],
+    )
+
+
+def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
+    """A message about a klus to one person, sent later through the outbox."""
+    klus = notice.klus
+    data = _ids(klus.id)
+    key = f"notice.{notice.kind}"
+    body: list[Element] = [
+        title(t(f"{key}.title", title=klus.title, name=notice.name)),
+        text(t(f"{key}.text", title=klus.title, name=notice.name, poster=klus.poster_name)),
+    ]
+    actions: list[Element] = []
+    if notice.kind in ("new_klus", "invited"):
+        body += _klus_body(klus, t)
+        if notice.match is not None:
+            body.append(text(t("klus.why", reasons=explain(notice.match, t)), weight="Bolder"))
+        actions.append(execute(t("action.klus_show"), Verb.KLUS_SHOW, style="positive", data=data))
+        if notice.kind == "new_klus":
+            actions.append(execute(t("action.suggestions_off"), Verb.SUGGESTIONS_OFF))
+    elif notice.kind == "chosen":
+        body += _klus_body(klus, t)
+        actions += [
+            execute(t("action.match_confirm"), Verb.MATCH_CONFIRM, style="positive", data=data),
+            execute(t("action.match_decline"), Verb.MATCH_DECLINE, data=data),
+        ]
+    elif notice.kind in ("interest", "confirmed", "declined", "expired"):
+        if notice.motivation:
+            body.append(text(t("candidates.motivation", motivation=notice.motivation)))
+        if notice.kind == "expired":
+            body.append(text(t("notice.expired.next", date=t.date(klus.internal_first_until))))
+        actions.append(execute(t("action.candidates"), Verb.KLUS_CANDIDATES, style="positive", data=data))
+    if notice.others:
+        body.append(text(t("notice.others"), weight="Bolder"))
+        for other in notice.others:
+            body.append(
+                container(
+                    [text(other.klus.title, weight="Bolder"), subtle(_short(other.klus, t))],
+                    separator=True,
+                    selectAction=execute(t("action.klus_show"), Verb.KLUS_SHOW, data=_ids(other.klus.id)),
+                )
+            )
+    if not actions:
+        actions.append(execute(t("action.klus_list"), Verb.KLUS_LIST))
+    return card(body, actions)
+
+
+class CardRenderer:
+    """The NoticeRenderer port: a notice as a card in the recipient's language."""
+
+    def render(self, notice: KlusNotice, locale: str) -> dict[str, Any]:
+        return notice_card_for(notice, Translator.for_locale(locale))
+
+
+def explain(match: Match, t: Translator) -> str:
+    """ "3 van 4 vaardigheden · 16 van 16 uur · periode past", from the match's reasons."""
+    parts = []
+    for reason in match.reasons:
+        params: dict[str, object] = dict(reason.params)
+        variant = params.pop("fit", None)
+        if reason.code == "hours":  # "16 van 16 uur", also for someone with more hours free
+            params["offered"] = min(int(reason.params["offered"]), int(reason.params["needed"]))
+        if variant is None and params.get("related"):
+            variant = "related"
+        if variant is None and params.get("partial"):
+            variant = "partial"
+        parts.append(t(f"reason.{reason.code}" + (f".{variant}" if variant else ""), **params))
+    return " · ".join(parts)
+
+
+def _klus_body(klus: KlusView, t: Translator) -> list[Element]:
+    skills = [_label(s, t) for s in klus.required_skills] + list(klus.free_skills)
+    body: list[Element] = []
+    if klus.description:
+        body.append(text(klus.description))
+    body.append(
+        facts(
+            [
+                (t("klus.organisation"), klus.organisation.name),
+                (t("klus.poster"), klus.poster_name),
+                (t("klus.skills"), ", ".join(skills)),
+                (t("klus.nice_skills"), ", ".join(_label(s, t) for s in klus.nice_skills)),
+                (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
+                (
+                    t("klus.period"),
+                    t("profile.period_closed", start=t.date(klus.start_date), end=t.date(klus.end_date)),
+                ),
+                (
+                    t("klus.work_mode"),
+                    t(f"klus_mode.{klus.work_mode.value}") + (f", {klus.place}" if klus.place else ""),
+                ),
+                (t("klus.people_needed"), str(klus.people_needed)),
+                (t("klus.deadline"), t.date(klus.interest_deadline)),
+                (t("klus.status"), t(f"klus.status.{klus.status.value}")),
+            ]
+        )
+    )
+    return body
+
+
+def _short(klus: KlusView, t: Translator) -> str:
+    return t(
+        "klus.short",
+        organisation=klus.organisation.name,
+        hours=klus.hours_per_week,
+        mode=t(f"klus_mode.{klus.work_mode.value}"),
+        deadline=t.date(klus.interest_deadline),
+    )
+
+
+def _label(skill: SkillChoice, t: Translator) -> str:
+    return skill.label_nl if t.language == "nl" else skill.label_en
+
+
+def _action_set(actions: list[Element]) -> Element:
+    return {"type": "ActionSet", "actions": actions}
+
+
+def _ids(klus_id: int, person_id: str | None = None) -> dict[str, Any]:
+    """What a klus button sends back; the server checks it, it decides nothing."""
+    data: dict[str, Any] = {F.KLUS_ID.value: klus_id}
+    if person_id is not None:
+        data[F.PERSON_ID.value] = person_id
+    return data

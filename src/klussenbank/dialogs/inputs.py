@@ -1,0 +1,80 @@
+"""Reading card inputs: whatever the client sends, typed, or recorded as unreadable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+# Inputs are user text; bound what we even look at so a hostile payload costs nothing.
+MAX_TEXT = 5000
+MAX_CHOICES = 200
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Inputs:
+    def __init__(self, data: object) -> None:
+        self._values = data if isinstance(data, Mapping) else {}
+        self._unreadable: list[str] = []
+
+    @property
+    def unreadable(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self._unreadable))
+
+    def text(self, key: str) -> str:
+        value = self._values.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)[:MAX_TEXT].strip()
+        self._unreadable.append(key)
+        return ""
+
+    def choices(self, key: str) -> tuple[str, ...]:
+        parts = [part.strip() for part in self.text(key).split(",")[:MAX_CHOICES]]
+        return tuple(dict.fromkeys(part for part in parts if part))
+
+    def number(self, key: str) -> int | None:
+        raw = self.text(key)
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if not value.is_integer():
+            self._unreadable.append(key)
+            return None
+        return int(value)
+
+    def day(self, key: str) -> date | None:
+        """An Input.Date sends "YYYY-MM-DD"; a number is not a date, even 20261224."""
+        value = self._values.get(key)
+        raw = self.text(key)
+        if not raw:
+            return None
+        if not isinstance(value, str):
+            self._unreadable.append(key)
+            return None
+        try:
+            return date.fromisoformat(raw[:10])
+        except ValueError:
+            self._unreadable.append(key)
+            return None
+
+    def choice(self, key: str, kind: type[E]) -> E | None:
+        raw = self.text(key)
+        if not raw:
+            return None
+        try:
+            return kind(raw)
+        except ValueError:
+            self._unreadable.append(key)
+            return None
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        """An Input.Toggle: "true" when on; `default` when the card did not have it."""
+        raw = self.text(key).lower()
+        return default if not raw else raw == "true"

@@ -1,0 +1,715 @@
+"""Use cases of the marketplace: post a klus, find klussen, show interest, choose and confirm.
+
+Every message to someone other than the actor goes into the outbox in the same transaction as
+the change that causes it; the delivery worker sends it later, never inside the actor's turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from klussenbank.domain.klus import (
+    MAX_MOTIVATION,
+    Interest,
+    InterestStatus,
+    Klus,
+    KlusDraft,
+    KlusStatus,
+    Visibility,
+    validate_klus,
+)
+from klussenbank.domain.matching import Candidate, Match, Matcher
+from klussenbank.domain.model import Organisation, Person, WorkMode
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.ports import (
+    Actor,
+    Clock,
+    Directory,
+    KlusHistory,
+    NoticeRenderer,
+    PoolMember,
+    Recipient,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from klussenbank.services.views import (
+    CandidateRow,
+    CandidatesView,
+    KlusFormView,
+    KlusNotice,
+    KlusOffer,
+    KlusSummary,
+    KlusView,
+    OfferFilters,
+    OffersView,
+    SkillChoice,
+)
+
+HISTORY = timedelta(days=90)  # how far back fair spread looks
+WEEK = timedelta(days=7)
+# Interest that is still in the running for a klus.
+IN_THE_RUNNING = (InterestStatus.INVITED, InterestStatus.INTERESTED, InterestStatus.CHOSEN)
+
+
+@dataclass(frozen=True)
+class KlusSettings:
+    suggestions_per_week: int = 3  # "new klus for you" cards per person per week, at most
+    suggestions_per_klus: int = 25  # people told about one new klus, at most
+    min_suggestion_score: float = 0.5  # how well someone must fit to be told
+    candidates_shown: int = 10  # suggestions on the poster's candidates card, besides the interested
+    others_in_notice: int = 3  # other klussen in a kind "not chosen" message
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action changed nothing; `code` names a message in the catalogs."""
+
+    code: str
+
+
+class KlusService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        clock: Clock,
+        vocabulary: SkillVocabulary,
+        directory: Directory,
+        renderer: NoticeRenderer,
+        settings: KlusSettings | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._vocabulary = vocabulary
+        self._matcher = Matcher(vocabulary)
+        self._directory = directory
+        self._renderer = renderer
+        self._settings = settings or KlusSettings()
+
+    # -- posting ----------------------------------------------------------------------------
+
+    async def form(self, actor: Actor, klus_id: int | None = None) -> KlusFormView | Refusal:
+        today = self._clock.today()
+        async with self._uow() as uow:
+            person = await _person(uow, actor)
+            if klus_id is None:
+                values = KlusDraft(
+                    organisation=person.organisation_key,
+                    hours_per_week=8,
+                    start_date=today + timedelta(days=14),
+                    end_date=today + timedelta(days=14 + 90),
+                    work_mode=WorkMode.HYBRID,
+                    people_needed=1,
+                    interest_deadline=today + timedelta(days=10),
+                    internal_first_until=today + timedelta(days=14),
+                )
+            else:
+                klus = await uow.klussen.get(klus_id)
+                refusal = _may_edit(klus, actor)
+                if refusal is not None:
+                    return refusal
+                assert klus is not None
+                values = _draft_of(klus, today)
+            return KlusFormView(
+                values=values,
+                skill_choices=self._skill_choices(),
+                organisation_choices=tuple(await uow.organisations.all()),
+                today=today,
+                klus_id=klus_id,
+            )
+
+    async def post(
+        self, actor: Actor, draft: KlusDraft, klus_id: int | None = None
+    ) -> KlusView | KlusFormView | Refusal:
+        """Post a new klus (and tell the people who fit it), or save the poster's changes to one."""
+        today, now = self._clock.today(), self._clock.now()
+        async with self._uow() as uow:
+            await _person(uow, actor)
+            existing = None
+            if klus_id is not None:
+                existing = await uow.klussen.get(klus_id, lock=True)
+                refusal = _may_edit(existing, actor)
+                if refusal is not None:
+                    return refusal
+            organisations = await uow.organisations.all()
+            klus, errors = validate_klus(
+                draft,
+                today=today,
+                vocabulary=self._vocabulary,
+                organisations={org.key for org in organisations},
+                klus_id=klus_id or 0,
+                poster_id=actor.aad_object_id,
+            )
+            if klus is None:
+                return KlusFormView(
+                    values=draft,
+                    skill_choices=self._skill_choices(),
+                    organisation_choices=tuple(organisations),
+                    today=today,
+                    klus_id=klus_id,
+                    errors=tuple(errors),
+                )
+            if existing is not None:
+                await uow.klussen.update(klus, now=now)
+            else:
+                klus = replace(klus, id=await uow.klussen.add(klus, now=now))
+                await self._suggest(uow, klus)
+            view = await self._view(uow, klus)
+            await uow.commit()
+            return view
+
+    async def _suggest(self, uow: UnitOfWork, klus: Klus) -> None:
+        """Tell the people who fit a new klus best, within each person's weekly number of cards."""
+        now = self._clock.now()
+        members = await uow.pool.members()
+        sent = await uow.suggestions.counts_since(now - WEEK)
+        wanted = [
+            m
+            for m in members
+            if m.availability.suggestions
+            and sent.get(m.person.aad_object_id, 0) < self._settings.suggestions_per_week
+        ]
+        candidates = await self._candidates(uow, wanted)
+        matches = [
+            match
+            for match in self._matcher.rank_candidates(
+                klus, candidates, today=self._clock.today(), limit=self._settings.suggestions_per_klus
+            )
+            if match.score >= self._settings.min_suggestion_score
+        ]
+        people = {m.person.aad_object_id: m.person for m in wanted}
+        await uow.suggestions.add(klus.id, [match.person_id for match in matches], now=now)
+        view = await self._view(uow, klus)
+        for match in matches:
+            await self._notify(
+                uow, people[match.person_id], KlusNotice("new_klus", view, match=match), "klus.new"
+            )
+
+    # -- the poster's side -----------------------------------------------------------------
+
+    async def mine(self, actor: Actor) -> list[KlusSummary]:
+        async with self._uow() as uow:
+            klussen = await uow.klussen.by_poster(actor.aad_object_id)
+            counts = await uow.interests.counts([k.id for k in klussen])
+            summaries = []
+            for klus in klussen:
+                c = counts.get(klus.id, {})
+                summaries.append(
+                    KlusSummary(
+                        klus=await self._view(uow, klus),
+                        interested=sum(c.get(s, 0) for s in IN_THE_RUNNING)
+                        + c.get(InterestStatus.CONFIRMED, 0),
+                        chosen=c.get(InterestStatus.CHOSEN, 0),
+                        confirmed=c.get(InterestStatus.CONFIRMED, 0),
+                    )
+                )
+            return summaries
+
+    async def candidates(self, actor: Actor, klus_id: int) -> CandidatesView | Refusal:
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id)
+            refusal = _may_manage(klus, actor)
+            if refusal is not None:
+                return refusal
+            assert klus is not None
+            return await self._candidates_view(uow, klus)
+
+    async def _candidates_view(self, uow: UnitOfWork, klus: Klus) -> CandidatesView:
+        today = self._clock.today()
+        interests = {i.person_id: i for i in await uow.interests.for_klus(klus.id)}
+        members = await uow.pool.members()
+        by_id = {m.person.aad_object_id: m for m in members}
+        pool = await self._candidates(uow, members)
+        explained = {
+            c.person_id: self._matcher.explain(klus, c, today=today) for c in pool if c.person_id in interests
+        }
+        # A poster never sees the people in their own reporting line among suggestions, unless
+        # they allowed it; someone who showed interest themselves chose to be seen.
+        line = await self._directory.reports(klus.poster_id)
+        hidden = frozenset(
+            p for p in line if not (p in by_id and by_id[p].availability.visible_to_own_line)
+        ) | frozenset(interests)
+        suggested = self._matcher.rank_candidates(
+            klus, pool, today=today, hidden=hidden, limit=self._settings.candidates_shown
+        )
+        rows: list[CandidateRow] = []
+        for person_id, interest in interests.items():
+            if interest.status in (InterestStatus.WITHDRAWN,):
+                continue
+            person = await uow.people.get(person_id)
+            if person is None:
+                continue
+            rows.append(await self._row(uow, person, interest, explained.get(person_id)))
+        rows.sort(key=lambda row: -(row.match.score if row.match else 0.0))
+        for match in suggested:
+            rows.append(await self._row(uow, by_id[match.person_id].person, None, match))
+        chosen = sum(
+            1 for i in interests.values() if i.status in (InterestStatus.CHOSEN, InterestStatus.CONFIRMED)
+        )
+        return CandidatesView(klus=await self._view(uow, klus), candidates=tuple(rows), chosen=chosen)
+
+    async def _row(
+        self, uow: UnitOfWork, person: Person, interest: Interest | None, match: Match | None
+    ) -> CandidateRow:
+        organisation = await uow.organisations.get(person.organisation_key)
+        return CandidateRow(
+            person_id=person.aad_object_id,
+            name=person.name,
+            organisation=organisation.name if organisation else person.organisation_key,
+            interest=interest.status if interest else None,
+            motivation=interest.motivation if interest else "",
+            match=match,
+        )
+
+    async def invite(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:
+        """Ask a suggested person to react: they get an invitation card."""
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            refusal = _may_manage(klus, actor) or _still_open(klus, self._clock.today())
+            if refusal is not None:
+                return refusal
+            assert klus is not None
+            view = await self._candidates_view(uow, klus)
+            row = next((r for r in view.candidates if r.person_id == person_id), None)
+            if row is None:
+                return Refusal("candidate_unknown")
+            if row.interest is not None:
+                return Refusal("already_done")
+            person = await uow.people.get(person_id)
+            assert person is not None
+            await uow.interests.save(
+                Interest(klus.id, person_id, InterestStatus.INVITED),
+                hours_per_week=klus.hours_per_week,
+                now=self._clock.now(),
+            )
+            await self._notify(uow, person, KlusNotice("invited", view.klus, match=row.match), "klus.invite")
+            result = await self._candidates_view(uow, klus)
+            await uow.commit()
+            return result
+
+    async def choose(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:
+        """The poster picks someone who showed interest; they are asked to confirm."""
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            refusal = _may_manage(klus, actor) or _still_open(klus, None)
+            if refusal is not None:
+                return refusal
+            assert klus is not None
+            interest = await uow.interests.get(klus.id, person_id)
+            if interest is None or interest.status is not InterestStatus.INTERESTED:
+                return Refusal(
+                    "already_done" if interest and interest.status in _DECIDED else "choose_not_interested"
+                )
+            interests = await uow.interests.for_klus(klus.id)
+            taken = sum(1 for i in interests if i.status in (InterestStatus.CHOSEN, InterestStatus.CONFIRMED))
+            if taken >= klus.people_needed:
+                return Refusal("choose_full")
+            person = await uow.people.get(person_id)
+            assert person is not None
+            await uow.interests.save(
+                replace(interest, status=InterestStatus.CHOSEN),
+                hours_per_week=klus.hours_per_week,
+                now=self._clock.now(),
+            )
+            view = await self._view(uow, klus)
+            await self._notify(uow, person, KlusNotice("chosen", view), "klus.chosen")
+            result = await self._candidates_view(uow, klus)
+            await uow.commit()
+            return result
+
+    async def cancel(self, actor: Actor, klus_id: int) -> KlusView | Refusal:
+        """Cancel a klus; everyone who showed interest hears so, kindly."""
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            refusal = _may_manage(klus, actor)
+            if refusal is not None:
+                return refusal
+            assert klus is not None
+            if klus.status is not KlusStatus.OPEN:
+                return Refusal("already_done")
+            await uow.klussen.set_status(klus.id, KlusStatus.CANCELLED, now=self._clock.now())
+            klus = klus.with_status(KlusStatus.CANCELLED)
+            await self._close(uow, klus, "cancelled")
+            view = await self._view(uow, klus)
+            await uow.commit()
+            return view
+
+    async def expire_overdue(self) -> int:
+        """Close open klussen whose deadline passed; tell each poster what they can do next."""
+        today = self._clock.today()
+        expired = 0
+        async with self._uow() as uow:
+            for overdue in await uow.klussen.overdue(today):
+                klus = await uow.klussen.get(overdue.id, lock=True)  # another process may be at it too
+                if klus is None or klus.status is not KlusStatus.OPEN:
+                    continue
+                await uow.klussen.set_status(klus.id, KlusStatus.EXPIRED, now=self._clock.now())
+                klus = klus.with_status(KlusStatus.EXPIRED)
+                await self._close(uow, klus, "closed")
+                poster = await uow.people.get(klus.poster_id)
+                if poster is not None:
+                    await self._notify(
+                        uow, poster, KlusNotice("expired", await self._view(uow, klus)), "klus.expired"
+                    )
+                expired += 1
+            await uow.commit()
+        return expired
+
+    # -- the candidate's side ---------------------------------------------------------------
+
+    async def offers(self, actor: Actor, filters: OfferFilters | None = None) -> OffersView:
+        """Open klussen ranked for me; with simple filters."""
+        filters = filters or OfferFilters()
+        today = self._clock.today()
+        async with self._uow() as uow:
+            person = await _person(uow, actor)
+            klussen = [
+                k
+                for k in await uow.klussen.open(today)
+                if _may_see(k, actor, person)
+                and (filters.organisation is None or k.organisation_key == filters.organisation)
+                and (not filters.remote or k.work_mode is not WorkMode.ON_SITE)
+                and (filters.max_hours is None or k.hours_per_week <= filters.max_hours)
+            ]
+            offers = await self._offers_for(uow, actor.aad_object_id, klussen, limit=20)
+            return OffersView(tuple(offers), filters, tuple(await uow.organisations.all()))
+
+    async def _offers_for(
+        self, uow: UnitOfWork, person_id: str, klussen: list[Klus], *, limit: int
+    ) -> list[KlusOffer]:
+        today = self._clock.today()
+        candidate = await self._candidate(uow, person_id)
+        mine = {i.klus_id: i for i in await uow.interests.for_person(person_id)}
+        if candidate is None:
+            # No profile to rank by: the open klussen as they come, without reasons.
+            ranked: list[tuple[Klus, Match | None]] = []
+            ranked += [(k, None) for k in klussen if k.poster_id != person_id][:limit]
+        else:
+            by_id = {k.id: k for k in klussen}
+            ranked = [
+                (by_id[m.klus_id], m)
+                for m in self._matcher.rank_klussen(candidate, klussen, today=today, limit=limit)
+            ]
+        return [
+            KlusOffer(
+                await self._view(uow, k),
+                match,
+                mine[k.id].status if k.id in mine else None,
+                mine[k.id].motivation if k.id in mine else "",
+            )
+            for k, match in ranked
+        ]
+
+    async def offer(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id)
+            if klus is None or not _may_see(klus, actor, await _person(uow, actor)):
+                return Refusal("klus_not_found")
+            return await self._offer(uow, klus, actor.aad_object_id)
+
+    async def _offer(self, uow: UnitOfWork, klus: Klus, person_id: str) -> KlusOffer:
+        candidate = await self._candidate(uow, person_id)
+        match = self._matcher.explain(klus, candidate, today=self._clock.today()) if candidate else None
+        interest = await uow.interests.get(klus.id, person_id)
+        return KlusOffer(
+            await self._view(uow, klus),
+            match,
+            interest.status if interest else None,
+            interest.motivation if interest else "",
+        )
+
+    async def show_interest(self, actor: Actor, klus_id: int, motivation: str) -> KlusOffer | Refusal:
+        motivation = motivation.strip()
+        if len(motivation) > MAX_MOTIVATION:
+            return Refusal("motivation_too_long")
+        async with self._uow() as uow:
+            person = await _person(uow, actor)
+            klus = await uow.klussen.get(klus_id, lock=True)
+            if klus is None or not _may_see(klus, actor, person):
+                return Refusal("klus_not_found")
+            if klus.poster_id == actor.aad_object_id:
+                return Refusal("own_klus")
+            refusal = _still_open(klus, self._clock.today())
+            if refusal is not None:
+                return refusal
+            if await uow.availability.get(actor.aad_object_id) is None:
+                return Refusal("interest_needs_profile")
+            interest = await uow.interests.get(klus.id, actor.aad_object_id)
+            if interest is not None and interest.status not in (
+                InterestStatus.INVITED,
+                InterestStatus.WITHDRAWN,
+            ):
+                return Refusal("already_done")
+            await uow.interests.save(
+                Interest(klus.id, actor.aad_object_id, InterestStatus.INTERESTED, motivation),
+                hours_per_week=klus.hours_per_week,
+                now=self._clock.now(),
+            )
+            poster = await uow.people.get(klus.poster_id)
+            offer = await self._offer(uow, klus, actor.aad_object_id)
+            if poster is not None:
+                await self._notify(
+                    uow,
+                    poster,
+                    KlusNotice(
+                        "interest", offer.klus, name=person.name, match=offer.match, motivation=motivation
+                    ),
+                    "klus.interest",
+                )
+            await uow.commit()
+            return offer
+
+    async def withdraw_interest(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            interest = await uow.interests.get(klus_id, actor.aad_object_id)
+            if klus is None or interest is None:
+                return Refusal("klus_not_found")
+            if interest.status not in (InterestStatus.INTERESTED, InterestStatus.INVITED):
+                return Refusal("already_done")
+            await uow.interests.save(
+                replace(interest, status=InterestStatus.WITHDRAWN),
+                hours_per_week=klus.hours_per_week,
+                now=self._clock.now(),
+            )
+            offer = await self._offer(uow, klus, actor.aad_object_id)
+            await uow.commit()
+            return offer
+
+    async def confirm(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
+        """The chosen candidate says yes: their hours are taken, if they still have them."""
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            interest = await uow.interests.get(klus_id, actor.aad_object_id)
+            if klus is None or interest is None:
+                return Refusal("klus_not_found")
+            if interest.status is not InterestStatus.CHOSEN:
+                return Refusal("already_done" if interest.status in _DECIDED else "not_chosen_yet")
+            if klus.status is not KlusStatus.OPEN:
+                return Refusal("klus_closed")
+            availability = await uow.availability.get(actor.aad_object_id)
+            commitments = await uow.interests.commitments(actor.aad_object_id, lock=True)
+            taken = sum(
+                c.hours_per_week
+                for c in commitments
+                if c.start_date <= klus.end_date and klus.start_date <= c.end_date
+            )
+            if availability is None or taken + klus.hours_per_week > availability.hours_per_week:
+                return Refusal("no_hours_left")
+            now = self._clock.now()
+            await uow.interests.save(
+                replace(interest, status=InterestStatus.CONFIRMED),
+                hours_per_week=klus.hours_per_week,
+                now=now,
+            )
+            person = await _person(uow, actor)
+            view = await self._view(uow, klus)
+            poster = await uow.people.get(klus.poster_id)
+            if poster is not None:
+                await self._notify(
+                    uow, poster, KlusNotice("confirmed", view, name=person.name), "klus.confirmed"
+                )
+            confirmed = sum(
+                1 for i in await uow.interests.for_klus(klus.id) if i.status is InterestStatus.CONFIRMED
+            )
+            if confirmed >= klus.people_needed:
+                await uow.klussen.set_status(klus.id, KlusStatus.FILLED, now=now)
+                klus = klus.with_status(KlusStatus.FILLED)
+                await self._close(uow, klus, "not_chosen")
+            offer = await self._offer(uow, klus, actor.aad_object_id)
+            await uow.commit()
+            return offer
+
+    async def decline(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
+        """The chosen candidate says no after all; the poster may choose again."""
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            interest = await uow.interests.get(klus_id, actor.aad_object_id)
+            if klus is None or interest is None:
+                return Refusal("klus_not_found")
+            if interest.status is not InterestStatus.CHOSEN:
+                return Refusal("already_done" if interest.status in _DECIDED else "not_chosen_yet")
+            await uow.interests.save(
+                replace(interest, status=InterestStatus.DECLINED),
+                hours_per_week=klus.hours_per_week,
+                now=self._clock.now(),
+            )
+            person = await _person(uow, actor)
+            poster = await uow.people.get(klus.poster_id)
+            offer = await self._offer(uow, klus, actor.aad_object_id)
+            if poster is not None:
+                await self._notify(
+                    uow, poster, KlusNotice("declined", offer.klus, name=person.name), "klus.declined"
+                )
+            await uow.commit()
+            return offer
+
+    async def stop_suggestions(self, actor: Actor) -> bool:
+        """One tap on a suggestion: no more of them. False when there is no profile to change."""
+        async with self._uow() as uow:
+            availability = await uow.availability.get(actor.aad_object_id)
+            if availability is None:
+                return False
+            await uow.availability.save(
+                actor.aad_object_id, replace(availability, suggestions=False), now=self._clock.now()
+            )
+            await uow.commit()
+            return True
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    async def _close(self, uow: UnitOfWork, klus: Klus, kind: str) -> None:
+        """Everyone still in the running is not chosen: tell them kindly, with klussen that fit them."""
+        now = self._clock.now()
+        view = await self._view(uow, klus)
+        open_klussen = [k for k in await uow.klussen.open(self._clock.today()) if k.id != klus.id]
+        for interest in await uow.interests.for_klus(klus.id):
+            if interest.status not in IN_THE_RUNNING:
+                continue
+            await uow.interests.save(
+                replace(interest, status=InterestStatus.NOT_CHOSEN),
+                hours_per_week=klus.hours_per_week,
+                now=now,
+            )
+            person = await uow.people.get(interest.person_id)
+            if person is None:
+                continue
+            others = await self._offers_for(
+                uow, person.aad_object_id, open_klussen, limit=self._settings.others_in_notice
+            )
+            await self._notify(uow, person, KlusNotice(kind, view, others=tuple(others)), f"klus.{kind}")
+
+    async def _notify(self, uow: UnitOfWork, person: Person, notice: KlusNotice, reason: str) -> None:
+        content = {"card": self._renderer.render(notice, person.locale)}
+        await uow.outbox.enqueue(
+            content,
+            [Recipient(person_aad_object_id=person.aad_object_id)],
+            reason=reason,
+            now=self._clock.now(),
+        )
+
+    async def _candidates(self, uow: UnitOfWork, members: Iterable[PoolMember]) -> list[Candidate]:
+        history = await uow.interests.history(self._clock.now() - HISTORY)
+        commitments = await uow.interests.all_commitments()
+        candidates = []
+        for member in members:
+            person_id = member.person.aad_object_id
+            past = history.get(person_id, KlusHistory())
+            candidates.append(
+                Candidate(
+                    person_id=person_id,
+                    organisation_key=member.person.organisation_key,
+                    availability=member.availability,
+                    commitments=tuple(commitments.get(person_id, ())),
+                    recent_matches=past.recent_matches,
+                    times_passed_over=past.times_passed_over,
+                )
+            )
+        return candidates
+
+    async def _candidate(self, uow: UnitOfWork, person_id: str) -> Candidate | None:
+        person = await uow.people.get(person_id)
+        availability = await uow.availability.get(person_id)
+        if person is None or availability is None:
+            return None
+        return (await self._candidates(uow, [PoolMember(person, availability)]))[0]
+
+    async def _view(self, uow: UnitOfWork, klus: Klus) -> KlusView:
+        organisation = await uow.organisations.get(klus.organisation_key) or Organisation(
+            klus.organisation_key, klus.organisation_key
+        )
+        poster = await uow.people.get(klus.poster_id)
+        return KlusView(
+            id=klus.id,
+            title=klus.title,
+            description=klus.description,
+            organisation=organisation,
+            poster_name=poster.name if poster else "",
+            required_skills=self._choices(klus.required_skills),
+            nice_skills=self._choices(klus.nice_skills),
+            free_skills=klus.free_skills,
+            hours_per_week=klus.hours_per_week,
+            start_date=klus.start_date,
+            end_date=klus.end_date,
+            work_mode=klus.work_mode,
+            place=klus.place,
+            people_needed=klus.people_needed,
+            interest_deadline=klus.interest_deadline,
+            visibility=klus.visibility,
+            internal_first_until=klus.internal_first_until,
+            status=klus.status,
+        )
+
+    def _choices(self, skill_ids: Iterable[str]) -> tuple[SkillChoice, ...]:
+        return tuple(
+            SkillChoice(s.id, s.label_nl, s.label_en)
+            for s in (self._vocabulary.get(i) for i in skill_ids if i in self._vocabulary)
+        )
+
+    def _skill_choices(self) -> tuple[SkillChoice, ...]:
+        return self._choices(s.id for s in self._vocabulary.skills)
+
+
+_DECIDED = (
+    InterestStatus.CHOSEN,
+    InterestStatus.CONFIRMED,
+    InterestStatus.DECLINED,
+    InterestStatus.NOT_CHOSEN,
+)
+
+
+async def _person(uow: UnitOfWork, actor: Actor) -> Person:
+    person = await uow.people.get(actor.aad_object_id)
+    if person is None:
+        raise LookupError(f"unknown person {actor.aad_object_id}")  # every turn meets the actor first
+    return person
+
+
+def _may_manage(klus: Klus | None, actor: Actor) -> Refusal | None:
+    """Only the poster manages a klus; to anyone else it does not exist."""
+    if klus is None or klus.poster_id != actor.aad_object_id:
+        return Refusal("klus_not_found")
+    return None
+
+
+def _may_edit(klus: Klus | None, actor: Actor) -> Refusal | None:
+    refusal = _may_manage(klus, actor)
+    if refusal is None and klus is not None and klus.status is not KlusStatus.OPEN:
+        return Refusal("klus_closed")
+    return refusal
+
+
+def _may_see(klus: Klus, actor: Actor, person: Person) -> bool:
+    if klus.poster_id == actor.aad_object_id:
+        return True
+    return klus.visibility is Visibility.POOL or klus.organisation_key == person.organisation_key
+
+
+def _still_open(klus: Klus | None, today: date | None) -> Refusal | None:
+    if klus is None:
+        return Refusal("klus_not_found")
+    if klus.status is not KlusStatus.OPEN or (today is not None and not klus.open_on(today)):
+        return Refusal("klus_closed")
+    return None
+
+
+def _draft_of(klus: Klus, today: date) -> KlusDraft:
+    return KlusDraft(
+        title=klus.title,
+        description=klus.description,
+        organisation=klus.organisation_key,
+        required_skills=klus.required_skills,
+        nice_skills=klus.nice_skills,
+        skills_other=", ".join(klus.free_skills),
+        hours_per_week=klus.hours_per_week,
+        start_date=max(klus.start_date, today),
+        end_date=klus.end_date,
+        work_mode=klus.work_mode,
+        place=klus.place,
+        people_needed=klus.people_needed,
+        interest_deadline=max(klus.interest_deadline, today),
+        visibility=klus.visibility,
+        internal_first_until=max(klus.internal_first_until, today),
+    )

@@ -1,0 +1,297 @@
+"""SQL repositories of the work side: klussen, interest in them, and suggestions sent."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus, Visibility
+from klussenbank.domain.matching import Commitment
+from klussenbank.domain.model import AvailabilityStatus, WorkMode
+from klussenbank.services.ports import KlusHistory, PoolMember
+from klussenbank.store.orm import (
+    AvailabilityRow,
+    InterestRow,
+    KlusRow,
+    KlusSkillRow,
+    PersonRow,
+    SuggestionRow,
+)
+from klussenbank.store.repositories import SqlAvailability, SqlOrganisations, SqlPeople, person_of
+
+REQUIRED, NICE, FREE = "required", "nice", "free"
+# Interest that holds hours: the candidate said yes (waiting for approval or approved).
+HOLDS_HOURS = (InterestStatus.CONFIRMED,)
+PASSED_OVER = (InterestStatus.NOT_CHOSEN,)
+
+
+def _klus(row: KlusRow) -> Klus:
+    def skills(kind: str) -> tuple[str, ...]:
+        return tuple(s.skill for s in row.skills if s.kind == kind)
+
+    return Klus(
+        id=row.id,
+        poster_id=row.poster.aad_object_id,
+        organisation_key=row.organisation.key,
+        title=row.title,
+        description=row.description,
+        required_skills=skills(REQUIRED),
+        nice_skills=skills(NICE),
+        free_skills=skills(FREE),
+        hours_per_week=row.hours_per_week,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        work_mode=WorkMode(row.work_mode),
+        place=row.place,
+        people_needed=row.people_needed,
+        interest_deadline=row.interest_deadline,
+        visibility=Visibility(row.visibility),
+        internal_first_until=row.internal_first_until,
+        status=KlusStatus(row.status),
+        created_at=row.created_at,
+    )
+
+
+class SqlKlussen:
+    def __init__(self, session: AsyncSession, people: SqlPeople, organisations: SqlOrganisations) -> None:
+        self._session = session
+        self._people = people
+        self._organisations = organisations
+
+    async def add(self, klus: Klus, *, now: datetime) -> int:
+        poster = await self._people.row(klus.poster_id)
+        if poster is None:
+            raise LookupError("a klus by an unknown person")
+        row = KlusRow(poster_id=poster.id, created_at=now, skills=[])
+        await self._fill(row, klus, now)
+        return row.id
+
+    async def update(self, klus: Klus, *, now: datetime) -> None:
+        row = await self._session.get(KlusRow, klus.id)
+        if row is None:
+            raise LookupError(f"no klus {klus.id}")
+        row.skills.clear()
+        await self._session.flush()
+        await self._fill(row, klus, now)
+
+    async def _fill(self, row: KlusRow, klus: Klus, now: datetime) -> None:
+        org_ids = await self._organisations.ids((klus.organisation_key,))
+        row.organisation_id = org_ids[klus.organisation_key]
+        row.title = klus.title
+        row.description = klus.description
+        row.hours_per_week = klus.hours_per_week
+        row.start_date = klus.start_date
+        row.end_date = klus.end_date
+        row.work_mode = klus.work_mode.value
+        row.place = klus.place
+        row.people_needed = klus.people_needed
+        row.interest_deadline = klus.interest_deadline
+        row.visibility = klus.visibility.value
+        row.internal_first_until = klus.internal_first_until
+        row.status = klus.status.value
+        row.updated_at = now
+        kinds = (
+            [(s, REQUIRED) for s in klus.required_skills]
+            + [(s, NICE) for s in klus.nice_skills]
+            + [(s, FREE) for s in klus.free_skills]
+        )
+        row.skills.extend(KlusSkillRow(position=i, skill=s, kind=k) for i, (s, k) in enumerate(kinds))
+        self._session.add(row)  # only now: a half-filled row must not be flushed by a query above
+        await self._session.flush()
+
+    async def get(self, klus_id: int, *, lock: bool = False) -> Klus | None:
+        statement = select(KlusRow).where(KlusRow.id == klus_id)
+        if lock:
+            statement = statement.with_for_update(of=KlusRow)
+        row = await self._session.scalar(statement.execution_options(populate_existing=True))
+        return _klus(row) if row else None
+
+    async def set_status(self, klus_id: int, status: KlusStatus, *, now: datetime) -> None:
+        row = await self._session.get(KlusRow, klus_id)
+        if row is None:
+            raise LookupError(f"no klus {klus_id}")
+        row.status = status.value
+        row.updated_at = now
+        await self._session.flush()
+
+    async def by_poster(self, aad_object_id: str) -> list[Klus]:
+        return await self._list(
+            select(KlusRow)
+            .join(PersonRow, PersonRow.id == KlusRow.poster_id)
+            .where(PersonRow.aad_object_id == aad_object_id)
+            .order_by(KlusRow.created_at.desc(), KlusRow.id.desc())
+        )
+
+    async def open(self, today: date) -> list[Klus]:
+        return await self._list(
+            select(KlusRow)
+            .where(KlusRow.status == KlusStatus.OPEN.value, KlusRow.interest_deadline >= today)
+            .order_by(KlusRow.id)
+        )
+
+    async def overdue(self, today: date) -> list[Klus]:
+        return await self._list(
+            select(KlusRow)
+            .where(KlusRow.status == KlusStatus.OPEN.value, KlusRow.interest_deadline < today)
+            .order_by(KlusRow.id)
+        )
+
+    async def _list(self, statement: Select[KlusRow]) -> list[Klus]:
+        return [_klus(row) for row in (await self._session.scalars(statement)).unique()]
+
+
+class SqlInterests:
+    def __init__(self, session: AsyncSession, people: SqlPeople) -> None:
+        self._session = session
+        self._people = people
+
+    def _select(self) -> Select[InterestRow]:
+        return select(InterestRow).join(PersonRow, PersonRow.id == InterestRow.person_id)
+
+    async def _row(self, klus_id: int, aad_object_id: str) -> InterestRow | None:
+        return await self._session.scalar(
+            self._select().where(InterestRow.klus_id == klus_id, PersonRow.aad_object_id == aad_object_id)
+        )
+
+    async def get(self, klus_id: int, aad_object_id: str) -> Interest | None:
+        row = await self._row(klus_id, aad_object_id)
+        return _interest(row) if row else None
+
+    async def save(self, interest: Interest, *, hours_per_week: int, now: datetime) -> None:
+        row = await self._row(interest.klus_id, interest.person_id)
+        if row is None:
+            person = await self._people.row(interest.person_id)
+            if person is None:
+                raise LookupError("interest of an unknown person")
+            row = InterestRow(klus_id=interest.klus_id, person_id=person.id, created_at=now)
+            self._session.add(row)
+        row.status = interest.status.value
+        row.motivation = interest.motivation
+        row.hours_per_week = hours_per_week
+        row.updated_at = now
+        await self._session.flush()
+
+    async def for_klus(self, klus_id: int) -> list[Interest]:
+        rows = await self._session.scalars(
+            self._select()
+            .where(InterestRow.klus_id == klus_id)
+            .order_by(InterestRow.created_at, InterestRow.id)
+        )
+        return [_interest(row) for row in rows]
+
+    async def for_person(self, aad_object_id: str) -> list[Interest]:
+        rows = await self._session.scalars(
+            self._select().where(PersonRow.aad_object_id == aad_object_id).order_by(InterestRow.id)
+        )
+        return [_interest(row) for row in rows]
+
+    async def counts(self, klus_ids: Sequence[int]) -> dict[int, dict[InterestStatus, int]]:
+        rows = await self._session.execute(
+            select(InterestRow.klus_id, InterestRow.status, func.count())
+            .where(InterestRow.klus_id.in_(klus_ids))
+            .group_by(InterestRow.klus_id, InterestRow.status)
+        )
+        counts: dict[int, dict[InterestStatus, int]] = defaultdict(dict)
+        for klus_id, status, count in rows:
+            counts[klus_id][InterestStatus(status)] = count
+        return dict(counts)
+
+    async def commitments(self, aad_object_id: str, *, lock: bool = False) -> list[Commitment]:
+        if lock:
+            # Capacity checks for one person queue up here, so two confirmations cannot both
+            # count the same free hours (PostgreSQL; SQLite has one writer at a time anyway).
+            await self._session.execute(
+                select(PersonRow.id).where(PersonRow.aad_object_id == aad_object_id).with_for_update()
+            )
+        return (await self._commitments(PersonRow.aad_object_id == aad_object_id)).get(aad_object_id, [])
+
+    async def all_commitments(self) -> dict[str, list[Commitment]]:
+        return await self._commitments()
+
+    async def _commitments(self, *where: ColumnElement[bool]) -> dict[str, list[Commitment]]:
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, KlusRow.start_date, KlusRow.end_date, InterestRow.hours_per_week)
+            .join(InterestRow, InterestRow.klus_id == KlusRow.id)
+            .join(PersonRow, PersonRow.id == InterestRow.person_id)
+            .where(InterestRow.status.in_([s.value for s in HOLDS_HOURS]), *where)
+        )
+        found: dict[str, list[Commitment]] = defaultdict(list)
+        for person, start, end, hours in rows:
+            found[person].append(Commitment(start, end, hours))
+        return dict(found)
+
+    async def history(self, since: datetime) -> dict[str, KlusHistory]:
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, InterestRow.status, func.count())
+            .join(PersonRow, PersonRow.id == InterestRow.person_id)
+            .where(InterestRow.updated_at >= since)
+            .group_by(PersonRow.aad_object_id, InterestRow.status)
+        )
+        matches: dict[str, int] = defaultdict(int)
+        passed: dict[str, int] = defaultdict(int)
+        for person, status, count in rows:
+            if InterestStatus(status) in HOLDS_HOURS:
+                matches[person] += count
+            elif InterestStatus(status) in PASSED_OVER:
+                passed[person] += count
+        return {p: KlusHistory(matches[p], passed[p]) for p in set(matches) | set(passed)}
+
+
+def _interest(row: InterestRow) -> Interest:
+    return Interest(
+        klus_id=row.klus_id,
+        person_id=row.person.aad_object_id,
+        status=InterestStatus(row.status),
+        motivation=row.motivation,
+        created_at=row.created_at,
+    )
+
+
+class SqlSuggestions:
+    def __init__(self, session: AsyncSession, people: SqlPeople) -> None:
+        self._session = session
+        self._people = people
+
+    async def add(self, klus_id: int, aad_object_ids: Sequence[str], *, now: datetime) -> None:
+        if not aad_object_ids:
+            return
+        ids = await self._session.scalars(
+            select(PersonRow.id).where(PersonRow.aad_object_id.in_(aad_object_ids))
+        )
+        self._session.add_all(SuggestionRow(klus_id=klus_id, person_id=i, created_at=now) for i in ids)
+        await self._session.flush()
+
+    async def counts_since(self, since: datetime) -> dict[str, int]:
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, func.count())
+            .join(SuggestionRow, SuggestionRow.person_id == PersonRow.id)
+            .where(SuggestionRow.created_at >= since)
+            .group_by(PersonRow.aad_object_id)
+        )
+        return {person: count for person, count in rows}
+
+    async def for_klus(self, klus_id: int) -> set[str]:
+        rows = await self._session.scalars(
+            select(PersonRow.aad_object_id)
+            .join(SuggestionRow, SuggestionRow.person_id == PersonRow.id)
+            .where(SuggestionRow.klus_id == klus_id)
+        )
+        return set(rows)
+
+
+class SqlPool:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def members(self) -> list[PoolMember]:
+        rows = await self._session.execute(
+            select(PersonRow, AvailabilityRow)
+            .join(AvailabilityRow, AvailabilityRow.person_id == PersonRow.id)
+            .where(AvailabilityRow.status != AvailabilityStatus.WITHDRAWN.value)
+            .order_by(PersonRow.id)
+        )
+        return [PoolMember(person_of(person), SqlAvailability.availability_of(row)) for person, row in rows]

@@ -1,0 +1,472 @@
+"""KlusService against a real database: posting, suggestions, interest, choosing, confirming, closing."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from klussenbank.cards.klus import CardRenderer
+from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
+from klussenbank.domain.model import WorkMode
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.klussen import KlusService, KlusSettings, Refusal
+from klussenbank.services.people import import_directory
+from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.signup import SignupService
+from klussenbank.services.views import CandidatesView, KlusFormView, KlusOffer, KlusView, OfferFilters
+from tests.conftest import TODAY, FixedClock, good_draft
+
+TENANT = "00000000-0000-0000-0000-000000000001"
+ANNA = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01", TENANT, "Anna de Vries", "nl-NL")  # HR, Harderwijk
+BRAM = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02", TENANT, "Bram Jansen", "nl-NL")  # team lead, Ermelo
+CHANTAL = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e03", TENANT, "Chantal Bakker", "nl-NL")  # reports to Bram
+DAAN = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e04", TENANT, "Daan Visser", "en-US")  # reports to Bram
+EVA = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05", TENANT, "Eva Smit", "nl-NL")  # Zeewolde
+EVERYONE = (ANNA, BRAM, CHANTAL, DAAN, EVA)
+
+
+def klus_draft(**changes: Any) -> KlusDraft:
+    base = KlusDraft(
+        title="Notuleren bij de raad",
+        description="Verslag maken van vier raadsvergaderingen.",
+        organisation="ermelo",
+        required_skills=("minute-taking",),
+        nice_skills=("data-entry",),
+        hours_per_week=8,
+        start_date=TODAY + timedelta(days=14),
+        end_date=TODAY + timedelta(days=60),
+        work_mode=WorkMode.REMOTE,
+        people_needed=1,
+        interest_deadline=TODAY + timedelta(days=7),
+        visibility=Visibility.POOL,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@pytest.fixture
+def directory() -> FileDirectory:
+    return FileDirectory.load("demo")
+
+
+@pytest.fixture
+async def signup(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary, directory: FileDirectory
+) -> SignupService:
+    service = SignupService(
+        uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="ermelo"
+    )
+    await import_directory(uow_factory, directory, clock, tenant_id=TENANT)
+    for actor in EVERYONE:
+        await service.meet(actor, None)
+    return service
+
+
+def service_with(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+    **settings: Any,
+) -> KlusService:
+    return KlusService(
+        uow_factory,
+        clock=clock,
+        vocabulary=vocabulary,
+        directory=directory,
+        renderer=CardRenderer(),
+        settings=KlusSettings(**settings),
+    )
+
+
+@pytest.fixture
+def klussen(
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+) -> KlusService:
+    return service_with(uow_factory, clock, vocabulary, directory)
+
+
+async def sign_up(signup: SignupService, *actors: Actor, **changes: Any) -> None:
+    for actor in actors:
+        result = await signup.save(actor, good_draft(**changes))
+        assert not isinstance(result, KlusFormView)
+
+
+async def outbox(engine: AsyncEngine) -> list[tuple[str, str]]:
+    """(reason, recipient's name) of every queued message, in order."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT m.reason, p.name FROM outbox_messages m "
+                "JOIN outbox_deliveries d ON d.message_id = m.id JOIN people p ON p.id = d.person_id "
+                "ORDER BY m.id"
+            )
+        )
+        return [(reason, name) for reason, name in rows]
+
+
+async def posted(klussen: KlusService, actor: Actor = BRAM, **changes: Any) -> KlusView:
+    result = await klussen.post(actor, klus_draft(**changes))
+    assert isinstance(result, KlusView), result
+    return result
+
+
+async def interested(klussen: KlusService, actor: Actor, klus_id: int, motivation: str = "") -> KlusOffer:
+    result = await klussen.show_interest(actor, klus_id, motivation)
+    assert isinstance(result, KlusOffer), result
+    return result
+
+
+# -- posting ------------------------------------------------------------------------------------------
+
+
+async def test_an_invalid_klus_comes_back_with_its_errors_and_nothing_is_saved(
+    klussen: KlusService, engine: AsyncEngine
+) -> None:
+    result = await klussen.post(BRAM, klus_draft(title="", hours_per_week=99, organisation="nowhere"))
+
+    assert isinstance(result, KlusFormView)
+    assert {e.field for e in result.errors} == {"title", "hours_per_week", "organisation"}
+    assert result.values.description == "Verslag maken van vier raadsvergaderingen."
+    assert await klussen.mine(BRAM) == []
+    assert await outbox(engine) == []
+
+
+async def test_posting_tells_the_people_who_fit_and_not_the_poster_or_paused_people(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, ANNA, EVA, DAAN, BRAM)
+    await signup.pause(DAAN, TODAY + timedelta(days=30))
+
+    klus = await posted(klussen)
+
+    assert klus.status is KlusStatus.OPEN
+    told = sorted(name for reason, name in await outbox(engine) if reason == "klus.new")
+    assert told == ["Anna de Vries", "Eva Smit"]
+
+
+async def test_no_one_gets_more_suggestions_a_week_than_allowed(
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+    engine: AsyncEngine,
+) -> None:
+    klussen = service_with(uow_factory, clock, vocabulary, directory, suggestions_per_week=2)
+    await sign_up(signup, EVA)
+    for n in range(3):
+        await posted(klussen, title=f"Klus {n}")
+
+    assert [name for _, name in await outbox(engine)] == ["Eva Smit", "Eva Smit"]
+    clock.current = TODAY + timedelta(days=8)  # a week later she may hear of new ones again
+    await posted(klussen, title="Klus 4", interest_deadline=TODAY + timedelta(days=12))
+    assert len(await outbox(engine)) == 3
+
+
+async def test_one_tap_stops_suggestions(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, EVA)
+    assert await klussen.stop_suggestions(EVA)
+    assert not await klussen.stop_suggestions(CHANTAL)  # no profile: nothing to change
+
+    await posted(klussen)
+
+    assert await outbox(engine) == []
+
+
+async def test_only_the_poster_edits_and_an_edit_keeps_the_id(klussen: KlusService) -> None:
+    klus = await posted(klussen)
+
+    assert await klussen.form(EVA, klus.id) == Refusal("klus_not_found")
+    assert await klussen.post(EVA, klus_draft(title="Overgenomen"), klus.id) == Refusal("klus_not_found")
+    form = await klussen.form(BRAM, klus.id)
+    assert isinstance(form, KlusFormView) and form.values.title == "Notuleren bij de raad"
+    changed = await klussen.post(BRAM, klus_draft(title="Notuleren, vijf vergaderingen"), klus.id)
+
+    assert isinstance(changed, KlusView) and changed.id == klus.id
+    assert [s.klus.title for s in await klussen.mine(BRAM)] == ["Notuleren, vijf vergaderingen"]
+
+
+# -- finding and interest ----------------------------------------------------------------------------
+
+
+async def test_open_klussen_are_ranked_with_their_reasons_and_filtered(
+    klussen: KlusService, signup: SignupService
+) -> None:
+    await sign_up(signup, EVA)
+    await posted(klussen, title="Past goed")
+    await posted(klussen, title="Op locatie", work_mode=WorkMode.ON_SITE, place="Ermelo")
+
+    offers = (await klussen.offers(EVA)).offers
+    assert [o.klus.title for o in offers] == ["Past goed", "Op locatie"]
+    assert offers[0].match is not None and offers[0].match.reasons
+    assert offers[0].match.score > offers[1].match.score  # type: ignore[union-attr]
+
+    async def titles(**filters: Any) -> list[str]:
+        return [o.klus.title for o in (await klussen.offers(EVA, OfferFilters(**filters))).offers]
+
+    assert await titles(remote=True) == ["Past goed"]
+    assert await titles(organisation="zeewolde") == []
+    assert await titles(max_hours=4) == []
+
+
+async def test_own_organisation_klus_is_invisible_to_other_organisations(
+    klussen: KlusService, signup: SignupService
+) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen, visibility=Visibility.ORGANISATION)
+
+    assert await klussen.offer(EVA, klus.id) == Refusal("klus_not_found")
+    assert await klussen.show_interest(EVA, klus.id, "") == Refusal("klus_not_found")
+
+
+async def test_interest_with_motivation_reaches_the_poster(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen)
+
+    offer = await interested(klussen, EVA, klus.id, "  Ik notuleer al jaren.  ")
+
+    assert offer.interest is InterestStatus.INTERESTED and offer.motivation == "Ik notuleer al jaren."
+    assert ("klus.interest", "Bram Jansen") in await outbox(engine)
+    assert await klussen.show_interest(EVA, klus.id, "nog eens") == Refusal("already_done")
+
+
+async def test_bad_interest_changes_nothing(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen)
+    before = await outbox(engine)
+
+    assert await klussen.show_interest(EVA, klus.id, "x" * 1001) == Refusal("motivation_too_long")
+    assert await klussen.show_interest(BRAM, klus.id, "") == Refusal("own_klus")
+    assert await klussen.show_interest(CHANTAL, klus.id, "") == Refusal("interest_needs_profile")
+    assert await klussen.show_interest(EVA, 999, "") == Refusal("klus_not_found")
+    assert await outbox(engine) == before
+    candidates = await klussen.candidates(BRAM, klus.id)
+    assert isinstance(candidates, CandidatesView)
+    assert all(row.interest is None for row in candidates.candidates)
+
+
+async def test_interest_can_be_withdrawn_and_shown_again(klussen: KlusService, signup: SignupService) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen)
+    await interested(klussen, EVA, klus.id)
+
+    withdrawn = await klussen.withdraw_interest(EVA, klus.id)
+    assert isinstance(withdrawn, KlusOffer) and withdrawn.interest is InterestStatus.WITHDRAWN
+    assert await klussen.withdraw_interest(EVA, klus.id) == Refusal("already_done")
+    assert (await interested(klussen, EVA, klus.id)).interest is InterestStatus.INTERESTED
+
+
+# -- the poster's candidates ---------------------------------------------------------------------------
+
+
+async def test_the_poster_never_sees_their_own_reports_as_suggestions_unless_they_allow_it(
+    klussen: KlusService, signup: SignupService
+) -> None:
+    await sign_up(signup, CHANTAL, DAAN, EVA)
+    await sign_up(signup, DAAN, visible_to_own_line=True)
+    klus = await posted(klussen)
+
+    view = await klussen.candidates(BRAM, klus.id)
+
+    assert isinstance(view, CandidatesView)
+    assert sorted(row.name for row in view.candidates) == ["Daan Visser", "Eva Smit"]
+
+
+async def test_someone_from_the_own_line_who_shows_interest_is_seen(
+    klussen: KlusService, signup: SignupService
+) -> None:
+    await sign_up(signup, CHANTAL)
+    klus = await posted(klussen)
+    await interested(klussen, CHANTAL, klus.id, "Lijkt me leuk")
+
+    view = await klussen.candidates(BRAM, klus.id)
+
+    assert isinstance(view, CandidatesView)
+    assert [(r.name, r.interest, r.motivation) for r in view.candidates] == [
+        ("Chantal Bakker", InterestStatus.INTERESTED, "Lijkt me leuk")
+    ]
+
+
+async def test_nobody_but_the_poster_sees_the_candidates(klussen: KlusService, signup: SignupService) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen)
+
+    for actor in (ANNA, CHANTAL, EVA):
+        assert await klussen.candidates(actor, klus.id) == Refusal("klus_not_found")
+
+
+async def test_inviting_a_suggestion_sends_an_invitation_once(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen)
+
+    view = await klussen.invite(BRAM, klus.id, EVA.aad_object_id)
+
+    assert isinstance(view, CandidatesView)
+    assert [(r.name, r.interest) for r in view.candidates] == [("Eva Smit", InterestStatus.INVITED)]
+    assert ("klus.invite", "Eva Smit") in await outbox(engine)
+    assert await klussen.invite(BRAM, klus.id, EVA.aad_object_id) == Refusal("already_done")
+    assert await klussen.invite(EVA, klus.id, EVA.aad_object_id) == Refusal("klus_not_found")
+    assert await klussen.invite(BRAM, klus.id, CHANTAL.aad_object_id) == Refusal("candidate_unknown")
+    assert (await interested(klussen, EVA, klus.id)).interest is InterestStatus.INTERESTED
+
+
+# -- choosing, confirming, closing -------------------------------------------------------------------
+
+
+async def test_the_whole_way_from_interest_to_a_filled_klus(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, ANNA, EVA, DAAN)
+    klus = await posted(klussen)
+    other = await posted(klussen, title="Archief ordenen", required_skills=("data-entry",))
+    for actor in (ANNA, EVA, DAAN):
+        await interested(klussen, actor, klus.id)
+
+    assert await klussen.choose(EVA, klus.id, EVA.aad_object_id) == Refusal("klus_not_found")
+    chosen = await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+    assert isinstance(chosen, CandidatesView) and chosen.chosen == 1
+    assert await klussen.choose(BRAM, klus.id, ANNA.aad_object_id) == Refusal("choose_full")
+    assert await klussen.confirm(ANNA, klus.id) == Refusal("not_chosen_yet")
+
+    confirmed = await klussen.confirm(EVA, klus.id)
+
+    assert isinstance(confirmed, KlusOffer)
+    assert confirmed.interest is InterestStatus.CONFIRMED
+    assert confirmed.klus.status is KlusStatus.FILLED
+    assert await klussen.confirm(EVA, klus.id) == Refusal("already_done")  # a second click
+    queued = await outbox(engine)
+    assert ("klus.chosen", "Eva Smit") in queued
+    assert ("klus.confirmed", "Bram Jansen") in queued
+    assert sorted(name for reason, name in queued if reason == "klus.not_chosen") == [
+        "Anna de Vries",
+        "Daan Visser",
+    ]
+    for actor in (ANNA, DAAN):
+        offer = await klussen.offer(actor, klus.id)
+        assert isinstance(offer, KlusOffer) and offer.interest is InterestStatus.NOT_CHOSEN
+    assert other.status is KlusStatus.OPEN
+
+
+async def test_a_kind_no_names_other_klussen_that_fit(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, ANNA, EVA)
+    klus = await posted(klussen)
+    await posted(klussen, title="Archief ordenen")
+    for actor in (ANNA, EVA):
+        await interested(klussen, actor, klus.id)
+    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+    await klussen.confirm(EVA, klus.id)
+
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            text("SELECT content FROM outbox_messages WHERE reason = 'klus.not_chosen'")
+        )
+        [card] = [json.dumps(row[0]) for row in result]
+    assert "Archief ordenen" in card  # the other klus that fits Anna
+    assert "Deze keer is er iemand anders gekozen" in card
+
+
+async def test_a_decline_lets_the_poster_choose_again(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, ANNA, EVA)
+    klus = await posted(klussen)
+    for actor in (ANNA, EVA):
+        await interested(klussen, actor, klus.id)
+    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+
+    declined = await klussen.decline(EVA, klus.id)
+
+    assert isinstance(declined, KlusOffer) and declined.interest is InterestStatus.DECLINED
+    assert ("klus.declined", "Bram Jansen") in await outbox(engine)
+    assert isinstance(await klussen.choose(BRAM, klus.id, ANNA.aad_object_id), CandidatesView)
+    assert await klussen.confirm(EVA, klus.id) == Refusal("already_done")
+
+
+async def test_cancelling_tells_everyone_who_showed_interest(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, ANNA, EVA)
+    klus = await posted(klussen)
+    await interested(klussen, EVA, klus.id)
+
+    assert await klussen.cancel(EVA, klus.id) == Refusal("klus_not_found")
+    cancelled = await klussen.cancel(BRAM, klus.id)
+
+    assert isinstance(cancelled, KlusView) and cancelled.status is KlusStatus.CANCELLED
+    assert [name for reason, name in await outbox(engine) if reason == "klus.cancelled"] == ["Eva Smit"]
+    assert await klussen.cancel(BRAM, klus.id) == Refusal("already_done")
+    assert await klussen.show_interest(ANNA, klus.id, "") == Refusal("klus_closed")
+
+
+async def test_a_klus_expires_after_its_deadline_and_the_poster_hears_what_next(
+    klussen: KlusService, signup: SignupService, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen)
+    await interested(klussen, EVA, klus.id)
+
+    assert await klussen.expire_overdue() == 0
+    clock.current = TODAY + timedelta(days=8)
+    assert await klussen.expire_overdue() == 1
+    assert await klussen.expire_overdue() == 0
+
+    [summary] = await klussen.mine(BRAM)
+    assert summary.klus.status is KlusStatus.EXPIRED
+    queued = await outbox(engine)
+    assert ("klus.expired", "Bram Jansen") in queued
+    assert ("klus.closed", "Eva Smit") in queued
+
+
+# -- capacity ---------------------------------------------------------------------------------------
+
+
+async def test_confirming_needs_free_hours(klussen: KlusService, signup: SignupService) -> None:
+    await sign_up(signup, EVA, hours_per_week=12)
+    first, second = await posted(klussen, title="Eerste"), await posted(klussen, title="Tweede")
+    for klus in (first, second):
+        await interested(klussen, EVA, klus.id)
+        await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+
+    assert isinstance(await klussen.confirm(EVA, first.id), KlusOffer)
+    assert await klussen.confirm(EVA, second.id) == Refusal("no_hours_left")
+    offer = await klussen.offer(EVA, second.id)
+    assert isinstance(offer, KlusOffer) and offer.interest is InterestStatus.CHOSEN
+
+
+async def test_two_confirmations_for_the_last_hours_at_once_only_one_wins(
+    klussen: KlusService, signup: SignupService, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
+    await sign_up(signup, EVA, hours_per_week=8)
+    first, second = await posted(klussen, title="Eerste"), await posted(klussen, title="Tweede")
+    for klus in (first, second):
+        await interested(klussen, EVA, klus.id)
+        await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+
+    results = await asyncio.gather(klussen.confirm(EVA, first.id), klussen.confirm(EVA, second.id))
+
+    assert sorted(type(r).__name__ for r in results) == ["KlusOffer", "Refusal"]
+    assert Refusal("no_hours_left") in results
