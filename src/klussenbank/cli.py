@@ -42,13 +42,16 @@ def _db_upgrade(settings: Settings) -> None:
 
 
 def _demo_load(settings: Settings, tenant_id: str) -> None:
-    from klussenbank.wiring import load_directory
+    from klussenbank.wiring import load_demo_marketplace, load_directory
 
     result = asyncio.run(load_directory(settings, tenant_id=tenant_id))
     print(
         f"Directory loaded: {result.organisations_added} organisations added, "
         f"{result.people_added} people added, {result.people_updated} updated."
     )
+    if settings.directory_file == "demo":
+        demo = asyncio.run(load_demo_marketplace(settings, tenant_id=tenant_id))
+        print(f"Demo marketplace: {demo.profiles_added} profiles and {demo.klussen_added} klussen added.")
 
 
 def _worker(settings: Settings) -> None:

@@ -21,6 +21,7 @@ from klussenbank.data import load_skill_vocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.clock import SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
+from klussenbank.services.demo import DemoResult, seed_demo_marketplace
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports import Sender
@@ -125,6 +126,19 @@ async def load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
         return await import_directory(
             sql_unit_of_work(session_factory(engine)),
             FileDirectory.load(settings.directory_file),
+            SystemClock(),
+            tenant_id=tenant_id,
+        )
+    finally:
+        await engine.dispose()
+
+
+async def load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
+    engine = create_engine(settings.database_url)
+    try:
+        return await seed_demo_marketplace(
+            signup_service(settings, engine),
+            klus_service(settings, engine),
             SystemClock(),
             tenant_id=tenant_id,
         )

@@ -12,25 +12,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.cards.klus import CardRenderer
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.model import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.klussen import KlusService, KlusSettings, Refusal
-from klussenbank.services.people import import_directory
+from klussenbank.services.klussen import KlusService, Refusal
 from klussenbank.services.ports import Actor, UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import CandidatesView, KlusFormView, KlusOffer, KlusView, OfferFilters
 from tests.conftest import TODAY, FixedClock, good_draft
-
-TENANT = "00000000-0000-0000-0000-000000000001"
-ANNA = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01", TENANT, "Anna de Vries", "nl-NL")  # HR, Harderwijk
-BRAM = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02", TENANT, "Bram Jansen", "nl-NL")  # team lead, Ermelo
-CHANTAL = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e03", TENANT, "Chantal Bakker", "nl-NL")  # reports to Bram
-DAAN = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e04", TENANT, "Daan Visser", "en-US")  # reports to Bram
-EVA = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05", TENANT, "Eva Smit", "nl-NL")  # Zeewolde
-EVERYONE = (ANNA, BRAM, CHANTAL, DAAN, EVA)
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, service_with
 
 
 def klus_draft(**changes: Any) -> KlusDraft:
@@ -49,52 +40,6 @@ def klus_draft(**changes: Any) -> KlusDraft:
         visibility=Visibility.POOL,
     )
     return dataclasses.replace(base, **changes)
-
-
-@pytest.fixture
-def directory() -> FileDirectory:
-    return FileDirectory.load("demo")
-
-
-@pytest.fixture
-async def signup(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary, directory: FileDirectory
-) -> SignupService:
-    service = SignupService(
-        uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="ermelo"
-    )
-    await import_directory(uow_factory, directory, clock, tenant_id=TENANT)
-    for actor in EVERYONE:
-        await service.meet(actor, None)
-    return service
-
-
-def service_with(
-    uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
-    vocabulary: SkillVocabulary,
-    directory: FileDirectory,
-    **settings: Any,
-) -> KlusService:
-    return KlusService(
-        uow_factory,
-        clock=clock,
-        vocabulary=vocabulary,
-        directory=directory,
-        renderer=CardRenderer(),
-        settings=KlusSettings(**settings),
-    )
-
-
-@pytest.fixture
-def klussen(
-    signup: SignupService,
-    uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
-    vocabulary: SkillVocabulary,
-    directory: FileDirectory,
-) -> KlusService:
-    return service_with(uow_factory, clock, vocabulary, directory)
 
 
 async def sign_up(signup: SignupService, *actors: Actor, **changes: Any) -> None:

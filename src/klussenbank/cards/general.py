@@ -32,7 +32,11 @@ def help_card(t: Translator, *, has_profile: bool, not_understood: bool = False)
             text(t("help.unknown") if not_understood else t("help.intro")),
             facts([(t(f"command.{name}"), t(f"help.command.{name}")) for name in HELP_COMMANDS]),
         ],
-        [_profile_action(has_profile, t)],
+        [
+            _profile_action(has_profile, t),
+            execute(t("action.klus_list"), Verb.KLUS_LIST),
+            execute(t("action.klus_new"), Verb.KLUS_NEW),
+        ],
     )
 
 

@@ -121,9 +121,9 @@ class KlusService:
             )
 
     async def post(
-        self, actor: Actor, draft: KlusDraft, klus_id: int | None = None
+        self, actor: Actor, draft: KlusDraft, klus_id: int | None = None, *, suggest: bool = True
     ) -> KlusView | KlusFormView | Refusal:
-        """Post a new klus (and tell the people who fit it), or save the poster's changes to one."""
+        """Post a new klus (and, unless not to `suggest`, tell the people who fit it), or save changes to one."""
         today, now = self._clock.today(), self._clock.now()
         async with self._uow() as uow:
             await _person(uow, actor)
@@ -155,7 +155,8 @@ class KlusService:
                 await uow.klussen.update(klus, now=now)
             else:
                 klus = replace(klus, id=await uow.klussen.add(klus, now=now))
-                await self._suggest(uow, klus)
+                if suggest:
+                    await self._suggest(uow, klus)
             view = await self._view(uow, klus)
             await uow.commit()
             return view

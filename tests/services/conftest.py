@@ -1,0 +1,70 @@
+"""Fixtures of the marketplace tests: the demo directory's people, met, and the two services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from klussenbank.cards.klus import CardRenderer
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.klussen import KlusService, KlusSettings
+from klussenbank.services.people import import_directory
+from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.signup import SignupService
+from tests.conftest import FixedClock
+
+TENANT = "00000000-0000-0000-0000-000000000001"
+ANNA = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01", TENANT, "Anna de Vries", "nl-NL")  # HR, Harderwijk
+BRAM = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02", TENANT, "Bram Jansen", "nl-NL")  # team lead, Ermelo
+CHANTAL = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e03", TENANT, "Chantal Bakker", "nl-NL")  # reports to Bram
+DAAN = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e04", TENANT, "Daan Visser", "en-US")  # reports to Bram
+EVA = Actor("6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05", TENANT, "Eva Smit", "nl-NL")  # Zeewolde
+EVERYONE = (ANNA, BRAM, CHANTAL, DAAN, EVA)
+
+
+@pytest.fixture
+def directory() -> FileDirectory:
+    return FileDirectory.load("demo")
+
+
+@pytest.fixture
+async def signup(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary, directory: FileDirectory
+) -> SignupService:
+    service = SignupService(
+        uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="ermelo"
+    )
+    await import_directory(uow_factory, directory, clock, tenant_id=TENANT)
+    for actor in EVERYONE:
+        await service.meet(actor, None)
+    return service
+
+
+def service_with(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+    **settings: Any,
+) -> KlusService:
+    return KlusService(
+        uow_factory,
+        clock=clock,
+        vocabulary=vocabulary,
+        directory=directory,
+        renderer=CardRenderer(),
+        settings=KlusSettings(**settings),
+    )
+
+
+@pytest.fixture
+def klussen(
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+) -> KlusService:
+    return service_with(uow_factory, clock, vocabulary, directory)
