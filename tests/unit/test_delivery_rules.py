@@ -115,3 +115,25 @@ def test_the_tenant_limit_runs_within_three_percent_of_teams_limit() -> None:
     (tenant, *_) = limits_for("t", "c")
     sent = _simulate(tenant, seconds=20.0, lateness=0.004)
     assert len(sent) / 20.0 >= 0.97 * 50
+
+
+def test_creating_a_conversation_counts_against_the_tenant_only() -> None:
+    (tenant,) = limits_for("t")
+    assert tenant.key == "tenant:t"
+    assert [limit.key for limit in limits_for("t", "c")] == [
+        "tenant:t",
+        "conversation:c:1",
+        "conversation:c:30",
+    ]
+
+
+def test_the_default_policy_retries_soon_and_keeps_trying_for_minutes() -> None:
+    policy, rng = RetryPolicy(), Random(1)
+    waits = [
+        policy.after(classify(503, "x"), attempts=n, rng=rng).delay for n in range(1, policy.max_attempts)
+    ]
+    assert waits[0] <= 1.0, "a lone 5xx is retried within a second"
+    assert sum(waits) >= 120, "an outage of a couple of minutes does not dead-letter a message"
+    assert (
+        policy.after(classify(503, "x"), attempts=policy.max_attempts, rng=rng).status is DeliveryStatus.DEAD
+    )

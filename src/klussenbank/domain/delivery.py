@@ -65,8 +65,11 @@ class Decision:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 8
-    base_delay: float = 2.0
+    """Backoff for transient failures: the first retry within a second (a lone 5xx is usually just
+    that), doubling each time: two to four minutes in all (up to 1 + 2 + ... + 128 s) before dead-letter."""
+
+    max_attempts: int = 9
+    base_delay: float = 1.0
     max_delay: float = 600.0
 
     def after(self, failure: Failure, attempts: int, rng: Random) -> Decision:
