@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from klussenbank.cards.elements import (
     Element,
+    FormBody,
     attention,
     card,
     date_input,
@@ -14,6 +15,8 @@ from klussenbank.cards.elements import (
     facts,
     good,
     show_card,
+    skill_choices,
+    skill_label,
     subtle,
     text,
     title,
@@ -28,23 +31,12 @@ F = AvailabilityInput
 
 def availability_form_card(view: FormView, t: Translator) -> Element:
     values = view.values
-    errors = errors_by_field(view.errors, t)
-    lang = t.language
-    skill_choices = sorted(
-        ({"title": s.label_nl if lang == "nl" else s.label_en, "value": s.id} for s in view.skill_choices),
-        key=lambda choice: choice["title"].casefold(),
+    form = FormBody(
+        [title(t("form.title_update" if view.is_update else "form.title_new")), subtle(t("form.intro"))],
+        view.errors,
+        t,
     )
-    body: list[Element] = [
-        title(t("form.title_update" if view.is_update else "form.title_new")),
-        subtle(t("form.intro")),
-    ]
-    if errors:
-        body.append(attention(t("form.errors")))
-
-    def field(element: Element) -> None:
-        body.append(element)
-        if element["id"] in errors:
-            body.append(attention(errors[element["id"]], f"{element['id']}_error"))
+    field = form.field
 
     field(
         {
@@ -54,7 +46,7 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             "isMultiSelect": True,
             "style": "compact",
             "placeholder": t("form.skills_placeholder"),
-            "choices": skill_choices,
+            "choices": skill_choices(view.skill_choices, t),
             "value": ",".join(values.skills),
         }
     )
@@ -139,7 +131,7 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
     actions = [execute(t("action.save"), Verb.AVAILABILITY_SAVE, style="positive")]
     if view.is_update:
         actions.append(execute(t("action.cancel"), Verb.PROFILE_SHOW))
-    return card(body, actions)
+    return card(form.items, actions)
 
 
 def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None) -> Element:
@@ -151,7 +143,7 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
         body.append(text(t("profile.withdrawn_note")))
     elif status is AvailabilityStatus.PAUSED and view.paused_until:
         body.append(text(t("profile.paused_note", date=t.date(view.paused_until))))
-    skills = [s.label_nl if t.language == "nl" else s.label_en for s in view.skills]
+    skills = [skill_label(s, t) for s in view.skills]
     period = (
         t("profile.period_closed", start=t.date(view.start_date), end=t.date(view.end_date))
         if view.end_date

@@ -8,6 +8,7 @@ from typing import Any
 from klussenbank.cards.verbs import Verb
 from klussenbank.domain.fields import FieldError
 from klussenbank.i18n import Translator
+from klussenbank.services.views import SkillChoice
 
 Element = dict[str, Any]
 
@@ -85,3 +86,30 @@ def errors_by_field(errors: tuple[FieldError, ...], t: Translator) -> dict[str, 
     for error in errors:
         messages.setdefault(error.field, t(f"error.{error.code}", **error.params))
     return messages
+
+
+class FormBody:
+    """The body of a form card: a heading, then each field followed by its error message, if any."""
+
+    def __init__(self, heading: list[Element], errors: tuple[FieldError, ...], t: Translator) -> None:
+        self.items = list(heading)
+        self._errors = errors_by_field(errors, t)
+        if self._errors:
+            self.items.append(attention(t("form.errors")))
+
+    def field(self, element: Element) -> None:
+        self.items.append(element)
+        if element["id"] in self._errors:
+            self.items.append(attention(self._errors[element["id"]], f"{element['id']}_error"))
+
+
+def skill_label(skill: SkillChoice, t: Translator) -> str:
+    return skill.label_nl if t.language == "nl" else skill.label_en
+
+
+def skill_choices(skills: tuple[SkillChoice, ...], t: Translator) -> list[dict[str, str]]:
+    """The vocabulary as choices, in alphabetical order of the reader's language."""
+    return sorted(
+        ({"title": skill_label(s, t), "value": s.id} for s in skills),
+        key=lambda choice: choice["title"].casefold(),
+    )

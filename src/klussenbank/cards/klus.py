@@ -6,15 +6,16 @@ from typing import Any
 
 from klussenbank.cards.elements import (
     Element,
-    attention,
+    FormBody,
     card,
     container,
     date_input,
-    errors_by_field,
     execute,
     facts,
     good,
     show_card,
+    skill_choices,
+    skill_label,
     subtle,
     text,
     title,
@@ -32,7 +33,6 @@ from klussenbank.services.views import (
     KlusSummary,
     KlusView,
     OffersView,
-    SkillChoice,
 )
 
 F = KlusInput
@@ -40,22 +40,16 @@ F = KlusInput
 
 def klus_form_card(view: KlusFormView, t: Translator) -> Element:
     values = view.values
-    errors = errors_by_field(view.errors, t)
-    skill_choices = sorted(
-        ({"title": _label(s, t), "value": s.id} for s in view.skill_choices),
-        key=lambda choice: choice["title"].casefold(),
+    form = FormBody(
+        [
+            title(t("klus_form.title_edit" if view.klus_id else "klus_form.title_new")),
+            subtle(t("klus_form.intro")),
+        ],
+        view.errors,
+        t,
     )
-    body: list[Element] = [
-        title(t("klus_form.title_edit" if view.klus_id else "klus_form.title_new")),
-        subtle(t("klus_form.intro")),
-    ]
-    if errors:
-        body.append(attention(t("form.errors")))
-
-    def field(element: Element) -> None:
-        body.append(element)
-        if element["id"] in errors:
-            body.append(attention(errors[element["id"]], f"{element['id']}_error"))
+    field = form.field
+    skills = skill_choices(view.skill_choices, t)
 
     def choice_set(input_id: str, choices: list[dict[str, str]], value: str, **extra: Any) -> Element:
         return {
@@ -102,7 +96,7 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
     field(
         choice_set(
             F.REQUIRED_SKILLS,
-            skill_choices,
+            skills,
             ",".join(values.required_skills),
             isMultiSelect=True,
             style="compact",
@@ -110,9 +104,7 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
     )
     field(line(F.SKILLS_OTHER, values.skills_other, 300, placeholder=t("form.skills_other_placeholder")))
     field(
-        choice_set(
-            F.NICE_SKILLS, skill_choices, ",".join(values.nice_skills), isMultiSelect=True, style="compact"
-        )
+        choice_set(F.NICE_SKILLS, skills, ",".join(values.nice_skills), isMultiSelect=True, style="compact")
     )
     field(number(F.HOURS_PER_WEEK, values.hours_per_week, 1, 40))
     for input_id, value in ((F.START_DATE, values.start_date), (F.END_DATE, values.end_date)):
@@ -162,7 +154,7 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
     ]
     if view.klus_id:
         actions.append(execute(t("action.cancel"), Verb.KLUS_MINE))
-    return card(body, actions)
+    return card(form.items, actions)
 
 
 def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> Element:
@@ -418,7 +410,7 @@ def explain(match: Match, t: Translator) -> str:
 
 
 def _klus_body(klus: KlusView, t: Translator) -> list[Element]:
-    skills = [_label(s, t) for s in klus.required_skills] + list(klus.free_skills)
+    skills = [skill_label(s, t) for s in klus.required_skills] + list(klus.free_skills)
     body: list[Element] = []
     if klus.description:
         body.append(text(klus.description))
@@ -428,7 +420,7 @@ def _klus_body(klus: KlusView, t: Translator) -> list[Element]:
                 (t("klus.organisation"), klus.organisation.name),
                 (t("klus.poster"), klus.poster_name),
                 (t("klus.skills"), ", ".join(skills)),
-                (t("klus.nice_skills"), ", ".join(_label(s, t) for s in klus.nice_skills)),
+                (t("klus.nice_skills"), ", ".join(skill_label(s, t) for s in klus.nice_skills)),
                 (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
                 (
                     t("klus.period"),
@@ -455,10 +447,6 @@ def _short(klus: KlusView, t: Translator) -> str:
         mode=t(f"klus_mode.{klus.work_mode.value}"),
         deadline=t.date(klus.interest_deadline),
     )
-
-
-def _label(skill: SkillChoice, t: Translator) -> str:
-    return skill.label_nl if t.language == "nl" else skill.label_en
 
 
 def _action_set(actions: list[Element]) -> Element:

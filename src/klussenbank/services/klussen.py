@@ -309,11 +309,7 @@ class KlusService:
                 return Refusal("choose_full")
             person = await uow.people.get(person_id)
             assert person is not None
-            await uow.interests.save(
-                replace(interest, status=InterestStatus.CHOSEN),
-                hours_per_week=klus.hours_per_week,
-                now=self._clock.now(),
-            )
+            await self._move(uow, klus, interest, InterestStatus.CHOSEN)
             view = await self._view(uow, klus)
             await self._notify(uow, person, KlusNotice("chosen", view), "klus.chosen")
             result = await self._candidates_view(uow, klus)
@@ -470,11 +466,7 @@ class KlusService:
                 return Refusal("klus_not_found")
             if interest.status not in (InterestStatus.INTERESTED, InterestStatus.INVITED):
                 return Refusal("already_done")
-            await uow.interests.save(
-                replace(interest, status=InterestStatus.WITHDRAWN),
-                hours_per_week=klus.hours_per_week,
-                now=self._clock.now(),
-            )
+            await self._move(uow, klus, interest, InterestStatus.WITHDRAWN)
             offer = await self._offer(uow, klus, actor.aad_object_id)
             await uow.commit()
             return offer
@@ -482,12 +474,10 @@ class KlusService:
     async def confirm(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
         """The chosen candidate says yes: their hours are taken, if they still have them."""
         async with self._uow() as uow:
-            klus = await uow.klussen.get(klus_id, lock=True)
-            interest = await uow.interests.get(klus_id, actor.aad_object_id)
-            if klus is None or interest is None:
-                return Refusal("klus_not_found")
-            if interest.status is not InterestStatus.CHOSEN:
-                return Refusal("already_done" if interest.status in _DECIDED else "not_chosen_yet")
+            chosen = await self._chosen(uow, actor, klus_id)
+            if isinstance(chosen, Refusal):
+                return chosen
+            klus, interest = chosen
             if klus.status is not KlusStatus.OPEN:
                 return Refusal("klus_closed")
             availability = await uow.availability.get(actor.aad_object_id)
@@ -500,11 +490,7 @@ class KlusService:
             if availability is None or taken + klus.hours_per_week > availability.hours_per_week:
                 return Refusal("no_hours_left")
             now = self._clock.now()
-            await uow.interests.save(
-                replace(interest, status=InterestStatus.CONFIRMED),
-                hours_per_week=klus.hours_per_week,
-                now=now,
-            )
+            await self._move(uow, klus, interest, InterestStatus.CONFIRMED)
             person = await _person(uow, actor)
             view = await self._view(uow, klus)
             poster = await uow.people.get(klus.poster_id)
@@ -526,17 +512,11 @@ class KlusService:
     async def decline(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
         """The chosen candidate says no after all; the poster may choose again."""
         async with self._uow() as uow:
-            klus = await uow.klussen.get(klus_id, lock=True)
-            interest = await uow.interests.get(klus_id, actor.aad_object_id)
-            if klus is None or interest is None:
-                return Refusal("klus_not_found")
-            if interest.status is not InterestStatus.CHOSEN:
-                return Refusal("already_done" if interest.status in _DECIDED else "not_chosen_yet")
-            await uow.interests.save(
-                replace(interest, status=InterestStatus.DECLINED),
-                hours_per_week=klus.hours_per_week,
-                now=self._clock.now(),
-            )
+            chosen = await self._chosen(uow, actor, klus_id)
+            if isinstance(chosen, Refusal):
+                return chosen
+            klus, interest = chosen
+            await self._move(uow, klus, interest, InterestStatus.DECLINED)
             person = await _person(uow, actor)
             poster = await uow.people.get(klus.poster_id)
             offer = await self._offer(uow, klus, actor.aad_object_id)
@@ -563,17 +543,12 @@ class KlusService:
 
     async def _close(self, uow: UnitOfWork, klus: Klus, kind: str) -> None:
         """Everyone still in the running is not chosen: tell them kindly, with klussen that fit them."""
-        now = self._clock.now()
         view = await self._view(uow, klus)
         open_klussen = [k for k in await uow.klussen.open(self._clock.today()) if k.id != klus.id]
         for interest in await uow.interests.for_klus(klus.id):
             if interest.status not in IN_THE_RUNNING:
                 continue
-            await uow.interests.save(
-                replace(interest, status=InterestStatus.NOT_CHOSEN),
-                hours_per_week=klus.hours_per_week,
-                now=now,
-            )
+            await self._move(uow, klus, interest, InterestStatus.NOT_CHOSEN)
             person = await uow.people.get(interest.person_id)
             if person is None:
                 continue
@@ -581,6 +556,21 @@ class KlusService:
                 uow, person.aad_object_id, open_klussen, limit=self._settings.others_in_notice
             )
             await self._notify(uow, person, KlusNotice(kind, view, others=tuple(others)), f"klus.{kind}")
+
+    async def _move(self, uow: UnitOfWork, klus: Klus, interest: Interest, status: InterestStatus) -> None:
+        await uow.interests.save(
+            replace(interest, status=status), hours_per_week=klus.hours_per_week, now=self._clock.now()
+        )
+
+    async def _chosen(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> tuple[Klus, Interest] | Refusal:
+        """The klus and the actor's interest in it, if they were chosen and have not answered yet."""
+        klus = await uow.klussen.get(klus_id, lock=True)
+        interest = await uow.interests.get(klus_id, actor.aad_object_id)
+        if klus is None or interest is None:
+            return Refusal("klus_not_found")
+        if interest.status is not InterestStatus.CHOSEN:
+            return Refusal("already_done" if interest.status in _DECIDED else "not_chosen_yet")
+        return klus, interest
 
     async def _notify(self, uow: UnitOfWork, person: Person, notice: KlusNotice, reason: str) -> None:
         content = {"card": self._renderer.render(notice, person.locale)}
