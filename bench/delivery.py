@@ -210,6 +210,14 @@ class Worker:
             self.process.wait()
             raise RunFailed(f"worker {self.pid} did not stop within {grace:.0f} s of SIGTERM") from None
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the process has used so far; NaN where /proc is not there."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
         """SIGKILL: the crash, with no chance to hand anything back."""
         if self.process.poll() is None:
@@ -437,6 +445,7 @@ class Result:
     peak_attempts: int  # requests received, 429s included, in any 1 s window
     clock_ok: bool
     load: tuple[float, float] = (float("nan"), float("nan"))  # 1-minute load average at t0 and drained
+    worker_cpu: float = float("nan")  # CPU seconds the worker processes used, start-up included
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -544,6 +553,7 @@ async def run_once(
                     await wait_until_final(engine, running, within, progress=True)
                     elapsed = time.monotonic() - t0
                     load_after = os.getloadavg()[0]
+                    cpu = sum(worker.cpu_seconds() for worker in running)
                     codes = [worker.stop() for worker in running]
                     if any(codes):
                         logs = "\n".join(_tail(w.log) for w in running)
@@ -563,6 +573,7 @@ async def run_once(
             stats, events, people, statuses, t0=t0, elapsed=elapsed, workers=workers, clock_ok=clock_ok
         )
         result.load = (load_before, load_after)
+        result.worker_cpu = cpu
         if warnings:
             result.notes.append(f"{warnings} WARNING lines in the worker logs")
         return result
@@ -619,6 +630,10 @@ def report(result: Result) -> None:
     print(
         f"  peak in any 1 s window   {r.peak_admitted} admitted writes, {r.peak_delivered} deliveries, "
         f"{r.peak_attempts} requests incl. 429s"
+    )
+    print(
+        f"  worker CPU               {r.worker_cpu:.1f} s = {r.worker_cpu / r.counted * 1000:.1f} ms per counted write "
+        "(start-up included; less CPU a message means fewer late sends on a busy machine)"
     )
     print(
         f"  load average (1 min)     {r.load[0]:.2f} at the start, {r.load[1]:.2f} at the end "
