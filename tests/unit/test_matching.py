@@ -715,12 +715,17 @@ def test_the_digest_is_every_persons_ranking(
     people: list[Candidate], offered: list[Klus], limit: int, slice_size: int
 ) -> None:
     hidden_posters = {c.person_id: frozenset({"anna", "bram"}) for c in people[::3]}
+    pool = CandidatePool(MATCHER, people)
     original = matching._DIGEST_SLICE
     matching._DIGEST_SLICE = slice_size  # several slices of the pool, also with few people
     try:
-        digest = CandidatePool(MATCHER, people).digest(
-            offered, today=TODAY, limit_per_person=limit, hidden_posters=hidden_posters
-        )
+        digest = pool.digest(offered, today=TODAY, limit_per_person=limit, hidden_posters=hidden_posters)
+        parts = [
+            pool.digest(
+                offered, today=TODAY, limit_per_person=limit, hidden_posters=hidden_posters, part=(n, 3)
+            )
+            for n in range(3)
+        ]
     finally:
         matching._DIGEST_SLICE = original
 
@@ -738,6 +743,15 @@ def test_the_digest_is_every_persons_ranking(
         )
     }
     assert digest == expected
+    assert {person: matches for part in parts for person, matches in part.items()} == expected
+    assert sum(len(part) for part in parts) == len(expected)
+
+
+def test_a_part_of_the_digest_must_exist() -> None:
+    pool = CandidatePool(MATCHER, [candidate()])
+
+    with pytest.raises(ValueError, match="no part 2 of 2"):
+        pool.digest([klus()], today=TODAY, part=(2, 2))
 
 
 def test_a_bigger_pool_ranks_as_the_plain_methods() -> None:

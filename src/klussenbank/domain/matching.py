@@ -71,7 +71,8 @@ level, work mode fit and place fit are the same. In a cell's exact part everyone
 no other commitments) and the whole period, so they all get the cell's score without being scored
 one by one; the others are bound by that score and scored one by one. The digest runs all klussen
 at once against a slice of the pool: one queue of every klus's next cell, best first; a person is
-done as soon as they have their klussen and nothing left can beat them.
+done as soon as they have their klussen and nothing left can beat them. Its `part` lets several
+processes each compute a share of the people.
 """
 
 from __future__ import annotations
@@ -395,6 +396,9 @@ class _Klus:
         return self.klus.status is KlusStatus.OPEN and today <= self.klus.interest_deadline.toordinal()
 
 
+_new_fit = tuple.__new__  # (skips NamedTuple's Python-level __new__: this runs for every pair scored)
+
+
 class _Fit(NamedTuple):
     """How one person fits one klus, as numbers; `Matcher._match` turns it into a `Match`."""
 
@@ -426,34 +430,41 @@ def _term_credit(term: _Term, person: _Person) -> int:
 
 def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     """The fit of a person for a klus, or None when a hard filter rules it out."""
-    if today <= person.active_after or person.id == klus.poster:
-        return None
-    if not klus.organisation_bit & person.willing:
+    if today <= person.active_after or person.id == klus.poster or not klus.organisation_bit & person.willing:
         return None
     near = person.organisation == klus.organisation
     if klus.organisation_only and not near:
         return None
-    overlap = min(person.end, klus.end) - max(person.start, klus.start) + 1
+    first, last = klus.start, klus.end
+    overlap = min(person.end, last) - max(person.start, first) + 1
     if overlap <= 0:
         return None
     hours_left = person.hours
-    for start, end, hours in person.commitments:
-        if start <= klus.end and end >= klus.start:
-            hours_left -= hours
+    if person.commitments:
+        for start, end, hours in person.commitments:
+            if start <= last and end >= first:
+                hours_left -= hours
     if hours_left <= 0:
         return None
 
-    own = (klus.required & person.own).bit_count()
-    related = (klus.required & person.related).bit_count()
+    own_skills, related_skills = person.own, person.related
+    required = klus.required
+    own = (required & own_skills).bit_count()
+    related = (required & related_skills).bit_count()
     full = half = 0
-    for term in klus.terms:
-        credit = _term_credit(term, person)
-        if credit == 2:
-            full += 1
-        elif credit:
-            half += 1
-    nice = (klus.nice & person.own).bit_count()
-    nice_related = (klus.nice & person.related).bit_count()
+    if klus.terms:
+        for term in klus.terms:
+            credit = _term_credit(term, person)
+            if credit == 2:
+                full += 1
+            elif credit:
+                half += 1
+    nice_skills = klus.nice
+    if nice_skills:
+        nice = (nice_skills & own_skills).bit_count()
+        nice_related = (nice_skills & related_skills).bit_count()
+    else:
+        nice = nice_related = 0
     if klus.total:
         if not (own or related or full or half):
             return None
@@ -467,25 +478,32 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
         values.append((2 * full + half) / (2 * len(klus.terms)))
     if klus.nice_total:
         values.append((2 * nice + nice_related) / (2 * klus.nice_total))
-    values.append(min(hours_left, klus.hours) / klus.hours if klus.hours > 0 else 1.0)
-    values.append(overlap / klus.days)
-    values.append(klus.mode_fit[person.mode_code])
-    values.append(1.0 if near or klus.remote else 0.0)
+    needed = klus.hours
+    values += (
+        min(hours_left, needed) / needed if needed > 0 else 1.0,
+        overlap / klus.days,
+        klus.mode_fit[person.mode_code],
+        1.0 if near or klus.remote else 0.0,
+    )
     # The documented formula, literally, so that the score is exactly what the reasons give.
     score = round(sum(map(mul, values, klus.weights)) / klus.weight_sum, 4)
-    return _Fit(
-        score,
-        round(score * _SCALE),
-        values,
-        own,
-        related,
-        full,
-        half,
-        nice,
-        nice_related,
-        hours_left,
-        overlap,
+    fit: _Fit = _new_fit(
+        _Fit,
+        (
+            score,
+            round(score * _SCALE),
+            values,
+            own,
+            related,
+            full,
+            half,
+            nice,
+            nice_related,
+            hours_left,
+            overlap,
+        ),
     )
+    return fit
 
 
 def _stable_hash(first: object, second: object) -> bytes:
@@ -730,7 +748,7 @@ _BYTE_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value 
 
 def _bits(mask: int) -> list[int]:
     """The positions of the set bits, ascending."""
-    if mask.bit_count() <= 64:  # few: take the highest one by one
+    if mask.bit_count() <= 256:  # few: take the highest one by one
         found: list[int] = []
         while mask:
             highest = mask.bit_length() - 1
@@ -1061,27 +1079,34 @@ class CandidatePool:
         today: date,
         limit_per_person: int = 5,
         hidden_posters: Mapping[str, frozenset[str]] | None = None,
+        part: tuple[int, int] = (0, 1),
     ) -> dict[str, list[Match]]:
         """Every person's best open klussen (as `Matcher.rank_klussen`), for people with at least one.
 
         `hidden_posters` maps a person id to the posters whose klussen that person must not see.
+        `part` (n, of) computes only the n-th (from 0) of `of` equal parts of the pool, so that
+        several processes can share the work; together the parts give the whole digest.
         """
+        number, parts = part
+        if not 0 <= number < parts:
+            raise ValueError(f"no part {number} of {parts}")
         if limit_per_person <= 0:
             return {}
         day = today.toordinal()
         open_klussen = [self._matcher._klus(klus) for klus in klussen if klus.open_on(today)]
         reasons = _Reasons()
         digest: dict[str, list[Match]] = {}
+        first, last = self._size * number // parts, self._size * (number + 1) // parts
+        slices = -(-(last - first) // _DIGEST_SLICE)
+        size = -(-(last - first) // slices) if slices else 1
         # Millions of short-lived tuples and not one reference cycle: the cyclic garbage collector
         # would only rescan them, over and over (it doubles the time).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            slices = -(-self._size // _DIGEST_SLICE)
-            size = -(-self._size // slices) if slices else 0
-            for first in range(0, self._size, size or 1):
-                part = self._slice(first, size)
-                part._digest(open_klussen, day, limit_per_person, hidden_posters or {}, reasons, digest)
+            for start in range(first, last, size):
+                piece = self._slice(start, min(size, last - start))
+                piece._digest(open_klussen, day, limit_per_person, hidden_posters or {}, reasons, digest)
         finally:
             if collecting:
                 gc.enable()
@@ -1101,46 +1126,56 @@ class CandidatePool:
         all_cells = [_Cells(self, klus, day) for klus in klussen]
         queue = [(-cells.peek(), n) for n, cells in enumerate(all_cells) if cells.queue]
         heapq.heapify(queue)
-        # Per person the klussen found: (-units, klus number, fit, or the cell's values and score).
-        found: list[list[tuple[int, int, _Fit | None, list[float] | None, float]]] = [[] for _ in people]
-        settled = [-1] * self._size  # the limit-th best units each person has, once they have that many
+        # Per person: the klussen found so far, as (-units, klus number, the fit or the exact cell's
+        # (values, score)); and the limit-th best units among them (-1 while there are fewer).
+        found: list[list[_Found] | None] = [None] * self._size
+        settled = [-1] * self._size
         waiting: list[tuple[int, int]] = []  # (-settled, person): done once nothing left can reach it
         done = 0
+        pop, push, fit_of, bits = heapq.heappop, heapq.heappush, _fit, _bits
         while queue:
-            negative_bound, number = heapq.heappop(queue)
-            while waiting and -waiting[0][0] > -negative_bound:
-                done |= 1 << heapq.heappop(waiting)[1]
+            negative_bound, number = pop(queue)
+            while waiting and waiting[0][0] < negative_bound:
+                done |= 1 << pop(waiting)[1]
             cells = all_cells[number]
             cell = cells.step(done)
             if cells.queue:
-                heapq.heappush(queue, (-cells.peek(), number))
+                push(queue, (-cells.peek(), number))
             if cell is None:
                 continue
             units, members, values, score = cell
+            fresh = members ^ (members & done)
+            if not fresh:
+                continue
             klus = klussen[number]
-            for index in _bits(members ^ (members & done)):
+            exact = None if values is None else (values, score)
+            for index in bits(fresh):
                 person = people[index]
                 if hidden_posters and klus.poster in hidden_posters.get(person.id, ()):
                     continue
-                entry: tuple[int, int, _Fit | None, list[float] | None, float]
-                if values is None:
-                    if settled[index] >= 0:
+                least = settled[index]
+                entry: _Found
+                if exact is None:
+                    if least >= 0:
                         # Cheaper than scoring: the cell's bound with this person's own hours and
-                        # period (commitments aside) may already fall short.
-                        hours = 1.0 if person.hours >= klus.hours else max(person.hours, 0) / klus.hours
-                        # (klus.hours > 0 here: person.hours >= 1 for anyone eligible with hours left)
+                        # period (commitments aside) may already fall short. (klus.hours > 0 when
+                        # person.hours is less: anyone eligible offers at least an hour.)
+                        hours = 1.0 if person.hours >= klus.hours else person.hours / klus.hours
                         overlap = min(person.end, klus.end) - max(person.start, klus.start) + 1
                         short = HOURS_WEIGHT * (1.0 - hours) + PERIOD_WEIGHT * (1.0 - overlap / klus.days)
-                        if _bound_units((score - short) / klus.weight_sum) < settled[index]:
+                        if _bound_units((score - short) / klus.weight_sum) < least:
                             continue
-                    fit = _fit(klus, person, day)
-                    if fit is None:
+                    fit = fit_of(klus, person, day)
+                    if fit is None or fit.units < least:
                         continue
-                    entry = (-fit.units, number, fit, None, 0.0)
-                else:
-                    entry = (-units, number, None, values, score)
+                    entry = (-fit.units, number, fit)
+                else:  # (not done, so the limit-th best is no better than this cell)
+                    entry = (-units, number, exact)
                 mine = found[index]
-                mine.append(entry)
+                if mine is None:
+                    mine = found[index] = [entry]
+                else:
+                    mine.append(entry)
                 if len(mine) >= limit:
                     mine.sort(key=_first)
                     least = -mine[limit - 1][0]
@@ -1148,43 +1183,53 @@ class CandidatePool:
                         mine.pop()
                     if least > settled[index]:
                         settled[index] = least
-                        heapq.heappush(waiting, (-least, index))
+                        push(waiting, (-least, index))
+        match = self._matcher._match
         for index, mine in enumerate(found):
             if not mine:
                 continue
             person = people[index]
-            ranked = sorted(
-                (entry[0], _stable_hash(person.id, klussen[entry[1]].id), entry[1], entry) for entry in mine
-            )
+            mine.sort(key=_first)
+            if len({entry[0] for entry in mine}) < len(mine):  # equal scores: take turns
+                mine.sort(key=lambda entry: (entry[0], _stable_hash(person.id, klussen[entry[1]].id)))
             matches: list[Match] = []
-            for _, _, _, (negative_units, number, fit, values, score) in ranked[:limit]:
+            for negative_units, number, payload in mine[:limit]:
                 klus = klussen[number]
-                if fit is None:
-                    assert values is not None
-                    fit = _exact_fit(klus, person, -negative_units, values, score)
-                matches.append(self._matcher._match(klus, person, fit, reasons))
+                if isinstance(payload, _Fit):
+                    fit = payload
+                else:
+                    fit = _exact_fit(klus, person, -negative_units, *payload)
+                matches.append(match(klus, person, fit, reasons))
             digest[person.id] = matches
 
 
-def _first(entry: tuple[int, int, _Fit | None, list[float] | None, float]) -> int:
+_Found = tuple[int, int, "_Fit | tuple[list[float], float]"]
+
+
+def _first(entry: _Found) -> int:
     return entry[0]
 
 
 def _exact_fit(klus: _Klus, person: _Person, units: int, values: list[float], score: float) -> _Fit:
     """The fit of someone in an exact cell: all the hours (no commitments) and the whole period."""
-    return _Fit(
-        score,
-        units,
-        values,
-        (klus.required & person.own).bit_count(),
-        (klus.required & person.related).bit_count(),
-        0,
-        0,
-        (klus.nice & person.own).bit_count(),
-        (klus.nice & person.related).bit_count(),
-        person.hours,
-        klus.days,
+    own_skills, related_skills = person.own, person.related
+    fit: _Fit = _new_fit(
+        _Fit,
+        (
+            score,
+            units,
+            values,
+            (klus.required & own_skills).bit_count(),
+            (klus.required & related_skills).bit_count(),
+            0,
+            0,
+            (klus.nice & own_skills).bit_count(),
+            (klus.nice & related_skills).bit_count(),
+            person.hours,
+            klus.days,
+        ),
     )
+    return fit
 
 
 def _cumulative(
