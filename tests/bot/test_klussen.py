@@ -183,6 +183,8 @@ async def test_card_payloads_are_never_trusted(harness: BotHarness) -> None:
     assert "Deze klus kan ik niet vinden" in texts(cancel)
     shown = await harness.execute("klus.show", {"klus_id": klus_id}, user=EVA)
     assert "Notuleren bij de raad" in texts(shown) and "Open" in texts(shown)
+    own = await harness.execute("klus.show", {"klus_id": klus_id}, user=BRAM)
+    assert "klus.candidates" in buttons(own) and "interest.add" not in buttons(own)
 
 
 async def test_open_klussen_are_listed_best_fit_first(harness: BotHarness) -> None:

@@ -205,6 +205,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         KlusOffer(KLUS, MATCH, InterestStatus.CHOSEN, "Ik notuleer graag."), t, banner=t("candidates.chosen")
     ),
     "klus_offer_interested": lambda t: klus_card(KlusOffer(KLUS, None, InterestStatus.INTERESTED), t),
+    "klus_offer_own": lambda t: klus_card(KlusOffer(KLUS, None, own=True), t),
     "offers": lambda t: offers_card(
         OffersView((OFFER, KlusOffer(CLOSED, None, InterestStatus.NOT_CHOSEN)), OfferFilters(), ORGS), t
     ),

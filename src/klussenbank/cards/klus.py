@@ -166,8 +166,16 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
     body += _klus_body(klus, t)
     if offer.match is not None:
         body.append(text(t("klus.why", reasons=explain(offer.match, t)), weight="Bolder"))
-    actions: list[Element] = []
     data = _ids(klus.id)
+    if offer.own:
+        return card(
+            body,
+            [
+                execute(t("action.candidates"), Verb.KLUS_CANDIDATES, data=data),
+                execute(t("action.mine"), Verb.KLUS_MINE),
+            ],
+        )
+    actions: list[Element] = []
     status = offer.interest
     if status is not None:
         body.append(subtle(t(f"interest.status.{status.value}")))

@@ -415,6 +415,7 @@ class KlusService:
             match,
             interest.status if interest else None,
             interest.motivation if interest else "",
+            own=klus.poster_id == person_id,
         )
 
     async def show_interest(self, actor: Actor, klus_id: int, motivation: str) -> KlusOffer | Refusal:

@@ -103,6 +103,7 @@ class KlusOffer:
     match: Match | None
     interest: InterestStatus | None = None
     motivation: str = ""
+    own: bool = False  # the reader posted it
 
 
 @dataclass(frozen=True)
