@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 from random import Random
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.sender import TeamsSender
@@ -178,7 +178,7 @@ async def test_status_counts_and_retrying_the_dead(
     async with engine.begin() as connection:
         first = (await connection.execute(select(func.min(OutboxDeliveryRow.id)))).scalar_one()
         await connection.execute(
-            OutboxDeliveryRow.__table__.update()
+            update(OutboxDeliveryRow)
             .where(OutboxDeliveryRow.id == first)
             .values(status=DeliveryStatus.DEAD.value, attempts=8)
         )
