@@ -363,6 +363,14 @@ def test_hidden_people_and_posters_are_left_out() -> None:
     assert set(pool.digest([klus()], today=TODAY, hidden_posters={"anna": hidden})) == {"bram"}
 
 
+def test_a_poster_who_is_in_the_pool_twice_is_left_out_twice() -> None:
+    people = [candidate("poster"), candidate("anna"), candidate("poster", hours_per_week=8)]
+
+    assert [m.person_id for m in CandidatePool(MATCHER, people).top_candidates(klus(), today=TODAY)] == [
+        "anna"
+    ]
+
+
 @pytest.mark.parametrize(
     "closed",
     [

@@ -82,6 +82,7 @@ import hashlib
 import heapq
 import math
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -331,6 +332,7 @@ class _Klus:
         "organisation_bit",
         "organisation_only",
         "poster",
+        "reasons",
         "remote",
         "required",
         "required_total",
@@ -382,6 +384,7 @@ class _Klus:
         weights += [HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT]
         self.codes = tuple(codes)
         self.weights = tuple(weights)
+        self.reasons: list[dict[int, Reason]] = [{} for _ in codes]  # see `Matcher._match`
         self.weight_sum = sum(weights)
         # For the threshold algorithm: the weight of half a skill of the kind that sets the level
         # (see `_bound`), and of half a nice-to-have skill besides.
@@ -539,16 +542,6 @@ def _bound_units(bound: float) -> int:
 # -- the matcher --------------------------------------------------------------------------------------------
 
 
-class _Reasons:
-    """Reasons already made, to share between matches: per match signature, and one by one."""
-
-    __slots__ = ("by_match", "by_reason")
-
-    def __init__(self) -> None:
-        self.by_match: dict[tuple[object, ...], tuple[Reason, ...]] = {}
-        self.by_reason: dict[tuple[object, ...], Reason] = {}
-
-
 class Matcher:
     """Scores and ranks; holds only what it derives from the skills vocabulary."""
 
@@ -556,6 +549,7 @@ class Matcher:
         self._vocabulary = vocabulary
         self._bit: dict[str, int] = {skill.id: n for n, skill in enumerate(vocabulary)}
         self._organisation_bit: dict[str, int] = {}
+        self._new_bit = threading.Lock()
         self._related: dict[int, int] = defaultdict(int)
         self._word_skills: dict[str, int] = defaultdict(int)
         for skill in vocabulary:
@@ -572,20 +566,19 @@ class Matcher:
     # profiles
 
     def _skill_mask(self, skill_ids: Iterable[str]) -> int:
-        mask = 0
-        for skill_id in skill_ids:
-            bit = self._bit.get(skill_id)
-            if bit is None:  # not (or no longer) in the vocabulary: it still matches itself
-                bit = self._bit[skill_id] = len(self._bit)
-            mask |= 1 << bit
-        return mask
+        """Skills as bits; a skill not (or no longer) in the vocabulary gets a bit of its own."""
+        return self._mask(self._bit, skill_ids)
 
     def _organisation_mask(self, keys: Iterable[str]) -> int:
+        return self._mask(self._organisation_bit, keys)
+
+    def _mask(self, bits: dict[str, int], keys: Iterable[str]) -> int:
         mask = 0
         for key in keys:
-            bit = self._organisation_bit.get(key)
+            bit = bits.get(key)
             if bit is None:
-                bit = self._organisation_bit[key] = len(self._organisation_bit)
+                with self._new_bit:  # (two threads must not give two keys the same bit)
+                    bit = bits.setdefault(key, len(bits))
             mask |= 1 << bit
         return mask
 
@@ -604,60 +597,35 @@ class Matcher:
     def _klus(self, klus: Klus) -> _Klus:
         return _Klus(self, klus)
 
-    def _match(
-        self,
-        klus: _Klus,
-        person: _Person,
-        fit: _Fit,
-        reasons: _Reasons | None = None,
-    ) -> Match:
-        """The match with its reasons; `reasons` lets many matches share equal (immutable) reasons."""
-        if reasons is None:
-            return Match(klus.id, person.id, fit.score, self._reasons(klus, person, fit, None))
-        signature = (
-            klus.id,
-            fit.skills,
-            fit.skills_related,
-            fit.free,
-            fit.free_partial,
-            fit.nice,
-            fit.nice_related,
-            min(fit.hours_left, klus.hours),
-            fit.overlap,
-            person.mode_code,
-            person.organisation == klus.organisation,
-        )
-        found = reasons.by_match.get(signature)
-        if found is None:
-            found = reasons.by_match[signature] = self._reasons(klus, person, fit, reasons)
-        return Match(klus.id, person.id, fit.score, found)
-
-    def _reasons(
-        self, klus: _Klus, person: _Person, fit: _Fit, reasons: _Reasons | None
-    ) -> tuple[Reason, ...]:
+    def _match(self, klus: _Klus, person: _Person, fit: _Fit, share: bool = False) -> Match:
+        """The match with its reasons; with `share`, equal reasons of the klus's matches are one
+        (immutable) object, kept on the klus profile, which saves time and memory in the digest."""
         found: list[Reason] = []
-        for code, value, weight in zip(klus.codes, fit.values, klus.weights, strict=True):
+        for kind, (code, value, weight) in enumerate(zip(klus.codes, fit.values, klus.weights, strict=True)):
+            if not share:
+                found.append(self._reason(code, value, weight, klus, person, fit))
+                continue
+            # One number that tells this klus's reasons of a kind apart.
             if code == "skills":
-                key: tuple[object, ...] = (weight, fit.skills, fit.skills_related, klus.required_total)
+                key = fit.skills << 8 | fit.skills_related
             elif code == "free_skills":
-                key = (weight, fit.free, fit.free_partial, len(klus.terms), code)
+                key = fit.free << 8 | fit.free_partial
             elif code == "nice_skills":
-                key = (weight, fit.nice, fit.nice_related, klus.nice_total, code)
+                key = fit.nice << 8 | fit.nice_related
             elif code == "hours":
-                key = (code, min(fit.hours_left, klus.hours), klus.hours)
+                key = min(fit.hours_left, klus.hours)
             elif code == "period":
-                key = (code, fit.overlap, klus.days)
+                key = fit.overlap
             elif code == "work_mode":
-                key = (code, klus.mode_fit, person.mode_code, klus.mode)
+                key = person.mode_code
             else:
-                key = (code, value, klus.remote, klus.organisation)
-            reason = None if reasons is None else reasons.by_reason.get(key)
+                key = int(value)
+            made = klus.reasons[kind]
+            reason = made.get(key)
             if reason is None:
-                reason = self._reason(code, value, weight, klus, person, fit)
-                if reasons is not None:
-                    reasons.by_reason[key] = reason
+                reason = made[key] = self._reason(code, value, weight, klus, person, fit)
             found.append(reason)
-        return tuple(found)
+        return Match(klus.id, person.id, fit.score, tuple(found))
 
     def _reason(
         self, code: str, value: float, weight: float, klus: _Klus, person: _Person, fit: _Fit
@@ -871,11 +839,7 @@ class CandidatePool:
         part._home = cut(self._home)
         part._free_word = cut(self._free_word)
         part._free_key = cut(self._free_key)
-        part._ids = {
-            key: [index - first for index in found if first <= index < first + size]
-            for key, found in self._ids.items()
-            if any(first <= index < first + size for index in found)
-        }
+        part._ids, part._more_ids, part._first = self._ids, self._more_ids, self._first + first
         part._modes = [mask >> first & keep for mask in self._modes]
         part._fairness = [(key, mask >> first & keep) for key, mask in self._fairness if mask >> first & keep]
         part._committed = self._committed >> first & keep
@@ -905,7 +869,9 @@ class CandidatePool:
         by_mode: list[list[int]] = [[] for _ in _MODES]
         by_word: dict[str, list[int]] = defaultdict(list)
         by_key: dict[str, list[int]] = defaultdict(list)
-        by_id: dict[str, list[int]] = defaultdict(list)
+        self._ids: dict[str, int] = {}  # person id -> index (the first, if an id comes more often)
+        self._more_ids: dict[str, list[int]] = defaultdict(list)  # the other indexes of such an id
+        self._first = 0  # the index of this pool's first person in the whole pool (see `_slice`)
         by_hours: dict[int, list[int]] = defaultdict(list)
         by_start: dict[int, list[int]] = defaultdict(list)
         by_end: dict[int, list[int]] = defaultdict(list)
@@ -924,7 +890,8 @@ class CandidatePool:
                 by_word[word].append(index)
             for key in person.free_keys:
                 by_key[key].append(index)
-            by_id[person.id].append(index)
+            if self._ids.setdefault(person.id, index) != index:
+                self._more_ids[person.id].append(index)
             by_hours[person.hours].append(index)
             by_start[person.start].append(index)
             by_end[person.end].append(index)
@@ -949,7 +916,7 @@ class CandidatePool:
         self._modes = [_mask_of(found, size) for found in by_mode]
         self._free_word = {word: _mask_of(found, size) for word, found in by_word.items()}
         self._free_key = {key: _mask_of(found, size) for key, found in by_key.items()}
-        self._ids = dict(by_id)
+        self._more_ids = dict(self._more_ids)
         self._fairness = sorted((key, _mask_of(found, size)) for key, found in by_fairness.items())
         self._committed = _mask_of(committed, size)
         self._always_active = _mask_of(always, size)
@@ -974,6 +941,14 @@ class CandidatePool:
         mask = self._always_active | _mask_of(self._paused_people[:ended], self._size)
         self._active_cache = (today, mask)
         return mask
+
+    def _indexes(self, person_id: str) -> list[int]:
+        """Where this person is in this pool (normally once or not at all)."""
+        first = self._ids.get(person_id)
+        if first is None:
+            return []
+        found = [first, *self._more_ids.get(person_id, ())]
+        return [index - self._first for index in found if 0 <= index - self._first < self._size]
 
     def _offering(self, hours: int) -> int:
         """Everyone offering at least this many hours a week."""
@@ -1094,7 +1069,6 @@ class CandidatePool:
             return {}
         day = today.toordinal()
         open_klussen = [self._matcher._klus(klus) for klus in klussen if klus.open_on(today)]
-        reasons = _Reasons()
         digest: dict[str, list[Match]] = {}
         first, last = self._size * number // parts, self._size * (number + 1) // parts
         slices = -(-(last - first) // _DIGEST_SLICE)
@@ -1106,7 +1080,7 @@ class CandidatePool:
         try:
             for start in range(first, last, size):
                 piece = self._slice(start, min(size, last - start))
-                piece._digest(open_klussen, day, limit_per_person, hidden_posters or {}, reasons, digest)
+                piece._digest(open_klussen, day, limit_per_person, hidden_posters or {}, digest)
         finally:
             if collecting:
                 gc.enable()
@@ -1118,7 +1092,6 @@ class CandidatePool:
         day: int,
         limit: int,
         hidden_posters: Mapping[str, frozenset[str]],
-        reasons: _Reasons,
         digest: dict[str, list[Match]],
     ) -> None:
         """The digest for the people of this pool: all klussen's cells in one queue, best first."""
@@ -1177,7 +1150,7 @@ class CandidatePool:
                 else:
                     mine.append(entry)
                 if len(mine) >= limit:
-                    mine.sort(key=_first)
+                    mine.sort()  # (by -units, then klus number: one entry per klus, never a tie)
                     least = -mine[limit - 1][0]
                     while -mine[-1][0] < least:
                         mine.pop()
@@ -1189,7 +1162,7 @@ class CandidatePool:
             if not mine:
                 continue
             person = people[index]
-            mine.sort(key=_first)
+            mine.sort()
             if len({entry[0] for entry in mine}) < len(mine):  # equal scores: take turns
                 mine.sort(key=lambda entry: (entry[0], _stable_hash(person.id, klussen[entry[1]].id)))
             matches: list[Match] = []
@@ -1199,15 +1172,11 @@ class CandidatePool:
                     fit = payload
                 else:
                     fit = _exact_fit(klus, person, -negative_units, *payload)
-                matches.append(match(klus, person, fit, reasons))
+                matches.append(match(klus, person, fit, True))
             digest[person.id] = matches
 
 
 _Found = tuple[int, int, "_Fit | tuple[list[float], float]"]
-
-
-def _first(entry: _Found) -> int:
-    return entry[0]
 
 
 def _exact_fit(klus: _Klus, person: _Person, units: int, values: list[float], score: float) -> _Fit:
@@ -1276,7 +1245,7 @@ class _Cells:
         if klus.organisation_only:
             eligible &= pool._home.get(klus.organisation, 0)
         eligible &= pool._starting_by(klus.end) & pool._ending_from(klus.start)
-        for index in pool._ids.get(klus.poster, ()):
+        for index in pool._indexes(klus.poster):
             eligible ^= eligible & (1 << index)
         if klus.total:
             counter = pool._levels(klus.required, klus.terms)
