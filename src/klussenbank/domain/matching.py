@@ -384,7 +384,11 @@ class _Klus:
         weights += [HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT]
         self.codes = tuple(codes)
         self.weights = tuple(weights)
-        self.reasons: list[dict[int, Reason]] = [{} for _ in codes]  # see `Matcher._match`
+        # Reasons made so far, to share (see `Matcher._match`): the skill reasons, hours, period, and
+        # work mode with place.
+        self.reasons: tuple[
+            dict[int, tuple[Reason, ...]], dict[int, Reason], dict[int, Reason], dict[int, tuple[Reason, ...]]
+        ] = ({}, {}, {}, {})
         self.weight_sum = sum(weights)
         # For the threshold algorithm: the weight of half a skill of the kind that sets the level
         # (see `_bound`), and of half a nice-to-have skill besides.
@@ -600,32 +604,40 @@ class Matcher:
     def _match(self, klus: _Klus, person: _Person, fit: _Fit, share: bool = False) -> Match:
         """The match with its reasons; with `share`, equal reasons of the klus's matches are one
         (immutable) object, kept on the klus profile, which saves time and memory in the digest."""
-        found: list[Reason] = []
-        for kind, (code, value, weight) in enumerate(zip(klus.codes, fit.values, klus.weights, strict=True)):
-            if not share:
-                found.append(self._reason(code, value, weight, klus, person, fit))
-                continue
-            # One number that tells this klus's reasons of a kind apart.
-            if code == "skills":
-                key = fit.skills << 8 | fit.skills_related
-            elif code == "free_skills":
-                key = fit.free << 8 | fit.free_partial
-            elif code == "nice_skills":
-                key = fit.nice << 8 | fit.nice_related
-            elif code == "hours":
-                key = min(fit.hours_left, klus.hours)
-            elif code == "period":
-                key = fit.overlap
-            elif code == "work_mode":
-                key = person.mode_code
-            else:
-                key = int(value)
-            made = klus.reasons[kind]
-            reason = made.get(key)
-            if reason is None:
-                reason = made[key] = self._reason(code, value, weight, klus, person, fit)
-            found.append(reason)
-        return Match(klus.id, person.id, fit.score, tuple(found))
+        codes, values, weights = klus.codes, fit.values, klus.weights
+        if not share:
+            reasons = tuple(
+                self._reason(code, value, weight, klus, person, fit)
+                for code, value, weight in zip(codes, values, weights, strict=True)
+            )
+            return Match(klus.id, person.id, fit.score, reasons)
+        # The skill reasons, hours, period, and work mode with place, each looked up by one number.
+        skills_made, hours_made, period_made, rest_made = klus.reasons
+        skills_key = (fit.skills << 8 | fit.skills_related) << 32 | (fit.free << 8 | fit.free_partial) << 16
+        skills_key |= fit.nice << 8 | fit.nice_related
+        skill_reasons = skills_made.get(skills_key)
+        at = len(codes) - 4  # where hours come
+        if skill_reasons is None:
+            skill_reasons = skills_made[skills_key] = tuple(
+                self._reason(codes[n], values[n], weights[n], klus, person, fit) for n in range(at)
+            )
+        offered = min(fit.hours_left, klus.hours)
+        hours = hours_made.get(offered)
+        if hours is None:
+            hours = hours_made[offered] = self._reason("hours", values[at], weights[at], klus, person, fit)
+        period = period_made.get(fit.overlap)
+        if period is None:
+            period = period_made[fit.overlap] = self._reason(
+                "period", values[at + 1], weights[at + 1], klus, person, fit
+            )
+        rest_key = person.mode_code << 1 | (values[at + 3] > 0)
+        rest = rest_made.get(rest_key)
+        if rest is None:
+            rest = rest_made[rest_key] = (
+                self._reason("work_mode", values[at + 2], weights[at + 2], klus, person, fit),
+                self._reason("place", values[at + 3], weights[at + 3], klus, person, fit),
+            )
+        return Match(klus.id, person.id, fit.score, (*skill_reasons, hours, period, *rest))
 
     def _reason(
         self, code: str, value: float, weight: float, klus: _Klus, person: _Person, fit: _Fit
