@@ -100,6 +100,7 @@ class FakeGraph:
         self._script: deque[Fault] = deque()
         self._failing_pages: dict[int, Fault] = {}
         self._failing_times = 0
+        self._token_floor = 0
         self._random = random.Random(self.seed)
         self.requests: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
@@ -125,6 +126,10 @@ class FakeGraph:
         del self.users[user_id]
         self._changes.pop(user_id, None)
         self._removed[user_id] = self.version
+
+    def forget_delta_tokens(self) -> None:
+        """Delta links issued so far answer 410 syncStateNotFound, as Graph's do after a while."""
+        self._token_floor = self.version + 1
 
     # -- faults -------------------------------------------------------------------------------------
 
@@ -250,11 +255,16 @@ class FakeGraph:
             since, upto, offset, page, select_text, expand = query["$skiptoken"].split("~")
             state = (int(since), int(upto), int(offset), int(page), select_text, expand)
         else:
-            since = query.get("$deltatoken", "0")
-            if not since.isdigit() or int(since) > self.version:
+            # Like Graph's, our delta token carries the first request's $select and $expand.
+            since, _, options = query.get("$deltatoken", "0").partition("~")
+            select_text, _, expand = (
+                options.partition("~")
+                if options
+                else (query.get("$select", ""), "", query.get("$expand", ""))
+            )
+            if not since.isdigit() or int(since) > self.version or 0 < int(since) < self._token_floor:
                 return self._error(410, "syncStateNotFound", "The delta token is no longer valid.")
-            select_text = query.get("$select", "")
-            state = (int(since), self.version, 0, 1, select_text, query.get("$expand", ""))
+            state = (int(since), self.version, 0, 1, select_text, expand)
         since_v, upto_v, offset_v, page_no, select_text, expand = state
         if page_no in self._failing_pages and self._failing_times > 0:
             self._failing_times -= 1
@@ -271,7 +281,7 @@ class FakeGraph:
             token = f"{since_v}~{upto_v}~{offset_v + self.page_size}~{page_no + 1}~{select_text}~{expand}"
             body["@odata.nextLink"] = f"{base}/users/delta?$skiptoken={token}"
         else:
-            body["@odata.deltaLink"] = f"{base}/users/delta?$deltatoken={upto_v}"
+            body["@odata.deltaLink"] = f"{base}/users/delta?$deltatoken={upto_v}~{select_text}~{expand}"
         return self._ok(body)
 
     def _delta_entries(

@@ -1,0 +1,183 @@
+"""The local copy of the Microsoft Graph directory: the delta sync writes it, the bot reads it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from klussenbank.domain.model import Organisation
+from klussenbank.services.ports import DirectoryPerson
+from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
+
+STATE_KEY = "users"
+
+
+class CachedProfile(Protocol):
+    """A user's profile as the sync hands it over (graph.graph_directory.GraphUser)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def mail(self) -> str: ...
+    @property
+    def user_principal_name(self) -> str: ...
+    @property
+    def department(self) -> str | None: ...
+    @property
+    def job_title(self) -> str | None: ...
+    @property
+    def office_location(self) -> str | None: ...
+    @property
+    def company_name(self) -> str | None: ...
+
+
+class CachedPage(Protocol):
+    """One delta page (graph.sync.DeltaPage)."""
+
+    @property
+    def users(self) -> Sequence[CachedProfile]: ...
+    @property
+    def removed(self) -> Sequence[str]: ...
+    @property
+    def managers(self) -> Mapping[str, str | None]: ...
+    @property
+    def next_link(self) -> str | None: ...
+    @property
+    def delta_link(self) -> str | None: ...
+
+
+class SqlDirectoryCache:
+    """The sync's side of the cache table; see graph/sync.py for how rounds and pages work."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    async def sync_state(self) -> tuple[str | None, str | None]:
+        """(the next page of a round underway, the delta link of the last finished round)"""
+        async with self._sessions() as session:
+            row = await session.get(DirectorySyncStateRow, STATE_KEY)
+            return (None, None) if row is None else (row.next_link, row.delta_link)
+
+    async def restart(self) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(DirectorySyncStateRow, STATE_KEY)
+            if row is not None:
+                row.next_link = row.delta_link = None
+                row.updated_at = self._now()
+
+    async def apply(self, page: CachedPage, *, full: bool) -> None:
+        now = self._now()
+        async with self._sessions.begin() as session:
+            state = await session.get(DirectorySyncStateRow, STATE_KEY, with_for_update=True)
+            if state is None:
+                state = DirectorySyncStateRow(key=STATE_KEY, round=0, updated_at=now)
+                session.add(state)
+            if full and state.next_link is None:  # the first page of a full round
+                state.round += 1
+            ids = [u.id for u in page.users]
+            existing = {
+                row.id: row
+                for row in await session.scalars(select(DirectoryUserRow).where(DirectoryUserRow.id.in_(ids)))
+            }
+            for user in page.users:
+                row = existing.get(user.id)
+                if row is None:
+                    row = DirectoryUserRow(id=user.id, manager_id=None)
+                    session.add(row)
+                    existing[user.id] = row
+                row.display_name = user.display_name
+                row.mail = user.mail
+                row.user_principal_name = user.user_principal_name
+                row.department = user.department
+                row.job_title = user.job_title
+                row.office_location = user.office_location
+                row.company_name = user.company_name
+                if user.id in page.managers:
+                    row.manager_id = page.managers[user.id]
+                row.seen_round = state.round
+                row.synced_at = now
+            if page.removed:
+                await session.execute(delete(DirectoryUserRow).where(DirectoryUserRow.id.in_(page.removed)))
+            if page.delta_link is not None:
+                if full:
+                    await session.execute(
+                        delete(DirectoryUserRow).where(DirectoryUserRow.seen_round < state.round)
+                    )
+                state.delta_link = page.delta_link
+                state.next_link = None
+            else:
+                state.next_link = page.next_link
+            state.updated_at = now
+
+    async def count(self) -> int:
+        async with self._sessions() as session:
+            return len((await session.scalars(select(DirectoryUserRow.id))).all())
+
+
+class CachedDirectory:
+    """The Directory port over the cache table: what the bot reads when Graph is configured."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        organisation_of: Callable[[str | None], Organisation | None],
+        organisations: Sequence[Organisation],
+    ) -> None:
+        self._sessions = sessions
+        self._organisation_of = organisation_of
+        self._organisations = list(organisations)
+
+    def _person(self, row: DirectoryUserRow) -> DirectoryPerson | None:
+        organisation = self._organisation_of(row.company_name)
+        if organisation is None:
+            return None
+        return DirectoryPerson(
+            aad_object_id=row.id,
+            name=row.display_name,
+            email=row.mail or row.user_principal_name,
+            organisation=organisation,
+            manager_aad_object_id=row.manager_id,
+        )
+
+    async def person(self, aad_object_id: str) -> DirectoryPerson | None:
+        async with self._sessions() as session:
+            row = await session.get(DirectoryUserRow, aad_object_id.lower())
+            return None if row is None else self._person(row)
+
+    async def organisations(self) -> Sequence[Organisation]:
+        return list(self._organisations)
+
+    async def people(self) -> Sequence[DirectoryPerson]:
+        async with self._sessions() as session:
+            rows = await session.scalars(select(DirectoryUserRow).order_by(DirectoryUserRow.id))
+            return [p for p in map(self._person, rows) if p is not None]
+
+    async def reports(self, aad_object_id: str) -> frozenset[str]:
+        below: set[str] = set()
+        level = {aad_object_id.lower()}
+        async with self._sessions() as session:
+            while level:  # one level of the tree per query; `below` stops a loop in bad data
+                found = (
+                    set(
+                        await session.scalars(
+                            select(DirectoryUserRow.id).where(DirectoryUserRow.manager_id.in_(level))
+                        )
+                    )
+                    - below
+                )
+                below |= found
+                level = found
+        return frozenset(below)
