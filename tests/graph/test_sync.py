@@ -12,7 +12,7 @@ from klussenbank.graph.graph_directory import OrganisationMap, RetryPolicy
 from klussenbank.graph.sync import DeltaSource, sync_users
 from klussenbank.store.db import session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
-from tests.fake_graph import Fault, FakeGraph, FakeUser, sample_users, too_many
+from tests.fake_graph import FakeGraph, FakeUser, Fault, sample_users, too_many
 from tests.graph.conftest import NOORD, ZUID, CountingSleep
 
 
