@@ -129,6 +129,21 @@ def http_get(url: str, timeout: float = 2.0) -> tuple[int, str] | None:
         return None
 
 
+def http_post_json(url: str, body: Mapping[str, Any], timeout: float = CARD_TIMEOUT) -> tuple[int, str]:
+    """POST `body` as JSON; (status, body) of the answer, or E2EError when nothing answers."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError) as exc:
+        raise E2EError(f"POST {url}: no answer ({exc})") from exc
+
+
 # -- processes --------------------------------------------------------------------------------
 
 
@@ -368,8 +383,14 @@ class Playground:
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the process without waiting for it (`wait_ready` waits), to start several at once."""
         self.service.start()
 
+    def wait_ready(self) -> None:
         def listening() -> int | None:
             self.service.check_alive()
             # It moves to a random port when the one asked for is taken, and says so only here.
@@ -399,6 +420,128 @@ class Playground:
             raise E2EError(f"GET /_internal/v1/testConfig failed: {answer}")
         config: dict[str, Any] = json.loads(answer[1])["config"]
         return config
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def playground_config_for(name: str, path: Path, *, source: Path = PLAYGROUND_CONFIG) -> Path:
+    """Write a copy of the Playground config in which `name`, one of its users, is signed in.
+
+    The browser is always the config's currentUser, so each person who acts in a test gets an
+    Agents Playground of their own. In the copy that person is currentUser (under the id they
+    have in `users`; their entry in `users` gets "-member" appended, as Chantal Bakker's does in
+    the original, because the format wants every user id once), the original currentUser stays
+    in `users` under their member id, and every chat, team and channel id gets the person's name
+    appended. The bot keeps one conversation reference per conversation id and sends a person's
+    messages to their latest one: two Playgrounds with the same chat ids would overwrite each
+    other's reference.
+
+    The original is edited as text (it is a simple, fixed layout: top-level keys, two-space
+    indents, one list of users), so no YAML library is needed; its order stays, its comments
+    (which describe the original) are left out.
+    """
+    lines = source.read_text(encoding="utf-8").splitlines()
+    sections: dict[str, list[str]] = {}
+    order: list[str] = []
+    for line in lines:
+        top = re.match(r"^([A-Za-z]+):", line)
+        if top:
+            order.append(top.group(1))
+            sections[top.group(1)] = [line]
+        elif order:
+            sections[order[-1]].append(line)
+    missing = {"currentUser", "users", "personalChat", "groupChat", "team"} - sections.keys()
+    if missing:
+        raise E2EError(f"{source}: expected the sections {sorted(missing)}")
+
+    def fields(block: list[str]) -> dict[str, str]:
+        found = (re.match(r"^\s+(?:- )?(\w+): (.*)$", line) for line in block)
+        return {m.group(1): m.group(2) for m in found if m}
+
+    users: list[list[str]] = []
+    for line in sections["users"][1:]:
+        if line.startswith("  - "):
+            users.append([line])
+        elif line.startswith("    ") and users:
+            users[-1].append(line)
+    current = fields(sections["currentUser"][1:])
+    slug = _slug(name)
+    if current.get("name") != name:
+        chosen = [user for user in users if fields(user).get("name") == name]
+        if len(chosen) != 1:
+            names = [fields(user).get("name") for user in users]
+            raise E2EError(f"{source}: no single user named {name!r} among {names}")
+        entry = chosen[0]
+        person = fields(entry)
+        sections["currentUser"] = ["currentUser:"] + [f"  {key}: {value}" for key, value in person.items()]
+        member_id = f"{person['id']}-member"
+        entry[0] = entry[0].replace(f"id: {person['id']}", f"id: {member_id}", 1)
+        if member_id not in entry[0]:
+            raise E2EError(f"{source}: expected {name!r}'s entry in users to start with '- id:'")
+        if not any(fields(user).get("aadObjectId") == current.get("aadObjectId") for user in users):
+            raise E2EError(f"{source}: the currentUser {current.get('name')!r} is not also in users")
+        sections["users"] = ["users:"] + [line for user in users for line in user]
+
+    def suffixed(line: str) -> str:
+        # "id: a:chat" -> "id: a:chat-<slug>"; "id: 19:chat@thread.v2" -> "id: 19:chat-<slug>@thread.v2"
+        return re.sub(
+            r"^(\s+(?:- )?id: )([^@\s]+)(@\S+)?$",
+            lambda m: f"{m.group(1)}{m.group(2)}-{slug}{m.group(3) or ''}",
+            line,
+        )
+
+    for key in ("personalChat", "groupChat", "team"):
+        sections[key] = [sections[key][0]] + [suffixed(line) for line in sections[key][1:]]
+    header = [
+        f"# Generated by tests/e2e/playground.py from {source.name}: {name} is signed in,",
+        f"# and every chat, team and channel id has -{slug} appended.",
+    ]
+    body = [line for key in order for line in sections[key] if not line.lstrip().startswith("#")]
+    path.write_text("\n".join(header + body) + "\n", encoding="utf-8")
+    return path
+
+
+class PlaygroundPool:
+    """An Agents Playground per demo person, each with that person signed in, all on one bot.
+
+    `get("Anna de Vries", "Daan Visser")` starts the ones not running yet, together, each from
+    its own copy of the config (`playground_config_for`) and in a directory of its own (logs,
+    ./devTools/); `stop()` stops them all.
+    """
+
+    def __init__(self, *, bot_endpoint: str, workdir: Path, source: Path = PLAYGROUND_CONFIG) -> None:
+        self.bot_endpoint = bot_endpoint
+        self.workdir = workdir
+        self.source = source
+        self.running: dict[str, Playground] = {}
+
+    def get(self, *names: str) -> list[Playground]:
+        starting = []
+        for name in dict.fromkeys(names):
+            if name in self.running:
+                continue
+            directory = self.workdir / f"playground-{_slug(name)}"
+            directory.mkdir(parents=True, exist_ok=True)
+            config = playground_config_for(name, directory / ".m365agentsplayground.yml", source=self.source)
+            playground = Playground(bot_endpoint=self.bot_endpoint, workdir=directory, config=config)
+            self.running[name] = playground
+            playground.launch()
+            starting.append(playground)
+        for playground in starting:
+            playground.wait_ready()
+        for name in names:
+            signed_in = self.running[name].test_config()["currentUser"]["name"]
+            if signed_in != name:
+                raise E2EError(f"the Playground for {name!r} has {signed_in!r} signed in")
+        return [self.running[name] for name in names]
+
+    def stop(self) -> None:
+        playgrounds, self.running = list(self.running.values()), {}
+        with contextlib.ExitStack() as stack:  # stops every one, even when one fails to
+            for playground in playgrounds:
+                stack.callback(playground.stop)
 
 
 # -- the browser ------------------------------------------------------------------------------
@@ -529,6 +672,34 @@ class Chat:
         ) as sent:
             box.press("Enter")
         _expect_ok(sent.value, f"sending {text!r}")
+
+    def invoke(self, verb: str, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Send an Action.Execute as this chat's user through the Playground's HTTP API; the card back.
+
+        For set-up that is not what a test is about (signing someone up, a second klus): no card on
+        the page is clicked. The body is what the page posts when a button is clicked (values as
+        the strings a card gives: "12", "a,b"). The Playground wants the id of a message in the
+        chat to attach the action to: the chat's first bot card, which the Playground then stores
+        with the answer as its card (as it does for a click in the page).
+        """
+        __tracebackhide__ = True
+        if not self.bot_cards:
+            raise E2EError(f"no bot card in {self.conversation_id} yet to attach the {verb!r} action to")
+        body = {
+            "name": "adaptiveCard/action",
+            "value": {"action": {"type": "Action.Execute", "verb": verb, "data": dict(data or {})}},
+            "from": {"id": self.playground.test_config()["currentUser"]["id"]},
+            "conversation": {"id": self.conversation_id},
+            "replyToId": self.bot_cards[0][0],
+        }
+        status, text = http_post_json(f"{self.playground.url}_conversation/v1/invoke", body)
+        if status != 200:
+            raise E2EError(f"the {verb!r} action: HTTP {status} from the Playground: {text[:500]}")
+        answer = json.loads(text)
+        card = answer.get("value") if isinstance(answer, dict) else None
+        if not isinstance(card, dict) or answer.get("type") != "application/vnd.microsoft.card.adaptive":
+            raise E2EError(f"the {verb!r} action: no card in the answer: {text[:500]}")
+        return card
 
     def card_count(self) -> int:
         return self.page.locator(TOP_LEVEL_CARDS).count()
@@ -722,20 +893,56 @@ class Card:
 
     # -- actions --
 
-    def button(self, title: str) -> Locator:
-        return self.locator.get_by_role("button", name=title, exact=True)
+    def button(self, title: str, *, within: str | None = None) -> Locator:
+        """The button with this title; `within`: the one in the innermost container showing that text."""
+        if within is None:
+            return self.locator.get_by_role("button", name=title, exact=True)
+        containers = self.locator.locator(".ac-container").filter(has_text=within)
+        containers = containers.filter(has=self.chat.page.get_by_role("button", name=title, exact=True))
+        # Document order puts a container before the ones inside it: the last is the innermost.
+        return containers.last.get_by_role("button", name=title, exact=True)
 
-    def click(self, title: str) -> dict[str, Any] | None:
-        """Click the action with this title; for Action.Execute, wait for and return the bot's card."""
-        action = _find_action(self.json, title)
+    def click(self, title: str, *, within: str | None = None) -> dict[str, Any] | None:
+        """Click the action with this title; for Action.Execute, wait for and return the bot's card.
+
+        `within`: the action in the innermost container that shows this text (for cards with one
+        button of the same title per row, like "Choose" per candidate).
+        """
+        action = _find_action(self.json, title, within)
+        if action is None and within is not None:
+            raise E2EError(f"card #{self.index} has no {title!r} action in a container showing {within!r}")
         if action is None or action.get("type") != "Action.Execute":
-            self.button(title).click()
+            self.button(title, within=within).click()
             return None
+        return self._execute(self.button(title, within=within), action)
+
+    def select(self, text: str) -> dict[str, Any] | None:
+        """Click the item (a Container with a selectAction) that shows `text`; as `click` does."""
+        items = [
+            element
+            for element in _walk(self.json)
+            if element.get("type") == "Container"
+            and isinstance(element.get("selectAction"), dict)
+            and any(text in str(e.get("text", "")) for e in _walk(element.get("items")))
+        ]
+        if not items:
+            raise E2EError(f"card #{self.index} has no item with a selectAction that shows {text!r}")
+        action = items[-1]["selectAction"]
+        found = self.locator.locator(".ac-container.ac-selectable").filter(has_text=text)
+        if found.count() == 0:
+            raise E2EError(f"card #{self.index} renders no selectable item that shows {text!r}")
+        item = found.last  # document order puts a container before the ones inside it
+        if action.get("type") != "Action.Execute":
+            item.click()
+            return None
+        return self._execute(item, action)
+
+    def _execute(self, target: Locator, action: dict[str, Any]) -> dict[str, Any] | None:
         with self.chat.page.expect_response(
             lambda r: r.request.method == "POST" and r.url.endswith("/_conversation/v1/invoke"),
             timeout=CARD_TIMEOUT * 1000,
         ) as answer:
-            self.button(title).click()
+            target.click()
         response = answer.value
         _expect_ok(response, f"the {action.get('verb')!r} action")
         body = response.json()
@@ -780,8 +987,21 @@ def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for e in _walk(card) if str(e.get("type", "")).startswith("Input.")]
 
 
-def _find_action(card: dict[str, Any], title: str) -> dict[str, Any] | None:
-    for element in _walk(card):
+def _find_action(card: dict[str, Any], title: str, within: str | None = None) -> dict[str, Any] | None:
+    """The action with this title; `within`: in the innermost Container whose texts include that."""
+    scope = card
+    if within is not None:
+        containers = [
+            element
+            for element in _walk(card)
+            if element.get("type") == "Container"
+            and any(within in str(e.get("text", "")) for e in _walk(element.get("items")))
+            and _find_action(element, title) is not None
+        ]
+        if not containers:
+            return None
+        scope = containers[-1]  # depth-first: a container comes before the ones inside it
+    for element in _walk(scope):
         if str(element.get("type", "")).startswith("Action.") and element.get("title") == title:
             return element
     return None

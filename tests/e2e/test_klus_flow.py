@@ -1,0 +1,192 @@
+"""The marketplace end to end, with three people, each in an Agents Playground of their own.
+
+Anna de Vries (HR, Gemeente Harderwijk) posts a klus; Chantal Bakker and Daan Visser (Gemeente
+Ermelo) hear of it, both show interest with a motivation; Anna chooses Chantal, Chantal confirms,
+and Daan hears, kindly, that someone else was chosen, with another klus that fits him.
+
+The browser is always the Playground config's currentUser, so each person has a Playground of
+their own on the same bot: Chantal the one of .m365agentsplayground.yml (the `chat` fixture), Anna
+and Daan copies of it with them signed in and chat ids of their own (`chat_as`). The bot keeps each
+person's latest conversation reference, with the Playground's address, and its inline outbox
+worker sends suggestions and notices there; they show up on that person's page.
+
+What the flow is about is done on the rendered cards: posting in the form card, the suggestion
+arriving, "I'm interested" with a motivation typed in the card, the candidates card and "Choose",
+"Yes, I'll do it", the kind no with its other klus. What is not (signing up Chantal and Daan, a
+second klus for the kind no to offer) goes through the Playground's HTTP API as the same person.
+
+The Playground sends locale "en-US" with everything, so the bot answers, and queues its notices,
+in English.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+
+import pytest
+
+from klussenbank.cards.verbs import Verb
+from klussenbank.data import load_skill_vocabulary
+from klussenbank.i18n import Translator
+from tests.e2e.playground import PLAYGROUND_LOCALE, Card, Chat
+
+pytestmark = pytest.mark.e2e
+
+T = Translator.for_locale(PLAYGROUND_LOCALE)
+
+ANNA, CHANTAL, DAAN = "Anna de Vries", "Chantal Bakker", "Daan Visser"
+
+KLUS = "Minutes for the council"
+DESCRIPTION = "Taking the minutes of four council meetings, remotely."
+OTHER_KLUS = "Sorting the archive"
+CHANTAL_WHY = "I took the minutes of our team meetings for two years."
+DAAN_WHY = "I write a lot for Communicatie and would like to learn how the council works."
+
+
+def _sign_up(chat: Chat) -> None:
+    """Set-up: available for minute-taking and data entry, also for Harderwijk, remote."""
+    card = chat.invoke(
+        Verb.AVAILABILITY_SAVE,
+        {
+            "skills": "minute-taking,data-entry",
+            "hours_per_week": "12",
+            "start_date": date.today().isoformat(),  # the bot runs on the real clock
+            "organisations": "ermelo,harderwijk",
+            "work_mode": "remote",
+            "suggestions": "true",
+            "visible_to_own_line": "false",
+        },
+    )
+    assert T("profile.saved") in json.dumps(card, ensure_ascii=False), card
+
+
+def _post_other_klus(anna: Chat) -> None:
+    """Set-up: an open klus that fits Daan too, for the kind no to offer him."""
+    today = date.today()
+    card = anna.invoke(
+        Verb.KLUS_POST,
+        {
+            "title": OTHER_KLUS,
+            "description": "Scanning and filing old permits.",
+            "organisation": "harderwijk",
+            "required_skills": "data-entry",
+            "nice_skills": "",
+            "skills_other": "",
+            "hours_per_week": "4",
+            "start_date": (today + timedelta(days=14)).isoformat(),
+            "end_date": (today + timedelta(days=60)).isoformat(),
+            "work_mode": "remote",
+            "place": "",
+            "people_needed": "1",
+            "interest_deadline": (today + timedelta(days=10)).isoformat(),
+            "visibility": "pool",
+            "internal_first_until": (today + timedelta(days=14)).isoformat(),
+        },
+    )
+    assert T("klus.posted") in json.dumps(card, ensure_ascii=False), card
+
+
+def _show_interest(chat: Chat, motivation: str) -> Card:
+    """The suggestion arrives by itself; open it, say "I'm interested" with a motivation."""
+    suggestion = chat.wait_for_card(T("notice.new_klus.title", title=KLUS))
+    text = suggestion.text()
+    assert T("notice.new_klus.text", poster=ANNA) in text
+    assert T("klus.why", reasons="").strip() in text  # "Why you:", then the reasons
+    suggestion.click(T("action.klus_show"))
+    offer = chat.wait_for_card(KLUS, T("action.interest"), after=suggestion.index)
+    assert offer.index == suggestion.index  # the suggestion turned into the klus
+    assert T("klus.status.open") in offer.text()
+
+    offer.click(T("action.interest"))  # Action.ShowCard: the motivation opens inside the card
+    offer.fill("motivation", motivation)
+    offer.click(T("action.interest_send"))
+    sent = chat.wait_for_card(T("interest.sent"), after=offer.index)
+    assert sent.index == offer.index
+    assert T("interest.your_motivation", motivation=motivation) in sent.text()
+    assert T("interest.status.interested") in sent.text()
+    return sent
+
+
+def test_from_posting_to_a_confirmed_match_and_a_kind_no(
+    chat: Chat, chat_as: Callable[..., Sequence[Chat]]
+) -> None:
+    chantal = chat
+    anna, daan = chat_as(ANNA, DAAN)
+    for person, name in ((chantal, CHANTAL), (anna, ANNA), (daan, DAAN)):
+        # Installed: the bot knows the person's chat, and the Playground it is in, from here on.
+        welcome = person.wait_for_card(T("welcome.privacy"))
+        assert T("welcome.title", name=name) in welcome.text()
+    _sign_up(chantal)
+    _sign_up(daan)
+    _post_other_klus(anna)
+
+    # Anna posts a klus in the form card.
+    before = anna.card_count()
+    anna.send(T("command.post_klus"))
+    form = anna.wait_for_card(T("klus_form.title_new"), after=before)
+    assert form.json_value("organisation") == "harderwijk"  # her own organisation by default
+    form.fill("title", KLUS)
+    form.fill("description", DESCRIPTION)
+    form.choose("required_skills", "minute-taking")
+    form.fill("hours_per_week", 6)
+    form.choose("work_mode", "remote")
+    form.click(T("action.klus_post"))
+    posted = anna.wait_for_card(T("klus.posted"), after=form.index)
+    assert posted.index == form.index  # the form turned into the posted klus
+    skill = load_skill_vocabulary().get("minute-taking").label(T.language)
+    for text in (KLUS, DESCRIPTION, skill, T("profile.hours_value", hours=6)):
+        assert text in posted.text()
+
+    # Chantal and Daan each get the suggestion, in their own Playground, and react to it.
+    _show_interest(chantal, CHANTAL_WHY)
+    _show_interest(daan, DAAN_WHY)
+
+    # Anna hears of both, and chooses Chantal on the candidates card.
+    for name in (CHANTAL, DAAN):
+        notice = anna.wait_for_card(
+            T("notice.interest.title", title=KLUS),
+            T("notice.interest.text", name=name),
+            after=posted.index + 1,
+        )
+    notice.click(T("action.candidates"))
+    candidates = anna.wait_for_card(T("candidates.title", title=KLUS), after=notice.index)
+    assert candidates.index == notice.index
+    text = candidates.text()
+    for name, motivation in ((CHANTAL, CHANTAL_WHY), (DAAN, DAAN_WHY)):
+        assert f"{name} · Gemeente Ermelo" in text
+        assert T("candidates.motivation", motivation=motivation) in text
+    assert candidates.button(T("action.choose"), within=DAAN).is_visible()
+
+    candidates.click(T("action.choose"), within=CHANTAL)
+    chosen = anna.wait_for_card(T("candidates.chosen"), after=candidates.index)
+    assert chosen.index == candidates.index
+    assert T("candidates.status.chosen") in chosen.text()
+    assert chosen.button(T("action.choose")).count() == 0  # one needed, one chosen
+
+    # Chantal is asked to confirm, and does.
+    proposal = chantal.wait_for_card(T("notice.chosen.title", title=KLUS))
+    assert T("notice.chosen.text", poster=ANNA) in proposal.text()
+    proposal.click(T("action.match_confirm"))
+    confirmed = chantal.wait_for_card(T("match.confirmed"), after=proposal.index)
+    assert confirmed.index == proposal.index
+    assert T("interest.status.confirmed") in confirmed.text()
+    assert confirmed.button(T("action.match_confirm")).count() == 0
+
+    # Daan hears kindly that someone else was chosen, with another klus that fits him.
+    no = daan.wait_for_card(T("notice.not_chosen.text", title=KLUS))
+    text = no.text()
+    assert T("notice.not_chosen.title", title=KLUS) in text
+    assert T("notice.others") in text and OTHER_KLUS in text
+    assert CHANTAL not in text  # who was chosen is not his business
+    no.select(OTHER_KLUS)
+    other = daan.wait_for_card(OTHER_KLUS, T("action.interest"), after=no.index)
+    assert other.index == no.index
+
+    # Anna hears that Chantal will do it; the klus is filled.
+    anna.wait_for_card(T("notice.confirmed.title", name=CHANTAL), after=chosen.index)
+    before = anna.card_count()
+    anna.send(T("command.my_klussen"))
+    mine = anna.wait_for_card(T("mine.title"), after=before)
+    assert T("klus.status.filled") in mine.text(), mine.text()
