@@ -51,6 +51,13 @@ HISTORY = timedelta(days=90)  # how far back fair spread looks
 WEEK = timedelta(days=7)
 # Interest that is still in the running for a klus.
 IN_THE_RUNNING = (InterestStatus.INVITED, InterestStatus.INTERESTED, InterestStatus.CHOSEN)
+SHOWED_INTEREST = (
+    InterestStatus.INTERESTED,
+    InterestStatus.CHOSEN,
+    InterestStatus.CONFIRMED,
+    InterestStatus.DECLINED,
+    InterestStatus.NOT_CHOSEN,
+)
 
 
 @dataclass(frozen=True)
@@ -200,8 +207,8 @@ class KlusService:
                 summaries.append(
                     KlusSummary(
                         klus=await self._view(uow, klus),
-                        interested=sum(c.get(s, 0) for s in IN_THE_RUNNING)
-                        + c.get(InterestStatus.CONFIRMED, 0),
+                        # Everyone who showed interest, also those not chosen in the end.
+                        interested=sum(c.get(s, 0) for s in SHOWED_INTEREST),
                         chosen=c.get(InterestStatus.CHOSEN, 0),
                         confirmed=c.get(InterestStatus.CONFIRMED, 0),
                     )
