@@ -449,6 +449,23 @@ def test_the_stable_hash_does_not_depend_on_the_process() -> None:
     assert matching._stable_hash(7, "anna").hex() == "3cb2da61a10c067c"
 
 
+def test_klussen_without_skills_rank_among_the_others() -> None:
+    person = candidate(skills=("minute-taking", "mowing"))
+    offered = [
+        klus(id=1, required_skills=(), hours_per_week=8),
+        klus(id=2, required_skills=("mowing",), nice_skills=("pruning",)),
+        klus(id=3, required_skills=(), nice_skills=("minute-taking",)),
+        klus(id=4),
+    ]
+    expected = MATCHER.rank_klussen(person, offered, today=TODAY, limit=2)
+
+    assert [m.score for m in expected] == [1.0, 1.0]  # 1, 3 and 4 score 1.0; the person's turn order picks
+    assert KlusIndex(MATCHER, offered).top_klussen(person, today=TODAY, limit=2) == expected
+    assert CandidatePool(MATCHER, [person]).digest(offered, today=TODAY, limit_per_person=2) == {
+        "anna": expected
+    }
+
+
 def test_limit() -> None:
     people = [candidate(f"p{n:02}") for n in range(30)]
     pool = CandidatePool(MATCHER, people)

@@ -34,7 +34,7 @@ free_skills    0.45 * F / (R + F)          the klus's free-text skills, matched 
 nice_skills    0.10                        nice-to-have skills, as for skills. ``{"matched", "related",
                                            "total"}``
 hours          0.15                        min(hours left, hours needed) / hours needed.
-                                           ``{"offered": hours left, "needed"}``
+                                           ``{"offered": that minimum, "needed"}`` ("16 van 16 uur")
 period         0.15                        share of the klus period the person is available.
                                            ``{"fit": "full"|"partial", "days": overlap, "total": klus days}``
 work_mode      0.10                        see `WORK_MODE_FIT`. ``{"fit": "full"|"partial"|"none", "klus",
@@ -50,10 +50,11 @@ periode past" straight from the params.
 
 **Order.** `Matcher.rank_candidates` (the poster's view) spreads the work fairly: scores in the same
 band of `NEAR_EQUAL` ((0.98, 1], (0.96, 0.98], ...) count as equal; within a band people with fewer
-recent matches come first, then those passed over fewer times, then a stable hash of (klus id, person
-id), so that another klus puts another person first. The score shown is never changed by this. `Matcher.rank_klussen` (the
-person's view) orders by score, then a stable hash of (person id, klus id). Both are deterministic and
-do not depend on the order of the input. Person ids are expected to be unique.
+recent matches come first, then those passed over fewer times, then a stable hash of (klus id,
+person id), so that another klus puts another person first. The score shown is never changed by
+this. `Matcher.rank_klussen` (the person's view) orders by score, then a stable hash of (person id,
+klus id). Both are deterministic and do not depend on the order of the input. Person ids are
+expected to be unique.
 
 **Indexes.** `Matcher.rank_candidates` and `Matcher.rank_klussen` look at every input; for the whole
 pool build an index once and ask it many times. They return exactly what the plain methods return.
@@ -190,43 +191,11 @@ class Match:
 
 _WORD_BREAK = re.compile(r"[\W_]+")
 # Words that say nothing about a skill on their own.
-_STOPWORDS = frozenset(
-    {
-        "de",
-        "het",
-        "een",
-        "en",
-        "of",
-        "van",
-        "voor",
-        "met",
-        "in",
-        "op",
-        "aan",
-        "bij",
-        "naar",
-        "over",
-        "te",
-        "tot",
-        "om",
-        "als",
-        "door",
-        "uit",
-        "maken",
-        "doen",
-        "the",
-        "and",
-        "or",
-        "for",
-        "with",
-        "to",
-        "an",
-        "on",
-        "at",
-        "by",
-        "from",
-    }
-)
+_STOPWORDS = frozenset((
+    "de", "het", "een", "en", "of", "van", "voor", "met", "in", "op", "aan", "bij", "naar", "over", "te",
+    "tot", "om", "als", "door", "uit", "maken", "doen",
+    "the", "and", "or", "for", "with", "to", "an", "on", "at", "by", "from",
+))  # fmt: skip
 
 
 def _stem(word: str) -> str:
@@ -398,9 +367,6 @@ class _Klus:
         else:
             self.unit = NICE_SKILLS_WEIGHT / (2 * self.nice_total) if self.nice_total else 0.0
             self.nice_unit = 0.0
-
-    def open_on(self, today: int) -> bool:
-        return self.klus.status is KlusStatus.OPEN and today <= self.klus.interest_deadline.toordinal()
 
 
 _new_fit = tuple.__new__  # (skips NamedTuple's Python-level __new__: this runs for every pair scored)
@@ -1416,8 +1382,10 @@ class KlusIndex:
                 nice,
                 _mask_of(ks, size),
                 [
-                    _bound_units(_bound(total, nice or 1, level, 1.0, 1.0, 1.0))
-                    for level in range(2 * (total or nice or 1) + 1)  # (no skills: everyone on level 1)
+                    # (with skills, nice-to-have ones are taken as there and perfect: a bound either
+                    # way; without any skills, everyone is on level 1)
+                    _bound_units(_bound(total, 1 if total else nice, level, 1.0, 1.0, 1.0))
+                    for level in range(2 * (total or nice or 1) + 1)
                 ],
             )
             for (total, nice), ks in by_group.items()
@@ -1436,8 +1404,8 @@ class KlusIndex:
                     self._terms_by_skill[bit].add(key)
         # Periods: klussen by start (a prefix starts on or before a day) and by end (a suffix ends on
         # or after it); open klussen by interest deadline.
-        self._starts, self._started = self._cumulative(lambda k: k.start, prefix=True)
-        self._ends, self._ending = self._cumulative(lambda k: k.end, prefix=False)
+        self._starts, self._started = self._by_day(lambda k: k.start, prefix=True)
+        self._ends, self._ending = self._by_day(lambda k: k.end, prefix=False)
         open_klussen = [i for i, k in enumerate(self._klussen) if k.klus.status is KlusStatus.OPEN]
         open_klussen.sort(key=lambda i: self._klussen[i].klus.interest_deadline)
         self._deadlines = [self._klussen[i].klus.interest_deadline.toordinal() for i in open_klussen]
@@ -1450,7 +1418,7 @@ class KlusIndex:
     def __len__(self) -> int:
         return self._size
 
-    def _cumulative(self, day_of: Callable[[_Klus], int], *, prefix: bool) -> tuple[list[int], list[int]]:
+    def _by_day(self, day_of: Callable[[_Klus], int], *, prefix: bool) -> tuple[list[int], list[int]]:
         order = sorted(range(self._size), key=lambda i: day_of(self._klussen[i]))
         days = [day_of(self._klussen[i]) for i in order]
         masks = [0] * (self._size + 1)
