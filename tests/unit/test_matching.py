@@ -555,7 +555,15 @@ def candidates(draw: st.DrawFn, person_id: str | None = None) -> Candidate:
 @st.composite
 def klussen(draw: st.DrawFn, klus_id: int | None = None) -> Klus:
     start = draw(days(0, 40))
-    required = draw(st.lists(st.sampled_from(SKILLS), max_size=3, unique=True))
+    # Every shape of skills a klus can have, each often: required, free text, nice-to-have, or none.
+    shape = draw(st.sampled_from(["required", "free", "nice", "none", "any"]))
+    skills = st.lists(st.sampled_from(SKILLS), min_size=1, max_size=3, unique=True)
+    free = st.lists(st.sampled_from(FREE), min_size=1, max_size=2, unique=True)
+    required = draw(
+        skills if shape == "required" else st.just([]) if shape != "any" else skills | st.just([])
+    )
+    others = st.sampled_from([s for s in SKILLS if s not in required])
+    nice_skills = st.lists(others, min_size=1 if shape == "nice" else 0, max_size=2, unique=True)
     return Klus(
         id=klus_id if klus_id is not None else draw(st.integers(1, 50)),
         poster_id=draw(st.sampled_from(PEOPLE)),
@@ -563,10 +571,10 @@ def klussen(draw: st.DrawFn, klus_id: int | None = None) -> Klus:
         title="",
         description="",
         required_skills=tuple(required),
-        nice_skills=tuple(
-            draw(st.lists(st.sampled_from([s for s in SKILLS if s not in required]), max_size=2, unique=True))
+        nice_skills=tuple(draw(nice_skills)),
+        free_skills=tuple(
+            draw(free if shape == "free" else free | st.just([]) if shape == "any" else st.just([]))
         ),
-        free_skills=tuple(draw(st.lists(st.sampled_from(FREE), max_size=2, unique=True))),
         hours_per_week=draw(st.sampled_from([2, 4, 8, 16, 24])),
         start_date=start,
         end_date=start + draw(st.integers(0, 60)) * DAY,
