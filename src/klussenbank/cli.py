@@ -1,4 +1,4 @@
-"""The `klussenbank` command: serve, db upgrade, demo load, package."""
+"""The `klussenbank` command: serve, db upgrade, demo load, directory sync, package."""
 
 from __future__ import annotations
 
@@ -54,6 +54,22 @@ def _demo_load(settings: Settings, tenant_id: str) -> None:
         print(f"Demo marketplace: {demo.profiles_added} profiles and {demo.klussen_added} klussen added.")
 
 
+def _directory_sync(settings: Settings) -> None:
+    if settings.directory != "graph":
+        raise ConfigError(
+            "directory sync reads Microsoft Graph: set KLUSSENBANK_DIRECTORY=graph (see README, "
+            "'Microsoft Graph directory')."
+        )
+    from klussenbank.wiring import sync_directory
+
+    result = asyncio.run(sync_directory(settings))
+    kind = "full" if result.full else "changes only"
+    print(
+        f"Directory synced from Microsoft Graph ({kind}): {result.upserted} people updated, "
+        f"{result.removed} removed, {result.pages} pages."
+    )
+
+
 def _worker(settings: Settings) -> None:
     from klussenbank.wiring import run_worker
 
@@ -107,6 +123,11 @@ def parser() -> argparse.ArgumentParser:
     load = demo.add_parser("load", help="load the directory's organisations and people")
     load.add_argument("--tenant-id", default="00000000-0000-0000-0000-000000000001")
 
+    directory = commands.add_parser("directory", help="the Microsoft Graph directory cache").add_subparsers(
+        dest="directory_command", required=True
+    )
+    directory.add_parser("sync", help="bring the local copy of the directory up to date (users delta)")
+
     commands.add_parser(
         "worker", help="deliver the outbox (also runs inside serve unless KLUSSENBANK_WORKER=off)"
     )
@@ -144,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _db_upgrade(settings)
         elif args.command == "demo":
             _demo_load(settings, args.tenant_id)
+        elif args.command == "directory":
+            _directory_sync(settings)
         elif args.command == "worker":
             _worker(settings)
         elif args.command == "outbox":

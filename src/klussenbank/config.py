@@ -7,8 +7,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/klussenbank.db"
+DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
 
 
 class ConfigError(ValueError):
@@ -30,6 +32,15 @@ class Settings:
     worker: str = "inline"
     worker_lease_seconds: float = 60.0
     suggestions_per_week: int = 3
+    # Microsoft Graph as the directory (KLUSSENBANK_DIRECTORY=graph); see README, "Microsoft Graph directory".
+    directory: str = "file"
+    graph_tenant_id: str = ""
+    graph_client_id: str = ""
+    graph_client_secret: str = ""
+    graph_auth_type: str = "ClientSecret"
+    graph_organisation_by: str = "tenant"
+    graph_organisations: tuple[tuple[str, str], ...] = ()
+    graph_base_url: str = DEFAULT_GRAPH_BASE_URL
 
     @property
     def has_credentials(self) -> bool:
@@ -63,6 +74,72 @@ class Settings:
 
 
 _AUTH_TYPES = ("ClientSecret", "UserManagedIdentity", "SystemManagedIdentity")
+_GRAPH_AUTH_TYPES = ("ClientSecret", "ManagedIdentity")
+_ORGANISATION_BY = ("tenant", "companyName")
+
+
+def _graph_organisations(text: str) -> tuple[tuple[str, str], ...]:
+    """`Gemeente Noord=noord;Gemeente Zuid=zuid;*=overig` -> (companyName, organisation key) pairs."""
+    pairs: list[tuple[str, str]] = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        company, equals, key = (side.strip() for side in part.rpartition("="))
+        if not equals or not company or not key:
+            raise ConfigError(
+                f"KLUSSENBANK_GRAPH_ORGANISATIONS: {part!r} is not 'companyName=organisation-key' "
+                "(pairs separated by ';', '*=key' for everyone else)."
+            )
+        pairs.append((company, key))
+    return tuple(pairs)
+
+
+def _graph_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    directory = env.get("KLUSSENBANK_DIRECTORY", "file")
+    if directory not in ("file", "graph"):
+        raise ConfigError(
+            "KLUSSENBANK_DIRECTORY must be 'file' (KLUSSENBANK_DIRECTORY_FILE) or 'graph' (Microsoft Graph)."
+        )
+    auth_type = env.get("KLUSSENBANK_GRAPH_AUTH_TYPE", "ClientSecret")
+    if auth_type not in _GRAPH_AUTH_TYPES:
+        raise ConfigError(f"KLUSSENBANK_GRAPH_AUTH_TYPE must be one of {', '.join(_GRAPH_AUTH_TYPES)}.")
+    by = env.get("KLUSSENBANK_GRAPH_ORGANISATION_BY", "tenant")
+    if by not in _ORGANISATION_BY:
+        raise ConfigError(f"KLUSSENBANK_GRAPH_ORGANISATION_BY must be one of {', '.join(_ORGANISATION_BY)}.")
+    organisations = _graph_organisations(env.get("KLUSSENBANK_GRAPH_ORGANISATIONS", ""))
+    base_url = env.get("KLUSSENBANK_GRAPH_BASE_URL", DEFAULT_GRAPH_BASE_URL).rstrip("/")
+    found: dict[str, Any] = {
+        "directory": directory,
+        "graph_tenant_id": env.get("KLUSSENBANK_GRAPH_TENANT_ID", ""),
+        "graph_client_id": env.get("KLUSSENBANK_GRAPH_CLIENT_ID", ""),
+        "graph_client_secret": env.get("KLUSSENBANK_GRAPH_CLIENT_SECRET", ""),
+        "graph_auth_type": auth_type,
+        "graph_organisation_by": by,
+        "graph_organisations": organisations,
+        "graph_base_url": base_url,
+    }
+    if directory != "graph":
+        return found
+    if auth_type == "ClientSecret":
+        missing = [
+            name
+            for name in ("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET")
+            if not env.get(f"KLUSSENBANK_GRAPH_{name}")
+        ]
+        if missing:
+            raise ConfigError(
+                "KLUSSENBANK_DIRECTORY=graph with a client secret needs "
+                + ", ".join(f"KLUSSENBANK_GRAPH_{name}" for name in missing)
+                + " (or KLUSSENBANK_GRAPH_AUTH_TYPE=ManagedIdentity)."
+            )
+    if by == "companyName" and not organisations:
+        raise ConfigError(
+            "KLUSSENBANK_GRAPH_ORGANISATION_BY=companyName needs KLUSSENBANK_GRAPH_ORGANISATIONS, "
+            "for example 'Gemeente Noord=noord;Gemeente Zuid=zuid'."
+        )
+    if not base_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError(
+            "KLUSSENBANK_GRAPH_BASE_URL must be an https:// address (http only on this machine)."
+        )
+    return found
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -112,4 +189,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         worker=worker,
         worker_lease_seconds=worker_lease_seconds,
         suggestions_per_week=int(weekly_text),
+        **_graph_settings(env),
     )

@@ -6,8 +6,10 @@ import asyncio
 import os
 import signal
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,17 +20,77 @@ from klussenbank.bot.server import init_app
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_skill_vocabulary
+from klussenbank.domain.model import Organisation
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
+from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.services.clock import SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.demo import DemoResult, seed_demo_marketplace
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.people import ImportResult, import_directory
-from klussenbank.services.ports import Sender
+from klussenbank.services.ports import Directory, Sender
 from klussenbank.services.signup import SignupService
 from klussenbank.store.db import create_engine, session_factory
+from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
+
+
+def organisation_map(settings: Settings) -> OrganisationMap:
+    if settings.graph_organisation_by == "tenant":
+        key = settings.default_organisation
+        return OrganisationMap(tenant=Organisation(key, key))
+    return OrganisationMap(
+        by_company={
+            company: Organisation(key, key if company == "*" else company)
+            for company, key in settings.graph_organisations
+        }
+    )
+
+
+def directory(settings: Settings, engine: AsyncEngine) -> Directory:
+    """The directory file, or with Microsoft Graph the local cache the delta sync keeps: routing
+    must not wait on Graph."""
+    if settings.directory == "graph":
+        organisations = organisation_map(settings)
+        return CachedDirectory(
+            session_factory(engine),
+            organisation_of=organisations.of,
+            organisations=organisations.organisations(),
+        )
+    return FileDirectory.load(settings.directory_file)
+
+
+def graph_sync(
+    settings: Settings, engine: AsyncEngine, *, credential: Any = None
+) -> Callable[[], Awaitable[SyncResult]]:
+    """The users delta sync from Microsoft Graph into the cache: a chore and `directory sync`."""
+
+    async def sync_directory() -> SyncResult:
+        own = credential is None
+        used = credential or credential_from(
+            tenant_id=settings.graph_tenant_id,
+            client_id=settings.graph_client_id,
+            client_secret=settings.graph_client_secret,
+            managed_identity=settings.graph_auth_type == "ManagedIdentity",
+        )
+        try:
+            async with graph_session(used, base_url=settings.graph_base_url) as client:
+                return await sync_users(DeltaSource(client), SqlDirectoryCache(session_factory(engine)))
+        finally:
+            if own:
+                await used.close()
+
+    return sync_directory
+
+
+async def sync_directory(settings: Settings, *, credential: Any = None) -> SyncResult:
+    engine = create_engine(settings.database_url)
+    try:
+        return await graph_sync(settings, engine, credential=credential)()
+    finally:
+        await engine.dispose()
 
 
 def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
@@ -36,7 +98,7 @@ def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
         sql_unit_of_work(session_factory(engine)),
         clock=SystemClock(),
         vocabulary=load_skill_vocabulary(),
-        directory=FileDirectory.load(settings.directory_file),
+        directory=directory(settings, engine),
         default_organisation=settings.default_organisation,
     )
 
@@ -46,7 +108,7 @@ def klus_service(settings: Settings, engine: AsyncEngine) -> KlusService:
         sql_unit_of_work(session_factory(engine)),
         clock=SystemClock(),
         vocabulary=load_skill_vocabulary(),
-        directory=FileDirectory.load(settings.directory_file),
+        directory=directory(settings, engine),
         renderer=CardRenderer(),
         settings=KlusSettings(suggestions_per_week=settings.suggestions_per_week),
     )
@@ -78,7 +140,10 @@ def build_web_app(settings: Settings) -> web.Application:
         engine=engine,
         bot=KlussenbankBot(signup_service(settings, engine), klussen),
         worker=worker,
-        chores=[klussen.expire_overdue],
+        chores=[
+            klussen.expire_overdue,
+            *([graph_sync(settings, engine)] if settings.directory == "graph" else []),
+        ],
     )
 
 
@@ -125,7 +190,7 @@ async def load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
     try:
         return await import_directory(
             sql_unit_of_work(session_factory(engine)),
-            FileDirectory.load(settings.directory_file),
+            directory(settings, engine),
             SystemClock(),
             tenant_id=tenant_id,
         )

@@ -71,18 +71,6 @@ class OrganisationMap:
         self._tenant = tenant
         self._by_company = {name.casefold(): org for name, org in (by_company or {}).items()}
 
-    @classmethod
-    def parse(cls, text: str) -> dict[str, Organisation]:
-        """`Gemeente Noord=noord;Gemeente Zuid=zuid;*=overig` -> {companyName: Organisation}."""
-        table: dict[str, Organisation] = {}
-        for part in filter(None, (p.strip() for p in text.split(";"))):
-            company, equals, key = part.rpartition("=")
-            if not equals or not company.strip() or not key.strip():
-                raise ValueError(f"{part!r} is not 'companyName=organisation-key'")
-            name = key.strip() if company.strip() == "*" else company.strip()
-            table[company.strip()] = Organisation(key.strip(), name)
-        return table
-
     def of(self, company_name: str | None) -> Organisation | None:
         if self._tenant is not None:
             return self._tenant
