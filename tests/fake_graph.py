@@ -103,6 +103,7 @@ class FakeGraph:
         self._token_floor = 0
         self._random = random.Random(self.seed)
         self.requests: Counter[str] = Counter()
+        self.urls: list[str] = []
         self.statuses: Counter[int] = Counter()
         self.delta_pages_served = 0
         for user in list(self.users.values()):
@@ -185,6 +186,7 @@ class FakeGraph:
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         route = request.match_info.route.resource.canonical if request.match_info.route.resource else "?"
         self.requests[route] += 1
+        self.urls.append(request.path_qs)
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return self._error(401, "InvalidAuthenticationToken", "Access token is missing or wrong.")
         fault = self._fault()
@@ -211,6 +213,9 @@ class FakeGraph:
         select = _select(request)
         body = user.json(select)
         expand = request.query.get("$expand", "")
+        if "$levels=" in expand and request.headers.get("ConsistencyLevel") != "eventual":
+            # Graph answers $levels only as an advanced query.
+            return self._error(400, "Request_UnsupportedQuery", "$levels needs ConsistencyLevel: eventual.")
         if expand.startswith("manager"):
             select_manager = _inner_select(expand)
             levels = 1000 if "$levels=max" in expand.replace(" ", "") else 1

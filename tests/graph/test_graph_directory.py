@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from kiota_abstractions.api_error import APIError
 
@@ -35,10 +37,19 @@ async def test_someone_unknown_is_none(directory: GraphDirectory) -> None:
     assert await directory.person("nobody") is None
 
 
+async def test_the_line_manager(directory: GraphDirectory) -> None:
+    boss = await directory.manager("staff-1")
+    assert boss is not None and (boss.id, boss.display_name) == ("lead-a", "Ali Leider")
+    assert await directory.manager("dir") is None
+
+
 async def test_the_manager_chain_to_the_top(directory: GraphDirectory, fake_graph: FakeGraph) -> None:
     chain = await directory.manager_chain("staff-1")
     assert [(u.id, u.manager_id) for u in chain] == [("lead-a", "dir"), ("dir", None)]
     assert chain[0].department == "ICT"
+    sent = unquote(fake_graph.urls[-1])  # what msgraph-sdk sends, as Graph documents it
+    assert sent.startswith("/v1.0/users/staff-1?$expand=manager($levels=max;$select=id,displayName,")
+    assert sent.endswith("&$count=true")
     assert await directory.manager_chain("dir") == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from kiota_abstractions.api_error import APIError
@@ -44,6 +45,10 @@ async def test_a_first_sync_follows_every_page_and_keeps_the_delta_link(
 ) -> None:
     result = await sync_users(source, cache)
     assert (result.pages, result.upserted, result.full) == (3, 5, True)
+    assert unquote(fake_graph.urls[0]) == (  # what msgraph-sdk sends
+        "/v1.0/users/delta()?$expand=manager&$select="
+        "id,displayName,mail,userPrincipalName,department,jobTitle,officeLocation,companyName"
+    )
     assert await ids(cached) == set(fake_graph.users)
     next_link, delta_link = await cache.sync_state()
     assert next_link is None

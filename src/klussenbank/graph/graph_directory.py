@@ -257,6 +257,13 @@ class GraphDirectory:
             return None
         return user_from(found, found.manager.id if found.manager else None)
 
+    async def manager(self, aad_object_id: str) -> GraphUser | None:
+        """The person's line manager, or None when they have none (Graph answers 404)."""
+        from msgraph.generated.models.user import User
+
+        found = await self._get_or_none(lambda: self._client.users.by_user_id(aad_object_id).manager.get())
+        return user_from(found) if isinstance(found, User) else None
+
     async def manager_chain(self, aad_object_id: str) -> list[GraphUser]:
         """The person's manager, their manager, and so on to the top (`$expand=manager($levels=max)`)."""
         from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
@@ -264,10 +271,13 @@ class GraphDirectory:
         query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(
             select=list(USER_FIELDS), expand=[f"manager($levels=max;$select={','.join(USER_FIELDS)})"]
         )
+        builder = self._client.users.by_user_id(aad_object_id)
+        # Graph's example adds $count=true to $levels, which the typed query parameters cannot say.
+        request = builder.to_get_request_information(_config(query))
+        request.path_parameters["baseurl"] = self._client.request_adapter.base_url
+        url = request.url + "&%24count=true"
         found = await self._get_or_none(
-            lambda: self._client.users.by_user_id(aad_object_id).get(
-                request_configuration=_config(query, consistency=True)
-            )
+            lambda: builder.with_url(url).get(request_configuration=_config(None, consistency=True))
         )
         chain: list[User] = []
         node = found.manager if found else None
@@ -342,7 +352,9 @@ class GraphDirectory:
 def _config(query: Any, *, consistency: bool = False) -> Any:
     from kiota_abstractions.base_request_configuration import RequestConfiguration
 
-    config: RequestConfiguration[Any] = RequestConfiguration(query_parameters=query)
+    config: RequestConfiguration[Any] = RequestConfiguration()
+    if query is not None:
+        config.query_parameters = query
     if consistency:  # Graph answers $levels=max only as an advanced query
         config.headers.add("ConsistencyLevel", "eventual")
     return config
