@@ -49,7 +49,7 @@ def _demo_load(settings: Settings, tenant_id: str) -> None:
         f"Directory loaded: {result.organisations_added} organisations added, "
         f"{result.people_added} people added, {result.people_updated} updated."
     )
-    if settings.directory_file == "demo":
+    if settings.directory == "file" and settings.directory_file == "demo":
         demo = asyncio.run(load_demo_marketplace(settings, tenant_id=tenant_id))
         print(f"Demo marketplace: {demo.profiles_added} profiles and {demo.klussen_added} klussen added.")
 

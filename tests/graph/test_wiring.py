@@ -25,12 +25,15 @@ GRAPH_ENV = {
 }
 
 
-def test_the_bot_starts_with_the_directory_file_without_importing_msgraph(tmp_path: Path) -> None:
+@pytest.mark.parametrize("env", [{}, GRAPH_ENV], ids=["file", "graph"])
+def test_building_the_bot_does_not_import_msgraph(tmp_path: Path, env: dict[str, str]) -> None:
+    """With the directory file msgraph is never loaded; with Graph only once the first sync runs."""
+    env = {**env, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"}
     script = (
         "import sys\n"
         "from klussenbank.config import load_settings\n"
         "from klussenbank.wiring import build_web_app\n"
-        f"settings = load_settings({{'DATABASE_URL': 'sqlite+aiosqlite:///{tmp_path}/k.db'}})\n"
+        f"settings = load_settings({env!r})\n"
         "build_web_app(settings)\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('msgraph', 'msgraph_core', 'kiota_http'))\n"
         "print(loaded)\n"

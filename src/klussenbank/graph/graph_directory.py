@@ -12,7 +12,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -107,7 +107,6 @@ class RetryPolicy:
     first_delay: float = 0.5
     max_delay: float = 60.0
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    waits: list[float] = field(default_factory=list)
 
     async def run(self, call: Callable[[], Awaitable[T]]) -> T:
         import httpx
@@ -126,7 +125,6 @@ class RetryPolicy:
                     raise
                 delay, reason = self._backoff(attempt), type(exc).__name__
             log.info("Graph answered %s; trying again in %.1f s (attempt %d)", reason, delay, attempt)
-            self.waits.append(delay)
             await self.sleep(delay)
         raise AssertionError("unreachable")
 
