@@ -319,6 +319,7 @@ def test_each_hard_filter_rules_the_person_out(the_klus: Klus, the_candidate: Ca
     assert MATCHER.rank_candidates(the_klus, [the_candidate], today=TODAY) == []
     assert MATCHER.rank_klussen(the_candidate, [the_klus], today=TODAY) == []
     assert CandidatePool(MATCHER, [the_candidate]).top_candidates(the_klus, today=TODAY) == []
+    assert CandidatePool(MATCHER, [the_candidate]).digest([the_klus], today=TODAY) == {}
     assert KlusIndex(MATCHER, [the_klus]).top_klussen(the_candidate, today=TODAY) == []
 
 

@@ -836,6 +836,15 @@ class CandidatePool:
         part._starts_by = [mask >> first & keep for mask in self._starts_by]
         part._end_values = self._end_values
         part._ends_from = [mask >> first & keep for mask in self._ends_from]
+        part._blocking = [
+            (
+                starts,
+                [mask >> first & keep for mask in by_start],
+                ends,
+                [mask >> first & keep for mask in by_end],
+            )
+            for starts, by_start, ends, by_end in self._blocking
+        ]
         return part
 
     def _index(self) -> None:
@@ -904,6 +913,22 @@ class CandidatePool:
         self._active_cache: tuple[int, int] = (-1, 0)
         # Hours offered, start and end days: the distinct values ascending, and cumulative sets.
         self._hour_values, self._hours_from = _cumulative(by_hours, size, upwards=False)
+        # Commitments that alone take all of someone's hours: the first of each person's, the second,
+        # and so on, by start and by end day; see `_blocked`.
+        blocking: list[tuple[dict[int, list[int]], dict[int, list[int]]]] = []
+        for index, person in enumerate(people):
+            rank = 0
+            for start, end, hours in person.commitments:
+                if hours >= person.hours:
+                    if rank == len(blocking):
+                        blocking.append((defaultdict(list), defaultdict(list)))
+                    blocking[rank][0][start].append(index)
+                    blocking[rank][1][end].append(index)
+                    rank += 1
+        self._blocking = [
+            (*_cumulative(by_start, size, upwards=True), *_cumulative(by_end, size, upwards=False))
+            for by_start, by_end in blocking
+        ]
         self._start_values, self._starts_by = _cumulative(by_start, size, upwards=True)
         self._end_values, self._ends_from = _cumulative(by_end, size, upwards=False)
 
@@ -935,6 +960,14 @@ class CandidatePool:
     def _starting_by(self, day: int) -> int:
         """Everyone available from this day or earlier."""
         return self._starts_by[bisect_right(self._start_values, day)]
+
+    def _blocked(self, first: int, last: int) -> int:
+        """Everyone with a commitment in this period that takes all their hours: they have none left.
+        (Commitments that only together take all the hours are left to `_fit`.)"""
+        blocked = 0
+        for starts, starts_by, ends, ends_from in self._blocking:
+            blocked |= starts_by[bisect_right(starts, last)] & ends_from[bisect_left(ends, first)]
+        return blocked
 
     def _ending_from(self, day: int) -> int:
         """Everyone available until this day or later (or without an end)."""
@@ -1223,6 +1256,7 @@ class _Cells:
         if klus.organisation_only:
             eligible &= pool._home.get(klus.organisation, 0)
         eligible &= pool._starting_by(klus.end) & pool._ending_from(klus.start)
+        eligible ^= eligible & pool._blocked(klus.start, klus.end)
         for index in pool._indexes(klus.poster):
             eligible ^= eligible & (1 << index)
         if klus.total:
