@@ -1025,14 +1025,24 @@ class CandidatePool:
             cell = cells.step(0)
             if cell is None:
                 continue
-            units, members, values, _ = cell
-            if values is None:  # score one by one
+            units, members, values, _, exact = cell
+            if not exact:  # score one by one
                 for index in _bits(members):
                     person = people[index]
-                    if person.id not in hidden:
+                    if person.id in hidden:
+                        continue
+                    if values is not None and not person.commitments and person.hours > 0:
+                        own_values, _ = _with_hours_and_period(profile, person, values)
+                        score = round(sum(map(mul, own_values, profile.weights)) / profile.weight_sum, 4)
+                        own_units = round(score * _SCALE)
+                    else:
                         fit = _fit(profile, person, day)
-                        if fit is not None:
-                            best.append((_candidate_key(profile, person, fit), index))
+                        if fit is None:
+                            continue
+                        own_units = fit.units
+                    band = -_band(own_units)
+                    key = (band, person.recent, person.passed_over, _stable_hash(profile.id, person.id))
+                    best.append((key, index))
             else:  # one score for all; who comes first only depends on fairness
                 band = -_band(units)
                 for (recent, passed_over), fair in self._fairness:
@@ -1127,19 +1137,31 @@ class CandidatePool:
                 push(queue, (-cells.peek(), number))
             if cell is None:
                 continue
-            units, members, values, score = cell
+            units, members, values, score, exact = cell
             fresh = members ^ (members & done)
             if not fresh:
                 continue
             klus = klussen[number]
-            exact = None if values is None else (values, score)
+            shared = (values, score, klus.days) if exact and values is not None else None
             for index in bits(fresh):
                 person = people[index]
                 if hidden_posters and klus.poster in hidden_posters.get(person.id, ()):
                     continue
                 least = settled[index]
                 entry: _Found
-                if exact is None:
+                if shared is not None:  # exact: (not done, so the limit-th best is no better than this)
+                    entry = (-units, number, shared)
+                elif values is not None and not person.commitments:
+                    # Only hours and period differ from the cell's values: score those here.
+                    if person.hours <= 0:
+                        continue
+                    own_values, overlap = _with_hours_and_period(klus, person, values)
+                    own_score = round(sum(map(mul, own_values, klus.weights)) / klus.weight_sum, 4)
+                    own_units = round(own_score * _SCALE)
+                    if own_units < least:
+                        continue
+                    entry = (-own_units, number, (own_values, own_score, overlap))
+                else:
                     if least >= 0:
                         # Cheaper than scoring: the cell's bound with this person's own hours and
                         # period (commitments aside) may already fall short. (klus.hours > 0 when
@@ -1153,8 +1175,6 @@ class CandidatePool:
                     if fit is None or fit.units < least:
                         continue
                     entry = (-fit.units, number, fit)
-                else:  # (not done, so the limit-th best is no better than this cell)
-                    entry = (-units, number, exact)
                 mine = found[index]
                 if mine is None:
                     mine = found[index] = [entry]
@@ -1187,11 +1207,25 @@ class CandidatePool:
             digest[person.id] = matches
 
 
-_Found = tuple[int, int, "_Fit | tuple[list[float], float]"]
+_Found = tuple[int, int, "_Fit | tuple[list[float], float, int]"]  # the fit or (values, score, overlap)
 
 
-def _exact_fit(klus: _Klus, person: _Person, units: int, values: list[float], score: float) -> _Fit:
-    """The fit of someone in an exact cell: all the hours (no commitments) and the whole period."""
+def _with_hours_and_period(klus: _Klus, person: _Person, values: list[float]) -> tuple[list[float], int]:
+    """A cell's values with this person's hours (they have no commitments) and period, as `_fit`
+    computes them; and the days of the klus period they are available."""
+    needed = klus.hours
+    overlap = min(person.end, klus.end) - max(person.start, klus.start) + 1
+    own = values.copy()
+    at = len(own) - 4
+    own[at] = min(person.hours, needed) / needed if needed > 0 else 1.0
+    own[at + 1] = overlap / klus.days
+    return own, overlap
+
+
+def _exact_fit(
+    klus: _Klus, person: _Person, units: int, values: list[float], score: float, overlap: int
+) -> _Fit:
+    """The fit of someone scored from a cell: no commitments, so the hours left are all their hours."""
     own_skills, related_skills = person.own, person.related
     fit: _Fit = _new_fit(
         _Fit,
@@ -1206,7 +1240,7 @@ def _exact_fit(klus: _Klus, person: _Person, units: int, values: list[float], sc
             (klus.nice & own_skills).bit_count(),
             (klus.nice & related_skills).bit_count(),
             person.hours,
-            klus.days,
+            overlap,
         ),
     )
     return fit
@@ -1235,8 +1269,13 @@ def _cumulative(
 _K = TypeVar("_K")
 _COARSE = 0
 _CELL = 1
-# (-bound, order, kind, level or units, members, rest (coarse) or 0, cell values (exact) or None, score)
+# In a `_Cells` queue: (-bound, order, kind, level (coarse) or bound, members, the rest of the level
+# (coarse) or whether exact (cell), the cell's values, its score (exact) or the bound's weighted sum).
 _Entry = tuple[int, int, int, int, int, int, list[float] | None, float]
+# A cell: its bound (in units), members, values and score (or weighted sum), and whether it is exact:
+# then everyone in it has that score. Otherwise the values are what they would be with all the
+# hours and the whole period (None for a klus with free-text skills), the bound's.
+_Cell = tuple[int, int, list[float] | None, float, bool]
 
 
 class _Cells:
@@ -1285,13 +1324,12 @@ class _Cells:
         """The best bound (in units) still in the queue; -1 when it is empty."""
         return -self.queue[0][0] if self.queue else -1
 
-    def step(self, done: int) -> tuple[int, int, list[float] | None, float] | None:
+    def step(self, done: int) -> _Cell | None:
         """The best cell, or None after splitting a level into cells; people in `done` are left out
-        from here on. A cell is (units, members, values, score) when exact, else (bound in units,
-        members, None, the bound's weighted sum before dividing by the weights' sum)."""
+        from here on."""
         _, _, kind, level, members, rest, values, score = heapq.heappop(self.queue)
         if kind == _CELL:
-            return level, members, values, score
+            return level, members, values, score, rest == 1
         rest ^= members
         rest ^= rest & done
         if rest:
@@ -1361,9 +1399,9 @@ class _Cells:
         units = round(score * _SCALE)
         exact = people & self.exact
         if exact:
-            self._push(units, _CELL, units, exact, 0, values, score)
+            self._push(units, _CELL, units, exact, 1, values, score)
         if people ^ exact:
-            self._push(units, _CELL, units, people ^ exact, 0, None, parts)
+            self._push(units, _CELL, units, people ^ exact, 0, values, parts)
 
 
 class KlusIndex:
