@@ -353,11 +353,8 @@ class _Klus:
         weights += [HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT]
         self.codes = tuple(codes)
         self.weights = tuple(weights)
-        # Reasons made so far, to share (see `Matcher._match`): the skill reasons, hours, period, and
-        # work mode with place.
-        self.reasons: tuple[
-            dict[int, tuple[Reason, ...]], dict[int, Reason], dict[int, Reason], dict[int, tuple[Reason, ...]]
-        ] = ({}, {}, {}, {})
+        # Reasons made so far, to share (see `Matcher._match`): the skill reasons, and work mode with place.
+        self.reasons: tuple[dict[int, tuple[Reason, ...]], dict[int, tuple[Reason, ...]]] = ({}, {})
         self.weight_sum = sum(weights)
         # For the threshold algorithm: the weight of half a skill of the kind that sets the level
         # (see `_bound`), and of half a nice-to-have skill besides.
@@ -512,6 +509,16 @@ def _bound_units(bound: float) -> int:
 # -- the matcher --------------------------------------------------------------------------------------------
 
 
+class _Shared:
+    """Hours and period reasons made so far, to share between the matches of many klussen."""
+
+    __slots__ = ("hours", "period")
+
+    def __init__(self) -> None:
+        self.hours: dict[int, Reason] = {}
+        self.period: dict[int, Reason] = {}
+
+
 class Matcher:
     """Scores and ranks; holds only what it derives from the skills vocabulary."""
 
@@ -567,9 +574,9 @@ class Matcher:
     def _klus(self, klus: Klus) -> _Klus:
         return _Klus(self, klus)
 
-    def _match(self, klus: _Klus, person: _Person, fit: _Fit, share: bool = False) -> Match:
-        """The match with its reasons; with `share`, equal reasons of the klus's matches are one
-        (immutable) object, kept on the klus profile, which saves time and memory in the digest."""
+    def _match(self, klus: _Klus, person: _Person, fit: _Fit, share: _Shared | None = None) -> Match:
+        """The match with its reasons; with `share`, equal reasons are one (immutable) object: kept on
+        the klus profile, or for hours and period in `share`. That saves time and memory in the digest."""
         codes, values, weights = klus.codes, fit.values, klus.weights
         if not share:
             reasons = tuple(
@@ -578,7 +585,8 @@ class Matcher:
             )
             return Match(klus.id, person.id, fit.score, reasons)
         # The skill reasons, hours, period, and work mode with place, each looked up by one number.
-        skills_made, hours_made, period_made, rest_made = klus.reasons
+        skills_made, rest_made = klus.reasons
+        hours_made, period_made = share.hours, share.period
         skills_key = (fit.skills << 8 | fit.skills_related) << 32 | (fit.free << 8 | fit.free_partial) << 16
         skills_key |= fit.nice << 8 | fit.nice_related
         skill_reasons = skills_made.get(skills_key)
@@ -587,13 +595,14 @@ class Matcher:
             skill_reasons = skills_made[skills_key] = tuple(
                 self._reason(codes[n], values[n], weights[n], klus, person, fit) for n in range(at)
             )
-        offered = min(fit.hours_left, klus.hours)
-        hours = hours_made.get(offered)
+        hours_key = min(fit.hours_left, klus.hours) << 32 | klus.hours
+        hours = hours_made.get(hours_key)
         if hours is None:
-            hours = hours_made[offered] = self._reason("hours", values[at], weights[at], klus, person, fit)
-        period = period_made.get(fit.overlap)
+            hours = hours_made[hours_key] = self._reason("hours", values[at], weights[at], klus, person, fit)
+        period_key = fit.overlap << 32 | klus.days
+        period = period_made.get(period_key)
         if period is None:
-            period = period_made[fit.overlap] = self._reason(
+            period = period_made[period_key] = self._reason(
                 "period", values[at + 1], weights[at + 1], klus, person, fit
             )
         rest_key = person.mode_code << 1 | (values[at + 3] > 0)
@@ -1091,6 +1100,7 @@ class CandidatePool:
         day = today.toordinal()
         open_klussen = [self._matcher._klus(klus) for klus in klussen if klus.open_on(today)]
         digest: dict[str, list[Match]] = {}
+        share = _Shared()
         first, last = self._size * number // parts, self._size * (number + 1) // parts
         slices = -(-(last - first) // _DIGEST_SLICE)
         size = -(-(last - first) // slices) if slices else 1
@@ -1101,7 +1111,7 @@ class CandidatePool:
         try:
             for start in range(first, last, size):
                 piece = self._slice(start, min(size, last - start))
-                piece._digest(open_klussen, day, limit_per_person, hidden_posters or {}, digest)
+                piece._digest(open_klussen, day, limit_per_person, hidden_posters or {}, share, digest)
         finally:
             if collecting:
                 gc.enable()
@@ -1113,6 +1123,7 @@ class CandidatePool:
         day: int,
         limit: int,
         hidden_posters: Mapping[str, frozenset[str]],
+        share: _Shared,
         digest: dict[str, list[Match]],
     ) -> None:
         """The digest for the people of this pool: all klussen's cells in one queue, best first."""
@@ -1203,7 +1214,7 @@ class CandidatePool:
                     fit = payload
                 else:
                     fit = _exact_fit(klus, person, -negative_units, *payload)
-                matches.append(match(klus, person, fit, True))
+                matches.append(match(klus, person, fit, share))
             digest[person.id] = matches
 
 
