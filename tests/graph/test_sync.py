@@ -147,3 +147,23 @@ async def test_a_lost_delta_link_starts_a_full_round_that_removes_the_missing(
     assert result.full
     assert "staff-2" not in await ids(cached)
     assert await cache.count() == 4
+
+
+async def test_a_sync_through_a_flaky_graph_gets_everyone_once(
+    source: DeltaSource,
+    cache: SqlDirectoryCache,
+    cached: CachedDirectory,
+    fake_graph: FakeGraph,
+    sleep: CountingSleep,
+) -> None:
+    for user in sample_users(count=40):
+        fake_graph.put(user)
+    fake_graph.fault_share = 0.3
+    fake_graph.share_faults = (too_many(2), Fault(500), Fault(503))
+    result = await sync_users(source, cache)
+    faults = fake_graph.statuses[429] + fake_graph.statuses[500] + fake_graph.statuses[503]
+    assert faults > 0, fake_graph.statuses
+    assert len(sleep.waits) == faults  # one wait per refused request, no retries on top
+    assert sleep.waits.count(2.0) >= fake_graph.statuses[429]
+    assert result.pages == 23 and fake_graph.statuses[200] == 23
+    assert await ids(cached) == set(fake_graph.users)
