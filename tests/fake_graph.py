@@ -81,6 +81,7 @@ SLOW = Fault(0)
 class _Change:
     version: int
     manager_before: str | None = None
+    fields: frozenset[str] = frozenset()  # Graph names of the properties changed (accumulated)
 
 
 @dataclass
@@ -92,6 +93,8 @@ class FakeGraph:
     slow_seconds: float = 0.2
     seed: int = 1
     token: str = TOKEN
+    partial_updates: bool = False
+    """Incremental delta pages carry only the id and the changed properties, as Graph may send them."""
 
     def __post_init__(self) -> None:
         self.version = 0
@@ -117,7 +120,13 @@ class FakeGraph:
         before = self.users.get(user.id)
         self.users[user.id] = user
         self._removed.pop(user.id, None)
-        self._changes[user.id] = _Change(self.version, before.manager if before else None)
+        fields = frozenset(user.json())
+        if before is not None:
+            old, new = before.json(), user.json()
+            fields = frozenset(k for k in new if old[k] != new[k])
+            if user.id in self._changes:
+                fields |= self._changes[user.id].fields
+        self._changes[user.id] = _Change(self.version, before.manager if before else None, fields)
 
     def change(self, user_id: str, **changes: Any) -> None:
         self.put(replace(self.users[user_id], **changes))
@@ -297,6 +306,8 @@ class FakeGraph:
             if since < change.version <= upto:
                 user = self.users[user_id]
                 entry = user.json(select)
+                if since and self.partial_updates:
+                    entry = {k: v for k, v in entry.items() if k in change.fields or k == "id"}
                 if with_manager:
                     if user.manager:
                         entry["manager@delta"] = [{"@odata.type": USER_TYPE, "id": user.manager}]

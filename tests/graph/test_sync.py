@@ -13,6 +13,7 @@ from klussenbank.graph.graph_directory import OrganisationMap, RetryPolicy
 from klussenbank.graph.sync import DeltaSource, sync_users
 from klussenbank.store.db import session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
+from klussenbank.store.orm import DirectoryUserRow
 from tests.fake_graph import FakeGraph, FakeUser, Fault, sample_users, too_many
 from tests.graph.conftest import NOORD, ZUID, CountingSleep
 
@@ -167,3 +168,28 @@ async def test_a_sync_through_a_flaky_graph_gets_everyone_once(
     assert sleep.waits.count(2.0) >= fake_graph.statuses[429]
     assert result.pages == 23 and fake_graph.statuses[200] == 23
     assert await ids(cached) == set(fake_graph.users)
+
+
+async def test_an_incremental_page_with_only_the_changed_fields_keeps_the_others(
+    source: DeltaSource,
+    cache: SqlDirectoryCache,
+    cached: CachedDirectory,
+    fake_graph: FakeGraph,
+    engine: AsyncEngine,
+) -> None:
+    fake_graph.partial_updates = True
+    await sync_users(source, cache)
+    fake_graph.change("staff-1", job_title="Architect")
+    result = await sync_users(source, cache)
+    assert result.upserted == 1
+    async with session_factory(engine)() as session:
+        row = await session.get(DirectoryUserRow, "staff-1")
+    assert row is not None
+    assert (row.job_title, row.department, row.office_location, row.mail) == (
+        "Architect",
+        "ICT",
+        "Noord 2.01",
+        "sam@noord.example",
+    )
+    person = await cached.person("staff-1")
+    assert person is not None and person.manager_aad_object_id == "lead-a"

@@ -30,6 +30,8 @@ class DeltaPage:
     users: Sequence[GraphUser] = ()
     removed: Sequence[str] = ()
     managers: Mapping[str, str | None] = field(default_factory=dict)
+    # Per user, the profile fields the page carries: an incremental page may leave out unchanged ones.
+    fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
     next_link: str | None = None
     delta_link: str | None = None
 
@@ -62,6 +64,7 @@ def page_from_json(body: Mapping[str, Any]) -> DeltaPage:
     users: list[GraphUser] = []
     removed: list[str] = []
     managers: dict[str, str | None] = {}
+    fields: dict[str, frozenset[str]] = {}
     for entry in body.get("value", []):
         user_id = str(entry["id"])
         if "@removed" in entry:
@@ -80,6 +83,7 @@ def page_from_json(body: Mapping[str, Any]) -> DeltaPage:
                 manager_id=None,
             )
         )
+        fields[user_id] = frozenset(name for key, name in PROFILE_FIELDS.items() if key in entry)
         if "manager@delta" in entry:
             current = [m["id"] for m in entry["manager@delta"] if "@removed" not in m]
             managers[user_id] = str(current[0]) if current else None
@@ -87,9 +91,22 @@ def page_from_json(body: Mapping[str, Any]) -> DeltaPage:
         users=users,
         removed=removed,
         managers=managers,
+        fields=fields,
         next_link=body.get("@odata.nextLink"),
         delta_link=body.get("@odata.deltaLink"),
     )
+
+
+PROFILE_FIELDS = {
+    "displayName": "display_name",
+    "mail": "mail",
+    "userPrincipalName": "user_principal_name",
+    "department": "department",
+    "jobTitle": "job_title",
+    "officeLocation": "office_location",
+    "companyName": "company_name",
+}
+"""Graph's property names and GraphUser's."""
 
 
 class DeltaSource:

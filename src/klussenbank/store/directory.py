@@ -14,6 +14,17 @@ from klussenbank.services.ports import DirectoryPerson
 from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
 
 STATE_KEY = "users"
+PROFILE = frozenset(
+    (
+        "display_name",
+        "mail",
+        "user_principal_name",
+        "department",
+        "job_title",
+        "office_location",
+        "company_name",
+    )
+)
 
 
 class CachedProfile(Protocol):
@@ -46,6 +57,8 @@ class CachedPage(Protocol):
     def removed(self) -> Sequence[str]: ...
     @property
     def managers(self) -> Mapping[str, str | None]: ...
+    @property
+    def fields(self) -> Mapping[str, frozenset[str]]: ...
     @property
     def next_link(self) -> str | None: ...
     @property
@@ -93,17 +106,14 @@ class SqlDirectoryCache:
             }
             for user in page.users:
                 row = existing.get(user.id)
+                sent = page.fields.get(user.id, PROFILE)
                 if row is None:
                     row = DirectoryUserRow(id=user.id, manager_id=None)
                     session.add(row)
                     existing[user.id] = row
-                row.display_name = user.display_name
-                row.mail = user.mail
-                row.user_principal_name = user.user_principal_name
-                row.department = user.department
-                row.job_title = user.job_title
-                row.office_location = user.office_location
-                row.company_name = user.company_name
+                    sent = PROFILE  # a new row takes every field, sent or empty
+                for name in PROFILE & sent:
+                    setattr(row, name, getattr(user, name))
                 if user.id in page.managers:
                     row.manager_id = page.managers[user.id]
                 row.seen_round = state.round
