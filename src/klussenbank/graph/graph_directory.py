@@ -231,8 +231,9 @@ def user_from(graph_user: User, manager_id: str | None = None) -> GraphUser:
 
 
 class GraphDirectory:
-    """Reads people straight from Graph. The bot uses the cache (`store.directory.CachedDirectory`),
-    which the delta sync fills; this is for the sync's sibling reads and for checks against Graph."""
+    """Reads people live from Graph, a request or a few per call. The bot routes with the cache instead
+    (`store.directory.CachedDirectory`, filled by the delta sync) so it never waits on Graph; this is
+    for live reads such as a manager chain at the moment of an approval."""
 
     def __init__(
         self, client: GraphServiceClient, organisations: OrganisationMap, *, retry: RetryPolicy | None = None
