@@ -67,13 +67,15 @@ Both keep sets of people (or klussen) as bitsets in Python ints: one per skill, 
 mode, hours offered, start and end date, and so on. A query adds up per person (or klus) the halves
 of the klus's skills they bring, as a bit-sliced counter, and then visits them in order of the best
 score they could still reach, stopping as soon as nobody left could enter the top (threshold
-algorithm). For a klus the pool hands out *cells*: people at one skill level whose nice-to-have
-level, work mode fit and place fit are the same. In a cell's exact part everyone has the hours (and
-no other commitments) and the whole period, so they all get the cell's score without being scored
-one by one; the others are bound by that score and scored one by one. The digest runs all klussen
-at once against a slice of the pool: one queue of every klus's next cell, best first; a person is
-done as soon as they have their klussen and nothing left can beat them. Its `part` lets several
-processes each compute a share of the people.
+algorithm). For a klus the pool hands out *cells*: eligible people (people whose commitment alone
+takes all their hours in the klus period are left out by bitsets too) at one skill level whose
+nice-to-have level, work mode fit and place fit are the same. In a cell's exact part everyone has
+the hours (and no commitments) and the whole period, so they all get the cell's score without being
+scored one by one; the others are bound by that score, and scored one by one: from the cell's
+values with their own hours and period, or fully when they have commitments. The digest runs all
+klussen at once against a slice of the pool (its bitsets for every klus in memory): one queue of
+every klus's next cell, best first; a person is done as soon as they have their klussen and nothing
+left can beat them. Its `part` lets several processes each compute a share of the people.
 """
 
 from __future__ import annotations
