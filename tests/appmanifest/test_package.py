@@ -36,7 +36,16 @@ BOT_DOMAIN = "klussenbank.gemeente-voorbeeld.nl"
 VERSION = "1.4.2"
 
 EXPECTED_FILES = ["color.png", "en-us.json", "manifest.json", "outline.png"]
-EXPECTED_COMMANDS = ["help", "beschikbaar", "profiel", "pauze", "afmelden", "klus plaatsen", "mijn klussen", "klussen"]
+EXPECTED_COMMANDS = [
+    "help",
+    "beschikbaar",
+    "profiel",
+    "pauze",
+    "afmelden",
+    "klus plaatsen",
+    "mijn klussen",
+    "klussen",
+]
 
 
 # --------------------------------------------------------------------------
