@@ -34,10 +34,10 @@ def _today() -> date:
 def _open_form(chat: Chat) -> int:
     before = chat.card_count()
     chat.send(NL("command.available"))  # people type the Dutch word; the answer follows the locale
+    # The Dutch command word gets the form in the Playground's language (en-US on every message):
+    # the answer itself shows the locale the bot saw. (The Playground's log feed, which we used to
+    # read it from, sometimes stops streaming on a busy machine.)
     form = chat.wait_for_card(T("form.title_new"), after=before)
-    # What the expectations in these tests rest on: the Playground's locale on every message.
-    sent = chat.wait_sent_to_bot("message", lambda a: a.get("text") == NL("command.available"))
-    assert sent["locale"] == PLAYGROUND_LOCALE
     return form.index
 
 
