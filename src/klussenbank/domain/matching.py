@@ -1202,6 +1202,9 @@ class CandidatePool:
                         settled[index] = least
                         push(waiting, (-least, index))
         match = self._matcher._match
+        # Every reason of a match follows from these numbers: equal keys, one (immutable) tuple.
+        made: dict[tuple[int, ...], tuple[Reason, ...]] = {}
+        new_match = object.__new__
         for index, mine in enumerate(found):
             if not mine:
                 continue
@@ -1210,13 +1213,56 @@ class CandidatePool:
             if len({entry[0] for entry in mine}) < len(mine):  # equal scores: take turns
                 mine.sort(key=lambda entry: (entry[0], _stable_hash(person.id, klussen[entry[1]].id)))
             matches: list[Match] = []
+            person_id, own_skills, related_skills, mode = (
+                person.id,
+                person.own,
+                person.related,
+                person.mode_code,
+            )
             for negative_units, number, payload in mine[:limit]:
                 klus = klussen[number]
                 if isinstance(payload, _Fit):
                     fit = payload
+                    key = (
+                        number,
+                        fit.skills,
+                        fit.skills_related,
+                        fit.free,
+                        fit.free_partial,
+                        fit.nice,
+                        fit.nice_related,
+                        min(fit.hours_left, klus.hours),
+                        fit.overlap,
+                        mode,
+                        fit.values[-1] > 0,
+                    )
+                    score = fit.score
                 else:
-                    fit = _exact_fit(klus, person, -negative_units, *payload)
-                matches.append(match(klus, person, fit, share))
+                    values, score, overlap = payload
+                    required, nice = klus.required, klus.nice
+                    key = (
+                        number,
+                        (required & own_skills).bit_count(),
+                        (required & related_skills).bit_count(),
+                        0,
+                        0,
+                        (nice & own_skills).bit_count(),
+                        (nice & related_skills).bit_count(),
+                        min(person.hours, klus.hours),
+                        overlap,
+                        mode,
+                        values[-1] > 0,
+                    )
+                    fit = None
+                reasons = made.get(key)
+                if reasons is None:
+                    if fit is None:
+                        fit = _exact_fit(klus, person, -negative_units, *payload)
+                    reasons = made[key] = match(klus, person, fit, share).reasons
+                # (a frozen dataclass's __init__ sets each field through object.__setattr__)
+                suggestion: Match = new_match(Match)
+                suggestion.__dict__.update(klus_id=klus.id, person_id=person_id, score=score, reasons=reasons)
+                matches.append(suggestion)
             digest[person.id] = matches
 
 
