@@ -1142,8 +1142,12 @@ class CandidatePool:
         pop, push, fit_of, bits = heapq.heappop, heapq.heappush, _fit, _bits
         while queue:
             negative_bound, number = pop(queue)
-            while waiting and waiting[0][0] < negative_bound:
-                done |= 1 << pop(waiting)[1]
+            if waiting and waiting[0][0] < negative_bound:
+                # All at once: each `done |= 1 << index` would copy the whole bitset.
+                settled_now: list[int] = []
+                while waiting and waiting[0][0] < negative_bound:
+                    settled_now.append(pop(waiting)[1])
+                done |= _mask_of(settled_now, self._size)
             cells = all_cells[number]
             cell = cells.step(done)
             if cells.queue:
