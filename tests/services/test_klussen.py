@@ -417,3 +417,25 @@ async def test_two_confirmations_for_the_last_hours_at_once_only_one_wins(
 
     assert sorted(type(r).__name__ for r in results) == ["KlusOffer", "Refusal"]
     assert Refusal("no_hours_left") in results
+
+
+async def test_one_persons_history_is_their_part_of_everyones(
+    klussen: KlusService, signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await sign_up(signup, ANNA, EVA)
+    klus = await posted(klussen)
+    for actor in (ANNA, EVA):
+        await interested(klussen, actor, klus.id)
+    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+    await klussen.confirm(EVA, klus.id)
+
+    since = clock.now() - timedelta(days=90)
+    async with uow_factory() as uow:
+        everyone = await uow.interests.history(since)
+        for actor in (ANNA, EVA):
+            person = actor.aad_object_id
+            assert await uow.interests.history(since, person) == {person: everyone[person]}
+    assert (everyone[EVA.aad_object_id].recent_matches, everyone[ANNA.aad_object_id].times_passed_over) == (
+        1,
+        1,
+    )

@@ -6,11 +6,13 @@ the change that causes it; the delivery worker sends it later, never inside the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import islice
 
 from klussenbank.domain.klus import (
+    DEFAULT_INTERNAL_FIRST,
     MAX_MOTIVATION,
     Interest,
     InterestStatus,
@@ -20,7 +22,7 @@ from klussenbank.domain.klus import (
     Visibility,
     validate_klus,
 )
-from klussenbank.domain.matching import Candidate, Match, Matcher
+from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
 from klussenbank.domain.model import Organisation, Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.ports import (
@@ -51,6 +53,8 @@ HISTORY = timedelta(days=90)  # how far back fair spread looks
 WEEK = timedelta(days=7)
 # Interest that is still in the running for a klus.
 IN_THE_RUNNING = (InterestStatus.INVITED, InterestStatus.INTERESTED, InterestStatus.CHOSEN)
+# Interest that takes one of the places the klus has.
+TAKES_A_PLACE = (InterestStatus.CHOSEN, InterestStatus.CONFIRMED)
 SHOWED_INTEREST = (
     InterestStatus.INTERESTED,
     InterestStatus.CHOSEN,
@@ -110,7 +114,7 @@ class KlusService:
                     work_mode=WorkMode.HYBRID,
                     people_needed=1,
                     interest_deadline=today + timedelta(days=10),
-                    internal_first_until=today + timedelta(days=14),
+                    internal_first_until=today + DEFAULT_INTERNAL_FIRST,
                 )
             else:
                 klus = await uow.klussen.get(klus_id)
@@ -244,7 +248,7 @@ class KlusService:
         )
         rows: list[CandidateRow] = []
         for person_id, interest in interests.items():
-            if interest.status in (InterestStatus.WITHDRAWN,):
+            if interest.status is InterestStatus.WITHDRAWN:
                 continue
             person = await uow.people.get(person_id)
             if person is None:
@@ -253,9 +257,7 @@ class KlusService:
         rows.sort(key=lambda row: -(row.match.score if row.match else 0.0))
         for match in suggested:
             rows.append(await self._row(uow, by_id[match.person_id].person, None, match))
-        chosen = sum(
-            1 for i in interests.values() if i.status in (InterestStatus.CHOSEN, InterestStatus.CONFIRMED)
-        )
+        chosen = sum(1 for i in interests.values() if i.status in TAKES_A_PLACE)
         return CandidatesView(klus=await self._view(uow, klus), candidates=tuple(rows), chosen=chosen)
 
     async def _row(
@@ -311,7 +313,7 @@ class KlusService:
                     "already_done" if interest and interest.status in _DECIDED else "choose_not_interested"
                 )
             interests = await uow.interests.for_klus(klus.id)
-            taken = sum(1 for i in interests if i.status in (InterestStatus.CHOSEN, InterestStatus.CONFIRMED))
+            taken = sum(1 for i in interests if i.status in TAKES_A_PLACE)
             if taken >= klus.people_needed:
                 return Refusal("choose_full")
             person = await uow.people.get(person_id)
@@ -388,8 +390,8 @@ class KlusService:
         mine = {i.klus_id: i for i in await uow.interests.for_person(person_id)}
         if candidate is None:
             # No profile to rank by: the open klussen as they come, without reasons.
-            ranked: list[tuple[Klus, Match | None]] = []
-            ranked += [(k, None) for k in klussen if k.poster_id != person_id][:limit]
+            others = (k for k in klussen if k.poster_id != person_id)
+            ranked: list[tuple[Klus, Match | None]] = [(k, None) for k in islice(others, limit)]
         else:
             by_id = {k.id: k for k in klussen}
             ranked = [
@@ -590,30 +592,20 @@ class KlusService:
         )
 
     async def _candidates(self, uow: UnitOfWork, members: Iterable[PoolMember]) -> list[Candidate]:
+        """The whole pool as the matcher sees it: one query for everyone's history and hours."""
         history = await uow.interests.history(self._clock.now() - HISTORY)
         commitments = await uow.interests.all_commitments()
-        candidates = []
-        for member in members:
-            person_id = member.person.aad_object_id
-            past = history.get(person_id, KlusHistory())
-            candidates.append(
-                Candidate(
-                    person_id=person_id,
-                    organisation_key=member.person.organisation_key,
-                    availability=member.availability,
-                    commitments=tuple(commitments.get(person_id, ())),
-                    recent_matches=past.recent_matches,
-                    times_passed_over=past.times_passed_over,
-                )
-            )
-        return candidates
+        return [_candidate_of(m, commitments.get(m.person.aad_object_id, ()), history) for m in members]
 
     async def _candidate(self, uow: UnitOfWork, person_id: str) -> Candidate | None:
+        """One person as the matcher sees them, reading only their own history and hours."""
         person = await uow.people.get(person_id)
         availability = await uow.availability.get(person_id)
         if person is None or availability is None:
             return None
-        return (await self._candidates(uow, [PoolMember(person, availability)]))[0]
+        history = await uow.interests.history(self._clock.now() - HISTORY, person_id)
+        commitments = await uow.interests.commitments(person_id)
+        return _candidate_of(PoolMember(person, availability), commitments, history)
 
     async def _view(self, uow: UnitOfWork, klus: Klus) -> KlusView:
         organisation = await uow.organisations.get(klus.organisation_key) or Organisation(
@@ -664,6 +656,21 @@ async def _person(uow: UnitOfWork, actor: Actor) -> Person:
     if person is None:
         raise LookupError(f"unknown person {actor.aad_object_id}")  # every turn meets the actor first
     return person
+
+
+def _candidate_of(
+    member: PoolMember, commitments: Iterable[Commitment], history: Mapping[str, KlusHistory]
+) -> Candidate:
+    person_id = member.person.aad_object_id
+    past = history.get(person_id, KlusHistory())
+    return Candidate(
+        person_id=person_id,
+        organisation_key=member.person.organisation_key,
+        availability=member.availability,
+        commitments=tuple(commitments),
+        recent_matches=past.recent_matches,
+        times_passed_over=past.times_passed_over,
+    )
 
 
 def _may_manage(klus: Klus | None, actor: Actor) -> Refusal | None:

@@ -141,7 +141,8 @@ class InterestRepository(Protocol):
     async def all_commitments(self) -> dict[str, list[Commitment]]:
         """Everyone's confirmed hours, by person: one query for a whole pool."""
 
-    async def history(self, since: datetime) -> dict[str, KlusHistory]: ...
+    async def history(self, since: datetime, aad_object_id: str | None = None) -> dict[str, KlusHistory]:
+        """Recent matches and times passed over, by person: everyone's, or one person's."""
 
 
 class SuggestionRepository(Protocol):

@@ -224,11 +224,12 @@ class SqlInterests:
             found[person].append(Commitment(start, end, hours))
         return dict(found)
 
-    async def history(self, since: datetime) -> dict[str, KlusHistory]:
+    async def history(self, since: datetime, aad_object_id: str | None = None) -> dict[str, KlusHistory]:
+        only = () if aad_object_id is None else (PersonRow.aad_object_id == aad_object_id,)
         rows = await self._session.execute(
             select(PersonRow.aad_object_id, InterestRow.status, func.count())
             .join(PersonRow, PersonRow.id == InterestRow.person_id)
-            .where(InterestRow.updated_at >= since)
+            .where(InterestRow.updated_at >= since, *only)
             .group_by(PersonRow.aad_object_id, InterestRow.status)
         )
         matches: dict[str, int] = defaultdict(int)
