@@ -53,6 +53,13 @@ class Directory(Protocol):
         """Everyone in this person's reporting line below them: direct and indirect reports."""
 
 
+class AppInstaller(Protocol):
+    """Installs Klussenbank for someone in Teams (Microsoft Graph), so the bot can message them."""
+
+    async def install_for(self, aad_object_id: str) -> bool:
+        """True when the app is installed for them (now or already); False when it cannot be."""
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
