@@ -108,3 +108,14 @@ async def test_a_timeout_is_retried(
     fake_graph.script(SLOW)
     assert await directory.person("staff-1") is not None
     assert len(sleep.waits) == 1
+
+
+async def test_a_retry_after_longer_than_the_cap_gives_up_at_once(
+    directory: GraphDirectory, fake_graph: FakeGraph, sleep: CountingSleep
+) -> None:
+    fake_graph.script(too_many(60), too_many(61))
+    with pytest.raises(APIError) as raised:
+        await directory.person("staff-1")
+    assert raised.value.response_status_code == 429
+    assert sleep.waits == [60.0]  # the cap itself is still waited for
+    assert fake_graph.statuses[429] == 2

@@ -99,6 +99,9 @@ class OrganisationMap:
 class RetryPolicy:
     """Retries 429, 5xx and timeouts, waiting `Retry-After` when Graph sends it, else a jittered backoff.
 
+    A `Retry-After` longer than `max_retry_after` gives up at once: a caller such as a chore or a turn
+    should not hang for minutes, and the next round asks again.
+
     The msgraph client's own retry handler is switched off (see `graph_client`): it retries neither 500,
     502 nor timeouts and cannot be given a sleep to count, and two layers of retries multiply.
     """
@@ -106,6 +109,7 @@ class RetryPolicy:
     attempts: int = 6
     first_delay: float = 0.5
     max_delay: float = 60.0
+    max_retry_after: float = 60.0
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def run(self, call: Callable[[], Awaitable[T]]) -> T:
@@ -118,7 +122,11 @@ class RetryPolicy:
             except APIError as exc:
                 if exc.response_status_code not in RETRIED_STATUSES or attempt == self.attempts:
                     raise
-                delay = _retry_after(exc.response_headers) or self._backoff(attempt)
+                asked = _retry_after(exc.response_headers)
+                if asked is not None and asked > self.max_retry_after:
+                    log.warning("Graph asks to wait %.0f s; giving up until the next round", asked)
+                    raise
+                delay = asked or self._backoff(attempt)
                 reason = str(exc.response_status_code)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 if attempt == self.attempts:
