@@ -7,10 +7,16 @@
   last page, an ``@odata.deltaLink``. Calling the delta link returns the users changed since it was issued
   and removed users as ``{"id": ..., "@removed": {"reason": "changed"}}``. With ``$expand=manager`` a
   user carries ``manager@delta`` (the manager, or the removed one) as Graph does.
+* ``GET /v1.0/appCatalogs/teamsApps`` (``$filter`` on ``externalId``, ``id``, ``distributionMethod``) and
+  ``GET``/``POST /v1.0/users/{id}/teamwork/installedApps`` (``$filter`` on ``teamsApp/externalId`` or
+  ``teamsApp/id``, ``$expand=teamsApp``; a POST binds ``teamsApp@odata.bind``). A POST answers 201, 409 when
+  the app is already installed for the user, 404 for an unknown user or app, 403 for someone without a
+  Teams licence (:attr:`FakeGraph.unlicensed`).
 * Faults: a scripted sequence (:meth:`FakeGraph.script`) or a seeded share of answers
-  (``fault_share``): ``429`` with ``Retry-After``, any 5xx, or ``slow`` (answered after ``slow_seconds``).
+  (``fault_share``): ``429`` with ``Retry-After``, any 5xx, ``SLOW`` (answered after ``slow_seconds``) or
+  ``LATE`` (carried out at once, answered after ``slow_seconds``).
   :meth:`FakeGraph.fail_delta_page` fails one page of the next delta round.
-* Counters: requests per route, answers per status (:attr:`FakeGraph.requests`, :attr:`FakeGraph.statuses`).
+* Counters: requests per route (``"POST /v1.0/..."`` for other methods than GET), answers per status (:attr:`FakeGraph.requests`, :attr:`FakeGraph.statuses`).
 
 Run it on its own: ``python -m tests.fake_graph --port 0`` prints ``listening on http://127.0.0.1:N/v1.0``.
 """
@@ -31,6 +37,8 @@ from aiohttp.test_utils import TestServer
 
 TOKEN = "fake-graph-token"
 USER_TYPE = "#microsoft.graph.user"
+TEAMS_APP_TYPE = "#microsoft.graph.teamsApp"
+INSTALLATION_TYPE = "#microsoft.graph.userScopeTeamsAppInstallation"
 
 
 @dataclass(frozen=True)
@@ -63,8 +71,28 @@ class FakeUser:
 
 
 @dataclass(frozen=True)
+class FakeTeamsApp:
+    """An app in the tenant's Teams app catalog: `id` is Graph's, `external_id` the manifest's."""
+
+    id: str
+    external_id: str
+    display_name: str = "Klussenbank"
+    distribution_method: str = "organization"
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "@odata.type": TEAMS_APP_TYPE,
+            "id": self.id,
+            "externalId": self.external_id,
+            "displayName": self.display_name,
+            "distributionMethod": self.distribution_method,
+        }
+
+
+@dataclass(frozen=True)
 class Fault:
-    """``status`` 429 (with ``retry_after`` seconds), a 5xx, or 0 for a slow but good answer."""
+    """``status`` 429 (with ``retry_after`` seconds), a 5xx, 0 for a slow but good answer, or 1 for a
+    request carried out at once but answered late (a client that gave up sees a timeout)."""
 
     status: int
     retry_after: int = 0
@@ -75,6 +103,7 @@ def too_many(retry_after: int = 1) -> Fault:
 
 
 SLOW = Fault(0)
+LATE = Fault(1)
 
 
 @dataclass
@@ -95,6 +124,11 @@ class FakeGraph:
     token: str = TOKEN
     partial_updates: bool = False
     """Incremental delta pages carry only the id and the changed properties, as Graph may send them."""
+    teams_apps: dict[str, FakeTeamsApp] = field(default_factory=dict)
+    installed_apps: dict[str, set[str]] = field(default_factory=dict)
+    """Per user id, the ids of the catalog apps installed for them."""
+    unlicensed: set[str] = field(default_factory=set)
+    """Users without a Teams licence: installing an app for them answers 403."""
 
     def __post_init__(self) -> None:
         self.version = 0
@@ -136,6 +170,14 @@ class FakeGraph:
         del self.users[user_id]
         self._changes.pop(user_id, None)
         self._removed[user_id] = self.version
+
+    def publish(self, app: FakeTeamsApp) -> None:
+        """Put an app in the tenant's app catalog."""
+        self.teams_apps[app.id] = app
+
+    def install(self, user_id: str, app_id: str) -> None:
+        """Install an app for someone, as they would themselves in Teams."""
+        self.installed_apps.setdefault(user_id, set()).add(app_id)
 
     def forget_delta_tokens(self) -> None:
         """Delta links issued so far answer 410 syncStateNotFound, as Graph's do after a while."""
@@ -189,16 +231,23 @@ class FakeGraph:
         app.router.add_get("/v1.0/users/{id}", self._user)
         app.router.add_get("/v1.0/users/{id}/manager", self._manager)
         app.router.add_get("/v1.0/users/{id}/directReports", self._direct_reports)
+        app.router.add_get("/v1.0/appCatalogs/teamsApps", self._catalog)
+        app.router.add_get("/v1.0/users/{id}/teamwork/installedApps", self._installed)
+        app.router.add_post("/v1.0/users/{id}/teamwork/installedApps", self._install)
         return app
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         route = request.match_info.route.resource.canonical if request.match_info.route.resource else "?"
-        self.requests[route] += 1
+        self.requests[route if request.method == "GET" else f"{request.method} {route}"] += 1
         self.urls.append(request.path_qs)
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return self._error(401, "InvalidAuthenticationToken", "Access token is missing or wrong.")
         fault = self._fault()
+        if fault == LATE:
+            late: web.StreamResponse = await handler(request)
+            await asyncio.sleep(self.slow_seconds)
+            return late
         if fault is not None:
             answer = await self._answer_fault(fault)
             if answer is not None:
@@ -253,6 +302,59 @@ class FakeGraph:
         select = _select(request)
         reports = [u.json(select) for u in sorted(self.users.values(), key=_key) if u.manager == user.id]
         return self._ok({"value": reports})
+
+    async def _catalog(self, request: web.Request) -> web.Response:
+        try:
+            wanted = _filter(request, {"externalId", "id", "distributionMethod"})
+        except ValueError as exc:
+            return self._error(400, "BadRequest", str(exc))
+        apps = [
+            app.json()
+            for app in sorted(self.teams_apps.values(), key=lambda a: a.id)
+            if all(app.json()[name] == value for name, value in wanted.items())
+        ]
+        return self._ok({"value": apps})
+
+    async def _installed(self, request: web.Request) -> web.Response:
+        user = self._get(request)
+        if user is None:
+            return self._error(404, "NotFound", f"User '{request.match_info['id']}' was not found.")
+        try:
+            wanted = _filter(request, {"teamsApp/externalId", "teamsApp/id"})
+        except ValueError as exc:
+            return self._error(400, "BadRequest", str(exc))
+        expand = "teamsApp" in request.query.get("$expand", "").split(",")
+        found = []
+        for app_id in sorted(self.installed_apps.get(user.id, ())):
+            app = self.teams_apps.get(app_id, FakeTeamsApp(app_id, ""))
+            if all(app.json()[name.partition("/")[2]] == value for name, value in wanted.items()):
+                entry: dict[str, Any] = {"@odata.type": INSTALLATION_TYPE, "id": f"{user.id}~{app_id}"}
+                if expand:
+                    entry["teamsApp"] = app.json()
+                found.append(entry)
+        return self._ok({"value": found})
+
+    async def _install(self, request: web.Request) -> web.Response:
+        user = self._get(request)
+        if user is None:
+            return self._error(404, "NotFound", f"User '{request.match_info['id']}' was not found.")
+        try:
+            body = await request.json()
+        except ValueError:
+            return self._error(400, "BadRequest", "The body is not JSON.")
+        bind = body.get("teamsApp@odata.bind") if isinstance(body, dict) else None
+        if not isinstance(bind, str) or "/appCatalogs/teamsApps/" not in bind:
+            return self._error(400, "BadRequest", "teamsApp@odata.bind to an app in the catalog is required.")
+        app_id = bind.rpartition("/appCatalogs/teamsApps/")[2].strip("'()")
+        if app_id not in self.teams_apps:
+            return self._error(404, "NotFound", f"App '{app_id}' is not in the app catalog.")
+        if user.id in self.unlicensed:
+            return self._error(403, "Forbidden", "The user has no Teams licence.")
+        if app_id in self.installed_apps.get(user.id, ()):
+            return self._error(409, "Conflict", "The app is already installed for this user.")
+        self.install(user.id, app_id)
+        self.statuses[201] += 1
+        return web.Response(status=201)  # Graph's answer has no body
 
     async def _list(self, request: web.Request) -> web.Response:
         offset = int(request.query.get("$skiptoken", "0"))
@@ -329,6 +431,19 @@ def _key(user: FakeUser) -> str:
 def _select(request: web.Request) -> set[str] | None:
     text = request.query.get("$select", "")
     return set(filter(None, text.split(","))) or None
+
+
+def _filter(request: web.Request, names: set[str]) -> dict[str, str]:
+    """`externalId eq 'x' and distributionMethod eq 'organization'` -> {name: value}: the only kind of
+    $filter the app catalog and installation routes need; anything else is refused as Graph would."""
+    text = request.query.get("$filter", "").strip()
+    found: dict[str, str] = {}
+    for clause in filter(None, (c.strip() for c in text.split(" and "))):
+        name, op, value = (part.strip() for part in [*clause.split(" ", 2), "", ""][:3])
+        if op != "eq" or name not in names or len(value) < 2 or value[0] != "'" or value[-1] != "'":
+            raise ValueError(f"Invalid filter clause: {clause}")
+        found[name] = value[1:-1].replace("''", "'")
+    return found
 
 
 def _inner_select(expand: str) -> set[str] | None:
