@@ -159,6 +159,13 @@ _MSGRAPH_MODULES = (
     "msgraph.generated.users.delta.delta_request_builder",
     "msgraph.generated.models.user",
     "msgraph.generated.models.o_data_errors.o_data_error",
+    "msgraph.generated.app_catalogs.app_catalogs_request_builder",
+    "msgraph.generated.app_catalogs.teams_apps.teams_apps_request_builder",
+    "msgraph.generated.users.item.teamwork.teamwork_request_builder",
+    "msgraph.generated.users.item.teamwork.installed_apps.installed_apps_request_builder",
+    "msgraph.generated.models.teams_app_collection_response",
+    "msgraph.generated.models.user_scope_teams_app_installation",
+    "msgraph.generated.models.user_scope_teams_app_installation_collection_response",
 )
 
 
@@ -258,7 +265,9 @@ class GraphDirectory:
             select=list(USER_FIELDS), expand=["manager($select=id)"]
         )
         found = await self._get_or_none(
-            lambda: self._client.users.by_user_id(aad_object_id).get(request_configuration=_config(query))
+            lambda: self._client.users.by_user_id(aad_object_id).get(
+                request_configuration=request_config(query)
+            )
         )
         if found is None:
             return None
@@ -280,11 +289,11 @@ class GraphDirectory:
         )
         builder = self._client.users.by_user_id(aad_object_id)
         # Graph's example adds $count=true to $levels, which the typed query parameters cannot say.
-        request = builder.to_get_request_information(_config(query))
+        request = builder.to_get_request_information(request_config(query))
         request.path_parameters["baseurl"] = self._client.request_adapter.base_url
         url = request.url + "&%24count=true"
         found = await self._get_or_none(
-            lambda: builder.with_url(url).get(request_configuration=_config(None, consistency=True))
+            lambda: builder.with_url(url).get(request_configuration=request_config(None, consistency=True))
         )
         chain: list[User] = []
         node = found.manager if found else None
@@ -324,7 +333,9 @@ class GraphDirectory:
         from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
         query = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(select=list(USER_FIELDS))
-        page = await self._retry.run(lambda: self._client.users.get(request_configuration=_config(query)))
+        page = await self._retry.run(
+            lambda: self._client.users.get(request_configuration=request_config(query))
+        )
         people: list[DirectoryPerson] = []
         while page is not None:
             for found in page.value or []:
@@ -356,7 +367,8 @@ class GraphDirectory:
             raise
 
 
-def _config(query: Any, *, consistency: bool = False) -> Any:
+def request_config(query: Any, *, consistency: bool = False) -> Any:
+    """A RequestConfiguration with these query parameters (None: none)."""
     from kiota_abstractions.base_request_configuration import RequestConfiguration
 
     config: RequestConfiguration[Any] = RequestConfiguration()
