@@ -27,6 +27,8 @@ class Settings:
     app_tenant_id: str = ""
     auth_type: str = "ClientSecret"
     directory_file: str = "demo"
+    # Approval policy per organisation: a TOML file, `demo`, or "" for the built-in defaults.
+    organisations_file: str = "demo"
     default_organisation: str = "default"
     log_level: str = "INFO"
     worker: str = "inline"
@@ -184,6 +186,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         app_tenant_id=env.get("KLUSSENBANK_APP_TENANT_ID", ""),
         auth_type=auth_type,
         directory_file=env.get("KLUSSENBANK_DIRECTORY_FILE", "demo"),
+        organisations_file=env.get("KLUSSENBANK_ORGANISATIONS_FILE", "demo"),
         default_organisation=env.get("KLUSSENBANK_DEFAULT_ORGANISATION", "default"),
         log_level=env.get("KLUSSENBANK_LOG_LEVEL", "INFO").upper(),
         worker=worker,

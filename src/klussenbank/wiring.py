@@ -17,13 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
+from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
-from klussenbank.data import load_skill_vocabulary
+from klussenbank.data import load_policies, load_skill_vocabulary
 from klussenbank.domain.model import Organisation
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
+from klussenbank.services.approvals import ApprovalRouter, ApprovalService
 from klussenbank.services.clock import SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.demo import DemoResult, seed_demo_marketplace
@@ -35,6 +37,9 @@ from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
+
+CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
+APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
 
 
 def organisation_map(settings: Settings) -> OrganisationMap:
@@ -103,14 +108,36 @@ def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
     )
 
 
-def klus_service(settings: Settings, engine: AsyncEngine) -> KlusService:
+def approval_router(settings: Settings, engine: AsyncEngine) -> ApprovalRouter:
+    return ApprovalRouter(
+        clock=SystemClock(),
+        directory=directory(settings, engine),
+        renderer=ApprovalCardRenderer(),
+        vocabulary=load_skill_vocabulary(),
+        policies=load_policies(settings.organisations_file),
+    )
+
+
+def klus_service(
+    settings: Settings, engine: AsyncEngine, router: ApprovalRouter | None = None
+) -> KlusService:
     return KlusService(
         sql_unit_of_work(session_factory(engine)),
         clock=SystemClock(),
         vocabulary=load_skill_vocabulary(),
         directory=directory(settings, engine),
         renderer=CardRenderer(),
+        approvals=router or approval_router(settings, engine),
         settings=KlusSettings(suggestions_per_week=settings.suggestions_per_week),
+    )
+
+
+def approval_service(engine: AsyncEngine, router: ApprovalRouter, klussen: KlusService) -> ApprovalService:
+    return ApprovalService(
+        sql_unit_of_work(session_factory(engine)),
+        router=router,
+        settle=klussen.settle,
+        notices=CardRenderer(),
     )
 
 
@@ -134,15 +161,18 @@ def build_web_app(settings: Settings) -> web.Application:
     engine = create_engine(settings.database_url)
     lease = timedelta(seconds=settings.worker_lease_seconds)
     worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
-    klussen = klus_service(settings, engine)
+    router = approval_router(settings, engine)
+    klussen = klus_service(settings, engine, router)
+    approvals = approval_service(engine, router, klussen)
     return init_app(
         settings,
         engine=engine,
-        bot=KlussenbankBot(signup_service(settings, engine), klussen),
+        bot=KlussenbankBot(signup_service(settings, engine), klussen, approvals),
         worker=worker,
         chores=[
-            klussen.expire_overdue,
-            *([graph_sync(settings, engine)] if settings.directory == "graph" else []),
+            (klussen.expire_overdue, CHORE_EVERY),
+            (approvals.tick, APPROVALS_EVERY),
+            *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
         ],
     )
 

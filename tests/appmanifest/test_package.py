@@ -45,6 +45,7 @@ EXPECTED_COMMANDS = [
     "klus plaatsen",
     "mijn klussen",
     "klussen",
+    "wie zag mijn gegevens",
 ]
 
 

@@ -15,12 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
-from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.delivery import DeliveryWorker
-from klussenbank.services.klussen import KlusService
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
@@ -28,13 +26,21 @@ from klussenbank.store.db import session_factory
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
+from tests.services.conftest import marketplace
 
 TENANT = "00000000-0000-0000-0000-0000000000aa"
+ANNA = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01"
 BRAM = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02"
 CHANTAL = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e03"
 DAAN = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e04"
 EVA = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05"
-NAMES = {BRAM: "Bram Jansen", CHANTAL: "Chantal Bakker", DAAN: "Daan Visser", EVA: "Eva Smit"}
+NAMES = {
+    ANNA: "Anna de Vries",
+    BRAM: "Bram Jansen",
+    CHANTAL: "Chantal Bakker",
+    DAAN: "Daan Visser",
+    EVA: "Eva Smit",
+}
 BOT_ID = "28:klussenbank"
 
 
@@ -119,10 +125,8 @@ async def harness(
     signup = SignupService(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
-    klussen = KlusService(
-        uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, renderer=CardRenderer()
-    )
-    app = init_app(Settings(), engine=engine, bot=KlussenbankBot(signup, klussen))
+    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory)
+    app = init_app(Settings(), engine=engine, bot=KlussenbankBot(signup, klussen, approvals))
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -269,6 +269,12 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
             ),
             NL["refusal.klus_not_found"],
         ),
+        Verb.ACCESS_LOG_SHOW: NL["access_log.title"],
+        # Without an approval id (or with one of someone else's approval) these change nothing.
+        **dict.fromkeys(
+            (Verb.APPROVAL_SHOW, Verb.APPROVAL_APPROVE, Verb.APPROVAL_DECLINE, Verb.APPROVAL_FORWARD),
+            NL["refusal.approval_not_found"],
+        ),
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from tests.bot.conftest import BRAM, CHANTAL, DAAN, EVA, BotHarness
+from tests.bot.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, BotHarness
 from tests.conftest import TODAY
 
 
@@ -159,7 +159,30 @@ async def test_from_posting_to_a_confirmed_match_and_a_kind_no(harness: BotHarne
     twice = await harness.execute("match.confirm", {"klus_id": klus_id}, user=EVA)
     assert "Dit is al geregeld" in texts(twice)
 
+    # Eva has no line manager, so HR (Anna, who never used the bot) gets the approval card;
+    # Eva and Bram get the status. Nobody hears "not chosen" before the approval.
+    delivered = [card_of(a) for a in await harness.deliver()]
+    [request] = [c for c in delivered if "Goedkeuring gevraagd: Eva Smit" in texts(c)]
+    assert "Wacht op goedkeuring van Anna de Vries." in texts(request)
+    assert {"approval.approve", "approval.decline", "approval.forward"} <= set(buttons(request))
+    assert request["refresh"]["action"]["verb"] == "approval.show"
+    assert not any("Someone else was chosen" in texts(c) for c in delivered)
+    approve = buttons(request)["approval.approve"]["data"]
+    for user in (EVA, BRAM, DAAN):  # only the approver decides; the others change nothing
+        refused = await harness.execute(
+            "approval.approve", approve, user=user, locale=LOCALE.get(user, "nl-NL")
+        )
+        assert "approval.approve" not in buttons(refused)
+    approved = await harness.execute("approval.approve", approve, user=ANNA)
+    assert "Goedgekeurd door Anna de Vries" in texts(approved) and "approval.approve" not in buttons(approved)
+    late = await harness.execute("approval.approve", approve, user=ANNA)
+    assert "Hierover is al besloten." in texts(late)
+
     delivered = await harness.deliver()
+    assert any("Goedgekeurd: Notuleren bij de raad" in texts(card_of(a)) for a in delivered)
+    # The cards sent before now all show the outcome, each in its reader's view.
+    updates = [u for u in harness.connector.updated if "Goedgekeurd door Anna de Vries" in texts(u)]
+    assert len(updates) == 3
     [no] = [card_of(a) for a in delivered if a["_conversation"] == f"a:personal-{DAAN}"]
     assert "Someone else was chosen for Notuleren bij de raad this time." in texts(no)
     assert "Archief ordenen" in texts(no)  # another klus that fits Daan

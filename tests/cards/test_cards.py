@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from klussenbank.bot.agent import KlussenbankBot
+from klussenbank.cards.approval import access_log_card, approval_card
 from klussenbank.cards.availability import (
     availability_form_card,
     no_profile_card,
@@ -34,6 +35,7 @@ from klussenbank.cards.klus import (
     posted_card,
 )
 from klussenbank.cards.verbs import Verb
+from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
@@ -41,6 +43,9 @@ from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.views import (
+    AccessLogView,
+    AccessRow,
+    ApprovalView,
     CandidateRow,
     CandidatesView,
     FormView,
@@ -54,6 +59,7 @@ from klussenbank.services.views import (
     PauseView,
     ProfileView,
     SkillChoice,
+    StepDecision,
     WelcomeView,
 )
 
@@ -173,6 +179,20 @@ CANDIDATES = CandidatesView(
 RENDER = CardRenderer()
 
 
+def _approval(role: str, **changes: Any) -> ApprovalView:
+    values: dict[str, Any] = {
+        "approval_id": 11,
+        "role": role,
+        "status": ApprovalStatus.PENDING,
+        "step": ApprovalStep.MANAGER,
+        "klus": KLUS,
+        "candidate_name": "Eva Smit",
+        "candidate_organisation": "Gemeente Zeewolde",
+        "approver_name": "Bram Jansen",
+    }
+    return ApprovalView(**{**values, **changes})
+
+
 def _notice(kind: str, **extra: Any) -> Callable[[Translator], dict[str, Any]]:
     return lambda t: RENDER.render(
         KlusNotice(kind, KLUS, **extra), "en-US" if t.language == "en" else "nl-NL"
@@ -221,7 +241,75 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "notice_invited": _notice("invited", match=MATCH),
     "notice_chosen": _notice("chosen"),
     "notice_interest": _notice("interest", name="Eva Smit", motivation="Ik notuleer graag."),
-    "notice_confirmed": _notice("confirmed", name="Eva Smit"),
+    "notice_approval_approved_candidate": _notice("approval_approved_candidate", name="Eva Smit"),
+    "notice_approval_approved_poster": _notice("approval_approved_poster", name="Eva Smit"),
+    "notice_approval_declined_candidate": _notice(
+        "approval_declined_candidate", name="Eva Smit", reason="We hebben je in mei zelf nodig."
+    ),
+    "notice_approval_declined_poster": _notice("approval_declined_poster", name="Eva Smit"),
+    "notice_approval_expired_candidate": _notice("approval_expired_candidate", name="Eva Smit"),
+    "notice_approval_expired_poster": _notice("approval_expired_poster", name="Eva Smit"),
+    "notice_approval_fallback_candidate": _notice(
+        "approval_fallback_candidate", name="Eva Smit", approver="Anna de Vries"
+    ),
+    "approval_approver": lambda t: approval_card(_approval("approver", motivation="Ik notuleer graag."), t),
+    "approval_approver_errors": lambda t: approval_card(
+        _approval(
+            "approver",
+            errors=(FieldError("reason", "required"),),
+            forwarded_by="Bram Jansen",
+            refresh_user_ids=("29:eva",),
+        ),
+        t,
+    ),
+    "approval_candidate": lambda t: approval_card(_approval("candidate"), t),
+    "approval_poster": lambda t: approval_card(_approval("poster"), t),
+    "approval_hr_after_manager": lambda t: approval_card(
+        _approval(
+            "other",
+            step=ApprovalStep.HR,
+            decisions=(StepDecision(True, "Bram Jansen", TODAY),),
+            approver_name="Anna de Vries",
+        ),
+        t,
+    ),
+    "approval_approved": lambda t: approval_card(
+        _approval(
+            "approver",
+            status=ApprovalStatus.APPROVED,
+            decisions=(StepDecision(True, "Bram Jansen", TODAY),),
+            banner="approval.already_decided",
+        ),
+        t,
+    ),
+    "approval_declined_candidate": lambda t: approval_card(
+        _approval(
+            "candidate",
+            status=ApprovalStatus.DECLINED,
+            decisions=(StepDecision(False, "Bram Jansen", TODAY),),
+            reason="We hebben je in mei zelf nodig.",
+        ),
+        t,
+    ),
+    "approval_declined_poster": lambda t: approval_card(
+        _approval(
+            "poster", status=ApprovalStatus.DECLINED, decisions=(StepDecision(False, "Bram Jansen", TODAY),)
+        ),
+        t,
+    ),
+    "approval_expired": lambda t: approval_card(_approval("candidate", status=ApprovalStatus.EXPIRED), t),
+    "approval_nobody": lambda t: approval_card(_approval("candidate", approver_name=""), t),
+    "access_log": lambda t: access_log_card(
+        AccessLogView(
+            (
+                AccessRow("Bram Jansen", "approval", "Notuleren", TODAY),
+                AccessRow("Anna de Vries", "candidacy", "Notuleren", TODAY),
+                AccessRow("Anna de Vries", "suggestion", "Archief", TODAY),
+            )
+        ),
+        t,
+    ),
+    "access_log_empty": lambda t: access_log_card(AccessLogView(()), t),
     "notice_declined": _notice("declined", name="Eva Smit"),
     "notice_expired": _notice("expired"),
     "notice_cancelled": _notice("cancelled"),
@@ -308,7 +396,7 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
 
 
 def _bot() -> KlussenbankBot:
-    return KlussenbankBot(signup=None, klussen=None)  # type: ignore[arg-type]
+    return KlussenbankBot(signup=None, klussen=None, approvals=None)  # type: ignore[arg-type]
 
 
 RENDERER = Path(__file__).parents[2] / "node_modules" / "adaptivecards"

@@ -6,12 +6,16 @@ from typing import Any
 
 import pytest
 
+from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
+from klussenbank.data import load_policies
+from klussenbank.domain.approval import Policies
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.approvals import ApprovalRouter, ApprovalService
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.people import import_directory
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.ports import Actor, AppInstaller, Directory, UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from tests.conftest import FixedClock
 
@@ -42,6 +46,38 @@ async def signup(
     return service
 
 
+def marketplace(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: Directory,
+    *,
+    policies: Policies | None = None,
+    installer: AppInstaller | None = None,
+    **settings: Any,
+) -> tuple[KlusService, ApprovalService]:
+    """The marketplace and the approvals, wired as `wiring.py` wires them."""
+    router = ApprovalRouter(
+        clock=clock,
+        directory=directory,
+        renderer=ApprovalCardRenderer(),
+        vocabulary=vocabulary,
+        policies=policies or load_policies("demo"),
+        installer=installer,
+    )
+    klussen = KlusService(
+        uow_factory,
+        clock=clock,
+        vocabulary=vocabulary,
+        directory=directory,
+        renderer=CardRenderer(),
+        approvals=router,
+        settings=KlusSettings(**settings),
+    )
+    approvals = ApprovalService(uow_factory, router=router, settle=klussen.settle, notices=CardRenderer())
+    return klussen, approvals
+
+
 def service_with(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -49,22 +85,25 @@ def service_with(
     directory: FileDirectory,
     **settings: Any,
 ) -> KlusService:
-    return KlusService(
-        uow_factory,
-        clock=clock,
-        vocabulary=vocabulary,
-        directory=directory,
-        renderer=CardRenderer(),
-        settings=KlusSettings(**settings),
-    )
+    return marketplace(uow_factory, clock, vocabulary, directory, **settings)[0]
 
 
 @pytest.fixture
-def klussen(
+def market(
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     vocabulary: SkillVocabulary,
     directory: FileDirectory,
-) -> KlusService:
-    return service_with(uow_factory, clock, vocabulary, directory)
+) -> tuple[KlusService, ApprovalService]:
+    return marketplace(uow_factory, clock, vocabulary, directory)
+
+
+@pytest.fixture
+def klussen(market: tuple[KlusService, ApprovalService]) -> KlusService:
+    return market[0]
+
+
+@pytest.fixture
+def approvals(market: tuple[KlusService, ApprovalService]) -> ApprovalService:
+    return market[1]

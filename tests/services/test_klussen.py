@@ -16,6 +16,7 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.model import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService, Refusal
 from klussenbank.services.ports import Actor, UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
@@ -65,6 +66,16 @@ async def posted(klussen: KlusService, actor: Actor = BRAM, **changes: Any) -> K
     result = await klussen.post(actor, klus_draft(**changes))
     assert isinstance(result, KlusView), result
     return result
+
+
+async def approve_all(approvals: ApprovalService, approver: Actor, uow_factory: UnitOfWorkFactory) -> None:
+    """The approver says yes to every approval waiting for them."""
+    async with uow_factory() as uow:
+        waiting = [a.id for a in await uow.approvals.pending() if a.approver_id == approver.aad_object_id]
+    assert waiting
+    for approval_id in waiting:
+        result = await approvals.approve(approver, approval_id)
+        assert not isinstance(result, Refusal), result
 
 
 async def interested(klussen: KlusService, actor: Actor, klus_id: int, motivation: str = "") -> KlusOffer:
@@ -279,7 +290,11 @@ async def test_inviting_a_suggestion_sends_an_invitation_once(
 
 
 async def test_the_whole_way_from_interest_to_a_filled_klus(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    engine: AsyncEngine,
+    uow_factory: UnitOfWorkFactory,
 ) -> None:
     await sign_up(signup, ANNA, EVA, DAAN)
     klus = await posted(klussen)
@@ -297,11 +312,21 @@ async def test_the_whole_way_from_interest_to_a_filled_klus(
 
     assert isinstance(confirmed, KlusOffer)
     assert confirmed.interest is InterestStatus.CONFIRMED
-    assert confirmed.klus.status is KlusStatus.FILLED
+    assert confirmed.klus.status is KlusStatus.OPEN  # the place is taken, the approval follows
     assert await klussen.confirm(EVA, klus.id) == Refusal("already_done")  # a second click
     queued = await outbox(engine)
     assert ("klus.chosen", "Eva Smit") in queued
-    assert ("klus.confirmed", "Bram Jansen") in queued
+    # Eva has no line manager: HR (Anna) approves; Eva and Bram see the status.
+    assert [q for q in queued if q[0].startswith("approval.")] == [
+        ("approval.candidate", "Eva Smit"),
+        ("approval.poster", "Bram Jansen"),
+        ("approval.approver", "Anna de Vries"),
+    ]
+    assert not [q for q in queued if q[0] == "klus.not_chosen"]  # not before the approval
+
+    await approve_all(approvals, ANNA, uow_factory)
+
+    queued = await outbox(engine)
     assert sorted(name for reason, name in queued if reason == "klus.not_chosen") == [
         "Anna de Vries",
         "Daan Visser",
@@ -310,12 +335,17 @@ async def test_the_whole_way_from_interest_to_a_filled_klus(
         offer = await klussen.offer(actor, klus.id)
         assert isinstance(offer, KlusOffer) and offer.interest is InterestStatus.NOT_CHOSEN
     [summary] = [s for s in await klussen.mine(BRAM) if s.klus.id == klus.id]
-    assert (summary.interested, summary.chosen, summary.confirmed) == (3, 0, 1)
+    assert summary.klus.status is KlusStatus.FILLED
+    assert (summary.interested, summary.chosen, summary.confirmed) == (3, 0, 0)
     assert other.status is KlusStatus.OPEN
 
 
 async def test_a_kind_no_names_other_klussen_that_fit(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    engine: AsyncEngine,
+    uow_factory: UnitOfWorkFactory,
 ) -> None:
     await sign_up(signup, ANNA, EVA)
     klus = await posted(klussen)
@@ -324,6 +354,7 @@ async def test_a_kind_no_names_other_klussen_that_fit(
         await interested(klussen, actor, klus.id)
     await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
     await klussen.confirm(EVA, klus.id)
+    await approve_all(approvals, ANNA, uow_factory)
 
     async with engine.connect() as connection:
         result = await connection.execute(
@@ -420,7 +451,11 @@ async def test_two_confirmations_for_the_last_hours_at_once_only_one_wins(
 
 
 async def test_one_persons_history_is_their_part_of_everyones(
-    klussen: KlusService, signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
 ) -> None:
     await sign_up(signup, ANNA, EVA)
     klus = await posted(klussen)
@@ -428,6 +463,7 @@ async def test_one_persons_history_is_their_part_of_everyones(
         await interested(klussen, actor, klus.id)
     await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
     await klussen.confirm(EVA, klus.id)
+    await approve_all(approvals, ANNA, uow_factory)
 
     since = clock.now() - timedelta(days=90)
     async with uow_factory() as uow:

@@ -24,6 +24,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.app.adaptive_card import factory as invoke_factory
 
 from klussenbank.bot.activity import PERSONAL, actor_of, conversation_of, conversation_type_of
+from klussenbank.cards.approval import access_log_card, approval_card
 from klussenbank.cards.availability import (
     availability_form_card,
     no_profile_card,
@@ -43,6 +44,7 @@ from klussenbank.cards.klus import (
     posted_card,
 )
 from klussenbank.cards.verbs import Verb
+from klussenbank.dialogs.approval_form import parse_approval_id, parse_delegate, parse_reason
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
 from klussenbank.dialogs.klus_form import (
     parse_filters,
@@ -50,18 +52,22 @@ from klussenbank.dialogs.klus_form import (
     parse_klus_id,
     parse_motivation,
     parse_person_id,
+    parse_share_motivation,
 )
 from klussenbank.i18n import LANGUAGES, Translator, catalog
-from klussenbank.services.klussen import KlusService, Refusal
+from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import Actor
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import (
+    ApprovalView,
     CandidatesView,
     FormView,
     KlusFormView,
     KlusOffer,
     PauseView,
     ProfileView,
+    Refusal,
 )
 
 log = logging.getLogger(__name__)
@@ -77,9 +83,10 @@ def _normalise(text: str) -> str:
 
 
 class KlussenbankBot:
-    def __init__(self, signup: SignupService, klussen: KlusService) -> None:
+    def __init__(self, signup: SignupService, klussen: KlusService, approvals: ApprovalService) -> None:
         self._signup = signup
         self._klussen = klussen
+        self._approvals = approvals
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
             Verb.PROFILE_SHOW: self.on_profile_show,
@@ -105,6 +112,11 @@ class KlussenbankBot:
             Verb.CANDIDATE_CHOOSE: self.on_candidate_choose,
             Verb.MATCH_CONFIRM: self.on_match_confirm,
             Verb.MATCH_DECLINE: self.on_match_decline,
+            Verb.APPROVAL_SHOW: self.on_approval_show,
+            Verb.APPROVAL_APPROVE: self.on_approval_approve,
+            Verb.APPROVAL_DECLINE: self.on_approval_decline,
+            Verb.APPROVAL_FORWARD: self.on_approval_forward,
+            Verb.ACCESS_LOG_SHOW: self.on_access_log_show,
         }
         # Every command word works in both languages, whatever the Teams locale.
         commands: dict[str, CardHandler] = {
@@ -116,6 +128,7 @@ class KlussenbankBot:
             "post_klus": self.on_klus_new,
             "my_klussen": self.on_klus_mine,
             "klussen": self.on_klus_list,
+            "access_log": self.on_access_log_show,
         }
         self.commands: dict[str, CardHandler] = {
             _normalise(catalog(lang)[f"command.{name}"]): handler
@@ -332,14 +345,44 @@ class KlussenbankBot:
         )
 
     async def on_match_confirm(self, actor: Actor, t: Translator, data: Any) -> Element:
+        share = parse_share_motivation(data)
         return await self._on_klus(
-            data, t, lambda klus_id: self._klussen.confirm(actor, klus_id), "match.confirmed"
+            data,
+            t,
+            lambda klus_id: self._klussen.confirm(actor, klus_id, share_motivation=share),
+            "match.confirmed",
         )
 
     async def on_match_decline(self, actor: Actor, t: Translator, data: Any) -> Element:
         return await self._on_klus(
             data, t, lambda klus_id: self._klussen.decline(actor, klus_id), "match.declined"
         )
+
+    # -- approvals ---------------------------------------------------------------------------
+
+    async def on_approval_show(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_approval(data, t, lambda a: self._approvals.show(actor, a))
+
+    async def on_approval_approve(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_approval(data, t, lambda a: self._approvals.approve(actor, a))
+
+    async def on_approval_decline(self, actor: Actor, t: Translator, data: Any) -> Element:
+        reason = parse_reason(data)
+        return await self._on_approval(data, t, lambda a: self._approvals.decline(actor, a, reason))
+
+    async def on_approval_forward(self, actor: Actor, t: Translator, data: Any) -> Element:
+        delegate = parse_delegate(data)
+        return await self._on_approval(data, t, lambda a: self._approvals.forward(actor, a, delegate))
+
+    async def _on_approval(
+        self, data: Any, t: Translator, action: Callable[[int], Awaitable[ApprovalView | Refusal]]
+    ) -> Element:
+        approval_id = parse_approval_id(data)
+        result = await action(approval_id) if approval_id else Refusal("approval_not_found")
+        return _refused(result, t) if isinstance(result, Refusal) else approval_card(result, t)
+
+    async def on_access_log_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return access_log_card(await self._approvals.access_log(actor), t)
 
     async def _on_klus(
         self,

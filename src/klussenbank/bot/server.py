@@ -87,9 +87,8 @@ async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
 
 
 WorkerFactory = Callable[[Sender], DeliveryWorker]
-Chore = Callable[[], Awaitable[object]]
+Chore = tuple[Callable[[], Awaitable[object]], float]  # a periodic job, and seconds between runs
 STOP_GRACE = 30.0
-CHORE_EVERY = 300.0  # seconds between runs of the periodic chores (such as expiring klussen)
 
 
 def init_app(
@@ -129,21 +128,22 @@ def init_app(
 
 
 def _doing(chores: Sequence[Chore]) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def loop() -> None:
+    async def loop(job: Callable[[], Awaitable[object]], every: float) -> None:
         while True:
-            for chore in chores:
-                try:
-                    await chore()
-                except Exception:  # a failing chore is logged and tried again next round
-                    log.exception("chore %s failed", getattr(chore, "__qualname__", chore))
-            await asyncio.sleep(CHORE_EVERY)
+            try:
+                await job()
+            except Exception:  # a failing chore is logged and tried again next round
+                log.exception("chore %s failed", getattr(job, "__qualname__", job))
+            await asyncio.sleep(every)
 
     async def run(_app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(loop(), name="chores")
+        tasks = [asyncio.create_task(loop(job, every), name="chore") for job, every in chores]
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     return run
 

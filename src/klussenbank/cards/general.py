@@ -7,7 +7,17 @@ from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
 from klussenbank.services.views import WelcomeView
 
-HELP_COMMANDS = ("help", "available", "profile", "pause", "withdraw", "post_klus", "my_klussen", "klussen")
+HELP_COMMANDS = (
+    "help",
+    "available",
+    "profile",
+    "pause",
+    "withdraw",
+    "post_klus",
+    "my_klussen",
+    "klussen",
+    "access_log",
+)
 
 
 def welcome_card(view: WelcomeView, t: Translator) -> Element:

@@ -203,8 +203,8 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
     elif status in (InterestStatus.INTERESTED,) and klus.status is KlusStatus.OPEN:
         actions.append(execute(t("action.interest_withdraw"), Verb.INTEREST_WITHDRAW, data=data))
     elif status is InterestStatus.CHOSEN and klus.status is KlusStatus.OPEN:
-        actions.append(execute(t("action.match_confirm"), Verb.MATCH_CONFIRM, style="positive", data=data))
-        actions.append(execute(t("action.match_decline"), Verb.MATCH_DECLINE, data=data))
+        body.append(_share_toggle(t))
+        actions += _confirm_actions(data, t)
     actions.append(execute(t("action.klus_list"), Verb.KLUS_LIST))
     return card(body, actions)
 
@@ -357,7 +357,15 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
     key = f"notice.{notice.kind}"
     body: list[Element] = [
         title(t(f"{key}.title", title=klus.title, name=notice.name)),
-        text(t(f"{key}.text", title=klus.title, name=notice.name, poster=klus.poster_name)),
+        text(
+            t(
+                f"{key}.text",
+                title=klus.title,
+                name=notice.name,
+                poster=klus.poster_name,
+                approver=notice.approver,
+            )
+        ),
     ]
     actions: list[Element] = []
     if notice.kind in ("new_klus", "invited"):
@@ -369,11 +377,16 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
             actions.append(execute(t("action.suggestions_off"), Verb.SUGGESTIONS_OFF))
     elif notice.kind == "chosen":
         body += _klus_body(klus, t)
-        actions += [
-            execute(t("action.match_confirm"), Verb.MATCH_CONFIRM, style="positive", data=data),
-            execute(t("action.match_decline"), Verb.MATCH_DECLINE, data=data),
-        ]
-    elif notice.kind in ("interest", "confirmed", "declined", "expired"):
+        body.append(_share_toggle(t))
+        actions += _confirm_actions(data, t)
+    elif notice.kind.startswith("approval_"):
+        if notice.reason:
+            body.append(text(t("approval.reason_was", reason=notice.reason)))
+        if notice.kind in ("approval_declined_poster", "approval_expired_poster"):
+            actions.append(execute(t("action.candidates"), Verb.KLUS_CANDIDATES, style="positive", data=data))
+        else:
+            actions.append(execute(t("action.klus_show"), Verb.KLUS_SHOW, data=data))
+    elif notice.kind in ("interest", "declined", "expired"):
         if notice.motivation:
             body.append(text(t("candidates.motivation", motivation=notice.motivation)))
         if notice.kind == "expired":
@@ -455,6 +468,25 @@ def _short(klus: KlusView, t: Translator) -> str:
         mode=t(f"klus_mode.{klus.work_mode.value}"),
         deadline=t.date(klus.interest_deadline),
     )
+
+
+def _share_toggle(t: Translator) -> Element:
+    """Whether the line manager who approves may read the candidate's motivation: off unless chosen."""
+    return {
+        "type": "Input.Toggle",
+        "id": F.SHARE_MOTIVATION.value,
+        "title": t("match.share_motivation"),
+        "value": "false",
+        "valueOn": "true",
+        "valueOff": "false",
+    }
+
+
+def _confirm_actions(data: dict[str, Any], t: Translator) -> list[Element]:
+    return [
+        execute(t("action.match_confirm"), Verb.MATCH_CONFIRM, style="positive", data=data),
+        execute(t("action.match_decline"), Verb.MATCH_DECLINE, data=data),
+    ]
 
 
 def _action_set(actions: list[Element]) -> Element:

@@ -30,6 +30,11 @@ class Verb(StrEnum):
     CANDIDATE_CHOOSE = "candidate.choose"
     MATCH_CONFIRM = "match.confirm"
     MATCH_DECLINE = "match.decline"
+    APPROVAL_SHOW = "approval.show"
+    APPROVAL_APPROVE = "approval.approve"
+    APPROVAL_DECLINE = "approval.decline"
+    APPROVAL_FORWARD = "approval.forward"
+    ACCESS_LOG_SHOW = "access_log.show"
 
 
 class AvailabilityInput(StrEnum):
@@ -75,6 +80,15 @@ class KlusInput(StrEnum):
     VISIBILITY = "visibility"
     INTERNAL_FIRST_UNTIL = "internal_first_until"
     MOTIVATION = "motivation"
+    SHARE_MOTIVATION = "share_motivation"
     FILTER_ORGANISATION = "filter_organisation"
     FILTER_REMOTE = "filter_remote"
     FILTER_MAX_HOURS = "filter_max_hours"
+
+
+class ApprovalInput(StrEnum):
+    """What the approval card's buttons send back: the approval, and a reason or a delegate."""
+
+    APPROVAL_ID = "approval_id"
+    REASON = "reason"
+    DELEGATE = "delegate"

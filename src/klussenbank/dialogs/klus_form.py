@@ -50,6 +50,11 @@ def parse_motivation(data: object) -> str:
     return Inputs(data).text(F.MOTIVATION)
 
 
+def parse_share_motivation(data: object) -> bool:
+    """The candidate's choice, when confirming, to show their motivation to their manager."""
+    return Inputs(data).flag(F.SHARE_MOTIVATION, default=False)
+
+
 def parse_filters(data: object) -> OfferFilters:
     """The filters on the list of open klussen; anything unreadable is simply no filter."""
     inputs = Inputs(data)

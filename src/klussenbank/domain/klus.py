@@ -172,8 +172,10 @@ class InterestStatus(StrEnum):
     """How a candidate stands on a klus.
 
     interested -> chosen (the poster picked them) -> confirmed (they said yes: waiting for approval)
-    or declined (they said no); interested -> withdrawn (by the candidate) or not_chosen (the klus
-    was filled or cancelled without them). `invited` is a suggestion the poster asked to react.
+    or declined (they said no); confirmed -> approved (an active match) or not_approved (declined
+    by the approver, or no decision in time); interested -> withdrawn (by the candidate) or
+    not_chosen (the klus was filled or cancelled without them). `invited` is a suggestion the
+    poster asked to react.
     """
 
     INVITED = "invited"
@@ -182,7 +184,36 @@ class InterestStatus(StrEnum):
     CHOSEN = "chosen"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
+    APPROVED = "approved"
+    NOT_APPROVED = "not_approved"
     NOT_CHOSEN = "not_chosen"
+
+
+# Still in the running for a klus: told "not chosen" when it closes without them.
+IN_THE_RUNNING = (InterestStatus.INVITED, InterestStatus.INTERESTED, InterestStatus.CHOSEN)
+# Takes one of the places the klus has.
+TAKES_A_PLACE = (InterestStatus.CHOSEN, InterestStatus.CONFIRMED, InterestStatus.APPROVED)
+# Holds the candidate's hours: they said yes (waiting for approval, or approved).
+HOLDS_HOURS = (InterestStatus.CONFIRMED, InterestStatus.APPROVED)
+# Showed interest at some point (an invitation alone is not interest).
+SHOWED_INTEREST = (
+    InterestStatus.INTERESTED,
+    InterestStatus.CHOSEN,
+    InterestStatus.CONFIRMED,
+    InterestStatus.DECLINED,
+    InterestStatus.APPROVED,
+    InterestStatus.NOT_APPROVED,
+    InterestStatus.NOT_CHOSEN,
+)
+# Past the poster's choice: a second click on an old card is "already done".
+DECIDED = (
+    InterestStatus.CHOSEN,
+    InterestStatus.CONFIRMED,
+    InterestStatus.DECLINED,
+    InterestStatus.APPROVED,
+    InterestStatus.NOT_APPROVED,
+    InterestStatus.NOT_CHOSEN,
+)
 
 
 @dataclass(frozen=True)

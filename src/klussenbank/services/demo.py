@@ -14,10 +14,10 @@ from datetime import timedelta
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.klus import KlusDraft, Visibility
 from klussenbank.domain.model import WorkMode
-from klussenbank.services.klussen import KlusService, Refusal
+from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import Actor, Clock
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import FormView, KlusFormView
+from klussenbank.services.views import FormView, KlusFormView, Refusal
 
 ANNA = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01"
 BRAM = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02"

@@ -12,8 +12,13 @@ from datetime import date, timedelta
 from itertools import islice
 
 from klussenbank.domain.klus import (
+    DECIDED,
     DEFAULT_INTERNAL_FIRST,
+    HOLDS_HOURS,
+    IN_THE_RUNNING,
     MAX_MOTIVATION,
+    SHOWED_INTEREST,
+    TAKES_A_PLACE,
     Interest,
     InterestStatus,
     Klus,
@@ -23,8 +28,10 @@ from klussenbank.domain.klus import (
     validate_klus,
 )
 from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
-from klussenbank.domain.model import Organisation, Person, WorkMode
+from klussenbank.domain.model import Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.approvals import SAW_CANDIDACY, SAW_SUGGESTION, ApprovalRouter
+from klussenbank.services.klus_views import klus_view, skill_choices
 from klussenbank.services.ports import (
     Actor,
     Clock,
@@ -46,22 +53,12 @@ from klussenbank.services.views import (
     KlusView,
     OfferFilters,
     OffersView,
+    Refusal,
     SkillChoice,
 )
 
 HISTORY = timedelta(days=90)  # how far back fair spread looks
 WEEK = timedelta(days=7)
-# Interest that is still in the running for a klus.
-IN_THE_RUNNING = (InterestStatus.INVITED, InterestStatus.INTERESTED, InterestStatus.CHOSEN)
-# Interest that takes one of the places the klus has.
-TAKES_A_PLACE = (InterestStatus.CHOSEN, InterestStatus.CONFIRMED)
-SHOWED_INTEREST = (
-    InterestStatus.INTERESTED,
-    InterestStatus.CHOSEN,
-    InterestStatus.CONFIRMED,
-    InterestStatus.DECLINED,
-    InterestStatus.NOT_CHOSEN,
-)
 
 
 @dataclass(frozen=True)
@@ -73,13 +70,6 @@ class KlusSettings:
     others_in_notice: int = 3  # other klussen in a kind "not chosen" message
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why an action changed nothing; `code` names a message in the catalogs."""
-
-    code: str
-
-
 class KlusService:
     def __init__(
         self,
@@ -89,6 +79,7 @@ class KlusService:
         vocabulary: SkillVocabulary,
         directory: Directory,
         renderer: NoticeRenderer,
+        approvals: ApprovalRouter,
         settings: KlusSettings | None = None,
     ) -> None:
         self._uow = uow
@@ -97,6 +88,7 @@ class KlusService:
         self._matcher = Matcher(vocabulary)
         self._directory = directory
         self._renderer = renderer
+        self._approvals = approvals
         self._settings = settings or KlusSettings()
 
     # -- posting ----------------------------------------------------------------------------
@@ -226,7 +218,9 @@ class KlusService:
             if refusal is not None:
                 return refusal
             assert klus is not None
-            return await self._candidates_view(uow, klus)
+            view = await self._candidates_view(uow, klus)
+            await uow.commit()  # the access log
+            return view
 
     async def _candidates_view(self, uow: UnitOfWork, klus: Klus) -> CandidatesView:
         today = self._clock.today()
@@ -257,6 +251,10 @@ class KlusService:
         rows.sort(key=lambda row: -(row.match.score if row.match else 0.0))
         for match in suggested:
             rows.append(await self._row(uow, by_id[match.person_id].person, None, match))
+        now = self._clock.now()
+        for row in rows:  # the poster saw these people: each may read so in their access log
+            what = SAW_SUGGESTION if row.interest in (None, InterestStatus.INVITED) else SAW_CANDIDACY
+            await uow.access_log.add(row.person_id, klus.poster_id, what, klus.id, now=now)
         chosen = sum(1 for i in interests.values() if i.status in TAKES_A_PLACE)
         return CandidatesView(klus=await self._view(uow, klus), candidates=tuple(rows), chosen=chosen)
 
@@ -310,7 +308,7 @@ class KlusService:
             interest = await uow.interests.get(klus.id, person_id)
             if interest is None or interest.status is not InterestStatus.INTERESTED:
                 return Refusal(
-                    "already_done" if interest and interest.status in _DECIDED else "choose_not_interested"
+                    "already_done" if interest and interest.status in DECIDED else "choose_not_interested"
                 )
             interests = await uow.interests.for_klus(klus.id)
             taken = sum(1 for i in interests if i.status in TAKES_A_PLACE)
@@ -337,31 +335,53 @@ class KlusService:
                 return Refusal("already_done")
             await uow.klussen.set_status(klus.id, KlusStatus.CANCELLED, now=self._clock.now())
             klus = klus.with_status(KlusStatus.CANCELLED)
+            await self._approvals.cancel(uow, klus)
             await self._close(uow, klus, "cancelled")
             view = await self._view(uow, klus)
             await uow.commit()
             return view
 
     async def expire_overdue(self) -> int:
-        """Close open klussen whose deadline passed; tell each poster what they can do next."""
+        """Close open klussen whose deadline passed; tell each poster what they can do next.
+
+        A klus with a match still waiting for approval stays open until the approval ends.
+        """
         today = self._clock.today()
-        expired = 0
+        closed = 0
         async with self._uow() as uow:
             for overdue in await uow.klussen.overdue(today):
                 klus = await uow.klussen.get(overdue.id, lock=True)  # another process may be at it too
                 if klus is None or klus.status is not KlusStatus.OPEN:
                     continue
-                await uow.klussen.set_status(klus.id, KlusStatus.EXPIRED, now=self._clock.now())
-                klus = klus.with_status(KlusStatus.EXPIRED)
-                await self._close(uow, klus, "closed")
-                poster = await uow.people.get(klus.poster_id)
-                if poster is not None:
-                    await self._notify(
-                        uow, poster, KlusNotice("expired", await self._view(uow, klus)), "klus.expired"
-                    )
-                expired += 1
+                if (await self.settle(uow, klus)).status is not KlusStatus.OPEN:
+                    closed += 1
             await uow.commit()
-        return expired
+        return closed
+
+    async def settle(self, uow: UnitOfWork, klus: Klus) -> Klus:
+        """Fill the klus when its places are approved; after the deadline, with nobody waiting for
+        approval any more, fill it with whoever was approved or let it expire."""
+        if klus.status is not KlusStatus.OPEN:
+            return klus
+        statuses = [i.status for i in await uow.interests.for_klus(klus.id)]
+        approved = statuses.count(InterestStatus.APPROVED)
+        waiting = statuses.count(InterestStatus.CONFIRMED)
+        over = not klus.open_on(self._clock.today())
+        if approved >= klus.people_needed or (over and approved and not waiting):
+            status, kind = KlusStatus.FILLED, "not_chosen"
+        elif over and not waiting:
+            status, kind = KlusStatus.EXPIRED, "closed"
+        else:
+            return klus
+        await uow.klussen.set_status(klus.id, status, now=self._clock.now())
+        klus = klus.with_status(status)
+        await self._close(uow, klus, kind)
+        poster = await uow.people.get(klus.poster_id)
+        if status is KlusStatus.EXPIRED and poster is not None:
+            await self._notify(
+                uow, poster, KlusNotice("expired", await self._view(uow, klus)), "klus.expired"
+            )
+        return klus
 
     # -- the candidate's side ---------------------------------------------------------------
 
@@ -465,6 +485,9 @@ class KlusService:
                     ),
                     "klus.interest",
                 )
+                await uow.access_log.add(
+                    actor.aad_object_id, poster.aad_object_id, SAW_CANDIDACY, klus.id, now=self._clock.now()
+                )
             await uow.commit()
             return offer
 
@@ -481,8 +504,11 @@ class KlusService:
             await uow.commit()
             return offer
 
-    async def confirm(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
-        """The chosen candidate says yes: their hours are taken, if they still have them."""
+    async def confirm(
+        self, actor: Actor, klus_id: int, *, share_motivation: bool = False
+    ) -> KlusOffer | Refusal:
+        """The chosen candidate says yes: their hours are taken, if they still have them, and
+        their line manager is asked to approve (with the motivation only if they share it)."""
         async with self._uow() as uow:
             chosen = await self._chosen(uow, actor, klus_id)
             if isinstance(chosen, Refusal):
@@ -499,22 +525,10 @@ class KlusService:
             )
             if availability is None or taken + klus.hours_per_week > availability.hours_per_week:
                 return Refusal("no_hours_left")
-            now = self._clock.now()
             await self._move(uow, klus, interest, InterestStatus.CONFIRMED)
-            person = await _person(uow, actor)
-            view = await self._view(uow, klus)
-            poster = await uow.people.get(klus.poster_id)
-            if poster is not None:
-                await self._notify(
-                    uow, poster, KlusNotice("confirmed", view, name=person.name), "klus.confirmed"
-                )
-            confirmed = sum(
-                1 for i in await uow.interests.for_klus(klus.id) if i.status is InterestStatus.CONFIRMED
+            await self._approvals.open(
+                uow, klus, await _person(uow, actor), share_motivation=share_motivation
             )
-            if confirmed >= klus.people_needed:
-                await uow.klussen.set_status(klus.id, KlusStatus.FILLED, now=now)
-                klus = klus.with_status(KlusStatus.FILLED)
-                await self._close(uow, klus, "not_chosen")
             offer = await self._offer(uow, klus, actor.aad_object_id)
             await uow.commit()
             return offer
@@ -555,8 +569,10 @@ class KlusService:
         """Everyone still in the running is not chosen: tell them kindly, with klussen that fit them."""
         view = await self._view(uow, klus)
         open_klussen = [k for k in await uow.klussen.open(self._clock.today()) if k.id != klus.id]
+        # A cancelled klus also ends the matches made for it.
+        ending = IN_THE_RUNNING + (HOLDS_HOURS if kind == "cancelled" else ())
         for interest in await uow.interests.for_klus(klus.id):
-            if interest.status not in IN_THE_RUNNING:
+            if interest.status not in ending:
                 continue
             await self._move(uow, klus, interest, InterestStatus.NOT_CHOSEN)
             person = await uow.people.get(interest.person_id)
@@ -579,7 +595,7 @@ class KlusService:
         if klus is None or interest is None:
             return Refusal("klus_not_found")
         if interest.status is not InterestStatus.CHOSEN:
-            return Refusal("already_done" if interest.status in _DECIDED else "not_chosen_yet")
+            return Refusal("already_done" if interest.status in DECIDED else "not_chosen_yet")
         return klus, interest
 
     async def _notify(self, uow: UnitOfWork, person: Person, notice: KlusNotice, reason: str) -> None:
@@ -608,47 +624,10 @@ class KlusService:
         return _candidate_of(PoolMember(person, availability), commitments, history)
 
     async def _view(self, uow: UnitOfWork, klus: Klus) -> KlusView:
-        organisation = await uow.organisations.get(klus.organisation_key) or Organisation(
-            klus.organisation_key, klus.organisation_key
-        )
-        poster = await uow.people.get(klus.poster_id)
-        return KlusView(
-            id=klus.id,
-            title=klus.title,
-            description=klus.description,
-            organisation=organisation,
-            poster_name=poster.name if poster else "",
-            required_skills=self._choices(klus.required_skills),
-            nice_skills=self._choices(klus.nice_skills),
-            free_skills=klus.free_skills,
-            hours_per_week=klus.hours_per_week,
-            start_date=klus.start_date,
-            end_date=klus.end_date,
-            work_mode=klus.work_mode,
-            place=klus.place,
-            people_needed=klus.people_needed,
-            interest_deadline=klus.interest_deadline,
-            visibility=klus.visibility,
-            internal_first_until=klus.internal_first_until,
-            status=klus.status,
-        )
-
-    def _choices(self, skill_ids: Iterable[str]) -> tuple[SkillChoice, ...]:
-        return tuple(
-            SkillChoice(s.id, s.label_nl, s.label_en)
-            for s in (self._vocabulary.get(i) for i in skill_ids if i in self._vocabulary)
-        )
+        return await klus_view(uow, klus, self._vocabulary)
 
     def _skill_choices(self) -> tuple[SkillChoice, ...]:
-        return self._choices(s.id for s in self._vocabulary.skills)
-
-
-_DECIDED = (
-    InterestStatus.CHOSEN,
-    InterestStatus.CONFIRMED,
-    InterestStatus.DECLINED,
-    InterestStatus.NOT_CHOSEN,
-)
+        return skill_choices(self._vocabulary, (s.id for s in self._vocabulary.skills))
 
 
 async def _person(uow: UnitOfWork, actor: Actor) -> Person:

@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.delivery import Decision, Failure, Limit
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.model import Availability, Organisation, Person
 
 if TYPE_CHECKING:
-    from klussenbank.services.views import KlusNotice
+    from klussenbank.services.views import ApprovalView, KlusNotice
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,55 @@ class SuggestionRepository(Protocol):
     async def for_klus(self, klus_id: int) -> set[str]: ...
 
 
+class ApprovalRepository(Protocol):
+    async def add(self, approval: Approval, *, now: datetime) -> int: ...
+
+    async def get(self, approval_id: int, *, lock: bool = False) -> Approval | None:
+        """With `lock`, other transactions deciding on this approval wait until this one ends."""
+
+    async def for_match(self, klus_id: int, candidate_id: str) -> Approval | None: ...
+
+    async def for_klus(self, klus_id: int) -> list[Approval]: ...
+
+    async def save(self, approval: Approval, *, now: datetime) -> None: ...
+
+    async def pending(self) -> list[Approval]: ...
+
+    async def add_card(self, approval_id: int, person_id: str, message_id: int) -> None:
+        """Remember a card sent about the approval, so it is updated when the approval changes."""
+
+    async def cards(self, approval_id: int) -> list[tuple[str, int]]:
+        """(person, outbox message id) of every card sent about the approval."""
+
+    async def add_event(
+        self,
+        approval_id: int,
+        kind: EventKind,
+        *,
+        actor_id: str | None,
+        approver_id: str | None,
+        now: datetime,
+    ) -> None: ...
+
+    async def events(self, approval_id: int) -> list[ApprovalEvent]: ...
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    viewer_id: str
+    what: str  # "candidacy", "interest", "approval"
+    klus_id: int
+    at: datetime
+
+
+class AccessLogRepository(Protocol):
+    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
+        """Someone other than the subject saw their data; kept once a day per viewer, kind and klus."""
+
+    async def for_subject(self, subject_id: str) -> list[AccessEntry]:
+        """Newest first."""
+
+
 class ConversationRepository(Protocol):
     async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
 
@@ -261,6 +311,12 @@ class NoticeRenderer(Protocol):
     def render(self, notice: KlusNotice, locale: str) -> dict[str, Any]: ...
 
 
+class ApprovalRenderer(Protocol):
+    """Turns an approval into a card for one person, in their language (cards/ implements it)."""
+
+    def render(self, view: ApprovalView, locale: str) -> dict[str, Any]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -288,6 +344,12 @@ class UnitOfWork(Protocol):
 
     @property
     def suggestions(self) -> SuggestionRepository: ...
+
+    @property
+    def approvals(self) -> ApprovalRepository: ...
+
+    @property
+    def access_log(self) -> AccessLogRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

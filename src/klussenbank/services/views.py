@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action changed nothing; `code` names a message in the catalogs (`refusal.<code>`)."""
+
+    code: str
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,8 @@ class KlusNotice:
     match: Match | None = None
     others: tuple[KlusOffer, ...] = ()
     motivation: str = ""
+    reason: str = ""  # why an approver said no (for the candidate only)
+    approver: str = ""  # who was asked to approve
 
 
 @dataclass(frozen=True)
@@ -159,3 +169,50 @@ class OffersView:
     offers: tuple[KlusOffer, ...]
     filters: OfferFilters
     organisation_choices: tuple[Organisation, ...]
+
+
+@dataclass(frozen=True)
+class StepDecision:
+    """A yes or no someone gave on an approval: "Goedgekeurd door Bram Jansen op 12 mei"."""
+
+    approved: bool
+    name: str
+    at: date
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    """An approval as one person sees it: `role` decides what the card shows and offers.
+
+    approver: the details (and the motivation, if the candidate shared it) with the buttons;
+    candidate and poster: the status; other: someone who held it before (forwarded, escalated).
+    """
+
+    approval_id: int
+    role: str  # "approver", "candidate", "poster", "other"
+    status: ApprovalStatus
+    step: ApprovalStep
+    klus: KlusView
+    candidate_name: str
+    candidate_organisation: str
+    approver_name: str  # who has it now ("" when nobody could be found)
+    decisions: tuple[StepDecision, ...] = ()
+    motivation: str = ""  # only for the approver, and only when the candidate shared it
+    reason: str = ""  # why it was declined: for the candidate and the approvers, not the poster
+    forwarded_by: str = ""
+    refresh_user_ids: tuple[str, ...] = ()  # Teams user ids whose client refreshes the card
+    banner: str = ""  # a catalog key shown on top: "already decided", "not yours", ...
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    viewer_name: str
+    what: str
+    klus_title: str
+    at: date
+
+
+@dataclass(frozen=True)
+class AccessLogView:
+    rows: tuple[AccessRow, ...]

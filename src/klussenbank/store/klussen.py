@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus, Visibility
+from klussenbank.domain.klus import HOLDS_HOURS, Interest, InterestStatus, Klus, KlusStatus, Visibility
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.model import AvailabilityStatus, WorkMode
 from klussenbank.services.ports import KlusHistory, PoolMember
@@ -24,8 +24,6 @@ from klussenbank.store.orm import (
 from klussenbank.store.repositories import SqlAvailability, SqlOrganisations, SqlPeople, person_of
 
 REQUIRED, NICE, FREE = "required", "nice", "free"
-# Interest that holds hours: the candidate said yes (waiting for approval or approved).
-HOLDS_HOURS = (InterestStatus.CONFIRMED,)
 PASSED_OVER = (InterestStatus.NOT_CHOSEN,)
 
 

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.services.ports import UnitOfWork, UnitOfWorkFactory
+from klussenbank.store.approvals import SqlAccessLog, SqlApprovals
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
@@ -23,6 +24,8 @@ class SqlUnitOfWork:
     klussen: SqlKlussen
     interests: SqlInterests
     suggestions: SqlSuggestions
+    approvals: SqlApprovals
+    access_log: SqlAccessLog
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -38,6 +41,8 @@ class SqlUnitOfWork:
         self.klussen = SqlKlussen(self._session, self.people, self.organisations)
         self.interests = SqlInterests(self._session, self.people)
         self.suggestions = SqlSuggestions(self._session, self.people)
+        self.approvals = SqlApprovals(self._session)
+        self.access_log = SqlAccessLog(self._session)
         return self
 
     async def __aexit__(

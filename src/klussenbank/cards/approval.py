@@ -1,0 +1,161 @@
+"""Cards of the approval of a match, and of the access log ("who saw my data")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klussenbank.cards.elements import (
+    Element,
+    attention,
+    card,
+    container,
+    errors_by_field,
+    execute,
+    facts,
+    good,
+    show_card,
+    subtle,
+    text,
+    title,
+)
+from klussenbank.cards.verbs import ApprovalInput, Verb
+from klussenbank.domain.approval import MAX_REASON, ApprovalStatus, ApprovalStep
+from klussenbank.i18n import Translator
+from klussenbank.services.views import AccessLogView, ApprovalView
+
+A = ApprovalInput
+
+
+def approval_card(view: ApprovalView, t: Translator) -> Element:
+    """One approval as `view.role` sees it; the approver gets the buttons, everyone the status."""
+    klus = view.klus
+    data = {A.APPROVAL_ID.value: view.approval_id}
+    body: list[Element] = [
+        title(t(f"approval.title.{view.role}", name=view.candidate_name, title=klus.title))
+    ]
+    if view.banner:
+        body.append(good(t(view.banner, name=view.approver_name)))
+    body.append(
+        facts(
+            [
+                (t("approval.klus"), klus.title),
+                (t("approval.candidate"), f"{view.candidate_name} ({view.candidate_organisation})"),
+                (t("klus.poster"), f"{klus.poster_name} ({klus.organisation.name})"),
+                (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
+                (
+                    t("klus.period"),
+                    t("profile.period_closed", start=t.date(klus.start_date), end=t.date(klus.end_date)),
+                ),
+            ]
+        )
+    )
+    if view.motivation:
+        body.append(text(t("candidates.motivation", motivation=view.motivation)))
+    for decision in view.decisions:
+        line = "approval.approved_by" if decision.approved else "approval.declined_by"
+        body.append(text(t(line, name=decision.name, date=t.date(decision.at)), weight="Bolder"))
+    body.append(_status(view, t))
+    if view.reason:
+        body.append(text(t("approval.reason_was", reason=view.reason)))
+    actions: list[Element] = []
+    if view.role == "approver":
+        errors = errors_by_field(view.errors, t)
+        for field in (A.REASON, A.DELEGATE):
+            if field.value in errors:
+                body.append(attention(errors[field.value], f"{field.value}_error"))
+        actions = [
+            execute(t("action.approve"), Verb.APPROVAL_APPROVE, style="positive", data=data),
+            show_card(
+                t("action.decline_approval"),
+                card(
+                    [
+                        {
+                            "type": "Input.Text",
+                            "id": A.REASON.value,
+                            "label": t("approval.reason"),
+                            "placeholder": t("approval.reason_placeholder"),
+                            "isMultiline": True,
+                            "isRequired": True,
+                            "errorMessage": t("error.required"),
+                            "maxLength": MAX_REASON,
+                        }
+                    ],
+                    [
+                        execute(
+                            t("action.decline_send"), Verb.APPROVAL_DECLINE, style="destructive", data=data
+                        )
+                    ],
+                ),
+            ),
+            show_card(
+                t("action.forward"),
+                card(
+                    [
+                        {
+                            "type": "Input.Text",
+                            "id": A.DELEGATE.value,
+                            "label": t("approval.delegate"),
+                            "placeholder": t("approval.delegate_placeholder"),
+                            "style": "Email",
+                            "isRequired": True,
+                            "errorMessage": t("error.required"),
+                            "maxLength": 320,
+                        }
+                    ],
+                    [execute(t("action.forward_send"), Verb.APPROVAL_FORWARD, data=data)],
+                ),
+            ),
+        ]
+    result = card(body, actions)
+    result["refresh"] = _refresh(view, data)
+    return result
+
+
+def _status(view: ApprovalView, t: Translator) -> Element:
+    if view.status is ApprovalStatus.PENDING:
+        if not view.approver_name:
+            return attention(t("approval.status.nobody"))
+        step = "hr" if view.step is ApprovalStep.HR else "manager"
+        key = f"approval.status.pending.{step}"
+        if view.role == "poster":
+            key = "approval.status.pending.poster"
+        line = t(key, name=view.approver_name, candidate=view.candidate_name)
+        if view.forwarded_by:
+            line += " " + t("approval.forwarded_by", name=view.forwarded_by)
+        return subtle(line)
+    key = f"approval.status.{view.status.value}"
+    if view.status is ApprovalStatus.DECLINED and view.role in ("candidate", "poster"):
+        key += f".{view.role}"  # worded kindly, and without the reason for the poster
+    return text(t(key, name=view.candidate_name), weight="Bolder")
+
+
+def _refresh(view: ApprovalView, data: dict[str, Any]) -> Element:
+    """Teams asks for the card again when these people see it, so they always see it as it is now."""
+    refresh: Element = {"action": {"type": "Action.Execute", "verb": Verb.APPROVAL_SHOW.value, "data": data}}
+    if view.refresh_user_ids:
+        refresh["userIds"] = list(view.refresh_user_ids)
+    return refresh
+
+
+def access_log_card(view: AccessLogView, t: Translator) -> Element:
+    body: list[Element] = [title(t("access_log.title")), subtle(t("access_log.intro"))]
+    if not view.rows:
+        body.append(text(t("access_log.empty")))
+    for row in view.rows:
+        body.append(
+            container(
+                [
+                    text(t(f"access_log.what.{row.what}", name=row.viewer_name, title=row.klus_title)),
+                    subtle(t.date(row.at)),
+                ],
+                separator=True,
+            )
+        )
+    return card(body, [execute(t("action.help"), Verb.HELP_SHOW)])
+
+
+class ApprovalCardRenderer:
+    """The ApprovalRenderer port: an approval as a card in the recipient's language."""
+
+    def render(self, view: ApprovalView, locale: str) -> dict[str, Any]:
+        return approval_card(view, Translator.for_locale(locale))

@@ -1,0 +1,45 @@
+"""A klus as cards show it: shared by the marketplace and the approvals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from klussenbank.domain.klus import Klus
+from klussenbank.domain.model import Organisation
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.ports import UnitOfWork
+from klussenbank.services.views import KlusView, SkillChoice
+
+
+async def klus_view(uow: UnitOfWork, klus: Klus, vocabulary: SkillVocabulary) -> KlusView:
+    organisation = await uow.organisations.get(klus.organisation_key) or Organisation(
+        klus.organisation_key, klus.organisation_key
+    )
+    poster = await uow.people.get(klus.poster_id)
+    return KlusView(
+        id=klus.id,
+        title=klus.title,
+        description=klus.description,
+        organisation=organisation,
+        poster_name=poster.name if poster else "",
+        required_skills=skill_choices(vocabulary, klus.required_skills),
+        nice_skills=skill_choices(vocabulary, klus.nice_skills),
+        free_skills=klus.free_skills,
+        hours_per_week=klus.hours_per_week,
+        start_date=klus.start_date,
+        end_date=klus.end_date,
+        work_mode=klus.work_mode,
+        place=klus.place,
+        people_needed=klus.people_needed,
+        interest_deadline=klus.interest_deadline,
+        visibility=klus.visibility,
+        internal_first_until=klus.internal_first_until,
+        status=klus.status,
+    )
+
+
+def skill_choices(vocabulary: SkillVocabulary, skill_ids: Iterable[str]) -> tuple[SkillChoice, ...]:
+    return tuple(
+        SkillChoice(s.id, s.label_nl, s.label_en)
+        for s in (vocabulary.get(i) for i in skill_ids if i in vocabulary)
+    )

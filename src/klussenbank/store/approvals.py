@@ -1,0 +1,168 @@
+"""SQL repositories of approvals (with the cards sent and the events) and of the access log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus, ApprovalStep, EventKind
+from klussenbank.services.ports import AccessEntry
+from klussenbank.store.orm import AccessLogRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
+
+
+def _approval(row: ApprovalRow) -> Approval:
+    return Approval(
+        id=row.id,
+        klus_id=row.klus_id,
+        candidate_id=row.candidate_id,
+        poster_id=row.poster_id,
+        organisation_key=row.organisation_key,
+        across=row.across,
+        share_motivation=row.share_motivation,
+        step=ApprovalStep(row.step),
+        approver_id=row.approver_id,
+        status=ApprovalStatus(row.status),
+        created_at=row.created_at,
+        step_started_at=row.step_started_at,
+        delegated_by=row.delegated_by,
+        reminded=row.reminded,
+        escalations=row.escalations,
+        reason=row.reason,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+    )
+
+
+class SqlApprovals:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, approval: Approval, *, now: datetime) -> int:
+        row = ApprovalRow(klus_id=approval.klus_id, candidate_id=approval.candidate_id)
+        self._fill(row, approval, now)
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def save(self, approval: Approval, *, now: datetime) -> None:
+        row = await self._session.get(ApprovalRow, approval.id)
+        if row is None:
+            raise LookupError(f"no approval {approval.id}")
+        self._fill(row, approval, now)
+        await self._session.flush()
+
+    @staticmethod
+    def _fill(row: ApprovalRow, approval: Approval, now: datetime) -> None:
+        row.poster_id = approval.poster_id
+        row.organisation_key = approval.organisation_key
+        row.across = approval.across
+        row.share_motivation = approval.share_motivation
+        row.step = approval.step.value
+        row.approver_id = approval.approver_id
+        row.delegated_by = approval.delegated_by
+        row.status = approval.status.value
+        row.reminded = approval.reminded
+        row.escalations = approval.escalations
+        row.reason = approval.reason
+        row.decided_by = approval.decided_by
+        row.decided_at = approval.decided_at
+        row.created_at = approval.created_at
+        row.step_started_at = approval.step_started_at
+        row.updated_at = now
+
+    async def get(self, approval_id: int, *, lock: bool = False) -> Approval | None:
+        statement = select(ApprovalRow).where(ApprovalRow.id == approval_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = await self._session.scalar(statement.execution_options(populate_existing=True))
+        return _approval(row) if row else None
+
+    async def for_match(self, klus_id: int, candidate_id: str) -> Approval | None:
+        row = await self._session.scalar(
+            select(ApprovalRow).where(
+                ApprovalRow.klus_id == klus_id, ApprovalRow.candidate_id == candidate_id
+            )
+        )
+        return _approval(row) if row else None
+
+    async def for_klus(self, klus_id: int) -> list[Approval]:
+        rows = await self._session.scalars(
+            select(ApprovalRow).where(ApprovalRow.klus_id == klus_id).order_by(ApprovalRow.id)
+        )
+        return [_approval(row) for row in rows]
+
+    async def pending(self) -> list[Approval]:
+        rows = await self._session.scalars(
+            select(ApprovalRow)
+            .where(ApprovalRow.status == ApprovalStatus.PENDING.value)
+            .order_by(ApprovalRow.id)
+        )
+        return [_approval(row) for row in rows]
+
+    async def add_card(self, approval_id: int, person_id: str, message_id: int) -> None:
+        self._session.add(
+            ApprovalCardRow(approval_id=approval_id, person_id=person_id, message_id=message_id)
+        )
+        await self._session.flush()
+
+    async def cards(self, approval_id: int) -> list[tuple[str, int]]:
+        rows = await self._session.execute(
+            select(ApprovalCardRow.person_id, ApprovalCardRow.message_id)
+            .where(ApprovalCardRow.approval_id == approval_id)
+            .order_by(ApprovalCardRow.id)
+        )
+        return [(person, message) for person, message in rows]
+
+    async def add_event(
+        self,
+        approval_id: int,
+        kind: EventKind,
+        *,
+        actor_id: str | None,
+        approver_id: str | None,
+        now: datetime,
+    ) -> None:
+        self._session.add(
+            ApprovalEventRow(
+                approval_id=approval_id, kind=kind.value, actor_id=actor_id, approver_id=approver_id, at=now
+            )
+        )
+        await self._session.flush()
+
+    async def events(self, approval_id: int) -> list[ApprovalEvent]:
+        rows = await self._session.scalars(
+            select(ApprovalEventRow)
+            .where(ApprovalEventRow.approval_id == approval_id)
+            .order_by(ApprovalEventRow.id)
+        )
+        return [ApprovalEvent(EventKind(r.kind), r.at, r.actor_id, r.approver_id) for r in rows]
+
+
+class SqlAccessLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
+        if subject_id == viewer_id:
+            return
+        dialect = self._session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self._session.execute(
+            insert(AccessLogRow)
+            .values(
+                subject_id=subject_id, viewer_id=viewer_id, what=what, klus_id=klus_id, day=now.date(), at=now
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def for_subject(self, subject_id: str) -> list[AccessEntry]:
+        rows = await self._session.scalars(
+            select(AccessLogRow)
+            .where(AccessLogRow.subject_id == subject_id)
+            .order_by(AccessLogRow.at.desc(), AccessLogRow.id.desc())
+        )
+        return [AccessEntry(r.viewer_id, r.what, r.klus_id, r.at) for r in rows]
