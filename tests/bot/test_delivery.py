@@ -214,3 +214,66 @@ async def test_a_sent_card_can_be_updated_later(
     assert ids[0] == ids[1], "the update went to the activity that was sent"
     assert sent["_conversation"] == f"a:personal-{CHANTAL}"
     assert await statuses(engine) == ["sent", "sent"]
+
+
+async def update_card(uow_factory: UnitOfWorkFactory, clock: FixedClock, message: int, text: str) -> None:
+    async with uow_factory() as uow:
+        await uow.outbox.enqueue_update(
+            message, {"card": notice_card(text)}, reason="update", now=clock.now()
+        )
+        await uow.commit()
+
+
+async def test_an_update_of_a_card_still_on_its_way_waits_for_it_and_the_last_update_wins(
+    harness: BotHarness, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await harness.say("hallo")
+    message = await enqueue(uow_factory, clock, CHANTAL)
+    await update_card(uow_factory, clock, message, "Tussenstand.")
+    await update_card(uow_factory, clock, message, "Eindstand.")
+    assert await statuses(engine) == ["pending", "superseded", "pending"]
+    delivering = worker(engine, clock)
+    try:
+        assert await delivering.run_once() == 2  # the card, and the last update: it waits
+        assert harness.connector.updated == []
+        clock.current += timedelta(days=1)
+        assert await delivering.run_once() == 1
+    finally:
+        await delivering.close()
+
+    assert [card_text(u) for u in harness.connector.updated] == ["Eindstand."]
+    assert await statuses(engine) == ["sent", "superseded", "sent"]
+    async with engine.connect() as connection:
+        attempts = (
+            await connection.execute(select(OutboxDeliveryRow.attempts).order_by(OutboxDeliveryRow.id))
+        ).scalars()
+        assert list(attempts)[-1] == 1, "waiting for the card is not a failed attempt"
+
+
+async def test_an_update_of_a_card_that_never_arrived_is_dropped(
+    harness: BotHarness, engine: AsyncEngine, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await harness.say("hallo")
+    message = await enqueue(uow_factory, clock, CHANTAL)
+    await update_card(uow_factory, clock, message, "Eindstand.")
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(OutboxDeliveryRow)
+            .where(OutboxDeliveryRow.message_id == message)
+            .values(status=DeliveryStatus.UNREACHABLE.value)
+        )
+    delivering = worker(engine, clock)
+    try:
+        assert await delivering.run_once() == 1
+    finally:
+        await delivering.close()
+
+    assert harness.connector.updated == [] and harness.connector.sent[-1]["type"] == "message"
+    assert await statuses(engine) == ["unreachable", "unreachable"]
+
+
+def card_text(activity: dict[str, object]) -> str:
+    attachments = activity["attachments"]
+    assert isinstance(attachments, list)
+    text: str = attachments[0]["content"]["body"][0]["text"]
+    return text

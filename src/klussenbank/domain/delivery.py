@@ -16,6 +16,9 @@ class DeliveryStatus(StrEnum):
     due again, but a `sending` one may or may not have reached Teams, which does not deduplicate.
     Sending it again could greet someone twice, so it becomes `unconfirmed` for an operator to
     look at (and `klussenbank outbox retry --unconfirmed` to resend).
+
+    An update of a message waits (as `pending`) until the message itself is sent; a newer update
+    of the same message makes one that has not started `superseded`, so the last state wins.
     """
 
     PENDING = "pending"
@@ -25,6 +28,11 @@ class DeliveryStatus(StrEnum):
     UNREACHABLE = "unreachable"
     DEAD = "dead"
     UNCONFIRMED = "unconfirmed"
+    SUPERSEDED = "superseded"
+
+
+# Not sent yet, but on its way: an update of it has to wait.
+ON_ITS_WAY = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING)
 
 
 class FailureKind(StrEnum):

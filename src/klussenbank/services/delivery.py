@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from random import Random
 
-from klussenbank.domain.delivery import Failure, FailureKind, Limit, RetryPolicy, classify, limits_for
+from klussenbank.domain.delivery import (
+    ON_ITS_WAY,
+    Decision,
+    DeliveryStatus,
+    Failure,
+    FailureKind,
+    Limit,
+    RetryPolicy,
+    classify,
+    limits_for,
+)
 from klussenbank.services.ports import (
     ClaimedDelivery,
     Clock,
@@ -30,6 +40,7 @@ PRUNE_EVERY = 60.0  # seconds between clean-ups of idle rate buckets, when there
 # a worker dies becomes `unconfirmed`, and that now includes the sends due within this lead (at 50 a
 # second about 50 * START_LEAD of them, besides those on the wire).
 START_LEAD = 0.05
+ORIGINAL_WAIT = 2.0  # seconds an update of a message not yet sent waits before it looks again
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,9 @@ class DeliveryWorker:
             await self._limiter.prune()
 
     async def _deliver(self, delivery: ClaimedDelivery) -> None:
+        if delivery.original is not None and delivery.original is not DeliveryStatus.SENT:
+            await self._wait_for_original(delivery, delivery.original)
+            return
         async with self._slots:
             try:
                 target = delivery.target
@@ -157,6 +171,17 @@ class DeliveryWorker:
                     activity_id=activity_id,
                     now=self._clock.now(),
                 )
+
+    async def _wait_for_original(self, delivery: ClaimedDelivery, original: DeliveryStatus) -> None:
+        """An update of a message not sent yet: try again soon; if it never will be, drop it."""
+        if original in ON_ITS_WAY:
+            decision, why = Decision(DeliveryStatus.PENDING, ORIGINAL_WAIT, False), "waiting for its message"
+        else:
+            decision, why = (
+                Decision(DeliveryStatus.UNREACHABLE),
+                f"its message was not delivered ({original})",
+            )
+        await self._queue.failed(delivery.id, self.name, decision, why, now=self._clock.now())
 
     async def _open_personal_chat(self, delivery: ClaimedDelivery) -> ConversationRef:
         """Create the 1:1 chat with someone the bot has none with yet, and keep it for next time.

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
-from klussenbank.domain.delivery import Decision, Failure, Limit
+from klussenbank.domain.delivery import Decision, DeliveryStatus, Failure, Limit
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.model import Availability, Organisation, Person
@@ -248,6 +248,8 @@ class ClaimedDelivery:
     person_aad_object_id: str | None
     template: ConversationRef | None = None  # for a person never met: a conversation in their tenant
     replaces_activity_id: str | None = None  # an update of this activity rather than a new message
+    # An update whose message is still on its way (wait for it), or was never delivered (drop it).
+    original: DeliveryStatus | None = None
 
 
 class DeliveryQueue(Protocol):

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from klussenbank.domain.delivery import Decision, DeliveryStatus, Limit, reserve
+from klussenbank.domain.delivery import ON_ITS_WAY, Decision, DeliveryStatus, Limit, reserve
 from klussenbank.services.ports import ClaimedDelivery, ConversationRef, Recipient
 from klussenbank.store.orm import (
     ConversationRow,
@@ -75,14 +75,27 @@ class SqlOutbox:
         update_message = OutboxMessageRow(reason=reason, content=content, created_at=now)
         self._session.add(update_message)
         await self._session.flush()
-        sent = await self._session.scalars(
-            select(OutboxDeliveryRow).where(
-                OutboxDeliveryRow.message_id == message_id,
-                OutboxDeliveryRow.status == DeliveryStatus.SENT,
-                OutboxDeliveryRow.updates_delivery_id.is_(None),
+        # Copies still on their way are updated once they are sent (the update waits for them).
+        originals = (
+            await self._session.scalars(
+                select(OutboxDeliveryRow).where(
+                    OutboxDeliveryRow.message_id == message_id,
+                    OutboxDeliveryRow.status.in_([DeliveryStatus.SENT, *ON_ITS_WAY]),
+                    OutboxDeliveryRow.updates_delivery_id.is_(None),
+                )
             )
-        )
-        for original in sent:
+        ).all()
+        if originals:
+            # An earlier update that has not gone out yet would only show an older state.
+            await self._session.execute(
+                update(OutboxDeliveryRow)
+                .where(
+                    OutboxDeliveryRow.updates_delivery_id.in_([o.id for o in originals]),
+                    OutboxDeliveryRow.status.in_([DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]),
+                )
+                .values(status=DeliveryStatus.SUPERSEDED.value, lease_until=None, updated_at=now)
+            )
+        for original in originals:
             self._session.add(
                 _pending(
                     update_message.id,
@@ -204,7 +217,13 @@ class SqlDeliveryQueue:
                 target = conversation_ref(found, None) if found else None
                 claimed.append(
                     ClaimedDelivery(
-                        row.id, row.attempts, content, target, None, replaces_activity_id=original.activity_id
+                        row.id,
+                        row.attempts,
+                        content,
+                        target,
+                        None,
+                        replaces_activity_id=original.activity_id,
+                        original=DeliveryStatus(original.status),
                     )
                 )
             elif row.person_id is None:
