@@ -1,0 +1,126 @@
+"""The approval rules: working days, what is due, who may decide, and the policy file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from klussenbank.data import PolicyFileError, load_policies
+from klussenbank.domain.approval import (
+    Approval,
+    ApprovalChain,
+    ApprovalPolicy,
+    ApprovalStatus,
+    ApprovalStep,
+    Due,
+    due,
+    working_days_between,
+)
+
+MONDAY = date(2026, 11, 23)
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+
+
+def approval(**changes: object) -> Approval:
+    values: dict[str, object] = {
+        "id": 1,
+        "klus_id": 1,
+        "candidate_id": "chantal",
+        "poster_id": "anna",
+        "organisation_key": "ermelo",
+        "across": True,
+        "share_motivation": False,
+        "step": ApprovalStep.MANAGER,
+        "approver_id": "bram",
+        "status": ApprovalStatus.PENDING,
+        "created_at": at(MONDAY),
+        "step_started_at": at(MONDAY),
+    }
+    return Approval(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def test_working_days_skip_the_weekend() -> None:
+    friday = MONDAY + timedelta(days=4)
+    assert working_days_between(MONDAY, MONDAY) == 0
+    assert working_days_between(MONDAY, friday) == 4
+    assert working_days_between(friday, friday + timedelta(days=3)) == 1  # Saturday, Sunday, Monday
+    assert working_days_between(friday + timedelta(days=1), friday + timedelta(days=2)) == 0
+    assert working_days_between(friday, MONDAY) == 0
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(0, 400))
+def test_working_days_match_counting_one_by_one(start: date, days: int) -> None:
+    end = start + timedelta(days=days)
+    one_by_one = sum((start + timedelta(days=n)).weekday() < 5 for n in range(1, days + 1))
+    assert working_days_between(start, end) == one_by_one
+
+
+def test_what_is_due_when() -> None:
+    policy = ApprovalPolicy(remind_after=3, escalate_after=5, expire_after=10)
+    assert due(approval(), policy, MONDAY + timedelta(days=2)) is None
+    assert due(approval(), policy, MONDAY + timedelta(days=3)) is Due.REMIND
+    assert due(approval(reminded=True), policy, MONDAY + timedelta(days=3)) is None
+    assert due(approval(reminded=True), policy, MONDAY + timedelta(days=7)) is Due.ESCALATE
+    assert due(approval(), policy, MONDAY + timedelta(days=14)) is Due.EXPIRE
+    # After an escalation the new approver gets their own time; expiry still counts from the start.
+    later = approval(step_started_at=at(MONDAY + timedelta(days=7)))
+    assert due(later, policy, MONDAY + timedelta(days=8)) is None
+    assert due(later, policy, MONDAY + timedelta(days=14)) is Due.EXPIRE
+    # Nobody to remind or escalate to: only expiry.
+    assert due(approval(approver_id=None), policy, MONDAY + timedelta(days=7)) is None
+    assert due(approval(status=ApprovalStatus.APPROVED), policy, MONDAY + timedelta(days=30)) is None
+
+
+def test_who_may_decide() -> None:
+    pending = approval()
+    forwarded = pending.forwarded("eva", by="bram", now=at(MONDAY))
+    assert pending.may_decide("bram") and not pending.may_decide("chantal")
+    assert forwarded.may_decide("eva") and forwarded.may_decide("bram")
+    assert not forwarded.may_decide("anna")
+    assert not pending.decided(ApprovalStatus.APPROVED, "bram", at(MONDAY)).may_decide("bram")
+
+
+def test_which_chains_need_hr() -> None:
+    assert not ApprovalPolicy().needs_hr(across=True)
+    assert ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR).needs_hr(across=False)
+    assert ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR_ACROSS).needs_hr(across=True)
+    assert not ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR_ACROSS).needs_hr(across=False)
+
+
+def test_the_demo_policy_and_the_defaults() -> None:
+    demo = load_policies("demo")
+    assert demo.of("ermelo").hr_approvers == ("anna.devries@harderwijk.example",)
+    assert demo.of("zeewolde").chain is ApprovalChain.MANAGER_THEN_HR
+    assert demo.of("zeewolde").hr_approvers == demo.default.hr_approvers  # inherited from [default]
+    assert load_policies("").of("anything") == ApprovalPolicy()
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[default]\nchain = 'boss'", "chain must be one of manager, manager_then_hr"),
+        ("[default]\nremind_after = 'drie'", "remind_after must be a whole number"),
+        ("[default]\nremind_after = 6", "remind_after <= escalate_after"),
+        ("[default]\nhr_approvers = 'anna@x.nl'", "hr_approvers must be a list"),
+        ("[organisations.ermelo]\nescalate = 3", "[organisations.ermelo] has unknown keys ['escalate']"),
+        ("organisations = 3", "[organisations] must hold one table"),
+        ("[default\n", "is not TOML"),
+    ],
+)
+def test_a_wrong_policy_file_says_what_is_wrong(tmp_path: Path, toml: str, message: str) -> None:
+    path = tmp_path / "organisations.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(PolicyFileError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_policies(str(path))
+
+
+def test_a_missing_policy_file_is_named() -> None:
+    with pytest.raises(PolicyFileError, match="does not exist"):
+        load_policies("/nonexistent/organisations.toml")
