@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -11,16 +13,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.graph.graph_directory import OrganisationMap, RetryPolicy
 from klussenbank.graph.sync import DeltaSource, sync_users
-from klussenbank.store.db import session_factory
+from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.orm import DirectoryUserRow
-from tests.fake_graph import FakeGraph, FakeUser, Fault, sample_users, too_many
+from tests.fake_graph import SLOW, FakeGraph, FakeUser, Fault, sample_users, too_many
 from tests.graph.conftest import NOORD, ZUID, CountingSleep
 
 
 @pytest.fixture
 def cache(engine: AsyncEngine) -> SqlDirectoryCache:
     return SqlDirectoryCache(session_factory(engine))
+
+
+@pytest.fixture
+async def other_cache(database_url: str) -> AsyncIterator[SqlDirectoryCache]:
+    """The same cache table through another engine: as the `directory sync` command next to the bot."""
+    engine = create_engine(database_url)
+    yield SqlDirectoryCache(session_factory(engine), poll=0.05)
+    await engine.dispose()
 
 
 @pytest.fixture
@@ -193,3 +203,46 @@ async def test_an_incremental_page_with_only_the_changed_fields_keeps_the_others
     )
     person = await cached.person("staff-1")
     assert person is not None and person.manager_aad_object_id == "lead-a"
+
+
+async def test_two_syncs_at_once_take_turns_and_fetch_everyone_once(
+    source: DeltaSource,
+    engine: AsyncEngine,
+    other_cache: SqlDirectoryCache,
+    cached: CachedDirectory,
+    fake_graph: FakeGraph,
+) -> None:
+    chore = SqlDirectoryCache(session_factory(engine), poll=0.05)
+    fake_graph.slow_seconds = 0.3
+    fake_graph.script(SLOW, SLOW, SLOW)  # the first round takes a while
+
+    first, second = await asyncio.gather(sync_users(source, chore), sync_users(source, other_cache))
+
+    # One full round, then an incremental one from its delta link: not two full rounds interleaved.
+    assert sorted([(first.full, first.upserted), (second.full, second.upserted)]) == [(False, 0), (True, 5)]
+    delta = [unquote(url) for url in fake_graph.urls]
+    assert ["$deltatoken=" in url for url in delta] == [False, False, False, True]
+    assert await ids(cached) == set(fake_graph.users)
+    assert await chore.count() == 5
+
+
+async def test_a_sync_waits_while_another_holds_the_cache(
+    source: DeltaSource, cache: SqlDirectoryCache, other_cache: SqlDirectoryCache, fake_graph: FakeGraph
+) -> None:
+    async with cache.exclusive():
+        waiting = asyncio.create_task(sync_users(source, other_cache))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        assert fake_graph.delta_pages_served == 0
+    result = await asyncio.wait_for(waiting, 10)
+    assert result.upserted == 5
+
+
+async def test_a_failed_sync_lets_go_of_the_cache(
+    source: DeltaSource, cache: SqlDirectoryCache, other_cache: SqlDirectoryCache, fake_graph: FakeGraph
+) -> None:
+    fake_graph.fail_delta_page(2, Fault(500), times=6)
+    with pytest.raises(APIError):
+        await sync_users(source, cache)
+    result = await asyncio.wait_for(sync_users(source, other_cache), 10)
+    assert result.pages == 2  # pages 2 and 3

@@ -4,7 +4,8 @@ Each page is stored together with the `@odata.nextLink` that follows it, so an i
 from the page after the last stored one: pages are upserts by id, so nothing is duplicated or dropped.
 The `@odata.deltaLink` is stored only after the last page. A first (full) round also marks every user it
 sees; at its end users it did not see are removed, so a full round started again after a lost delta link
-cleans up too.
+cleans up too. One sync runs at a time per cache (the `directory sync` command and the bot's chore):
+another waits for it and then goes on from its delta link.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -46,6 +48,9 @@ class UserCache(Protocol):
 
     async def restart(self) -> None:
         """Forget the links: the next sync is a full round."""
+
+    def exclusive(self) -> AbstractAsyncContextManager[None]:
+        """Held for a whole sync: another sync, in any process, waits until it is let go."""
 
 
 @dataclass
@@ -147,7 +152,12 @@ class DeltaSource:
 
 
 async def sync_users(source: DeltaSource, cache: UserCache) -> SyncResult:
-    """Follow the delta pages from where the cache stands to the next delta link."""
+    """Follow the delta pages from where the cache stands to the next delta link, one sync at a time."""
+    async with cache.exclusive():
+        return await _sync_users(source, cache)
+
+
+async def _sync_users(source: DeltaSource, cache: UserCache) -> SyncResult:
     next_link, delta_link = await cache.sync_state()
     # Only a full round has no delta link: incremental rounds keep the old one until they end.
     result = SyncResult(full=delta_link is None)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import asyncio
+import fcntl
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.model import Organisation
 from klussenbank.services.ports import DirectoryPerson
 from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
 
 STATE_KEY = "users"
+SYNC_LOCK_KEY = 0x6B6C_7573_6469_7231
+"""PostgreSQL advisory lock id of the users sync ("klusdir1")."""
 PROFILE = frozenset(
     (
         "display_name",
@@ -73,9 +79,36 @@ class SqlDirectoryCache:
         sessions: async_sessionmaker[AsyncSession],
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        poll: float = 0.5,
     ) -> None:
         self._sessions = sessions
         self._now = now
+        self._poll = poll
+        self._in_memory = asyncio.Lock()
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """One sync at a time on this cache, across processes (the `directory sync` command next to the
+        bot's chore): another waits here until this one ends, then goes on from where it left off.
+
+        A lock that lives as long as its holder: on PostgreSQL a session advisory lock, on SQLite an
+        exclusive flock on a file next to the database (`<db>-sync-lock`, beside its `-wal`). Both go when the process dies, so a crashed sync
+        never leaves the cache locked. (The state row cannot be the lock: each page's transaction
+        locks it for update.)
+        """
+        engine = self._sessions.kw.get("bind")
+        if not isinstance(engine, AsyncEngine):
+            raise TypeError("SqlDirectoryCache needs sessions bound to an engine")
+        database = engine.url.database or ""
+        if engine.dialect.name == "postgresql":
+            async with _advisory_lock(engine, self._poll):
+                yield
+        elif database and database != ":memory:" and "mode=memory" not in database:
+            async with _file_lock(Path(f"{database}-sync-lock"), self._poll):
+                yield
+        else:  # an in-memory database lives in this process only
+            async with self._in_memory:
+                yield
 
     async def sync_state(self) -> tuple[str | None, str | None]:
         """(the next page of a round underway, the delta link of the last finished round)"""
@@ -134,6 +167,58 @@ class SqlDirectoryCache:
     async def count(self) -> int:
         async with self._sessions() as session:
             return len((await session.scalars(select(DirectoryUserRow.id))).all())
+
+
+@asynccontextmanager
+async def _advisory_lock(engine: AsyncEngine, poll: float) -> AsyncIterator[None]:
+    async with engine.connect() as connection:
+        # Autocommit: no transaction stays open while the sync runs; the lock outlives statements.
+        locking = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        key = {"key": SYNC_LOCK_KEY}
+
+        async def take() -> bool:
+            return bool(await locking.scalar(text("SELECT pg_try_advisory_lock(:key)"), key))
+
+        try:
+            await _until_taken(take, poll)
+        except BaseException:
+            await locking.invalidate()  # cancelled, perhaps just after the lock was taken
+            raise
+        try:
+            yield
+        finally:
+            try:
+                await locking.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+            except BaseException:
+                # Never hand a pooled connection on with the lock: closing it lets go of the lock.
+                await locking.invalidate()
+                raise
+
+
+@asynccontextmanager
+async def _file_lock(path: Path, poll: float) -> AsyncIterator[None]:
+    with path.open("a") as handle:
+
+        async def take() -> bool:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        await _until_taken(take, poll)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+async def _until_taken(take: Callable[[], Awaitable[bool]], poll: float) -> None:
+    # The holder may be another process, so nothing here can wake us when it lets go: try again.
+    while True:
+        if await take():
+            return
+        await asyncio.sleep(poll)
 
 
 class CachedDirectory:
