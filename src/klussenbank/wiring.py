@@ -25,6 +25,7 @@ from klussenbank.domain.model import Organisation
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
+from klussenbank.graph.teams_apps import app_installer
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
 from klussenbank.services.clock import SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
@@ -108,13 +109,42 @@ def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
     )
 
 
+class GraphInstaller:
+    """The AppInstaller port with Microsoft Graph: a Graph session per installation (they are rare:
+    only for an approver the bot has never met)."""
+
+    def __init__(self, settings: Settings, *, credential: Any = None) -> None:
+        self._settings = settings
+        self._credential = credential
+
+    async def install_for(self, aad_object_id: str) -> bool:
+        settings = self._settings
+        credential = self._credential or credential_from(
+            tenant_id=settings.graph_tenant_id,
+            client_id=settings.graph_client_id,
+            client_secret=settings.graph_client_secret,
+            managed_identity=settings.graph_auth_type == "ManagedIdentity",
+        )
+        try:
+            async with app_installer(
+                credential, external_id=settings.app_id, base_url=settings.graph_base_url
+            ) as installer:
+                return await installer.install_for(aad_object_id)
+        finally:
+            if self._credential is None:
+                await credential.close()
+
+
 def approval_router(settings: Settings, engine: AsyncEngine) -> ApprovalRouter:
+    # With Graph and a registered app, an approver who never opened the app gets it installed.
+    graph = settings.directory == "graph" and settings.has_credentials
     return ApprovalRouter(
         clock=SystemClock(),
         directory=directory(settings, engine),
         renderer=ApprovalCardRenderer(),
         vocabulary=load_skill_vocabulary(),
         policies=load_policies(settings.organisations_file),
+        installer=GraphInstaller(settings) if graph else None,
     )
 
 

@@ -82,7 +82,7 @@ class ApprovalRouter:
         self.policies = policies
         self._renderer = renderer
         self._vocabulary = vocabulary
-        self._installer = installer
+        self.installer = installer
 
     async def open(
         self, uow: UnitOfWork, klus: Klus, candidate: Person, *, share_motivation: bool
@@ -153,7 +153,7 @@ class ApprovalRouter:
         if approval.approver_id is None:
             return False
         await self.ensure_person(uow, approval.approver_id, approval.candidate_id)
-        if self._installer is not None and not await uow.conversations.for_person(approval.approver_id):
+        if self.installer is not None and not await uow.conversations.for_person(approval.approver_id):
             return False
         await self.send_card(uow, approval, approval.approver_id)
         await uow.access_log.add(
@@ -162,7 +162,7 @@ class ApprovalRouter:
         return True
 
     async def installed_for(self, person_id: str) -> bool:
-        return self._installer is None or await self._installer.install_for(person_id)
+        return self.installer is None or await self.installer.install_for(person_id)
 
     async def ensure_person(self, uow: UnitOfWork, person_id: str, colleague_id: str) -> None:
         """An approver may never have used the bot: add them from the directory to reach them."""
