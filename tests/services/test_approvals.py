@@ -406,6 +406,33 @@ async def test_when_installing_fails_hr_approves_and_the_candidate_hears_why(
     assert ("approval.approver", "Anna de Vries") in queued
 
 
+async def test_when_teams_cannot_deliver_the_card_hr_takes_over(
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    engine: AsyncEngine,
+) -> None:
+    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=DAAN, organisation="ermelo")
+    assert await approvals.tick() == TickResult()  # Bram's card is on its way: nothing to do
+    async with engine.begin() as connection:  # Teams said 403: Bram removed the app
+        await connection.execute(
+            text(
+                "UPDATE outbox_deliveries SET status = 'unreachable' WHERE message_id IN "
+                "(SELECT message_id FROM approval_cards WHERE person_id = :bram)"
+            ),
+            {"bram": BRAM.aad_object_id},
+        )
+
+    assert (await approvals.tick()).fallbacks == 1
+
+    assert (await only_approval(uow_factory, klus_id)).approver_id == ANNA.aad_object_id
+    queued = await outbox(engine)
+    assert ("klus.approval_fallback_candidate", "Chantal Bakker") in queued
+    assert ("approval.approver", "Anna de Vries") in queued
+    assert await approvals.tick() == TickResult()
+
+
 async def test_reminder_escalation_and_expiry_follow_the_working_days(
     klussen: KlusService,
     approvals: ApprovalService,

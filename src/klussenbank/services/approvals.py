@@ -437,17 +437,21 @@ class ApprovalService:
                     result = await self._remind(uow, approval, result)
             elif what is Due.REMIND:
                 result = await self._remind(uow, approval, result)
-            elif approval.approver_id is not None and approval.approver_id not in {
-                person for person, _ in await uow.approvals.cards(approval.id)
-            }:
+            elif approval.approver_id is not None:
                 result = await self._reach(uow, approval, result)
             await uow.commit()
             return result
 
     async def _reach(self, uow: UnitOfWork, approval: Approval, result: TickResult) -> TickResult:
-        """The approver does not have the app yet: install it for them, or ask HR instead."""
+        """The approver does not have the card: install the app for them and send it, or ask HR
+        instead; HR also takes over when Teams could not deliver the card (the app was removed)."""
         assert approval.approver_id is not None
-        if await self._router.installed_for(approval.approver_id):
+        approver = approval.approver_id
+        if await uow.approvals.unreachable(approval.id, approver):
+            return await self._fall_back(uow, approval, result)
+        if approver in {person for person, _ in await uow.approvals.cards(approval.id)}:
+            return result  # sent, or on its way
+        if await self._router.installed_for(approver):
             await self._router.send_card(uow, approval, approval.approver_id)
             await uow.access_log.add(
                 approval.candidate_id,
@@ -457,6 +461,10 @@ class ApprovalService:
                 now=self._clock.now(),
             )
             return replace(result, sent=result.sent + 1)
+        return await self._fall_back(uow, approval, result)
+
+    async def _fall_back(self, uow: UnitOfWork, approval: Approval, result: TickResult) -> TickResult:
+        assert approval.approver_id is not None
         hr = await self._router.hr_approver(
             approval.organisation_key, approval.candidate_id, approval.approver_id
         )

@@ -182,6 +182,9 @@ class ApprovalRepository(Protocol):
     async def cards(self, approval_id: int) -> list[tuple[str, int]]:
         """(person, outbox message id) of every card sent about the approval."""
 
+    async def unreachable(self, approval_id: int, person_id: str) -> bool:
+        """Every card about the approval sent to this person failed for good (403/404, dead letter)."""
+
     async def add_event(
         self,
         approval_id: int,

@@ -10,8 +10,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus, ApprovalStep, EventKind
+from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.services.ports import AccessEntry
-from klussenbank.store.orm import AccessLogRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
+from klussenbank.store.orm import (
+    AccessLogRow,
+    ApprovalCardRow,
+    ApprovalEventRow,
+    ApprovalRow,
+    OutboxDeliveryRow,
+)
 
 
 def _approval(row: ApprovalRow) -> Approval:
@@ -116,6 +123,20 @@ class SqlApprovals:
             .order_by(ApprovalCardRow.id)
         )
         return [(person, message) for person, message in rows]
+
+    async def unreachable(self, approval_id: int, person_id: str) -> bool:
+        """Every card about the approval sent to this person failed for good (403/404, dead letter)."""
+        rows = await self._session.execute(
+            select(OutboxDeliveryRow.status)
+            .join(ApprovalCardRow, ApprovalCardRow.message_id == OutboxDeliveryRow.message_id)
+            .where(
+                ApprovalCardRow.approval_id == approval_id,
+                ApprovalCardRow.person_id == person_id,
+                OutboxDeliveryRow.updates_delivery_id.is_(None),
+            )
+        )
+        statuses = {DeliveryStatus(status) for (status,) in rows}
+        return bool(statuses) and statuses <= {DeliveryStatus.UNREACHABLE, DeliveryStatus.DEAD}
 
     async def add_event(
         self,
