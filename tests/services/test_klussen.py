@@ -336,7 +336,7 @@ async def test_the_whole_way_from_interest_to_a_filled_klus(
         assert isinstance(offer, KlusOffer) and offer.interest is InterestStatus.NOT_CHOSEN
     [summary] = [s for s in await klussen.mine(BRAM) if s.klus.id == klus.id]
     assert summary.klus.status is KlusStatus.FILLED
-    assert (summary.interested, summary.chosen, summary.confirmed) == (3, 0, 0)
+    assert (summary.interested, summary.chosen, summary.confirmed) == (3, 0, 1)
     assert other.status is KlusStatus.OPEN
 
 

@@ -11,9 +11,10 @@ import pytest
 
 import klussenbank.domain
 from klussenbank.data import load_skill_vocabulary
+from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.availability import AvailabilityDraft, validate_availability, validate_pause
 from klussenbank.domain.fields import FieldError
-from klussenbank.domain.klus import KlusDraft, validate_klus
+from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, validate_klus
 from klussenbank.domain.model import WorkMode
 from klussenbank.i18n import LANGUAGES, Language, Translator, catalog, language_of
 
@@ -195,3 +196,17 @@ def test_every_produced_error_formats_with_its_params(language: Language) -> Non
         text = t(key, **error.params)
         assert "{" not in text
         assert all(str(value) in text for value in error.params.values())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_status_a_card_names_has_a_message(language: Language) -> None:
+    """Cards look statuses up by value: a status without a message would fail a turn."""
+    messages = catalog(language)
+    wanted = (
+        [f"interest.status.{s.value}" for s in InterestStatus]
+        + [f"candidates.status.{s.value}" for s in InterestStatus]
+        + [f"klus.status.{s.value}" for s in KlusStatus]
+        + [f"approval.status.{s.value}" for s in ApprovalStatus if s is not ApprovalStatus.PENDING]
+        + [f"approval.title.{role}" for role in ("approver", "candidate", "poster", "other")]
+    )
+    assert [key for key in wanted if key not in messages] == []

@@ -206,7 +206,8 @@ class KlusService:
                         # Everyone who showed interest, also those not chosen in the end.
                         interested=sum(c.get(s, 0) for s in SHOWED_INTEREST),
                         chosen=c.get(InterestStatus.CHOSEN, 0),
-                        confirmed=c.get(InterestStatus.CONFIRMED, 0),
+                        # Said yes: waiting for approval, or approved.
+                        confirmed=sum(c.get(s, 0) for s in HOLDS_HOURS),
                     )
                 )
             return summaries
