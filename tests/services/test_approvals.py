@@ -311,6 +311,31 @@ async def test_two_clicks_at_once_record_one_decision(
     assert len(decisions) == 1
 
 
+async def test_approving_while_the_poster_cancels_ends_one_way_or_the_other(
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
+    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    approval = await only_approval(uow_factory, klus_id)
+
+    await asyncio.gather(approvals.approve(BRAM, approval.id), klussen.cancel(ANNA, klus_id))
+
+    final = await only_approval(uow_factory, klus_id)
+    status = await interest_status(klussen, CHANTAL, klus_id)
+    [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == klus_id]
+    # Either the approval came first (the klus was filled, so cancelling had nothing to do) or
+    # the cancel did (the approval ended with it): never a mix, and no deadlock.
+    assert (final.status, status, summary.klus.status) in (
+        (ApprovalStatus.APPROVED, InterestStatus.APPROVED, KlusStatus.FILLED),
+        (ApprovalStatus.CANCELLED, InterestStatus.NOT_CHOSEN, KlusStatus.CANCELLED),
+    )
+
+
 @pytest.mark.parametrize("action", ["show", "approve", "decline", "forward"])
 async def test_who_may_do_what(
     action: str,

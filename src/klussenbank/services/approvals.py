@@ -286,6 +286,16 @@ class ApprovalRouter:
         )
 
 
+async def _locked(uow: UnitOfWork, approval_id: int) -> Approval | None:
+    """The approval, locked after its klus: cancelling a klus locks in that order too, so the two
+    never wait for each other (a deadlock on PostgreSQL)."""
+    approval = await uow.approvals.get(approval_id)
+    if approval is None:
+        return None
+    await uow.klussen.get(approval.klus_id, lock=True)
+    return await uow.approvals.get(approval_id, lock=True)
+
+
 def _role(approval: Approval, person_id: str) -> str:
     if approval.may_decide(person_id):
         return "approver"
@@ -414,7 +424,7 @@ class ApprovalService:
 
     async def _tick_one(self, approval_id: int, result: TickResult) -> TickResult:
         async with self._uow() as uow:
-            approval = await uow.approvals.get(approval_id, lock=True)
+            approval = await _locked(uow, approval_id)
             if approval is None or not approval.pending:
                 return result
             now, today = self._clock.now(), self._clock.today()
@@ -550,7 +560,7 @@ class ApprovalService:
         visible = await self._visible(uow, actor, approval_id)
         if isinstance(visible, Refusal):
             return visible
-        approval = await uow.approvals.get(approval_id, lock=True)  # a double click waits here
+        approval = await _locked(uow, approval_id)  # a double click waits here
         assert approval is not None
         if approval.may_decide(actor.aad_object_id):
             return approval
