@@ -20,7 +20,7 @@ from klussenbank.bot.server import init_app
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
-from klussenbank.data import load_policies, load_skill_vocabulary
+from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.domain.model import Organisation
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
@@ -143,7 +143,7 @@ def approval_router(settings: Settings, engine: AsyncEngine) -> ApprovalRouter:
         directory=directory(settings, engine),
         renderer=ApprovalCardRenderer(),
         vocabulary=load_skill_vocabulary(),
-        policies=load_policies(settings.organisations_file),
+        rules=load_rules(settings.organisations_file),
         installer=GraphInstaller(settings) if graph else None,
     )
 

@@ -8,8 +8,8 @@ import pytest
 
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
-from klussenbank.data import load_policies
-from klussenbank.domain.approval import Policies
+from klussenbank.data import load_rules
+from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
@@ -52,7 +52,7 @@ def marketplace(
     vocabulary: SkillVocabulary,
     directory: Directory,
     *,
-    policies: Policies | None = None,
+    rules: Rules | None = None,
     installer: AppInstaller | None = None,
     **settings: Any,
 ) -> tuple[KlusService, ApprovalService]:
@@ -62,7 +62,7 @@ def marketplace(
         directory=directory,
         renderer=ApprovalCardRenderer(),
         vocabulary=vocabulary,
-        policies=policies or load_policies("demo"),
+        rules=rules or load_rules("demo"),
         installer=installer,
     )
     klussen = KlusService(

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy, ApprovalStatus, ApprovalStep, Policies
+from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy, ApprovalStatus, ApprovalStep
 from klussenbank.domain.klus import InterestStatus, KlusStatus
+from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalService, TickResult
@@ -121,7 +122,7 @@ async def test_with_nobody_to_approve_the_approval_waits_and_says_so(
     vocabulary: SkillVocabulary,
     directory: FileDirectory,
 ) -> None:
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, policies=Policies())
+    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, rules=Rules())
     klus_id = await confirmed_match(klussen, signup, EVA, poster=BRAM, organisation="ermelo")
 
     approval = await only_approval(uow_factory, klus_id)
@@ -200,7 +201,9 @@ async def test_with_manager_then_hr_both_decide_in_turn(
     directory: FileDirectory,
 ) -> None:
     policy = ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR_ACROSS, hr_approvers=(ANNA_MAIL,))
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, policies=Policies({}, policy))
+    klussen, approvals = marketplace(
+        uow_factory, clock, vocabulary, directory, rules=Rules({}, OrganisationRules(approval=policy))
+    )
     # Across organisations (a Zeewolde klus for Chantal of Ermelo): her manager, then HR.
     klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=EVA, organisation="zeewolde")
     approval = await only_approval(uow_factory, klus_id)
@@ -223,7 +226,9 @@ async def test_within_one_organisation_manager_then_hr_across_needs_the_manager_
     directory: FileDirectory,
 ) -> None:
     policy = ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR_ACROSS, hr_approvers=(ANNA_MAIL,))
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, policies=Policies({}, policy))
+    klussen, approvals = marketplace(
+        uow_factory, clock, vocabulary, directory, rules=Rules({}, OrganisationRules(approval=policy))
+    )
     klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=DAAN, organisation="ermelo")
     approval = await only_approval(uow_factory, klus_id)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from klussenbank.data import PolicyFileError, load_policies
+from klussenbank.data import PolicyFileError, load_rules
 from klussenbank.domain.approval import (
     Approval,
     ApprovalChain,
@@ -20,6 +20,7 @@ from klussenbank.domain.approval import (
     due,
     working_days_between,
 )
+from klussenbank.domain.organisations import OrganisationRules
 
 MONDAY = date(2026, 11, 23)
 
@@ -95,11 +96,13 @@ def test_which_chains_need_hr() -> None:
 
 
 def test_the_demo_policy_and_the_defaults() -> None:
-    demo = load_policies("demo")
-    assert demo.of("ermelo").hr_approvers == ("anna.devries@harderwijk.example",)
-    assert demo.of("zeewolde").chain is ApprovalChain.MANAGER_THEN_HR
-    assert demo.of("zeewolde").hr_approvers == demo.default.hr_approvers  # inherited from [default]
-    assert load_policies("").of("anything") == ApprovalPolicy()
+    demo = load_rules("demo")
+    assert demo.of("ermelo").approval.hr_approvers == ("anna.devries@harderwijk.example",)
+    assert demo.of("zeewolde").approval.chain is ApprovalChain.MANAGER_THEN_HR
+    # Inherited from [default]:
+    assert demo.of("zeewolde").approval.hr_approvers == demo.default.approval.hr_approvers
+    assert demo.of("zeewolde").hr == demo.default.hr == ("anna.devries@harderwijk.example",)
+    assert load_rules("").of("anything") == OrganisationRules()
 
 
 @pytest.mark.parametrize(
@@ -107,8 +110,12 @@ def test_the_demo_policy_and_the_defaults() -> None:
     [
         ("[default]\nchain = 'boss'", "chain must be one of manager, manager_then_hr"),
         ("[default]\nremind_after = 'drie'", "remind_after must be a whole number"),
+        ("[default]\ntime_zone = 'Europe/Ermelo'", "time_zone 'Europe/Ermelo' is not a known time zone"),
+        ("[default]\ndigest_day = 'maandag'", "digest_day must be one of mon, tue"),
+        ("[default]\ndigest_hour = 25", "digest_hour must be an hour from 0 to 23"),
+        ("[default]\ndigest_channels = '19:x'", "digest_channels must be a list of texts"),
         ("[default]\nremind_after = 6", "remind_after <= escalate_after"),
-        ("[default]\nhr_approvers = 'anna@x.nl'", "hr_approvers must be a list"),
+        ("[default]\nhr_approvers = 'anna@x.nl'", "hr_approvers must be a list of texts"),
         ("[organisations.ermelo]\nescalate = 3", "[organisations.ermelo] has unknown keys ['escalate']"),
         ("organisations = 3", "[organisations] must hold one table"),
         ("[default\n", "is not TOML"),
@@ -118,9 +125,9 @@ def test_a_wrong_policy_file_says_what_is_wrong(tmp_path: Path, toml: str, messa
     path = tmp_path / "organisations.toml"
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(PolicyFileError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        load_policies(str(path))
+        load_rules(str(path))
 
 
 def test_a_missing_policy_file_is_named() -> None:
     with pytest.raises(PolicyFileError, match="does not exist"):
-        load_policies("/nonexistent/organisations.toml")
+        load_rules("/nonexistent/organisations.toml")

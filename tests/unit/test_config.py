@@ -79,6 +79,16 @@ def test_outbox_commands_report_and_requeue(tmp_path: Path) -> None:
     status = cli("outbox", "status")
     assert [line.split() for line in status.splitlines()] == [
         [name, "0"]
-        for name in ("pending", "claimed", "sending", "sent", "unreachable", "dead", "unconfirmed")
+        for name in (
+            "pending",
+            "claimed",
+            "sending",
+            "sent",
+            "unreachable",
+            "dead",
+            "unconfirmed",
+            "superseded",
+            "cancelled",
+        )
     ]
     assert cli("outbox", "retry", "--unconfirmed").strip() == "0 deliveries queued again"

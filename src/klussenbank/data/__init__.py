@@ -12,15 +12,17 @@ from dataclasses import fields
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy, Policies
+from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy
+from klussenbank.domain.organisations import DigestSchedule, OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
 
-__all__ = ["PolicyFileError", "load_json", "load_policies", "load_skill_vocabulary"]
+__all__ = ["PolicyFileError", "load_json", "load_rules", "load_skill_vocabulary"]
 
 SKILLS_FILE = "skills.json"
 DEMO = "demo"
+T = TypeVar("T")
 
 
 def load_json(name: str) -> Any:
@@ -42,10 +44,14 @@ class PolicyFileError(ValueError):
     """The organisations file is missing or wrong; the message says where."""
 
 
-def load_policies(source: str) -> Policies:
-    """Approval policies from a TOML file; `demo` for the demo's, "" for the built-in defaults."""
+APPROVAL_KEYS = frozenset(f.name for f in fields(ApprovalPolicy))
+OTHER_KEYS = frozenset({"hr", "time_zone", "digest_day", "digest_hour", "digest_channels"})
+
+
+def load_rules(source: str) -> Rules:
+    """Each organisation's rules from a TOML file; `demo` for the demo's, "" for the defaults."""
     if not source:
-        return Policies()
+        return Rules()
     if source == DEMO:
         text = files("klussenbank.data").joinpath("demo_organisations.toml").read_text(encoding="utf-8")
     else:
@@ -57,25 +63,41 @@ def load_policies(source: str) -> Policies:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyFileError(f"organisations file {source} is not TOML: {exc}") from exc
-    default = _policy(data.get("default", {}), ApprovalPolicy(), "[default]")
+    default = _rules(data.get("default", {}), OrganisationRules(), "[default]")
     organisations = data.get("organisations", {})
     if not isinstance(organisations, dict):
         raise PolicyFileError("organisations file: [organisations] must hold one table per organisation key")
-    return Policies(
-        {key: _policy(table, default, f"[organisations.{key}]") for key, table in organisations.items()},
+    return Rules(
+        {key: _rules(table, default, f"[organisations.{key}]") for key, table in organisations.items()},
         default,
     )
 
 
-def _policy(table: object, base: ApprovalPolicy, where: str) -> ApprovalPolicy:
+def _rules(table: object, base: OrganisationRules, where: str) -> OrganisationRules:
     if not isinstance(table, dict):
         raise PolicyFileError(f"organisations file: {where} must be a table")
-    known = {f.name for f in fields(ApprovalPolicy)}
-    unknown = sorted(set(table) - known)
+    unknown = sorted(set(table) - APPROVAL_KEYS - OTHER_KEYS)
     if unknown:
-        raise PolicyFileError(
-            f"organisations file: {where} has unknown keys {unknown}; known are {sorted(known)}"
+        known = sorted(APPROVAL_KEYS | OTHER_KEYS)
+        raise PolicyFileError(f"organisations file: {where} has unknown keys {unknown}; known are {known}")
+    try:
+        return OrganisationRules(
+            approval=_approval(table, base.approval, where),
+            hr=_names(table, "hr", base.hr, where),
+            time_zone=_typed(table, "time_zone", str, base.time_zone, where),
+            digest=DigestSchedule(
+                weekday=_typed(table, "digest_day", str, base.digest.weekday, where),
+                hour=_typed(table, "digest_hour", int, base.digest.hour, where),
+                channels=_names(table, "digest_channels", base.digest.channels, where),
+            ),
         )
+    except ValueError as exc:
+        if isinstance(exc, PolicyFileError):
+            raise
+        raise PolicyFileError(f"organisations file: {where} {exc}") from exc
+
+
+def _approval(table: dict[str, Any], base: ApprovalPolicy, where: str) -> ApprovalPolicy:
     values: dict[str, Any] = {f.name: getattr(base, f.name) for f in fields(ApprovalPolicy)}
     if "chain" in table:
         try:
@@ -83,22 +105,24 @@ def _policy(table: object, base: ApprovalPolicy, where: str) -> ApprovalPolicy:
         except ValueError as exc:
             choices = ", ".join(c.value for c in ApprovalChain)
             raise PolicyFileError(f"organisations file: {where} chain must be one of {choices}") from exc
-    if "hr_approvers" in table:
-        approvers = table["hr_approvers"]
-        if not isinstance(approvers, list) or not all(isinstance(a, str) and a for a in approvers):
-            raise PolicyFileError(
-                f"organisations file: {where} hr_approvers must be a list of e-mail addresses"
-            )
-        values["hr_approvers"] = tuple(approvers)
+    values["hr_approvers"] = _names(table, "hr_approvers", base.hr_approvers, where)
     for name in ("remind_after", "escalate_after", "expire_after"):
-        if name in table:
-            value = table[name]
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise PolicyFileError(
-                    f"organisations file: {where} {name} must be a whole number of working days"
-                )
-            values[name] = value
-    try:
-        return ApprovalPolicy(**values)
-    except ValueError as exc:
-        raise PolicyFileError(f"organisations file: {where} {exc}") from exc
+        values[name] = _typed(table, name, int, values[name], where)
+    return ApprovalPolicy(**values)
+
+
+def _typed(table: dict[str, Any], key: str, kind: type[T], default: T, where: str) -> T:
+    value = table.get(key, default)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        what = "a whole number" if kind is int else "text"
+        raise PolicyFileError(f"organisations file: {where} {key} must be {what}")
+    return value
+
+
+def _names(table: dict[str, Any], key: str, default: tuple[str, ...], where: str) -> tuple[str, ...]:
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise PolicyFileError(f"organisations file: {where} {key} must be a list of texts")
+    return tuple(value)

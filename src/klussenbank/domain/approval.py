@@ -3,8 +3,7 @@ escalate or give up. Pure rules; the service does the routing and the messages."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -56,17 +55,6 @@ class ApprovalPolicy:
         return self.chain is ApprovalChain.MANAGER_THEN_HR or (
             self.chain is ApprovalChain.MANAGER_THEN_HR_ACROSS and across
         )
-
-
-@dataclass(frozen=True)
-class Policies:
-    """Each organisation's approval policy; organisations not named get the default."""
-
-    by_organisation: Mapping[str, ApprovalPolicy] = field(default_factory=dict)
-    default: ApprovalPolicy = ApprovalPolicy()
-
-    def of(self, organisation_key: str) -> ApprovalPolicy:
-        return self.by_organisation.get(organisation_key, self.default)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class DeliveryStatus(StrEnum):
     DEAD = "dead"
     UNCONFIRMED = "unconfirmed"
     SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"  # its message was called back (an announcement cancelled) before it went out
 
 
 # Not sent yet, but on its way: an update of it has to wait.

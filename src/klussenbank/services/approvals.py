@@ -18,12 +18,12 @@ from klussenbank.domain.approval import (
     ApprovalStep,
     Due,
     EventKind,
-    Policies,
     due,
 )
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, Klus
 from klussenbank.domain.model import Person
+from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.klus_views import klus_view
 from klussenbank.services.ports import (
@@ -74,12 +74,12 @@ class ApprovalRouter:
         directory: Directory,
         renderer: ApprovalRenderer,
         vocabulary: SkillVocabulary,
-        policies: Policies,
+        rules: Rules,
         installer: AppInstaller | None = None,
     ) -> None:
         self.clock = clock
         self.directory = directory
-        self.policies = policies
+        self.rules = rules
         self._renderer = renderer
         self._vocabulary = vocabulary
         self.installer = installer
@@ -133,7 +133,7 @@ class ApprovalRouter:
         """The organisation's first HR approver the directory knows, other than `excluded`."""
         skip = {e.lower() for e in excluded}
         people: dict[str, DirectoryPerson] | None = None
-        for entry in self.policies.of(organisation_key).hr_approvers:
+        for entry in self.rules.of(organisation_key).approval.hr_approvers:
             if "@" in entry:
                 if people is None:
                     people = {p.email.lower(): p for p in await self.directory.people() if p.email}
@@ -338,7 +338,7 @@ class ApprovalService:
             await uow.approvals.add_event(
                 approval.id, EventKind.APPROVED, actor_id=actor.aad_object_id, approver_id=None, now=now
             )
-            policy = self._router.policies.of(approval.organisation_key)
+            policy = self._router.rules.of(approval.organisation_key).approval
             hr = None
             if approval.step is ApprovalStep.MANAGER and policy.needs_hr(across=approval.across):
                 hr = await self._router.hr_approver(
@@ -428,7 +428,7 @@ class ApprovalService:
             if approval is None or not approval.pending:
                 return result
             now, today = self._clock.now(), self._clock.today()
-            policy = self._router.policies.of(approval.organisation_key)
+            policy = self._router.rules.of(approval.organisation_key).approval
             what = due(approval, policy, today)
             if what is Due.EXPIRE:
                 approval = await self._finish(uow, approval, ApprovalStatus.EXPIRED, None)

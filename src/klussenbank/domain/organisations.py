@@ -1,0 +1,54 @@
+"""What each organisation in the pool decides for itself: approval, HR, time zone and digests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from klussenbank.domain.approval import ApprovalPolicy
+from klussenbank.domain.model import WEEKDAYS
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """When the weekly digest of new klussen goes out (local time), and to which channels."""
+
+    weekday: str = "mon"
+    hour: int = 8
+    channels: tuple[str, ...] = ()  # Teams channel conversation ids
+
+    def __post_init__(self) -> None:
+        if self.weekday not in WEEKDAYS:
+            raise ValueError(f"digest_day must be one of {', '.join(WEEKDAYS)}")
+        if not 0 <= self.hour <= 23:
+            raise ValueError("digest_hour must be an hour from 0 to 23")
+
+
+@dataclass(frozen=True)
+class OrganisationRules:
+    approval: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    hr: tuple[str, ...] = ()  # who may announce: e-mail addresses or Entra object ids
+    time_zone: str = "Europe/Amsterdam"
+    digest: DigestSchedule = field(default_factory=DigestSchedule)
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"time_zone {self.time_zone!r} is not a known time zone") from exc
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every organisation's rules; organisations not named get the default."""
+
+    by_organisation: Mapping[str, OrganisationRules] = field(default_factory=dict)
+    default: OrganisationRules = field(default_factory=OrganisationRules)
+
+    def of(self, organisation_key: str) -> OrganisationRules:
+        return self.by_organisation.get(organisation_key, self.default)
