@@ -288,7 +288,6 @@ def _active_after(availability: Availability) -> int:
 
 class _Klus:
     __slots__ = (
-        "codes",
         "days",
         "end",
         "hours",
@@ -340,23 +339,18 @@ class _Klus:
                 terms[key] = matcher._term(key, text)
         self.terms = tuple(terms.values())
         self.total = self.required_total + len(self.terms)
-        codes: list[str] = []
-        weights: list[float] = []
+        weights: list[float] = []  # in the order of the reasons (see the module docstring)
         if self.required_total:
-            codes.append("skills")
             weights.append(SKILLS_WEIGHT * self.required_total / self.total)
         if self.terms:
-            codes.append("free_skills")
             weights.append(SKILLS_WEIGHT * len(self.terms) / self.total)
         if self.nice_total:
-            codes.append("nice_skills")
             weights.append(NICE_SKILLS_WEIGHT)
-        codes += ["hours", "period", "work_mode", "place"]
         weights += [HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT]
-        self.codes = tuple(codes)
         self.weights = tuple(weights)
-        # Reasons made so far, to share (see `Matcher._match`): the skill reasons, and work mode with place.
-        self.reasons: tuple[dict[int, tuple[Reason, ...]], dict[int, tuple[Reason, ...]]] = ({}, {})
+        # Reasons made so far, to share (see `_reasons`): the skill reasons by the fit's counts, and
+        # work mode with place by the person's work mode and whether they are near.
+        self.reasons: tuple[dict[_Counts, tuple[Reason, ...]], dict[int, tuple[Reason, ...]]] = ({}, {})
         self.weight_sum = sum(weights)
         # For the threshold algorithm: the weight of half a skill of the kind that sets the level
         # (see `_bound`), and of half a nice-to-have skill besides.
@@ -371,20 +365,28 @@ class _Klus:
 _new_fit = tuple.__new__  # (skips NamedTuple's Python-level __new__: this runs for every pair scored)
 
 
+# Of a person for a klus: required skills own and related, free-text skills with every word and with
+# at least half the words, nice-to-have skills own and related.
+_Counts = tuple[int, int, int, int, int, int]
+
+
 class _Fit(NamedTuple):
-    """How one person fits one klus, as numbers; `Matcher._match` turns it into a `Match`."""
+    """How one person fits one klus, as numbers; `_match` turns it into a `Match`."""
 
     score: float
     units: int  # the score in units of its last decimal
-    values: list[float]
-    skills: int  # own
-    skills_related: int
-    free: int  # every word
-    free_partial: int  # at least half the words
-    nice: int  # own
-    nice_related: int
+    counts: _Counts
     hours_left: int
     overlap: int
+
+
+def _part(full: int, half: int, total: int) -> float:
+    """A skills value: an own skill (a term with every word) counts 1, a related one (half the words) 1/2."""
+    return (2 * full + half) / (2 * total)
+
+
+def _hours_value(hours: int, needed: int) -> float:
+    return min(hours, needed) / needed if needed > 0 else 1.0
 
 
 def _term_credit(term: _Term, person: _Person) -> int:
@@ -445,36 +447,21 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
 
     values: list[float] = []
     if klus.required_total:
-        values.append((2 * own + related) / (2 * klus.required_total))
+        values.append(_part(own, related, klus.required_total))
     if klus.terms:
-        values.append((2 * full + half) / (2 * len(klus.terms)))
+        values.append(_part(full, half, len(klus.terms)))
     if klus.nice_total:
-        values.append((2 * nice + nice_related) / (2 * klus.nice_total))
-    needed = klus.hours
+        values.append(_part(nice, nice_related, klus.nice_total))
     values += (
-        min(hours_left, needed) / needed if needed > 0 else 1.0,
+        _hours_value(hours_left, klus.hours),
         overlap / klus.days,
         klus.mode_fit[person.mode_code],
         1.0 if near or klus.remote else 0.0,
     )
     # The documented formula, literally, so that the score is exactly what the reasons give.
     score = round(sum(map(mul, values, klus.weights)) / klus.weight_sum, 4)
-    fit: _Fit = _new_fit(
-        _Fit,
-        (
-            score,
-            round(score * _SCALE),
-            values,
-            own,
-            related,
-            full,
-            half,
-            nice,
-            nice_related,
-            hours_left,
-            overlap,
-        ),
-    )
+    counts = (own, related, full, half, nice, nice_related)
+    fit: _Fit = _new_fit(_Fit, (score, round(score * _SCALE), counts, hours_left, overlap))
     return fit
 
 
@@ -508,7 +495,7 @@ def _bound_units(bound: float) -> int:
     return math.floor(bound * _SCALE + _ROUNDING_SLACK)
 
 
-# -- the matcher --------------------------------------------------------------------------------------------
+# -- explanations: a fit's reasons, made from its numbers ---------------------------------------------------
 
 
 class _Shared:
@@ -519,6 +506,78 @@ class _Shared:
     def __init__(self) -> None:
         self.hours: dict[int, Reason] = {}
         self.period: dict[int, Reason] = {}
+
+
+def _match(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared | None = None) -> Match:
+    """The match with its reasons; with `shared` (the digest), more matches share their reasons."""
+    # (a frozen dataclass's __init__ sets each field through object.__setattr__: this runs for every
+    # suggestion in the digest)
+    match: Match = object.__new__(Match)
+    match.__dict__.update(
+        klus_id=klus.id,
+        person_id=person.id,
+        score=fit.score,
+        reasons=_reasons(klus, person, fit, shared or _Shared()),
+    )
+    return match
+
+
+def _reasons(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared) -> tuple[Reason, ...]:
+    """The reasons, each made once from the numbers it shows (reasons are immutable): the skill
+    reasons and work mode with place on the klus profile, hours and period in `shared`."""
+    skills_made, rest_made = klus.reasons
+    skills = skills_made.get(fit.counts)
+    if skills is None:
+        skills = skills_made[fit.counts] = _skill_reasons(klus, *fit.counts)
+    needed = klus.hours
+    offered = min(fit.hours_left, needed)
+    key = offered << 32 | needed
+    hours = shared.hours.get(key)
+    if hours is None:
+        offer = MappingProxyType({"offered": offered, "needed": needed})
+        hours = shared.hours[key] = Reason("hours", offer, _hours_value(offered, needed), HOURS_WEIGHT)
+    overlap, days = fit.overlap, klus.days
+    key = overlap << 32 | days
+    period = shared.period.get(key)
+    if period is None:
+        fit_word = "full" if overlap >= days else "partial"
+        span: Mapping[str, int | str] = MappingProxyType({"fit": fit_word, "days": overlap, "total": days})
+        period = shared.period[key] = Reason("period", span, overlap / days, PERIOD_WEIGHT)
+    near = person.organisation == klus.organisation
+    key = person.mode_code << 1 | near
+    rest = rest_made.get(key)
+    if rest is None:
+        rest = rest_made[key] = _work_mode_and_place(klus, person.mode_code, near)
+    return (*skills, hours, period, *rest)
+
+
+def _skill_reasons(
+    klus: _Klus, own: int, related: int, full: int, half: int, nice: int, nice_related: int
+) -> tuple[Reason, ...]:
+    parts = (
+        ("skills", {"matched": own, "related": related, "total": klus.required_total}),
+        ("free_skills", {"matched": full, "partial": half, "total": len(klus.terms)}),
+        ("nice_skills", {"matched": nice, "related": nice_related, "total": klus.nice_total}),
+    )
+    weights = iter(klus.weights)  # (the skill reasons' weights come first)
+    return tuple(
+        Reason(code, MappingProxyType(params), _part(*params.values()), next(weights))
+        for code, params in parts
+        if params["total"]
+    )
+
+
+def _work_mode_and_place(klus: _Klus, mode_code: int, near: bool) -> tuple[Reason, Reason]:
+    mode_fit = klus.mode_fit[mode_code]
+    modes = {"fit": _FIT_WORDS[mode_fit], "klus": klus.mode.value, "person": _MODES[mode_code].value}
+    place = {"fit": "remote" if klus.remote else "near" if near else "far", "organisation": klus.organisation}
+    return (
+        Reason("work_mode", MappingProxyType(modes), mode_fit, WORK_MODE_WEIGHT),
+        Reason("place", MappingProxyType(place), 1.0 if near or klus.remote else 0.0, PLACE_WEIGHT),
+    )
+
+
+# -- the matcher --------------------------------------------------------------------------------------------
 
 
 class Matcher:
@@ -576,69 +635,6 @@ class Matcher:
     def _klus(self, klus: Klus) -> _Klus:
         return _Klus(self, klus)
 
-    def _match(self, klus: _Klus, person: _Person, fit: _Fit, share: _Shared | None = None) -> Match:
-        """The match with its reasons; with `share`, equal reasons are one (immutable) object: kept on
-        the klus profile, or for hours and period in `share`. That saves time and memory in the digest."""
-        codes, values, weights = klus.codes, fit.values, klus.weights
-        if not share:
-            reasons = tuple(
-                self._reason(code, value, weight, klus, person, fit)
-                for code, value, weight in zip(codes, values, weights, strict=True)
-            )
-            return Match(klus.id, person.id, fit.score, reasons)
-        # The skill reasons, hours, period, and work mode with place, each looked up by one number.
-        skills_made, rest_made = klus.reasons
-        hours_made, period_made = share.hours, share.period
-        skills_key = (fit.skills << 8 | fit.skills_related) << 32 | (fit.free << 8 | fit.free_partial) << 16
-        skills_key |= fit.nice << 8 | fit.nice_related
-        skill_reasons = skills_made.get(skills_key)
-        at = len(codes) - 4  # where hours come
-        if skill_reasons is None:
-            skill_reasons = skills_made[skills_key] = tuple(
-                self._reason(codes[n], values[n], weights[n], klus, person, fit) for n in range(at)
-            )
-        hours_key = min(fit.hours_left, klus.hours) << 32 | klus.hours
-        hours = hours_made.get(hours_key)
-        if hours is None:
-            hours = hours_made[hours_key] = self._reason("hours", values[at], weights[at], klus, person, fit)
-        period_key = fit.overlap << 32 | klus.days
-        period = period_made.get(period_key)
-        if period is None:
-            period = period_made[period_key] = self._reason(
-                "period", values[at + 1], weights[at + 1], klus, person, fit
-            )
-        rest_key = person.mode_code << 1 | (values[at + 3] > 0)
-        rest = rest_made.get(rest_key)
-        if rest is None:
-            rest = rest_made[rest_key] = (
-                self._reason("work_mode", values[at + 2], weights[at + 2], klus, person, fit),
-                self._reason("place", values[at + 3], weights[at + 3], klus, person, fit),
-            )
-        return Match(klus.id, person.id, fit.score, (*skill_reasons, hours, period, *rest))
-
-    def _reason(
-        self, code: str, value: float, weight: float, klus: _Klus, person: _Person, fit: _Fit
-    ) -> Reason:
-        params: dict[str, int | str]
-        if code == "skills":
-            params = {"matched": fit.skills, "related": fit.skills_related, "total": klus.required_total}
-        elif code == "free_skills":
-            params = {"matched": fit.free, "partial": fit.free_partial, "total": len(klus.terms)}
-        elif code == "nice_skills":
-            params = {"matched": fit.nice, "related": fit.nice_related, "total": klus.nice_total}
-        elif code == "hours":
-            params = {"offered": min(fit.hours_left, klus.hours), "needed": klus.hours}
-        elif code == "period":
-            fit_word = "full" if fit.overlap >= klus.days else "partial"
-            params = {"fit": fit_word, "days": fit.overlap, "total": klus.days}
-        elif code == "work_mode":
-            person_mode = _MODES[person.mode_code].value
-            params = {"fit": _FIT_WORDS[value], "klus": klus.mode.value, "person": person_mode}
-        else:
-            place = "remote" if klus.remote else "near" if value else "far"
-            params = {"fit": place, "organisation": klus.organisation}
-        return Reason(code, MappingProxyType(params), value, weight)
-
     # the plain methods: every input is looked at
 
     def explain(self, klus: Klus, candidate: Candidate, *, today: date) -> Match | None:
@@ -648,7 +644,7 @@ class Matcher:
         """
         klus_profile, person = self._klus(klus), self._person(candidate)
         fit = _fit(klus_profile, person, today.toordinal())
-        return None if fit is None else self._match(klus_profile, person, fit)
+        return None if fit is None else _match(klus_profile, person, fit)
 
     def rank_candidates(
         self,
@@ -671,7 +667,7 @@ class Matcher:
             if fit is not None:
                 ranked.append((_candidate_key(klus_profile, person, fit), person, fit))
         ranked.sort(key=lambda entry: entry[0])
-        return [self._match(klus_profile, person, fit) for _, person, fit in ranked[: max(limit, 0)]]
+        return [_match(klus_profile, person, fit) for _, person, fit in ranked[: max(limit, 0)]]
 
     def rank_klussen(
         self,
@@ -694,7 +690,7 @@ class Matcher:
             if fit is not None:
                 ranked.append((_klus_key(klus_profile, person, fit), klus_profile, fit))
         ranked.sort(key=lambda entry: entry[0])
-        return [self._match(klus_profile, person, fit) for _, klus_profile, fit in ranked[: max(limit, 0)]]
+        return [_match(klus_profile, person, fit) for _, klus_profile, fit in ranked[: max(limit, 0)]]
 
 
 # -- bitsets: sets of people or klussen as Python ints, counters as bit slices --------------------------------
@@ -1038,13 +1034,13 @@ class CandidatePool:
                 continue
             units, members, values, _, exact = cell
             if not exact:  # score one by one
+                scratch = None if values is None else values.copy()
                 for index in _bits(members):
                     person = people[index]
                     if person.id in hidden:
                         continue
-                    if values is not None and not person.commitments and person.hours > 0:
-                        own_values, _ = _with_hours_and_period(profile, person, values)
-                        score = round(sum(map(mul, own_values, profile.weights)) / profile.weight_sum, 4)
+                    if scratch is not None and not person.commitments and person.hours > 0:
+                        score, _ = _cell_score(profile, person, scratch)
                         own_units = round(score * _SCALE)
                     else:
                         fit = _fit(profile, person, day)
@@ -1076,7 +1072,7 @@ class CandidatePool:
         for _, index in best:
             fit = _fit(profile, people[index], day)
             assert fit is not None
-            matches.append(self._matcher._match(profile, people[index], fit))
+            matches.append(_match(profile, people[index], fit))
         return matches
 
     def digest(
@@ -1102,7 +1098,7 @@ class CandidatePool:
         day = today.toordinal()
         open_klussen = [self._matcher._klus(klus) for klus in klussen if klus.open_on(today)]
         digest: dict[str, list[Match]] = {}
-        share = _Shared()
+        shared = _Shared()
         first, last = self._size * number // parts, self._size * (number + 1) // parts
         slices = -(-(last - first) // _DIGEST_SLICE)
         size = -(-(last - first) // slices) if slices else 1
@@ -1113,7 +1109,7 @@ class CandidatePool:
         try:
             for start in range(first, last, size):
                 piece = self._slice(start, min(size, last - start))
-                piece._digest(open_klussen, day, limit_per_person, hidden_posters or {}, share, digest)
+                piece._digest(open_klussen, day, limit_per_person, hidden_posters or {}, shared, digest)
         finally:
             if collecting:
                 gc.enable()
@@ -1125,7 +1121,7 @@ class CandidatePool:
         day: int,
         limit: int,
         hidden_posters: Mapping[str, frozenset[str]],
-        share: _Shared,
+        shared: _Shared,
         digest: dict[str, list[Match]],
     ) -> None:
         """The digest for the people of this pool: all klussen's cells in one queue, best first."""
@@ -1159,25 +1155,25 @@ class CandidatePool:
             if not fresh:
                 continue
             klus = klussen[number]
-            shared = (values, score, klus.days) if exact and values is not None else None
+            exact_payload = (score, klus.days) if exact and values is not None else None
+            scratch = None if exact or values is None else values.copy()
             for index in bits(fresh):
                 person = people[index]
                 if hidden_posters and klus.poster in hidden_posters.get(person.id, ()):
                     continue
                 least = settled[index]
                 entry: _Found
-                if shared is not None:  # exact: (not done, so the limit-th best is no better than this)
-                    entry = (-units, number, shared)
-                elif values is not None and not person.commitments:
+                if exact_payload is not None:  # (not done, so the limit-th best is no better than this)
+                    entry = (-units, number, exact_payload)
+                elif scratch is not None and not person.commitments:
                     # Only hours and period differ from the cell's values: score those here.
                     if person.hours <= 0:
                         continue
-                    own_values, overlap = _with_hours_and_period(klus, person, values)
-                    own_score = round(sum(map(mul, own_values, klus.weights)) / klus.weight_sum, 4)
+                    own_score, overlap = _cell_score(klus, person, scratch)
                     own_units = round(own_score * _SCALE)
                     if own_units < least:
                         continue
-                    entry = (-own_units, number, (own_values, own_score, overlap))
+                    entry = (-own_units, number, (own_score, overlap))
                 else:
                     if least >= 0:
                         # Cheaper than scoring: the cell's bound with this person's own hours and
@@ -1205,10 +1201,6 @@ class CandidatePool:
                     if least > settled[index]:
                         settled[index] = least
                         push(waiting, (-least, index))
-        match = self._matcher._match
-        # Every reason of a match follows from these numbers: equal keys, one (immutable) tuple.
-        made: dict[tuple[int, ...], tuple[Reason, ...]] = {}
-        new_match = object.__new__
         for index, mine in enumerate(found):
             if not mine:
                 continue
@@ -1217,95 +1209,41 @@ class CandidatePool:
             if len({entry[0] for entry in mine}) < len(mine):  # equal scores: take turns
                 mine.sort(key=lambda entry: (entry[0], _stable_hash(person.id, klussen[entry[1]].id)))
             matches: list[Match] = []
-            person_id, own_skills, related_skills, mode = (
-                person.id,
-                person.own,
-                person.related,
-                person.mode_code,
-            )
             for negative_units, number, payload in mine[:limit]:
                 klus = klussen[number]
-                if isinstance(payload, _Fit):
-                    fit = payload
-                    key = (
-                        number,
-                        fit.skills,
-                        fit.skills_related,
-                        fit.free,
-                        fit.free_partial,
-                        fit.nice,
-                        fit.nice_related,
-                        min(fit.hours_left, klus.hours),
-                        fit.overlap,
-                        mode,
-                        fit.values[-1] > 0,
-                    )
-                    score = fit.score
-                else:
-                    values, score, overlap = payload
-                    required, nice = klus.required, klus.nice
-                    key = (
-                        number,
-                        (required & own_skills).bit_count(),
-                        (required & related_skills).bit_count(),
-                        0,
-                        0,
-                        (nice & own_skills).bit_count(),
-                        (nice & related_skills).bit_count(),
-                        min(person.hours, klus.hours),
-                        overlap,
-                        mode,
-                        values[-1] > 0,
-                    )
-                    fit = None
-                reasons = made.get(key)
-                if reasons is None:
-                    if fit is None:
-                        fit = _exact_fit(klus, person, -negative_units, *payload)
-                    reasons = made[key] = match(klus, person, fit, share).reasons
-                # (a frozen dataclass's __init__ sets each field through object.__setattr__)
-                suggestion: Match = new_match(Match)
-                suggestion.__dict__.update(klus_id=klus.id, person_id=person_id, score=score, reasons=reasons)
-                matches.append(suggestion)
+                if not isinstance(payload, _Fit):
+                    payload = _cell_fit(klus, person, -negative_units, *payload)
+                matches.append(_match(klus, person, payload, shared))
             digest[person.id] = matches
 
 
-_Found = tuple[int, int, "_Fit | tuple[list[float], float, int]"]  # the fit or (values, score, overlap)
+_Found = tuple[int, int, "_Fit | tuple[float, int]"]  # the fit, or (score, overlap) from a cell
 
 
-def _with_hours_and_period(klus: _Klus, person: _Person, values: list[float]) -> tuple[list[float], int]:
-    """A cell's values with this person's hours (they have no commitments) and period, as `_fit`
-    computes them; and the days of the klus period they are available."""
-    needed = klus.hours
+def _cell_score(klus: _Klus, person: _Person, values: list[float]) -> tuple[float, int]:
+    """The score of someone without commitments in a cell, as `_fit` computes it, and the days of the
+    klus period they are available. `values` are the cell's (with all the hours and the whole
+    period): a copy, as this puts the person's own hours and period in."""
     overlap = min(person.end, klus.end) - max(person.start, klus.start) + 1
-    own = values.copy()
-    at = len(own) - 4
-    own[at] = min(person.hours, needed) / needed if needed > 0 else 1.0
-    own[at + 1] = overlap / klus.days
-    return own, overlap
+    at = len(values) - 4
+    values[at] = _hours_value(person.hours, klus.hours)
+    values[at + 1] = overlap / klus.days
+    return round(sum(map(mul, values, klus.weights)) / klus.weight_sum, 4), overlap
 
 
-def _exact_fit(
-    klus: _Klus, person: _Person, units: int, values: list[float], score: float, overlap: int
-) -> _Fit:
-    """The fit of someone scored from a cell: no commitments, so the hours left are all their hours."""
-    own_skills, related_skills = person.own, person.related
-    fit: _Fit = _new_fit(
-        _Fit,
-        (
-            score,
-            units,
-            values,
-            (klus.required & own_skills).bit_count(),
-            (klus.required & related_skills).bit_count(),
-            0,
-            0,
-            (klus.nice & own_skills).bit_count(),
-            (klus.nice & related_skills).bit_count(),
-            person.hours,
-            overlap,
-        ),
+def _cell_fit(klus: _Klus, person: _Person, units: int, score: float, overlap: int) -> _Fit:
+    """The fit of someone scored from a cell (a klus without free-text skills; no commitments, so the
+    hours left are all their hours)."""
+    own, related = person.own, person.related
+    counts = (
+        (klus.required & own).bit_count(),
+        (klus.required & related).bit_count(),
+        0,
+        0,
+        (klus.nice & own).bit_count(),
+        (klus.nice & related).bit_count(),
     )
+    fit: _Fit = _new_fit(_Fit, (score, units, counts, person.hours, overlap))
     return fit
 
 
@@ -1582,7 +1520,7 @@ class KlusIndex:
         """What `Matcher.rank_klussen` gives for this person and every klus in the index."""
         person = self._matcher._person(candidate)
         best = self._top(person, today.toordinal(), hidden_posters, limit)
-        return [self._matcher._match(klus, person, fit) for klus, fit in best]
+        return [_match(klus, person, fit) for klus, fit in best]
 
     def _top(
         self, person: _Person, day: int, hidden_posters: Iterable[str], limit: int
