@@ -1314,7 +1314,11 @@ class _Cells:
             exact ^= exact & pool._committed
         self.exact = exact
         self.near = 0 if klus.remote else pool._home.get(klus.organisation, 0)
-        self.modes = [(klus.mode_fit[code], people) for code, people in enumerate(pool._modes) if people]
+        # People by how well their work mode fits (not by work mode: fewer cells).
+        by_fit: dict[float, int] = {}
+        for code, people in enumerate(pool._modes):
+            by_fit[klus.mode_fit[code]] = by_fit.get(klus.mode_fit[code], 0) | people
+        self.modes = [(mode_fit, people) for mode_fit, people in by_fit.items() if people]
         self.queue: list[_Entry] = []
         self.order = 0
         rest = eligible & _any(counter)
