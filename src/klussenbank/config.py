@@ -34,6 +34,10 @@ class Settings:
     worker: str = "inline"
     worker_lease_seconds: float = 60.0
     suggestions_per_week: int = 3
+    # Where people's browsers reach the bot, for download links; "" means http://host:port.
+    public_url: str = ""
+    # Signs download links; "" makes a new one per process (links then end at a restart).
+    link_secret: str = ""
     # Microsoft Graph as the directory (KLUSSENBANK_DIRECTORY=graph); see README, "Microsoft Graph directory".
     directory: str = "file"
     graph_tenant_id: str = ""
@@ -43,6 +47,10 @@ class Settings:
     graph_organisation_by: str = "tenant"
     graph_organisations: tuple[tuple[str, str], ...] = ()
     graph_base_url: str = DEFAULT_GRAPH_BASE_URL
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def has_credentials(self) -> bool:
@@ -144,6 +152,21 @@ def _graph_settings(env: Mapping[str, str]) -> dict[str, Any]:
     return found
 
 
+def _public_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError("KLUSSENBANK_PUBLIC_URL must be an https:// address (http only on this machine).")
+    return url
+
+
+def _link_secret(secret: str) -> str:
+    if secret and len(secret) < 32:
+        raise ConfigError(
+            "KLUSSENBANK_LINK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)."
+        )
+    return secret
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     if environ is None:
         if dotenv:
@@ -192,5 +215,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         worker=worker,
         worker_lease_seconds=worker_lease_seconds,
         suggestions_per_week=int(weekly_text),
+        public_url=_public_url(env.get("KLUSSENBANK_PUBLIC_URL", "")),
+        link_secret=_link_secret(env.get("KLUSSENBANK_LINK_SECRET", "")),
         **_graph_settings(env),
     )

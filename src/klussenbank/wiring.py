@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
+from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
@@ -26,11 +28,14 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import app_installer
+from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
 from klussenbank.services.clock import SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.demo import DemoResult, seed_demo_marketplace
+from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService, KlusSettings
+from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports import Directory, Sender
 from klussenbank.services.signup import SignupService
@@ -41,6 +46,7 @@ from klussenbank.store.uow import sql_unit_of_work
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
+ANNOUNCEMENTS_EVERY = 5.0  # planned announcements go out, and report cards keep up, within seconds
 
 
 def organisation_map(settings: Settings) -> OrganisationMap:
@@ -162,6 +168,29 @@ def klus_service(
     )
 
 
+def announcement_service(settings: Settings, engine: AsyncEngine) -> AnnouncementService:
+    secret = settings.link_secret.encode() if settings.link_secret else secrets.token_bytes(32)
+    return AnnouncementService(
+        sql_unit_of_work(session_factory(engine)),
+        clock=SystemClock(),
+        directory=directory(settings, engine),
+        rules=load_rules(settings.organisations_file),
+        renderer=AnnouncementCardRenderer(),
+        links=LinkSigner(secret, settings.base_url),
+    )
+
+
+def digest_service(settings: Settings, engine: AsyncEngine, klussen: KlusService) -> DigestService:
+    return DigestService(
+        sql_unit_of_work(session_factory(engine)),
+        clock=SystemClock(),
+        rules=load_rules(settings.organisations_file),
+        klussen=klussen,
+        vocabulary=load_skill_vocabulary(),
+        renderer=CardRenderer(),
+    )
+
+
 def approval_service(engine: AsyncEngine, router: ApprovalRouter, klussen: KlusService) -> ApprovalService:
     return ApprovalService(
         sql_unit_of_work(session_factory(engine)),
@@ -194,14 +223,19 @@ def build_web_app(settings: Settings) -> web.Application:
     router = approval_router(settings, engine)
     klussen = klus_service(settings, engine, router)
     approvals = approval_service(engine, router, klussen)
+    announcements = announcement_service(settings, engine)
+    digests = digest_service(settings, engine, klussen)
     return init_app(
         settings,
         engine=engine,
-        bot=KlussenbankBot(signup_service(settings, engine), klussen, approvals),
+        bot=KlussenbankBot(signup_service(settings, engine), klussen, approvals, announcements, digests),
         worker=worker,
         chores=[
             (klussen.expire_overdue, CHORE_EVERY),
             (approvals.tick, APPROVALS_EVERY),
+            (announcements.send_due, ANNOUNCEMENTS_EVERY),
+            (announcements.refresh_reports, ANNOUNCEMENTS_EVERY),
+            (digests.run_due, CHORE_EVERY),
             *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
         ],
     )

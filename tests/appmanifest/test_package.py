@@ -46,6 +46,7 @@ EXPECTED_COMMANDS = [
     "mijn klussen",
     "klussen",
     "wie zag mijn gegevens",
+    "aankondiging",
 ]
 
 

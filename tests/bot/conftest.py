@@ -26,7 +26,7 @@ from klussenbank.store.db import session_factory
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
-from tests.services.conftest import marketplace
+from tests.services.conftest import announcement_service, digest_service, marketplace
 
 TENANT = "00000000-0000-0000-0000-0000000000aa"
 ANNA = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01"
@@ -126,7 +126,14 @@ async def harness(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
     klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory)
-    app = init_app(Settings(), engine=engine, bot=KlussenbankBot(signup, klussen, approvals))
+    bot = KlussenbankBot(
+        signup,
+        klussen,
+        approvals,
+        announcement_service(uow_factory, clock, directory),
+        digest_service(uow_factory, clock, vocabulary, klussen),
+    )
+    app = init_app(Settings(), engine=engine, bot=bot)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -20,7 +20,11 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 @pytest.fixture
 async def secured(engine: AsyncEngine) -> AsyncIterator[TestClient[object, object]]:
     settings = Settings(app_id=APP_ID, app_secret="not-a-real-secret", app_tenant_id="tenant")
-    app = init_app(settings, engine=engine, bot=KlussenbankBot(signup=None, klussen=None, approvals=None))  # type: ignore[arg-type]
+    app = init_app(
+        settings,
+        engine=engine,
+        bot=KlussenbankBot(signup=None, klussen=None, approvals=None, announcements=None, digests=None),
+    )  # type: ignore[arg-type]
     client: TestClient[object, object] = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     yield client

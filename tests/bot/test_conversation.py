@@ -275,6 +275,23 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
             (Verb.APPROVAL_SHOW, Verb.APPROVAL_APPROVE, Verb.APPROVAL_DECLINE, Verb.APPROVAL_FORWARD),
             NL["refusal.approval_not_found"],
         ),
+        # Chantal is not HR: she cannot announce; without an id there is no announcement.
+        **dict.fromkeys(
+            (
+                Verb.ANNOUNCE_NEW,
+                Verb.ANNOUNCE_PREVIEW,
+                Verb.ANNOUNCE_EDIT,
+                Verb.ANNOUNCE_SEND,
+                Verb.ANNOUNCE_SCHEDULE,
+            ),
+            NL["refusal.not_hr"],
+        ),
+        **dict.fromkeys(
+            (Verb.ANNOUNCE_REPORT, Verb.ANNOUNCE_CANCEL, Verb.ANNOUNCE_WITHDRAW),
+            NL["refusal.announcement_not_found"],
+        ),
+        Verb.DIGEST_ON: NL["digest.on"],
+        Verb.DIGEST_OFF: NL["digest.off"],
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():

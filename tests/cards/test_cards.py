@@ -396,7 +396,7 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
 
 
 def _bot() -> KlussenbankBot:
-    return KlussenbankBot(signup=None, klussen=None, approvals=None)  # type: ignore[arg-type]
+    return KlussenbankBot(signup=None, klussen=None, approvals=None, announcements=None, digests=None)  # type: ignore[arg-type]
 
 
 RENDERER = Path(__file__).parents[2] / "node_modules" / "adaptivecards"

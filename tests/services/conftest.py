@@ -6,14 +6,18 @@ from typing import Any
 
 import pytest
 
+from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.data import load_rules
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
+from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService, KlusSettings
+from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports import Actor, AppInstaller, Directory, UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
@@ -76,6 +80,39 @@ def marketplace(
     )
     approvals = ApprovalService(uow_factory, router=router, settle=klussen.settle, notices=CardRenderer())
     return klussen, approvals
+
+
+LINK_SECRET = b"test-secret-for-download-links!!"
+
+
+def announcement_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
+) -> AnnouncementService:
+    return AnnouncementService(
+        uow_factory,
+        clock=clock,
+        directory=directory,
+        rules=rules or load_rules("demo"),
+        renderer=AnnouncementCardRenderer(),
+        links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
+    )
+
+
+def digest_service(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    klussen: KlusService,
+    rules: Rules | None = None,
+) -> DigestService:
+    return DigestService(
+        uow_factory,
+        clock=clock,
+        rules=rules or load_rules("demo"),
+        klussen=klussen,
+        vocabulary=vocabulary,
+        renderer=CardRenderer(),
+    )
 
 
 def service_with(

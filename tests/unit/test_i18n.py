@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 import klussenbank.domain
 from klussenbank.data import load_skill_vocabulary
+from klussenbank.domain.announcement import AnnouncementDraft, validate_announcement
 from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.availability import AvailabilityDraft, validate_availability, validate_pause
 from klussenbank.domain.fields import FieldError
@@ -166,8 +168,25 @@ BAD_KLUS_DRAFTS = [
 ]
 
 
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+BAD_ANNOUNCEMENTS = [
+    (AnnouncementDraft(title="x" * 101, text="x" * 2001, link_url="http://x", channels=("19:gone",)), True),
+    (AnnouncementDraft(link_title="x" * 41, send_date=TODAY, send_time=time(8)), True),
+    (AnnouncementDraft(link_title="Lees meer"), False),
+]
+
+
 def produced_errors() -> list[FieldError]:
     errors: list[FieldError] = []
+    for announcement, scheduled in BAD_ANNOUNCEMENTS:
+        errors += validate_announcement(
+            announcement,
+            channels=(),
+            organisations=("ermelo",),
+            zone=ZoneInfo("Europe/Amsterdam"),
+            now=NOW,
+            scheduled=scheduled,
+        )[1]
     for klus in BAD_KLUS_DRAFTS:
         errors += validate_klus(
             klus, today=TODAY, vocabulary=load_skill_vocabulary(), organisations={"ermelo"}

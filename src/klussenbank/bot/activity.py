@@ -7,9 +7,53 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 
-from klussenbank.services.ports import Actor, ConversationRef
+from klussenbank.services.ports import Actor, Channel, ConversationRef
 
 PERSONAL = "personal"
+
+
+def channel_data_of(activity: Activity) -> Mapping[str, Any]:
+    data = activity.channel_data
+    return data if isinstance(data, Mapping) else {}
+
+
+def _named(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) and isinstance(value.get("id"), str) else {}
+
+
+def team_channel_of(activity: Activity) -> Channel | None:
+    """The team channel an activity is about (a channel event names it; otherwise the one it is in)."""
+    data = channel_data_of(activity)
+    team, channel = _named(data.get("team")), _named(data.get("channel"))
+    if not team:
+        return None
+    channel_id = channel.get("id") or (activity.conversation.id if activity.conversation else None)
+    if not channel_id:
+        return None
+    name = str(channel.get("name") or ("General" if channel_id == team["id"] else ""))
+    return Channel(str(channel_id), str(team["id"]), str(team.get("name") or ""), name)
+
+
+def channel_conversation(activity: Activity, channel: Channel) -> ConversationRef | None:
+    """A reference to post in the channel, made from the activity (which may be in another one)."""
+    conversation = conversation_of(activity, None)
+    if conversation is None:
+        return None
+    reference = dict(conversation.reference)
+    reference["conversation"] = {
+        **dict(reference.get("conversation") or {}),
+        "id": channel.conversation_id,
+        "conversationType": "channel",
+    }
+    return ConversationRef(
+        conversation_id=channel.conversation_id,
+        conversation_type="channel",
+        tenant_id=conversation.tenant_id,
+        channel_id=conversation.channel_id,
+        service_url=conversation.service_url,
+        person_aad_object_id=None,
+        reference=reference,
+    )
 
 
 def tenant_of(activity: Activity) -> str:

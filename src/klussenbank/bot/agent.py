@@ -23,7 +23,16 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.app.adaptive_card import factory as invoke_factory
 
-from klussenbank.bot.activity import PERSONAL, actor_of, conversation_of, conversation_type_of
+from klussenbank.bot.activity import (
+    PERSONAL,
+    actor_of,
+    channel_conversation,
+    channel_data_of,
+    conversation_of,
+    conversation_type_of,
+    team_channel_of,
+)
+from klussenbank.cards.announcements import composer_card, preview_card, report_card
 from klussenbank.cards.approval import access_log_card, approval_card
 from klussenbank.cards.availability import (
     availability_form_card,
@@ -44,6 +53,7 @@ from klussenbank.cards.klus import (
     posted_card,
 )
 from klussenbank.cards.verbs import Verb
+from klussenbank.dialogs.announcement_form import parse_announcement, parse_announcement_id
 from klussenbank.dialogs.approval_form import parse_approval_id, parse_delegate, parse_reason
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
 from klussenbank.dialogs.klus_form import (
@@ -55,19 +65,24 @@ from klussenbank.dialogs.klus_form import (
     parse_share_motivation,
 )
 from klussenbank.i18n import LANGUAGES, Translator, catalog
+from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import Actor
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import (
     ApprovalView,
     CandidatesView,
+    ComposerView,
     FormView,
     KlusFormView,
     KlusOffer,
     PauseView,
+    PreviewView,
     ProfileView,
     Refusal,
+    ReportView,
 )
 
 log = logging.getLogger(__name__)
@@ -83,10 +98,19 @@ def _normalise(text: str) -> str:
 
 
 class KlussenbankBot:
-    def __init__(self, signup: SignupService, klussen: KlusService, approvals: ApprovalService) -> None:
+    def __init__(
+        self,
+        signup: SignupService,
+        klussen: KlusService,
+        approvals: ApprovalService,
+        announcements: AnnouncementService,
+        digests: DigestService,
+    ) -> None:
         self._signup = signup
         self._klussen = klussen
         self._approvals = approvals
+        self._announcements = announcements
+        self._digests = digests
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
             Verb.PROFILE_SHOW: self.on_profile_show,
@@ -117,6 +141,16 @@ class KlussenbankBot:
             Verb.APPROVAL_DECLINE: self.on_approval_decline,
             Verb.APPROVAL_FORWARD: self.on_approval_forward,
             Verb.ACCESS_LOG_SHOW: self.on_access_log_show,
+            Verb.ANNOUNCE_NEW: self.on_announce_new,
+            Verb.ANNOUNCE_PREVIEW: self.on_announce_preview,
+            Verb.ANNOUNCE_EDIT: self.on_announce_edit,
+            Verb.ANNOUNCE_SEND: self.on_announce_send,
+            Verb.ANNOUNCE_SCHEDULE: self.on_announce_schedule,
+            Verb.ANNOUNCE_REPORT: self.on_announce_report,
+            Verb.ANNOUNCE_CANCEL: self.on_announce_cancel,
+            Verb.ANNOUNCE_WITHDRAW: self.on_announce_withdraw,
+            Verb.DIGEST_ON: self.on_digest_on,
+            Verb.DIGEST_OFF: self.on_digest_off,
         }
         # Every command word works in both languages, whatever the Teams locale.
         commands: dict[str, CardHandler] = {
@@ -129,6 +163,9 @@ class KlussenbankBot:
             "my_klussen": self.on_klus_mine,
             "klussen": self.on_klus_list,
             "access_log": self.on_access_log_show,
+            "announce": self.on_announce_new,
+            "digest_on": self.on_digest_on,
+            "digest_off": self.on_digest_off,
         }
         self.commands: dict[str, CardHandler] = {
             _normalise(catalog(lang)[f"command.{name}"]): handler
@@ -201,8 +238,25 @@ class KlussenbankBot:
             log.exception("card action %s failed: %s", verb, _describe(context))
             return _card_response(notice_card(t("error.apology")))
 
-    async def on_members_added(self, context: TurnContext, _state: TurnState) -> None:
-        """The bot joined a conversation: remember it; in a team, say hello in the channel.
+    async def on_conversation_update(self, context: TurnContext, _state: TurnState) -> None:
+        """The bot joined a conversation, or a team's channels changed."""
+        activity = context.activity
+        try:
+            event = channel_data_of(activity).get("eventType")
+            channel = team_channel_of(activity)
+            if activity.members_added:
+                await self._on_members_added(context)
+            elif channel is not None and event in ("channelCreated", "channelRenamed", "channelRestored"):
+                await self._announcements.remember_channel(channel, channel_conversation(activity, channel))
+            elif channel is not None and event == "channelDeleted":
+                await self._announcements.forget_channel(channel.conversation_id)
+            elif channel is not None and event in ("teamDeleted", "teamArchived"):
+                await self._announcements.forget_team(channel.team_id)
+        except Exception:
+            log.exception("conversation update failed: %s", _describe(context))
+
+    async def _on_members_added(self, context: TurnContext) -> None:
+        """Remember the conversation; in a team, the channel, and say hello there.
 
         Teams also sends installationUpdate for the same install, which welcomes the person:
         answering both would greet them twice.
@@ -211,12 +265,9 @@ class KlussenbankBot:
         recipient = activity.recipient.id if activity.recipient else None
         if not any(member.id == recipient for member in activity.members_added or []):
             return
-        try:
-            await self._remember(actor_of(activity), context)
-            if conversation_type_of(activity) != PERSONAL:
-                await _send(context, notice_card(Translator.for_locale(activity.locale)("welcome.channel")))
-        except Exception:
-            log.exception("conversation update failed: %s", _describe(context))
+        await self._remember(actor_of(activity), context)
+        if conversation_type_of(activity) != PERSONAL:
+            await _send(context, notice_card(Translator.for_locale(activity.locale)("welcome.channel")))
 
     async def on_installation_update(self, context: TurnContext, _state: TurnState) -> None:
         """Installed for a person: welcome them, once, in their language."""
@@ -236,7 +287,12 @@ class KlussenbankBot:
 
     async def _remember(self, actor: Actor | None, context: TurnContext) -> None:
         conversation = conversation_of(context.activity, actor)
-        if conversation is not None:
+        channel = team_channel_of(context.activity)
+        if channel is not None:
+            await self._announcements.remember_channel(
+                channel, channel_conversation(context.activity, channel)
+            )
+        elif conversation is not None:
             await self._signup.remember_conversation(conversation)
 
     # -- verbs and commands ------------------------------------------------------------------
@@ -384,6 +440,53 @@ class KlussenbankBot:
     async def on_access_log_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
         return access_log_card(await self._approvals.access_log(actor), t)
 
+    # -- announcements and digests -------------------------------------------------------------
+
+    async def on_announce_new(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return _announce_result(await self._announcements.composer(actor), t)
+
+    async def on_announce_edit(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return _announce_result(await self._announcements.composer(actor, parse_announcement(data)), t)
+
+    async def on_announce_preview(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return _announce_result(await self._announcements.preview(actor, parse_announcement(data)), t)
+
+    async def on_announce_send(self, actor: Actor, t: Translator, data: Any) -> Element:
+        draft = parse_announcement(data)
+        return _announce_result(await self._announcements.publish(actor, draft, scheduled=False), t)
+
+    async def on_announce_schedule(self, actor: Actor, t: Translator, data: Any) -> Element:
+        draft = parse_announcement(data)
+        return _announce_result(await self._announcements.publish(actor, draft, scheduled=True), t)
+
+    async def on_announce_report(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_announcement(data, t, lambda a: self._announcements.report(actor, a))
+
+    async def on_announce_cancel(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_announcement(data, t, lambda a: self._announcements.cancel(actor, a))
+
+    async def on_announce_withdraw(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_announcement(data, t, lambda a: self._announcements.withdraw(actor, a))
+
+    async def _on_announcement(
+        self, data: Any, t: Translator, action: Callable[[int], Awaitable[ReportView | Refusal]]
+    ) -> Element:
+        announcement_id = parse_announcement_id(data)
+        result = await action(announcement_id) if announcement_id else Refusal("announcement_not_found")
+        return _announce_result(result, t)
+
+    async def on_digest_on(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        await self._digests.set(actor, True)
+        return notice_card(t("digest.on"), [execute(t("action.digest_off"), Verb.DIGEST_OFF)])
+
+    async def on_digest_off(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        await self._digests.set(actor, False)
+        return notice_card(t("digest.off"), [execute(t("action.digest_on"), Verb.DIGEST_ON)])
+
+    async def recipients_csv(self, announcement_id: int, expires: str, signature: str) -> str | None:
+        """For the download route: the CSV behind a report card's signed link."""
+        return await self._announcements.recipients_csv(announcement_id, expires, signature)
+
     async def _on_klus(
         self,
         data: Any,
@@ -403,6 +506,16 @@ class KlussenbankBot:
 
 def _refused(refusal: Refusal, t: Translator) -> Element:
     return notice_card(t(f"refusal.{refusal.code}"), [execute(t("action.help"), Verb.HELP_SHOW)])
+
+
+def _announce_result(result: ComposerView | PreviewView | ReportView | Refusal, t: Translator) -> Element:
+    if isinstance(result, Refusal):
+        return _refused(result, t)
+    if isinstance(result, ComposerView):
+        return composer_card(result, t)
+    if isinstance(result, PreviewView):
+        return preview_card(result, t)
+    return report_card(result, t)
 
 
 def _klus_result(result: KlusFormView | Refusal, t: Translator) -> Element:
@@ -431,7 +544,7 @@ def build_agent(bot: KlussenbankBot, connections: Connections) -> AgentApplicati
     app: AgentApplication[TurnState] = AgentApplication[TurnState](
         storage=MemoryStorage(), connection_manager=connections, start_typing_timer=False
     )
-    app.conversation_update("membersAdded")(bot.on_members_added)
+    app.activity(ActivityTypes.conversation_update)(bot.on_conversation_update)
     app.activity(ActivityTypes.installation_update)(bot.on_installation_update)
     app.activity(ActivityTypes.invoke)(bot.on_invoke)
     app.activity(ActivityTypes.message)(bot.on_message)

@@ -31,6 +31,7 @@ MAX_BODY = 1024 * 1024
 AGENT = web.AppKey("agent", AgentApplication[TurnState])
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 ENGINE = web.AppKey("engine", AsyncEngine)
+BOT = web.AppKey("bot", KlussenbankBot)
 
 
 def _bad_request(reason: str) -> web.Response:
@@ -79,6 +80,24 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
+async def recipients_csv(request: web.Request) -> web.Response:
+    """A report card's download link: signed and short-lived, so no login is needed for it."""
+    announcement_id = int(request.match_info["announcement_id"])
+    body = await request.app[BOT].recipients_csv(
+        announcement_id, request.query.get("expires", ""), request.query.get("sig", "")
+    )
+    if body is None:
+        return web.Response(
+            status=403, text="This link is not valid (any more). Open the report card again.\n"
+        )
+    return web.Response(
+        body=body.encode("utf-8-sig"),  # with a BOM, so spreadsheet programs read it as UTF-8
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="aankondiging-{announcement_id}.csv"'},
+    )
+
+
 async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
     # Replaces the SDK default, which shows the exception text to the user.
     log.error(
@@ -108,12 +127,14 @@ def init_app(
     app[AGENT] = build_agent(bot, connection_manager)
     app[ADAPTER] = adapter
     app[ENGINE] = engine
+    app[BOT] = bot
     with warnings.catch_warnings():
         # The SDK's JWT check looks the configuration up by this plain string key.
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
         app["agent_configuration"] = configuration
     app.router.add_post("/api/messages", jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
 
     async def dispose_engine(_app: web.Application) -> AsyncIterator[None]:
         yield

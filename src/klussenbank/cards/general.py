@@ -17,6 +17,8 @@ HELP_COMMANDS = (
     "my_klussen",
     "klussen",
     "access_log",
+    "digest_on",
+    "announce",
 )
 
 

@@ -27,6 +27,7 @@ from klussenbank.domain.model import WorkMode
 from klussenbank.i18n import Translator
 from klussenbank.services.views import (
     CandidatesView,
+    DigestView,
     KlusFormView,
     KlusNotice,
     KlusOffer,
@@ -407,11 +408,42 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
     return card(body, actions)
 
 
+def digest_card(view: DigestView, t: Translator) -> Element:
+    """New klussen of the week: in a channel for everyone, or ranked for one person."""
+    body: list[Element] = [
+        title(t("digest.title")),
+        subtle(
+            t(
+                "digest.intro.personal" if view.personal else "digest.intro.channel",
+                organisation=view.organisation_name,
+            )
+        ),
+    ]
+    for offer in view.offers:
+        items: list[Element] = [text(offer.klus.title, weight="Bolder"), subtle(_short(offer.klus, t))]
+        if offer.match is not None:
+            items.append(subtle(t("klus.why", reasons=explain(offer.match, t))))
+        body.append(
+            container(
+                items,
+                separator=True,
+                selectAction=execute(t("action.klus_show"), Verb.KLUS_SHOW, data=_ids(offer.klus.id)),
+            )
+        )
+    actions = [execute(t("action.klus_list"), Verb.KLUS_LIST, style="positive")]
+    if view.personal:
+        actions.append(execute(t("action.digest_off"), Verb.DIGEST_OFF))
+    return card(body, actions)
+
+
 class CardRenderer:
-    """The NoticeRenderer port: a notice as a card in the recipient's language."""
+    """The NoticeRenderer and DigestRenderer ports: cards in the recipient's language."""
 
     def render(self, notice: KlusNotice, locale: str) -> dict[str, Any]:
         return notice_card_for(notice, Translator.for_locale(locale))
+
+    def digest(self, view: DigestView, locale: str) -> dict[str, Any]:
+        return digest_card(view, Translator.for_locale(locale))
 
 
 def explain(match: Match, t: Translator) -> str:

@@ -35,6 +35,16 @@ class Verb(StrEnum):
     APPROVAL_DECLINE = "approval.decline"
     APPROVAL_FORWARD = "approval.forward"
     ACCESS_LOG_SHOW = "access_log.show"
+    ANNOUNCE_NEW = "announce.new"
+    ANNOUNCE_PREVIEW = "announce.preview"
+    ANNOUNCE_EDIT = "announce.edit"
+    ANNOUNCE_SEND = "announce.send"
+    ANNOUNCE_SCHEDULE = "announce.schedule"
+    ANNOUNCE_REPORT = "announce.report"
+    ANNOUNCE_CANCEL = "announce.cancel"
+    ANNOUNCE_WITHDRAW = "announce.withdraw"
+    DIGEST_ON = "digest.on"
+    DIGEST_OFF = "digest.off"
 
 
 class AvailabilityInput(StrEnum):
@@ -92,3 +102,17 @@ class ApprovalInput(StrEnum):
     APPROVAL_ID = "approval_id"
     REASON = "reason"
     DELEGATE = "delegate"
+
+
+class AnnounceInput(StrEnum):
+    """Input ids of the announcement composer; preview and send carry them along as data."""
+
+    ANNOUNCEMENT_ID = "announcement_id"
+    TITLE = "title"
+    TEXT = "text"
+    LINK_TITLE = "link_title"
+    LINK_URL = "link_url"
+    CHANNELS = "channels"
+    ORGANISATIONS = "organisations"
+    SEND_DATE = "send_date"
+    SEND_TIME = "send_time"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from typing import TypeVar
 
@@ -63,6 +63,18 @@ class Inputs:
         except ValueError:
             self._unreadable.append(key)
             return None
+
+    def clock(self, key: str) -> time | None:
+        """An Input.Time sends "HH:MM"."""
+        raw = self.text(key)
+        if not raw:
+            return None
+        try:
+            value = time.fromisoformat(raw)
+        except ValueError:
+            self._unreadable.append(key)
+            return None
+        return value.replace(second=0, microsecond=0, tzinfo=None)
 
     def choice(self, key: str, kind: type[E]) -> E | None:
         raw = self.text(key)

@@ -395,17 +395,18 @@ class KlusService:
             klussen = [
                 k
                 for k in await uow.klussen.open(today)
-                if _may_see(k, actor, person)
+                if may_see(k, person)
                 and (filters.organisation is None or k.organisation_key == filters.organisation)
                 and (not filters.remote or k.work_mode is not WorkMode.ON_SITE)
                 and (filters.max_hours is None or k.hours_per_week <= filters.max_hours)
             ]
-            offers = await self._offers_for(uow, actor.aad_object_id, klussen, limit=20)
+            offers = await self.offers_for(uow, actor.aad_object_id, klussen, limit=20)
             return OffersView(tuple(offers), filters, tuple(await uow.organisations.all()))
 
-    async def _offers_for(
+    async def offers_for(
         self, uow: UnitOfWork, person_id: str, klussen: list[Klus], *, limit: int
     ) -> list[KlusOffer]:
+        """These klussen ranked for the person, best fit first (as they come without a profile)."""
         today = self._clock.today()
         candidate = await self._candidate(uow, person_id)
         mine = {i.klus_id: i for i in await uow.interests.for_person(person_id)}
@@ -432,7 +433,7 @@ class KlusService:
     async def offer(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
         async with self._uow() as uow:
             klus = await uow.klussen.get(klus_id)
-            if klus is None or not _may_see(klus, actor, await _person(uow, actor)):
+            if klus is None or not may_see(klus, await _person(uow, actor)):
                 return Refusal("klus_not_found")
             return await self._offer(uow, klus, actor.aad_object_id)
 
@@ -455,7 +456,7 @@ class KlusService:
         async with self._uow() as uow:
             person = await _person(uow, actor)
             klus = await uow.klussen.get(klus_id, lock=True)
-            if klus is None or not _may_see(klus, actor, person):
+            if klus is None or not may_see(klus, person):
                 return Refusal("klus_not_found")
             if klus.poster_id == actor.aad_object_id:
                 return Refusal("own_klus")
@@ -579,7 +580,7 @@ class KlusService:
             person = await uow.people.get(interest.person_id)
             if person is None:
                 continue
-            others = await self._offers_for(
+            others = await self.offers_for(
                 uow, person.aad_object_id, open_klussen, limit=self._settings.others_in_notice
             )
             await self._notify(uow, person, KlusNotice(kind, view, others=tuple(others)), f"klus.{kind}")
@@ -667,8 +668,9 @@ def _may_edit(klus: Klus | None, actor: Actor) -> Refusal | None:
     return refusal
 
 
-def _may_see(klus: Klus, actor: Actor, person: Person) -> bool:
-    if klus.poster_id == actor.aad_object_id:
+def may_see(klus: Klus, person: Person) -> bool:
+    """The poster, and whoever the klus's visibility includes."""
+    if klus.poster_id == person.aad_object_id:
         return True
     return klus.visibility is Visibility.POOL or klus.organisation_key == person.organisation_key
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from klussenbank.domain.announcement import Announcement
 from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.delivery import Decision, DeliveryStatus, Failure, Limit
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
@@ -83,6 +84,17 @@ class PersonRepository(Protocol):
 
     async def claim_welcome(self, aad_object_id: str, *, now: datetime) -> bool:
         """Mark the person welcomed; True only for the one caller that did so first."""
+
+    async def set_digest(self, aad_object_id: str, on: bool, *, now: datetime) -> None:
+        """Whether the person gets the weekly digest of new klussen."""
+
+    async def wants_digest(self, aad_object_id: str) -> bool: ...
+
+    async def digest_readers(self) -> list[Person]:
+        """Everyone who asked for the weekly digest."""
+
+    async def reachable(self, organisation_keys: Sequence[str]) -> list[str]:
+        """Everyone in these organisations with a personal chat with the app (the app installed)."""
 
 
 class AvailabilityRepository(Protocol):
@@ -214,6 +226,63 @@ class AccessLogRepository(Protocol):
         """Newest first."""
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A team channel the app can post in."""
+
+    conversation_id: str
+    team_id: str
+    team_name: str
+    channel_name: str
+
+
+class ChannelRepository(Protocol):
+    async def save(self, channel: Channel, *, now: datetime) -> None:
+        """Record (or rename) a channel; it is active again if it was removed."""
+
+    async def remove(self, conversation_id: str, *, now: datetime) -> None: ...
+
+    async def remove_team(self, team_id: str, *, now: datetime) -> None: ...
+
+    async def active(self) -> list[Channel]: ...
+
+
+class AnnouncementRepository(Protocol):
+    async def add(self, announcement: Announcement, *, now: datetime) -> int: ...
+
+    async def get(self, announcement_id: int, *, lock: bool = False) -> Announcement | None: ...
+
+    async def save(self, announcement: Announcement, *, now: datetime) -> None: ...
+
+    async def due(self, now: datetime) -> list[Announcement]:
+        """Scheduled announcements whose time has come."""
+
+    async def sending(self) -> list[Announcement]: ...
+
+    async def shown_counts(self, announcement_id: int) -> dict[str, int]:
+        """The delivery counts the author's report card shows now."""
+
+    async def set_shown_counts(self, announcement_id: int, counts: dict[str, int]) -> None: ...
+
+
+class DigestRunRepository(Protocol):
+    async def claim(self, organisation_key: str, day: date, klussen: int, *, now: datetime) -> bool:
+        """Record that the digest of `day` went out; False when it already had (another process)."""
+
+    async def last(self, organisation_key: str) -> datetime | None:
+        """When the organisation's last digest went out."""
+
+
+@dataclass(frozen=True)
+class RecipientStatus:
+    """One recipient of an outbox message and how delivery went, for a report."""
+
+    name: str
+    email: str  # "" for a channel
+    channel: str  # "team › channel" for a channel, "" for a person
+    status: str
+
+
 class ConversationRepository(Protocol):
     async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
 
@@ -238,6 +307,14 @@ class OutboxRepository(Protocol):
         self, message_id: int, content: dict[str, Any], *, reason: str, now: datetime
     ) -> int:
         """Queue a change of every copy of message `message_id` already sent; the new message id."""
+
+    async def cancel(self, message_id: int, *, now: datetime) -> int:
+        """Call back the copies not yet claimed by a worker; how many."""
+
+    async def counts(self, message_id: int) -> dict[str, int]:
+        """How the copies of a message stand, by delivery status."""
+
+    async def recipients(self, message_id: int) -> list[RecipientStatus]: ...
 
 
 @dataclass(frozen=True)
@@ -355,6 +432,15 @@ class UnitOfWork(Protocol):
 
     @property
     def access_log(self) -> AccessLogRepository: ...
+
+    @property
+    def channels(self) -> ChannelRepository: ...
+
+    @property
+    def announcements(self) -> AnnouncementRepository: ...
+
+    @property
+    def digests(self) -> DigestRunRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+
+if TYPE_CHECKING:
+    from klussenbank.services.ports import Channel
 
 
 @dataclass(frozen=True)
@@ -216,3 +221,61 @@ class AccessRow:
 @dataclass(frozen=True)
 class AccessLogView:
     rows: tuple[AccessRow, ...]
+
+
+@dataclass(frozen=True)
+class ComposerView:
+    """The announcement composer: its values (or what the author sent, with its errors)."""
+
+    values: AnnouncementDraft
+    channels: tuple[Channel, ...]
+    organisations: tuple[Organisation, ...]
+    today: date
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnnouncementView:
+    """An announcement as its readers see it."""
+
+    title: str
+    text: str
+    link_title: str
+    link_url: str
+    author_name: str
+    organisation_name: str
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class PreviewView:
+    """What the author is about to send, to whom; Versturen and Inplannen carry `draft` along."""
+
+    draft: AnnouncementDraft
+    announcement: AnnouncementView
+    channels: tuple[Channel, ...]
+    people: int
+    today: date
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """The author's delivery report: how many were sent, not reachable, failed, still to go."""
+
+    announcement_id: int
+    title: str
+    status: AnnouncementStatus
+    send_at: datetime  # local time of the organisation
+    counts: dict[str, int]
+    csv_url: str
+    banner: str = ""
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """The weekly digest of new klussen, for a channel or (ranked) for one person."""
+
+    organisation_name: str
+    offers: tuple[KlusOffer, ...]
+    personal: bool  # in someone's own chat: ranked for them, with a way to stop it

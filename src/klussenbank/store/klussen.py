@@ -13,6 +13,7 @@ from klussenbank.domain.klus import HOLDS_HOURS, Interest, InterestStatus, Klus,
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.model import AvailabilityStatus, WorkMode
 from klussenbank.services.ports import KlusHistory, PoolMember
+from klussenbank.store.db import utc
 from klussenbank.store.orm import (
     AvailabilityRow,
     InterestRow,
@@ -50,7 +51,7 @@ def _klus(row: KlusRow) -> Klus:
         visibility=Visibility(row.visibility),
         internal_first_until=row.internal_first_until,
         status=KlusStatus(row.status),
-        created_at=row.created_at,
+        created_at=utc(row.created_at),
     )
 
 

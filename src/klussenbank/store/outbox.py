@@ -13,8 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.delivery import ON_ITS_WAY, Decision, DeliveryStatus, Limit, reserve
-from klussenbank.services.ports import ClaimedDelivery, ConversationRef, Recipient
+from klussenbank.services.ports import ClaimedDelivery, ConversationRef, Recipient, RecipientStatus
 from klussenbank.store.orm import (
+    ChannelRow,
     ConversationRow,
     OutboxDeliveryRow,
     OutboxMessageRow,
@@ -107,6 +108,53 @@ class SqlOutbox:
             )
         await self._session.flush()
         return update_message.id
+
+    async def cancel(self, message_id: int, *, now: datetime) -> int:
+        result = await self._session.execute(
+            update(OutboxDeliveryRow)
+            .where(
+                OutboxDeliveryRow.message_id == message_id,
+                OutboxDeliveryRow.status == DeliveryStatus.PENDING,
+            )
+            .values(status=DeliveryStatus.CANCELLED.value, updated_at=now)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def counts(self, message_id: int) -> dict[str, int]:
+        rows = await self._session.execute(
+            select(OutboxDeliveryRow.status, func.count())
+            .where(
+                OutboxDeliveryRow.message_id == message_id, OutboxDeliveryRow.updates_delivery_id.is_(None)
+            )
+            .group_by(OutboxDeliveryRow.status)
+        )
+        return {status: count for status, count in rows}
+
+    async def recipients(self, message_id: int) -> list[RecipientStatus]:
+        rows = await self._session.execute(
+            select(
+                PersonRow.name,
+                PersonRow.email,
+                ChannelRow.team_name,
+                ChannelRow.channel_name,
+                OutboxDeliveryRow,
+            )
+            .outerjoin(PersonRow, PersonRow.id == OutboxDeliveryRow.person_id)
+            .outerjoin(ChannelRow, ChannelRow.conversation_id == OutboxDeliveryRow.conversation_id)
+            .where(
+                OutboxDeliveryRow.message_id == message_id, OutboxDeliveryRow.updates_delivery_id.is_(None)
+            )
+            .order_by(OutboxDeliveryRow.id)
+        )
+        return [
+            RecipientStatus(
+                name=name or channel or "",
+                email=email or "",
+                channel=f"{team} › {channel}" if channel else "",
+                status=delivery.status,
+            )
+            for name, email, team, channel, delivery in rows
+        ]
 
 
 def _pending(message_id: int, now: datetime, **recipient: Any) -> OutboxDeliveryRow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -89,6 +90,41 @@ class SqlPeople:
             .execution_options(synchronize_session=False)
         )
         return bool(getattr(result, "rowcount", 0))
+
+    async def set_digest(self, aad_object_id: str, on: bool, *, now: datetime) -> None:
+        await self._session.execute(
+            update(PersonRow)
+            .where(PersonRow.aad_object_id == aad_object_id)
+            .values(digest=on, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def wants_digest(self, aad_object_id: str) -> bool:
+        return bool(
+            await self._session.scalar(
+                select(PersonRow.digest).where(PersonRow.aad_object_id == aad_object_id)
+            )
+        )
+
+    async def digest_readers(self) -> list[Person]:
+        rows = await self._session.scalars(select(PersonRow).where(PersonRow.digest).order_by(PersonRow.id))
+        return [person_of(row) for row in rows]
+
+    async def reachable(self, organisation_keys: Sequence[str]) -> list[str]:
+        rows = await self._session.scalars(
+            select(PersonRow.aad_object_id)
+            .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
+            .where(
+                OrganisationRow.key.in_(organisation_keys),
+                select(ConversationRow.id)
+                .where(
+                    ConversationRow.person_id == PersonRow.id, ConversationRow.conversation_type == "personal"
+                )
+                .exists(),
+            )
+            .order_by(PersonRow.id)
+        )
+        return list(rows)
 
 
 def person_of(row: PersonRow) -> Person:

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.services.ports import UnitOfWork, UnitOfWorkFactory
+from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
 from klussenbank.store.approvals import SqlAccessLog, SqlApprovals
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
@@ -26,6 +27,9 @@ class SqlUnitOfWork:
     suggestions: SqlSuggestions
     approvals: SqlApprovals
     access_log: SqlAccessLog
+    channels: SqlChannels
+    announcements: SqlAnnouncements
+    digests: SqlDigestRuns
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -43,6 +47,9 @@ class SqlUnitOfWork:
         self.suggestions = SqlSuggestions(self._session, self.people)
         self.approvals = SqlApprovals(self._session)
         self.access_log = SqlAccessLog(self._session)
+        self.channels = SqlChannels(self._session)
+        self.announcements = SqlAnnouncements(self._session)
+        self.digests = SqlDigestRuns(self._session)
         return self
 
     async def __aexit__(

@@ -1,0 +1,424 @@
+"""HR announcements to channels and people: compose, preview, send now or later, follow the
+delivery, cancel, withdraw. Only HR may announce; every action checks that on the server."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from klussenbank.domain.announcement import (
+    Announcement,
+    AnnouncementDraft,
+    AnnouncementStatus,
+    validate_announcement,
+)
+from klussenbank.domain.delivery import DeliveryStatus
+from klussenbank.domain.fields import FieldError
+from klussenbank.domain.organisations import Rules
+from klussenbank.services.links import LinkSigner
+from klussenbank.services.ports import (
+    Actor,
+    Channel,
+    Clock,
+    ConversationRef,
+    Directory,
+    Recipient,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from klussenbank.services.views import (
+    AnnouncementView,
+    ComposerView,
+    PreviewView,
+    Refusal,
+    ReportView,
+)
+
+HR_ROLE = "hr"
+# How the report card groups delivery statuses.
+REPORT_GROUPS: dict[str, tuple[DeliveryStatus, ...]] = {
+    "sent": (DeliveryStatus.SENT,),
+    "unreachable": (DeliveryStatus.UNREACHABLE,),
+    "failed": (DeliveryStatus.DEAD, DeliveryStatus.UNCONFIRMED),
+    "pending": (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING),
+    "cancelled": (DeliveryStatus.CANCELLED,),
+}
+
+
+class AnnouncementRenderer(Protocol):
+    """Turns announcements and reports into cards (cards/ implements it)."""
+
+    def announcement(self, view: AnnouncementView) -> dict[str, Any]: ...
+
+    def report(self, view: ReportView, locale: str) -> dict[str, Any]: ...
+
+
+def csv_path(announcement_id: int) -> str:
+    return f"/api/announcements/{announcement_id}/recipients.csv"
+
+
+class AnnouncementService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        clock: Clock,
+        directory: Directory,
+        rules: Rules,
+        renderer: AnnouncementRenderer,
+        links: LinkSigner,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._directory = directory
+        self._rules = rules
+        self._renderer = renderer
+        self._links = links
+
+    # -- who is HR ---------------------------------------------------------------------------
+
+    async def hr_of(self, actor: Actor) -> tuple[str, ...]:
+        """The organisations the actor may announce to: where the organisations file names them as
+        HR, and their own organisation if the directory gives them the HR role."""
+        entry = await self._directory.person(actor.aad_object_id)
+        me = {actor.aad_object_id.lower(), (entry.email.lower() if entry and entry.email else "")} - {""}
+        organisations = [o.key for o in await self._directory.organisations()]
+        if entry is not None and entry.organisation.key not in organisations:
+            organisations.append(entry.organisation.key)
+        return tuple(
+            key
+            for key in organisations
+            if {h.lower() for h in self._rules.of(key).hr} & me
+            or (entry is not None and entry.organisation.key == key and HR_ROLE in entry.roles)
+        )
+
+    # -- the channels the app is in -----------------------------------------------------------
+
+    async def remember_channel(self, channel: Channel, conversation: ConversationRef | None) -> None:
+        """The app is in this channel (installed in the team, or a channel was made or renamed)."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await uow.channels.save(channel, now=now)
+            if conversation is not None:
+                await uow.conversations.save(conversation, now=now)
+            await uow.commit()
+
+    async def forget_channel(self, conversation_id: str) -> None:
+        async with self._uow() as uow:
+            await uow.channels.remove(conversation_id, now=self._clock.now())
+            await uow.commit()
+
+    async def forget_team(self, team_id: str) -> None:
+        async with self._uow() as uow:
+            await uow.channels.remove_team(team_id, now=self._clock.now())
+            await uow.commit()
+
+    # -- composing ---------------------------------------------------------------------------
+
+    async def composer(self, actor: Actor, draft: AnnouncementDraft | None = None) -> ComposerView | Refusal:
+        mine = await self.hr_of(actor)
+        if not mine:
+            return Refusal("not_hr")
+        async with self._uow() as uow:
+            return await self._composer(uow, actor, mine, draft or AnnouncementDraft())
+
+    async def _composer(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        mine: tuple[str, ...],
+        draft: AnnouncementDraft,
+        errors: Sequence[FieldError] = (),
+    ) -> ComposerView:
+        organisations = tuple(o for o in await uow.organisations.all() if o.key in mine)
+        return ComposerView(
+            values=draft,
+            channels=tuple(await uow.channels.active()),
+            organisations=organisations,
+            today=self._local_now(actor_org=await self._org_of(uow, actor)).date(),
+            errors=tuple(errors),
+        )
+
+    async def preview(self, actor: Actor, draft: AnnouncementDraft) -> PreviewView | ComposerView | Refusal:
+        mine = await self.hr_of(actor)
+        if not mine:
+            return Refusal("not_hr")
+        async with self._uow() as uow:
+            checked = await self._check(uow, actor, mine, draft, scheduled=False)
+            if isinstance(checked, ComposerView):
+                return checked
+            return await self._preview(uow, actor, draft, checked)
+
+    async def _preview(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        draft: AnnouncementDraft,
+        checked: Announcement,
+        errors: Sequence[FieldError] = (),
+    ) -> PreviewView:
+        channels = {c.conversation_id: c for c in await uow.channels.active()}
+        return PreviewView(
+            draft=draft,
+            announcement=await self._view(uow, checked),
+            channels=tuple(channels[c] for c in checked.channels),
+            people=len(await uow.people.reachable(checked.organisations)),
+            today=self._local_now(actor_org=checked.organisation_key).date(),
+            errors=tuple(errors),
+        )
+
+    async def _check(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        mine: tuple[str, ...],
+        draft: AnnouncementDraft,
+        *,
+        scheduled: bool,
+    ) -> Announcement | ComposerView:
+        org = await self._org_of(uow, actor)
+        announcement, errors = validate_announcement(
+            draft,
+            channels={c.conversation_id for c in await uow.channels.active()},
+            organisations=mine,
+            zone=self._rules.of(org).zone,
+            now=self._clock.now(),
+            scheduled=scheduled,
+        )
+        if announcement is None:
+            return await self._composer(uow, actor, mine, draft, errors)
+        return replace(announcement, author_id=actor.aad_object_id, organisation_key=org)
+
+    async def publish(
+        self, actor: Actor, draft: AnnouncementDraft, *, scheduled: bool
+    ) -> ReportView | PreviewView | ComposerView | Refusal:
+        """Send now, or plan it: either way the author gets a report card that keeps up."""
+        mine = await self.hr_of(actor)
+        if not mine:
+            return Refusal("not_hr")
+        async with self._uow() as uow:
+            checked = await self._check(uow, actor, mine, draft, scheduled=scheduled)
+            if isinstance(checked, ComposerView):
+                if {e.field for e in checked.errors} != {"send_date"}:
+                    return checked
+                # Only the moment is wrong: back to the preview, where it was chosen.
+                fine = await self._check(uow, actor, mine, draft, scheduled=False)
+                assert isinstance(fine, Announcement)
+                return await self._preview(uow, actor, draft, fine, checked.errors)
+            now = self._clock.now()
+            announcement = replace(checked, id=await uow.announcements.add(checked, now=now))
+            if not scheduled:
+                announcement = await self._send(uow, announcement)
+            report = await self._report(uow, announcement)
+            author = await uow.people.get(actor.aad_object_id)
+            message = await uow.outbox.enqueue(
+                {"card": self._renderer.report(report, author.locale if author else actor.locale)},
+                [Recipient(person_aad_object_id=actor.aad_object_id)],
+                reason="announcement.report",
+                now=now,
+            )
+            announcement = replace(announcement, report_message_id=message)
+            await uow.announcements.save(announcement, now=now)
+            await uow.announcements.set_shown_counts(announcement.id, report.counts)
+            await uow.commit()
+            return replace(report, banner="announcement.scheduled" if scheduled else "announcement.sent")
+
+    async def _send(self, uow: UnitOfWork, announcement: Announcement) -> Announcement:
+        """Queue the announcement for every channel and person of its audience."""
+        people = await uow.people.reachable(announcement.organisations)
+        recipients = [Recipient(conversation_id=c) for c in announcement.channels] + [
+            Recipient(person_aad_object_id=p) for p in people
+        ]
+        message = await uow.outbox.enqueue(
+            {"card": self._renderer.announcement(await self._view(uow, announcement))},
+            recipients,
+            reason="announcement",
+            now=self._clock.now(),
+        )
+        announcement = replace(announcement, status=AnnouncementStatus.SENDING, message_id=message)
+        await uow.announcements.save(announcement, now=self._clock.now())
+        return announcement
+
+    # -- following and changing it -------------------------------------------------------------
+
+    async def report(self, actor: Actor, announcement_id: int) -> ReportView | Refusal:
+        async with self._uow() as uow:
+            announcement = await self._mine(uow, actor, announcement_id)
+            if isinstance(announcement, Refusal):
+                return announcement
+            return await self._report(uow, announcement)
+
+    async def cancel(self, actor: Actor, announcement_id: int) -> ReportView | Refusal:
+        """Stop a planned announcement, or one still going out (what was sent stays sent)."""
+        async with self._uow() as uow:
+            announcement = await self._mine(uow, actor, announcement_id, lock=True)
+            if isinstance(announcement, Refusal):
+                return announcement
+            if announcement.status not in (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING):
+                return replace(await self._report(uow, announcement), banner="announcement.not_now")
+            if announcement.message_id is not None:
+                await uow.outbox.cancel(announcement.message_id, now=self._clock.now())
+            return await self._change(
+                uow, announcement, AnnouncementStatus.CANCELLED, "announcement.cancelled"
+            )
+
+    async def withdraw(self, actor: Actor, announcement_id: int) -> ReportView | Refusal:
+        """Take back a sent announcement: every copy delivered now says it was withdrawn."""
+        async with self._uow() as uow:
+            announcement = await self._mine(uow, actor, announcement_id, lock=True)
+            if isinstance(announcement, Refusal):
+                return announcement
+            if announcement.status not in (AnnouncementStatus.SENDING, AnnouncementStatus.SENT):
+                return replace(await self._report(uow, announcement), banner="announcement.not_now")
+            assert announcement.message_id is not None
+            now = self._clock.now()
+            await uow.outbox.cancel(announcement.message_id, now=now)
+            withdrawn = replace(await self._view(uow, announcement), withdrawn=True)
+            await uow.outbox.enqueue_update(
+                announcement.message_id,
+                {"card": self._renderer.announcement(withdrawn)},
+                reason="announcement.withdrawn",
+                now=now,
+            )
+            return await self._change(
+                uow, announcement, AnnouncementStatus.WITHDRAWN, "announcement.withdrawn"
+            )
+
+    async def _change(
+        self, uow: UnitOfWork, announcement: Announcement, status: AnnouncementStatus, banner: str
+    ) -> ReportView:
+        announcement = replace(announcement, status=status)
+        await uow.announcements.save(announcement, now=self._clock.now())
+        report = await self._report(uow, announcement)
+        await self._update_report(uow, announcement, report)
+        await uow.commit()
+        return replace(report, banner=banner)
+
+    async def recipients_csv(self, announcement_id: int, expires: str, signature: str) -> str | None:
+        """The recipients and how delivery went, for a valid link; None otherwise."""
+        if not self._links.valid(csv_path(announcement_id), expires, signature, self._clock.now()):
+            return None
+        async with self._uow() as uow:
+            announcement = await uow.announcements.get(announcement_id)
+            if announcement is None:
+                return None
+            rows = await uow.outbox.recipients(announcement.message_id) if announcement.message_id else []
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["name", "email", "channel", "status"])
+        for row in rows:
+            writer.writerow([_cell(row.name), _cell(row.email), _cell(row.channel), row.status])
+        return out.getvalue()
+
+    # -- the chores --------------------------------------------------------------------------
+
+    async def send_due(self) -> int:
+        """Send planned announcements whose time has come."""
+        sent = 0
+        async with self._uow() as uow:
+            due = await uow.announcements.due(self._clock.now())
+        for planned in due:
+            async with self._uow() as uow:
+                announcement = await uow.announcements.get(planned.id, lock=True)
+                if announcement is None or announcement.status is not AnnouncementStatus.SCHEDULED:
+                    continue  # cancelled meanwhile, or another process sent it
+                announcement = await self._send(uow, announcement)
+                await self._update_report(uow, announcement, await self._report(uow, announcement))
+                await uow.commit()
+                sent += 1
+        return sent
+
+    async def refresh_reports(self) -> int:
+        """Bring report cards up to date while announcements go out; how many changed."""
+        changed = 0
+        async with self._uow() as uow:
+            sending = await uow.announcements.sending()
+        for going in sending:
+            async with self._uow() as uow:
+                announcement = await uow.announcements.get(going.id, lock=True)
+                if announcement is None or announcement.status is not AnnouncementStatus.SENDING:
+                    continue
+                report = await self._report(uow, announcement)
+                if not report.counts.get("pending"):
+                    announcement = replace(announcement, status=AnnouncementStatus.SENT)
+                    await uow.announcements.save(announcement, now=self._clock.now())
+                    report = replace(report, status=AnnouncementStatus.SENT)
+                if report.counts != await uow.announcements.shown_counts(announcement.id) or (
+                    report.status is AnnouncementStatus.SENT
+                ):
+                    await self._update_report(uow, announcement, report)
+                    changed += 1
+                await uow.commit()
+        return changed
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _update_report(self, uow: UnitOfWork, announcement: Announcement, report: ReportView) -> None:
+        if announcement.report_message_id is None:
+            return
+        author = await uow.people.get(announcement.author_id)
+        await uow.outbox.enqueue_update(
+            announcement.report_message_id,
+            {"card": self._renderer.report(report, author.locale if author else "")},
+            reason="announcement.report",
+            now=self._clock.now(),
+        )
+        await uow.announcements.set_shown_counts(announcement.id, report.counts)
+
+    async def _report(self, uow: UnitOfWork, announcement: Announcement) -> ReportView:
+        counts = await uow.outbox.counts(announcement.message_id) if announcement.message_id else {}
+        grouped = {
+            group: sum(counts.get(status.value, 0) for status in statuses)
+            for group, statuses in REPORT_GROUPS.items()
+        }
+        zone = self._rules.of(announcement.organisation_key).zone
+        return ReportView(
+            announcement_id=announcement.id,
+            title=announcement.title,
+            status=announcement.status,
+            send_at=announcement.send_at.astimezone(zone),
+            counts=grouped,
+            csv_url=self._links.url(csv_path(announcement.id), self._clock.now()),
+        )
+
+    async def _mine(
+        self, uow: UnitOfWork, actor: Actor, announcement_id: int, *, lock: bool = False
+    ) -> Announcement | Refusal:
+        """The author's announcement, or one of an organisation the actor is HR of."""
+        announcement = await uow.announcements.get(announcement_id, lock=lock)
+        if announcement is None:
+            return Refusal("announcement_not_found")
+        if (
+            announcement.author_id != actor.aad_object_id
+            and announcement.organisation_key not in await self.hr_of(actor)
+        ):
+            return Refusal("announcement_not_found")
+        return announcement
+
+    async def _view(self, uow: UnitOfWork, announcement: Announcement) -> AnnouncementView:
+        author = await uow.people.get(announcement.author_id)
+        organisation = await uow.organisations.get(announcement.organisation_key)
+        return AnnouncementView(
+            title=announcement.title,
+            text=announcement.text,
+            link_title=announcement.link_title,
+            link_url=announcement.link_url,
+            author_name=author.name if author else "",
+            organisation_name=organisation.name if organisation else announcement.organisation_key,
+        )
+
+    async def _org_of(self, uow: UnitOfWork, actor: Actor) -> str:
+        person = await uow.people.get(actor.aad_object_id)
+        return person.organisation_key if person else ""
+
+    def _local_now(self, *, actor_org: str) -> datetime:
+        return self._clock.now().astimezone(self._rules.of(actor_org).zone)
+
+
+def _cell(value: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
