@@ -74,7 +74,7 @@ the hours (and no commitments) and the whole period, so they all get the cell's 
 scored one by one; the others are bound by that score, and scored one by one: from the cell's
 values with their own hours and period, or fully when they have commitments. The digest runs all
 klussen at once against a slice of the pool (its bitsets for every klus in memory): one queue of
-every klus's next cell, best first; a person is done as soon as they have their klussen and nothing
+every klus's levels and cells, best first; a person is done as soon as they have their klussen and nothing
 left can beat them. Its `part` lets several processes each compute a share of the people.
 """
 
@@ -86,7 +86,7 @@ import heapq
 import math
 import re
 import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1023,13 +1023,14 @@ class CandidatePool:
         profile = self._matcher._klus(klus)
         day = today.toordinal()
         people = self._people
-        cells = _Cells(self, profile, day)
+        queue: list[_Entry] = []
+        cells = _Cells(self, profile, day, queue)
         best: list[tuple[_CandidateKey, int]] = []
         kth: _CandidateKey | None = None  # the limit-th best key so far
-        while cells.queue:
-            if kth is not None and _band(cells.peek()) < -kth[0]:
+        while queue:
+            if kth is not None and _band(-queue[0][0]) < -kth[0]:
                 break
-            cell = cells.step(0)
+            cell = cells.step(heapq.heappop(queue), 0)
             if cell is None:
                 continue
             units, members, values, _, exact = cell
@@ -1126,28 +1127,25 @@ class CandidatePool:
     ) -> None:
         """The digest for the people of this pool: all klussen's cells in one queue, best first."""
         people = self._people
-        all_cells = [_Cells(self, klus, day) for klus in klussen]
-        queue = [(-cells.peek(), n) for n, cells in enumerate(all_cells) if cells.queue]
-        heapq.heapify(queue)
-        # Per person: the klussen found so far, as (-units, klus number, the fit or the exact cell's
-        # (values, score)); and the limit-th best units among them (-1 while there are fewer).
+        queue: list[_Entry] = []
+        all_cells = [_Cells(self, klus, day, queue, number) for number, klus in enumerate(klussen)]
+        # Per person: the klussen found so far, best first, as (-units, klus number, the fit or (score,
+        # overlap) from a cell); and the limit-th best units among them (-1 while there are fewer).
         found: list[list[_Found] | None] = [None] * self._size
         settled = [-1] * self._size
         waiting: list[tuple[int, int]] = []  # (-settled, person): done once nothing left can reach it
         done = 0
         pop, push, fit_of, bits = heapq.heappop, heapq.heappush, _fit, _bits
         while queue:
-            negative_bound, number = pop(queue)
+            top = pop(queue)
+            negative_bound, number = top[0], top[1]
             if waiting and waiting[0][0] < negative_bound:
                 # All at once: each `done |= 1 << index` would copy the whole bitset.
                 settled_now: list[int] = []
                 while waiting and waiting[0][0] < negative_bound:
                     settled_now.append(pop(waiting)[1])
                 done |= _mask_of(settled_now, self._size)
-            cells = all_cells[number]
-            cell = cells.step(done)
-            if cells.queue:
-                push(queue, (-cells.peek(), number))
+            cell = all_cells[number].step(top, done)
             if cell is None:
                 continue
             units, members, values, score, exact = cell
@@ -1191,10 +1189,9 @@ class CandidatePool:
                 mine = found[index]
                 if mine is None:
                     mine = found[index] = [entry]
-                else:
-                    mine.append(entry)
+                else:  # sorted by -units, then klus number: one entry per klus, never a tie
+                    insort(mine, entry)
                 if len(mine) >= limit:
-                    mine.sort()  # (by -units, then klus number: one entry per klus, never a tie)
                     least = -mine[limit - 1][0]
                     while -mine[-1][0] < least:
                         mine.pop()
@@ -1205,7 +1202,6 @@ class CandidatePool:
             if not mine:
                 continue
             person = people[index]
-            mine.sort()
             if len({entry[0] for entry in mine}) < len(mine):  # equal scores: take turns
                 mine.sort(key=lambda entry: (entry[0], _stable_hash(person.id, klussen[entry[1]].id)))
             matches: list[Match] = []
@@ -1270,9 +1266,10 @@ def _cumulative(
 _K = TypeVar("_K")
 _COARSE = 0
 _CELL = 1
-# In a `_Cells` queue: (-bound, order, kind, level (coarse) or bound, members, the rest of the level
-# (coarse) or whether exact (cell), the cell's values, its score (exact) or the bound's weighted sum).
-_Entry = tuple[int, int, int, int, int, int, list[float] | None, float]
+# In a queue of cells: (-bound, klus number, order, kind, level (coarse) or bound, members, the rest of
+# the level (coarse) or whether exact (cell), the cell's values, its score (exact) or the bound's
+# weighted sum).
+_Entry = tuple[int, int, int, int, int, int, int, list[float] | None, float]
 # A cell: its bound (in units), members, values and score (or weighted sum), and whether it is exact:
 # then everyone in it has that score. Otherwise the values are what they would be with all the
 # hours and the whole period (None for a klus with free-text skills), the bound's.
@@ -1284,13 +1281,18 @@ class _Cells:
 
     The queue holds whole skill levels (coarse, bound as if all else fits), split into cells when
     they come up: by nice-to-have level, work mode fit and place fit, then into the exact part
-    (everyone has that score) and the rest (bound by it).
+    (everyone has that score) and the rest (bound by it). The digest shares one queue between all
+    its klussen; `number` tells whose an entry is.
     """
 
-    __slots__ = ("counter", "exact", "klus", "modes", "near", "nice", "order", "queue")
+    __slots__ = ("counter", "exact", "klus", "modes", "near", "nice", "number", "order", "queue")
 
-    def __init__(self, pool: CandidatePool, klus: _Klus, day: int) -> None:
+    def __init__(
+        self, pool: CandidatePool, klus: _Klus, day: int, queue: list[_Entry], number: int = 0
+    ) -> None:
         self.klus = klus
+        self.queue = queue
+        self.number = number
         eligible = pool._active(day)
         eligible &= pool._willing.get(klus.organisation_bit.bit_length() - 1, 0)
         if klus.organisation_only:
@@ -1319,20 +1321,15 @@ class _Cells:
         for code, people in enumerate(pool._modes):
             by_fit[klus.mode_fit[code]] = by_fit.get(klus.mode_fit[code], 0) | people
         self.modes = [(mode_fit, people) for mode_fit, people in by_fit.items() if people]
-        self.queue: list[_Entry] = []
         self.order = 0
         rest = eligible & _any(counter)
         if rest:
             self._push_level(rest)
 
-    def peek(self) -> int:
-        """The best bound (in units) still in the queue; -1 when it is empty."""
-        return -self.queue[0][0] if self.queue else -1
-
-    def step(self, done: int) -> _Cell | None:
-        """The best cell, or None after splitting a level into cells; people in `done` are left out
-        from here on."""
-        _, _, kind, level, members, rest, values, score = heapq.heappop(self.queue)
+    def step(self, entry: _Entry, done: int) -> _Cell | None:
+        """The cell of this entry (popped from the queue), or None after splitting a level into cells;
+        people in `done` are left out from here on."""
+        _, _, _, kind, level, members, rest, values, score = entry
         if kind == _CELL:
             return level, members, values, score, rest == 1
         rest ^= members
@@ -1371,7 +1368,9 @@ class _Cells:
         values: list[float] | None,
         score: float,
     ) -> None:
-        heapq.heappush(self.queue, (-bound, self.order, kind, level, members, rest, values, score))
+        heapq.heappush(
+            self.queue, (-bound, self.number, self.order, kind, level, members, rest, values, score)
+        )
         self.order += 1
 
     def _push_level(self, rest: int) -> None:
