@@ -18,6 +18,7 @@ from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports import UnitOfWorkFactory
@@ -52,6 +53,7 @@ class BotHarness:
     _ids: itertools.count[int]
     engine: AsyncEngine
     clock: FixedClock
+    announcements: AnnouncementService  # its chores run when a test says so
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
         return {
@@ -126,19 +128,22 @@ async def harness(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
     klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory)
+    announcements = announcement_service(uow_factory, clock, directory)
     bot = KlussenbankBot(
-        signup,
-        klussen,
-        approvals,
-        announcement_service(uow_factory, clock, directory),
-        digest_service(uow_factory, clock, vocabulary, klussen),
+        signup, klussen, approvals, announcements, digest_service(uow_factory, clock, vocabulary, klussen)
     )
     app = init_app(Settings(), engine=engine, bot=bot)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:
         yield BotHarness(
-            client, connector, str(connector_server.make_url("/")), itertools.count(1), engine, clock
+            client,
+            connector,
+            str(connector_server.make_url("/")),
+            itertools.count(1),
+            engine,
+            clock,
+            announcements,
         )
     finally:
         await client.close()

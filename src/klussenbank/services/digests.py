@@ -18,6 +18,7 @@ from klussenbank.services.views import DigestView, KlusOffer
 
 WEEK = timedelta(days=7)
 PER_DIGEST = 10  # klussen in one digest, at most
+LATE = timedelta(hours=12)  # a digest this long after its moment is skipped
 
 
 class DigestRenderer(Protocol):
@@ -82,6 +83,8 @@ class DigestService:
                 if since >= moment:
                     continue  # this week's went out
                 new = [k for k in await uow.klussen.open(self._clock.today()) if _after(k, since)]
+                if now - moment > LATE:
+                    new = []  # the bot was down at the moment: skip this week rather than be a day late
                 if not await uow.digests.claim(organisation.key, moment.date(), len(new), now=now):
                     continue  # another process sent it
                 channels, people = await self._send(uow, organisation.key, organisation.name, new)
