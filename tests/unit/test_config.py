@@ -92,3 +92,14 @@ def test_outbox_commands_report_and_requeue(tmp_path: Path) -> None:
         )
     ]
     assert cli("outbox", "retry", "--unconfirmed").strip() == "0 deliveries queued again"
+
+
+def test_download_links_point_where_browsers_reach_the_bot() -> None:
+    assert load_settings({}).base_url == "http://127.0.0.1:3978"
+    public = load_settings({"KLUSSENBANK_PUBLIC_URL": "https://klussenbank.example.nl/"})
+    assert public.base_url == "https://klussenbank.example.nl"
+    with pytest.raises(ConfigError, match="KLUSSENBANK_PUBLIC_URL must be an https"):
+        load_settings({"KLUSSENBANK_PUBLIC_URL": "http://klussenbank.example.nl"})
+    with pytest.raises(ConfigError, match="KLUSSENBANK_LINK_SECRET must be at least 32"):
+        load_settings({"KLUSSENBANK_LINK_SECRET": "kort"})
+    assert load_settings({"KLUSSENBANK_LINK_SECRET": "x" * 32}).link_secret == "x" * 32
