@@ -43,13 +43,22 @@ def test_throttling_waits_as_told_and_does_not_use_up_tries() -> None:
 
 
 def test_transient_failures_back_off_with_jitter_then_dead_letter() -> None:
-    policy = RetryPolicy(max_attempts=5, base_delay=2.0, max_delay=60.0)
+    policy = RetryPolicy(max_attempts=5, base_delay=2.0, growth=2.0, max_delay=60.0)
     rng = Random(7)
     delays = [policy.after(classify(503, "x"), attempts=n, rng=rng).delay for n in range(1, 5)]
     for n, delay in enumerate(delays, start=1):
         step = min(60.0, 2.0 * 2 ** (n - 1))
         assert step / 2 <= delay <= step
     assert policy.after(classify(503, "x"), attempts=5, rng=rng).status is DeliveryStatus.DEAD
+
+
+def test_the_default_retries_quickly_first_and_outlasts_a_short_outage() -> None:
+    policy = RetryPolicy()
+    steps = [policy.step(n) for n in range(1, policy.max_attempts)]
+    assert steps[0] == 0.25
+    assert steps[:6] == [0.25, 1.0, 4.0, 16.0, 64.0, 256.0] and steps[-1] == 600.0
+    # With equal jitter the whole wait before dead-letter is between half the steps and all of them.
+    assert 12 * 60 < sum(steps) / 2 < sum(steps) < 26 * 60
 
 
 def test_jitter_spreads_retries() -> None:
