@@ -57,6 +57,24 @@ async def test_the_app_learns_the_channels_of_its_teams(harness: BotHarness) -> 
     assert (await composer_choices(harness))["channels"] == [TEAM]
 
 
+async def test_a_channel_keeps_its_names_when_an_event_or_message_leaves_them_out(
+    harness: BotHarness,
+) -> None:
+    # The Playground and Teams name the channel in `conversation.name` on install, and a message
+    # in the channel names neither team nor channel.
+    added = in_channel(harness, CHANNEL, type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+    added["conversation"]["name"] = "Klussen"
+    added["channelData"]["channel"] = {"id": CHANNEL}
+    await harness.post(added)
+    message = in_channel(harness, CHANNEL, type="message", text="@Klussenbank hoi")
+    message["channelData"] = {"tenant": {"id": TENANT}, "team": {"id": TEAM}, "channel": {"id": CHANNEL}}
+    await harness.post(message)
+
+    [composer] = (await harness.say("aankondiging", user=ANNA))[-1:]
+    [channels] = [e for e in composer["body"] if e.get("id") == "channels"]
+    assert channels["choices"] == [{"title": "Klussenbank Veluwe › Klussen", "value": CHANNEL}]
+
+
 async def test_hr_announces_to_a_channel_and_people_and_withdraws_it(harness: BotHarness) -> None:
     await harness.post(in_channel(harness, TEAM, type="conversationUpdate", membersAdded=[{"id": BOT_ID}]))
     for user in (CHANTAL, BRAM):
@@ -108,7 +126,8 @@ async def test_hr_announces_to_a_channel_and_people_and_withdraws_it(harness: Bo
     assert [row[3] for row in rows[1:]] == ["sent", "sent", "sent"]
     assert (await harness.client.get(f"{csv_url.path}?expires=1&sig=00")).status == 403
 
-    report_id = buttons(sent)["announce.withdraw"]["data"]
+    report_id = buttons(report)["announce.withdraw"]["data"]
+    assert "announce.withdraw" not in buttons(sent)  # the live report is the one to act on
     assert "kan ik niet vinden" in texts(await harness.execute("announce.withdraw", report_id, user=CHANTAL))
     withdrawn = await harness.execute("announce.withdraw", report_id, user=ANNA)
     assert "Ingetrokken." in texts(withdrawn)

@@ -6,15 +6,23 @@ import json
 import os
 import subprocess
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
 
 from klussenbank.bot.agent import KlussenbankBot
+from klussenbank.cards.announcements import (
+    announcement_card,
+    composer_card,
+    preview_card,
+    published_card,
+    report_card,
+)
 from klussenbank.cards.approval import access_log_card, approval_card
 from klussenbank.cards.availability import (
     availability_form_card,
@@ -28,6 +36,7 @@ from klussenbank.cards.klus import (
     CardRenderer,
     cancel_confirm_card,
     candidates_card,
+    digest_card,
     klus_card,
     klus_form_card,
     my_klussen_card,
@@ -35,6 +44,7 @@ from klussenbank.cards.klus import (
     posted_card,
 )
 from klussenbank.cards.verbs import Verb
+from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
@@ -42,12 +52,16 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.i18n import LANGUAGES, Translator
+from klussenbank.services.ports import Channel
 from klussenbank.services.views import (
     AccessLogView,
     AccessRow,
+    AnnouncementView,
     ApprovalView,
     CandidateRow,
     CandidatesView,
+    ComposerView,
+    DigestView,
     FormView,
     KlusFormView,
     KlusNotice,
@@ -57,7 +71,9 @@ from klussenbank.services.views import (
     OfferFilters,
     OffersView,
     PauseView,
+    PreviewView,
     ProfileView,
+    ReportView,
     SkillChoice,
     StepDecision,
     WelcomeView,
@@ -177,6 +193,31 @@ CANDIDATES = CandidatesView(
     chosen=1,
 )
 RENDER = CardRenderer()
+
+
+CHANNEL = Channel("19:klussen@thread.tacv2", "19:general@thread.tacv2", "Klussenbank Veluwe", "Klussen")
+DRAFT = AnnouncementDraft(
+    title="Klussenbank-lunch",
+    text="Kom **donderdag** naar de lunch.",
+    link_title="Aanmelden",
+    link_url="https://intranet.example/lunch",
+    channels=(CHANNEL.conversation_id,),
+    organisations=("ermelo",),
+)
+ANNOUNCEMENT = AnnouncementView(
+    "Klussenbank-lunch",
+    "Kom **donderdag** naar de lunch.",
+    "Aanmelden",
+    "https://intranet.example/lunch",
+    "Anna de Vries",
+    "Gemeente Harderwijk",
+)
+
+
+def _report(status: AnnouncementStatus, counts: dict[str, int], banner: str = "") -> ReportView:
+    send_at = datetime(2026, 11, 24, 8, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    csv_url = "https://bot.example/api/announcements/3/recipients.csv?expires=1&sig=ab"
+    return ReportView(3, "Klussenbank-lunch", status, send_at, counts, csv_url, banner)
 
 
 def _approval(role: str, **changes: Any) -> ApprovalView:
@@ -310,6 +351,45 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
     ),
     "access_log_empty": lambda t: access_log_card(AccessLogView(()), t),
+    "announce_composer": lambda t: composer_card(
+        ComposerView(AnnouncementDraft(), (CHANNEL,), ORGS, TODAY), t
+    ),
+    "announce_composer_errors": lambda t: composer_card(
+        ComposerView(
+            DRAFT,
+            (),
+            ORGS,
+            TODAY,
+            (
+                FieldError("title", "required"),
+                FieldError("link_url", "not_a_web_address"),
+                FieldError("audience", "no_audience"),
+            ),
+        ),
+        t,
+    ),
+    "announce_preview": lambda t: preview_card(PreviewView(DRAFT, ANNOUNCEMENT, (CHANNEL,), 37, TODAY), t),
+    "announce_preview_when_error": lambda t: preview_card(
+        PreviewView(DRAFT, ANNOUNCEMENT, (), 2, TODAY, (FieldError("send_date", "send_in_past"),)), t
+    ),
+    "announcement": lambda t: announcement_card(ANNOUNCEMENT),
+    "announcement_withdrawn": lambda t: announcement_card(
+        AnnouncementView(**{**ANNOUNCEMENT.__dict__, "withdrawn": True})
+    ),
+    "announce_report_scheduled": lambda t: report_card(_report(AnnouncementStatus.SCHEDULED, {}), t),
+    "announce_report_sending": lambda t: report_card(
+        _report(AnnouncementStatus.SENDING, {"sent": 30, "unreachable": 2, "failed": 1, "pending": 4}), t
+    ),
+    "announce_report_withdrawn": lambda t: report_card(
+        _report(AnnouncementStatus.WITHDRAWN, {"sent": 36, "cancelled": 1}, "announcement.withdrawn"), t
+    ),
+    "announce_published": lambda t: published_card(
+        _report(AnnouncementStatus.SENDING, {}, "announcement.sent"), t
+    ),
+    "digest_personal": lambda t: digest_card(DigestView("Gemeente Ermelo", (OFFER,), personal=True), t),
+    "digest_channel": lambda t: digest_card(
+        DigestView("Gemeente Ermelo", (KlusOffer(KLUS, None),), personal=False), t
+    ),
     "notice_declined": _notice("declined", name="Eva Smit"),
     "notice_expired": _notice("expired"),
     "notice_cancelled": _notice("cancelled"),

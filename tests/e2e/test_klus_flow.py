@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from klussenbank.cards.verbs import Verb
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.i18n import Translator
+from klussenbank.services.clock import SystemClock
 from tests.e2e.playground import PLAYGROUND_LOCALE, Card, Chat
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +53,7 @@ def _sign_up(chat: Chat) -> None:
         {
             "skills": "minute-taking,data-entry",
             "hours_per_week": "12",
-            "start_date": date.today().isoformat(),  # the bot runs on the real clock
+            "start_date": SystemClock().today().isoformat(),  # the bot runs on the real clock, in Dutch dates
             "organisations": "ermelo,harderwijk",
             "work_mode": "remote",
             "suggestions": "true",
@@ -64,7 +65,7 @@ def _sign_up(chat: Chat) -> None:
 
 def _post_other_klus(anna: Chat) -> None:
     """Set-up: an open klus that fits Daan too, for the kind no to offer him."""
-    today = date.today()
+    today = SystemClock().today()  # the bot's: a Dutch calendar date
     card = anna.invoke(
         Verb.KLUS_POST,
         {

@@ -16,6 +16,7 @@ import pytest
 
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.i18n import Translator
+from klussenbank.services.clock import SystemClock
 from tests.e2e.playground import PLAYGROUND_LOCALE, BotServer, Chat
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +29,7 @@ OTHER_SKILL = "Scheidsrechter bij voetbal"  # free text, not in the vocabulary
 
 
 def _today() -> date:
-    return date.today()  # the bot runs on the real clock
+    return SystemClock().today()  # the bot runs on the real clock, in Dutch dates
 
 
 def _open_form(chat: Chat) -> int:

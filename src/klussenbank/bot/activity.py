@@ -30,7 +30,13 @@ def team_channel_of(activity: Activity) -> Channel | None:
     channel_id = channel.get("id") or (activity.conversation.id if activity.conversation else None)
     if not channel_id:
         return None
-    name = str(channel.get("name") or ("General" if channel_id == team["id"] else ""))
+    conversation = activity.conversation
+    here = conversation is not None and conversation.id == channel_id
+    name = str(
+        channel.get("name")
+        or (conversation.name if here and conversation and conversation.name else "")
+        or ("General" if channel_id == team["id"] else "")
+    )
     return Channel(str(channel_id), str(team["id"]), str(team.get("name") or ""), name)
 
 

@@ -32,7 +32,7 @@ from klussenbank.bot.activity import (
     conversation_type_of,
     team_channel_of,
 )
-from klussenbank.cards.announcements import composer_card, preview_card, report_card
+from klussenbank.cards.announcements import composer_card, preview_card, published_card, report_card
 from klussenbank.cards.approval import access_log_card, approval_card
 from klussenbank.cards.availability import (
     availability_form_card,
@@ -452,12 +452,15 @@ class KlussenbankBot:
         return _announce_result(await self._announcements.preview(actor, parse_announcement(data)), t)
 
     async def on_announce_send(self, actor: Actor, t: Translator, data: Any) -> Element:
-        draft = parse_announcement(data)
-        return _announce_result(await self._announcements.publish(actor, draft, scheduled=False), t)
+        return await self._publish(actor, t, data, scheduled=False)
 
     async def on_announce_schedule(self, actor: Actor, t: Translator, data: Any) -> Element:
-        draft = parse_announcement(data)
-        return _announce_result(await self._announcements.publish(actor, draft, scheduled=True), t)
+        return await self._publish(actor, t, data, scheduled=True)
+
+    async def _publish(self, actor: Actor, t: Translator, data: Any, *, scheduled: bool) -> Element:
+        """The preview becomes a short confirmation: the live report is the card that follows."""
+        result = await self._announcements.publish(actor, parse_announcement(data), scheduled=scheduled)
+        return published_card(result, t) if isinstance(result, ReportView) else _announce_result(result, t)
 
     async def on_announce_report(self, actor: Actor, t: Translator, data: Any) -> Element:
         return await self._on_announcement(data, t, lambda a: self._announcements.report(actor, a))

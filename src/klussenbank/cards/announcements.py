@@ -167,6 +167,17 @@ def report_card(view: ReportView, t: Translator) -> Element:
     return card(body, actions)
 
 
+def published_card(view: ReportView, t: Translator) -> Element:
+    """What the preview turns into once sent or planned: the live report follows as its own card."""
+    return card(
+        [
+            title(t("announce.report_title", title=view.title)),
+            good(t(view.banner)),
+            subtle(t("announce.follow")),
+        ]
+    )
+
+
 class AnnouncementCardRenderer:
     """The AnnouncementRenderer port."""
 

@@ -29,7 +29,9 @@ class SqlChannels:
             "updated_at": now,
         }
         insert = pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        changes = {k: v for k, v in values.items() if k != "conversation_id"}
+        # Most events name the team or the channel, not both (a message names neither): keep
+        # the names already known rather than wipe them.
+        changes = {k: v for k, v in values.items() if k != "conversation_id" and v != ""}
         await self._session.execute(
             insert(ChannelRow)
             .values(values)
