@@ -38,6 +38,7 @@ from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports import Directory, Sender
+from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
@@ -168,15 +169,26 @@ def klus_service(
     )
 
 
-def announcement_service(settings: Settings, engine: AsyncEngine) -> AnnouncementService:
+def link_signer(settings: Settings) -> LinkSigner:
+    """Signs download links; without a configured secret, links end when the process does."""
     secret = settings.link_secret.encode() if settings.link_secret else secrets.token_bytes(32)
+    return LinkSigner(secret, settings.base_url)
+
+
+def announcement_service(settings: Settings, engine: AsyncEngine, links: LinkSigner) -> AnnouncementService:
     return AnnouncementService(
         sql_unit_of_work(session_factory(engine)),
         clock=SystemClock(),
         directory=directory(settings, engine),
         rules=load_rules(settings.organisations_file),
         renderer=AnnouncementCardRenderer(),
-        links=LinkSigner(secret, settings.base_url),
+        links=links,
+    )
+
+
+def privacy_service(engine: AsyncEngine, klussen: KlusService, links: LinkSigner) -> PrivacyService:
+    return PrivacyService(
+        sql_unit_of_work(session_factory(engine)), clock=SystemClock(), klussen=klussen, links=links
     )
 
 
@@ -223,12 +235,21 @@ def build_web_app(settings: Settings) -> web.Application:
     router = approval_router(settings, engine)
     klussen = klus_service(settings, engine, router)
     approvals = approval_service(engine, router, klussen)
-    announcements = announcement_service(settings, engine)
+    links = link_signer(settings)
+    announcements = announcement_service(settings, engine, links)
     digests = digest_service(settings, engine, klussen)
+    bot = KlussenbankBot(
+        signup_service(settings, engine),
+        klussen,
+        approvals,
+        announcements,
+        digests,
+        privacy_service(engine, klussen, links),
+    )
     return init_app(
         settings,
         engine=engine,
-        bot=KlussenbankBot(signup_service(settings, engine), klussen, approvals, announcements, digests),
+        bot=bot,
         worker=worker,
         chores=[
             (klussen.expire_overdue, CHORE_EVERY),

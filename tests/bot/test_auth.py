@@ -23,7 +23,9 @@ async def secured(engine: AsyncEngine) -> AsyncIterator[TestClient[object, objec
     app = init_app(
         settings,
         engine=engine,
-        bot=KlussenbankBot(signup=None, klussen=None, approvals=None, announcements=None, digests=None),
+        bot=KlussenbankBot(
+            signup=None, klussen=None, approvals=None, announcements=None, digests=None, privacy=None
+        ),
     )  # type: ignore[arg-type]
     client: TestClient[object, object] = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()

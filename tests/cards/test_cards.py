@@ -23,7 +23,7 @@ from klussenbank.cards.announcements import (
     published_card,
     report_card,
 )
-from klussenbank.cards.approval import access_log_card, approval_card
+from klussenbank.cards.approval import access_log_card, approval_card, erase_confirm_card, my_data_card
 from klussenbank.cards.availability import (
     availability_form_card,
     no_profile_card,
@@ -53,6 +53,7 @@ from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.ports import Channel
+from klussenbank.services.privacy import MyDataView
 from klussenbank.services.views import (
     AccessLogView,
     AccessRow,
@@ -351,6 +352,26 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
     ),
     "access_log_empty": lambda t: access_log_card(AccessLogView(()), t),
+    "my_data": lambda t: my_data_card(
+        MyDataView(
+            {
+                "person": {
+                    "name": "Chantal Bakker",
+                    "email": "chantal.bakker@ermelo.example",
+                    "organisation": "ermelo",
+                    "weekly_digest": True,
+                },
+                "availability": {"intro": "Ik geef zwemles."},
+                "interests": [{"klus": "Notuleren", "status": "confirmed", "motivation": "Graag."}],
+                "klussen_posted": [],
+                "approvals": [{"status": "pending"}],
+                "seen_by": [{"what": "approval"}, {"what": "candidacy"}],
+            },
+            "https://bot.example/api/my-data/x.json?expires=1&sig=ab",
+        ),
+        t,
+    ),
+    "erase_confirm": erase_confirm_card,
     "announce_composer": lambda t: composer_card(
         ComposerView(AnnouncementDraft(), (CHANNEL,), ORGS, TODAY), t
     ),
@@ -476,7 +497,9 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
 
 
 def _bot() -> KlussenbankBot:
-    return KlussenbankBot(signup=None, klussen=None, approvals=None, announcements=None, digests=None)  # type: ignore[arg-type]
+    return KlussenbankBot(
+        signup=None, klussen=None, approvals=None, announcements=None, digests=None, privacy=None
+    )  # type: ignore[arg-type]
 
 
 RENDERER = Path(__file__).parents[2] / "node_modules" / "adaptivecards"

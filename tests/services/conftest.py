@@ -20,6 +20,7 @@ from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports import Actor, AppInstaller, Directory, UnitOfWorkFactory
+from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
 from tests.conftest import FixedClock
 
@@ -112,6 +113,14 @@ def digest_service(
         klussen=klussen,
         vocabulary=vocabulary,
         renderer=CardRenderer(),
+    )
+
+
+def privacy_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, klussen: KlusService
+) -> PrivacyService:
+    return PrivacyService(
+        uow_factory, clock=clock, klussen=klussen, links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978")
     )
 
 

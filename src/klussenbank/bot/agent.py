@@ -33,7 +33,7 @@ from klussenbank.bot.activity import (
     team_channel_of,
 )
 from klussenbank.cards.announcements import composer_card, preview_card, published_card, report_card
-from klussenbank.cards.approval import access_log_card, approval_card
+from klussenbank.cards.approval import access_log_card, approval_card, erase_confirm_card, my_data_card
 from klussenbank.cards.availability import (
     availability_form_card,
     no_profile_card,
@@ -70,6 +70,7 @@ from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import Actor
+from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import (
     ApprovalView,
@@ -105,12 +106,14 @@ class KlussenbankBot:
         approvals: ApprovalService,
         announcements: AnnouncementService,
         digests: DigestService,
+        privacy: PrivacyService,
     ) -> None:
         self._signup = signup
         self._klussen = klussen
         self._approvals = approvals
         self._announcements = announcements
         self._digests = digests
+        self._privacy = privacy
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
             Verb.PROFILE_SHOW: self.on_profile_show,
@@ -151,6 +154,9 @@ class KlussenbankBot:
             Verb.ANNOUNCE_WITHDRAW: self.on_announce_withdraw,
             Verb.DIGEST_ON: self.on_digest_on,
             Verb.DIGEST_OFF: self.on_digest_off,
+            Verb.MY_DATA_SHOW: self.on_my_data_show,
+            Verb.MY_DATA_ERASE: self.on_my_data_erase,
+            Verb.MY_DATA_ERASE_CONFIRM: self.on_my_data_erase_confirm,
         }
         # Every command word works in both languages, whatever the Teams locale.
         commands: dict[str, CardHandler] = {
@@ -166,6 +172,8 @@ class KlussenbankBot:
             "announce": self.on_announce_new,
             "digest_on": self.on_digest_on,
             "digest_off": self.on_digest_off,
+            "my_data": self.on_my_data_show,
+            "erase": self.on_my_data_erase,
         }
         self.commands: dict[str, CardHandler] = {
             _normalise(catalog(lang)[f"command.{name}"]): handler
@@ -485,6 +493,23 @@ class KlussenbankBot:
     async def on_digest_off(self, actor: Actor, t: Translator, _data: Any) -> Element:
         await self._digests.set(actor, False)
         return notice_card(t("digest.off"), [execute(t("action.digest_on"), Verb.DIGEST_ON)])
+
+    # -- privacy -------------------------------------------------------------------------------
+
+    async def on_my_data_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        view = await self._privacy.my_data(actor)
+        return my_data_card(view, t) if view else no_profile_card(t)
+
+    async def on_my_data_erase(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        return erase_confirm_card(t)
+
+    async def on_my_data_erase_confirm(self, actor: Actor, t: Translator, _data: Any) -> Element:
+        await self._privacy.erase(actor)
+        return notice_card(t("erase.done"))
+
+    async def my_data_export(self, aad_object_id: str, expires: str, signature: str) -> dict[str, Any] | None:
+        """For the download route: the JSON behind a `my data` card's signed link."""
+        return await self._privacy.export(aad_object_id, expires, signature)
 
     async def recipients_csv(self, announcement_id: int, expires: str, signature: str) -> str | None:
         """For the download route: the CSV behind a report card's signed link."""

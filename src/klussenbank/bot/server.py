@@ -98,6 +98,20 @@ async def recipients_csv(request: web.Request) -> web.Response:
     )
 
 
+async def my_data(request: web.Request) -> web.Response:
+    """The `my data` card's download link: everything held about the person, as JSON."""
+    data = await request.app[BOT].my_data_export(
+        request.match_info["aad_object_id"], request.query.get("expires", ""), request.query.get("sig", "")
+    )
+    if data is None:
+        return web.Response(status=403, text="This link is not valid (any more). Type 'my data' again.\n")
+    return web.json_response(
+        data,
+        dumps=lambda value: json.dumps(value, ensure_ascii=False, indent=2),
+        headers={"Content-Disposition": 'attachment; filename="klussenbank-mijn-gegevens.json"'},
+    )
+
+
 async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
     # Replaces the SDK default, which shows the exception text to the user.
     log.error(
@@ -135,6 +149,7 @@ def init_app(
     app.router.add_post("/api/messages", jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
+    app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)
 
     async def dispose_engine(_app: web.Application) -> AsyncIterator[None]:
         yield

@@ -1,4 +1,5 @@
-"""Cards of the approval of a match, and of the access log ("who saw my data")."""
+"""Cards of the approval of a match, and of privacy: the access log ("who saw my data"), my data,
+and erasing it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from klussenbank.cards.elements import (
 from klussenbank.cards.verbs import ApprovalInput, Verb
 from klussenbank.domain.approval import MAX_REASON, ApprovalStatus, ApprovalStep
 from klussenbank.i18n import Translator
+from klussenbank.services.privacy import MyDataView
 from klussenbank.services.views import AccessLogView, ApprovalView
 
 A = ApprovalInput
@@ -152,6 +154,51 @@ def access_log_card(view: AccessLogView, t: Translator) -> Element:
             )
         )
     return card(body, [execute(t("action.help"), Verb.HELP_SHOW)])
+
+
+def my_data_card(view: MyDataView, t: Translator) -> Element:
+    data = view.data
+    person, availability = data["person"], data["availability"]
+    body: list[Element] = [
+        title(t("my_data.title")),
+        subtle(t("my_data.intro")),
+        facts(
+            [
+                (t("my_data.name"), person["name"]),
+                (t("my_data.email"), person["email"]),
+                (t("my_data.organisation"), person["organisation"]),
+                (t("my_data.profile"), t("my_data.yes") if availability else t("my_data.no")),
+                (t("my_data.digest"), t("my_data.yes") if person["weekly_digest"] else t("my_data.no")),
+                (t("my_data.interests"), str(len(data["interests"]))),
+                (t("my_data.klussen_posted"), str(len(data["klussen_posted"]))),
+                (t("my_data.approvals"), str(len(data["approvals"]))),
+                (t("my_data.seen_by"), str(len(data["seen_by"]))),
+            ]
+        ),
+    ]
+    for interest in data["interests"]:
+        line = t(
+            "my_data.interest", klus=interest["klus"], status=t(f"candidates.status.{interest['status']}")
+        )
+        body.append(subtle(line))
+    return card(
+        body,
+        [
+            {"type": "Action.OpenUrl", "title": t("action.my_data_download"), "url": view.download_url},
+            execute(t("action.access_log"), Verb.ACCESS_LOG_SHOW),
+            execute(t("action.my_data_erase"), Verb.MY_DATA_ERASE, style="destructive"),
+        ],
+    )
+
+
+def erase_confirm_card(t: Translator) -> Element:
+    return card(
+        [title(t("erase.title")), text(t("erase.text"))],
+        [
+            execute(t("action.erase_confirm"), Verb.MY_DATA_ERASE_CONFIRM, style="destructive"),
+            execute(t("action.erase_keep"), Verb.HELP_SHOW),
+        ],
+    )
 
 
 class ApprovalCardRenderer:

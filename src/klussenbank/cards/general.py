@@ -17,6 +17,7 @@ HELP_COMMANDS = (
     "my_klussen",
     "klussen",
     "access_log",
+    "my_data",
     "digest_on",
     "announce",
 )

@@ -387,7 +387,7 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
             actions.append(execute(t("action.candidates"), Verb.KLUS_CANDIDATES, style="positive", data=data))
         else:
             actions.append(execute(t("action.klus_show"), Verb.KLUS_SHOW, data=data))
-    elif notice.kind in ("interest", "declined", "expired"):
+    elif notice.kind in ("interest", "declined", "expired", "left"):
         if notice.motivation:
             body.append(text(t("candidates.motivation", motivation=notice.motivation)))
         if notice.kind == "expired":

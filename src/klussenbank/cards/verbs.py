@@ -45,6 +45,9 @@ class Verb(StrEnum):
     ANNOUNCE_WITHDRAW = "announce.withdraw"
     DIGEST_ON = "digest.on"
     DIGEST_OFF = "digest.off"
+    MY_DATA_SHOW = "my_data.show"
+    MY_DATA_ERASE = "my_data.erase"
+    MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
 
 
 class AvailabilityInput(StrEnum):

@@ -111,14 +111,16 @@ class ApprovalRouter:
         await self.ask(uow, approval)
         return approval
 
-    async def cancel(self, uow: UnitOfWork, klus: Klus) -> None:
-        """The klus was cancelled: its approvals end, and their cards say so."""
+    async def cancel(self, uow: UnitOfWork, klus: Klus, candidate_id: str | None = None) -> None:
+        """The klus was cancelled (or the candidate left it): its approvals (theirs) end, and their
+        cards say so."""
         now = self.clock.now()
         for approval in await uow.approvals.for_klus(klus.id):
-            if approval.pending:
-                approval = approval.decided(ApprovalStatus.CANCELLED, klus.poster_id, now)
+            if approval.pending and candidate_id in (None, approval.candidate_id):
+                by = candidate_id or klus.poster_id
+                approval = approval.decided(ApprovalStatus.CANCELLED, by, now)
                 await uow.approvals.save(approval, now=now)
-                await self.event(uow, approval, EventKind.CANCELLED, klus.poster_id)
+                await self.event(uow, approval, EventKind.CANCELLED, by)
                 await self.update_cards(uow, approval)
 
     async def first_approver(self, candidate: Person) -> tuple[str | None, EventKind]:

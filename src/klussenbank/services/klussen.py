@@ -58,6 +58,8 @@ from klussenbank.services.views import (
 )
 
 HISTORY = timedelta(days=90)  # how far back fair spread looks
+# Someone who stands in a klus: in the running, or matched.
+STANDING = IN_THE_RUNNING + HOLDS_HOURS
 WEEK = timedelta(days=7)
 
 
@@ -552,6 +554,38 @@ class KlusService:
                 )
             await uow.commit()
             return offer
+
+    async def leave_everything(self, actor: Actor) -> int:
+        """Before someone's data is erased: they step out of every klus they are in (the posters
+        hear it kindly, without their name) and their own open klussen are cancelled."""
+        left = 0
+        async with self._uow() as uow:
+            standing = [
+                i for i in await uow.interests.for_person(actor.aad_object_id) if i.status in STANDING
+            ]
+            posted = [k.id for k in await uow.klussen.by_poster(actor.aad_object_id)]
+        for interest in standing:
+            async with self._uow() as uow:
+                klus = await uow.klussen.get(interest.klus_id, lock=True)
+                current = await uow.interests.get(interest.klus_id, actor.aad_object_id)
+                if klus is None or current is None or current.status not in STANDING:
+                    continue
+                await self._move(uow, klus, current, InterestStatus.WITHDRAWN)
+                await self._approvals.cancel(uow, klus, actor.aad_object_id)
+                if klus.status is KlusStatus.FILLED and klus.open_on(self._clock.today()):
+                    await uow.klussen.set_status(klus.id, KlusStatus.OPEN, now=self._clock.now())
+                    klus = klus.with_status(KlusStatus.OPEN)
+                poster = await uow.people.get(klus.poster_id)
+                if poster is not None and current.status is not InterestStatus.INVITED:
+                    await self._notify(
+                        uow, poster, KlusNotice("left", await self._view(uow, klus)), "klus.left"
+                    )
+                await uow.commit()
+                left += 1
+        for klus_id in posted:
+            if not isinstance(await self.cancel(actor, klus_id), Refusal):
+                left += 1
+        return left
 
     async def stop_suggestions(self, actor: Actor) -> bool:
         """One tap on a suggestion: no more of them. False when there is no profile to change."""

@@ -283,6 +283,14 @@ class RecipientStatus:
     status: str
 
 
+class PrivacyRepository(Protocol):
+    async def export(self, aad_object_id: str) -> dict[str, Any] | None:
+        """Everything held about the person, as JSON-ready values; None for someone unknown."""
+
+    async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> None:
+        """Delete or anonymise everything personal; figures stay under `pseudonym`."""
+
+
 class ConversationRepository(Protocol):
     async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
 
@@ -441,6 +449,9 @@ class UnitOfWork(Protocol):
 
     @property
     def digests(self) -> DigestRunRepository: ...
+
+    @property
+    def privacy(self) -> PrivacyRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -12,6 +12,7 @@ from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDi
 from klussenbank.store.approvals import SqlAccessLog, SqlApprovals
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
+from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
 
 
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     channels: SqlChannels
     announcements: SqlAnnouncements
     digests: SqlDigestRuns
+    privacy: SqlPrivacy
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
         self.channels = SqlChannels(self._session)
         self.announcements = SqlAnnouncements(self._session)
         self.digests = SqlDigestRuns(self._session)
+        self.privacy = SqlPrivacy(self._session)
         return self
 
     async def __aexit__(

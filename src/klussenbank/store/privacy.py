@@ -1,0 +1,204 @@
+"""Everything Klussenbank holds about one person: to show it to them, and to erase it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from klussenbank.domain.delivery import DeliveryStatus
+from klussenbank.store.orm import (
+    AccessLogRow,
+    AnnouncementRow,
+    ApprovalCardRow,
+    ApprovalEventRow,
+    ApprovalRow,
+    AvailabilityRow,
+    ConversationRow,
+    InterestRow,
+    KlusRow,
+    OutboxDeliveryRow,
+    OutboxMessageRow,
+    PersonRow,
+)
+
+ERASED_CONTENT: dict[str, Any] = {"erased": True}
+MIN_TRACE = 3  # shorter texts (a motivation "ok") would match everywhere
+
+
+class SqlPrivacy:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def export(self, aad_object_id: str) -> dict[str, Any] | None:
+        """The person's own data, as plain JSON-ready values; None for someone unknown."""
+        person = await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
+        if person is None:
+            return None
+        availability = await self._session.get(AvailabilityRow, person.id)
+        interests = await self._session.execute(
+            select(InterestRow, KlusRow.title)
+            .join(KlusRow, KlusRow.id == InterestRow.klus_id)
+            .where(InterestRow.person_id == person.id)
+            .order_by(InterestRow.id)
+        )
+        posted = await self._session.scalars(
+            select(KlusRow).where(KlusRow.poster_id == person.id).order_by(KlusRow.id)
+        )
+        approvals = await self._session.scalars(
+            select(ApprovalRow).where(ApprovalRow.candidate_id == aad_object_id).order_by(ApprovalRow.id)
+        )
+        seen = await self._session.scalars(
+            select(AccessLogRow).where(AccessLogRow.subject_id == aad_object_id).order_by(AccessLogRow.id)
+        )
+        return {
+            "person": {
+                "aad_object_id": person.aad_object_id,
+                "name": person.name,
+                "email": person.email,
+                "organisation": person.organisation.key,
+                "locale": person.locale,
+                "weekly_digest": person.digest,
+                "first_seen": _when(person.created_at),
+            },
+            "availability": None
+            if availability is None
+            else {
+                "skills": [s.skill for s in availability.skills],
+                "hours_per_week": availability.hours_per_week,
+                "start_date": availability.start_date.isoformat(),
+                "end_date": availability.end_date.isoformat() if availability.end_date else None,
+                "weekdays": availability.weekdays,
+                "organisations": [o.organisation_id for o in availability.organisations],
+                "work_mode": availability.work_mode,
+                "intro": availability.intro,
+                "status": availability.status,
+                "paused_until": availability.paused_until.isoformat() if availability.paused_until else None,
+                "suggestions": availability.suggestions,
+                "visible_to_own_line": availability.visible_to_own_line,
+            },
+            "interests": [
+                {
+                    "klus": title,
+                    "status": row.status,
+                    "motivation": row.motivation,
+                    "since": _when(row.created_at),
+                }
+                for row, title in interests
+            ],
+            "klussen_posted": [
+                {"title": k.title, "status": k.status, "posted": _when(k.created_at)} for k in posted
+            ],
+            "approvals": [
+                {"klus_id": a.klus_id, "status": a.status, "reason": a.reason, "decided": _when(a.decided_at)}
+                for a in approvals
+            ],
+            "seen_by": [
+                {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}
+                for row in seen
+            ],
+        }
+
+    async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> None:
+        """Delete or anonymise everything personal; what stays (statuses, hours, dates) counts in
+        reports under `pseudonym`, which links to nobody."""
+        person = await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
+        if person is None:
+            return
+        traces = {aad_object_id, person.name, person.email}
+        availability = await self._session.get(AvailabilityRow, person.id)
+        if availability is not None:
+            traces.add(availability.intro)
+            await self._session.delete(availability)
+        motivations = await self._session.scalars(
+            select(InterestRow.motivation).where(
+                InterestRow.person_id == person.id, InterestRow.motivation != ""
+            )
+        )
+        traces |= set(motivations)
+        traces = {trace for trace in traces if len(trace) >= MIN_TRACE}
+        await self._session.execute(
+            update(InterestRow)
+            .where(InterestRow.person_id == person.id)
+            .values(motivation="", updated_at=now)
+        )
+        await self._session.execute(delete(ConversationRow).where(ConversationRow.person_id == person.id))
+        await self._session.execute(delete(AccessLogRow).where(AccessLogRow.subject_id == aad_object_id))
+        await self._session.execute(
+            update(AccessLogRow).where(AccessLogRow.viewer_id == aad_object_id).values(viewer_id=pseudonym)
+        )
+        await self._session.execute(
+            update(ApprovalRow).where(ApprovalRow.candidate_id == aad_object_id).values(reason="")
+        )
+        for column in ("candidate_id", "poster_id", "approver_id", "delegated_by", "decided_by"):
+            field = getattr(ApprovalRow, column)
+            await self._session.execute(
+                update(ApprovalRow).where(field == aad_object_id).values({column: pseudonym})
+            )
+        await self._session.execute(
+            update(ApprovalCardRow)
+            .where(ApprovalCardRow.person_id == aad_object_id)
+            .values(person_id=pseudonym)
+        )
+        for column in ("actor_id", "approver_id"):
+            field = getattr(ApprovalEventRow, column)
+            await self._session.execute(
+                update(ApprovalEventRow).where(field == aad_object_id).values({column: pseudonym})
+            )
+        await self._session.execute(
+            update(AnnouncementRow)
+            .where(AnnouncementRow.author_id == aad_object_id)
+            .values(author_id=pseudonym)
+        )
+        await self._session.execute(
+            update(OutboxDeliveryRow)
+            .where(
+                OutboxDeliveryRow.person_id == person.id, OutboxDeliveryRow.status == DeliveryStatus.PENDING
+            )
+            .values(status=DeliveryStatus.CANCELLED.value, updated_at=now)
+        )
+        await self._scrub_messages(traces, now)
+        await self._scrub_channel_references(traces)
+        person.aad_object_id = pseudonym
+        person.name = ""
+        person.email = ""
+        person.tenant_id = ""
+        person.locale = ""
+        person.digest = False
+        person.updated_at = now
+        await self._session.flush()
+
+    async def _scrub_messages(self, traces: set[str], now: datetime) -> None:
+        """Cards naming the person (to posters, approvers): their text goes; what was not sent, too."""
+        for message in await self._session.scalars(select(OutboxMessageRow)):
+            if not _mentions(message.content, traces):
+                continue
+            message.content = ERASED_CONTENT
+            await self._session.execute(
+                update(OutboxDeliveryRow)
+                .where(
+                    OutboxDeliveryRow.message_id == message.id,
+                    OutboxDeliveryRow.status == DeliveryStatus.PENDING,
+                )
+                .values(status=DeliveryStatus.CANCELLED.value, updated_at=now)
+            )
+
+    async def _scrub_channel_references(self, traces: set[str]) -> None:
+        """A channel's reference names whoever spoke there last: not them any more."""
+        for row in await self._session.scalars(
+            select(ConversationRow).where(ConversationRow.person_id.is_(None))
+        ):
+            if _mentions(row.reference, traces):
+                row.reference = {key: value for key, value in row.reference.items() if key != "user"}
+
+
+def _mentions(value: object, traces: set[str]) -> bool:
+    text = json.dumps(value, ensure_ascii=False)
+    return any(trace in text for trace in traces)
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

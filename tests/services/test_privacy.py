@@ -1,0 +1,136 @@
+"""My data and erasing it, against a real database: the export, its link, and that after erasure
+nothing personal remains in any table while the figures do."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from klussenbank.domain.approval import ApprovalStatus
+from klussenbank.domain.klus import InterestStatus, KlusStatus
+from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.klussen import KlusService
+from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.privacy import PrivacyService
+from klussenbank.services.signup import SignupService
+from klussenbank.store.orm import Base
+from tests.conftest import FixedClock
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, privacy_service
+from tests.services.test_klussen import interested, outbox, posted, sign_up
+
+INTRO = "Ik werk graag met kinderen en geef zwemles."
+MOTIVATION = "Ik notuleer al jaren bij de ondernemingsraad."
+
+
+@pytest.fixture
+def privacy(uow_factory: UnitOfWorkFactory, clock: FixedClock, klussen: KlusService) -> PrivacyService:
+    return privacy_service(uow_factory, clock, klussen)
+
+
+async def chantal_in_the_marketplace(klussen: KlusService, signup: SignupService) -> dict[str, int]:
+    """Chantal signed up, is matched (waiting for approval) on Anna's klus, interested in Bram's,
+    and posted one of her own that Daan is interested in."""
+    await sign_up(signup, CHANTAL, intro=INTRO)
+    await sign_up(signup, DAAN)
+    annas = await posted(klussen, ANNA, organisation="harderwijk", title="Notuleren")
+    await interested(klussen, CHANTAL, annas.id, MOTIVATION)
+    await klussen.choose(ANNA, annas.id, CHANTAL.aad_object_id)
+    await klussen.confirm(CHANTAL, annas.id, share_motivation=True)
+    brams = await posted(klussen, BRAM, title="Archief ordenen")
+    await interested(klussen, CHANTAL, brams.id, MOTIVATION)
+    await klussen.candidates(BRAM, brams.id)  # Bram saw her: a row in her access log
+    hers = await posted(klussen, CHANTAL, organisation="ermelo", title="Zwembadrooster")
+    await interested(klussen, DAAN, hers.id)
+    return {"annas": annas.id, "brams": brams.id, "hers": hers.id}
+
+
+async def test_my_data_holds_what_is_kept_and_its_link_is_signed(
+    privacy: PrivacyService, klussen: KlusService, signup: SignupService
+) -> None:
+    await chantal_in_the_marketplace(klussen, signup)
+
+    view = await privacy.my_data(CHANTAL)
+
+    assert view is not None
+    data = view.data
+    assert data["person"]["name"] == "Chantal Bakker" and data["availability"]["intro"] == INTRO
+    assert [(i["klus"], i["status"], i["motivation"]) for i in data["interests"]] == [
+        ("Notuleren", "confirmed", MOTIVATION),
+        ("Archief ordenen", "interested", MOTIVATION),
+    ]
+    assert [k["title"] for k in data["klussen_posted"]] == ["Zwembadrooster"]
+    assert [a["status"] for a in data["approvals"]] == ["pending"]
+    assert {row["what"] for row in data["seen_by"]} >= {"candidacy", "approval"}
+    json.dumps(data)  # plain JSON
+    link = urlsplit(view.download_url)
+    query = {k: v[0] for k, v in parse_qs(link.query).items()}
+    aad = CHANTAL.aad_object_id
+    assert link.path == f"/api/my-data/{aad}.json"
+    assert await privacy.export(aad, query["expires"], query["sig"]) == data
+    assert await privacy.export(DAAN.aad_object_id, query["expires"], query["sig"]) is None
+    assert await privacy.export(aad, query["expires"], "f" * 64) is None
+
+
+async def everything_stored(engine: AsyncEngine) -> list[tuple[str, str]]:
+    """(table, every value as text) of every row of every table."""
+    found: list[tuple[str, str]] = []
+    async with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in await connection.execute(select(table)):
+                values: list[Any] = list(row)
+                found.append((table.name, json.dumps(values, ensure_ascii=False, default=str)))
+    return found
+
+
+async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
+    privacy: PrivacyService,
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    engine: AsyncEngine,
+) -> None:
+    ids = await chantal_in_the_marketplace(klussen, signup)
+    traces = [CHANTAL.aad_object_id, "Chantal Bakker", "chantal.bakker@ermelo.example", INTRO, MOTIVATION]
+    assert any(trace in row for _, row in await everything_stored(engine) for trace in traces)
+
+    assert await privacy.erase(CHANTAL) == 3  # two klussen left, her own cancelled
+
+    left = [
+        (table, trace) for table, row in await everything_stored(engine) for trace in traces if trace in row
+    ]
+    assert left == []
+    # The other side heard it, kindly and without her name.
+    queued = await outbox(engine)
+    assert ("klus.left", "Anna de Vries") in queued and ("klus.left", "Bram Jansen") in queued
+    assert ("klus.cancelled", "Daan Visser") in queued
+    async with uow_factory() as uow:
+        [approval] = await uow.approvals.for_klus(ids["annas"])
+        assert approval.status is ApprovalStatus.CANCELLED
+        assert approval.candidate_id.startswith("erased-")
+        # The figures stay, linked to nobody: her interests, as withdrawn.
+        statuses = [i.status for k in ids.values() for i in await uow.interests.for_klus(k)]
+    assert statuses.count(InterestStatus.WITHDRAWN) == 2
+    [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == ids["annas"]]
+    assert summary.klus.status is KlusStatus.OPEN  # Anna may choose someone else
+    async with engine.connect() as connection:
+        erased = await connection.scalar(text("SELECT count(*) FROM people WHERE name = ''"))
+    assert erased == 1
+    assert await privacy.my_data(CHANTAL) is None  # nothing left to show
+    assert (await approvals.access_log(BRAM)).rows == ()
+
+
+async def test_coming_back_after_erasure_starts_fresh(
+    privacy: PrivacyService, klussen: KlusService, signup: SignupService
+) -> None:
+    await chantal_in_the_marketplace(klussen, signup)
+    await privacy.erase(CHANTAL)
+
+    welcome = await signup.meet(CHANTAL, None)
+
+    assert welcome is not None and not welcome.has_profile
