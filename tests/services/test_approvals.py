@@ -193,17 +193,25 @@ async def test_a_decline_needs_a_reason_and_then_frees_the_hours(
     assert isinstance(await klussen.choose(ANNA, klus_id, DAAN.aad_object_id), CandidatesView)
 
 
-async def test_with_manager_then_hr_both_decide_in_turn(
+@pytest.fixture
+def hr_across(
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     vocabulary: SkillVocabulary,
     directory: FileDirectory,
-) -> None:
+) -> tuple[KlusService, ApprovalService]:
+    """The marketplace where HR also approves matches across organisations."""
     policy = ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR_ACROSS, hr_approvers=(ANNA_MAIL,))
-    klussen, approvals = marketplace(
+    return marketplace(
         uow_factory, clock, vocabulary, directory, rules=Rules({}, OrganisationRules(approval=policy))
     )
+
+
+async def test_with_manager_then_hr_both_decide_in_turn(
+    hr_across: tuple[KlusService, ApprovalService], signup: SignupService, uow_factory: UnitOfWorkFactory
+) -> None:
+    klussen, approvals = hr_across
     # Across organisations (a Zeewolde klus for Chantal of Ermelo): her manager, then HR.
     klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=EVA, organisation="zeewolde")
     approval = await only_approval(uow_factory, klus_id)
@@ -219,16 +227,9 @@ async def test_with_manager_then_hr_both_decide_in_turn(
 
 
 async def test_within_one_organisation_manager_then_hr_across_needs_the_manager_only(
-    signup: SignupService,
-    uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
-    vocabulary: SkillVocabulary,
-    directory: FileDirectory,
+    hr_across: tuple[KlusService, ApprovalService], signup: SignupService, uow_factory: UnitOfWorkFactory
 ) -> None:
-    policy = ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR_ACROSS, hr_approvers=(ANNA_MAIL,))
-    klussen, approvals = marketplace(
-        uow_factory, clock, vocabulary, directory, rules=Rules({}, OrganisationRules(approval=policy))
-    )
+    klussen, approvals = hr_across
     klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=DAAN, organisation="ermelo")
     approval = await only_approval(uow_factory, klus_id)
 

@@ -71,20 +71,10 @@ def validate_announcement(
 ) -> tuple[Announcement | None, list[FieldError]]:
     """The announcement (id 0, no author yet), or the errors by field; `scheduled` asks for a date."""
     check = Checks(draft.unreadable)
-    title = " ".join(draft.title.split())
-    if not title:
-        check.missing("title")
-    elif len(title) > MAX_TITLE:
-        check.add("title", "too_long", max=MAX_TITLE)
-    text = draft.text.strip()
-    if not text:
-        check.missing("text")
-    elif len(text) > MAX_TEXT:
-        check.add("text", "too_long", max=MAX_TEXT)
-    link_title = " ".join(draft.link_title.split())
+    title = check.line("title", draft.title, MAX_TITLE, required=True)
+    text = check.text("text", draft.text, MAX_TEXT, required=True)
+    link_title = check.line("link_title", draft.link_title, MAX_LINK_TITLE)
     link_url = draft.link_url.strip()
-    if len(link_title) > MAX_LINK_TITLE:
-        check.add("link_title", "too_long", max=MAX_LINK_TITLE)
     if link_url and not _web_address(link_url):
         check.add("link_url", "not_a_web_address")
     elif link_title and not link_url:

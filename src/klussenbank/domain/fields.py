@@ -35,6 +35,19 @@ class Checks:
     def add(self, field: str, code: str, **params: object) -> None:
         self.errors.append(FieldError(field, code, dict(params)))
 
+    def line(self, field: str, value: str, maximum: int, *, required: bool = False) -> str:
+        """One line of text with its spaces tidied; missing (when required) or too long is an error."""
+        return self.text(field, " ".join(value.split()), maximum, required=required)
+
+    def text(self, field: str, value: str, maximum: int, *, required: bool = False) -> str:
+        """A text (lines kept); missing (when required) or too long is an error."""
+        text = value.strip()
+        if not text and required:
+            self.missing(field)
+        elif len(text) > maximum:
+            self.add(field, "too_long", max=maximum)
+        return text
+
     def missing(self, field: str) -> None:
         """A required value is absent: say so, unless it was there but unreadable."""
         if field not in self.unreadable:

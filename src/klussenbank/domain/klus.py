@@ -97,14 +97,8 @@ def validate_klus(
 ) -> tuple[Klus | None, list[FieldError]]:
     """Return the klus (with the given id and poster), or the errors by field; never both."""
     check = Checks(draft.unreadable)
-    title = " ".join(draft.title.split())
-    if not title:
-        check.missing("title")
-    elif len(title) > MAX_TITLE:
-        check.add("title", "too_long", max=MAX_TITLE)
-    description = draft.description.strip()
-    if len(description) > MAX_DESCRIPTION:
-        check.add("description", "too_long", max=MAX_DESCRIPTION)
+    title = check.line("title", draft.title, MAX_TITLE, required=True)
+    description = check.text("description", draft.description, MAX_DESCRIPTION)
     if not draft.organisation:
         check.missing("organisation")
     elif draft.organisation not in organisations:
@@ -120,10 +114,8 @@ def validate_klus(
     check.period(draft.start_date, draft.end_date, today=today, end_required=True)
     if draft.work_mode is None:
         check.missing("work_mode")
-    place = " ".join(draft.place.split())
-    if len(place) > MAX_PLACE:
-        check.add("place", "too_long", max=MAX_PLACE)
-    elif not place and draft.work_mode in (WorkMode.ON_SITE, WorkMode.HYBRID):
+    place = check.line("place", draft.place, MAX_PLACE)
+    if not place and draft.work_mode in (WorkMode.ON_SITE, WorkMode.HYBRID):
         check.add("place", "place_required")
     people = draft.people_needed
     if people is None:
