@@ -132,3 +132,9 @@ def good_draft(**changes: Any) -> AvailabilityDraft:
         intro="Ik notuleer graag en ken gebarentaal.",
     )
     return dataclasses.replace(base, **changes)
+
+
+def concurrent_transactions(database_url: str) -> None:
+    """Skip unless the database runs transactions side by side (PostgreSQL; SQLite has one writer)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")

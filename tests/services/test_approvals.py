@@ -21,7 +21,7 @@ from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import Actor, UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import ApprovalView, CandidatesView, KlusOffer, Refusal
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, concurrent_transactions
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, marketplace
 from tests.services.test_klussen import interested, outbox, posted, sign_up
 
@@ -299,8 +299,7 @@ async def test_two_clicks_at_once_record_one_decision(
     uow_factory: UnitOfWorkFactory,
     database_url: str,
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
+    concurrent_transactions(database_url)
     klus_id = await confirmed_match(klussen, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
 
@@ -324,8 +323,7 @@ async def test_approving_while_the_poster_cancels_ends_one_way_or_the_other(
     uow_factory: UnitOfWorkFactory,
     database_url: str,
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
+    concurrent_transactions(database_url)
     klus_id = await confirmed_match(klussen, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
 

@@ -8,7 +8,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,7 +20,7 @@ from klussenbank.services.klussen import KlusService, Refusal
 from klussenbank.services.ports import Actor, UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import CandidatesView, KlusFormView, KlusOffer, KlusView, OfferFilters
-from tests.conftest import TODAY, FixedClock, good_draft
+from tests.conftest import TODAY, FixedClock, concurrent_transactions, good_draft
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, service_with
 
 
@@ -436,8 +435,7 @@ async def test_confirming_needs_free_hours(klussen: KlusService, signup: SignupS
 async def test_two_confirmations_for_the_last_hours_at_once_only_one_wins(
     klussen: KlusService, signup: SignupService, database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
+    concurrent_transactions(database_url)
     await sign_up(signup, EVA, hours_per_week=8)
     first, second = await posted(klussen, title="Eerste"), await posted(klussen, title="Tweede")
     for klus in (first, second):
