@@ -1,0 +1,8 @@
+"""Documents people open in an ordinary viewer (PDF), such as the secondment agreement.
+
+Like cards/, an adapter: it turns a view model into output and knows nothing of Teams or storage.
+"""
+
+from klussenbank.documents.agreement import AgreementView, Contact, render_agreement
+
+__all__ = ["AgreementView", "Contact", "render_agreement"]

@@ -1,0 +1,362 @@
+"""The secondment agreement as a PDF: read back with pypdf, an independent reader, and checked."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+
+from klussenbank.documents import AgreementView, Contact, render_agreement
+from klussenbank.documents.agreement import (
+    WORDING,
+    estimate_cost,
+    format_date,
+    format_money,
+    weeks_in_period,
+)
+from klussenbank.documents.pdf import (
+    BOLD,
+    REGULAR,
+    TEXT_WIDTH,
+    DocumentInfo,
+    Font,
+    Paragraph,
+    render_pdf,
+    winansi,
+    wrap,
+)
+
+CEST = timezone(timedelta(hours=2))
+
+
+def agreement(**changes: Any) -> AgreementView:
+    base = AgreementView(
+        number="DO-2027-0042",
+        agreement_date=date(2027, 5, 12),
+        generated_at=datetime(2027, 5, 12, 9, 30, tzinfo=CEST),
+        lending_organisation="Gemeente Ermelo",
+        lending_department="Burgerzaken",
+        borrowing_organisation="Gemeente Harderwijk",
+        borrowing_department="Sociaal Domein",
+        employee_name="Joëlle Hendriks",
+        employee_job_title="Beleidsmedewerker",
+        employee_email="j.hendriks@ermelo.nl",
+        klus_title="Notuleren bij de raad",
+        klus_description="Vier raadsvergaderingen notuleren en de verslagen uitwerken.",
+        hours_per_week=8,
+        start_date=date(2027, 6, 1),
+        end_date=date(2027, 8, 31),
+        hourly_rate=None,
+        poster=Contact("René Bakker", "r.bakker@harderwijk.nl"),
+        line_manager=Contact("Anouk de Wit", "a.dewit@ermelo.nl"),
+        hr_contact=Contact("Sanne Smit", "hr@ermelo.nl"),
+        approved_by="Anouk de Wit",
+        approved_on=date(2027, 5, 12),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def read(pdf: bytes) -> PdfReader:
+    # strict: a wrong xref offset, length or object number is an error, not a silent repair.
+    return PdfReader(io.BytesIO(pdf), strict=True)
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    """Each page's text with runs of whitespace made one space, so line breaks don't matter."""
+    return [" ".join(page.extract_text().split()) for page in read(pdf).pages]
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(pages_text(pdf))
+
+
+def test_a_free_agreement_in_dutch_names_parties_klus_period_and_costs() -> None:
+    text = text_of(render_agreement(agreement()))
+
+    for expected in [
+        "Detacheringsovereenkomst",
+        "Nummer DO-2027-0042",
+        "Datum 12 mei 2027",
+        "Goedgekeurd door Anouk de Wit op 12 mei 2027.",
+        "1. Partijen",
+        "Uitlenende organisatie Gemeente Ermelo Afdeling: Burgerzaken",
+        "Inlenende organisatie Gemeente Harderwijk Afdeling: Sociaal Domein",
+        "Medewerker Joëlle Hendriks Beleidsmedewerker j.hendriks@ermelo.nl",
+        "2. Opdracht",
+        "Klus Notuleren bij de raad",
+        "Vier raadsvergaderingen notuleren en de verslagen uitwerken.",
+        "3. Duur en omvang",
+        "Periode 1 juni 2027 tot en met 31 augustus 2027",
+        "Uren per week 8 uur",
+        "4. Kosten",
+        "De detachering is kosteloos.",
+        "5. Contactpersonen",
+        "Opdrachtgever René Bakker r.bakker@harderwijk.nl",
+        "Leidinggevende Anouk de Wit a.dewit@ermelo.nl",
+        "HR Sanne Smit hr@ermelo.nl",
+        "6. Werkgeverschap en rechtspositie",
+        "Joëlle Hendriks blijft in dienst van Gemeente Ermelo.",
+        "Gemeente Harderwijk geeft leiding aan het dagelijkse werk",
+        "7. Geheimhouding en AVG",
+        "8. Ondertekening",
+        "Namens Gemeente Ermelo (uitlenende organisatie)",
+        "Namens Gemeente Harderwijk (inlenende organisatie)",
+        "Joëlle Hendriks (medewerker) Naam: Joëlle Hendriks Datum:",
+    ]:
+        assert expected in text
+    assert "Uurtarief" not in text and "€" not in text
+
+
+def test_articles_come_in_order() -> None:
+    text = text_of(render_agreement(agreement()))
+
+    headings = ["parties", "assignment", "duration", "costs", "contacts", "employment", "confidentiality"]
+    positions = [text.index(WORDING["nl"][key]) for key in [*headings, "signing"]]
+
+    assert positions == sorted(positions)
+
+
+def test_with_an_hourly_rate_the_estimate_is_hours_times_weeks_times_rate() -> None:
+    view = agreement(hourly_rate=Decimal("45.50"))
+
+    text = text_of(render_agreement(view))
+
+    # 1 June to 31 August: 92 days, 13.1 weeks; 8 × 13.1 × 45.50 = 4768.40
+    assert "Gemeente Harderwijk betaalt Gemeente Ermelo voor de uren van Joëlle Hendriks" in text
+    assert "Uurtarief € 45,50" in text
+    assert "Schatting 8 uur per week × 13,1 weken × € 45,50 = € 4.768,40" in text
+    assert "kosteloos" not in text
+    assert view.cost_estimate == Decimal("4768.40")
+
+
+def test_in_english() -> None:
+    view = agreement(language="en", hourly_rate=Decimal("45.50"))
+
+    pages = pages_text(render_agreement(view))
+    text = " ".join(pages)
+
+    for expected in [
+        "Secondment agreement",
+        "Date 12 May 2027",
+        "Approved by Anouk de Wit on 12 May 2027.",
+        "Lending organisation Gemeente Ermelo Department: Burgerzaken",
+        "Borrowing organisation Gemeente Harderwijk",
+        "Period 1 June 2027 to 31 August 2027 inclusive",
+        "Hours per week 8 hours",
+        "Estimate 8 hours per week × 13.1 weeks × €45.50 = €4,768.40",
+        "Joëlle Hendriks stays employed by Gemeente Ermelo.",
+        "Gemeente Harderwijk directs the daily work",
+        "7. Confidentiality and GDPR",
+        "On behalf of Gemeente Ermelo (lending organisation)",
+        "On behalf of Gemeente Harderwijk (borrowing organisation)",
+        "Joëlle Hendriks (employee)",
+    ]:
+        assert expected in text
+    assert pages[-1].endswith(f"Page {len(pages)} of {len(pages)}")
+    assert "Pagina" not in text and "Detacheringsovereenkomst" not in text
+
+
+def test_every_page_is_numbered_page_n_of_m() -> None:
+    pages = pages_text(render_agreement(agreement()))
+
+    assert len(pages) == 2
+    assert pages[0].endswith("Detacheringsovereenkomst DO-2027-0042 Pagina 1 van 2")
+    assert pages[1].endswith("Detacheringsovereenkomst DO-2027-0042 Pagina 2 van 2")
+
+
+def test_a_long_description_flows_onto_further_pages_and_keeps_signatures_whole() -> None:
+    sentences = [f"Stap {n}: de notulen van vergadering {n} uitwerken en rondsturen." for n in range(1, 50)]
+    view = agreement(klus_description=" ".join(sentences))
+
+    pages = pages_text(render_agreement(view))
+
+    assert len(pages) == 3
+    for number, page in enumerate(pages, start=1):
+        assert page.endswith(f"Pagina {number} van 3")
+    assert sentences[0] in pages[0] and sentences[-1] in pages[1]
+    footers = [f"Detacheringsovereenkomst DO-2027-0042 Pagina {n} van 3" for n in (1, 2, 3)]
+    body = " ".join(page.removesuffix(footer) for page, footer in zip(pages, footers, strict=True))
+    positions = [" ".join(body.split()).index(sentence) for sentence in sentences]
+    assert positions == sorted(positions)
+    # A signature caption, its line to sign and the name and date under it share a page.
+    for caption in ("Namens Gemeente Ermelo", "Namens Gemeente Harderwijk", "Joëlle Hendriks (medewerker)"):
+        page = next(page for page in pages if caption in page)
+        assert "Datum:" in page[page.index(caption) :]
+
+
+def test_dutch_characters_brackets_and_backslashes_come_through_unharmed() -> None:
+    view = agreement(
+        employee_name="Zoë Ünal-Müller",
+        poster=Contact("Désirée Çelik", "d.celik@harderwijk.nl"),
+        klus_title="Archief (oud) opruimen \\ scannen – ‘snel’",
+        klus_description="Naïef geprobeerd: (a) ((b)) c) \\d. Kosten € 0.",
+        borrowing_department="Financiën & Control",
+    )
+
+    text = text_of(render_agreement(view))
+
+    assert "Medewerker Zoë Ünal-Müller" in text
+    assert "Opdrachtgever Désirée Çelik" in text
+    assert "Klus Archief (oud) opruimen \\ scannen – ‘snel’" in text
+    assert "Naïef geprobeerd: (a) ((b)) c) \\d. Kosten € 0." in text
+    assert "Afdeling: Financiën & Control" in text
+
+
+def test_characters_outside_winansi_become_question_marks() -> None:
+    view = agreement(employee_name="Łukasz 🙂 Kowalski")
+
+    text = text_of(render_agreement(view))
+
+    assert "Medewerker ?ukasz ? Kowalski" in text
+    assert winansi("e\u0301 \u0141 \x07\t€") == b"\xe9 ? ? \x80"  # é composed, € is 0x80
+
+
+def test_the_file_is_pdf_1_4_with_a_correct_cross_reference_table() -> None:
+    pdf = render_agreement(agreement())
+
+    assert pdf.startswith(b"%PDF-1.4\n")
+    assert pdf.endswith(b"%%EOF\n")
+    startxref = re.search(rb"startxref\n(\d+)\n%%EOF\n$", pdf)
+    assert startxref is not None
+    start = int(startxref[1])
+    assert pdf[start:].startswith(b"xref\n0 ")
+    table = re.match(rb"xref\n0 (\d+)\n", pdf[start:])
+    assert table is not None
+    count = int(table[1])
+    entries = pdf[start + table.end() : start + table.end() + 20 * count]
+    assert entries[:20] == b"0000000000 65535 f \n"
+    for number in range(1, count):
+        entry = entries[20 * number : 20 * number + 20]
+        assert entry.endswith(b" 00000 n \n")
+        offset = int(entry[:10])
+        assert pdf[offset:].startswith(b"%d 0 obj\n" % number)
+    assert b"/Size %d " % count in pdf
+    reader = read(pdf)  # strict: checks the xref offsets and stream lengths as it reads
+    assert reader.pdf_header == "%PDF-1.4"
+    assert [page.mediabox[2:] for page in reader.pages] == [[595.28, 841.89]] * len(reader.pages)
+
+
+def test_the_document_info_has_title_producer_and_the_given_creation_date() -> None:
+    view = agreement(language="en")
+
+    reader = read(render_agreement(view))
+
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Secondment agreement DO-2027-0042"
+    assert reader.metadata.producer == "Klussenbank"
+    assert reader.metadata.creation_date == view.generated_at
+    assert reader.root_object["/Lang"] == "en-GB"
+
+
+def test_a_non_ascii_title_is_stored_as_utf16() -> None:
+    info = DocumentInfo(title="Overeenkomst Zoë €", created=datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
+
+    reader = read(render_pdf([Paragraph("x")], info))
+
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Overeenkomst Zoë €"
+    assert reader.metadata.creation_date == info.created
+
+
+def test_the_same_input_gives_the_same_bytes() -> None:
+    view = agreement(hourly_rate=Decimal("60"))
+
+    first = render_agreement(view)
+
+    assert render_agreement(dataclasses.replace(view)) == first
+    later = render_agreement(dataclasses.replace(view, generated_at=view.generated_at + timedelta(hours=1)))
+    assert later != first
+    assert len(later) == len(first)
+
+
+def test_uses_helvetica_in_winansi_with_nothing_embedded() -> None:
+    reader = read(render_agreement(agreement()))
+
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+
+    assert {font["/BaseFont"] for font in fonts.values()} == {"/Helvetica", "/Helvetica-Bold"}
+    assert {font["/Encoding"] for font in fonts.values()} == {"/WinAnsiEncoding"}
+    assert all("/FontFile" not in font for font in fonts.values())
+
+
+@pytest.mark.parametrize(("font", "afm"), [(REGULAR, "Helvetica"), (BOLD, "Helvetica-Bold")])
+def test_glyph_widths_are_the_adobe_metrics(font: Font, afm: str) -> None:
+    widths = CORE_FONT_METRICS[afm].character_widths
+    for code in range(32, 256):
+        try:
+            char = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue  # undefined in WinAnsi, never drawn
+        if char == "\x7f":
+            continue
+        expected = widths.get(char) or widths[{"\xa0": " ", "\xad": "-"}[char]]
+        assert font.widths[code] == expected, (code, char)
+
+
+words = st.text(alphabet=st.sampled_from("aeiklmnoWë€(\\)-"), min_size=1, max_size=40)
+
+
+@given(st.lists(words, max_size=30), st.sampled_from([REGULAR, BOLD]), st.integers(20, 480))
+def test_wrapped_lines_fit_and_keep_every_word(parts: list[str], font: Font, width: int) -> None:
+    lines = wrap(" ".join(parts), font, 10, width)
+
+    assert all(font.width(line, 10) <= width or len(line) == 1 for line in lines)
+    assert b"".join(b"".join(line.split(b" ")) for line in lines) == winansi("".join(parts))
+
+
+def test_wrapping_keeps_newlines_and_fills_the_text_width() -> None:
+    lines = wrap("één twee\n\ndrie " + "woord " * 40, REGULAR, 10, TEXT_WIDTH)
+
+    assert lines[0] == winansi("één twee") and lines[1] == b""
+    assert all(REGULAR.width(line, 10) <= TEXT_WIDTH for line in lines)
+    assert REGULAR.width(lines[2], 10) > TEXT_WIDTH - REGULAR.width(b" woord", 10)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "weeks"),
+    [
+        (date(2027, 6, 1), date(2027, 6, 7), Decimal("1.0")),
+        (date(2027, 1, 1), date(2027, 3, 31), Decimal("12.9")),  # 90 days
+        (date(2027, 6, 1), date(2027, 8, 31), Decimal("13.1")),  # 92 days
+        (date(2027, 6, 1), date(2027, 6, 1), Decimal("0.1")),
+    ],
+)
+def test_weeks_in_a_period_count_both_ends(start: date, end: date, weeks: Decimal) -> None:
+    assert weeks_in_period(start, end) == weeks
+
+
+def test_the_estimate_rounds_to_cents() -> None:
+    assert estimate_cost(3, date(2027, 1, 1), date(2027, 3, 31), Decimal("33.335")) == Decimal("1290.06")
+
+
+@pytest.mark.parametrize(
+    ("amount", "dutch", "english"),
+    [
+        (Decimal("1234.5"), "€ 1.234,50", "€1,234.50"),
+        (Decimal("45"), "€ 45,00", "€45.00"),
+        (Decimal("0.005"), "€ 0,01", "€0.01"),
+        (Decimal("1234567.891"), "€ 1.234.567,89", "€1,234,567.89"),
+    ],
+)
+def test_money(amount: Decimal, dutch: str, english: str) -> None:
+    assert format_money(amount, "nl") == dutch
+    assert format_money(amount, "en") == english
+
+
+def test_dates() -> None:
+    assert format_date(date(2027, 5, 12), "nl") == "12 mei 2027"
+    assert format_date(date(2027, 5, 12), "en") == "12 May 2027"
+    assert format_date(date(2027, 3, 1), "nl") == "1 maart 2027"
+
+
+def test_both_languages_have_the_same_wording_keys() -> None:
+    assert WORDING["nl"].keys() == WORDING["en"].keys()
