@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from klussenbank.config import ConfigError, Settings, load_settings
@@ -97,6 +98,27 @@ def _package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
     print(f"Teams app package written to {path}")
 
 
+def _report(
+    settings: Settings, organisation: str, start: date, end: date, kind: str, out: Path | None
+) -> None:
+    from klussenbank.cards.chart import bar_chart_png
+    from klussenbank.services.reports import figures_csv
+    from klussenbank.wiring import report_figures
+
+    if end < start:
+        raise ConfigError("--to lies before --from.")
+    found = asyncio.run(report_figures(settings, organisation, start, end))
+    if kind == "png":
+        target = out or Path(f"rapport-{organisation}.png")
+        target.write_bytes(bar_chart_png([(m.posted, m.filled) for m in found.months]))
+        print(f"Chart of klussen posted and filled per month written to {target}")
+    elif out is not None:
+        out.write_text(figures_csv(found), encoding="utf-8")
+        print(f"Figures written to {out}")
+    else:
+        print(figures_csv(found), end="")
+
+
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The SDK warns on every turn without an app id (local mode) and logs a traceback for every
@@ -142,6 +164,13 @@ def parser() -> argparse.ArgumentParser:
         help="also resend deliveries a crashed worker may or may not have sent (may send twice)",
     )
 
+    report = commands.add_parser("report", help="an organisation's figures: CSV, or a PNG chart")
+    report.add_argument("--org", required=True, help="organisation key, e.g. ermelo")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    report.add_argument("--format", choices=("csv", "png"), default="csv")
+    report.add_argument("--out", type=Path, help="write to this file (default: CSV to the screen)")
+
     package = commands.add_parser("package", help="build the Teams app package (zip)")
     package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
     package.add_argument("--app-id", default="", help="Entra app id (default KLUSSENBANK_APP_ID)")
@@ -171,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _worker(settings)
         elif args.command == "outbox":
             _outbox(settings, args.outbox_command, getattr(args, "unconfirmed", False))
+        elif args.command == "report":
+            _report(settings, args.org, args.start, args.end, args.format, args.out)
         elif args.command == "package":
             _package(settings, args.out, args.app_id, args.domain)
     except (ConfigError, ValueError) as exc:

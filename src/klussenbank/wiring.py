@@ -8,7 +8,7 @@ import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -24,6 +24,7 @@ from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.domain.model import Organisation
+from klussenbank.domain.report import Figures
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
@@ -39,6 +40,7 @@ from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports import Directory, Sender
 from klussenbank.services.privacy import PrivacyService
+from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
@@ -186,6 +188,16 @@ def announcement_service(settings: Settings, engine: AsyncEngine, links: LinkSig
     )
 
 
+def report_service(settings: Settings, engine: AsyncEngine, links: LinkSigner) -> ReportService:
+    return ReportService(
+        sql_unit_of_work(session_factory(engine)),
+        clock=SystemClock(),
+        directory=directory(settings, engine),
+        rules=load_rules(settings.organisations_file),
+        links=links,
+    )
+
+
 def privacy_service(engine: AsyncEngine, klussen: KlusService, links: LinkSigner) -> PrivacyService:
     return PrivacyService(
         sql_unit_of_work(session_factory(engine)), clock=SystemClock(), klussen=klussen, links=links
@@ -245,6 +257,7 @@ def build_web_app(settings: Settings) -> web.Application:
         announcements,
         digests,
         privacy_service(engine, klussen, links),
+        report_service(settings, engine, links),
     )
     return init_app(
         settings,
@@ -322,5 +335,14 @@ async def load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoRe
             SystemClock(),
             tenant_id=tenant_id,
         )
+    finally:
+        await engine.dispose()
+
+
+async def report_figures(settings: Settings, organisation: str, start: date, end: date) -> Figures:
+    """`klussenbank report`: an organisation's figures, without the bot."""
+    engine = create_engine(settings.database_url)
+    try:
+        return await report_service(settings, engine, link_signer(settings)).figures(organisation, start, end)
     finally:
         await engine.dispose()

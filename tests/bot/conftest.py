@@ -27,7 +27,13 @@ from klussenbank.store.db import session_factory
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
-from tests.services.conftest import announcement_service, digest_service, marketplace, privacy_service
+from tests.services.conftest import (
+    announcement_service,
+    digest_service,
+    marketplace,
+    privacy_service,
+    report_service,
+)
 
 TENANT = "00000000-0000-0000-0000-0000000000aa"
 ANNA = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01"
@@ -136,6 +142,7 @@ async def harness(
         announcements,
         digest_service(uow_factory, clock, vocabulary, klussen),
         privacy_service(uow_factory, clock, klussen),
+        report_service(uow_factory, clock, directory),
     )
     app = init_app(Settings(), engine=engine, bot=bot)
     client = TestClient(TestServer(app, host="127.0.0.1"))

@@ -144,3 +144,20 @@ async def test_digest_on_and_off(harness: BotHarness) -> None:
     assert "elke week een overzicht" in texts(on) and "digest.off" in buttons(on)
     off = await harness.execute("digest.off", {}, user=CHANTAL)
     assert "geen wekelijks overzicht meer" in texts(off)
+
+
+async def test_hr_reads_the_report_and_downloads_its_figures(harness: BotHarness) -> None:
+    await harness.say("hallo", user=ANNA)
+    refused = (await harness.say("rapport", user=CHANTAL))[-1]
+    assert "alleen HR" in texts(refused)
+
+    [report] = (await harness.say("rapport", user=ANNA))[-1:]
+
+    assert "Rapport Gemeente Ermelo" in texts(report) or "Rapport Gemeente Harderwijk" in texts(report)
+    link = urlsplit(next(a["url"] for a in report["actions"] if a["type"] == "Action.OpenUrl"))
+    response = await harness.client.get(f"{link.path}?{link.query}")
+    assert response.status == 200
+    rows = dict(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert rows["klussen_posted"] == "0" and rows["external_hourly_rate"] == "85.0"
+    forged = link.path.replace("/20", "/19", 1)
+    assert (await harness.client.get(f"{forged}?{link.query}")).status == 403

@@ -24,7 +24,13 @@ async def secured(engine: AsyncEngine) -> AsyncIterator[TestClient[object, objec
         settings,
         engine=engine,
         bot=KlussenbankBot(
-            signup=None, klussen=None, approvals=None, announcements=None, digests=None, privacy=None
+            signup=None,
+            klussen=None,
+            approvals=None,
+            announcements=None,
+            digests=None,
+            privacy=None,
+            reports=None,
         ),
     )  # type: ignore[arg-type]
     client: TestClient[object, object] = TestClient(TestServer(app, host="127.0.0.1"))

@@ -43,6 +43,7 @@ from klussenbank.cards.klus import (
     offers_card,
     posted_card,
 )
+from klussenbank.cards.report import report_figures_card
 from klussenbank.cards.verbs import Verb
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
@@ -51,9 +52,11 @@ from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+from klussenbank.domain.report import KlusRecord, MatchRecord, figures
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.ports import Channel
 from klussenbank.services.privacy import MyDataView
+from klussenbank.services.reports import FiguresView
 from klussenbank.services.views import (
     AccessLogView,
     AccessRow,
@@ -221,6 +224,41 @@ def _report(status: AnnouncementStatus, counts: dict[str, int], banner: str = ""
     return ReportView(3, "Klussenbank-lunch", status, send_at, counts, csv_url, banner)
 
 
+def _at(day: int, month: int) -> datetime:
+    return datetime(2027, month, day, 9, tzinfo=ZoneInfo("UTC"))
+
+
+REPORT_KLUSSEN = (
+    KlusRecord("ermelo", _at(4, 1), KlusStatus.FILLED, _at(5, 1)),
+    KlusRecord("ermelo", _at(2, 2), KlusStatus.EXPIRED, None),
+    KlusRecord("ermelo", _at(3, 3), KlusStatus.FILLED, _at(4, 3)),
+)
+REPORT_MATCHES = (
+    MatchRecord(
+        "ermelo",
+        _at(4, 1),
+        date(2027, 1, 18),
+        _at(10, 1),
+        _at(12, 1),
+        ApprovalStatus.APPROVED,
+        8,
+        date(2027, 1, 15),
+        date(2027, 3, 15),
+    ),
+    MatchRecord(
+        "ermelo",
+        _at(3, 3),
+        date(2027, 3, 17),
+        _at(8, 3),
+        _at(9, 3),
+        ApprovalStatus.APPROVED,
+        16,
+        date(2027, 3, 10),
+        date(2027, 5, 1),
+    ),
+)
+
+
 def _approval(role: str, **changes: Any) -> ApprovalView:
     values: dict[str, Any] = {
         "approval_id": 11,
@@ -372,6 +410,41 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
     ),
     "erase_confirm": erase_confirm_card,
+    "report": lambda t: report_figures_card(
+        FiguresView(
+            figures(
+                "ermelo",
+                date(2027, 1, 1),
+                date(2027, 3, 31),
+                klussen=REPORT_KLUSSEN,
+                matches=REPORT_MATCHES,
+                availability=(),
+                external_rate=85.0,
+            ),
+            ORGS[0],
+            ORGS,
+            "https://bot.example/api/reports/ermelo/2027-01-01/2027-03-31.csv?expires=1&sig=ab",
+        ),
+        t,
+    ),
+    "report_empty_no_rate": lambda t: report_figures_card(
+        FiguresView(
+            figures(
+                "ermelo",
+                date(2027, 1, 1),
+                date(2027, 1, 31),
+                klussen=(),
+                matches=(),
+                availability=(),
+                external_rate=None,
+            ),
+            ORGS[0],
+            ORGS,
+            "https://bot.example/api/reports/ermelo/2027-01-01/2027-01-31.csv?expires=1&sig=ab",
+            (FieldError("end", "end_before_start"),),
+        ),
+        t,
+    ),
     "announce_composer": lambda t: composer_card(
         ComposerView(AnnouncementDraft(), (CHANNEL,), ORGS, TODAY), t
     ),
@@ -498,7 +571,13 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
 
 def _bot() -> KlussenbankBot:
     return KlussenbankBot(
-        signup=None, klussen=None, approvals=None, announcements=None, digests=None, privacy=None
+        signup=None,
+        klussen=None,
+        approvals=None,
+        announcements=None,
+        digests=None,
+        privacy=None,
+        reports=None,
     )  # type: ignore[arg-type]
 
 

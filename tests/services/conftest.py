@@ -21,6 +21,7 @@ from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports import Actor, AppInstaller, Directory, UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
+from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from tests.conftest import FixedClock
 
@@ -121,6 +122,18 @@ def privacy_service(
 ) -> PrivacyService:
     return PrivacyService(
         uow_factory, clock=clock, klussen=klussen, links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978")
+    )
+
+
+def report_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
+) -> ReportService:
+    return ReportService(
+        uow_factory,
+        clock=clock,
+        directory=directory,
+        rules=rules or load_rules("demo"),
+        links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
     )
 
 

@@ -103,3 +103,31 @@ def test_download_links_point_where_browsers_reach_the_bot() -> None:
     with pytest.raises(ConfigError, match="KLUSSENBANK_LINK_SECRET must be at least 32"):
         load_settings({"KLUSSENBANK_LINK_SECRET": "kort"})
     assert load_settings({"KLUSSENBANK_LINK_SECRET": "x" * 32}).link_secret == "x" * 32
+
+
+def test_the_report_command_writes_csv_and_a_chart(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "klussenbank.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
+            check=False,
+        )
+
+    assert cli("db", "upgrade").returncode == 0
+    period = ("--org", "ermelo", "--from", "2026-01-01", "--to", "2026-03-31")
+    shown = cli("report", *period)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[:2] == ["figure,value", "organisation,ermelo"]
+    assert "posted_2026-03,0" in shown.stdout
+    drawn = cli("report", *period, "--format", "png", "--out", "chart.png")
+    assert drawn.returncode == 0, drawn.stderr
+    assert (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    backwards = cli("report", "--org", "ermelo", "--from", "2026-03-01", "--to", "2026-01-01")
+    assert backwards.returncode != 0 and "--to lies before --from" in backwards.stderr
+    assert "Traceback" not in backwards.stderr

@@ -9,6 +9,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse
@@ -52,6 +53,7 @@ from klussenbank.cards.klus import (
     offers_card,
     posted_card,
 )
+from klussenbank.cards.report import report_figures_card
 from klussenbank.cards.verbs import Verb
 from klussenbank.dialogs.announcement_form import parse_announcement, parse_announcement_id
 from klussenbank.dialogs.approval_form import parse_approval_id, parse_delegate, parse_reason
@@ -64,6 +66,7 @@ from klussenbank.dialogs.klus_form import (
     parse_person_id,
     parse_share_motivation,
 )
+from klussenbank.dialogs.report_form import parse_report
 from klussenbank.i18n import LANGUAGES, Translator, catalog
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
@@ -71,6 +74,7 @@ from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import Actor
 from klussenbank.services.privacy import PrivacyService
+from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import (
     ApprovalView,
@@ -107,6 +111,7 @@ class KlussenbankBot:
         announcements: AnnouncementService,
         digests: DigestService,
         privacy: PrivacyService,
+        reports: ReportService,
     ) -> None:
         self._signup = signup
         self._klussen = klussen
@@ -114,6 +119,7 @@ class KlussenbankBot:
         self._announcements = announcements
         self._digests = digests
         self._privacy = privacy
+        self._reports = reports
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
             Verb.PROFILE_SHOW: self.on_profile_show,
@@ -154,6 +160,7 @@ class KlussenbankBot:
             Verb.ANNOUNCE_WITHDRAW: self.on_announce_withdraw,
             Verb.DIGEST_ON: self.on_digest_on,
             Verb.DIGEST_OFF: self.on_digest_off,
+            Verb.REPORT_SHOW: self.on_report_show,
             Verb.MY_DATA_SHOW: self.on_my_data_show,
             Verb.MY_DATA_ERASE: self.on_my_data_erase,
             Verb.MY_DATA_ERASE_CONFIRM: self.on_my_data_erase_confirm,
@@ -172,6 +179,7 @@ class KlussenbankBot:
             "announce": self.on_announce_new,
             "digest_on": self.on_digest_on,
             "digest_off": self.on_digest_off,
+            "report": self.on_report_show,
             "my_data": self.on_my_data_show,
             "erase": self.on_my_data_erase,
         }
@@ -493,6 +501,18 @@ class KlussenbankBot:
     async def on_digest_off(self, actor: Actor, t: Translator, _data: Any) -> Element:
         await self._digests.set(actor, False)
         return notice_card(t("digest.off"), [execute(t("action.digest_on"), Verb.DIGEST_ON)])
+
+    # -- reports -------------------------------------------------------------------------------
+
+    async def on_report_show(self, actor: Actor, t: Translator, data: Any) -> Element:
+        result = await self._reports.report(actor, parse_report(data))
+        return _refused(result, t) if isinstance(result, Refusal) else report_figures_card(result, t)
+
+    async def report_csv(
+        self, organisation: str, start: date, end: date, expires: str, signature: str
+    ) -> str | None:
+        """For the download route: the CSV behind a report card's signed link."""
+        return await self._reports.csv(organisation, start, end, expires, signature)
 
     # -- privacy -------------------------------------------------------------------------------
 

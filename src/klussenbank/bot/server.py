@@ -8,6 +8,7 @@ import json
 import logging
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import date
 
 import pydantic
 from aiohttp import web
@@ -98,6 +99,31 @@ async def recipients_csv(request: web.Request) -> web.Response:
     )
 
 
+async def report_csv(request: web.Request) -> web.Response:
+    """A report card's download link: the figures as CSV."""
+    try:
+        start, end = (date.fromisoformat(request.match_info[k]) for k in ("start", "end"))
+    except ValueError:
+        return web.Response(status=400, text="Not a date.\n")
+    body = await request.app[BOT].report_csv(
+        request.match_info["organisation"],
+        start,
+        end,
+        request.query.get("expires", ""),
+        request.query.get("sig", ""),
+    )
+    if body is None:
+        return web.Response(status=403, text="This link is not valid (any more). Open the report again.\n")
+    return web.Response(
+        body=body.encode("utf-8-sig"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="rapport-{request.match_info["organisation"]}.csv"'
+        },
+    )
+
+
 async def my_data(request: web.Request) -> web.Response:
     """The `my data` card's download link: everything held about the person, as JSON."""
     data = await request.app[BOT].my_data_export(
@@ -150,6 +176,9 @@ def init_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
     app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)
+    app.router.add_get(
+        "/api/reports/{organisation:[a-z0-9_-]{1,64}}/{start:[0-9-]{10}}/{end:[0-9-]{10}}.csv", report_csv
+    )
 
     async def dispose_engine(_app: web.Application) -> AsyncIterator[None]:
         yield

@@ -20,6 +20,7 @@ HELP_COMMANDS = (
     "my_data",
     "digest_on",
     "announce",
+    "report",
 )
 
 

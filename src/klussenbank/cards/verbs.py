@@ -45,6 +45,7 @@ class Verb(StrEnum):
     ANNOUNCE_WITHDRAW = "announce.withdraw"
     DIGEST_ON = "digest.on"
     DIGEST_OFF = "digest.off"
+    REPORT_SHOW = "report.show"
     MY_DATA_SHOW = "my_data.show"
     MY_DATA_ERASE = "my_data.erase"
     MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
@@ -119,3 +120,11 @@ class AnnounceInput(StrEnum):
     ORGANISATIONS = "organisations"
     SEND_DATE = "send_date"
     SEND_TIME = "send_time"
+
+
+class ReportInput(StrEnum):
+    """The report card's choice of organisation and period (`report.show`)."""
+
+    ORGANISATION = "report_organisation"
+    START = "report_from"
+    END = "report_to"

@@ -45,7 +45,9 @@ class PolicyFileError(ValueError):
 
 
 APPROVAL_KEYS = frozenset(f.name for f in fields(ApprovalPolicy))
-OTHER_KEYS = frozenset({"hr", "time_zone", "digest_day", "digest_hour", "digest_channels"})
+OTHER_KEYS = frozenset(
+    {"hr", "time_zone", "digest_day", "digest_hour", "digest_channels", "external_hourly_rate"}
+)
 
 
 def load_rules(source: str) -> Rules:
@@ -90,6 +92,7 @@ def _rules(table: object, base: OrganisationRules, where: str) -> OrganisationRu
                 hour=_typed(table, "digest_hour", int, base.digest.hour, where),
                 channels=_names(table, "digest_channels", base.digest.channels, where),
             ),
+            external_hourly_rate=_rate(table, base.external_hourly_rate, where),
         )
     except ValueError as exc:
         if isinstance(exc, PolicyFileError):
@@ -117,6 +120,13 @@ def _typed(table: dict[str, Any], key: str, kind: type[T], default: T, where: st
         what = "a whole number" if kind is int else "text"
         raise PolicyFileError(f"organisations file: {where} {key} must be {what}")
     return value
+
+
+def _rate(table: dict[str, Any], default: float | None, where: str) -> float | None:
+    value = table.get("external_hourly_rate", default)
+    if value is not None and (not isinstance(value, int | float) or isinstance(value, bool)):
+        raise PolicyFileError(f"organisations file: {where} external_hourly_rate must be an amount in euros")
+    return None if value is None else float(value)
 
 
 def _names(table: dict[str, Any], key: str, default: tuple[str, ...], where: str) -> tuple[str, ...]:

@@ -71,8 +71,8 @@ algorithm). For a klus the pool hands out *cells*: eligible people (people whose
 takes all their hours in the klus period are left out by bitsets too) at one skill level whose
 nice-to-have level, work mode fit and place fit are the same. In a cell's exact part everyone has
 the hours (and no commitments) and the whole period, so they all get the cell's score without being
-scored one by one; the others are bound by that score, and scored one by one: from the cell's
-values with their own hours and period, or fully when they have commitments. The digest runs all
+scored one by one; the others are bound by that score, and scored one by one from the cell's values
+with their own hours left and period (fully for a klus with free-text skills). The digest runs all
 klussen at once against a slice of the pool (its bitsets for every klus in memory): one queue of
 every klus's levels and cells, best first; a person is done as soon as they have their klussen and nothing
 left can beat them. Its `part` lets several processes each compute a share of the people.
@@ -402,6 +402,15 @@ def _term_credit(term: _Term, person: _Person) -> int:
     return 1 if len(term.words) > 1 and 2 * covered >= len(term.words) else 0
 
 
+def _hours_left(person: _Person, first: int, last: int) -> int:
+    """The person's hours a week minus those of their commitments that overlap days first .. last."""
+    hours_left = person.hours
+    for start, end, hours in person.commitments:
+        if start <= last and end >= first:
+            hours_left -= hours
+    return hours_left
+
+
 def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     """The fit of a person for a klus, or None when a hard filter rules it out."""
     if today <= person.active_after or person.id == klus.poster or not klus.organisation_bit & person.willing:
@@ -413,11 +422,7 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     overlap = min(person.end, last) - max(person.start, first) + 1
     if overlap <= 0:
         return None
-    hours_left = person.hours
-    if person.commitments:
-        for start, end, hours in person.commitments:
-            if start <= last and end >= first:
-                hours_left -= hours
+    hours_left = _hours_left(person, first, last) if person.commitments else person.hours
     if hours_left <= 0:
         return None
 
@@ -1040,8 +1045,11 @@ class CandidatePool:
                     person = people[index]
                     if person.id in hidden:
                         continue
-                    if scratch is not None and not person.commitments and person.hours > 0:
-                        score, _ = _cell_score(profile, person, scratch)
+                    if scratch is not None:
+                        hours_left = _hours_left(person, profile.start, profile.end)
+                        if hours_left <= 0:
+                            continue
+                        score, _ = _cell_score(profile, person, hours_left, scratch)
                         own_units = round(score * _SCALE)
                     else:
                         fit = _fit(profile, person, day)
@@ -1153,7 +1161,6 @@ class CandidatePool:
             if not fresh:
                 continue
             klus = klussen[number]
-            exact_payload = (score, klus.days) if exact and values is not None else None
             scratch = None if exact or values is None else values.copy()
             for index in bits(fresh):
                 person = people[index]
@@ -1161,21 +1168,24 @@ class CandidatePool:
                     continue
                 least = settled[index]
                 entry: _Found
-                if exact_payload is not None:  # (not done, so the limit-th best is no better than this)
-                    entry = (-units, number, exact_payload)
-                elif scratch is not None and not person.commitments:
+                if exact:  # (not done, so the limit-th best is no better than this)
+                    entry = (-units, number, (score, person.hours, klus.days))
+                elif scratch is not None:
                     # Only hours and period differ from the cell's values: score those here.
-                    if person.hours <= 0:
+                    hours_left = person.hours
+                    if person.commitments:
+                        hours_left = _hours_left(person, klus.start, klus.end)
+                    if hours_left <= 0:
                         continue
-                    own_score, overlap = _cell_score(klus, person, scratch)
+                    own_score, overlap = _cell_score(klus, person, hours_left, scratch)
                     own_units = round(own_score * _SCALE)
                     if own_units < least:
                         continue
-                    entry = (-own_units, number, (own_score, overlap))
+                    entry = (-own_units, number, (own_score, hours_left, overlap))
                 else:
                     if least >= 0:
-                        # Cheaper than scoring: the cell's bound with this person's own hours and
-                        # period (commitments aside) may already fall short. (klus.hours > 0 when
+                        # Cheaper than scoring the free-text skills: the cell's bound with this
+                        # person's own hours and period (commitments aside) may already fall short. (klus.hours > 0 when
                         # person.hours is less: anyone eligible offers at least an hour.)
                         hours = 1.0 if person.hours >= klus.hours else person.hours / klus.hours
                         overlap = min(person.end, klus.end) - max(person.start, klus.start) + 1
@@ -1213,23 +1223,23 @@ class CandidatePool:
             digest[person.id] = matches
 
 
-_Found = tuple[int, int, "_Fit | tuple[float, int]"]  # the fit, or (score, overlap) from a cell
+# The fit, or (score, hours left, overlap) from a cell.
+_Found = tuple[int, int, "_Fit | tuple[float, int, int]"]
 
 
-def _cell_score(klus: _Klus, person: _Person, values: list[float]) -> tuple[float, int]:
-    """The score of someone without commitments in a cell, as `_fit` computes it, and the days of the
-    klus period they are available. `values` are the cell's (with all the hours and the whole
-    period): a copy, as this puts the person's own hours and period in."""
+def _cell_score(klus: _Klus, person: _Person, hours_left: int, values: list[float]) -> tuple[float, int]:
+    """The score of someone in a cell with these hours left (more than 0), as `_fit` computes it, and
+    the days of the klus period they are available. `values` are the cell's (with all the hours and
+    the whole period): a copy, as this puts the person's own hours and period in."""
     overlap = min(person.end, klus.end) - max(person.start, klus.start) + 1
     at = len(values) - 4
-    values[at] = _hours_value(person.hours, klus.hours)
+    values[at] = _hours_value(hours_left, klus.hours)
     values[at + 1] = overlap / klus.days
     return round(sum(map(mul, values, klus.weights)) / klus.weight_sum, 4), overlap
 
 
-def _cell_fit(klus: _Klus, person: _Person, units: int, score: float, overlap: int) -> _Fit:
-    """The fit of someone scored from a cell (a klus without free-text skills; no commitments, so the
-    hours left are all their hours)."""
+def _cell_fit(klus: _Klus, person: _Person, units: int, score: float, hours_left: int, overlap: int) -> _Fit:
+    """The fit of someone scored from a cell (a klus without free-text skills)."""
     own, related = person.own, person.related
     counts = (
         (klus.required & own).bit_count(),
@@ -1239,7 +1249,7 @@ def _cell_fit(klus: _Klus, person: _Person, units: int, score: float, overlap: i
         (klus.nice & own).bit_count(),
         (klus.nice & related).bit_count(),
     )
-    fit: _Fit = _new_fit(_Fit, (score, units, counts, person.hours, overlap))
+    fit: _Fit = _new_fit(_Fit, (score, units, counts, hours_left, overlap))
     return fit
 
 

@@ -31,8 +31,12 @@ class OrganisationRules:
     hr: tuple[str, ...] = ()  # who may announce: e-mail addresses or Entra object ids
     time_zone: str = "Europe/Amsterdam"
     digest: DigestSchedule = field(default_factory=DigestSchedule)
+    # What an hour of external hiring costs, for "external hiring avoided" in reports (None: unknown).
+    external_hourly_rate: float | None = None
 
     def __post_init__(self) -> None:
+        if self.external_hourly_rate is not None and not 0 < self.external_hourly_rate < 10_000:
+            raise ValueError("external_hourly_rate must be an amount in euros between 0 and 10000")
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -30,6 +30,7 @@ from klussenbank.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from klussenbank.services.roles import HrRoles
 from klussenbank.services.views import (
     AnnouncementView,
     ComposerView,
@@ -38,7 +39,6 @@ from klussenbank.services.views import (
     ReportView,
 )
 
-HR_ROLE = "hr"
 # How the report card groups delivery statuses.
 REPORT_GROUPS: dict[str, tuple[DeliveryStatus, ...]] = {
     "sent": (DeliveryStatus.SENT,),
@@ -74,27 +74,16 @@ class AnnouncementService:
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._directory = directory
         self._rules = rules
         self._renderer = renderer
         self._links = links
+        self._roles = HrRoles(directory, rules)
 
     # -- who is HR ---------------------------------------------------------------------------
 
     async def hr_of(self, actor: Actor) -> tuple[str, ...]:
-        """The organisations the actor may announce to: where the organisations file names them as
-        HR, and their own organisation if the directory gives them the HR role."""
-        entry = await self._directory.person(actor.aad_object_id)
-        me = {actor.aad_object_id.lower(), (entry.email.lower() if entry and entry.email else "")} - {""}
-        organisations = [o.key for o in await self._directory.organisations()]
-        if entry is not None and entry.organisation.key not in organisations:
-            organisations.append(entry.organisation.key)
-        return tuple(
-            key
-            for key in organisations
-            if {h.lower() for h in self._rules.of(key).hr} & me
-            or (entry is not None and entry.organisation.key == key and HR_ROLE in entry.roles)
-        )
+        """The organisations the actor may announce to (none: they are not HR)."""
+        return await self._roles.organisations_of(actor)
 
     # -- the channels the app is in -----------------------------------------------------------
 

@@ -14,6 +14,7 @@ from klussenbank.domain.delivery import Decision, DeliveryStatus, Failure, Limit
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.model import Availability, Organisation, Person
+from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 
 if TYPE_CHECKING:
     from klussenbank.services.views import ApprovalView, KlusNotice
@@ -283,6 +284,17 @@ class RecipientStatus:
     status: str
 
 
+class ReportRepository(Protocol):
+    """The records an organisation's figures are computed from (all of them: a pool is small)."""
+
+    async def klussen(self, organisation_key: str) -> list[KlusRecord]: ...
+
+    async def matches(self, organisation_key: str) -> list[MatchRecord]:
+        """Approvals of matches on the organisation's klussen."""
+
+    async def availability(self, organisation_key: str) -> list[AvailabilityRecord]: ...
+
+
 class PrivacyRepository(Protocol):
     async def export(self, aad_object_id: str) -> dict[str, Any] | None:
         """Everything held about the person, as JSON-ready values; None for someone unknown."""
@@ -452,6 +464,9 @@ class UnitOfWork(Protocol):
 
     @property
     def privacy(self) -> PrivacyRepository: ...
+
+    @property
+    def reports(self) -> ReportRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -13,6 +13,7 @@ from klussenbank.store.approvals import SqlAccessLog, SqlApprovals
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.privacy import SqlPrivacy
+from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
 
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     announcements: SqlAnnouncements
     digests: SqlDigestRuns
     privacy: SqlPrivacy
+    reports: SqlReports
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
         self.announcements = SqlAnnouncements(self._session)
         self.digests = SqlDigestRuns(self._session)
         self.privacy = SqlPrivacy(self._session)
+        self.reports = SqlReports(self._session)
         return self
 
     async def __aexit__(

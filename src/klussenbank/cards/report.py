@@ -1,0 +1,108 @@
+"""HR's report card: the key figures, a chart of klussen posted and filled per month, a CSV."""
+
+from __future__ import annotations
+
+from klussenbank.cards.chart import bar_chart_png, data_uri
+from klussenbank.cards.elements import (
+    Element,
+    attention,
+    card,
+    date_input,
+    errors_by_field,
+    execute,
+    facts,
+    show_card,
+    subtle,
+    text,
+    title,
+)
+from klussenbank.cards.verbs import ReportInput, Verb
+from klussenbank.i18n import Translator
+from klussenbank.services.reports import FiguresView
+
+R = ReportInput
+
+
+def report_figures_card(view: FiguresView, t: Translator) -> Element:
+    found = view.figures
+    period = t("report.period", start=t.date(found.start), end=t.date(found.end))
+    body: list[Element] = [title(t("report.title", organisation=view.organisation.name)), subtle(period)]
+    for message in errors_by_field(view.errors, t).values():
+        body.append(attention(message))
+    rate = found.approval_rate
+    euros = found.euros_avoided
+    body.append(
+        facts(
+            [
+                (t("report.people_available"), str(found.people_available)),
+                (t("report.posted"), str(found.posted)),
+                (t("report.filled"), str(found.filled)),
+                (t("report.expired_cancelled"), f"{found.expired} / {found.cancelled}"),
+                (t("report.days_to_first_interest"), _days(found.days_to_first_interest, t)),
+                (t("report.days_to_match"), _days(found.days_to_match, t)),
+                (
+                    t("report.approval"),
+                    t("report.approval_value", percent=round(rate * 100), decided=found.approvals_decided)
+                    if rate is not None
+                    else "–",
+                ),
+                (t("report.days_to_decide"), _days(found.days_to_decide, t)),
+                (t("report.hours"), t("report.hours_value", hours=_number(found.hours, t))),
+                (
+                    t("report.euros"),
+                    t("report.euros_value", euros=_number(euros, t, decimals=0))
+                    if euros is not None
+                    else t("report.no_rate"),
+                ),
+                (t("report.internal_first"), str(found.filled_internally_in_time)),
+            ]
+        )
+    )
+    if found.months:
+        groups = [(m.posted, m.filled) for m in found.months]
+        body.append(text(t("report.chart"), weight="Bolder"))
+        body.append(
+            {
+                "type": "Image",
+                "url": data_uri(bar_chart_png(groups)),
+                "altText": t(
+                    "report.chart_alt",
+                    months=", ".join(
+                        f"{t(f'month.{m.first_day.month}')}: {m.posted} / {m.filled}" for m in found.months
+                    ),
+                ),
+            }
+        )
+        body.append(subtle(t("report.legend")))
+    choose = card(
+        [
+            {
+                "type": "Input.ChoiceSet",
+                "id": R.ORGANISATION.value,
+                "label": t("report.organisation"),
+                "choices": [{"title": o.name, "value": o.key} for o in view.organisations],
+                "value": view.organisation.key,
+            },
+            date_input(R.START.value, t("report.from"), found.start, minimum=found.start.replace(year=2000)),
+            date_input(R.END.value, t("report.to"), found.end, minimum=found.start.replace(year=2000)),
+        ],
+        [execute(t("action.report_show"), Verb.REPORT_SHOW, style="positive")],
+    )
+    return card(
+        body,
+        [
+            show_card(t("action.report_choose"), choose),
+            {"type": "Action.OpenUrl", "title": t("action.download_csv_report"), "url": view.csv_url},
+        ],
+    )
+
+
+def _days(value: float | None, t: Translator) -> str:
+    return "–" if value is None else t("report.days_value", days=_number(value, t))
+
+
+def _number(value: float, t: Translator, *, decimals: int = 1) -> str:
+    text_ = f"{value:,.{decimals}f}"
+    if t.language == "nl":  # 1.234,5
+        text_ = text_.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text_.removesuffix(",0").removesuffix(".0")

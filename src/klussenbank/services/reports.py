@@ -1,0 +1,130 @@
+"""HR's report: what the klussenbank brought an organisation in a period, as figures, a card,
+a CSV (signed link) and from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from klussenbank.domain.fields import MAX_PERIOD, FieldError
+from klussenbank.domain.model import Organisation
+from klussenbank.domain.organisations import Rules
+from klussenbank.domain.report import Figures, figures
+from klussenbank.services.links import LinkSigner
+from klussenbank.services.ports import Actor, Clock, Directory, UnitOfWorkFactory
+from klussenbank.services.roles import HrRoles
+from klussenbank.services.views import Refusal
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    organisation: str = ""
+    start: date | None = None
+    end: date | None = None
+    unreadable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FiguresView:
+    figures: Figures
+    organisation: Organisation
+    organisations: tuple[Organisation, ...]  # the ones this HR person may see
+    csv_url: str
+    errors: tuple[FieldError, ...] = ()
+
+
+def csv_path(organisation_key: str, start: date, end: date) -> str:
+    return f"/api/reports/{organisation_key}/{start.isoformat()}/{end.isoformat()}.csv"
+
+
+class ReportService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, *, clock: Clock, directory: Directory, rules: Rules, links: LinkSigner
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._rules = rules
+        self._links = links
+        self._roles = HrRoles(directory, rules)
+
+    async def report(self, actor: Actor, request: ReportRequest) -> FiguresView | Refusal:
+        """The figures of one of the organisations the actor is HR of; this year so far by default."""
+        mine = await self._roles.organisations_of(actor)
+        if not mine:
+            return Refusal("not_hr")
+        key = request.organisation or mine[0]
+        if key not in mine:
+            return Refusal("not_hr")
+        today = self._clock.today()
+        start, end = request.start or today.replace(month=1, day=1), request.end or today
+        errors = [FieldError(name, "unreadable") for name in request.unreadable]
+        if end < start:
+            errors.append(FieldError("end", "end_before_start"))
+        elif end - start > MAX_PERIOD:
+            errors.append(FieldError("end", "period_too_long"))
+        if errors:
+            start, end = today.replace(month=1, day=1), today
+        async with self._uow() as uow:
+            organisations = {o.key: o for o in await uow.organisations.all()}
+        found = await self.figures(key, start, end)
+        return FiguresView(
+            figures=found,
+            organisation=organisations.get(key, Organisation(key, key)),
+            organisations=tuple(organisations[k] for k in mine if k in organisations),
+            csv_url=self._links.url(csv_path(key, start, end), self._clock.now()),
+            errors=tuple(errors),
+        )
+
+    async def figures(self, organisation_key: str, start: date, end: date) -> Figures:
+        async with self._uow() as uow:
+            return figures(
+                organisation_key,
+                start,
+                end,
+                klussen=await uow.reports.klussen(organisation_key),
+                matches=await uow.reports.matches(organisation_key),
+                availability=await uow.reports.availability(organisation_key),
+                external_rate=self._rules.of(organisation_key).external_hourly_rate,
+            )
+
+    async def csv(
+        self, organisation_key: str, start: date, end: date, expires: str, signature: str
+    ) -> str | None:
+        """The figures behind a valid link, as CSV; None otherwise."""
+        path = csv_path(organisation_key, start, end)
+        if not self._links.valid(path, expires, signature, self._clock.now()):
+            return None
+        return figures_csv(await self.figures(organisation_key, start, end))
+
+
+def figures_csv(found: Figures) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["figure", "value"])
+    rows: list[tuple[str, object]] = [
+        ("organisation", found.organisation_key),
+        ("from", found.start.isoformat()),
+        ("to", found.end.isoformat()),
+        ("people_available", found.people_available),
+        ("klussen_posted", found.posted),
+        ("klussen_filled", found.filled),
+        ("klussen_expired", found.expired),
+        ("klussen_cancelled", found.cancelled),
+        ("median_days_to_first_interest", found.days_to_first_interest),
+        ("median_days_to_match", found.days_to_match),
+        ("approvals_decided", found.approvals_decided),
+        ("approvals_approved", found.approvals_approved),
+        ("approval_rate", None if found.approval_rate is None else round(found.approval_rate, 3)),
+        ("median_days_to_decide", found.days_to_decide),
+        ("hours_deployed", found.hours),
+        ("external_hourly_rate", found.external_rate),
+        ("euros_external_hiring_avoided", found.euros_avoided),
+        ("filled_within_internal_first", found.filled_internally_in_time),
+    ]
+    rows += [(f"posted_{m.first_day:%Y-%m}", m.posted) for m in found.months]
+    rows += [(f"filled_{m.first_day:%Y-%m}", m.filled) for m in found.months]
+    for name, value in rows:
+        writer.writerow([name, "" if value is None else value])
+    return out.getvalue()

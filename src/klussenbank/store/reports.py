@@ -1,0 +1,79 @@
+"""The records behind HR's report, read in a few queries per organisation."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from klussenbank.domain.approval import ApprovalStatus
+from klussenbank.domain.klus import InterestStatus, KlusStatus
+from klussenbank.domain.model import AvailabilityStatus
+from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
+from klussenbank.store.db import utc
+from klussenbank.store.orm import (
+    ApprovalRow,
+    AvailabilityRow,
+    InterestRow,
+    KlusRow,
+    OrganisationRow,
+    PersonRow,
+)
+
+
+class SqlReports:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def klussen(self, organisation_key: str) -> list[KlusRecord]:
+        first_interest = (
+            select(InterestRow.klus_id, func.min(InterestRow.created_at).label("first"))
+            .where(InterestRow.status != InterestStatus.INVITED.value)
+            .group_by(InterestRow.klus_id)
+            .subquery()
+        )
+        rows = await self._session.execute(
+            select(KlusRow.created_at, KlusRow.status, first_interest.c.first)
+            .join(OrganisationRow, OrganisationRow.id == KlusRow.organisation_id)
+            .outerjoin(first_interest, first_interest.c.klus_id == KlusRow.id)
+            .where(OrganisationRow.key == organisation_key)
+            .order_by(KlusRow.id)
+        )
+        return [
+            KlusRecord(organisation_key, utc(created), KlusStatus(status), utc(first))
+            for created, status, first in rows
+        ]
+
+    async def matches(self, organisation_key: str) -> list[MatchRecord]:
+        rows = await self._session.execute(
+            select(ApprovalRow, KlusRow)
+            .join(KlusRow, KlusRow.id == ApprovalRow.klus_id)
+            .join(OrganisationRow, OrganisationRow.id == KlusRow.organisation_id)
+            .where(OrganisationRow.key == organisation_key)
+            .order_by(ApprovalRow.id)
+        )
+        return [
+            MatchRecord(
+                klus_organisation=organisation_key,
+                klus_created_at=utc(klus.created_at),
+                internal_first_until=klus.internal_first_until,
+                created_at=utc(approval.created_at),
+                decided_at=utc(approval.decided_at),
+                status=ApprovalStatus(approval.status),
+                hours_per_week=klus.hours_per_week,
+                start_date=klus.start_date,
+                end_date=klus.end_date,
+            )
+            for approval, klus in rows
+        ]
+
+    async def availability(self, organisation_key: str) -> list[AvailabilityRecord]:
+        rows = await self._session.execute(
+            select(AvailabilityRow.start_date, AvailabilityRow.end_date)
+            .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
+            .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
+            .where(
+                OrganisationRow.key == organisation_key,
+                AvailabilityRow.status != AvailabilityStatus.WITHDRAWN.value,
+            )
+        )
+        return [AvailabilityRecord(organisation_key, start, end) for start, end in rows]
