@@ -781,6 +781,30 @@ def test_the_digest_is_every_persons_ranking(
     assert sum(len(part) for part in parts) == len(expected)
 
 
+def test_the_pool_gives_people_with_commitments_their_hours_left() -> None:
+    # Scored from their cell's values, as people without commitments are, with the hours left.
+    offered = klus(hours_per_week=16)
+    people = [
+        candidate("anna", hours_per_week=24, commitments=(Commitment(TODAY, TODAY + 30 * DAY, 16),)),
+        candidate(
+            "bram",
+            hours_per_week=24,
+            commitments=(Commitment(TODAY, TODAY + 30 * DAY, 16), Commitment(TODAY, TODAY + 20 * DAY, 8)),
+        ),
+        candidate("cor", hours_per_week=24, commitments=(Commitment(TODAY, TODAY + 5 * DAY, 24),)),
+    ]
+    pool = CandidatePool(MATCHER, people)
+
+    digest = pool.digest([offered], today=TODAY)
+    top = pool.top_candidates(offered, today=TODAY)
+
+    assert sorted(digest) == ["anna", "cor"]  # bram's commitments together take all his hours
+    assert dict(reason(digest["anna"][0], "hours").params) == {"offered": 8, "needed": 16}
+    assert dict(reason(digest["cor"][0], "hours").params) == {"offered": 16, "needed": 16}
+    assert digest["anna"] == [explain(offered, people[0])]
+    assert top == MATCHER.rank_candidates(offered, people, today=TODAY)
+
+
 def test_a_part_of_the_digest_must_exist() -> None:
     pool = CandidatePool(MATCHER, [candidate()])
 
