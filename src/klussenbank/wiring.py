@@ -23,12 +23,14 @@ from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
+from klussenbank.documents import render_agreement
 from klussenbank.domain.model import Organisation
 from klussenbank.domain.report import Figures
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import app_installer
+from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
 from klussenbank.services.clock import SystemClock
@@ -215,12 +217,27 @@ def digest_service(settings: Settings, engine: AsyncEngine, klussen: KlusService
     )
 
 
-def approval_service(engine: AsyncEngine, router: ApprovalRouter, klussen: KlusService) -> ApprovalService:
+def agreement_service(settings: Settings, engine: AsyncEngine, links: LinkSigner) -> AgreementService:
+    return AgreementService(
+        sql_unit_of_work(session_factory(engine)),
+        clock=SystemClock(),
+        directory=directory(settings, engine),
+        rules=load_rules(settings.organisations_file),
+        render=render_agreement,
+        cards=ApprovalCardRenderer(),
+        links=links,
+    )
+
+
+def approval_service(
+    engine: AsyncEngine, router: ApprovalRouter, klussen: KlusService, agreements: AgreementService
+) -> ApprovalService:
     return ApprovalService(
         sql_unit_of_work(session_factory(engine)),
         router=router,
         settle=klussen.settle,
         notices=CardRenderer(),
+        agreements=agreements,
     )
 
 
@@ -246,8 +263,9 @@ def build_web_app(settings: Settings) -> web.Application:
     worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
     router = approval_router(settings, engine)
     klussen = klus_service(settings, engine, router)
-    approvals = approval_service(engine, router, klussen)
     links = link_signer(settings)
+    agreements = agreement_service(settings, engine, links)
+    approvals = approval_service(engine, router, klussen, agreements)
     announcements = announcement_service(settings, engine, links)
     digests = digest_service(settings, engine, klussen)
     bot = KlussenbankBot(
@@ -258,6 +276,7 @@ def build_web_app(settings: Settings) -> web.Application:
         digests,
         privacy_service(engine, klussen, links),
         report_service(settings, engine, links),
+        agreements,
     )
     return init_app(
         settings,

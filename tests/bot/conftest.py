@@ -28,6 +28,7 @@ from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
+    agreement_service,
     announcement_service,
     digest_service,
     marketplace,
@@ -143,6 +144,7 @@ async def harness(
         digest_service(uow_factory, clock, vocabulary, klussen),
         privacy_service(uow_factory, clock, klussen),
         report_service(uow_factory, clock, directory),
+        agreement_service(uow_factory, clock, directory),
     )
     app = init_app(Settings(), engine=engine, bot=bot)
     client = TestClient(TestServer(app, host="127.0.0.1"))

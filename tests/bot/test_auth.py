@@ -31,6 +31,7 @@ async def secured(engine: AsyncEngine) -> AsyncIterator[TestClient[object, objec
             digests=None,
             privacy=None,
             reports=None,
+            agreements=None,
         ),
     )  # type: ignore[arg-type]
     client: TestClient[object, object] = TestClient(TestServer(app, host="127.0.0.1"))

@@ -23,7 +23,14 @@ from klussenbank.cards.announcements import (
     published_card,
     report_card,
 )
-from klussenbank.cards.approval import access_log_card, approval_card, erase_confirm_card, my_data_card
+from klussenbank.cards.approval import (
+    access_log_card,
+    agreement_link_card,
+    agreement_ready_card,
+    approval_card,
+    erase_confirm_card,
+    my_data_card,
+)
 from klussenbank.cards.availability import (
     availability_form_card,
     no_profile_card,
@@ -54,6 +61,7 @@ from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
 from klussenbank.i18n import LANGUAGES, Translator
+from klussenbank.services.agreements import AgreementLink
 from klussenbank.services.ports import Channel
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.reports import FiguresView
@@ -410,6 +418,15 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
     ),
     "erase_confirm": erase_confirm_card,
+    "agreement_ready": lambda t: agreement_ready_card(11, "Notuleren bij de raad", t),
+    "agreement_link": lambda t: agreement_link_card(
+        AgreementLink(
+            "KB-2026-0011",
+            "Notuleren bij de raad",
+            "https://bot.example/api/agreements/11.pdf?expires=1&sig=ab",
+        ),
+        t,
+    ),
     "report": lambda t: report_figures_card(
         FiguresView(
             figures(
@@ -578,6 +595,7 @@ def _bot() -> KlussenbankBot:
         digests=None,
         privacy=None,
         reports=None,
+        agreements=None,
     )  # type: ignore[arg-type]
 
 

@@ -10,9 +10,11 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.data import load_rules
+from klussenbank.documents import render_agreement
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
 from klussenbank.services.digests import DigestService
@@ -80,8 +82,28 @@ def marketplace(
         approvals=router,
         settings=KlusSettings(**settings),
     )
-    approvals = ApprovalService(uow_factory, router=router, settle=klussen.settle, notices=CardRenderer())
+    approvals = ApprovalService(
+        uow_factory,
+        router=router,
+        settle=klussen.settle,
+        notices=CardRenderer(),
+        agreements=agreement_service(uow_factory, clock, directory, rules),
+    )
     return klussen, approvals
+
+
+def agreement_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
+) -> AgreementService:
+    return AgreementService(
+        uow_factory,
+        clock=clock,
+        directory=directory,
+        rules=rules or load_rules("demo"),
+        render=render_agreement,
+        cards=ApprovalCardRenderer(),
+        links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
+    )
 
 
 LINK_SECRET = b"test-secret-for-download-links!!"

@@ -96,6 +96,11 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     engine: AsyncEngine,
 ) -> None:
     ids = await chantal_in_the_marketplace(klussen, signup)
+    async with uow_factory() as uow:  # Bram approves: there is an agreement naming her too
+        [pending] = await uow.approvals.for_klus(ids["annas"])
+    await approvals.approve(BRAM, pending.id)
+    async with uow_factory() as uow:
+        assert await uow.agreements.get(pending.id) is not None
     traces = [CHANTAL.aad_object_id, "Chantal Bakker", "chantal.bakker@ermelo.example", INTRO, MOTIVATION]
     assert any(trace in row for _, row in await everything_stored(engine) for trace in traces)
 
@@ -111,13 +116,14 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     assert ("klus.cancelled", "Daan Visser") in queued
     async with uow_factory() as uow:
         [approval] = await uow.approvals.for_klus(ids["annas"])
-        assert approval.status is ApprovalStatus.CANCELLED
+        assert approval.status is ApprovalStatus.APPROVED  # what happened stays, linked to nobody
         assert approval.candidate_id.startswith("erased-")
+        assert await uow.agreements.get(approval.id) is None
         # The figures stay, linked to nobody: her interests, as withdrawn.
         statuses = [i.status for k in ids.values() for i in await uow.interests.for_klus(k)]
     assert statuses.count(InterestStatus.WITHDRAWN) == 2
     [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == ids["annas"]]
-    assert summary.klus.status is KlusStatus.OPEN  # Anna may choose someone else
+    assert summary.klus.status is KlusStatus.OPEN  # filled no more: Anna may choose someone else
     async with engine.connect() as connection:
         erased = await connection.scalar(text("SELECT count(*) FROM people WHERE name = ''"))
     assert erased == 1

@@ -15,14 +15,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
 
-from klussenbank.documents import AgreementView, Contact, render_agreement
-from klussenbank.documents.agreement import (
-    WORDING,
-    estimate_cost,
-    format_date,
-    format_money,
-    weeks_in_period,
-)
+from klussenbank.documents import render_agreement
+from klussenbank.documents.agreement import WORDING, format_date, format_money
 from klussenbank.documents.pdf import (
     BOLD,
     REGULAR,
@@ -34,6 +28,7 @@ from klussenbank.documents.pdf import (
     winansi,
     wrap,
 )
+from klussenbank.domain.agreement import AgreementView, Contact, estimate_cost, weeks_in_period
 
 CEST = timezone(timedelta(hours=2))
 

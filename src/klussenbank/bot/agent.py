@@ -34,7 +34,13 @@ from klussenbank.bot.activity import (
     team_channel_of,
 )
 from klussenbank.cards.announcements import composer_card, preview_card, published_card, report_card
-from klussenbank.cards.approval import access_log_card, approval_card, erase_confirm_card, my_data_card
+from klussenbank.cards.approval import (
+    access_log_card,
+    agreement_link_card,
+    approval_card,
+    erase_confirm_card,
+    my_data_card,
+)
 from klussenbank.cards.availability import (
     availability_form_card,
     no_profile_card,
@@ -68,6 +74,7 @@ from klussenbank.dialogs.klus_form import (
 )
 from klussenbank.dialogs.report_form import parse_report
 from klussenbank.i18n import LANGUAGES, Translator, catalog
+from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.digests import DigestService
@@ -112,6 +119,7 @@ class KlussenbankBot:
         digests: DigestService,
         privacy: PrivacyService,
         reports: ReportService,
+        agreements: AgreementService,
     ) -> None:
         self._signup = signup
         self._klussen = klussen
@@ -120,6 +128,7 @@ class KlussenbankBot:
         self._digests = digests
         self._privacy = privacy
         self._reports = reports
+        self._agreements = agreements
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
             Verb.PROFILE_SHOW: self.on_profile_show,
@@ -149,6 +158,7 @@ class KlussenbankBot:
             Verb.APPROVAL_APPROVE: self.on_approval_approve,
             Verb.APPROVAL_DECLINE: self.on_approval_decline,
             Verb.APPROVAL_FORWARD: self.on_approval_forward,
+            Verb.AGREEMENT_SHOW: self.on_agreement_show,
             Verb.ACCESS_LOG_SHOW: self.on_access_log_show,
             Verb.ANNOUNCE_NEW: self.on_announce_new,
             Verb.ANNOUNCE_PREVIEW: self.on_announce_preview,
@@ -445,6 +455,17 @@ class KlussenbankBot:
     async def on_approval_forward(self, actor: Actor, t: Translator, data: Any) -> Element:
         delegate = parse_delegate(data)
         return await self._on_approval(data, t, lambda a: self._approvals.forward(actor, a, delegate))
+
+    async def on_agreement_show(self, actor: Actor, t: Translator, data: Any) -> Element:
+        approval_id = parse_approval_id(data)
+        result = (
+            await self._agreements.link(actor, approval_id) if approval_id else Refusal("agreement_not_found")
+        )
+        return _refused(result, t) if isinstance(result, Refusal) else agreement_link_card(result, t)
+
+    async def agreement_pdf(self, approval_id: int, expires: str, signature: str) -> tuple[str, bytes] | None:
+        """For the download route: the PDF behind an agreement card's signed link."""
+        return await self._agreements.pdf(approval_id, expires, signature)
 
     async def _on_approval(
         self, data: Any, t: Translator, action: Callable[[int], Awaitable[ApprovalView | Refusal]]

@@ -99,6 +99,23 @@ async def recipients_csv(request: web.Request) -> web.Response:
     )
 
 
+async def agreement_pdf(request: web.Request) -> web.Response:
+    """An agreement card's download link: the secondment agreement as a PDF."""
+    found = await request.app[BOT].agreement_pdf(
+        int(request.match_info["approval_id"]), request.query.get("expires", ""), request.query.get("sig", "")
+    )
+    if found is None:
+        return web.Response(
+            status=403, text="This link is not valid (any more). Open the agreement card again.\n"
+        )
+    number, pdf = found
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="detacheringsovereenkomst-{number}.pdf"'},
+    )
+
+
 async def report_csv(request: web.Request) -> web.Response:
     """A report card's download link: the figures as CSV."""
     try:
@@ -175,6 +192,7 @@ def init_app(
     app.router.add_post("/api/messages", jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
+    app.router.add_get("/api/agreements/{approval_id:[0-9]{1,9}}.pdf", agreement_pdf)
     app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)
     app.router.add_get(
         "/api/reports/{organisation:[a-z0-9_-]{1,64}}/{start:[0-9-]{10}}/{end:[0-9-]{10}}.csv", report_csv

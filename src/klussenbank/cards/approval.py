@@ -22,6 +22,7 @@ from klussenbank.cards.elements import (
 from klussenbank.cards.verbs import ApprovalInput, Verb
 from klussenbank.domain.approval import MAX_REASON, ApprovalStatus, ApprovalStep
 from klussenbank.i18n import Translator
+from klussenbank.services.agreements import AgreementLink
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.views import AccessLogView, ApprovalView
 
@@ -139,6 +140,31 @@ def _refresh(view: ApprovalView, data: dict[str, Any]) -> Element:
     return refresh
 
 
+def agreement_ready_card(approval_id: int, klus_title: str, t: Translator) -> Element:
+    """The agreement is ready: a button gets a fresh download link (links are short-lived)."""
+    return card(
+        [title(t("agreement.title", title=klus_title)), text(t("agreement.text"))],
+        [
+            execute(
+                t("action.agreement_open"),
+                Verb.AGREEMENT_SHOW,
+                style="positive",
+                data={A.APPROVAL_ID.value: approval_id},
+            )
+        ],
+    )
+
+
+def agreement_link_card(link: AgreementLink, t: Translator) -> Element:
+    return card(
+        [
+            title(t("agreement.title", title=link.klus_title)),
+            subtle(t("agreement.link_note", number=link.number)),
+        ],
+        [{"type": "Action.OpenUrl", "title": t("action.agreement_download"), "url": link.url}],
+    )
+
+
 def access_log_card(view: AccessLogView, t: Translator) -> Element:
     body: list[Element] = [title(t("access_log.title")), subtle(t("access_log.intro"))]
     if not view.rows:
@@ -202,7 +228,10 @@ def erase_confirm_card(t: Translator) -> Element:
 
 
 class ApprovalCardRenderer:
-    """The ApprovalRenderer port: an approval as a card in the recipient's language."""
+    """The ApprovalRenderer and AgreementCards ports: cards in the recipient's language."""
 
     def render(self, view: ApprovalView, locale: str) -> dict[str, Any]:
         return approval_card(view, Translator.for_locale(locale))
+
+    def ready(self, approval_id: int, klus_title: str, locale: str) -> dict[str, Any]:
+        return agreement_ready_card(approval_id, klus_title, Translator.for_locale(locale))

@@ -34,6 +34,7 @@ class Verb(StrEnum):
     APPROVAL_APPROVE = "approval.approve"
     APPROVAL_DECLINE = "approval.decline"
     APPROVAL_FORWARD = "approval.forward"
+    AGREEMENT_SHOW = "agreement.show"
     ACCESS_LOG_SHOW = "access_log.show"
     ANNOUNCE_NEW = "announce.new"
     ANNOUNCE_PREVIEW = "announce.preview"

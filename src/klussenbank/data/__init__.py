@@ -46,7 +46,15 @@ class PolicyFileError(ValueError):
 
 APPROVAL_KEYS = frozenset(f.name for f in fields(ApprovalPolicy))
 OTHER_KEYS = frozenset(
-    {"hr", "time_zone", "digest_day", "digest_hour", "digest_channels", "external_hourly_rate"}
+    {
+        "hr",
+        "time_zone",
+        "digest_day",
+        "digest_hour",
+        "digest_channels",
+        "external_hourly_rate",
+        "internal_hourly_rate",
+    }
 )
 
 
@@ -92,7 +100,8 @@ def _rules(table: object, base: OrganisationRules, where: str) -> OrganisationRu
                 hour=_typed(table, "digest_hour", int, base.digest.hour, where),
                 channels=_names(table, "digest_channels", base.digest.channels, where),
             ),
-            external_hourly_rate=_rate(table, base.external_hourly_rate, where),
+            external_hourly_rate=_rate(table, "external_hourly_rate", base.external_hourly_rate, where),
+            internal_hourly_rate=_rate(table, "internal_hourly_rate", base.internal_hourly_rate, where),
         )
     except ValueError as exc:
         if isinstance(exc, PolicyFileError):
@@ -122,10 +131,10 @@ def _typed(table: dict[str, Any], key: str, kind: type[T], default: T, where: st
     return value
 
 
-def _rate(table: dict[str, Any], default: float | None, where: str) -> float | None:
-    value = table.get("external_hourly_rate", default)
+def _rate(table: dict[str, Any], key: str, default: float | None, where: str) -> float | None:
+    value = table.get(key, default)
     if value is not None and (not isinstance(value, int | float) or isinstance(value, bool)):
-        raise PolicyFileError(f"organisations file: {where} external_hourly_rate must be an amount in euros")
+        raise PolicyFileError(f"organisations file: {where} {key} must be an amount in euros")
     return None if value is None else float(value)
 
 

@@ -3,6 +3,6 @@
 Like cards/, an adapter: it turns a view model into output and knows nothing of Teams or storage.
 """
 
-from klussenbank.documents.agreement import AgreementView, Contact, render_agreement
+from klussenbank.documents.agreement import render_agreement
 
-__all__ = ["AgreementView", "Contact", "render_agreement"]
+__all__ = ["render_agreement"]

@@ -33,10 +33,14 @@ class OrganisationRules:
     digest: DigestSchedule = field(default_factory=DigestSchedule)
     # What an hour of external hiring costs, for "external hiring avoided" in reports (None: unknown).
     external_hourly_rate: float | None = None
+    # What the organisation charges another for an hour of its employee's work (None: free).
+    internal_hourly_rate: float | None = None
 
     def __post_init__(self) -> None:
-        if self.external_hourly_rate is not None and not 0 < self.external_hourly_rate < 10_000:
-            raise ValueError("external_hourly_rate must be an amount in euros between 0 and 10000")
+        for name in ("external_hourly_rate", "internal_hourly_rate"):
+            rate = getattr(self, name)
+            if rate is not None and not 0 < rate < 10_000:
+                raise ValueError(f"{name} must be an amount in euros between 0 and 10000")
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

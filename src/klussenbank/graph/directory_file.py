@@ -45,6 +45,8 @@ class FileDirectory:
                     organisation=self._organisations[str(p["organisation"])],
                     manager_aad_object_id=None if manager is None else str(manager),
                     roles=tuple(roles),
+                    department=str(p.get("department") or ""),
+                    job_title=str(p.get("job_title") or ""),
                 )
         except (KeyError, TypeError, AttributeError) as exc:
             message = f"directory file is not valid at {where}: missing or wrong {exc}"

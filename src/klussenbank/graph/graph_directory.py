@@ -92,6 +92,8 @@ class OrganisationMap:
             email=user.mail or user.user_principal_name,
             organisation=organisation,
             manager_aad_object_id=user.manager_id,
+            department=user.department or "",
+            job_title=user.job_title or "",
         )
 
 

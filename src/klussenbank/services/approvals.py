@@ -25,6 +25,7 @@ from klussenbank.domain.klus import InterestStatus, Klus
 from klussenbank.domain.model import Person
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.agreements import AgreementService
 from klussenbank.services.klus_views import klus_view
 from klussenbank.services.ports import (
     Actor,
@@ -315,9 +316,16 @@ class ApprovalService:
     """The approver's side, and the chore that reminds, escalates and expires."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, *, router: ApprovalRouter, settle: Settle, notices: NoticeRenderer
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        router: ApprovalRouter,
+        settle: Settle,
+        notices: NoticeRenderer,
+        agreements: AgreementService | None = None,
     ) -> None:
         self._uow = uow
+        self._agreements = agreements
         self._router = router
         self._clock = router.clock
         self._settle = settle
@@ -537,6 +545,8 @@ class ApprovalService:
             now=now,
         )
         await self._settle(uow, klus)
+        if approved and self._agreements is not None:
+            await self._agreements.draw_up(uow, approval)
         for person_id, role in ((approval.candidate_id, "candidate"), (approval.poster_id, "poster")):
             person = await uow.people.get(person_id)
             if person is not None:

@@ -572,7 +572,7 @@ class KlusService:
                     continue
                 await self._move(uow, klus, current, InterestStatus.WITHDRAWN)
                 await self._approvals.cancel(uow, klus, actor.aad_object_id)
-                if klus.status is KlusStatus.FILLED and klus.open_on(self._clock.today()):
+                if klus.status is KlusStatus.FILLED and self._clock.today() <= klus.interest_deadline:
                     await uow.klussen.set_status(klus.id, KlusStatus.OPEN, now=self._clock.now())
                     klus = klus.with_status(KlusStatus.OPEN)
                 poster = await uow.people.get(klus.poster_id)

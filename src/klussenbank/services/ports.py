@@ -41,6 +41,8 @@ class DirectoryPerson:
     organisation: Organisation
     manager_aad_object_id: str | None = None
     roles: tuple[str, ...] = ()
+    department: str = ""
+    job_title: str = ""
 
 
 class Directory(Protocol):
@@ -284,6 +286,13 @@ class RecipientStatus:
     status: str
 
 
+class AgreementRepository(Protocol):
+    async def add(self, approval_id: int, number: str, pdf: bytes, *, now: datetime) -> None: ...
+
+    async def get(self, approval_id: int) -> tuple[str, bytes] | None:
+        """(number, PDF) of the approval's agreement, if there is one."""
+
+
 class ReportRepository(Protocol):
     """The records an organisation's figures are computed from (all of them: a pool is small)."""
 
@@ -467,6 +476,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reports(self) -> ReportRepository: ...
+
+    @property
+    def agreements(self) -> AgreementRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

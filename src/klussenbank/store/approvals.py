@@ -14,6 +14,7 @@ from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.services.ports import AccessEntry
 from klussenbank.store.orm import (
     AccessLogRow,
+    AgreementRow,
     ApprovalCardRow,
     ApprovalEventRow,
     ApprovalRow,
@@ -161,6 +162,19 @@ class SqlApprovals:
             .order_by(ApprovalEventRow.id)
         )
         return [ApprovalEvent(EventKind(r.kind), r.at, r.actor_id, r.approver_id) for r in rows]
+
+
+class SqlAgreements:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, approval_id: int, number: str, pdf: bytes, *, now: datetime) -> None:
+        self._session.add(AgreementRow(approval_id=approval_id, number=number, pdf=pdf, created_at=now))
+        await self._session.flush()
+
+    async def get(self, approval_id: int) -> tuple[str, bytes] | None:
+        row = await self._session.get(AgreementRow, approval_id)
+        return (row.number, row.pdf) if row else None
 
 
 class SqlAccessLog:

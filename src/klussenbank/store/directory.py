@@ -245,6 +245,8 @@ class CachedDirectory:
             email=row.mail or row.user_principal_name,
             organisation=organisation,
             manager_aad_object_id=row.manager_id,
+            department=row.department or "",
+            job_title=row.job_title or "",
         )
 
     async def person(self, aad_object_id: str) -> DirectoryPerson | None:

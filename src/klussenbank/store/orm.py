@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -398,3 +399,14 @@ class DigestRunRow(Base):
     week: Mapped[date] = mapped_column(Date)  # the digest's day
     klussen: Mapped[int] = mapped_column(Integer)
     ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AgreementRow(Base):
+    """The secondment agreement of an approved match, as the PDF the parties download."""
+
+    __tablename__ = "agreements"
+
+    approval_id: Mapped[int] = mapped_column(ForeignKey("approvals.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.store.orm import (
     AccessLogRow,
+    AgreementRow,
     AnnouncementRow,
     ApprovalCardRow,
     ApprovalEventRow,
@@ -133,6 +134,16 @@ class SqlPrivacy:
         await self._session.execute(
             update(ApprovalRow).where(ApprovalRow.candidate_id == aad_object_id).values(reason="")
         )
+        # Agreements name every party: the organisations keep their signed copies, we keep none.
+        involved = select(ApprovalRow.id).where(
+            (ApprovalRow.candidate_id == aad_object_id)
+            | (ApprovalRow.poster_id == aad_object_id)
+            | (ApprovalRow.decided_by == aad_object_id)
+            | ApprovalRow.id.in_(
+                select(ApprovalEventRow.approval_id).where(ApprovalEventRow.actor_id == aad_object_id)
+            )
+        )
+        await self._session.execute(delete(AgreementRow).where(AgreementRow.approval_id.in_(involved)))
         for column in ("candidate_id", "poster_id", "approver_id", "delegated_by", "decided_by"):
             field = getattr(ApprovalRow, column)
             await self._session.execute(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.services.ports import UnitOfWork, UnitOfWorkFactory
 from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
-from klussenbank.store.approvals import SqlAccessLog, SqlApprovals
+from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.privacy import SqlPrivacy
@@ -34,6 +34,7 @@ class SqlUnitOfWork:
     digests: SqlDigestRuns
     privacy: SqlPrivacy
     reports: SqlReports
+    agreements: SqlAgreements
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.digests = SqlDigestRuns(self._session)
         self.privacy = SqlPrivacy(self._session)
         self.reports = SqlReports(self._session)
+        self.agreements = SqlAgreements(self._session)
         return self
 
     async def __aexit__(

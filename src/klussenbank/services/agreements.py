@@ -1,0 +1,172 @@
+"""The secondment agreement of an approved match: drawn up at approval, offered to the parties
+(employee, poster, the approvers, HR) as a PDF behind a short-lived, signed link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from klussenbank.domain.agreement import AgreementView, Contact
+from klussenbank.domain.approval import Approval, EventKind
+from klussenbank.domain.organisations import Rules
+from klussenbank.services.links import LinkSigner
+from klussenbank.services.ports import (
+    Actor,
+    Clock,
+    Directory,
+    DirectoryPerson,
+    Recipient,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from klussenbank.services.roles import HrRoles
+from klussenbank.services.views import Refusal
+
+Render = Callable[[AgreementView], bytes]
+
+
+def pdf_path(approval_id: int) -> str:
+    return f"/api/agreements/{approval_id}.pdf"
+
+
+@dataclass(frozen=True)
+class AgreementLink:
+    number: str
+    klus_title: str
+    url: str
+
+
+class AgreementCards(Protocol):
+    """What the parties get in their chat (cards/ implements it)."""
+
+    def ready(self, approval_id: int, klus_title: str, locale: str) -> dict[str, Any]: ...
+
+
+class AgreementService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        clock: Clock,
+        directory: Directory,
+        rules: Rules,
+        render: Render,
+        cards: AgreementCards,
+        links: LinkSigner,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._directory = directory
+        self._rules = rules
+        self._render = render
+        self._cards = cards
+        self._links = links
+        self._roles = HrRoles(directory, rules)
+
+    async def draw_up(self, uow: UnitOfWork, approval: Approval) -> None:
+        """In the approving transaction: the PDF is made and stored, and the parties hear of it."""
+        view = await self._view(uow, approval)
+        await uow.agreements.add(approval.id, view.number, self._render(view), now=self._clock.now())
+        for person_id in await self._parties(uow, approval):
+            person = await uow.people.get(person_id)
+            if person is None:
+                continue
+            await uow.outbox.enqueue(
+                {"card": self._cards.ready(approval.id, view.klus_title, person.locale)},
+                [Recipient(person_aad_object_id=person_id)],
+                reason="agreement.ready",
+                now=self._clock.now(),
+            )
+
+    async def link(self, actor: Actor, approval_id: int) -> AgreementLink | Refusal:
+        """A fresh download link, for a party to the agreement only."""
+        async with self._uow() as uow:
+            approval = await uow.approvals.get(approval_id)
+            stored = await uow.agreements.get(approval_id)
+            if approval is None or stored is None or not await self._may_read(uow, actor, approval):
+                return Refusal("agreement_not_found")
+            klus = await uow.klussen.get(approval.klus_id)
+            return AgreementLink(
+                stored[0],
+                klus.title if klus else "",
+                self._links.url(pdf_path(approval_id), self._clock.now()),
+            )
+
+    async def pdf(self, approval_id: int, expires: str, signature: str) -> tuple[str, bytes] | None:
+        if not self._links.valid(pdf_path(approval_id), expires, signature, self._clock.now()):
+            return None
+        async with self._uow() as uow:
+            return await uow.agreements.get(approval_id)
+
+    async def _may_read(self, uow: UnitOfWork, actor: Actor, approval: Approval) -> bool:
+        if actor.aad_object_id in await self._parties(uow, approval, with_hr=False):
+            return True
+        return approval.organisation_key in await self._roles.organisations_of(actor)
+
+    async def _parties(self, uow: UnitOfWork, approval: Approval, *, with_hr: bool = True) -> list[str]:
+        deciders = [
+            e.actor_id
+            for e in await uow.approvals.events(approval.id)
+            if e.kind is EventKind.APPROVED and e.actor_id
+        ]
+        hr = await self._hr_contact(approval) if with_hr else None
+        people = [approval.candidate_id, approval.poster_id, *deciders, *([hr.aad_object_id] if hr else [])]
+        return list(dict.fromkeys(people))
+
+    async def _hr_contact(self, approval: Approval) -> DirectoryPerson | None:
+        for entry in self._rules.of(approval.organisation_key).approval.hr_approvers:
+            found = await self._find(entry)
+            if found is not None:
+                return found
+        return None
+
+    async def _find(self, entry: str) -> DirectoryPerson | None:
+        if "@" not in entry:
+            return await self._directory.person(entry)
+        return next((p for p in await self._directory.people() if p.email.lower() == entry.lower()), None)
+
+    async def _view(self, uow: UnitOfWork, approval: Approval) -> AgreementView:
+        klus = await uow.klussen.get(approval.klus_id)
+        assert klus is not None
+        candidate = await self._directory.person(approval.candidate_id)
+        poster = await self._directory.person(approval.poster_id)
+        candidate_row = await uow.people.get(approval.candidate_id)
+        poster_row = await uow.people.get(approval.poster_id)
+        manager = (
+            await self._directory.person(candidate.manager_aad_object_id)
+            if candidate and candidate.manager_aad_object_id
+            else None
+        )
+        hr = await self._hr_contact(approval)
+        lending = await uow.organisations.get(approval.organisation_key)
+        borrowing = await uow.organisations.get(klus.organisation_key)
+        approvals = [e for e in await uow.approvals.events(approval.id) if e.kind is EventKind.APPROVED]
+        last = approvals[-1] if approvals else None
+        approver = await self._directory.person(last.actor_id) if last and last.actor_id else None
+        rate = self._rules.of(approval.organisation_key).internal_hourly_rate
+        today = self._clock.today()
+        return AgreementView(
+            number=f"KB-{today.year}-{approval.id:04d}",
+            agreement_date=today,
+            generated_at=self._clock.now(),
+            lending_organisation=lending.name if lending else approval.organisation_key,
+            lending_department=candidate.department if candidate else "",
+            borrowing_organisation=borrowing.name if borrowing else klus.organisation_key,
+            borrowing_department=poster.department if poster else "",
+            employee_name=candidate_row.name if candidate_row else "",
+            employee_job_title=candidate.job_title if candidate else "",
+            employee_email=candidate_row.email if candidate_row else "",
+            klus_title=klus.title,
+            klus_description=klus.description,
+            hours_per_week=klus.hours_per_week,
+            start_date=klus.start_date,
+            end_date=klus.end_date,
+            hourly_rate=None if rate is None else Decimal(str(rate)),
+            poster=Contact(poster_row.name, poster_row.email) if poster_row else Contact("", ""),
+            line_manager=Contact(manager.name, manager.email) if manager else Contact("", ""),
+            hr_contact=Contact(hr.name, hr.email) if hr else Contact("", ""),
+            approved_by=approver.name if approver else "",
+            approved_on=last.at.date() if last else today,
+        )
