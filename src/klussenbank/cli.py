@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
@@ -119,6 +120,21 @@ def _report(
         print(figures_csv(found), end="")
 
 
+def _purge(settings: Settings) -> None:
+    from klussenbank.wiring import purge_now
+
+    purged = asyncio.run(purge_now(settings, f"cli:{getpass.getuser()}"))
+    for what, count in purged.items():
+        print(f"{what}: {count} purged")
+
+
+def _audit(settings: Settings, limit: int) -> None:
+    from klussenbank.wiring import audit_entries
+
+    for entry in asyncio.run(audit_entries(settings, limit)):
+        print(f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor}  {entry.action}  {entry.detail}")
+
+
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The SDK warns on every turn without an app id (local mode) and logs a traceback for every
@@ -171,6 +187,13 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("csv", "png"), default="csv")
     report.add_argument("--out", type=Path, help="write to this file (default: CSV to the screen)")
 
+    privacy = commands.add_parser("privacy", help="retention").add_subparsers(
+        dest="privacy_command", required=True
+    )
+    privacy.add_parser("purge", help="purge personal data past each organisation's retention_months now")
+    audit = commands.add_parser("audit", help="the latest administrative actions")
+    audit.add_argument("--limit", type=int, default=50)
+
     package = commands.add_parser("package", help="build the Teams app package (zip)")
     package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
     package.add_argument("--app-id", default="", help="Entra app id (default KLUSSENBANK_APP_ID)")
@@ -202,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _outbox(settings, args.outbox_command, getattr(args, "unconfirmed", False))
         elif args.command == "report":
             _report(settings, args.org, args.start, args.end, args.format, args.out)
+        elif args.command == "privacy":
+            _purge(settings)
+        elif args.command == "audit":
+            _audit(settings, args.limit)
         elif args.command == "package":
             _package(settings, args.out, args.app_id, args.domain)
     except (ConfigError, ValueError) as exc:

@@ -40,7 +40,7 @@ from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import ImportResult, import_directory
-from klussenbank.services.ports import Directory, Sender
+from klussenbank.services.ports import AuditEntry, Directory, Sender
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -51,6 +51,7 @@ from klussenbank.store.uow import sql_unit_of_work
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
+DAILY = 24 * 3600.0  # retention: purging old personal data
 ANNOUNCEMENTS_EVERY = 5.0  # planned announcements go out, and report cards keep up, within seconds
 
 
@@ -200,9 +201,15 @@ def report_service(settings: Settings, engine: AsyncEngine, links: LinkSigner) -
     )
 
 
-def privacy_service(engine: AsyncEngine, klussen: KlusService, links: LinkSigner) -> PrivacyService:
+def privacy_service(
+    settings: Settings, engine: AsyncEngine, klussen: KlusService, links: LinkSigner
+) -> PrivacyService:
     return PrivacyService(
-        sql_unit_of_work(session_factory(engine)), clock=SystemClock(), klussen=klussen, links=links
+        sql_unit_of_work(session_factory(engine)),
+        clock=SystemClock(),
+        klussen=klussen,
+        links=links,
+        rules=load_rules(settings.organisations_file),
     )
 
 
@@ -264,6 +271,7 @@ def build_web_app(settings: Settings) -> web.Application:
     router = approval_router(settings, engine)
     klussen = klus_service(settings, engine, router)
     links = link_signer(settings)
+    privacy = privacy_service(settings, engine, klussen, links)
     agreements = agreement_service(settings, engine, links)
     approvals = approval_service(engine, router, klussen, agreements)
     announcements = announcement_service(settings, engine, links)
@@ -274,7 +282,7 @@ def build_web_app(settings: Settings) -> web.Application:
         approvals,
         announcements,
         digests,
-        privacy_service(engine, klussen, links),
+        privacy,
         report_service(settings, engine, links),
         agreements,
     )
@@ -289,6 +297,7 @@ def build_web_app(settings: Settings) -> web.Application:
             (announcements.send_due, ANNOUNCEMENTS_EVERY),
             (announcements.refresh_reports, ANNOUNCEMENTS_EVERY),
             (digests.run_due, CHORE_EVERY),
+            (privacy.purge, DAILY),
             *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
         ],
     )
@@ -363,5 +372,24 @@ async def report_figures(settings: Settings, organisation: str, start: date, end
     engine = create_engine(settings.database_url)
     try:
         return await report_service(settings, engine, link_signer(settings)).figures(organisation, start, end)
+    finally:
+        await engine.dispose()
+
+
+async def purge_now(settings: Settings, actor: str) -> dict[str, int]:
+    """`klussenbank privacy purge`: the retention purge, now."""
+    engine = create_engine(settings.database_url)
+    try:
+        klussen = klus_service(settings, engine)
+        return await privacy_service(settings, engine, klussen, link_signer(settings)).purge(actor)
+    finally:
+        await engine.dispose()
+
+
+async def audit_entries(settings: Settings, limit: int) -> list[AuditEntry]:
+    engine = create_engine(settings.database_url)
+    try:
+        klussen = klus_service(settings, engine)
+        return await privacy_service(settings, engine, klussen, link_signer(settings)).audit(limit)
     finally:
         await engine.dispose()

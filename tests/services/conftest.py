@@ -143,7 +143,11 @@ def privacy_service(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, klussen: KlusService
 ) -> PrivacyService:
     return PrivacyService(
-        uow_factory, clock=clock, klussen=klussen, links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978")
+        uow_factory,
+        clock=clock,
+        klussen=klussen,
+        links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
+        rules=load_rules("demo"),
     )
 
 

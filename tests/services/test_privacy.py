@@ -4,6 +4,7 @@ nothing personal remains in any table while the figures do."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -140,3 +141,36 @@ async def test_coming_back_after_erasure_starts_fresh(
     welcome = await signup.meet(CHANTAL, None)
 
     assert welcome is not None and not welcome.has_profile
+
+
+async def test_retention_purges_what_is_personal_about_old_klussen_and_keeps_the_figures(
+    privacy: PrivacyService,
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
+) -> None:
+    ids = await chantal_in_the_marketplace(klussen, signup)
+    async with uow_factory() as uow:
+        [pending] = await uow.approvals.for_klus(ids["annas"])
+    await approvals.decline(BRAM, pending.id, "In die weken hebben we Chantal zelf nodig.")
+    await klussen.cancel(BRAM, ids["brams"])
+    assert (await privacy.purge())["harderwijk"] == 0  # nothing is old yet
+
+    clock.current += timedelta(days=25 * 31)  # more than the demo's 24 months later
+    purged = await privacy.purge("cli:beheer")
+
+    assert purged["ermelo"] == 1 and purged["harderwijk"] == 0  # Anna's klus is still open
+    async with uow_factory() as uow:
+        [declined] = await uow.approvals.for_klus(ids["annas"])
+        assert declined.reason.startswith("In die weken")  # Anna's klus is not closed: kept
+        brams = await uow.interests.for_klus(ids["brams"])
+        assert [i.motivation for i in brams] == [""] and brams[0].status is InterestStatus.NOT_CHOSEN
+        entries = await uow.audit.recent(5)
+    assert [(e.actor, e.action) for e in entries][:2] == [
+        ("cli:beheer", "privacy.purged"),
+        ("system", "privacy.purged"),
+    ]
+    assert "ermelo 1" in entries[0].detail

@@ -131,3 +131,25 @@ def test_the_report_command_writes_csv_and_a_chart(tmp_path: Path) -> None:
     backwards = cli("report", "--org", "ermelo", "--from", "2026-03-01", "--to", "2026-01-01")
     assert backwards.returncode != 0 and "--to lies before --from" in backwards.stderr
     assert "Traceback" not in backwards.stderr
+
+
+def test_purge_and_audit_from_the_command_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"}
+
+    def cli(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "klussenbank.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    cli("db", "upgrade")
+    assert "outbox_messages: 0 purged" in cli("privacy", "purge")
+    [line] = cli("audit").splitlines()
+    assert "cli:" in line and "privacy.purged" in line

@@ -54,6 +54,7 @@ OTHER_KEYS = frozenset(
         "digest_channels",
         "external_hourly_rate",
         "internal_hourly_rate",
+        "retention_months",
     }
 )
 
@@ -102,6 +103,7 @@ def _rules(table: object, base: OrganisationRules, where: str) -> OrganisationRu
             ),
             external_hourly_rate=_rate(table, "external_hourly_rate", base.external_hourly_rate, where),
             internal_hourly_rate=_rate(table, "internal_hourly_rate", base.internal_hourly_rate, where),
+            retention_months=_typed(table, "retention_months", int, base.retention_months, where),
         )
     except ValueError as exc:
         if isinstance(exc, PolicyFileError):

@@ -35,12 +35,16 @@ class OrganisationRules:
     external_hourly_rate: float | None = None
     # What the organisation charges another for an hour of its employee's work (None: free).
     internal_hourly_rate: float | None = None
+    # Months after a klus closed (or ended) before its personal data is purged.
+    retention_months: int = 24
 
     def __post_init__(self) -> None:
         for name in ("external_hourly_rate", "internal_hourly_rate"):
             rate = getattr(self, name)
             if rate is not None and not 0 < rate < 10_000:
                 raise ValueError(f"{name} must be an amount in euros between 0 and 10000")
+        if not 1 <= self.retention_months <= 120:
+            raise ValueError("retention_months must be a number of months from 1 to 120")
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -213,8 +213,12 @@ class AnnouncementService:
             announcement = replace(announcement, report_message_id=message)
             await uow.announcements.save(announcement, now=now)
             await uow.announcements.set_shown_counts(announcement.id, report.counts)
+            action = "announcement.scheduled" if scheduled else "announcement.sent"
+            await uow.audit.add(
+                actor.aad_object_id, action, f"#{announcement.id} {announcement.title}", now=now
+            )
             await uow.commit()
-            return replace(report, banner="announcement.scheduled" if scheduled else "announcement.sent")
+            return replace(report, banner=action)
 
     async def _send(self, uow: UnitOfWork, announcement: Announcement) -> Announcement:
         """Queue the announcement for every channel and person of its audience."""
@@ -252,7 +256,7 @@ class AnnouncementService:
             if announcement.message_id is not None:
                 await uow.outbox.cancel(announcement.message_id, now=self._clock.now())
             return await self._change(
-                uow, announcement, AnnouncementStatus.CANCELLED, "announcement.cancelled"
+                uow, actor, announcement, AnnouncementStatus.CANCELLED, "announcement.cancelled"
             )
 
     async def withdraw(self, actor: Actor, announcement_id: int) -> ReportView | Refusal:
@@ -274,14 +278,21 @@ class AnnouncementService:
                 now=now,
             )
             return await self._change(
-                uow, announcement, AnnouncementStatus.WITHDRAWN, "announcement.withdrawn"
+                uow, actor, announcement, AnnouncementStatus.WITHDRAWN, "announcement.withdrawn"
             )
 
     async def _change(
-        self, uow: UnitOfWork, announcement: Announcement, status: AnnouncementStatus, banner: str
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        announcement: Announcement,
+        status: AnnouncementStatus,
+        banner: str,
     ) -> ReportView:
         announcement = replace(announcement, status=status)
-        await uow.announcements.save(announcement, now=self._clock.now())
+        now = self._clock.now()
+        await uow.announcements.save(announcement, now=now)
+        await uow.audit.add(actor.aad_object_id, banner, f"#{announcement.id} {announcement.title}", now=now)
         report = await self._report(uow, announcement)
         await self._update_report(uow, announcement, report)
         await uow.commit()

@@ -311,6 +311,27 @@ class PrivacyRepository(Protocol):
     async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> None:
         """Delete or anonymise everything personal; figures stay under `pseudonym`."""
 
+    async def purge_closed(self, organisation_key: str, before: datetime) -> int:
+        """Retention: the personal data of klussen that closed before then; how many klussen."""
+
+    async def purge_messages(self, before: datetime) -> int:
+        """Retention of the outbox: finished messages older than that; how many."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    detail: str
+
+
+class AuditRepository(Protocol):
+    async def add(self, actor: str, action: str, detail: str, *, now: datetime) -> None: ...
+
+    async def recent(self, limit: int) -> list[AuditEntry]:
+        """Newest first."""
+
 
 class ConversationRepository(Protocol):
     async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
@@ -479,6 +500,9 @@ class UnitOfWork(Protocol):
 
     @property
     def agreements(self) -> AgreementRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from klussenbank.domain.organisations import Rules
 from klussenbank.services.klussen import KlusService
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import Actor, Clock, UnitOfWorkFactory
+from klussenbank.services.ports import Actor, AuditEntry, Clock, UnitOfWorkFactory
+
+MONTH = timedelta(days=30.44)
 
 
 def export_path(aad_object_id: str) -> str:
@@ -23,12 +27,13 @@ class MyDataView:
 
 class PrivacyService:
     def __init__(
-        self, uow: UnitOfWorkFactory, *, clock: Clock, klussen: KlusService, links: LinkSigner
+        self, uow: UnitOfWorkFactory, *, clock: Clock, klussen: KlusService, links: LinkSigner, rules: Rules
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._klussen = klussen
         self._links = links
+        self._rules = rules
 
     async def my_data(self, actor: Actor) -> MyDataView | None:
         async with self._uow() as uow:
@@ -49,7 +54,33 @@ class PrivacyService:
         is personal. Figures (hours, statuses, dates) stay for reports, linked to nobody. Returns
         how many klussen the person stepped out of or cancelled."""
         left = await self._klussen.leave_everything(actor)
+        pseudonym = f"erased-{uuid.uuid4().hex}"
         async with self._uow() as uow:
-            await uow.privacy.erase(actor.aad_object_id, f"erased-{uuid.uuid4().hex}", now=self._clock.now())
+            now = self._clock.now()
+            await uow.privacy.erase(actor.aad_object_id, pseudonym, now=now)
+            await uow.audit.add(pseudonym, "privacy.erased", "at their own request", now=now)
             await uow.commit()
         return left
+
+    async def purge(self, actor: str = "system") -> dict[str, int]:
+        """Retention: per organisation, the personal data of klussen closed longer ago than its
+        `retention_months`; and outbox messages older than the default's. How many, by what."""
+        now = self._clock.now()
+        purged: dict[str, int] = {}
+        async with self._uow() as uow:
+            for organisation in await uow.organisations.all():
+                months = self._rules.of(organisation.key).retention_months
+                purged[organisation.key] = await uow.privacy.purge_closed(
+                    organisation.key, now - MONTH * months
+                )
+            purged["outbox_messages"] = await uow.privacy.purge_messages(
+                now - MONTH * self._rules.default.retention_months
+            )
+            detail = ", ".join(f"{key} {count}" for key, count in purged.items())
+            await uow.audit.add(actor, "privacy.purged", detail, now=now)
+            await uow.commit()
+        return purged
+
+    async def audit(self, limit: int = 50) -> list[AuditEntry]:
+        async with self._uow() as uow:
+            return await uow.audit.recent(limit)

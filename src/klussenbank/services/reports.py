@@ -68,6 +68,9 @@ class ReportService:
             start, end = today.replace(month=1, day=1), today
         async with self._uow() as uow:
             organisations = {o.key: o for o in await uow.organisations.all()}
+            period = f"{key} {start.isoformat()}..{end.isoformat()}"
+            await uow.audit.add(actor.aad_object_id, "report.viewed", period, now=self._clock.now())
+            await uow.commit()
         found = await self.figures(key, start, end)
         return FiguresView(
             figures=found,

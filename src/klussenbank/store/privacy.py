@@ -6,10 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from klussenbank.domain.delivery import DeliveryStatus
+from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
+from klussenbank.domain.klus import KlusStatus
+from klussenbank.services.ports import AuditEntry
+from klussenbank.store.db import utc
 from klussenbank.store.orm import (
     AccessLogRow,
     AgreementRow,
@@ -17,16 +20,20 @@ from klussenbank.store.orm import (
     ApprovalCardRow,
     ApprovalEventRow,
     ApprovalRow,
+    AuditRow,
     AvailabilityRow,
     ConversationRow,
     InterestRow,
     KlusRow,
+    OrganisationRow,
     OutboxDeliveryRow,
     OutboxMessageRow,
     PersonRow,
+    SuggestionRow,
 )
 
 ERASED_CONTENT: dict[str, Any] = {"erased": True}
+UNFINISHED = (*ON_ITS_WAY, DeliveryStatus.UNCONFIRMED)
 MIN_TRACE = 3  # shorter texts (a motivation "ok") would match everywhere
 
 
@@ -182,6 +189,52 @@ class SqlPrivacy:
         person.updated_at = now
         await self._session.flush()
 
+    async def purge_closed(self, organisation_key: str, before: datetime) -> int:
+        """Retention: what is personal about this organisation's klussen that closed (cancelled,
+        expired, or ended) before `before` goes; the figures stay. How many klussen were purged."""
+        closed = (
+            select(KlusRow.id)
+            .join(OrganisationRow, OrganisationRow.id == KlusRow.organisation_id)
+            .where(
+                OrganisationRow.key == organisation_key,
+                or_(
+                    and_(
+                        KlusRow.status.in_([KlusStatus.CANCELLED, KlusStatus.EXPIRED]),
+                        KlusRow.updated_at < before,
+                    ),
+                    and_(
+                        KlusRow.status.in_([KlusStatus.FILLED, KlusStatus.COMPLETED]),
+                        KlusRow.end_date < before.date(),
+                    ),
+                ),
+            )
+        )
+        ids = list(await self._session.scalars(closed))
+        if not ids:
+            return 0
+        approvals = select(ApprovalRow.id).where(ApprovalRow.klus_id.in_(ids))
+        await self._session.execute(
+            update(InterestRow).where(InterestRow.klus_id.in_(ids)).values(motivation="")
+        )
+        await self._session.execute(update(ApprovalRow).where(ApprovalRow.klus_id.in_(ids)).values(reason=""))
+        await self._session.execute(delete(AgreementRow).where(AgreementRow.approval_id.in_(approvals)))
+        await self._session.execute(delete(ApprovalCardRow).where(ApprovalCardRow.approval_id.in_(approvals)))
+        await self._session.execute(delete(AccessLogRow).where(AccessLogRow.klus_id.in_(ids)))
+        await self._session.execute(delete(SuggestionRow).where(SuggestionRow.klus_id.in_(ids)))
+        return len(ids)
+
+    async def purge_messages(self, before: datetime) -> int:
+        """Retention of the outbox: messages older than `before` that are done with go."""
+        unfinished = select(OutboxDeliveryRow.message_id).where(
+            OutboxDeliveryRow.status.in_(list(UNFINISHED))
+        )
+        result = await self._session.execute(
+            delete(OutboxMessageRow).where(
+                OutboxMessageRow.created_at < before, OutboxMessageRow.id.not_in(unfinished)
+            )
+        )
+        return int(getattr(result, "rowcount", 0))
+
     async def _scrub_messages(self, traces: set[str], now: datetime) -> None:
         """Cards naming the person (to posters, approvers): their text goes; what was not sent, too."""
         for message in await self._session.scalars(select(OutboxMessageRow)):
@@ -213,3 +266,16 @@ def _mentions(value: object, traces: set[str]) -> bool:
 
 def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+class SqlAudit:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, actor: str, action: str, detail: str, *, now: datetime) -> None:
+        self._session.add(AuditRow(at=now, actor=actor[:128], action=action[:64], detail=detail[:500]))
+        await self._session.flush()
+
+    async def recent(self, limit: int) -> list[AuditEntry]:
+        rows = await self._session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
+        return [AuditEntry(utc(r.at), r.actor, r.action, r.detail) for r in rows]

@@ -12,7 +12,7 @@ from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDi
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
-from klussenbank.store.privacy import SqlPrivacy
+from klussenbank.store.privacy import SqlAudit, SqlPrivacy
 from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
 
@@ -35,6 +35,7 @@ class SqlUnitOfWork:
     privacy: SqlPrivacy
     reports: SqlReports
     agreements: SqlAgreements
+    audit: SqlAudit
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.privacy = SqlPrivacy(self._session)
         self.reports = SqlReports(self._session)
         self.agreements = SqlAgreements(self._session)
+        self.audit = SqlAudit(self._session)
         return self
 
     async def __aexit__(
