@@ -21,6 +21,7 @@ from klussenbank.bot.server import init_app
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
+from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.documents import render_agreement
@@ -44,6 +45,7 @@ from klussenbank.services.ports import AuditEntry, Directory, Sender
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
+from klussenbank.services.work import WorkService
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
@@ -272,6 +274,12 @@ def build_web_app(settings: Settings) -> web.Application:
     klussen = klus_service(settings, engine, router)
     links = link_signer(settings)
     privacy = privacy_service(settings, engine, klussen, links)
+    work = WorkService(
+        sql_unit_of_work(session_factory(engine)),
+        clock=SystemClock(),
+        vocabulary=load_skill_vocabulary(),
+        cards=WorkCardRenderer(),
+    )
     agreements = agreement_service(settings, engine, links)
     approvals = approval_service(engine, router, klussen, agreements)
     announcements = announcement_service(settings, engine, links)
@@ -285,6 +293,7 @@ def build_web_app(settings: Settings) -> web.Application:
         privacy,
         report_service(settings, engine, links),
         agreements,
+        work,
     )
     return init_app(
         settings,
@@ -298,6 +307,7 @@ def build_web_app(settings: Settings) -> web.Application:
             (announcements.refresh_reports, ANNOUNCEMENTS_EVERY),
             (digests.run_due, CHORE_EVERY),
             (privacy.purge, DAILY),
+            (work.tick, CHORE_EVERY),
             *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
         ],
     )

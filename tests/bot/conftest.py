@@ -34,6 +34,7 @@ from tests.services.conftest import (
     marketplace,
     privacy_service,
     report_service,
+    work_service,
 )
 
 TENANT = "00000000-0000-0000-0000-0000000000aa"
@@ -145,6 +146,7 @@ async def harness(
         privacy_service(uow_factory, clock, klussen),
         report_service(uow_factory, clock, directory),
         agreement_service(uow_factory, clock, directory),
+        work_service(uow_factory, clock, vocabulary),
     )
     app = init_app(Settings(), engine=engine, bot=bot)
     client = TestClient(TestServer(app, host="127.0.0.1"))

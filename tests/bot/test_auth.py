@@ -32,6 +32,7 @@ async def secured(engine: AsyncEngine) -> AsyncIterator[TestClient[object, objec
             privacy=None,
             reports=None,
             agreements=None,
+            work=None,
         ),
     )  # type: ignore[arg-type]
     client: TestClient[object, object] = TestClient(TestServer(app, host="127.0.0.1"))

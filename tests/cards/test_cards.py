@@ -52,6 +52,7 @@ from klussenbank.cards.klus import (
 )
 from klussenbank.cards.report import report_figures_card
 from klussenbank.cards.verbs import Verb
+from klussenbank.cards.work import evaluation_card, hours_card
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
@@ -60,6 +61,7 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
+from klussenbank.domain.work import EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.agreements import AgreementLink
 from klussenbank.services.ports import Channel
@@ -90,6 +92,7 @@ from klussenbank.services.views import (
     StepDecision,
     WelcomeView,
 )
+from klussenbank.services.work import EvaluationView, HoursView
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 23)
@@ -418,6 +421,51 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
     ),
     "erase_confirm": erase_confirm_card,
+    "hours_employee": lambda t: hours_card(
+        HoursView(
+            11, "Notuleren bij de raad", "Eva Smit", Role.EMPLOYEE, HoursMonth(11, date(2026, 12, 1), 28.5)
+        ),
+        t,
+    ),
+    "hours_employee_error": lambda t: hours_card(
+        HoursView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.EMPLOYEE,
+            HoursMonth(11, date(2026, 12, 1), 28.5),
+            errors=(FieldError("hours", "hours_month_range", {"max": 200}),),
+        ),
+        t,
+    ),
+    "hours_poster": lambda t: hours_card(
+        HoursView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.POSTER,
+            HoursMonth(11, date(2026, 12, 1), 28.5, 30.0),
+            "hours.thanks",
+        ),
+        t,
+    ),
+    "evaluation_employee": lambda t: evaluation_card(
+        EvaluationView(11, "Notuleren bij de raad", "Bram Jansen", Role.EMPLOYEE, SKILLS), t
+    ),
+    "evaluation_poster_errors": lambda t: evaluation_card(
+        EvaluationView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.POSTER,
+            draft=EvaluationDraft(score=None, went_well="Snel en precies."),
+            errors=(FieldError("score", "required"), FieldError("again", "required")),
+        ),
+        t,
+    ),
+    "evaluation_done": lambda t: evaluation_card(
+        EvaluationView(11, "Notuleren bij de raad", "Eva Smit", Role.POSTER, done=True), t
+    ),
     "agreement_ready": lambda t: agreement_ready_card(11, "Notuleren bij de raad", t),
     "agreement_link": lambda t: agreement_link_card(
         AgreementLink(
@@ -596,6 +644,7 @@ def _bot() -> KlussenbankBot:
         privacy=None,
         reports=None,
         agreements=None,
+        work=None,
     )  # type: ignore[arg-type]
 
 

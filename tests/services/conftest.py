@@ -9,6 +9,7 @@ import pytest
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.klus import CardRenderer
+from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.data import load_rules
 from klussenbank.documents import render_agreement
 from klussenbank.domain.organisations import Rules
@@ -25,6 +26,7 @@ from klussenbank.services.ports import Actor, AppInstaller, Directory, UnitOfWor
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
+from klussenbank.services.work import WorkService
 from tests.conftest import FixedClock
 
 TENANT = "00000000-0000-0000-0000-000000000001"
@@ -149,6 +151,12 @@ def privacy_service(
         links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
         rules=load_rules("demo"),
     )
+
+
+def work_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary
+) -> WorkService:
+    return WorkService(uow_factory, clock=clock, vocabulary=vocabulary, cards=WorkCardRenderer())
 
 
 def report_service(

@@ -18,6 +18,7 @@ from klussenbank.domain.availability import AvailabilityDraft, validate_availabi
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, validate_klus
 from klussenbank.domain.model import WorkMode
+from klussenbank.domain.work import EvaluationDraft, Role, check_hours, validate_evaluation
 from klussenbank.i18n import LANGUAGES, Language, Translator, catalog, language_of
 
 DOMAIN_DIR = Path(klussenbank.domain.__file__).parent
@@ -177,7 +178,13 @@ BAD_ANNOUNCEMENTS = [
 
 
 def produced_errors() -> list[FieldError]:
-    errors: list[FieldError] = []
+    errors: list[FieldError] = check_hours(None) + check_hours(7.25) + check_hours(None, ("hours",))
+    errors += validate_evaluation(
+        EvaluationDraft(score=9, went_well="x" * 1001, skills=("nope",)),
+        approval_id=1,
+        role=Role.EMPLOYEE,
+        vocabulary=frozenset({"minute-taking"}),
+    )[1]
     for announcement, scheduled in BAD_ANNOUNCEMENTS:
         errors += validate_announcement(
             announcement,

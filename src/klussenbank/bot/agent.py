@@ -61,6 +61,7 @@ from klussenbank.cards.klus import (
 )
 from klussenbank.cards.report import report_figures_card
 from klussenbank.cards.verbs import Verb
+from klussenbank.cards.work import evaluation_card, hours_card
 from klussenbank.dialogs.announcement_form import parse_announcement, parse_announcement_id
 from klussenbank.dialogs.approval_form import parse_approval_id, parse_delegate, parse_reason
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
@@ -73,6 +74,7 @@ from klussenbank.dialogs.klus_form import (
     parse_share_motivation,
 )
 from klussenbank.dialogs.report_form import parse_report
+from klussenbank.dialogs.work_form import parse_evaluation, parse_hours
 from klussenbank.i18n import LANGUAGES, Translator, catalog
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
@@ -96,6 +98,7 @@ from klussenbank.services.views import (
     Refusal,
     ReportView,
 )
+from klussenbank.services.work import EvaluationView, HoursView, WorkService
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +123,7 @@ class KlussenbankBot:
         privacy: PrivacyService,
         reports: ReportService,
         agreements: AgreementService,
+        work: WorkService,
     ) -> None:
         self._signup = signup
         self._klussen = klussen
@@ -129,6 +133,7 @@ class KlussenbankBot:
         self._privacy = privacy
         self._reports = reports
         self._agreements = agreements
+        self._work = work
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
             Verb.PROFILE_SHOW: self.on_profile_show,
@@ -159,6 +164,10 @@ class KlussenbankBot:
             Verb.APPROVAL_DECLINE: self.on_approval_decline,
             Verb.APPROVAL_FORWARD: self.on_approval_forward,
             Verb.AGREEMENT_SHOW: self.on_agreement_show,
+            Verb.HOURS_REPORT: self.on_hours_report,
+            Verb.HOURS_CORRECT: self.on_hours_correct,
+            Verb.WORK_COMPLETE: self.on_work_complete,
+            Verb.EVALUATION_SEND: self.on_evaluation_send,
             Verb.ACCESS_LOG_SHOW: self.on_access_log_show,
             Verb.ANNOUNCE_NEW: self.on_announce_new,
             Verb.ANNOUNCE_PREVIEW: self.on_announce_preview,
@@ -462,6 +471,37 @@ class KlussenbankBot:
             await self._agreements.link(actor, approval_id) if approval_id else Refusal("agreement_not_found")
         )
         return _refused(result, t) if isinstance(result, Refusal) else agreement_link_card(result, t)
+
+    async def on_hours_report(self, actor: Actor, t: Translator, data: Any) -> Element:
+        month, hours, unreadable = parse_hours(data)
+        return await self._on_work(
+            data, t, lambda a: self._work.report_hours(actor, a, month, hours, unreadable)
+        )
+
+    async def on_hours_correct(self, actor: Actor, t: Translator, data: Any) -> Element:
+        month, hours, unreadable = parse_hours(data)
+        return await self._on_work(
+            data, t, lambda a: self._work.correct_hours(actor, a, month, hours, unreadable)
+        )
+
+    async def on_work_complete(self, actor: Actor, t: Translator, data: Any) -> Element:
+        return await self._on_work(data, t, lambda a: self._work.complete(actor, a))
+
+    async def on_evaluation_send(self, actor: Actor, t: Translator, data: Any) -> Element:
+        draft = parse_evaluation(data)
+        return await self._on_work(data, t, lambda a: self._work.evaluate(actor, a, draft))
+
+    async def _on_work(
+        self,
+        data: Any,
+        t: Translator,
+        action: Callable[[int], Awaitable[HoursView | EvaluationView | Refusal]],
+    ) -> Element:
+        approval_id = parse_approval_id(data)
+        result = await action(approval_id) if approval_id else Refusal("match_not_found")
+        if isinstance(result, Refusal):
+            return _refused(result, t)
+        return hours_card(result, t) if isinstance(result, HoursView) else evaluation_card(result, t)
 
     async def agreement_pdf(self, approval_id: int, expires: str, signature: str) -> tuple[str, bytes] | None:
         """For the download route: the PDF behind an agreement card's signed link."""

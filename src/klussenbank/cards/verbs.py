@@ -35,6 +35,10 @@ class Verb(StrEnum):
     APPROVAL_DECLINE = "approval.decline"
     APPROVAL_FORWARD = "approval.forward"
     AGREEMENT_SHOW = "agreement.show"
+    HOURS_REPORT = "hours.report"
+    HOURS_CORRECT = "hours.correct"
+    WORK_COMPLETE = "work.complete"
+    EVALUATION_SEND = "evaluation.send"
     ACCESS_LOG_SHOW = "access_log.show"
     ANNOUNCE_NEW = "announce.new"
     ANNOUNCE_PREVIEW = "announce.preview"
@@ -129,3 +133,16 @@ class ReportInput(StrEnum):
     ORGANISATION = "report_organisation"
     START = "report_from"
     END = "report_to"
+
+
+class WorkInput(StrEnum):
+    """The hours and evaluation cards' inputs; they carry the approval id (ApprovalInput) too."""
+
+    MONTH = "month"
+    HOURS = "hours"
+    SCORE = "score"
+    WENT_WELL = "went_well"
+    COULD_BE_BETTER = "could_be_better"
+    AGAIN = "again"
+    SKILLS = "skills"
+    ADD_SKILLS = "add_skills"

@@ -77,6 +77,7 @@ class Approval:
     reason: str = ""  # why it was declined
     decided_by: str | None = None
     decided_at: datetime | None = None
+    completed_at: datetime | None = None  # an approved match whose work has ended
 
     @property
     def pending(self) -> bool:

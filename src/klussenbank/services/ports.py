@@ -15,6 +15,7 @@ from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.model import Availability, Organisation, Person
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
+from klussenbank.domain.work import Evaluation, HoursMonth, Role
 
 if TYPE_CHECKING:
     from klussenbank.services.views import ApprovalView, KlusNotice
@@ -191,6 +192,9 @@ class ApprovalRepository(Protocol):
 
     async def pending(self) -> list[Approval]: ...
 
+    async def at_work(self) -> list[Approval]:
+        """Approved matches whose work has not ended."""
+
     async def add_card(self, approval_id: int, person_id: str, message_id: int) -> None:
         """Remember a card sent about the approval, so it is updated when the approval changes."""
 
@@ -284,6 +288,16 @@ class RecipientStatus:
     email: str  # "" for a channel
     channel: str  # "team › channel" for a channel, "" for a person
     status: str
+
+
+class WorkRepository(Protocol):
+    async def hours(self, approval_id: int) -> list[HoursMonth]: ...
+
+    async def save_hours(self, hours: HoursMonth, *, now: datetime) -> None: ...
+
+    async def evaluation(self, approval_id: int, role: Role) -> Evaluation | None: ...
+
+    async def add_evaluation(self, evaluation: Evaluation, *, now: datetime) -> None: ...
 
 
 class AgreementRepository(Protocol):
@@ -503,6 +517,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditRepository: ...
+
+    @property
+    def work(self) -> WorkRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

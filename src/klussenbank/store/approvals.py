@@ -11,13 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus, ApprovalStep, EventKind
 from klussenbank.domain.delivery import DeliveryStatus
+from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports import AccessEntry
+from klussenbank.store.db import utc
 from klussenbank.store.orm import (
     AccessLogRow,
     AgreementRow,
     ApprovalCardRow,
     ApprovalEventRow,
     ApprovalRow,
+    EvaluationRow,
+    HoursRow,
     OutboxDeliveryRow,
 )
 
@@ -42,6 +46,7 @@ def _approval(row: ApprovalRow) -> Approval:
         reason=row.reason,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
+        completed_at=utc(row.completed_at),
     )
 
 
@@ -78,6 +83,7 @@ class SqlApprovals:
         row.reason = approval.reason
         row.decided_by = approval.decided_by
         row.decided_at = approval.decided_at
+        row.completed_at = approval.completed_at
         row.created_at = approval.created_at
         row.step_started_at = approval.step_started_at
         row.updated_at = now
@@ -100,6 +106,15 @@ class SqlApprovals:
     async def for_klus(self, klus_id: int) -> list[Approval]:
         rows = await self._session.scalars(
             select(ApprovalRow).where(ApprovalRow.klus_id == klus_id).order_by(ApprovalRow.id)
+        )
+        return [_approval(row) for row in rows]
+
+    async def at_work(self) -> list[Approval]:
+        """Approved matches whose work has not ended."""
+        rows = await self._session.scalars(
+            select(ApprovalRow)
+            .where(ApprovalRow.status == ApprovalStatus.APPROVED.value, ApprovalRow.completed_at.is_(None))
+            .order_by(ApprovalRow.id)
         )
         return [_approval(row) for row in rows]
 
@@ -162,6 +177,67 @@ class SqlApprovals:
             .order_by(ApprovalEventRow.id)
         )
         return [ApprovalEvent(EventKind(r.kind), r.at, r.actor_id, r.approver_id) for r in rows]
+
+
+class SqlWork:
+    """Hours per month and evaluations of approved matches."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def hours(self, approval_id: int) -> list[HoursMonth]:
+        rows = await self._session.scalars(
+            select(HoursRow).where(HoursRow.approval_id == approval_id).order_by(HoursRow.month)
+        )
+        return [HoursMonth(r.approval_id, r.month, r.planned, r.reported, r.corrected) for r in rows]
+
+    async def save_hours(self, hours: HoursMonth, *, now: datetime) -> None:
+        row = await self._session.scalar(
+            select(HoursRow).where(HoursRow.approval_id == hours.approval_id, HoursRow.month == hours.month)
+        )
+        if row is None:
+            row = HoursRow(approval_id=hours.approval_id, month=hours.month)
+            self._session.add(row)
+        row.planned, row.reported, row.corrected, row.updated_at = (
+            hours.planned,
+            hours.reported,
+            hours.corrected,
+            now,
+        )
+        await self._session.flush()
+
+    async def evaluation(self, approval_id: int, role: Role) -> Evaluation | None:
+        row = await self._session.scalar(
+            select(EvaluationRow).where(
+                EvaluationRow.approval_id == approval_id, EvaluationRow.role == role.value
+            )
+        )
+        if row is None:
+            return None
+        return Evaluation(
+            row.approval_id,
+            Role(row.role),
+            row.score,
+            row.went_well,
+            row.could_be_better,
+            row.again,
+            tuple(row.skills),
+        )
+
+    async def add_evaluation(self, evaluation: Evaluation, *, now: datetime) -> None:
+        self._session.add(
+            EvaluationRow(
+                approval_id=evaluation.approval_id,
+                role=evaluation.role.value,
+                score=evaluation.score,
+                went_well=evaluation.went_well,
+                could_be_better=evaluation.could_be_better,
+                again=evaluation.again,
+                skills=list(evaluation.skills),
+                created_at=now,
+            )
+        )
+        await self._session.flush()
 
 
 class SqlAgreements:

@@ -305,6 +305,7 @@ class ApprovalRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the work ended
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     step_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -422,3 +423,35 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(String(500))
+
+
+class HoursRow(Base):
+    """The hours of one month of an approved match: planned, reported by the employee, corrected."""
+
+    __tablename__ = "hours"
+    __table_args__ = (UniqueConstraint("approval_id", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    approval_id: Mapped[int] = mapped_column(ForeignKey("approvals.id", ondelete="CASCADE"), index=True)
+    month: Mapped[date] = mapped_column(Date)
+    planned: Mapped[float] = mapped_column(Float)
+    reported: Mapped[float | None] = mapped_column(Float)
+    corrected: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EvaluationRow(Base):
+    """How one side found the work: seen by the two parties and HR; reports show averages."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("approval_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    approval_id: Mapped[int] = mapped_column(ForeignKey("approvals.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int] = mapped_column(Integer)
+    went_well: Mapped[str] = mapped_column(Text)
+    could_be_better: Mapped[str] = mapped_column(Text)
+    again: Mapped[bool] = mapped_column(Boolean)
+    skills: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

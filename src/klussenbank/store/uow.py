@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.services.ports import UnitOfWork, UnitOfWorkFactory
 from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
-from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals
+from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.privacy import SqlAudit, SqlPrivacy
@@ -36,6 +36,7 @@ class SqlUnitOfWork:
     reports: SqlReports
     agreements: SqlAgreements
     audit: SqlAudit
+    work: SqlWork
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.reports = SqlReports(self._session)
         self.agreements = SqlAgreements(self._session)
         self.audit = SqlAudit(self._session)
+        self.work = SqlWork(self._session)
         return self
 
     async def __aexit__(

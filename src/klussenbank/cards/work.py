@@ -1,0 +1,160 @@
+"""Cards of the work after a match: a month's hours, and how it went."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klussenbank.cards.elements import (
+    Element,
+    FormBody,
+    card,
+    execute,
+    facts,
+    good,
+    skill_choices,
+    subtle,
+    text,
+    title,
+)
+from klussenbank.cards.verbs import ApprovalInput, Verb, WorkInput
+from klussenbank.domain.work import MAX_EVALUATION_TEXT, MAX_HOURS_A_MONTH, Role
+from klussenbank.i18n import Translator
+from klussenbank.services.work import EvaluationView, HoursView
+
+W = WorkInput
+
+
+def hours_card(view: HoursView, t: Translator) -> Element:
+    hours = view.hours
+    month = f"{t(f'month.{hours.month.month}')} {hours.month.year}"
+    employee = view.role is Role.EMPLOYEE
+    form = FormBody(
+        [
+            title(t("hours.title", month=month, title=view.klus_title)),
+            subtle(t(f"hours.intro.{view.role.value}", name=view.employee_name)),
+        ],
+        view.errors,
+        t,
+    )
+    if view.banner:
+        form.items.insert(1, good(t(view.banner)))
+    form.items.append(
+        facts(
+            [
+                (t("hours.planned"), _hours(hours.planned, t)),
+                (t("hours.reported"), _hours(hours.reported, t) if hours.reported is not None else "–"),
+                (t("hours.corrected"), _hours(hours.corrected, t) if hours.corrected is not None else "–"),
+            ]
+        )
+    )
+    value = hours.reported if employee else hours.corrected if hours.corrected is not None else hours.reported
+    form.field(
+        {
+            "type": "Input.Number",
+            "id": W.HOURS.value,
+            "label": t("hours.input.employee" if employee else "hours.input.poster"),
+            "min": 0,
+            "max": MAX_HOURS_A_MONTH,
+            "value": value if value is not None else hours.planned,
+        }
+    )
+    data = {ApprovalInput.APPROVAL_ID.value: view.approval_id, W.MONTH.value: hours.month.isoformat()}
+    verb = Verb.HOURS_REPORT if employee else Verb.HOURS_CORRECT
+    actions = [
+        execute(
+            t("action.hours_confirm" if employee else "action.hours_check"), verb, style="positive", data=data
+        )
+    ]
+    if not employee:
+        actions.append(
+            execute(
+                t("action.work_complete"),
+                Verb.WORK_COMPLETE,
+                data={ApprovalInput.APPROVAL_ID.value: view.approval_id},
+            )
+        )
+    return card(form.items, actions)
+
+
+def evaluation_card(view: EvaluationView, t: Translator) -> Element:
+    heading = [title(t("evaluation.title", title=view.klus_title))]
+    if view.done:
+        return card([*heading, good(t("evaluation.thanks"))])
+    form = FormBody(
+        [*heading, text(t(f"evaluation.intro.{view.role.value}", name=view.other_name))], view.errors, t
+    )
+    draft = view.draft
+    form.field(
+        {
+            "type": "Input.ChoiceSet",
+            "id": W.SCORE.value,
+            "label": t("evaluation.score"),
+            "style": "expanded",
+            "choices": [{"title": t(f"evaluation.score.{n}"), "value": str(n)} for n in range(5, 0, -1)],
+            "value": str(draft.score) if draft.score else "",
+        }
+    )
+    for input_id in (W.WENT_WELL, W.COULD_BE_BETTER):
+        form.field(
+            {
+                "type": "Input.Text",
+                "id": input_id.value,
+                "label": t(f"evaluation.{input_id.value}"),
+                "isMultiline": True,
+                "maxLength": MAX_EVALUATION_TEXT,
+                "value": getattr(draft, input_id.value),
+            }
+        )
+    form.field(
+        {
+            "type": "Input.ChoiceSet",
+            "id": W.AGAIN.value,
+            "label": t("evaluation.again"),
+            "style": "expanded",
+            "choices": [
+                {"title": t("my_data.yes"), "value": "true"},
+                {"title": t("my_data.no"), "value": "false"},
+            ],
+            "value": "" if draft.again is None else str(draft.again).lower(),
+        }
+    )
+    if view.role is Role.EMPLOYEE:
+        form.field(
+            {
+                "type": "Input.ChoiceSet",
+                "id": W.SKILLS.value,
+                "label": t("evaluation.skills"),
+                "isMultiSelect": True,
+                "choices": skill_choices(view.skill_choices, t),
+                "value": ",".join(draft.skills),
+            }
+        )
+        form.items.append(
+            {
+                "type": "Input.Toggle",
+                "id": W.ADD_SKILLS.value,
+                "title": t("evaluation.add_skills"),
+                "value": "true" if draft.add_skills else "false",
+                "valueOn": "true",
+                "valueOff": "false",
+            }
+        )
+    data = {ApprovalInput.APPROVAL_ID.value: view.approval_id}
+    return card(
+        form.items, [execute(t("action.evaluation_send"), Verb.EVALUATION_SEND, style="positive", data=data)]
+    )
+
+
+class WorkCardRenderer:
+    """The WorkCards port."""
+
+    def hours(self, view: HoursView, locale: str) -> dict[str, Any]:
+        return hours_card(view, Translator.for_locale(locale))
+
+    def evaluation(self, view: EvaluationView, locale: str) -> dict[str, Any]:
+        return evaluation_card(view, Translator.for_locale(locale))
+
+
+def _hours(value: float, t: Translator) -> str:
+    shown = f"{value:g}".replace(".", "," if t.language == "nl" else ".")
+    return t("report.hours_value", hours=shown)

@@ -1,0 +1,295 @@
+"""After the approval: the work starts, the employee confirms the hours of each month (the poster
+may correct them), the work ends (at the end date, or earlier when the poster says so), and both
+sides say how it went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Protocol
+
+from klussenbank.domain.approval import Approval
+from klussenbank.domain.fields import FieldError
+from klussenbank.domain.klus import KlusStatus
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.domain.work import (
+    EvaluationDraft,
+    HoursMonth,
+    Role,
+    check_hours,
+    month_of,
+    months_due,
+    planned_hours,
+    validate_evaluation,
+)
+from klussenbank.services.klus_views import skill_choices
+from klussenbank.services.ports import Actor, Clock, Recipient, UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.views import Refusal, SkillChoice
+
+
+@dataclass(frozen=True)
+class HoursView:
+    approval_id: int
+    klus_title: str
+    employee_name: str
+    role: Role  # the employee confirms; the poster checks and may correct
+    hours: HoursMonth
+    banner: str = ""
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    approval_id: int
+    klus_title: str
+    other_name: str  # the poster, for the employee; the employee, for the poster
+    role: Role
+    skill_choices: tuple[SkillChoice, ...] = ()
+    done: bool = False
+    draft: EvaluationDraft = field(default_factory=EvaluationDraft)
+    errors: tuple[FieldError, ...] = ()
+
+
+class WorkCards(Protocol):
+    def hours(self, view: HoursView, locale: str) -> dict[str, Any]: ...
+
+    def evaluation(self, view: EvaluationView, locale: str) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class WorkResult:
+    started: int = 0
+    hours_asked: int = 0
+    completed: int = 0
+
+
+class WorkService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, *, clock: Clock, vocabulary: SkillVocabulary, cards: WorkCards
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._vocabulary = vocabulary
+        self._cards = cards
+
+    async def tick(self) -> WorkResult:
+        """Daily: start the work, ask for the hours of months that ended, end work past its end date."""
+        today = self._clock.today()
+        result = WorkResult()
+        async with self._uow() as uow:
+            at_work = await uow.approvals.at_work()
+        for approval in at_work:
+            async with self._uow() as uow:
+                klus = await uow.klussen.get(approval.klus_id, lock=True)
+                if klus is None:
+                    continue
+                if klus.status is KlusStatus.FILLED and klus.start_date <= today:
+                    await uow.klussen.set_status(klus.id, KlusStatus.IN_PROGRESS, now=self._clock.now())
+                    result = replace(result, started=result.started + 1)
+                known = {h.month for h in await uow.work.hours(approval.id)}
+                for month in months_due(klus.start_date, klus.end_date, today):
+                    if month in known:
+                        continue
+                    hours = HoursMonth(
+                        approval.id,
+                        month,
+                        planned_hours(klus.hours_per_week, klus.start_date, klus.end_date, month),
+                    )
+                    await uow.work.save_hours(hours, now=self._clock.now())
+                    await self._send_hours(uow, approval, hours, Role.EMPLOYEE)
+                    result = replace(result, hours_asked=result.hours_asked + 1)
+                if today > klus.end_date:
+                    await self._complete(uow, approval)
+                    result = replace(result, completed=result.completed + 1)
+                await uow.commit()
+        return result
+
+    async def report_hours(
+        self,
+        actor: Actor,
+        approval_id: int,
+        month: date | None,
+        value: float | None,
+        unreadable: tuple[str, ...] = (),
+    ) -> HoursView | Refusal:
+        """The employee confirms (or changes) a month's hours; the poster is asked to check them."""
+        async with self._uow() as uow:
+            found = await self._month(uow, actor, approval_id, month, Role.EMPLOYEE)
+            if isinstance(found, Refusal):
+                return found
+            approval, hours = found
+            errors = check_hours(value, unreadable)
+            if errors or value is None:
+                return await self._hours_view(uow, approval, hours, Role.EMPLOYEE, errors=tuple(errors))
+            if hours.corrected is not None:
+                return await self._hours_view(
+                    uow, approval, hours, Role.EMPLOYEE, banner="hours.already_checked"
+                )
+            hours = replace(hours, reported=value)
+            await uow.work.save_hours(hours, now=self._clock.now())
+            await self._send_hours(uow, approval, hours, Role.POSTER)
+            view = await self._hours_view(uow, approval, hours, Role.EMPLOYEE, banner="hours.thanks")
+            await uow.commit()
+            return view
+
+    async def correct_hours(
+        self,
+        actor: Actor,
+        approval_id: int,
+        month: date | None,
+        value: float | None,
+        unreadable: tuple[str, ...] = (),
+    ) -> HoursView | Refusal:
+        """The poster agrees with the hours (the same value) or corrects them."""
+        async with self._uow() as uow:
+            found = await self._month(uow, actor, approval_id, month, Role.POSTER)
+            if isinstance(found, Refusal):
+                return found
+            approval, hours = found
+            errors = check_hours(value, unreadable)
+            if errors or value is None:
+                return await self._hours_view(uow, approval, hours, Role.POSTER, errors=tuple(errors))
+            hours = replace(hours, corrected=value)
+            await uow.work.save_hours(hours, now=self._clock.now())
+            view = await self._hours_view(uow, approval, hours, Role.POSTER, banner="hours.checked")
+            await uow.commit()
+            return view
+
+    async def complete(self, actor: Actor, approval_id: int) -> EvaluationView | Refusal:
+        """The poster says the work is done, before its end date."""
+        async with self._uow() as uow:
+            approval = await uow.approvals.get(approval_id, lock=True)
+            if approval is None or approval.poster_id != actor.aad_object_id or approval.decided_at is None:
+                return Refusal("match_not_found")
+            if approval.completed_at is None:
+                await self._complete(uow, approval)
+            view = await self._evaluation_view(uow, approval, Role.POSTER)
+            await uow.commit()
+            return view
+
+    async def evaluate(
+        self, actor: Actor, approval_id: int, draft: EvaluationDraft
+    ) -> EvaluationView | Refusal:
+        async with self._uow() as uow:
+            approval = await uow.approvals.get(approval_id, lock=True)
+            role = _role(approval, actor)
+            if approval is None or role is None or approval.completed_at is None:
+                return Refusal("match_not_found")
+            if await uow.work.evaluation(approval.id, role) is not None:
+                return await self._evaluation_view(uow, approval, role)
+            evaluation, errors = validate_evaluation(
+                draft,
+                approval_id=approval.id,
+                role=role,
+                vocabulary=frozenset(s.id for s in self._vocabulary.skills),
+            )
+            if evaluation is None:
+                return replace(
+                    await self._evaluation_view(uow, approval, role), draft=draft, errors=tuple(errors)
+                )
+            await uow.work.add_evaluation(evaluation, now=self._clock.now())
+            if evaluation.skills and draft.add_skills:
+                availability = await uow.availability.get(actor.aad_object_id)
+                if availability is not None:
+                    skills = tuple(dict.fromkeys((*availability.skills, *evaluation.skills)))
+                    await uow.availability.save(
+                        actor.aad_object_id, replace(availability, skills=skills), now=self._clock.now()
+                    )
+            view = await self._evaluation_view(uow, approval, role)
+            await uow.commit()
+            return view
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _complete(self, uow: UnitOfWork, approval: Approval) -> None:
+        """The work ended: both sides are asked how it went; the klus is completed when all its work is."""
+        now = self._clock.now()
+        approval = replace(approval, completed_at=now)
+        await uow.approvals.save(approval, now=now)
+        running = [
+            a
+            for a in await uow.approvals.for_klus(approval.klus_id)
+            if a.decided_at and a.completed_at is None
+        ]
+        if not any(a.id != approval.id and a.status is approval.status for a in running):
+            await uow.klussen.set_status(approval.klus_id, KlusStatus.COMPLETED, now=now)
+        for role, person_id in ((Role.EMPLOYEE, approval.candidate_id), (Role.POSTER, approval.poster_id)):
+            person = await uow.people.get(person_id)
+            if person is not None:
+                view = await self._evaluation_view(uow, approval, role)
+                await uow.outbox.enqueue(
+                    {"card": self._cards.evaluation(view, person.locale)},
+                    [Recipient(person_aad_object_id=person_id)],
+                    reason="work.evaluation",
+                    now=now,
+                )
+
+    async def _month(
+        self, uow: UnitOfWork, actor: Actor, approval_id: int, month: date | None, role: Role
+    ) -> tuple[Approval, HoursMonth] | Refusal:
+        approval = await uow.approvals.get(approval_id, lock=True)
+        if approval is None or _role(approval, actor) is not role or month is None:
+            return Refusal("match_not_found")
+        hours = next((h for h in await uow.work.hours(approval.id) if h.month == month_of(month)), None)
+        if hours is None:
+            return Refusal("match_not_found")
+        return approval, hours
+
+    async def _send_hours(self, uow: UnitOfWork, approval: Approval, hours: HoursMonth, role: Role) -> None:
+        person_id = approval.candidate_id if role is Role.EMPLOYEE else approval.poster_id
+        person = await uow.people.get(person_id)
+        if person is None:
+            return
+        view = await self._hours_view(uow, approval, hours, role)
+        await uow.outbox.enqueue(
+            {"card": self._cards.hours(view, person.locale)},
+            [Recipient(person_aad_object_id=person_id)],
+            reason=f"work.hours.{role.value}",
+            now=self._clock.now(),
+        )
+
+    async def _hours_view(
+        self,
+        uow: UnitOfWork,
+        approval: Approval,
+        hours: HoursMonth,
+        role: Role,
+        *,
+        banner: str = "",
+        errors: tuple[FieldError, ...] = (),
+    ) -> HoursView:
+        klus = await uow.klussen.get(approval.klus_id)
+        employee = await uow.people.get(approval.candidate_id)
+        return HoursView(
+            approval.id,
+            klus.title if klus else "",
+            employee.name if employee else "",
+            role,
+            hours,
+            banner,
+            errors,
+        )
+
+    async def _evaluation_view(self, uow: UnitOfWork, approval: Approval, role: Role) -> EvaluationView:
+        klus = await uow.klussen.get(approval.klus_id)
+        other = await uow.people.get(approval.poster_id if role is Role.EMPLOYEE else approval.candidate_id)
+        return EvaluationView(
+            approval_id=approval.id,
+            klus_title=klus.title if klus else "",
+            other_name=other.name if other else "",
+            role=role,
+            skill_choices=skill_choices(self._vocabulary, (s.id for s in self._vocabulary.skills))
+            if role is Role.EMPLOYEE
+            else (),
+            done=await uow.work.evaluation(approval.id, role) is not None,
+        )
+
+
+def _role(approval: Approval | None, actor: Actor) -> Role | None:
+    if approval is None:
+        return None
+    if actor.aad_object_id == approval.candidate_id:
+        return Role.EMPLOYEE
+    if actor.aad_object_id == approval.poster_id:
+        return Role.POSTER
+    return None
