@@ -101,3 +101,56 @@ def test_without_a_rate_no_euros_and_an_empty_period_has_no_medians() -> None:
         0.0,
     )
     assert [m.first_day for m in found.months] == [date(2026, 1, 1), date(2026, 2, 1)]
+
+
+def test_confirmed_hours_count_instead_of_the_plan_and_evaluations_average() -> None:
+    worked = MatchRecord(
+        "ermelo",
+        at(1),
+        date(2027, 3, 14),
+        at(6),
+        at(8),
+        A.APPROVED,
+        8,
+        date(2027, 3, 15),
+        date(2027, 4, 25),
+        worked=((date(2027, 3, 1), 20.0), (date(2027, 4, 1), 30.0)),
+        scores=(("employee", 5), ("poster", 4)),
+    )
+    other = MatchRecord(
+        "ermelo",
+        at(3),
+        date(2027, 3, 17),
+        at(16),
+        at(20),
+        A.APPROVED,
+        4,
+        date(2027, 3, 1),
+        date(2027, 3, 14),
+        scores=(("employee", 3),),
+    )
+
+    march = figures(
+        "ermelo",
+        date(2027, 3, 1),
+        date(2027, 3, 31),
+        klussen=(),
+        matches=(worked, other),
+        availability=(),
+        external_rate=None,
+    )
+    half_april = figures(
+        "ermelo",
+        date(2027, 4, 1),
+        date(2027, 4, 12),
+        klussen=(),
+        matches=(worked,),
+        availability=(),
+        external_rate=None,
+    )
+
+    # March: 20 confirmed hours + 8 planned (4 h/week over 14 days) for the unconfirmed match.
+    assert march.hours == 28.0
+    # 1-12 April is 12 of the match's 25 April days: that share of April's 30 confirmed hours.
+    assert half_april.hours == round(30 * 12 / 25, 1) == 14.4
+    assert march.satisfaction == (4.0, 4.0)

@@ -55,6 +55,10 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
                     else t("report.no_rate"),
                 ),
                 (t("report.internal_first"), str(found.filled_internally_in_time)),
+                (
+                    t("report.satisfaction"),
+                    " / ".join("–" if v is None else _number(v, t) for v in found.satisfaction),
+                ),
             ]
         )
     )

@@ -33,6 +33,8 @@ class MatchRecord:
     hours_per_week: int
     start_date: date
     end_date: date
+    worked: tuple[tuple[date, float], ...] = ()  # (month, hours) confirmed after the work
+    scores: tuple[tuple[str, int], ...] = ()  # (role, 1-5) of the evaluations
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Figures:
     external_rate: float | None  # euros an hour an external hire would have cost
     filled_internally_in_time: int  # filled before "internal first" ran out
     months: tuple[Month, ...]
+    satisfaction: tuple[float | None, float | None] = (None, None)  # mean score: employees, posters
 
     @property
     def approval_rate(self) -> float | None:
@@ -125,6 +128,7 @@ def figures(
             1 for m in approved if m.decided_at is not None and m.decided_at.date() <= m.internal_first_until
         ),
         months=_months(posted, approved, start, end),
+        satisfaction=(_mean(own, "employee", start, end), _mean(own, "poster", start, end)),
     )
 
 
@@ -139,11 +143,42 @@ def _median(values: Iterable[float]) -> float | None:
 
 
 def _hours_in(match: MatchRecord, start: date, end: date) -> float:
-    """Hours per week × the weeks of the match that fall in the period."""
-    first, last = max(start, match.start_date), min(end, match.end_date)
-    if last < first:
-        return 0.0
-    return match.hours_per_week * ((last - first).days + 1) / 7
+    """The match's hours in the period: per month what was confirmed, else what was agreed (hours
+    per week over its days), each for the part of the month that falls in the period."""
+    worked = dict(match.worked)
+    total = 0.0
+    month = match.start_date.replace(day=1)
+    while month <= match.end_date:
+        following = (month + timedelta(days=32)).replace(day=1)
+        in_match = _days_between(
+            max(month, match.start_date), min(following - timedelta(days=1), match.end_date)
+        )
+        in_period = _days_between(
+            max(month, match.start_date, start), min(following - timedelta(days=1), match.end_date, end)
+        )
+        if in_period:
+            total += (
+                worked[month] * in_period / in_match
+                if month in worked
+                else match.hours_per_week * in_period / 7
+            )
+        month = following
+    return total
+
+
+def _days_between(first: date, last: date) -> int:
+    return max(0, (last - first).days + 1)
+
+
+def _mean(matches: Sequence[MatchRecord], role: str, start: date, end: date) -> float | None:
+    scores = [
+        score
+        for m in matches
+        if m.status is ApprovalStatus.APPROVED and m.end_date >= start and m.start_date <= end
+        for who, score in m.scores
+        if who == role
+    ]
+    return round(sum(scores) / len(scores), 1) if scores else None
 
 
 def _months(

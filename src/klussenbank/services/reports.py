@@ -125,6 +125,8 @@ def figures_csv(found: Figures) -> str:
         ("external_hourly_rate", found.external_rate),
         ("euros_external_hiring_avoided", found.euros_avoided),
         ("filled_within_internal_first", found.filled_internally_in_time),
+        ("satisfaction_employees", found.satisfaction[0]),
+        ("satisfaction_posters", found.satisfaction[1]),
     ]
     rows += [(f"posted_{m.first_day:%Y-%m}", m.posted) for m in found.months]
     rows += [(f"filled_{m.first_day:%Y-%m}", m.filled) for m in found.months]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +16,8 @@ from klussenbank.store.db import utc
 from klussenbank.store.orm import (
     ApprovalRow,
     AvailabilityRow,
+    EvaluationRow,
+    HoursRow,
     InterestRow,
     KlusRow,
     OrganisationRow,
@@ -44,6 +49,23 @@ class SqlReports:
         ]
 
     async def matches(self, organisation_key: str) -> list[MatchRecord]:
+        hours: dict[int, list[tuple[date, float]]] = defaultdict(list)
+        scores: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        own = (
+            select(ApprovalRow.id)
+            .join(KlusRow, KlusRow.id == ApprovalRow.klus_id)
+            .join(OrganisationRow, OrganisationRow.id == KlusRow.organisation_id)
+            .where(OrganisationRow.key == organisation_key)
+        )
+        for row in await self._session.scalars(select(HoursRow).where(HoursRow.approval_id.in_(own))):
+            if row.reported is not None or row.corrected is not None:
+                worked = row.corrected if row.corrected is not None else row.reported
+                assert worked is not None
+                hours[row.approval_id].append((row.month, worked))
+        for evaluation in await self._session.scalars(
+            select(EvaluationRow).where(EvaluationRow.approval_id.in_(own))
+        ):
+            scores[evaluation.approval_id].append((evaluation.role, evaluation.score))
         rows = await self._session.execute(
             select(ApprovalRow, KlusRow)
             .join(KlusRow, KlusRow.id == ApprovalRow.klus_id)
@@ -62,6 +84,8 @@ class SqlReports:
                 hours_per_week=klus.hours_per_week,
                 start_date=klus.start_date,
                 end_date=klus.end_date,
+                worked=tuple(hours[approval.id]),
+                scores=tuple(scores[approval.id]),
             )
             for approval, klus in rows
         ]
