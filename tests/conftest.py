@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import inspect
 import os
 import shutil
 import uuid
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.model import WorkMode
@@ -138,3 +140,9 @@ def concurrent_transactions(database_url: str) -> None:
     """Skip unless the database runs transactions side by side (PostgreSQL; SQLite has one writer)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
+
+
+def bot_without_services() -> KlussenbankBot:
+    """A bot for tests that never reach a use case (routing tables, token checks)."""
+    services: dict[str, Any] = dict.fromkeys(inspect.signature(KlussenbankBot).parameters)
+    return KlussenbankBot(**services)

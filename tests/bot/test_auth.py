@@ -8,10 +8,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
 from tests.bot.conftest import BotHarness
+from tests.conftest import bot_without_services
 from tests.fake_connector import FakeConnector
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
@@ -20,21 +20,7 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 @pytest.fixture
 async def secured(engine: AsyncEngine) -> AsyncIterator[TestClient[object, object]]:
     settings = Settings(app_id=APP_ID, app_secret="not-a-real-secret", app_tenant_id="tenant")
-    app = init_app(
-        settings,
-        engine=engine,
-        bot=KlussenbankBot(
-            signup=None,
-            klussen=None,
-            approvals=None,
-            announcements=None,
-            digests=None,
-            privacy=None,
-            reports=None,
-            agreements=None,
-            work=None,
-        ),
-    )  # type: ignore[arg-type]
+    app = init_app(settings, engine=engine, bot=bot_without_services())
     client: TestClient[object, object] = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     yield client

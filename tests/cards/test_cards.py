@@ -93,6 +93,7 @@ from klussenbank.services.views import (
     WelcomeView,
 )
 from klussenbank.services.work import EvaluationView, HoursView
+from tests.conftest import bot_without_services
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 23)
@@ -635,17 +636,7 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
 
 
 def _bot() -> KlussenbankBot:
-    return KlussenbankBot(
-        signup=None,
-        klussen=None,
-        approvals=None,
-        announcements=None,
-        digests=None,
-        privacy=None,
-        reports=None,
-        agreements=None,
-        work=None,
-    )  # type: ignore[arg-type]
+    return bot_without_services()
 
 
 RENDERER = Path(__file__).parents[2] / "node_modules" / "adaptivecards"

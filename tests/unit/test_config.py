@@ -59,19 +59,22 @@ def test_serve_refuses_to_start_on_a_public_address_without_credentials() -> Non
     assert "Traceback" not in result.stderr
 
 
-def test_outbox_commands_report_and_requeue(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"}
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`klussenbank ARGS` in a fresh process, on a database in `tmp_path`."""
+    return subprocess.run(
+        [sys.executable, "-m", "klussenbank.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"},
+        cwd=tmp_path,
+        check=False,
+    )
 
+
+def test_outbox_commands_report_and_requeue(tmp_path: Path) -> None:
     def cli(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "klussenbank.cli", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
+        result = run_cli(tmp_path, *args)
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -106,18 +109,8 @@ def test_download_links_point_where_browsers_reach_the_bot() -> None:
 
 
 def test_the_report_command_writes_csv_and_a_chart(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"}
-
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "klussenbank.cli", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
+        return run_cli(tmp_path, *args)
 
     assert cli("db", "upgrade").returncode == 0
     period = ("--org", "ermelo", "--from", "2026-01-01", "--to", "2026-03-31")
@@ -134,18 +127,8 @@ def test_the_report_command_writes_csv_and_a_chart(tmp_path: Path) -> None:
 
 
 def test_purge_and_audit_from_the_command_line(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"}
-
     def cli(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "klussenbank.cli", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
+        result = run_cli(tmp_path, *args)
         assert result.returncode == 0, result.stderr
         return result.stdout
 

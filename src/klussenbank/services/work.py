@@ -113,24 +113,7 @@ class WorkService:
         unreadable: tuple[str, ...] = (),
     ) -> HoursView | Refusal:
         """The employee confirms (or changes) a month's hours; the poster is asked to check them."""
-        async with self._uow() as uow:
-            found = await self._month(uow, actor, approval_id, month, Role.EMPLOYEE)
-            if isinstance(found, Refusal):
-                return found
-            approval, hours = found
-            errors = check_hours(value, unreadable)
-            if errors or value is None:
-                return await self._hours_view(uow, approval, hours, Role.EMPLOYEE, errors=tuple(errors))
-            if hours.corrected is not None:
-                return await self._hours_view(
-                    uow, approval, hours, Role.EMPLOYEE, banner="hours.already_checked"
-                )
-            hours = replace(hours, reported=value)
-            await uow.work.save_hours(hours, now=self._clock.now())
-            await self._send_hours(uow, approval, hours, Role.POSTER)
-            view = await self._hours_view(uow, approval, hours, Role.EMPLOYEE, banner="hours.thanks")
-            await uow.commit()
-            return view
+        return await self._hours(actor, approval_id, month, value, unreadable, Role.EMPLOYEE)
 
     async def correct_hours(
         self,
@@ -140,18 +123,35 @@ class WorkService:
         value: float | None,
         unreadable: tuple[str, ...] = (),
     ) -> HoursView | Refusal:
-        """The poster agrees with the hours (the same value) or corrects them."""
+        """The poster agrees with the hours (the same value) or corrects them; that settles them."""
+        return await self._hours(actor, approval_id, month, value, unreadable, Role.POSTER)
+
+    async def _hours(
+        self,
+        actor: Actor,
+        approval_id: int,
+        month: date | None,
+        value: float | None,
+        unreadable: tuple[str, ...],
+        role: Role,
+    ) -> HoursView | Refusal:
         async with self._uow() as uow:
-            found = await self._month(uow, actor, approval_id, month, Role.POSTER)
+            found = await self._month(uow, actor, approval_id, month, role)
             if isinstance(found, Refusal):
                 return found
             approval, hours = found
             errors = check_hours(value, unreadable)
             if errors or value is None:
-                return await self._hours_view(uow, approval, hours, Role.POSTER, errors=tuple(errors))
-            hours = replace(hours, corrected=value)
+                return await self._hours_view(uow, approval, hours, role, errors=tuple(errors))
+            if role is Role.EMPLOYEE and hours.corrected is not None:
+                return await self._hours_view(uow, approval, hours, role, banner="hours.already_checked")
+            employee = role is Role.EMPLOYEE
+            hours = replace(hours, reported=value) if employee else replace(hours, corrected=value)
             await uow.work.save_hours(hours, now=self._clock.now())
-            view = await self._hours_view(uow, approval, hours, Role.POSTER, banner="hours.checked")
+            if employee:
+                await self._send_hours(uow, approval, hours, Role.POSTER)
+            banner = "hours.thanks" if employee else "hours.checked"
+            view = await self._hours_view(uow, approval, hours, role, banner=banner)
             await uow.commit()
             return view
 
