@@ -27,7 +27,8 @@ What the Playground does, read from its source (version pinned in package.json) 
   `Chat.sent_to_bot()` and `Chat.exchange_summary()` expose.
 - Adaptive Cards are rendered with Fluent UI v9 controls. The DOM keeps no trace of the card's
   input ids, so `Card` maps an input id to its control through the card JSON captured from the
-  websocket: inputs are rendered in card order, one `.ac-input-container` each. A compact
+  websocket: inputs are rendered in card order, one `.ac-input-container` each; those of an
+  Action.ShowCard only while it is open (its button then has aria-expanded="true"). A compact
   multi-select is a combobox whose popup is a `menu` of `menuitemcheckbox`es; a compact
   single-select a `listbox` of `option`s; expanded ones are checkboxes or radios; Input.Date is a
   Fluent DatePicker that takes typed ISO dates.
@@ -629,6 +630,11 @@ class Chat:
             return
         if not isinstance(frame, dict) or frame.get("actionConversationId") != self.conversation_id:
             return
+        if frame in self.frames:
+            # A page may open the conversation stream twice and keep both (seen in a Playground
+            # whose earlier page's card the previous bot still updated): every frame comes twice.
+            # A real repeat differs (an update carries a new timestamp), so an equal frame is a copy.
+            return
         self.frames.append(frame)
         message = frame.get("message") or {}
         cards = [
@@ -774,12 +780,22 @@ class Card:
 
     def input(self, input_id: str) -> Locator:
         """The rendered control of the input with this Adaptive Card id (its input container)."""
-        position, element = self.input_spec(input_id)
+        _, element = self.input_spec(input_id)
+        opened = self.open_show_cards()
+        rendered = _inputs(self.json, opened)
+        position = next((i for i, e in enumerate(rendered) if e.get("id") == input_id), None)
+        if position is None:
+            raise E2EError(
+                f"card #{self.index}: input {input_id!r} is in a show-card that is not open "
+                f"(open: {sorted(opened)}); click its button first"
+            )
         containers = self.locator.locator(".ac-input-container")
         count = containers.count()
-        expected = len(_inputs(self.json))
-        if count != expected:
-            raise E2EError(f"card #{self.index} renders {count} inputs, its JSON has {expected}")
+        if count != len(rendered):
+            raise E2EError(
+                f"card #{self.index} renders {count} inputs, its JSON has {len(rendered)} "
+                f"with the show-cards {sorted(opened)} open"
+            )
         container = containers.nth(position)
         label = element.get("label")
         if isinstance(label, str) and label:
@@ -787,6 +803,15 @@ class Card:
             if _squash(label) not in shown:
                 raise E2EError(f"input {input_id!r}: expected label {label!r} near it, found {shown!r}")
         return container
+
+    def open_show_cards(self) -> set[str]:
+        """Titles of the card's Action.ShowCards that are open: the page renders a show-card's
+        inputs only while it is open (and keeps the button's aria-expanded in step)."""
+        buttons = self.locator.get_by_role("button", expanded=True)
+        return {
+            _squash(button.get_attribute("title") or button.get_attribute("aria-label") or "")
+            for button in buttons.all()
+        }
 
     def json_value(self, input_id: str) -> str:
         """The value the bot put in the input (what it echoes back after a failed save)."""
@@ -972,19 +997,25 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    """Elements of a card in render order: body depth-first, then the actions' show-cards."""
+def _walk(node: Any, opened: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Elements of a card in render order: body depth-first, then the actions' show-cards
+    (`opened`: only the show-cards with these titles, as the page renders them)."""
     if isinstance(node, dict):
         yield node
+        closed = (
+            opened is not None and node.get("type") == "Action.ShowCard" and node.get("title") not in opened
+        )
         for key in ("body", "items", "columns", "card", "actions", "inlineAction"):
-            yield from _walk(node.get(key))
+            if not (key == "card" and closed):
+                yield from _walk(node.get(key), opened)
     elif isinstance(node, list):
         for item in node:
-            yield from _walk(item)
+            yield from _walk(item, opened)
 
 
-def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for e in _walk(card) if str(e.get("type", "")).startswith("Input.")]
+def _inputs(card: dict[str, Any], opened: set[str] | None = None) -> list[dict[str, Any]]:
+    """Every input of the card; `opened`: only those the page renders with these show-cards open."""
+    return [e for e in _walk(card, opened) if str(e.get("type", "")).startswith("Input.")]
 
 
 def _find_action(card: dict[str, Any], title: str, within: str | None = None) -> dict[str, Any] | None:
