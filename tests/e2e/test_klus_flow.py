@@ -37,7 +37,7 @@ pytestmark = pytest.mark.e2e
 
 T = Translator.for_locale(PLAYGROUND_LOCALE)
 
-ANNA, CHANTAL, DAAN = "Anna de Vries", "Chantal Bakker", "Daan Visser"
+ANNA, BRAM, CHANTAL, DAAN = "Anna de Vries", "Bram Jansen", "Chantal Bakker", "Daan Visser"
 
 KLUS = "Minutes for the council"
 DESCRIPTION = "Taking the minutes of four council meetings, remotely."
@@ -110,12 +110,12 @@ def _show_interest(chat: Chat, motivation: str) -> Card:
     return sent
 
 
-def test_from_posting_to_a_confirmed_match_and_a_kind_no(
+def test_from_posting_to_an_approved_match_and_a_kind_no(
     chat: Chat, chat_as: Callable[..., Sequence[Chat]]
 ) -> None:
     chantal = chat
-    anna, daan = chat_as(ANNA, DAAN)
-    for person, name in ((chantal, CHANTAL), (anna, ANNA), (daan, DAAN)):
+    anna, daan, bram = chat_as(ANNA, DAAN, BRAM)  # Bram: Chantal's manager, who approves
+    for person, name in ((chantal, CHANTAL), (anna, ANNA), (daan, DAAN), (bram, BRAM)):
         # Installed: the bot knows the person's chat, and the Playground it is in, from here on.
         welcome = person.wait_for_card(T("welcome.privacy"))
         assert T("welcome.title", name=name) in welcome.text()
@@ -175,6 +175,11 @@ def test_from_posting_to_a_confirmed_match_and_a_kind_no(
     assert T("interest.status.confirmed") in confirmed.text()
     assert confirmed.button(T("action.match_confirm")).count() == 0
 
+    # Her manager Bram approves in his own chat; only then is the klus filled.
+    request = bram.wait_for_card(T("approval.title.approver", name=CHANTAL, title=KLUS))
+    request.click(T("action.approve"))
+    bram.wait_for_card(T("approval.status.approved", name=CHANTAL), after=request.index)
+
     # Daan hears kindly that someone else was chosen, with another klus that fits him.
     no = daan.wait_for_card(T("notice.not_chosen.text", title=KLUS))
     text = no.text()
@@ -185,8 +190,8 @@ def test_from_posting_to_a_confirmed_match_and_a_kind_no(
     other = daan.wait_for_card(OTHER_KLUS, T("action.interest"), after=no.index)
     assert other.index == no.index
 
-    # Anna hears that Chantal will do it; the klus is filled.
-    anna.wait_for_card(T("notice.confirmed.title", name=CHANTAL), after=chosen.index)
+    # Anna hears that Chantal can start; the klus is filled.
+    anna.wait_for_card(T("notice.approval_approved_poster.title", name=CHANTAL), after=chosen.index)
     before = anna.card_count()
     anna.send(T("command.my_klussen"))
     mine = anna.wait_for_card(T("mine.title"), after=before)

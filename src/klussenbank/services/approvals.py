@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from klussenbank.domain.approval import (
     MAX_REASON,
@@ -26,6 +27,7 @@ from klussenbank.domain.model import Person
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.agreements import AgreementService
+from klussenbank.services.clock import AMSTERDAM
 from klussenbank.services.klus_views import klus_view
 from klussenbank.services.ports import (
     Actor,
@@ -259,7 +261,9 @@ class ApprovalRouter:
             candidate_name=candidate.name if candidate else "",
             candidate_organisation=organisation.name if organisation else approval.organisation_key,
             approver_name=await self.name(uow, approval.approver_id),
-            decisions=await self._decisions(uow, await uow.approvals.events(approval.id)),
+            decisions=await self._decisions(
+                uow, await uow.approvals.events(approval.id), self.rules.of(approval.organisation_key).zone
+            ),
             motivation=(
                 interest.motivation if interest and approval.share_motivation and role == "approver" else ""
             ),
@@ -279,10 +283,17 @@ class ApprovalRouter:
         entry = await self.directory.person(person_id)
         return entry.name if entry else ""
 
-    async def _decisions(self, uow: UnitOfWork, events: list[ApprovalEvent]) -> tuple[StepDecision, ...]:
+    async def _decisions(
+        self, uow: UnitOfWork, events: list[ApprovalEvent], zone: ZoneInfo
+    ) -> tuple[StepDecision, ...]:
+        """Who said yes or no, on which day where they are (not in UTC)."""
         return tuple(
             [
-                StepDecision(e.kind is EventKind.APPROVED, await self.name(uow, e.actor_id), e.at.date())
+                StepDecision(
+                    e.kind is EventKind.APPROVED,
+                    await self.name(uow, e.actor_id),
+                    e.at.astimezone(zone).date(),
+                )
                 for e in events
                 if e.kind in (EventKind.APPROVED, EventKind.DECLINED)
             ]
@@ -607,7 +618,7 @@ class ApprovalService:
                         viewer_name=await self._router.name(uow, entry.viewer_id),
                         what=entry.what,
                         klus_title=klus.title if klus else "",
-                        at=entry.at.date(),
+                        at=entry.at.astimezone(AMSTERDAM).date(),
                     )
                 )
             return AccessLogView(tuple(rows))
