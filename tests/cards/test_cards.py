@@ -356,6 +356,15 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     ),
     "approval_candidate": lambda t: approval_card(_approval("candidate"), t),
     "approval_poster": lambda t: approval_card(_approval("poster"), t),
+    "approval_poster_at_work": lambda t: approval_card(
+        _approval(
+            "poster",
+            status=ApprovalStatus.APPROVED,
+            decisions=(StepDecision(True, "Bram Jansen", TODAY),),
+            at_work=True,
+        ),
+        t,
+    ),
     "approval_hr_after_manager": lambda t: approval_card(
         _approval(
             "other",

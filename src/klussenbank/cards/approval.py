@@ -61,6 +61,8 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
     if view.reason:
         body.append(text(t("approval.reason_was", reason=view.reason)))
     actions: list[Element] = []
+    if view.role == "poster" and view.at_work:
+        actions = [execute(t("action.work_complete"), Verb.WORK_COMPLETE, data=data)]
     if view.role == "approver":
         errors = errors_by_field(view.errors, t)
         for field in (A.REASON, A.DELEGATE):

@@ -272,6 +272,7 @@ class ApprovalRouter:
             refresh_user_ids=user_ids,
             banner=banner,
             errors=errors,
+            at_work=approval.status is ApprovalStatus.APPROVED and approval.completed_at is None,
         )
 
     async def name(self, uow: UnitOfWork, person_id: str | None) -> str:

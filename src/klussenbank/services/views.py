@@ -207,6 +207,7 @@ class ApprovalView:
     forwarded_by: str = ""
     refresh_user_ids: tuple[str, ...] = ()  # Teams user ids whose client refreshes the card
     banner: str = ""  # a catalog key shown on top: "already decided", "not yours", ...
+    at_work: bool = False  # approved, and the work has not ended: the poster may say it is done
     errors: tuple[FieldError, ...] = ()
 
 
