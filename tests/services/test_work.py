@@ -137,8 +137,23 @@ async def test_the_poster_may_end_the_work_early(
     clock.current = START + timedelta(days=3)
 
     assert await work.complete(CHANTAL, approval_id) == Refusal("match_not_found")
-    ended = await work.complete(ANNA, approval_id)
+    assert await work.complete(ANNA, approval_id) is None
 
-    assert isinstance(ended, EvaluationView) and ended.role is Role.POSTER and not ended.done
     assert await status_of_klus(klussen) is KlusStatus.COMPLETED
+    assert await work.complete(ANNA, approval_id) is None  # a second click: already done
     assert (await work.tick()).completed == 0
+
+
+async def test_a_declined_match_has_no_work_to_end(
+    work: WorkService,
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    approval = await only_approval(uow_factory, klus_id)
+    await approvals.decline(BRAM, approval.id, "Niet nu.")
+
+    assert await work.complete(ANNA, approval.id) == Refusal("match_not_found")
+    assert await status_of_klus(klussen) is KlusStatus.OPEN

@@ -9,6 +9,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -485,7 +486,13 @@ class KlussenbankBot:
         )
 
     async def on_work_complete(self, actor: Actor, t: Translator, data: Any) -> Element:
-        return await self._on_work(data, t, lambda a: self._work.complete(actor, a))
+        """The card pressed shows the match's status again; the evaluation comes as its own message."""
+        approval_id = parse_approval_id(data)
+        refused = await self._work.complete(actor, approval_id) if approval_id else Refusal("match_not_found")
+        shown = await self._approvals.show(actor, approval_id) if approval_id and refused is None else refused
+        if shown is None or isinstance(shown, Refusal):
+            return _refused(shown or Refusal("match_not_found"), t)
+        return approval_card(replace(shown, banner="work.completed"), t)
 
     async def on_evaluation_send(self, actor: Actor, t: Translator, data: Any) -> Element:
         draft = parse_evaluation(data)

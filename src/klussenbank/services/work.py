@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
-from klussenbank.domain.approval import Approval
+from klussenbank.domain.approval import Approval, ApprovalStatus
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import KlusStatus
 from klussenbank.domain.skills import SkillVocabulary
@@ -155,17 +155,20 @@ class WorkService:
             await uow.commit()
             return view
 
-    async def complete(self, actor: Actor, approval_id: int) -> EvaluationView | Refusal:
-        """The poster says the work is done, before its end date."""
+    async def complete(self, actor: Actor, approval_id: int) -> Refusal | None:
+        """The poster says the work is done, before its end date; both sides are asked how it went."""
         async with self._uow() as uow:
             approval = await uow.approvals.get(approval_id, lock=True)
-            if approval is None or approval.poster_id != actor.aad_object_id or approval.decided_at is None:
+            if (
+                approval is None
+                or approval.poster_id != actor.aad_object_id
+                or approval.status is not ApprovalStatus.APPROVED
+            ):
                 return Refusal("match_not_found")
             if approval.completed_at is None:
                 await self._complete(uow, approval)
-            view = await self._evaluation_view(uow, approval, Role.POSTER)
-            await uow.commit()
-            return view
+                await uow.commit()
+            return None
 
     async def evaluate(
         self, actor: Actor, approval_id: int, draft: EvaluationDraft
