@@ -116,16 +116,7 @@ class AgreementService:
         return list(dict.fromkeys(people))
 
     async def _hr_contact(self, approval: Approval) -> DirectoryPerson | None:
-        for entry in self._rules.of(approval.organisation_key).approval.hr_approvers:
-            found = await self._find(entry)
-            if found is not None:
-                return found
-        return None
-
-    async def _find(self, entry: str) -> DirectoryPerson | None:
-        if "@" not in entry:
-            return await self._directory.person(entry)
-        return next((p for p in await self._directory.people() if p.email.lower() == entry.lower()), None)
+        return await self._roles.approver(approval.organisation_key)
 
     async def _view(self, uow: UnitOfWork, approval: Approval) -> AgreementView:
         klus = await uow.klussen.get(approval.klus_id)

@@ -41,6 +41,7 @@ from klussenbank.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from klussenbank.services.roles import HrRoles, person_by_email
 from klussenbank.services.views import (
     AccessLogView,
     AccessRow,
@@ -83,6 +84,7 @@ class ApprovalRouter:
         self.clock = clock
         self.directory = directory
         self.rules = rules
+        self.roles = HrRoles(directory, rules)
         self._renderer = renderer
         self._vocabulary = vocabulary
         self.installer = installer
@@ -136,18 +138,8 @@ class ApprovalRouter:
 
     async def hr_approver(self, organisation_key: str, *excluded: str) -> str | None:
         """The organisation's first HR approver the directory knows, other than `excluded`."""
-        skip = {e.lower() for e in excluded}
-        people: dict[str, DirectoryPerson] | None = None
-        for entry in self.rules.of(organisation_key).approval.hr_approvers:
-            if "@" in entry:
-                if people is None:
-                    people = {p.email.lower(): p for p in await self.directory.people() if p.email}
-                found = people.get(entry.lower())
-            else:
-                found = await self.directory.person(entry)
-            if found is not None and found.aad_object_id.lower() not in skip:
-                return found.aad_object_id
-        return None
+        found = await self.roles.approver(organisation_key, *excluded)
+        return found.aad_object_id if found else None
 
     async def ask(self, uow: UnitOfWork, approval: Approval) -> bool:
         """Send the approval card to its approver, if the bot can reach them now.
@@ -426,9 +418,7 @@ class ApprovalService:
         address = to.strip().lower()
         if not address:
             return None, "required"
-        found = next(
-            (p for p in await self._router.directory.people() if p.email and p.email.lower() == address), None
-        )
+        found = await person_by_email(self._router.directory, address)
         if found is None:
             return None, "delegate_unknown"
         if found.aad_object_id.lower() in (approval.candidate_id.lower(), actor.aad_object_id.lower()):

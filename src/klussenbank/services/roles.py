@@ -1,11 +1,24 @@
-"""Who is HR, and for which organisations: from the organisations file and the directory."""
+"""Who is HR, and for which organisations: from the organisations file and the directory; and
+finding the people the file names (by Entra object id or e-mail address)."""
 
 from __future__ import annotations
 
 from klussenbank.domain.organisations import Rules
-from klussenbank.services.ports import Actor, Directory
+from klussenbank.services.ports import Actor, Directory, DirectoryPerson
 
 HR_ROLE = "hr"
+
+
+async def person_by_email(directory: Directory, address: str) -> DirectoryPerson | None:
+    wanted = address.strip().lower()
+    return next((p for p in await directory.people() if p.email and p.email.lower() == wanted), None)
+
+
+async def find_person(directory: Directory, entry: str) -> DirectoryPerson | None:
+    """Someone the organisations file names: an e-mail address, or an Entra object id."""
+    if "@" in entry:
+        return await person_by_email(directory, entry)
+    return await directory.person(entry)
 
 
 class HrRoles:
@@ -27,3 +40,12 @@ class HrRoles:
             if {h.lower() for h in self._rules.of(key).hr} & me
             or (entry is not None and entry.organisation.key == key and HR_ROLE in entry.roles)
         )
+
+    async def approver(self, organisation_key: str, *excluded: str) -> DirectoryPerson | None:
+        """The organisation's first HR approver the directory knows, other than `excluded`."""
+        skip = {e.lower() for e in excluded}
+        for entry in self._rules.of(organisation_key).approval.hr_approvers:
+            found = await find_person(self._directory, entry)
+            if found is not None and found.aad_object_id.lower() not in skip:
+                return found
+        return None
