@@ -26,12 +26,10 @@ in English.
 from __future__ import annotations
 
 import io
-import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,7 +38,7 @@ from pypdf import PdfReader
 
 from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
-from klussenbank.services.clock import SystemClock
+from tests.e2e.flows import action_data, choose, dump, elements, post_klus, sign_up, verbs
 from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, BotServer, Chat, E2EError
 
 pytestmark = pytest.mark.e2e
@@ -59,96 +57,23 @@ NEW_SKILL, NEW_SKILL_LABEL = "report-writing", "Report writing"  # not among her
 # -- set-up through the Playground's HTTP API -----------------------------------------------------
 
 
-def _today() -> date:
-    """Today as the bot sees it: in the Netherlands, on the real clock."""
-    return SystemClock().today()
-
-
 def _matched(anna: Chat, chantal: Chat) -> None:
     """Chantal signs up, Anna posts the klus, Chantal shows interest, is chosen and confirms."""
-    today = _today()
-    answer = chantal.invoke(
-        Verb.AVAILABILITY_SAVE,
-        {
-            "skills": "minute-taking,copywriting",
-            "hours_per_week": "12",
-            "start_date": today.isoformat(),
-            "organisations": "ermelo,harderwijk",
-            "work_mode": "remote",
-            "suggestions": "true",
-            "visible_to_own_line": "false",
-        },
-    )
-    assert T("profile.saved") in _dump(answer), answer
-    posted = anna.invoke(
-        Verb.KLUS_POST,
-        {
-            "title": KLUS,
-            "description": f"{KLUS}: a few hours a week, remotely.",
-            "organisation": "harderwijk",
-            "required_skills": "minute-taking",
-            "nice_skills": "",
-            "skills_other": "",
-            "hours_per_week": "4",
-            "start_date": (today + timedelta(days=14)).isoformat(),
-            "end_date": (today + timedelta(days=60)).isoformat(),
-            "work_mode": "remote",
-            "place": "",
-            "people_needed": "1",
-            "interest_deadline": (today + timedelta(days=10)).isoformat(),
-            "visibility": "pool",
-            "internal_first_until": (today + timedelta(days=14)).isoformat(),
-        },
-    )
-    assert T("klus.posted") in _dump(posted), posted
-    klus_id = int(_action_data(posted, Verb.KLUS_CANDIDATES)["klus_id"])
-    answer = chantal.invoke(Verb.INTEREST_ADD, {"klus_id": str(klus_id), "motivation": "I like it."})
-    assert T("interest.sent") in _dump(answer), answer
-    answer = anna.invoke(Verb.CANDIDATE_CHOOSE, {"klus_id": str(klus_id), "person_id": CHANTAL_ID})
-    assert T("candidates.chosen") in _dump(answer), answer
+    sign_up(chantal)
+    klus_id = post_klus(anna, KLUS, "minute-taking")
+    choose(anna, chantal, CHANTAL_ID, klus_id, "I like it.")
     answer = chantal.invoke(Verb.MATCH_CONFIRM, {"klus_id": str(klus_id), "share_motivation": "false"})
-    assert T("match.confirmed") in _dump(answer), answer
+    assert T("match.confirmed") in dump(answer), answer
 
 
 # -- reading cards and links ----------------------------------------------------------------------
 
 
-def _dump(card: dict[str, Any]) -> str:
-    return json.dumps(card, ensure_ascii=False)
-
-
-def _elements(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _elements(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _elements(item)
-
-
-def _action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    for element in _elements(card):
-        if element.get("type") == "Action.Execute" and element.get("verb") == verb:
-            data: dict[str, Any] = element.get("data") or {}
-            return data
-    raise AssertionError(f"no {verb!r} action in the card: {_dump(card)[:1000]}")
-
-
-def _verbs(card: dict[str, Any]) -> set[str]:
-    """The verbs of the card's buttons (not of its refresh action)."""
-    return {
-        str(e.get("verb"))
-        for e in _elements({"body": card.get("body"), "actions": card.get("actions")})
-        if e.get("type") == "Action.Execute"
-    }
-
-
 def _open_url(card: dict[str, Any], title: str) -> str:
-    for element in _elements(card):
+    for element in elements(card):
         if element.get("type") == "Action.OpenUrl" and element.get("title") == title:
             return str(element["url"])
-    raise E2EError(f"no Action.OpenUrl {title!r} in the card: {_dump(card)[:1000]}")
+    raise E2EError(f"no Action.OpenUrl {title!r} in the card: {dump(card)[:1000]}")
 
 
 def _download(url: str) -> tuple[int, str, str, bytes]:
@@ -169,19 +94,19 @@ def _pdf_text(body: bytes) -> str:
 
 
 def _inputs(card: dict[str, Any]) -> list[str]:
-    return [str(e["id"]) for e in _elements(card) if str(e.get("type", "")).startswith("Input.")]
+    return [str(e["id"]) for e in elements(card) if str(e.get("type", "")).startswith("Input.")]
 
 
 def _klus_line(card: dict[str, Any], title: str) -> str:
     """In "my klussen": the line under the klus with this title (status and counts)."""
-    for element in _elements(card):
+    for element in elements(card):
         if element.get("type") == "Container":
             texts = [
                 str(e.get("text", "")) for e in element.get("items") or [] if e.get("type") == "TextBlock"
             ]
             if title in texts and len(texts) > 1:
                 return texts[texts.index(title) + 1]
-    raise AssertionError(f"no klus {title!r} in the card: {_dump(card)[:1000]}")
+    raise AssertionError(f"no klus {title!r} in the card: {dump(card)[:1000]}")
 
 
 # -- the test -------------------------------------------------------------------------------------
@@ -204,7 +129,7 @@ def test_agreement_end_of_work_and_evaluations(
     status = anna.wait_for_card(T("approval.status.approved", name=CHANTAL), after=posters.index)
     assert status.index == posters.index
     approval_id = int(status.json["refresh"]["action"]["data"]["approval_id"])
-    assert _action_data(status.json, Verb.WORK_COMPLETE) == {"approval_id": approval_id}
+    assert action_data(status.json, Verb.WORK_COMPLETE) == {"approval_id": approval_id}
 
     # The agreement is ready for each party: Chantal, Anna (poster and HR) and Bram.
     ready = (T("agreement.title", title=KLUS), T("agreement.text"))
@@ -238,7 +163,7 @@ def test_agreement_end_of_work_and_evaluations(
     # Anna says the klus is done, on her status card; the button is gone from the answer.
     ended = status.click(T("action.work_complete"))
     assert ended is not None
-    assert Verb.WORK_COMPLETE not in _verbs(ended), ended
+    assert Verb.WORK_COMPLETE not in verbs(ended), ended
 
     # Both get an evaluation card: Chantal's asks about her skills too, Anna's does not. (The answer
     # to Anna's click is a form as well, in place of her status card; she fills in the new message.)
@@ -258,7 +183,7 @@ def test_agreement_end_of_work_and_evaluations(
     assert (mine.value_of("score"), mine.value_of("again")) == (T("evaluation.score.5"), T("my_data.yes"))
     assert mine.value_of("skills") == NEW_SKILL_LABEL
     answer = mine.click(T("action.evaluation_send"))
-    assert answer is not None and T("evaluation.thanks") in _dump(answer), answer
+    assert answer is not None and T("evaluation.thanks") in dump(answer), answer
     thanked = chantal.wait_for_card(heading, T("evaluation.thanks"), after=mine.index)
     assert thanked.index == mine.index
     assert not _inputs(thanked.json)
@@ -266,7 +191,7 @@ def test_agreement_end_of_work_and_evaluations(
     # Anna sends hers with only a text: the same card again, a message by each missing answer.
     theirs.fill("went_well", ANNA_WENT_WELL)
     answer = theirs.click(T("action.evaluation_send"))
-    assert answer is not None and T("evaluation.thanks") not in _dump(answer), answer
+    assert answer is not None and T("evaluation.thanks") not in dump(answer), answer
     again = anna.wait_for_card(heading, T("form.errors"), after=theirs.index)
     assert again.index == theirs.index
     assert again.message_after("score") == T("error.required")
@@ -278,12 +203,12 @@ def test_agreement_end_of_work_and_evaluations(
     again.choose("score", "4")
     again.choose("again", "true")
     answer = again.click(T("action.evaluation_send"))
-    assert answer is not None and T("evaluation.thanks") in _dump(answer), answer
+    assert answer is not None and T("evaluation.thanks") in dump(answer), answer
     assert anna.wait_for_card(heading, T("evaluation.thanks"), after=theirs.index).index == theirs.index
 
     # The klus is completed, and Chantal's profile lists the skill she added.
     mine_list = anna.invoke(Verb.KLUS_MINE)
-    assert _klus_line(mine_list, KLUS).startswith(T("klus.status.completed") + " ·"), _dump(mine_list)
+    assert _klus_line(mine_list, KLUS).startswith(T("klus.status.completed") + " ·"), dump(mine_list)
     before = chantal.card_count()
     chantal.send(T("command.profile"))
     profile = chantal.wait_for_card(T("profile.title"), after=before)

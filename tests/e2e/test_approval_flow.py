@@ -29,15 +29,13 @@ of a decision on the cards), not the test machine's.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import pytest
 
 from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
-from klussenbank.services.clock import SystemClock
+from tests.e2e.flows import bot_today, choose, dump, post_klus, sign_up, verbs
 from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, Card, Chat, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -62,66 +60,10 @@ DECIDING = {Verb.APPROVAL_APPROVE, Verb.APPROVAL_DECLINE, Verb.APPROVAL_FORWARD}
 # -- set-up through the Playground's HTTP API -----------------------------------------------------
 
 
-def _today() -> date:
-    """Today as the bot sees it: in the Netherlands, on the real clock (not the test machine's date)."""
-    return SystemClock().today()
-
-
 def _open(*chats: Chat) -> None:
     """Wait for each welcome: from then on the bot knows the person's chat and can message them."""
     for chat in chats:
         chat.wait_for_card(T("welcome.privacy"))
-
-
-def _sign_up(chat: Chat) -> None:
-    card = chat.invoke(
-        Verb.AVAILABILITY_SAVE,
-        {
-            "skills": "minute-taking,copywriting",
-            "hours_per_week": "12",
-            "start_date": _today().isoformat(),
-            "organisations": "ermelo,harderwijk",
-            "work_mode": "remote",
-            "suggestions": "true",
-            "visible_to_own_line": "false",
-        },
-    )
-    assert T("profile.saved") in _dump(card), card
-
-
-def _post_klus(anna: Chat, title: str, skill: str) -> int:
-    """Anna posts a remote klus; its id, from the posted card's actions."""
-    today = _today()
-    card = anna.invoke(
-        Verb.KLUS_POST,
-        {
-            "title": title,
-            "description": f"{title}: a few hours a week, remotely.",
-            "organisation": "harderwijk",
-            "required_skills": skill,
-            "nice_skills": "",
-            "skills_other": "",
-            "hours_per_week": "4",
-            "start_date": (today + timedelta(days=14)).isoformat(),
-            "end_date": (today + timedelta(days=60)).isoformat(),
-            "work_mode": "remote",
-            "place": "",
-            "people_needed": "1",
-            "interest_deadline": (today + timedelta(days=10)).isoformat(),
-            "visibility": "pool",
-            "internal_first_until": (today + timedelta(days=14)).isoformat(),
-        },
-    )
-    assert T("klus.posted") in _dump(card), card
-    return int(_action_data(card, Verb.KLUS_CANDIDATES)["klus_id"])
-
-
-def _chosen(anna: Chat, candidate: Chat, name: str, klus_id: int, motivation: str) -> None:
-    """The candidate shows interest with a motivation, and Anna chooses them."""
-    answer = candidate.invoke(Verb.INTEREST_ADD, {"klus_id": str(klus_id), "motivation": motivation})
-    assert T("interest.sent") in _dump(answer), answer
-    answer = anna.invoke(Verb.CANDIDATE_CHOOSE, {"klus_id": str(klus_id), "person_id": PERSON_ID[name]})
-    assert T("candidates.chosen") in _dump(answer), answer
 
 
 def _confirm(candidate: Chat, title: str, *, share_motivation: bool) -> Card:
@@ -138,37 +80,6 @@ def _confirm(candidate: Chat, title: str, *, share_motivation: bool) -> Card:
 
 
 # -- reading cards ----------------------------------------------------------------------------
-
-
-def _dump(card: dict[str, Any]) -> str:
-    return json.dumps(card, ensure_ascii=False)
-
-
-def _elements(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _elements(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _elements(item)
-
-
-def _verbs(card: dict[str, Any]) -> set[str]:
-    """The verbs of the card's buttons (not of its refresh action)."""
-    return {
-        str(e.get("verb"))
-        for e in _elements({"body": card.get("body"), "actions": card.get("actions")})
-        if e.get("type") == "Action.Execute"
-    }
-
-
-def _action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    for element in _elements(card):
-        if element.get("type") == "Action.Execute" and element.get("verb") == verb:
-            data: dict[str, Any] = element.get("data") or {}
-            return data
-    raise AssertionError(f"no {verb!r} action in the card: {_dump(card)[:1000]}")
 
 
 def _updates(chat: Chat, card: Card) -> int:
@@ -202,7 +113,7 @@ def _approval_id(card: Card) -> int:
 
 def _decision(key: str) -> str:
     """ "Approved by Bram Jansen on <date>", dated as people in the Netherlands know the day."""
-    return T(key, name=BRAM, date=T.date(_today()))
+    return T(key, name=BRAM, date=T.date(bot_today()))
 
 
 # -- the tests --------------------------------------------------------------------------------
@@ -212,9 +123,9 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
     chantal = chat
     anna, bram = chat_as(ANNA, BRAM)
     _open(chantal, anna, bram)
-    _sign_up(chantal)
-    klus_id = _post_klus(anna, MINUTES, "minute-taking")
-    _chosen(anna, chantal, CHANTAL, klus_id, CHANTAL_WHY)
+    sign_up(chantal)
+    klus_id = post_klus(anna, MINUTES, "minute-taking")
+    choose(anna, chantal, PERSON_ID[CHANTAL], klus_id, CHANTAL_WHY)
 
     # Chantal confirms, and lets her manager read her motivation.
     confirmed = _confirm(chantal, MINUTES, share_motivation=True)
@@ -245,7 +156,7 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
     )
     assert CHANTAL_WHY not in posters.text()
     for status in (mine, posters):
-        assert not _verbs(status.json) & DECIDING
+        assert not verbs(status.json) & DECIDING
 
     # Chantal approves her own request, and Anna (the poster, and HR) approves and declines it:
     # each gets their own read-only view back, and nothing changes.
@@ -261,10 +172,10 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
             T("approval.status.pending.poster", candidate=CHANTAL),
         ),
     ):
-        refused = _dump(who.invoke(verb, {"approval_id": str(approval_id), **data}))
+        refused = dump(who.invoke(verb, {"approval_id": str(approval_id), **data}))
         assert T("approval.not_yours", name=BRAM) in refused, (verb, refused)
         assert pending in refused, (verb, refused)
-        assert not _verbs(json.loads(refused)) & DECIDING, (verb, refused)
+        assert not verbs(json.loads(refused)) & DECIDING, (verb, refused)
 
     # Bram approves in his card; it shows his decision at once.
     answer = request.click(T("action.approve"))
@@ -273,7 +184,7 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
     assert final.index == request.index
     assert T("approval.status.approved", name=CHANTAL) in final.text()
     assert final.button(T("action.approve")).count() == 0
-    assert not _verbs(answer) & DECIDING
+    assert not verbs(answer) & DECIDING
 
     # Chantal's and Anna's status cards change in place, each with one decision: Bram's.
     for person, status in ((chantal, mine), (anna, posters)):
@@ -305,9 +216,9 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
 def test_the_manager_declines_with_a_reason(chat_as: Callable[..., Sequence[Chat]]) -> None:
     anna, bram, daan = chat_as(ANNA, BRAM, DAAN)
     _open(anna, bram, daan)
-    _sign_up(daan)
-    klus_id = _post_klus(anna, LEAFLET, "copywriting")
-    _chosen(anna, daan, DAAN, klus_id, DAAN_WHY)
+    sign_up(daan)
+    klus_id = post_klus(anna, LEAFLET, "copywriting")
+    choose(anna, daan, PERSON_ID[DAAN], klus_id, DAAN_WHY)
 
     # Daan confirms and keeps his motivation to himself: Bram's card does not show it.
     confirmed = _confirm(daan, LEAFLET, share_motivation=False)
@@ -327,7 +238,7 @@ def test_the_manager_declines_with_a_reason(chat_as: Callable[..., Sequence[Chat
     text = final.text()
     assert T("approval.status.declined") in text
     assert T("approval.reason_was", reason=REASON) in text
-    assert not _verbs(answer) & DECIDING
+    assert not verbs(answer) & DECIDING
 
     # Daan's card says so kindly, with the reason; Anna's says so without it.
     now = daan.wait_for_card(T("approval.status.declined.candidate"), after=mine.index)

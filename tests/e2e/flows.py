@@ -1,0 +1,104 @@
+"""Shared steps of the end-to-end tests: set-up through the Playground's HTTP API, and reading a
+card's JSON (its buttons and their data)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from klussenbank.cards.verbs import Verb
+from klussenbank.i18n import Translator
+from klussenbank.services.clock import SystemClock
+from tests.e2e.playground import PLAYGROUND_LOCALE, Chat
+
+T = Translator.for_locale(PLAYGROUND_LOCALE)
+
+
+def bot_today() -> date:
+    """Today as the bot sees it: in the Netherlands, on the real clock (not the test machine's date)."""
+    return SystemClock().today()
+
+
+def sign_up(chat: Chat) -> None:
+    """Available for minute-taking and copywriting, also for Harderwijk, remote."""
+    card = chat.invoke(
+        Verb.AVAILABILITY_SAVE,
+        {
+            "skills": "minute-taking,copywriting",
+            "hours_per_week": "12",
+            "start_date": bot_today().isoformat(),
+            "organisations": "ermelo,harderwijk",
+            "work_mode": "remote",
+            "suggestions": "true",
+            "visible_to_own_line": "false",
+        },
+    )
+    assert T("profile.saved") in dump(card), card
+
+
+def post_klus(anna: Chat, title: str, skill: str) -> int:
+    """Anna posts a remote klus for Harderwijk; its id, from the posted card's actions."""
+    today = bot_today()
+    card = anna.invoke(
+        Verb.KLUS_POST,
+        {
+            "title": title,
+            "description": f"{title}: a few hours a week, remotely.",
+            "organisation": "harderwijk",
+            "required_skills": skill,
+            "nice_skills": "",
+            "skills_other": "",
+            "hours_per_week": "4",
+            "start_date": (today + timedelta(days=14)).isoformat(),
+            "end_date": (today + timedelta(days=60)).isoformat(),
+            "work_mode": "remote",
+            "place": "",
+            "people_needed": "1",
+            "interest_deadline": (today + timedelta(days=10)).isoformat(),
+            "visibility": "pool",
+            "internal_first_until": (today + timedelta(days=14)).isoformat(),
+        },
+    )
+    assert T("klus.posted") in dump(card), card
+    return int(action_data(card, Verb.KLUS_CANDIDATES)["klus_id"])
+
+
+def choose(anna: Chat, candidate: Chat, person_id: str, klus_id: int, motivation: str) -> None:
+    """The candidate shows interest with a motivation, and Anna chooses them."""
+    answer = candidate.invoke(Verb.INTEREST_ADD, {"klus_id": str(klus_id), "motivation": motivation})
+    assert T("interest.sent") in dump(answer), answer
+    answer = anna.invoke(Verb.CANDIDATE_CHOOSE, {"klus_id": str(klus_id), "person_id": person_id})
+    assert T("candidates.chosen") in dump(answer), answer
+
+
+def dump(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+def elements(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from elements(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from elements(item)
+
+
+def verbs(card: dict[str, Any]) -> set[str]:
+    """The verbs of the card's buttons (not of its refresh action)."""
+    return {
+        str(e.get("verb"))
+        for e in elements({"body": card.get("body"), "actions": card.get("actions")})
+        if e.get("type") == "Action.Execute"
+    }
+
+
+def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    for element in elements(card):
+        if element.get("type") == "Action.Execute" and element.get("verb") == verb:
+            data: dict[str, Any] = element.get("data") or {}
+            return data
+    raise AssertionError(f"no {verb!r} action in the card: {dump(card)[:1000]}")
