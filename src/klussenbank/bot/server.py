@@ -88,15 +88,8 @@ async def recipients_csv(request: web.Request) -> web.Response:
         announcement_id, request.query.get("expires", ""), request.query.get("sig", "")
     )
     if body is None:
-        return web.Response(
-            status=403, text="This link is not valid (any more). Open the report card again.\n"
-        )
-    return web.Response(
-        body=body.encode("utf-8-sig"),  # with a BOM, so spreadsheet programs read it as UTF-8
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="aankondiging-{announcement_id}.csv"'},
-    )
+        return _link_invalid("Open the report card again.")
+    return _csv(body, f"aankondiging-{announcement_id}.csv")
 
 
 async def agreement_pdf(request: web.Request) -> web.Response:
@@ -105,9 +98,7 @@ async def agreement_pdf(request: web.Request) -> web.Response:
         int(request.match_info["approval_id"]), request.query.get("expires", ""), request.query.get("sig", "")
     )
     if found is None:
-        return web.Response(
-            status=403, text="This link is not valid (any more). Open the agreement card again.\n"
-        )
+        return _link_invalid("Open the agreement card again.")
     number, pdf = found
     return web.Response(
         body=pdf,
@@ -130,15 +121,8 @@ async def report_csv(request: web.Request) -> web.Response:
         request.query.get("sig", ""),
     )
     if body is None:
-        return web.Response(status=403, text="This link is not valid (any more). Open the report again.\n")
-    return web.Response(
-        body=body.encode("utf-8-sig"),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="rapport-{request.match_info["organisation"]}.csv"'
-        },
-    )
+        return _link_invalid("Open the report again.")
+    return _csv(body, f"rapport-{request.match_info['organisation']}.csv")
 
 
 async def my_data(request: web.Request) -> web.Response:
@@ -147,11 +131,25 @@ async def my_data(request: web.Request) -> web.Response:
         request.match_info["aad_object_id"], request.query.get("expires", ""), request.query.get("sig", "")
     )
     if data is None:
-        return web.Response(status=403, text="This link is not valid (any more). Type 'my data' again.\n")
+        return _link_invalid("Type 'my data' again.")
     return web.json_response(
         data,
         dumps=lambda value: json.dumps(value, ensure_ascii=False, indent=2),
         headers={"Content-Disposition": 'attachment; filename="klussenbank-mijn-gegevens.json"'},
+    )
+
+
+def _link_invalid(what_next: str) -> web.Response:
+    """A download link that is forged, or older than its hour."""
+    return web.Response(status=403, text=f"This link is not valid (any more). {what_next}\n")
+
+
+def _csv(body: str, filename: str) -> web.Response:
+    return web.Response(
+        body=body.encode("utf-8-sig"),  # with a BOM, so spreadsheet programs read it as UTF-8
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
