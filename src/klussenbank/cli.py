@@ -88,7 +88,7 @@ def _outbox(settings: Settings, command: str, unconfirmed: bool) -> None:
         for status, count in counts.items():
             print(f"{status:<{width}}  {count}")
     else:
-        count = asyncio.run(outbox_retry(settings, unconfirmed=unconfirmed))
+        count = asyncio.run(outbox_retry(settings, f"cli:{getpass.getuser()}", unconfirmed=unconfirmed))
         print(f"{count} deliveries queued again")
 
 

@@ -341,11 +341,11 @@ async def outbox_status(settings: Settings) -> dict[str, int]:
         await engine.dispose()
 
 
-async def outbox_retry(settings: Settings, *, unconfirmed: bool) -> int:
+async def outbox_retry(settings: Settings, actor: str, *, unconfirmed: bool) -> int:
     engine = create_engine(settings.database_url)
     try:
         return await SqlDeliveryQueue(session_factory(engine)).retry(
-            now=SystemClock().now(), unconfirmed=unconfirmed
+            actor, now=SystemClock().now(), unconfirmed=unconfirmed
         )
     finally:
         await engine.dispose()

@@ -140,8 +140,14 @@ async def test_a_worker_that_died_while_sending_never_sends_twice(
     assert await queue.claim("other", 5, now=later, lease=timedelta(seconds=30)) == []
     assert await statuses(engine) == ["unconfirmed"]
     assert (await queue.counts())["unconfirmed"] == 1
-    assert await queue.retry(now=later) == 0, "retrying the dead leaves the in-doubt alone"
-    assert await queue.retry(now=later, unconfirmed=True) == 1
+    assert await queue.retry("cli:ops", now=later) == 0, "retrying the dead leaves the in-doubt alone"
+    assert await queue.retry("cli:ops", now=later, unconfirmed=True) == 1
+    async with uow_factory() as uow:
+        logged = await uow.audit.recent(5)
+    assert [(e.actor, e.action, e.detail) for e in logged] == [
+        ("cli:ops", "outbox.retried", "1 dead and unconfirmed deliveries"),
+        ("cli:ops", "outbox.retried", "0 dead deliveries"),
+    ]
 
 
 async def test_a_lost_lease_is_not_sent(
@@ -185,7 +191,7 @@ async def test_status_counts_and_retrying_the_dead(
     queue = SqlDeliveryQueue(session_factory(engine))
     counts = await queue.counts()
     assert (counts["dead"], counts["pending"], counts["sent"]) == (1, 1, 0)
-    assert await queue.retry(now=clock.now()) == 1
+    assert await queue.retry("cli:ops", now=clock.now()) == 1
     assert (await queue.counts())["pending"] == 2
 
 

@@ -95,6 +95,8 @@ def test_outbox_commands_report_and_requeue(tmp_path: Path) -> None:
         )
     ]
     assert cli("outbox", "retry", "--unconfirmed").strip() == "0 deliveries queued again"
+    [line] = cli("audit").splitlines()
+    assert "cli:" in line and "outbox.retried  0 dead and unconfirmed deliveries" in line
 
 
 def test_download_links_point_where_browsers_reach_the_bot() -> None:

@@ -22,6 +22,7 @@ from klussenbank.store.orm import (
     PersonRow,
     RateLimitRow,
 )
+from klussenbank.store.privacy import SqlAudit
 from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople, conversation_ref
 
 PERSONAL = "personal"
@@ -403,8 +404,9 @@ class SqlDeliveryQueue:
             found = {status: int(count) for status, count in rows.all()}
         return {status.value: found.get(status.value, 0) for status in DeliveryStatus}
 
-    async def retry(self, *, now: datetime, unconfirmed: bool = False) -> int:
-        """Queue dead-lettered deliveries again; with `unconfirmed`, the in-doubt ones too."""
+    async def retry(self, actor: str, *, now: datetime, unconfirmed: bool = False) -> int:
+        """Queue dead-lettered deliveries again; with `unconfirmed`, the in-doubt ones too. The
+        audit log records who did it, in the same transaction."""
         statuses = [DeliveryStatus.DEAD, *([DeliveryStatus.UNCONFIRMED] if unconfirmed else [])]
         async with self._sessions() as session, session.begin():
             result = await session.execute(
@@ -412,7 +414,10 @@ class SqlDeliveryQueue:
                 .where(OutboxDeliveryRow.status.in_(statuses))
                 .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now, updated_at=now)
             )
-            return int(getattr(result, "rowcount", 0))
+            count = int(getattr(result, "rowcount", 0))
+            which = " and ".join(status.value for status in statuses)
+            await SqlAudit(session).add(actor, "outbox.retried", f"{count} {which} deliveries", now=now)
+            return count
 
 
 # A limit unused this long has no effect on any booking (its interval is at most 0.5 s), so
