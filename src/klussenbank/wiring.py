@@ -7,7 +7,9 @@ import os
 import secrets
 import signal
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -26,7 +28,9 @@ from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.documents import render_agreement
 from klussenbank.domain.model import Organisation
+from klussenbank.domain.organisations import Rules
 from klussenbank.domain.report import Figures
+from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
@@ -41,7 +45,7 @@ from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import ImportResult, import_directory
-from klussenbank.services.ports import AuditEntry, Directory, Sender
+from klussenbank.services.ports import AuditEntry, Clock, Directory, Sender, UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -113,13 +117,59 @@ async def sync_directory(settings: Settings, *, credential: Any = None) -> SyncR
         await engine.dispose()
 
 
-def signup_service(settings: Settings, engine: AsyncEngine) -> SignupService:
+def link_signer(settings: Settings) -> LinkSigner:
+    """Signs download links; without a configured secret, links end when the process does."""
+    secret = settings.link_secret.encode() if settings.link_secret else secrets.token_bytes(32)
+    return LinkSigner(secret, settings.base_url)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What the services share, each loaded once: the database, the directory, the organisations'
+    rules, the skills, the link signer and the clock."""
+
+    settings: Settings
+    engine: AsyncEngine
+    directory: Directory
+    rules: Rules
+    vocabulary: SkillVocabulary
+    links: LinkSigner
+    clock: Clock
+
+    @classmethod
+    def load(cls, settings: Settings, engine: AsyncEngine) -> Parts:
+        return cls(
+            settings,
+            engine,
+            directory(settings, engine),
+            load_rules(settings.organisations_file),
+            load_skill_vocabulary(),
+            link_signer(settings),
+            SystemClock(),
+        )
+
+    @property
+    def uow(self) -> UnitOfWorkFactory:
+        return sql_unit_of_work(session_factory(self.engine))
+
+
+@asynccontextmanager
+async def command_parts(settings: Settings) -> AsyncIterator[Parts]:
+    """For a command-line command: the parts, on an engine disposed of afterwards."""
+    engine = create_engine(settings.database_url)
+    try:
+        yield Parts.load(settings, engine)
+    finally:
+        await engine.dispose()
+
+
+def signup_service(parts: Parts) -> SignupService:
     return SignupService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        vocabulary=load_skill_vocabulary(),
-        directory=directory(settings, engine),
-        default_organisation=settings.default_organisation,
+        parts.uow,
+        clock=parts.clock,
+        vocabulary=parts.vocabulary,
+        directory=parts.directory,
+        default_organisation=parts.settings.default_organisation,
     )
 
 
@@ -149,105 +199,86 @@ class GraphInstaller:
                 await credential.close()
 
 
-def approval_router(settings: Settings, engine: AsyncEngine) -> ApprovalRouter:
+def approval_router(parts: Parts) -> ApprovalRouter:
     # With Graph and a registered app, an approver who never opened the app gets it installed.
+    settings = parts.settings
     graph = settings.directory == "graph" and settings.has_credentials
     return ApprovalRouter(
-        clock=SystemClock(),
-        directory=directory(settings, engine),
+        clock=parts.clock,
+        directory=parts.directory,
         renderer=ApprovalCardRenderer(),
-        vocabulary=load_skill_vocabulary(),
-        rules=load_rules(settings.organisations_file),
+        vocabulary=parts.vocabulary,
+        rules=parts.rules,
         installer=GraphInstaller(settings) if graph else None,
     )
 
 
-def klus_service(
-    settings: Settings, engine: AsyncEngine, router: ApprovalRouter | None = None
-) -> KlusService:
+def klus_service(parts: Parts, router: ApprovalRouter | None = None) -> KlusService:
     return KlusService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        vocabulary=load_skill_vocabulary(),
-        directory=directory(settings, engine),
+        parts.uow,
+        clock=parts.clock,
+        vocabulary=parts.vocabulary,
+        directory=parts.directory,
         renderer=CardRenderer(),
-        approvals=router or approval_router(settings, engine),
-        settings=KlusSettings(suggestions_per_week=settings.suggestions_per_week),
+        approvals=router or approval_router(parts),
+        settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
     )
 
 
-def link_signer(settings: Settings) -> LinkSigner:
-    """Signs download links; without a configured secret, links end when the process does."""
-    secret = settings.link_secret.encode() if settings.link_secret else secrets.token_bytes(32)
-    return LinkSigner(secret, settings.base_url)
-
-
-def announcement_service(settings: Settings, engine: AsyncEngine, links: LinkSigner) -> AnnouncementService:
+def announcement_service(parts: Parts) -> AnnouncementService:
     return AnnouncementService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        directory=directory(settings, engine),
-        rules=load_rules(settings.organisations_file),
+        parts.uow,
+        clock=parts.clock,
+        directory=parts.directory,
+        rules=parts.rules,
         renderer=AnnouncementCardRenderer(),
-        links=links,
+        links=parts.links,
     )
 
 
-def report_service(settings: Settings, engine: AsyncEngine, links: LinkSigner) -> ReportService:
+def report_service(parts: Parts) -> ReportService:
     return ReportService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        directory=directory(settings, engine),
-        rules=load_rules(settings.organisations_file),
-        links=links,
+        parts.uow, clock=parts.clock, directory=parts.directory, rules=parts.rules, links=parts.links
     )
 
 
-def privacy_service(
-    settings: Settings, engine: AsyncEngine, klussen: KlusService, links: LinkSigner
-) -> PrivacyService:
-    return PrivacyService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        klussen=klussen,
-        links=links,
-        rules=load_rules(settings.organisations_file),
-    )
+def privacy_service(parts: Parts, klussen: KlusService) -> PrivacyService:
+    return PrivacyService(parts.uow, clock=parts.clock, klussen=klussen, links=parts.links, rules=parts.rules)
 
 
-def digest_service(settings: Settings, engine: AsyncEngine, klussen: KlusService) -> DigestService:
+def digest_service(parts: Parts, klussen: KlusService) -> DigestService:
     return DigestService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        rules=load_rules(settings.organisations_file),
+        parts.uow,
+        clock=parts.clock,
+        rules=parts.rules,
         klussen=klussen,
-        vocabulary=load_skill_vocabulary(),
+        vocabulary=parts.vocabulary,
         renderer=CardRenderer(),
     )
 
 
-def agreement_service(settings: Settings, engine: AsyncEngine, links: LinkSigner) -> AgreementService:
+def agreement_service(parts: Parts) -> AgreementService:
     return AgreementService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        directory=directory(settings, engine),
-        rules=load_rules(settings.organisations_file),
+        parts.uow,
+        clock=parts.clock,
+        directory=parts.directory,
+        rules=parts.rules,
         render=render_agreement,
         cards=ApprovalCardRenderer(),
-        links=links,
+        links=parts.links,
     )
 
 
 def approval_service(
-    engine: AsyncEngine, router: ApprovalRouter, klussen: KlusService, agreements: AgreementService
+    parts: Parts, router: ApprovalRouter, klussen: KlusService, agreements: AgreementService
 ) -> ApprovalService:
     return ApprovalService(
-        sql_unit_of_work(session_factory(engine)),
-        router=router,
-        settle=klussen.settle,
-        notices=CardRenderer(),
-        agreements=agreements,
+        parts.uow, router=router, settle=klussen.settle, notices=CardRenderer(), agreements=agreements
     )
+
+
+def work_service(parts: Parts) -> WorkService:
+    return WorkService(parts.uow, clock=parts.clock, vocabulary=parts.vocabulary, cards=WorkCardRenderer())
 
 
 def delivery_worker(
@@ -268,30 +299,25 @@ def delivery_worker(
 
 def build_web_app(settings: Settings) -> web.Application:
     engine = create_engine(settings.database_url)
+    parts = Parts.load(settings, engine)
     lease = timedelta(seconds=settings.worker_lease_seconds)
     worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
-    router = approval_router(settings, engine)
-    klussen = klus_service(settings, engine, router)
-    links = link_signer(settings)
-    privacy = privacy_service(settings, engine, klussen, links)
-    work = WorkService(
-        sql_unit_of_work(session_factory(engine)),
-        clock=SystemClock(),
-        vocabulary=load_skill_vocabulary(),
-        cards=WorkCardRenderer(),
-    )
-    agreements = agreement_service(settings, engine, links)
-    approvals = approval_service(engine, router, klussen, agreements)
-    announcements = announcement_service(settings, engine, links)
-    digests = digest_service(settings, engine, klussen)
+    router = approval_router(parts)
+    klussen = klus_service(parts, router)
+    privacy = privacy_service(parts, klussen)
+    work = work_service(parts)
+    agreements = agreement_service(parts)
+    approvals = approval_service(parts, router, klussen, agreements)
+    announcements = announcement_service(parts)
+    digests = digest_service(parts, klussen)
     bot = KlussenbankBot(
-        signup_service(settings, engine),
+        signup_service(parts),
         klussen,
         approvals,
         announcements,
         digests,
         privacy,
-        report_service(settings, engine, links),
+        report_service(parts),
         agreements,
         work,
     )
@@ -352,54 +378,29 @@ async def outbox_retry(settings: Settings, actor: str, *, unconfirmed: bool) -> 
 
 
 async def load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
-    engine = create_engine(settings.database_url)
-    try:
-        return await import_directory(
-            sql_unit_of_work(session_factory(engine)),
-            directory(settings, engine),
-            SystemClock(),
-            tenant_id=tenant_id,
-        )
-    finally:
-        await engine.dispose()
+    async with command_parts(settings) as parts:
+        return await import_directory(parts.uow, parts.directory, parts.clock, tenant_id=tenant_id)
 
 
 async def load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
-    engine = create_engine(settings.database_url)
-    try:
+    async with command_parts(settings) as parts:
         return await seed_demo_marketplace(
-            signup_service(settings, engine),
-            klus_service(settings, engine),
-            SystemClock(),
-            tenant_id=tenant_id,
+            signup_service(parts), klus_service(parts), parts.clock, tenant_id=tenant_id
         )
-    finally:
-        await engine.dispose()
 
 
 async def report_figures(settings: Settings, organisation: str, start: date, end: date) -> Figures:
     """`klussenbank report`: an organisation's figures, without the bot."""
-    engine = create_engine(settings.database_url)
-    try:
-        return await report_service(settings, engine, link_signer(settings)).figures(organisation, start, end)
-    finally:
-        await engine.dispose()
+    async with command_parts(settings) as parts:
+        return await report_service(parts).figures(organisation, start, end)
 
 
 async def purge_now(settings: Settings, actor: str) -> dict[str, int]:
     """`klussenbank privacy purge`: the retention purge, now."""
-    engine = create_engine(settings.database_url)
-    try:
-        klussen = klus_service(settings, engine)
-        return await privacy_service(settings, engine, klussen, link_signer(settings)).purge(actor)
-    finally:
-        await engine.dispose()
+    async with command_parts(settings) as parts:
+        return await privacy_service(parts, klus_service(parts)).purge(actor)
 
 
 async def audit_entries(settings: Settings, limit: int) -> list[AuditEntry]:
-    engine = create_engine(settings.database_url)
-    try:
-        klussen = klus_service(settings, engine)
-        return await privacy_service(settings, engine, klussen, link_signer(settings)).audit(limit)
-    finally:
-        await engine.dispose()
+    async with command_parts(settings) as parts:
+        return await privacy_service(parts, klus_service(parts)).audit(limit)

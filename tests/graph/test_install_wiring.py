@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.config import load_settings
-from klussenbank.wiring import GraphInstaller, approval_router
+from klussenbank.wiring import GraphInstaller, Parts, approval_router
 from tests.fake_graph import FakeGraph, FakeTeamsApp
 from tests.graph.conftest import FixedCredential
 
@@ -32,8 +32,8 @@ async def test_the_graph_installer_installs_the_bots_own_app(fake_graph: FakeGra
 
 
 async def test_only_graph_with_a_registered_app_installs(engine: AsyncEngine) -> None:
-    with_graph = approval_router(load_settings(ENV), engine)
-    local = approval_router(load_settings({}), engine)
+    with_graph = approval_router(Parts.load(load_settings(ENV), engine))
+    local = approval_router(Parts.load(load_settings({}), engine))
 
     assert isinstance(with_graph.installer, GraphInstaller)
     assert local.installer is None
