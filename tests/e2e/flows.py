@@ -21,12 +21,12 @@ def bot_today() -> date:
     return SystemClock().today()
 
 
-def sign_up(chat: Chat) -> None:
-    """Available for minute-taking and copywriting, also for Harderwijk, remote."""
+def sign_up(chat: Chat, skills: str = "minute-taking,copywriting") -> None:
+    """Available for these skills, 12 hours a week, also for Harderwijk, remote."""
     card = chat.invoke(
         Verb.AVAILABILITY_SAVE,
         {
-            "skills": "minute-taking,copywriting",
+            "skills": skills,
             "hours_per_week": "12",
             "start_date": bot_today().isoformat(),
             "organisations": "ermelo,harderwijk",
@@ -38,14 +38,15 @@ def sign_up(chat: Chat) -> None:
     assert T("profile.saved") in dump(card), card
 
 
-def post_klus(anna: Chat, title: str, skill: str) -> int:
-    """Anna posts a remote klus for Harderwijk; its id, from the posted card's actions."""
+def post_klus(anna: Chat, title: str, skill: str, description: str = "") -> int:
+    """Anna posts a remote klus for Harderwijk, 4 hours a week from in two weeks; its id, from the
+    posted card's actions."""
     today = bot_today()
     card = anna.invoke(
         Verb.KLUS_POST,
         {
             "title": title,
-            "description": f"{title}: a few hours a week, remotely.",
+            "description": description or f"{title}: a few hours a week, remotely.",
             "organisation": "harderwijk",
             "required_skills": skill,
             "nice_skills": "",

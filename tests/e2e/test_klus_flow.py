@@ -21,16 +21,13 @@ in English.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 
 import pytest
 
-from klussenbank.cards.verbs import Verb
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.i18n import Translator
-from klussenbank.services.clock import SystemClock
+from tests.e2e.flows import post_klus, sign_up
 from tests.e2e.playground import PLAYGROUND_LOCALE, Card, Chat
 
 pytestmark = pytest.mark.e2e
@@ -44,49 +41,6 @@ DESCRIPTION = "Taking the minutes of four council meetings, remotely."
 OTHER_KLUS = "Sorting the archive"
 CHANTAL_WHY = "I took the minutes of our team meetings for two years."
 DAAN_WHY = "I write a lot for Communicatie and would like to learn how the council works."
-
-
-def _sign_up(chat: Chat) -> None:
-    """Set-up: available for minute-taking and data entry, also for Harderwijk, remote."""
-    card = chat.invoke(
-        Verb.AVAILABILITY_SAVE,
-        {
-            "skills": "minute-taking,data-entry",
-            "hours_per_week": "12",
-            "start_date": SystemClock().today().isoformat(),  # the bot runs on the real clock, in Dutch dates
-            "organisations": "ermelo,harderwijk",
-            "work_mode": "remote",
-            "suggestions": "true",
-            "visible_to_own_line": "false",
-        },
-    )
-    assert T("profile.saved") in json.dumps(card, ensure_ascii=False), card
-
-
-def _post_other_klus(anna: Chat) -> None:
-    """Set-up: an open klus that fits Daan too, for the kind no to offer him."""
-    today = SystemClock().today()  # the bot's: a Dutch calendar date
-    card = anna.invoke(
-        Verb.KLUS_POST,
-        {
-            "title": OTHER_KLUS,
-            "description": "Scanning and filing old permits.",
-            "organisation": "harderwijk",
-            "required_skills": "data-entry",
-            "nice_skills": "",
-            "skills_other": "",
-            "hours_per_week": "4",
-            "start_date": (today + timedelta(days=14)).isoformat(),
-            "end_date": (today + timedelta(days=60)).isoformat(),
-            "work_mode": "remote",
-            "place": "",
-            "people_needed": "1",
-            "interest_deadline": (today + timedelta(days=10)).isoformat(),
-            "visibility": "pool",
-            "internal_first_until": (today + timedelta(days=14)).isoformat(),
-        },
-    )
-    assert T("klus.posted") in json.dumps(card, ensure_ascii=False), card
 
 
 def _show_interest(chat: Chat, motivation: str) -> Card:
@@ -119,9 +73,10 @@ def test_from_posting_to_an_approved_match_and_a_kind_no(
         # Installed: the bot knows the person's chat, and the Playground it is in, from here on.
         welcome = person.wait_for_card(T("welcome.privacy"))
         assert T("welcome.title", name=name) in welcome.text()
-    _sign_up(chantal)
-    _sign_up(daan)
-    _post_other_klus(anna)
+    sign_up(chantal, skills="minute-taking,data-entry")
+    sign_up(daan, skills="minute-taking,data-entry")
+    # an open klus that fits Daan too, for the kind no to offer him
+    post_klus(anna, OTHER_KLUS, "data-entry", description="Scanning and filing old permits.")
 
     # Anna posts a klus in the form card.
     before = anna.card_count()

@@ -10,13 +10,13 @@ message, invoke and installationUpdate, so the bot answers in its English catalo
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.i18n import Translator
-from klussenbank.services.clock import SystemClock
+from tests.e2e.flows import bot_today
 from tests.e2e.playground import PLAYGROUND_LOCALE, BotServer, Chat
 
 pytestmark = pytest.mark.e2e
@@ -26,10 +26,6 @@ T = Translator.for_locale(PLAYGROUND_LOCALE)  # what the bot answers in the Play
 
 SKILLS = ("minute-taking", "diary-management")  # from the vocabulary's multi-select
 OTHER_SKILL = "Scheidsrechter bij voetbal"  # free text, not in the vocabulary
-
-
-def _today() -> date:
-    return SystemClock().today()  # the bot runs on the real clock, in Dutch dates
 
 
 def _open_form(chat: Chat) -> int:
@@ -67,7 +63,7 @@ def test_welcome_is_shown_once(chat: Chat) -> None:
 def test_sign_up_then_profile_survives_a_restart(chat: Chat, bot: BotServer) -> None:
     vocabulary = load_skill_vocabulary()
     assert vocabulary.find(OTHER_SKILL) is None
-    start = _today() + timedelta(days=7)
+    start = bot_today() + timedelta(days=7)
     end = start + timedelta(days=60)
 
     form = chat.card(_open_form(chat))
@@ -116,7 +112,7 @@ def test_pause_from_the_summary(chat: Chat) -> None:
     form.click(T("action.save"))
     summary = chat.wait_for_card(T("profile.saved"), after=form.index)
 
-    until = _today() + timedelta(days=5)
+    until = bot_today() + timedelta(days=5)
     summary.click(T("action.pause"))  # Action.ShowCard: the date input opens inside the card
     summary.fill("paused_until", until.isoformat())
     summary.click(T("action.pause_confirm"))
@@ -127,7 +123,7 @@ def test_pause_from_the_summary(chat: Chat) -> None:
 
 
 def test_invalid_input_comes_back_with_messages_and_nothing_is_saved(chat: Chat) -> None:
-    start = _today() + timedelta(days=10)
+    start = bot_today() + timedelta(days=10)
     form = chat.card(_open_form(chat))
     form.choose("skills", *SKILLS)
     # The client keeps a number within the card's min and max (1-40): 0 and 60 never reach the bot.
