@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.klus import InterestStatus, KlusStatus
+from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import UnitOfWorkFactory
@@ -26,6 +27,8 @@ from tests.services.test_klussen import interested, outbox, posted, sign_up
 
 INTRO = "Ik werk graag met kinderen en geef zwemles."
 MOTIVATION = "Ik notuleer al jaren bij de ondernemingsraad."
+ABOUT_HER = "Chantal notuleerde snel en heel precies."
+HER_WORDS = "Een fijn team met duidelijke afspraken."
 
 
 @pytest.fixture
@@ -48,6 +51,24 @@ async def chantal_in_the_marketplace(klussen: KlusService, signup: SignupService
     hers = await posted(klussen, CHANTAL, organisation="ermelo", title="Zwembadrooster")
     await interested(klussen, DAAN, hers.id)
     return {"annas": annas.id, "brams": brams.id, "hers": hers.id}
+
+
+async def approved_and_evaluated(
+    klus_id: int, approvals: ApprovalService, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> int:
+    """Bram approves Chantal's match on the klus; a month of hours and both evaluations are stored
+    as the work service stores them. The approval's id."""
+    async with uow_factory() as uow:
+        [pending] = await uow.approvals.for_klus(klus_id)
+    await approvals.approve(BRAM, pending.id)
+    async with uow_factory() as uow:
+        month = clock.today().replace(day=1)
+        await uow.work.save_hours(HoursMonth(pending.id, month, 16.0, reported=14.5), now=clock.now())
+        for role, score, went_well in ((Role.EMPLOYEE, 4, HER_WORDS), (Role.POSTER, 5, ABOUT_HER)):
+            evaluation = Evaluation(pending.id, role, score, went_well, "", True, ("minute-taking",))
+            await uow.work.add_evaluation(evaluation, now=clock.now())
+        await uow.commit()
+    return pending.id
 
 
 async def test_my_data_holds_what_is_kept_and_its_link_is_signed(
@@ -94,16 +115,35 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     approvals: ApprovalService,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
     ids = await chantal_in_the_marketplace(klussen, signup)
-    async with uow_factory() as uow:  # Bram approves: there is an agreement naming her too
-        [pending] = await uow.approvals.for_klus(ids["annas"])
-    await approvals.approve(BRAM, pending.id)
+    # Bram approves: there is an agreement naming her too; she worked and both sides evaluated.
+    approval_id = await approved_and_evaluated(ids["annas"], approvals, uow_factory, clock)
     async with uow_factory() as uow:
-        assert await uow.agreements.get(pending.id) is not None
-    traces = [CHANTAL.aad_object_id, "Chantal Bakker", "chantal.bakker@ermelo.example", INTRO, MOTIVATION]
-    assert any(trace in row for _, row in await everything_stored(engine) for trace in traces)
+        assert await uow.agreements.get(approval_id) is not None
+    mine = await privacy.my_data(CHANTAL)
+    assert mine is not None
+    assert [(e["by"], e["score"], e["went_well"]) for e in mine.data["evaluations"]] == [
+        ("employee", 4, HER_WORDS),
+        ("poster", 5, ABOUT_HER),
+    ]
+    assert [(h["planned"], h["reported"]) for h in mine.data["hours"]] == [(16.0, 14.5)]
+    assert [a["action"] for a in (await privacy.my_data(BRAM) or mine).data["approval_actions"]] == [
+        "approved"
+    ]
+    traces = [
+        CHANTAL.aad_object_id,
+        "Chantal Bakker",
+        "chantal.bakker@ermelo.example",
+        INTRO,
+        MOTIVATION,
+        ABOUT_HER,
+        HER_WORDS,
+    ]
+    stored = await everything_stored(engine)
+    assert [trace for trace in traces if not any(trace in row for _, row in stored)] == []
 
     assert await privacy.erase(CHANTAL) == 3  # two klussen left, her own cancelled
 
@@ -120,6 +160,10 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         assert approval.status is ApprovalStatus.APPROVED  # what happened stays, linked to nobody
         assert approval.candidate_id.startswith("erased-")
         assert await uow.agreements.get(approval.id) is None
+        # Her evaluations keep their scores for the averages; the texts went.
+        scores = [await uow.work.evaluation(approval.id, role) for role in (Role.EMPLOYEE, Role.POSTER)]
+    assert [(e.score, e.went_well, e.skills) for e in scores if e] == [(4, "", ()), (5, "", ())]
+    async with uow_factory() as uow:
         # The figures stay, linked to nobody: her interests, as withdrawn.
         statuses = [i.status for k in ids.values() for i in await uow.interests.for_klus(k)]
     assert statuses.count(InterestStatus.WITHDRAWN) == 2
@@ -174,3 +218,28 @@ async def test_retention_purges_what_is_personal_about_old_klussen_and_keeps_the
         ("system", "privacy.purged"),
     ]
     assert "ermelo 1" in entries[0].detail
+
+
+async def test_retention_blanks_the_texts_of_evaluations_of_work_that_ended_long_ago(
+    privacy: PrivacyService,
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+) -> None:
+    ids = await chantal_in_the_marketplace(klussen, signup)
+    approval_id = await approved_and_evaluated(ids["annas"], approvals, uow_factory, clock)
+    await privacy.purge()
+    async with uow_factory() as uow:
+        kept = await uow.work.evaluation(approval_id, Role.POSTER)
+    assert kept is not None and kept.went_well == ABOUT_HER  # the work has not even ended
+
+    clock.current += timedelta(days=60 + 25 * 31)  # its end date, then more than 24 months
+    assert (await privacy.purge())["harderwijk"] == 1
+
+    async with uow_factory() as uow:
+        evaluations = [await uow.work.evaluation(approval_id, role) for role in (Role.EMPLOYEE, Role.POSTER)]
+        [hours] = await uow.work.hours(approval_id)
+    assert [(e.score, e.went_well, e.skills) for e in evaluations if e] == [(4, "", ()), (5, "", ())]
+    assert hours.worked == 14.5  # the figures stay

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
@@ -23,6 +23,8 @@ from klussenbank.store.orm import (
     AuditRow,
     AvailabilityRow,
     ConversationRow,
+    EvaluationRow,
+    HoursRow,
     InterestRow,
     KlusRow,
     OrganisationRow,
@@ -61,6 +63,23 @@ class SqlPrivacy:
         )
         seen = await self._session.scalars(
             select(AccessLogRow).where(AccessLogRow.subject_id == aad_object_id).order_by(AccessLogRow.id)
+        )
+        hours = await self._session.scalars(
+            select(HoursRow)
+            .join(ApprovalRow, ApprovalRow.id == HoursRow.approval_id)
+            .where(ApprovalRow.candidate_id == aad_object_id)
+            .order_by(HoursRow.approval_id, HoursRow.month)
+        )
+        evaluations = await self._session.scalars(
+            select(EvaluationRow)
+            .where(EvaluationRow.approval_id.in_(_matches_of(aad_object_id)))
+            .order_by(EvaluationRow.id)
+        )
+        decisions = await self._session.execute(
+            select(ApprovalEventRow, ApprovalRow.klus_id)
+            .join(ApprovalRow, ApprovalRow.id == ApprovalEventRow.approval_id)
+            .where(ApprovalEventRow.actor_id == aad_object_id)
+            .order_by(ApprovalEventRow.id)
         )
         return {
             "person": {
@@ -104,6 +123,33 @@ class SqlPrivacy:
                 {"klus_id": a.klus_id, "status": a.status, "reason": a.reason, "decided": _when(a.decided_at)}
                 for a in approvals
             ],
+            "approval_actions": [
+                {"klus_id": klus_id, "action": event.kind, "at": _when(event.at)}
+                for event, klus_id in decisions
+            ],
+            "hours": [
+                {
+                    "approval_id": row.approval_id,
+                    "month": row.month.isoformat(),
+                    "planned": row.planned,
+                    "reported": row.reported,
+                    "corrected": row.corrected,
+                }
+                for row in hours
+            ],
+            "evaluations": [  # by either side of a match of theirs: what the other side said is about them
+                {
+                    "approval_id": row.approval_id,
+                    "by": row.role,
+                    "score": row.score,
+                    "went_well": row.went_well,
+                    "could_be_better": row.could_be_better,
+                    "again": row.again,
+                    "skills": row.skills,
+                    "at": _when(row.created_at),
+                }
+                for row in evaluations
+            ],
             "seen_by": [
                 {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}
                 for row in seen
@@ -141,6 +187,7 @@ class SqlPrivacy:
         await self._session.execute(
             update(ApprovalRow).where(ApprovalRow.candidate_id == aad_object_id).values(reason="")
         )
+        await self._blank_evaluations(EvaluationRow.approval_id.in_(_matches_of(aad_object_id)))
         # Agreements name every party: the organisations keep their signed copies, we keep none.
         involved = select(ApprovalRow.id).where(
             (ApprovalRow.candidate_id == aad_object_id)
@@ -217,6 +264,7 @@ class SqlPrivacy:
             update(InterestRow).where(InterestRow.klus_id.in_(ids)).values(motivation="")
         )
         await self._session.execute(update(ApprovalRow).where(ApprovalRow.klus_id.in_(ids)).values(reason=""))
+        await self._blank_evaluations(EvaluationRow.approval_id.in_(approvals))
         await self._session.execute(delete(AgreementRow).where(AgreementRow.approval_id.in_(approvals)))
         await self._session.execute(delete(ApprovalCardRow).where(ApprovalCardRow.approval_id.in_(approvals)))
         await self._session.execute(delete(AccessLogRow).where(AccessLogRow.klus_id.in_(ids)))
@@ -234,6 +282,12 @@ class SqlPrivacy:
             )
         )
         return int(getattr(result, "rowcount", 0))
+
+    async def _blank_evaluations(self, which: ColumnElement[bool]) -> None:
+        """The texts of evaluations go; the scores stay for the reports' averages."""
+        await self._session.execute(
+            update(EvaluationRow).where(which).values(went_well="", could_be_better="", skills=[])
+        )
 
     async def _scrub_messages(self, traces: set[str], now: datetime) -> None:
         """Cards naming the person (to posters, approvers): their text goes; what was not sent, too."""
@@ -257,6 +311,13 @@ class SqlPrivacy:
         ):
             if _mentions(row.reference, traces):
                 row.reference = {key: value for key, value in row.reference.items() if key != "user"}
+
+
+def _matches_of(aad_object_id: str) -> Select[int]:
+    """The approvals of the matches a person was in, as employee or as poster."""
+    return select(ApprovalRow.id).where(
+        (ApprovalRow.candidate_id == aad_object_id) | (ApprovalRow.poster_id == aad_object_id)
+    )
 
 
 def _mentions(value: object, traces: set[str]) -> bool:
