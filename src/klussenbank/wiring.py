@@ -277,8 +277,10 @@ def approval_service(
     )
 
 
-def work_service(parts: Parts) -> WorkService:
-    return WorkService(parts.uow, clock=parts.clock, vocabulary=parts.vocabulary, cards=WorkCardRenderer())
+def work_service(parts: Parts, router: ApprovalRouter) -> WorkService:
+    return WorkService(
+        parts.uow, clock=parts.clock, vocabulary=parts.vocabulary, cards=WorkCardRenderer(), router=router
+    )
 
 
 def delivery_worker(
@@ -305,7 +307,7 @@ def build_web_app(settings: Settings) -> web.Application:
     router = approval_router(parts)
     klussen = klus_service(parts, router)
     privacy = privacy_service(parts, klussen)
-    work = work_service(parts)
+    work = work_service(parts, router)
     agreements = agreement_service(parts)
     approvals = approval_service(parts, router, klussen, agreements)
     announcements = announcement_service(parts)

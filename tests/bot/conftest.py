@@ -146,7 +146,7 @@ async def harness(
         privacy_service(uow_factory, clock, klussen),
         report_service(uow_factory, clock, directory),
         agreement_service(uow_factory, clock, directory),
-        work_service(uow_factory, clock, vocabulary),
+        work_service(uow_factory, clock, vocabulary, directory),
     )
     app = init_app(Settings(), engine=engine, bot=bot)
     client = TestClient(TestServer(app, host="127.0.0.1"))

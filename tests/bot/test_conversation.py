@@ -292,10 +292,16 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         ),
         Verb.DIGEST_ON: NL["digest.on"],
         Verb.DIGEST_OFF: NL["digest.off"],
-        Verb.REPORT_SHOW: NL["refusal.not_hr"],
+        **dict.fromkeys((Verb.REPORT_SHOW, Verb.REPORT_EVALUATIONS), NL["refusal.not_hr"]),
         Verb.AGREEMENT_SHOW: NL["refusal.agreement_not_found"],
         **dict.fromkeys(
-            (Verb.HOURS_REPORT, Verb.HOURS_CORRECT, Verb.WORK_COMPLETE, Verb.EVALUATION_SEND),
+            (
+                Verb.HOURS_REPORT,
+                Verb.HOURS_CORRECT,
+                Verb.WORK_COMPLETE,
+                Verb.EVALUATION_SEND,
+                Verb.EVALUATIONS_SHOW,
+            ),
             NL["refusal.match_not_found"],
         ),
         Verb.MY_DATA_SHOW: NL["my_data.title"],

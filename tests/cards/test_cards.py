@@ -50,9 +50,9 @@ from klussenbank.cards.klus import (
     offers_card,
     posted_card,
 )
-from klussenbank.cards.report import report_figures_card
+from klussenbank.cards.report import report_evaluations_card, report_figures_card
 from klussenbank.cards.verbs import Verb
-from klussenbank.cards.work import evaluation_card, hours_card
+from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
@@ -61,12 +61,12 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
-from klussenbank.domain.work import EvaluationDraft, HoursMonth, Role
+from klussenbank.domain.work import Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.agreements import AgreementLink
 from klussenbank.services.ports import Channel
 from klussenbank.services.privacy import MyDataView
-from klussenbank.services.reports import FiguresView
+from klussenbank.services.reports import EvaluationsListView, FiguresView
 from klussenbank.services.views import (
     AccessLogView,
     AccessRow,
@@ -92,7 +92,7 @@ from klussenbank.services.views import (
     StepDecision,
     WelcomeView,
 )
-from klussenbank.services.work import EvaluationView, HoursView
+from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
 from tests.conftest import bot_without_services
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -271,6 +271,27 @@ REPORT_MATCHES = (
 )
 
 
+EVALUATED = MatchEvaluations(
+    approval_id=11,
+    klus_title="Notuleren bij de raad",
+    employee_name="Eva Smit",
+    employee_organisation="Gemeente Zeewolde",
+    poster_name="Bram Jansen",
+    poster_organisation="Gemeente Ermelo",
+    completed_on=date(2027, 3, 31),
+    employee=Evaluation(11, Role.EMPLOYEE, 5, "Fijn team & <goede> koffie.", "Meer uitleg vooraf.", True),
+    poster=None,
+)
+BOTH_EVALUATED = MatchEvaluations(
+    **{
+        **EVALUATED.__dict__,
+        "approval_id": 12,
+        "klus_title": "Archief ordenen",
+        "poster": Evaluation(12, Role.POSTER, 2, "", "Vaker overleggen.", False),
+    }
+)
+
+
 def _approval(role: str, **changes: Any) -> ApprovalView:
     values: dict[str, Any] = {
         "approval_id": 11,
@@ -362,6 +383,24 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
             status=ApprovalStatus.APPROVED,
             decisions=(StepDecision(True, "Bram Jansen", TODAY),),
             at_work=True,
+        ),
+        t,
+    ),
+    "approval_completed_candidate": lambda t: approval_card(
+        _approval(
+            "candidate",
+            status=ApprovalStatus.APPROVED,
+            decisions=(StepDecision(True, "Bram Jansen", TODAY),),
+            completed_on=date(2027, 3, 31),
+        ),
+        t,
+    ),
+    "approval_completed_manager": lambda t: approval_card(
+        _approval(
+            "other",
+            status=ApprovalStatus.APPROVED,
+            decisions=(StepDecision(True, "Bram Jansen", TODAY),),
+            completed_on=date(2027, 3, 31),
         ),
         t,
     ),
@@ -476,6 +515,8 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "evaluation_done": lambda t: evaluation_card(
         EvaluationView(11, "Notuleren bij de raad", "Eva Smit", Role.POSTER, done=True), t
     ),
+    "evaluations_poster": lambda t: evaluations_card(EvaluationsView(EVALUATED, Role.POSTER), t),
+    "evaluations_hr": lambda t: evaluations_card(EvaluationsView(BOTH_EVALUATED), t),
     "agreement_ready": lambda t: agreement_ready_card(11, "Notuleren bij de raad", t),
     "agreement_link": lambda t: agreement_link_card(
         AgreementLink(
@@ -519,6 +560,15 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
             (FieldError("end", "end_before_start"),),
         ),
         t,
+    ),
+    "report_evaluations": lambda t: report_evaluations_card(
+        EvaluationsListView(
+            ORGS[0], date(2027, 1, 1), date(2027, 3, 31), (BOTH_EVALUATED, EVALUATED), more=3
+        ),
+        t,
+    ),
+    "report_evaluations_none": lambda t: report_evaluations_card(
+        EvaluationsListView(ORGS[1], date(2027, 1, 1), date(2027, 3, 31), ()), t
     ),
     "announce_composer": lambda t: composer_card(
         ComposerView(AnnouncementDraft(), (CHANNEL,), ORGS, TODAY), t

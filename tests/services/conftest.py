@@ -67,14 +67,7 @@ def marketplace(
     **settings: Any,
 ) -> tuple[KlusService, ApprovalService]:
     """The marketplace and the approvals, wired as `wiring.py` wires them."""
-    router = ApprovalRouter(
-        clock=clock,
-        directory=directory,
-        renderer=ApprovalCardRenderer(),
-        vocabulary=vocabulary,
-        rules=rules or load_rules("demo"),
-        installer=installer,
-    )
+    router = approval_router(clock, vocabulary, directory, rules=rules, installer=installer)
     klussen = KlusService(
         uow_factory,
         clock=clock,
@@ -92,6 +85,24 @@ def marketplace(
         agreements=agreement_service(uow_factory, clock, directory, rules),
     )
     return klussen, approvals
+
+
+def approval_router(
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: Directory,
+    *,
+    rules: Rules | None = None,
+    installer: AppInstaller | None = None,
+) -> ApprovalRouter:
+    return ApprovalRouter(
+        clock=clock,
+        directory=directory,
+        renderer=ApprovalCardRenderer(),
+        vocabulary=vocabulary,
+        rules=rules or load_rules("demo"),
+        installer=installer,
+    )
 
 
 def agreement_service(
@@ -154,9 +165,19 @@ def privacy_service(
 
 
 def work_service(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: Directory,
+    rules: Rules | None = None,
 ) -> WorkService:
-    return WorkService(uow_factory, clock=clock, vocabulary=vocabulary, cards=WorkCardRenderer())
+    return WorkService(
+        uow_factory,
+        clock=clock,
+        vocabulary=vocabulary,
+        cards=WorkCardRenderer(),
+        router=approval_router(clock, vocabulary, directory, rules=rules),
+    )
 
 
 def report_service(

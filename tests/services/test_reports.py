@@ -1,4 +1,5 @@
-"""HR's report against a real database: the figures of a known marketplace, who may see them, the CSV."""
+"""HR's report against a real database: the figures of a known marketplace, who may see them, the CSV,
+and the period's individual evaluations."""
 
 from __future__ import annotations
 
@@ -7,15 +8,20 @@ import io
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
+from klussenbank.domain.organisations import OrganisationRules, Rules
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.domain.work import EvaluationDraft, Role
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
-from klussenbank.services.reports import FiguresView, ReportRequest
+from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.reports import EvaluationsListView, FiguresView, ReportRequest
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, report_service
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, TENANT, report_service, work_service
 from tests.services.test_approvals import confirmed_match, only_approval
 from tests.services.test_klussen import posted
 
@@ -75,3 +81,110 @@ async def test_a_wrong_period_says_so_and_shows_this_year(
     assert [e.code for e in view.errors] == ["end_before_start"]
     assert (view.figures.start, view.figures.end) == (TODAY.replace(month=1, day=1), TODAY)
     assert await reports.report(DAAN, ReportRequest("ermelo")) == Refusal("not_hr")
+
+
+# HR people of Ermelo and Zeewolde who never used the bot; Anna is HR of Harderwijk (her directory role).
+HR_ERMELO = Actor("hr-ermelo", TENANT, "HR Ermelo", "nl-NL")
+HR_ZEEWOLDE = Actor("hr-zeewolde", TENANT, "HR Zeewolde", "nl-NL")
+HR_RULES = Rules(
+    {
+        "ermelo": OrganisationRules(hr=(HR_ERMELO.aad_object_id,)),
+        "zeewolde": OrganisationRules(hr=(HR_ZEEWOLDE.aad_object_id,)),
+    }
+)
+
+
+async def test_hr_reads_the_evaluations_about_their_organisation_newest_first(
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Chantal (Ermelo) works on Eva's Zeewolde klus, Daan (Ermelo) on Anna's Harderwijk klus; both
+    # end on 23 January 2027. Chantal evaluates on the 24th, Anna on the 25th.
+    zeewolde = await confirmed_match(klussen, signup, CHANTAL, poster=EVA, organisation="zeewolde")
+    harderwijk = await confirmed_match(
+        klussen, signup, DAAN, poster=ANNA, organisation="harderwijk", title="Archief ordenen"
+    )
+    first, second = [(await only_approval(uow_factory, k)).id for k in (zeewolde, harderwijk)]
+    for approval_id in (first, second):
+        await approvals.approve(BRAM, approval_id)
+    work = work_service(uow_factory, clock, vocabulary, directory, HR_RULES)
+    end = TODAY + timedelta(days=61)
+    clock.current = end
+    assert (await work.tick()).completed == 2
+    clock.current = end + timedelta(days=1)
+    await work.evaluate(CHANTAL, first, EvaluationDraft(score=4, went_well="Fijn team.", again=True))
+    clock.current = end + timedelta(days=2)
+    await work.evaluate(
+        ANNA, second, EvaluationDraft(score=2, could_be_better="Vaker overleggen.", again=False)
+    )
+    reports = report_service(uow_factory, clock, directory, HR_RULES)
+    period = (end, end + timedelta(days=2))
+
+    ermelo = await reports.evaluations(HR_ERMELO, ReportRequest("ermelo", *period))
+
+    # Both matches are of Ermelo's employees: the newest evaluation first.
+    assert isinstance(ermelo, EvaluationsListView)
+    assert (ermelo.organisation.name, ermelo.start, ermelo.end, ermelo.more) == (
+        "Gemeente Ermelo",
+        *period,
+        0,
+    )
+    assert [m.approval_id for m in ermelo.matches] == [second, first]
+    newest, older = ermelo.matches
+    assert (newest.klus_title, newest.employee_name, newest.poster_name) == (
+        "Archief ordenen",
+        "Daan Visser",
+        "Anna de Vries",
+    )
+    assert newest.employee is None and newest.poster is not None
+    assert (newest.poster.role, newest.poster.score, newest.poster.could_be_better) == (
+        Role.POSTER,
+        2,
+        "Vaker overleggen.",
+    )
+    assert older.employee is not None and older.employee.went_well == "Fijn team." and older.poster is None
+    # The borrowing organisations see their own klus only.
+    for hr, organisation, expected in ((HR_ZEEWOLDE, "zeewolde", [first]), (ANNA, "harderwijk", [second])):
+        found = await reports.evaluations(hr, ReportRequest(organisation, *period))
+        assert isinstance(found, EvaluationsListView)
+        assert [m.approval_id for m in found.matches] == expected, organisation
+    # Given after the period: not in it.
+    earlier = await reports.evaluations(HR_ERMELO, ReportRequest("ermelo", TODAY, end))
+    assert isinstance(earlier, EvaluationsListView) and earlier.matches == () and earlier.more == 0
+    # Not HR, or HR of another organisation: nothing.
+    for actor, organisation in ((BRAM, "ermelo"), (CHANTAL, ""), (HR_ZEEWOLDE, "ermelo"), (ANNA, "zeewolde")):
+        assert await reports.evaluations(actor, ReportRequest(organisation, *period)) == Refusal("not_hr")
+    # A card holds so many: the rest is counted.
+    monkeypatch.setattr("klussenbank.services.reports.EVALUATIONS_SHOWN", 1)
+    capped = await reports.evaluations(HR_ERMELO, ReportRequest("ermelo", *period))
+    assert isinstance(capped, EvaluationsListView)
+    assert ([m.approval_id for m in capped.matches], capped.more) == ([second], 1)
+
+    # Each side sees that HR read their match; Anna is a side of her own match, so her reading is not.
+    async with uow_factory() as uow:
+        seen = {
+            person.name: sorted(
+                (e.viewer_id, e.klus_id)
+                for e in await uow.access_log.for_subject(person.aad_object_id)
+                if e.what == "evaluations"
+            )
+            for person in (CHANTAL, EVA, DAAN, ANNA)
+        }
+        audit = [
+            (e.actor, e.action, e.detail)
+            for e in await uow.audit.recent(20)
+            if e.action == "evaluations.viewed"
+        ]
+    assert seen == {
+        "Chantal Bakker": [("hr-ermelo", zeewolde), ("hr-zeewolde", zeewolde)],
+        "Eva Smit": [("hr-ermelo", zeewolde), ("hr-zeewolde", zeewolde)],
+        "Daan Visser": [("hr-ermelo", harderwijk)],
+        "Anna de Vries": [("hr-ermelo", harderwijk)],
+    }
+    assert ("hr-zeewolde", "evaluations.viewed", f"zeewolde {period[0]}..{period[1]}") in audit

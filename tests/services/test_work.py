@@ -1,24 +1,30 @@
 """After the approval, against a real database: the work starts, hours are confirmed and checked each
-month, the work ends, and both sides evaluate."""
+month, the work ends (and every status card says so), both sides evaluate, and who may read that."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.klus import KlusStatus
+from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.work import EvaluationDraft, Role
+from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.i18n import Translator
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
-from klussenbank.services.work import EvaluationView, HoursView, WorkResult, WorkService
+from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, WorkResult, WorkService
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, work_service
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, work_service
 from tests.services.test_approvals import confirmed_match, only_approval
 from tests.services.test_klussen import outbox
 
@@ -27,14 +33,20 @@ START, END = TODAY + timedelta(days=14), TODAY + timedelta(days=60)
 
 
 @pytest.fixture
-def work(uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary) -> WorkService:
-    return work_service(uow_factory, clock, vocabulary)
+def work(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary, directory: FileDirectory
+) -> WorkService:
+    return work_service(uow_factory, clock, vocabulary, directory)
 
 
 async def approved_match(
-    klussen: KlusService, approvals: ApprovalService, signup: SignupService, uow_factory: UnitOfWorkFactory
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    **klus: Any,
 ) -> int:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(klussen, signup, CHANTAL, **klus)
     approval = await only_approval(uow_factory, klus_id)
     await approvals.approve(BRAM, approval.id)
     return approval.id
@@ -157,3 +169,137 @@ async def test_a_declined_match_has_no_work_to_end(
 
     assert await work.complete(ANNA, approval.id) == Refusal("match_not_found")
     assert await status_of_klus(klussen) is KlusStatus.OPEN
+
+
+async def card_updates(engine: AsyncEngine, after: int) -> list[tuple[str, dict[str, Any]]]:
+    """(recipient's name, card) of every update of an approval card queued after message `after`."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT p.name, m.content FROM outbox_messages m "
+                "JOIN outbox_deliveries d ON d.message_id = m.id JOIN people p ON p.id = d.person_id "
+                "WHERE m.reason = 'approval.update' AND m.id > :after ORDER BY p.name"
+            ),
+            {"after": after},
+        )
+        return [
+            (name, content if isinstance(content, dict) else json.loads(content)) for name, content in rows
+        ]
+
+
+async def last_message(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(text("SELECT max(id) FROM outbox_messages")) or 0)
+
+
+def words(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("ending", ["end date passed", "poster says it is done"])
+async def test_when_the_work_ends_every_card_about_the_approval_says_so(
+    ending: str,
+    work: WorkService,
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
+) -> None:
+    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    clock.current = START
+    await work.tick()
+    before = await last_message(engine)
+
+    if ending == "end date passed":
+        clock.current = END + timedelta(days=1)
+        assert (await work.tick()).completed == 1
+    else:
+        clock.current = START + timedelta(days=3)
+        assert await work.complete(ANNA, approval_id) is None
+
+    updates = await card_updates(engine, before)
+    # Chantal's and Anna's status cards and Bram's approval card, each in its reader's view.
+    assert [name for name, _ in updates] == ["Anna de Vries", "Bram Jansen", "Chantal Bakker"]
+    ended = Translator("nl")("approval.status.completed", date=Translator("nl").date(clock.current))
+    for name, content in updates:
+        card = content["card"]
+        assert ended in words(card) and "gaat aan de slag" not in words(card), name
+        verbs = {a.get("verb") for a in card.get("actions", [])}
+        # The two sides can read the evaluations; the manager only sees that the work ended.
+        assert verbs == ({"evaluations.show"} if name != "Bram Jansen" else set()), name
+
+
+DAAN_MAIL = "daan.visser@ermelo.example"
+
+
+@pytest.mark.parametrize(
+    ("daan_is_hr_of", "daan_reads"),
+    [("ermelo", True), ("zeewolde", True), ("harderwijk", False), (None, False)],
+    ids=["hr-of-the-employees-organisation", "hr-of-the-klus-organisation", "hr-elsewhere", "colleague"],
+)
+async def test_the_evaluations_are_for_the_two_sides_and_hr_of_their_organisations(
+    daan_is_hr_of: str | None,
+    daan_reads: bool,
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+) -> None:
+    # Nobody is HR but Daan where the test says so, and Anna of Harderwijk (her directory role).
+    rules = Rules({daan_is_hr_of: OrganisationRules(hr=(DAAN_MAIL,))} if daan_is_hr_of else {})
+    work = work_service(uow_factory, clock, vocabulary, directory, rules)
+    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=EVA, organisation="zeewolde")
+    approval_id = (await only_approval(uow_factory, klus_id)).id
+    await approvals.approve(BRAM, approval_id)
+    assert await work.evaluations(CHANTAL, approval_id) == Refusal("match_not_found")  # still working
+    clock.current = END + timedelta(days=1)
+    assert (await work.tick()).completed == 1
+    said = EvaluationDraft(score=4, went_well="Fijn team.", could_be_better="Meer uitleg vooraf.", again=True)
+    assert isinstance(await work.evaluate(CHANTAL, approval_id, said), EvaluationView)
+
+    mine = await work.evaluations(CHANTAL, approval_id)
+    theirs = await work.evaluations(EVA, approval_id)
+
+    assert isinstance(mine, EvaluationsView) and isinstance(theirs, EvaluationsView)
+    assert (mine.role, theirs.role) == (Role.EMPLOYEE, Role.POSTER)
+    match = theirs.match
+    assert (match.klus_title, match.employee_name, match.employee_organisation) == (
+        "Notuleren bij de raad",
+        "Chantal Bakker",
+        "Gemeente Ermelo",
+    )
+    assert (match.poster_name, match.poster_organisation, match.completed_on) == (
+        "Eva Smit",
+        "Gemeente Zeewolde",
+        END + timedelta(days=1),
+    )
+    assert match.employee is not None and match.poster is None  # Eva has not said anything yet
+    assert (match.employee.score, match.employee.went_well, match.employee.could_be_better) == (
+        4,
+        "Fijn team.",
+        "Meer uitleg vooraf.",
+    )
+    assert match.employee.again and mine.match == match
+    for outsider in (BRAM, ANNA):  # her line manager; HR of an organisation that has no part in it
+        assert await work.evaluations(outsider, approval_id) == Refusal("match_not_found")
+    daan = await work.evaluations(DAAN, approval_id)
+    if daan_reads:
+        assert isinstance(daan, EvaluationsView) and daan.role is None and daan.match == match
+    else:
+        assert daan == Refusal("match_not_found")
+    for forged in (approval_id + 1, 0, -5):
+        assert await work.evaluations(CHANTAL, forged) == Refusal("match_not_found")
+
+    # HR reading is in both sides' access log; the two sides reading each other is not.
+    for side in (CHANTAL, EVA):
+        read = [
+            (r.viewer_name, r.klus_title)
+            for r in (await approvals.access_log(side)).rows
+            if r.what == "evaluations"
+        ]
+        assert read == ([("Daan Visser", "Notuleren bij de raad")] if daan_reads else []), side.name

@@ -60,9 +60,9 @@ from klussenbank.cards.klus import (
     offers_card,
     posted_card,
 )
-from klussenbank.cards.report import report_figures_card
+from klussenbank.cards.report import report_evaluations_card, report_figures_card
 from klussenbank.cards.verbs import Verb
-from klussenbank.cards.work import evaluation_card, hours_card
+from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card
 from klussenbank.dialogs.announcement_form import parse_announcement, parse_announcement_id
 from klussenbank.dialogs.approval_form import parse_approval_id, parse_delegate, parse_reason
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
@@ -169,6 +169,7 @@ class KlussenbankBot:
             Verb.HOURS_CORRECT: self.on_hours_correct,
             Verb.WORK_COMPLETE: self.on_work_complete,
             Verb.EVALUATION_SEND: self.on_evaluation_send,
+            Verb.EVALUATIONS_SHOW: self.on_evaluations_show,
             Verb.ACCESS_LOG_SHOW: self.on_access_log_show,
             Verb.ANNOUNCE_NEW: self.on_announce_new,
             Verb.ANNOUNCE_PREVIEW: self.on_announce_preview,
@@ -181,6 +182,7 @@ class KlussenbankBot:
             Verb.DIGEST_ON: self.on_digest_on,
             Verb.DIGEST_OFF: self.on_digest_off,
             Verb.REPORT_SHOW: self.on_report_show,
+            Verb.REPORT_EVALUATIONS: self.on_report_evaluations,
             Verb.MY_DATA_SHOW: self.on_my_data_show,
             Verb.MY_DATA_ERASE: self.on_my_data_erase,
             Verb.MY_DATA_ERASE_CONFIRM: self.on_my_data_erase_confirm,
@@ -498,6 +500,13 @@ class KlussenbankBot:
         draft = parse_evaluation(data)
         return await self._on_work(data, t, lambda a: self._work.evaluate(actor, a, draft))
 
+    async def on_evaluations_show(self, actor: Actor, t: Translator, data: Any) -> Element:
+        approval_id = parse_approval_id(data)
+        result = (
+            await self._work.evaluations(actor, approval_id) if approval_id else Refusal("match_not_found")
+        )
+        return _refused(result, t) if isinstance(result, Refusal) else evaluations_card(result, t)
+
     async def _on_work(
         self,
         data: Any,
@@ -575,6 +584,10 @@ class KlussenbankBot:
     async def on_report_show(self, actor: Actor, t: Translator, data: Any) -> Element:
         result = await self._reports.report(actor, parse_report(data))
         return _refused(result, t) if isinstance(result, Refusal) else report_figures_card(result, t)
+
+    async def on_report_evaluations(self, actor: Actor, t: Translator, data: Any) -> Element:
+        result = await self._reports.evaluations(actor, parse_report(data))
+        return _refused(result, t) if isinstance(result, Refusal) else report_evaluations_card(result, t)
 
     async def report_csv(
         self, organisation: str, start: date, end: date, expires: str, signature: str

@@ -63,6 +63,8 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
     actions: list[Element] = []
     if view.role == "poster" and view.at_work:
         actions = [execute(t("action.work_complete"), Verb.WORK_COMPLETE, data=data)]
+    if view.role in ("candidate", "poster") and view.completed_on:
+        actions = [execute(t("action.evaluations_show"), Verb.EVALUATIONS_SHOW, data=data)]
     if view.role == "approver":
         errors = errors_by_field(view.errors, t)
         for field in (A.REASON, A.DELEGATE):
@@ -128,6 +130,8 @@ def _status(view: ApprovalView, t: Translator) -> Element:
         if view.forwarded_by:
             line += " " + t("approval.forwarded_by", name=view.forwarded_by)
         return subtle(line)
+    if view.completed_on:
+        return text(t("approval.status.completed", date=t.date(view.completed_on)), weight="Bolder")
     key = f"approval.status.{view.status.value}"
     if view.status is ApprovalStatus.DECLINED and view.role in ("candidate", "poster"):
         key += f".{view.role}"  # worded kindly, and without the reason for the poster

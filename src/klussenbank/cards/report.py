@@ -1,12 +1,16 @@
-"""HR's report card: the key figures, a chart of klussen posted and filled per month, a CSV."""
+"""HR's report card: the key figures, a chart of klussen posted and filled per month, a CSV; and
+the period's individual evaluations."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from klussenbank.cards.chart import bar_chart_png, data_uri
 from klussenbank.cards.elements import (
     Element,
     attention,
     card,
+    container,
     date_input,
     errors_by_field,
     execute,
@@ -17,8 +21,10 @@ from klussenbank.cards.elements import (
     title,
 )
 from klussenbank.cards.verbs import ReportInput, Verb
+from klussenbank.cards.work import match_evaluation_items
+from klussenbank.domain.fields import FieldError
 from klussenbank.i18n import Translator
-from klussenbank.services.reports import FiguresView
+from klussenbank.services.reports import EvaluationsListView, FiguresView
 
 R = ReportInput
 
@@ -27,8 +33,7 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
     found = view.figures
     period = t("report.period", start=t.date(found.start), end=t.date(found.end))
     body: list[Element] = [title(t("report.title", organisation=view.organisation.name)), subtle(period)]
-    for message in errors_by_field(view.errors, t).values():
-        body.append(attention(message))
+    body += _errors(view.errors, t)
     rate = found.approval_rate
     euros = found.euros_avoided
     body.append(
@@ -92,13 +97,51 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
         ],
         [execute(t("action.report_show"), Verb.REPORT_SHOW, style="positive")],
     )
+    scope = _scope(view.organisation.key, found.start, found.end)
     return card(
         body,
         [
             show_card(t("action.report_choose"), choose),
             {"type": "Action.OpenUrl", "title": t("action.download_csv_report"), "url": view.csv_url},
+            execute(t("action.report_evaluations"), Verb.REPORT_EVALUATIONS, data=scope),
         ],
     )
+
+
+def report_evaluations_card(view: EvaluationsListView, t: Translator) -> Element:
+    """The evaluations given in the report's period, newest first; back to the report."""
+    period = t("report.period", start=t.date(view.start), end=t.date(view.end))
+    body: list[Element] = [
+        title(t("report.evaluations.title", organisation=view.organisation.name)),
+        subtle(period),
+        *_errors(view.errors, t),
+        subtle(t("report.evaluations.intro")),
+    ]
+    if not view.matches:
+        body.append(text(t("report.evaluations.none")))
+    for match in view.matches:
+        body.append(
+            container(
+                [text(match.klus_title, weight="Bolder"), *match_evaluation_items(match, t)], separator=True
+            )
+        )
+    if view.more:
+        body.append(attention(t("report.evaluations.more", count=view.more)))
+    scope = _scope(view.organisation.key, view.start, view.end)
+    return card(body, [execute(t("action.report_back"), Verb.REPORT_SHOW, data=scope)])
+
+
+def _scope(organisation_key: str, start: date, end: date) -> dict[str, str]:
+    """The organisation and period, as the report card's inputs send them."""
+    return {
+        R.ORGANISATION.value: organisation_key,
+        R.START.value: start.isoformat(),
+        R.END.value: end.isoformat(),
+    }
+
+
+def _errors(errors: tuple[FieldError, ...], t: Translator) -> list[Element]:
+    return [attention(message) for message in errors_by_field(errors, t).values()]
 
 
 def _days(value: float | None, t: Translator) -> str:

@@ -1,4 +1,4 @@
-"""Cards of the work after a match: a month's hours, and how it went."""
+"""Cards of the work after a match: a month's hours, how it went, and reading that back."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from klussenbank.cards.elements import (
     Element,
     FormBody,
     card,
+    container,
     execute,
     facts,
     good,
@@ -17,9 +18,9 @@ from klussenbank.cards.elements import (
     title,
 )
 from klussenbank.cards.verbs import ApprovalInput, Verb, WorkInput
-from klussenbank.domain.work import MAX_EVALUATION_TEXT, MAX_HOURS_A_MONTH, Role
+from klussenbank.domain.work import MAX_EVALUATION_TEXT, MAX_HOURS_A_MONTH, Evaluation, Role
 from klussenbank.i18n import Translator
-from klussenbank.services.work import EvaluationView, HoursView
+from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
 
 W = WorkInput
 
@@ -78,8 +79,12 @@ def hours_card(view: HoursView, t: Translator) -> Element:
 
 def evaluation_card(view: EvaluationView, t: Translator) -> Element:
     heading = [title(t("evaluation.title", title=view.klus_title))]
+    data = {ApprovalInput.APPROVAL_ID.value: view.approval_id}
     if view.done:
-        return card([*heading, good(t("evaluation.thanks"))])
+        return card(
+            [*heading, good(t("evaluation.thanks"))],
+            [execute(t("action.evaluations_show"), Verb.EVALUATIONS_SHOW, data=data)],
+        )
     form = FormBody(
         [*heading, text(t(f"evaluation.intro.{view.role.value}", name=view.other_name))], view.errors, t
     )
@@ -139,10 +144,71 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
                 "valueOff": "false",
             }
         )
-    data = {ApprovalInput.APPROVAL_ID.value: view.approval_id}
     return card(
         form.items, [execute(t("action.evaluation_send"), Verb.EVALUATION_SEND, style="positive", data=data)]
     )
+
+
+def evaluations_card(view: EvaluationsView, t: Translator) -> Element:
+    """One match's evaluations; its two sides can go back to the match's status."""
+    match = view.match
+    body = [
+        title(t("evaluations.title", title=match.klus_title)),
+        subtle(t("evaluations.intro")),
+        *match_evaluation_items(match, t, view.role),
+    ]
+    if view.role is None:
+        return card(body)
+    data = {ApprovalInput.APPROVAL_ID.value: match.approval_id}
+    return card(body, [execute(t("action.back"), Verb.APPROVAL_SHOW, data=data)])
+
+
+def match_evaluation_items(
+    match: MatchEvaluations, t: Translator, reader: Role | None = None
+) -> list[Element]:
+    """Who worked for whom, when it ended, and what each side said; `reader`'s own side is "you"."""
+    items: list[Element] = [
+        facts(
+            [
+                (t("approval.candidate"), f"{match.employee_name} ({match.employee_organisation})"),
+                (t("evaluations.poster"), f"{match.poster_name} ({match.poster_organisation})"),
+                (t("evaluations.completed"), t.date(match.completed_on)),
+            ]
+        )
+    ]
+    sides = (
+        (Role.EMPLOYEE, match.employee_name, match.employee),
+        (Role.POSTER, match.poster_name, match.poster),
+    )
+    for role, name, evaluation in sides:
+        own = role is reader
+        heading = t("evaluations.side.you") if own else t(f"evaluations.side.{role.value}", name=name)
+        said = (
+            _said(evaluation, t)
+            if evaluation
+            else [subtle(t("evaluations.missing.you" if own else "evaluations.missing"))]
+        )
+        items.append(container([text(heading, weight="Bolder"), *said], separator=True))
+    return items
+
+
+def _said(evaluation: Evaluation, t: Translator) -> list[Element]:
+    score = t(
+        "evaluations.score_value", label=t(f"evaluation.score.{evaluation.score}"), score=evaluation.score
+    )
+    items = [
+        facts(
+            [
+                (t("evaluations.score"), score),
+                (t("evaluation.again"), t("my_data.yes") if evaluation.again else t("my_data.no")),
+            ]
+        )
+    ]
+    if evaluation.went_well:
+        items.append(text(t("evaluations.went_well", text=evaluation.went_well)))
+    if evaluation.could_be_better:
+        items.append(text(t("evaluations.could_be_better", text=evaluation.could_be_better)))
+    return items
 
 
 class WorkCardRenderer:

@@ -55,6 +55,7 @@ from klussenbank.services.views import (
 SAW_CANDIDACY = "candidacy"  # a poster saw someone who showed interest in their klus
 SAW_SUGGESTION = "suggestion"  # a poster saw someone suggested for their klus
 SAW_APPROVAL = "approval"  # an approver got the approval request of a match
+SAW_EVALUATIONS = "evaluations"  # HR read the evaluations of a match after the work
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ class ApprovalRouter:
         klus = await uow.klussen.get(approval.klus_id)
         if klus is None:
             raise LookupError(f"approval {approval.id} of a klus that is gone")
+        zone = self.rules.of(approval.organisation_key).zone
         candidate = await uow.people.get(approval.candidate_id)
         organisation = await uow.organisations.get(approval.organisation_key)
         interest = await uow.interests.get(approval.klus_id, approval.candidate_id)
@@ -253,9 +255,7 @@ class ApprovalRouter:
             candidate_name=candidate.name if candidate else "",
             candidate_organisation=organisation.name if organisation else approval.organisation_key,
             approver_name=await self.name(uow, approval.approver_id),
-            decisions=await self._decisions(
-                uow, await uow.approvals.events(approval.id), self.rules.of(approval.organisation_key).zone
-            ),
+            decisions=await self._decisions(uow, await uow.approvals.events(approval.id), zone),
             motivation=(
                 interest.motivation if interest and approval.share_motivation and role == "approver" else ""
             ),
@@ -265,6 +265,7 @@ class ApprovalRouter:
             banner=banner,
             errors=errors,
             at_work=approval.status is ApprovalStatus.APPROVED and approval.completed_at is None,
+            completed_on=approval.completed_at.astimezone(zone).date() if approval.completed_at else None,
         )
 
     async def name(self, uow: UnitOfWork, person_id: str | None) -> str:

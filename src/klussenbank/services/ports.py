@@ -299,6 +299,10 @@ class WorkRepository(Protocol):
 
     async def add_evaluation(self, evaluation: Evaluation, *, now: datetime) -> None: ...
 
+    async def evaluated(self, organisation_key: str, since: datetime, until: datetime) -> list[int]:
+        """Matches on the organisation's klussen or of its employees that got an evaluation in
+        [since, until): their approval ids, the newest evaluation first."""
+
 
 class AgreementRepository(Protocol):
     async def add(self, approval_id: int, number: str, pdf: bytes, *, now: datetime) -> None: ...

@@ -1,12 +1,12 @@
 """HR's report: what the klussenbank brought an organisation in a period, as figures, a card,
-a CSV (signed link) and from the command line."""
+a CSV (signed link) and from the command line; and the period's individual evaluations."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from klussenbank.domain.fields import MAX_PERIOD, FieldError
 from klussenbank.domain.model import Organisation
@@ -16,6 +16,11 @@ from klussenbank.services.links import LinkSigner
 from klussenbank.services.ports import Actor, Clock, Directory, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles
 from klussenbank.services.views import Refusal
+from klussenbank.services.work import MatchEvaluations, log_hr_reading, match_evaluations
+
+# A card holds this many matches' evaluations (two texts of up to 1000 characters each); Teams
+# refuses messages over about 28 KB.
+EVALUATIONS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,29 @@ class FiguresView:
     errors: tuple[FieldError, ...] = ()
 
 
+@dataclass(frozen=True)
+class EvaluationsListView:
+    """The evaluations given in a period about the organisation's klussen or its employees."""
+
+    organisation: Organisation
+    start: date
+    end: date
+    matches: tuple[MatchEvaluations, ...]  # the newest first
+    more: int = 0  # matches with evaluations that did not fit on the card
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The organisation and period an HR person asked for, checked."""
+
+    key: str
+    mine: tuple[str, ...]
+    start: date
+    end: date
+    errors: tuple[FieldError, ...]
+
+
 def csv_path(organisation_key: str, start: date, end: date) -> str:
     return f"/api/reports/{organisation_key}/{start.isoformat()}/{end.isoformat()}.csv"
 
@@ -51,10 +79,60 @@ class ReportService:
 
     async def report(self, actor: Actor, request: ReportRequest) -> FiguresView | Refusal:
         """The figures of one of the organisations the actor is HR of; this year so far by default."""
+        scope = await self._scope(actor, request)
+        if isinstance(scope, Refusal):
+            return scope
+        key, start, end = scope.key, scope.start, scope.end
+        async with self._uow() as uow:
+            organisations = {o.key: o for o in await uow.organisations.all()}
+            period = f"{key} {start.isoformat()}..{end.isoformat()}"
+            await uow.audit.add(actor.aad_object_id, "report.viewed", period, now=self._clock.now())
+            await uow.commit()
+        found = await self.figures(key, start, end)
+        return FiguresView(
+            figures=found,
+            organisation=organisations.get(key, Organisation(key, key)),
+            organisations=tuple(organisations[k] for k in scope.mine if k in organisations),
+            csv_url=self._links.url(csv_path(key, start, end), self._clock.now()),
+            errors=scope.errors,
+        )
+
+    async def evaluations(self, actor: Actor, request: ReportRequest) -> EvaluationsListView | Refusal:
+        """For HR: the individual evaluations given in the period about the organisation's klussen
+        or its employees, the newest first. Each match read is in both sides' access log."""
+        scope = await self._scope(actor, request)
+        if isinstance(scope, Refusal):
+            return scope
+        zone = self._rules.of(scope.key).zone
+        since = datetime.combine(scope.start, time(), zone)
+        until = datetime.combine(scope.end + timedelta(days=1), time(), zone)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            approval_ids = await uow.work.evaluated(scope.key, since, until)
+            matches = []
+            for approval_id in approval_ids[:EVALUATIONS_SHOWN]:
+                approval = await uow.approvals.get(approval_id)
+                assert approval is not None
+                matches.append(await match_evaluations(uow, approval, self._rules))
+                await log_hr_reading(uow, approval, actor, now)
+            organisation = await uow.organisations.get(scope.key)
+            period = f"{scope.key} {scope.start.isoformat()}..{scope.end.isoformat()}"
+            await uow.audit.add(actor.aad_object_id, "evaluations.viewed", period, now=now)
+            await uow.commit()
+        return EvaluationsListView(
+            organisation=organisation or Organisation(scope.key, scope.key),
+            start=scope.start,
+            end=scope.end,
+            matches=tuple(matches),
+            more=len(approval_ids) - len(matches),
+            errors=scope.errors,
+        )
+
+    async def _scope(self, actor: Actor, request: ReportRequest) -> _Scope | Refusal:
+        """One of the organisations the actor is HR of (the first by default), and the period
+        (this year so far by default, and instead of an impossible one)."""
         mine = await self._roles.organisations_of(actor)
-        if not mine:
-            return Refusal("not_hr")
-        key = request.organisation or mine[0]
+        key = request.organisation or (mine[0] if mine else "")
         if key not in mine:
             return Refusal("not_hr")
         today = self._clock.today()
@@ -66,19 +144,7 @@ class ReportService:
             errors.append(FieldError("end", "period_too_long"))
         if errors:
             start, end = today.replace(month=1, day=1), today
-        async with self._uow() as uow:
-            organisations = {o.key: o for o in await uow.organisations.all()}
-            period = f"{key} {start.isoformat()}..{end.isoformat()}"
-            await uow.audit.add(actor.aad_object_id, "report.viewed", period, now=self._clock.now())
-            await uow.commit()
-        found = await self.figures(key, start, end)
-        return FiguresView(
-            figures=found,
-            organisation=organisations.get(key, Organisation(key, key)),
-            organisations=tuple(organisations[k] for k in mine if k in organisations),
-            csv_url=self._links.url(csv_path(key, start, end), self._clock.now()),
-            errors=tuple(errors),
-        )
+        return _Scope(key, mine, start, end, tuple(errors))
 
     async def figures(self, organisation_key: str, start: date, end: date) -> Figures:
         async with self._uow() as uow:

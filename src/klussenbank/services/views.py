@@ -208,6 +208,7 @@ class ApprovalView:
     refresh_user_ids: tuple[str, ...] = ()  # Teams user ids whose client refreshes the card
     banner: str = ""  # a catalog key shown on top: "already decided", "not yours", ...
     at_work: bool = False  # approved, and the work has not ended: the poster may say it is done
+    completed_on: date | None = None  # the day the work ended, where the candidate works
     errors: tuple[FieldError, ...] = ()
 
 

@@ -1,18 +1,20 @@
 """After the approval: the work starts, the employee confirms the hours of each month (the poster
 may correct them), the work ends (at the end date, or earlier when the poster says so), and both
-sides say how it went."""
+sides say how it went. Those evaluations are for the two of them and HR only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from klussenbank.domain.approval import Approval, ApprovalStatus
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import KlusStatus
+from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.work import (
+    Evaluation,
     EvaluationDraft,
     HoursMonth,
     Role,
@@ -22,6 +24,7 @@ from klussenbank.domain.work import (
     planned_hours,
     validate_evaluation,
 )
+from klussenbank.services.approvals import SAW_EVALUATIONS, ApprovalRouter
 from klussenbank.services.klus_views import skill_choices
 from klussenbank.services.ports import Actor, Clock, Recipient, UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import Refusal, SkillChoice
@@ -50,6 +53,29 @@ class EvaluationView:
     errors: tuple[FieldError, ...] = ()
 
 
+@dataclass(frozen=True)
+class MatchEvaluations:
+    """What the employee and the poster of one match said about the work (None: not yet)."""
+
+    approval_id: int
+    klus_title: str
+    employee_name: str
+    employee_organisation: str
+    poster_name: str
+    poster_organisation: str  # the klus's
+    completed_on: date
+    employee: Evaluation | None
+    poster: Evaluation | None
+
+
+@dataclass(frozen=True)
+class EvaluationsView:
+    """One match's evaluations, as one of its two sides (`role`) or HR (None) reads them."""
+
+    match: MatchEvaluations
+    role: Role | None = None
+
+
 class WorkCards(Protocol):
     def hours(self, view: HoursView, locale: str) -> dict[str, Any]: ...
 
@@ -65,12 +91,19 @@ class WorkResult:
 
 class WorkService:
     def __init__(
-        self, uow: UnitOfWorkFactory, *, clock: Clock, vocabulary: SkillVocabulary, cards: WorkCards
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        clock: Clock,
+        vocabulary: SkillVocabulary,
+        cards: WorkCards,
+        router: ApprovalRouter,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._vocabulary = vocabulary
         self._cards = cards
+        self._router = router
 
     async def tick(self) -> WorkResult:
         """Daily: start the work, ask for the hours of months that ended, end work past its end date."""
@@ -202,6 +235,24 @@ class WorkService:
             await uow.commit()
             return view
 
+    async def evaluations(self, actor: Actor, approval_id: int) -> EvaluationsView | Refusal:
+        """The match's evaluations, for its employee and poster and for HR of either organisation;
+        anyone else (the line manager too) hears the match does not exist."""
+        async with self._uow() as uow:
+            approval = await uow.approvals.get(approval_id)
+            klus = await uow.klussen.get(approval.klus_id) if approval else None
+            if approval is None or klus is None or approval.completed_at is None:
+                return Refusal("match_not_found")
+            role = _role(approval, actor)
+            if role is None:
+                hr_of = await self._router.roles.organisations_of(actor)
+                if not {klus.organisation_key, approval.organisation_key} & set(hr_of):
+                    return Refusal("match_not_found")
+                await log_hr_reading(uow, approval, actor, self._clock.now())
+            view = EvaluationsView(await match_evaluations(uow, approval, self._router.rules), role)
+            await uow.commit()
+            return view
+
     # -- helpers -----------------------------------------------------------------------------
 
     async def _complete(self, uow: UnitOfWork, approval: Approval) -> None:
@@ -209,6 +260,7 @@ class WorkService:
         now = self._clock.now()
         approval = replace(approval, completed_at=now)
         await uow.approvals.save(approval, now=now)
+        await self._router.update_cards(uow, approval)
         running = [
             a
             for a in await uow.approvals.for_klus(approval.klus_id)
@@ -286,6 +338,36 @@ class WorkService:
             else (),
             done=await uow.work.evaluation(approval.id, role) is not None,
         )
+
+
+async def match_evaluations(uow: UnitOfWork, approval: Approval, rules: Rules) -> MatchEvaluations:
+    """The evaluations of a match whose work ended, with who and what they are about."""
+    assert approval.completed_at is not None
+    klus = await uow.klussen.get(approval.klus_id)
+    employee = await uow.people.get(approval.candidate_id)
+    poster = await uow.people.get(approval.poster_id)
+    organisations = {o.key: o.name for o in await uow.organisations.all()}
+    return MatchEvaluations(
+        approval_id=approval.id,
+        klus_title=klus.title if klus else "",
+        employee_name=employee.name if employee else "",
+        employee_organisation=organisations.get(approval.organisation_key, approval.organisation_key),
+        poster_name=poster.name if poster else "",
+        poster_organisation=organisations.get(klus.organisation_key, klus.organisation_key) if klus else "",
+        completed_on=approval.completed_at.astimezone(rules.of(approval.organisation_key).zone).date(),
+        employee=await uow.work.evaluation(approval.id, Role.EMPLOYEE),
+        poster=await uow.work.evaluation(approval.id, Role.POSTER),
+    )
+
+
+async def log_hr_reading(uow: UnitOfWork, approval: Approval, hr: Actor, now: datetime) -> None:
+    """HR read a match's evaluations: both sides see so in `wie zag mijn gegevens` (unless the HR
+    person is one of them: the two sides may read their own match anyway)."""
+    sides = (approval.candidate_id, approval.poster_id)
+    if hr.aad_object_id in sides:
+        return
+    for subject in sides:
+        await uow.access_log.add(subject, hr.aad_object_id, SAW_EVALUATIONS, approval.klus_id, now=now)
 
 
 def _role(approval: Approval | None, actor: Actor) -> Role | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,8 @@ from klussenbank.store.orm import (
     ApprovalRow,
     EvaluationRow,
     HoursRow,
+    KlusRow,
+    OrganisationRow,
     OutboxDeliveryRow,
 )
 
@@ -238,6 +240,25 @@ class SqlWork:
             )
         )
         await self._session.flush()
+
+    async def evaluated(self, organisation_key: str, since: datetime, until: datetime) -> list[int]:
+        newest = func.max(EvaluationRow.created_at)
+        rows = await self._session.scalars(
+            select(EvaluationRow.approval_id)
+            .join(ApprovalRow, ApprovalRow.id == EvaluationRow.approval_id)
+            .join(KlusRow, KlusRow.id == ApprovalRow.klus_id)
+            .join(OrganisationRow, OrganisationRow.id == KlusRow.organisation_id)
+            .where(
+                or_(
+                    OrganisationRow.key == organisation_key, ApprovalRow.organisation_key == organisation_key
+                ),
+                EvaluationRow.created_at >= since,
+                EvaluationRow.created_at < until,
+            )
+            .group_by(EvaluationRow.approval_id)
+            .order_by(newest.desc(), EvaluationRow.approval_id.desc())
+        )
+        return list(rows)
 
 
 class SqlAgreements:
