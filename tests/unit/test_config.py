@@ -59,14 +59,14 @@ def test_serve_refuses_to_start_on_a_public_address_without_credentials() -> Non
     assert "Traceback" not in result.stderr
 
 
-def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`klussenbank ARGS` in a fresh process, on a database in `tmp_path`."""
+def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`klussenbank ARGS` in a fresh process, on a database in `tmp_path`, with `env` set."""
     return subprocess.run(
         [sys.executable, "-m", "klussenbank.cli", *args],
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db"},
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/k.db", **env},
         cwd=tmp_path,
         check=False,
     )

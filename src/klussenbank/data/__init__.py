@@ -11,9 +11,11 @@ import tomllib
 from dataclasses import fields
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from klussenbank.domain.agreement_wording import AgreementTemplate
 from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy
 from klussenbank.domain.organisations import DigestSchedule, OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
@@ -55,36 +57,43 @@ OTHER_KEYS = frozenset(
         "external_hourly_rate",
         "internal_hourly_rate",
         "retention_months",
+        "agreement_template",
     }
 )
 
 
 def load_rules(source: str) -> Rules:
-    """Each organisation's rules from a TOML file; `demo` for the demo's, "" for the defaults."""
+    """Each organisation's rules from a TOML file; `demo` for the demo's, "" for the defaults.
+    Agreement templates are named relative to the file."""
     if not source:
         return Rules()
     if source == DEMO:
-        text = files("klussenbank.data").joinpath("demo_organisations.toml").read_text(encoding="utf-8")
+        folder: Traversable = files("klussenbank.data")
+        text = folder.joinpath("demo_organisations.toml").read_text(encoding="utf-8")
     else:
         path = Path(source)
         if not path.is_file():
             raise PolicyFileError(f"organisations file {path} does not exist")
+        folder = path.parent
         text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyFileError(f"organisations file {source} is not TOML: {exc}") from exc
-    default = _rules(data.get("default", {}), OrganisationRules(), "[default]")
+    default = _rules(data.get("default", {}), OrganisationRules(), "[default]", folder)
     organisations = data.get("organisations", {})
     if not isinstance(organisations, dict):
         raise PolicyFileError("organisations file: [organisations] must hold one table per organisation key")
     return Rules(
-        {key: _rules(table, default, f"[organisations.{key}]") for key, table in organisations.items()},
+        {
+            key: _rules(table, default, f"[organisations.{key}]", folder)
+            for key, table in organisations.items()
+        },
         default,
     )
 
 
-def _rules(table: object, base: OrganisationRules, where: str) -> OrganisationRules:
+def _rules(table: object, base: OrganisationRules, where: str, folder: Traversable) -> OrganisationRules:
     if not isinstance(table, dict):
         raise PolicyFileError(f"organisations file: {where} must be a table")
     unknown = sorted(set(table) - APPROVAL_KEYS - OTHER_KEYS)
@@ -104,6 +113,7 @@ def _rules(table: object, base: OrganisationRules, where: str) -> OrganisationRu
             external_hourly_rate=_rate(table, "external_hourly_rate", base.external_hourly_rate, where),
             internal_hourly_rate=_rate(table, "internal_hourly_rate", base.internal_hourly_rate, where),
             retention_months=_typed(table, "retention_months", int, base.retention_months, where),
+            agreement_template=_template(table, base.agreement_template, where, folder),
         )
     except ValueError as exc:
         if isinstance(exc, PolicyFileError):
@@ -123,6 +133,22 @@ def _approval(table: dict[str, Any], base: ApprovalPolicy, where: str) -> Approv
     for name in ("remind_after", "escalate_after", "expire_after"):
         values[name] = _typed(table, name, int, values[name], where)
     return ApprovalPolicy(**values)
+
+
+def _template(
+    table: dict[str, Any], default: AgreementTemplate, where: str, folder: Traversable
+) -> AgreementTemplate:
+    if "agreement_template" not in table:
+        return default
+    path = folder.joinpath(_typed(table, "agreement_template", str, "", where))
+    if not path.is_file():
+        raise PolicyFileError(f"organisations file: {where} agreement_template {path} does not exist")
+    try:
+        return AgreementTemplate.from_mapping(tomllib.loads(path.read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyFileError(f"agreement template {path} ({where}) is not TOML: {exc}") from exc
+    except ValueError as exc:
+        raise PolicyFileError(f"agreement template {path} ({where}): {exc}") from exc
 
 
 def _typed(table: dict[str, Any], key: str, kind: type[T], default: T, where: str) -> T:

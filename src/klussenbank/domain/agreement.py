@@ -1,14 +1,13 @@
 """The terms of a secondment agreement (detacheringsovereenkomst): who lends whom to whom, for how
-long, and what it costs. documents/ turns them into a PDF."""
+long, and what it costs. documents/ turns them into a PDF, worded as agreement_wording says."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
 
-Language = Literal["nl", "en"]
+from klussenbank.domain.agreement_wording import AgreementTemplate, Language
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -44,6 +43,16 @@ class AgreementView:
     approved_by: str
     approved_on: date
     language: Language = "nl"
+    template: AgreementTemplate = field(default_factory=AgreementTemplate)  # the lending organisation's
+
+    @property
+    def parties(self) -> dict[str, str]:
+        """What the placeholders every text may use stand for (agreement_wording.PARTIES)."""
+        return {
+            "employee": self.employee_name,
+            "lending": self.lending_organisation,
+            "borrowing": self.borrowing_organisation,
+        }
 
     @property
     def weeks(self) -> Decimal:

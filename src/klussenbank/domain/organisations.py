@@ -1,4 +1,5 @@
-"""What each organisation in the pool decides for itself: approval, HR, time zone and digests."""
+"""What each organisation in the pool decides for itself: approval, HR, time zone, digests and the
+wording of its secondment agreements."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from klussenbank.domain.agreement_wording import AgreementTemplate
 from klussenbank.domain.approval import ApprovalPolicy
 from klussenbank.domain.model import WEEKDAYS
 
@@ -37,6 +39,8 @@ class OrganisationRules:
     internal_hourly_rate: float | None = None
     # Months after a klus closed (or ended) before its personal data is purged.
     retention_months: int = 24
+    # Its own wording of the agreements for its employees (empty: the built-in wording).
+    agreement_template: AgreementTemplate = field(default_factory=AgreementTemplate)
 
     def __post_init__(self) -> None:
         for name in ("external_hourly_rate", "internal_hourly_rate"):

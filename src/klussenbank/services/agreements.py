@@ -1,5 +1,6 @@
-"""The secondment agreement of an approved match: drawn up at approval, offered to the parties
-(employee, poster, the approvers, HR) as a PDF behind a short-lived, signed link."""
+"""The secondment agreement of an approved match: drawn up at approval in the lending
+organisation's wording, offered to the parties (employee, poster, the approvers, HR) as a PDF
+behind a short-lived, signed link."""
 
 from __future__ import annotations
 
@@ -136,7 +137,8 @@ class AgreementService:
         approvals = [e for e in await uow.approvals.events(approval.id) if e.kind is EventKind.APPROVED]
         last = approvals[-1] if approvals else None
         approver = await self._directory.person(last.actor_id) if last and last.actor_id else None
-        rate = self._rules.of(approval.organisation_key).internal_hourly_rate
+        lending_rules = self._rules.of(approval.organisation_key)  # it is their employee
+        rate = lending_rules.internal_hourly_rate
         today = self._clock.today()
         return AgreementView(
             number=f"KB-{today.year}-{approval.id:04d}",
@@ -160,4 +162,5 @@ class AgreementService:
             hr_contact=Contact(hr.name, hr.email) if hr else Contact("", ""),
             approved_by=approver.name if approver else "",
             approved_on=last.at.date() if last else today,
+            template=lending_rules.agreement_template,
         )
