@@ -142,7 +142,7 @@ def test_agreement_end_of_work_and_evaluations(
     assert link_card is not None
     url = _open_url(link_card, T("action.agreement_download"))
     assert urlsplit(url).netloc == urlsplit(bot.base_url).netloc, url
-    assert urlsplit(url).path == f"/api/agreements/{approval_id}.pdf", url
+    assert urlsplit(url).path == f"/api/agreements/{approval_id}.en.pdf", url  # in her language
     opened = chantal.wait_for_card(T("agreement.title", title=KLUS), T("action.agreement_download"))
     assert opened.index == agreement.index
     link = opened.locator.get_by_role("link", name=T("action.agreement_download"), exact=True)

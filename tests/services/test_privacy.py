@@ -122,7 +122,7 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     # Bram approves: there is an agreement naming her too; she worked and both sides evaluated.
     approval_id = await approved_and_evaluated(ids["annas"], approvals, uow_factory, clock)
     async with uow_factory() as uow:
-        assert await uow.agreements.get(approval_id) is not None
+        assert all([await uow.agreements.get(approval_id, language) for language in ("nl", "en")])
     mine = await privacy.my_data(CHANTAL)
     assert mine is not None
     assert [(e["by"], e["score"], e["went_well"]) for e in mine.data["evaluations"]] == [
@@ -159,7 +159,7 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         [approval] = await uow.approvals.for_klus(ids["annas"])
         assert approval.status is ApprovalStatus.APPROVED  # what happened stays, linked to nobody
         assert approval.candidate_id.startswith("erased-")
-        assert await uow.agreements.get(approval.id) is None
+        assert await uow.agreements.get(approval.id, "nl") is None  # in no language at all
         # Her evaluations keep their scores for the averages; the texts went.
         scores = [await uow.work.evaluation(approval.id, role) for role in (Role.EMPLOYEE, Role.POSTER)]
     assert [(e.score, e.went_well, e.skills) for e in scores if e] == [(4, "", ()), (5, "", ())]

@@ -505,7 +505,9 @@ class KlussenbankBot:
         result = (
             await self._work.evaluations(actor, approval_id) if approval_id else Refusal("match_not_found")
         )
-        return _refused(result, t) if isinstance(result, Refusal) else evaluations_card(result, t)
+        if isinstance(result, Refusal):
+            return _refused(result, t)
+        return evaluations_card(result, t, parse_report(data))  # from the HR list: its report
 
     async def _on_work(
         self,
@@ -519,9 +521,11 @@ class KlussenbankBot:
             return _refused(result, t)
         return hours_card(result, t) if isinstance(result, HoursView) else evaluation_card(result, t)
 
-    async def agreement_pdf(self, approval_id: int, expires: str, signature: str) -> tuple[str, bytes] | None:
+    async def agreement_pdf(
+        self, approval_id: int, language: str, expires: str, signature: str
+    ) -> tuple[str, bytes] | None:
         """For the download route: the PDF behind an agreement card's signed link."""
-        return await self._agreements.pdf(approval_id, expires, signature)
+        return await self._agreements.pdf(approval_id, language, expires, signature)
 
     async def _on_approval(
         self, data: Any, t: Translator, action: Callable[[int], Awaitable[ApprovalView | Refusal]]

@@ -95,7 +95,10 @@ async def recipients_csv(request: web.Request) -> web.Response:
 async def agreement_pdf(request: web.Request) -> web.Response:
     """An agreement card's download link: the secondment agreement as a PDF."""
     found = await request.app[BOT].agreement_pdf(
-        int(request.match_info["approval_id"]), request.query.get("expires", ""), request.query.get("sig", "")
+        int(request.match_info["approval_id"]),
+        request.match_info["language"],
+        request.query.get("expires", ""),
+        request.query.get("sig", ""),
     )
     if found is None:
         return _link_invalid("Open the agreement card again.")
@@ -190,7 +193,7 @@ def init_app(
     app.router.add_post("/api/messages", jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
-    app.router.add_get("/api/agreements/{approval_id:[0-9]{1,9}}.pdf", agreement_pdf)
+    app.router.add_get("/api/agreements/{approval_id:[0-9]{1,9}}.{language:nl|en}.pdf", agreement_pdf)
     app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)
     app.router.add_get(
         "/api/reports/{organisation:[a-z0-9_-]{1,64}}/{start:[0-9-]{10}}/{end:[0-9-]{10}}.csv", report_csv

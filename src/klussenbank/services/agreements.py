@@ -1,17 +1,19 @@
-"""The secondment agreement of an approved match: drawn up at approval in the lending
-organisation's wording, offered to the parties (employee, poster, the approvers, HR) as a PDF
-behind a short-lived, signed link."""
+"""The secondment agreement of an approved match: drawn up at approval in Dutch and English, in the
+lending organisation's wording, and offered to the parties (employee, poster, the approvers, HR) as
+a PDF in each one's language behind a short-lived, signed link."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
 from klussenbank.domain.agreement import AgreementView, Contact
+from klussenbank.domain.agreement_wording import LANGUAGES
 from klussenbank.domain.approval import Approval, EventKind
 from klussenbank.domain.organisations import Rules
+from klussenbank.i18n import language_of
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.ports import (
     Actor,
@@ -28,8 +30,9 @@ from klussenbank.services.views import Refusal
 Render = Callable[[AgreementView], bytes]
 
 
-def pdf_path(approval_id: int) -> str:
-    return f"/api/agreements/{approval_id}.pdf"
+def pdf_path(approval_id: int, language: str) -> str:
+    """Where the agreement is served in `language`: signing the path binds the language too."""
+    return f"/api/agreements/{approval_id}.{language}.pdf"
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,10 @@ class AgreementService:
         self._roles = HrRoles(directory, rules)
 
     async def draw_up(self, uow: UnitOfWork, approval: Approval) -> None:
-        """In the approving transaction: the PDF is made and stored, and the parties hear of it."""
+        """In the approving transaction: the PDFs are made and stored, and the parties hear of it."""
         view = await self._view(uow, approval)
-        await uow.agreements.add(approval.id, view.number, self._render(view), now=self._clock.now())
+        pdfs = {language: self._render(replace(view, language=language)) for language in LANGUAGES}
+        await uow.agreements.add(approval.id, view.number, pdfs, now=self._clock.now())
         for person_id in await self._parties(uow, approval):
             person = await uow.people.get(person_id)
             if person is None:
@@ -82,24 +86,28 @@ class AgreementService:
             )
 
     async def link(self, actor: Actor, approval_id: int) -> AgreementLink | Refusal:
-        """A fresh download link, for a party to the agreement only."""
+        """A fresh download link, for a party to the agreement only, to the PDF in their language."""
         async with self._uow() as uow:
             approval = await uow.approvals.get(approval_id)
-            stored = await uow.agreements.get(approval_id)
+            reader = await uow.people.get(actor.aad_object_id)
+            language = language_of(reader.locale if reader else actor.locale)
+            stored = await uow.agreements.get(approval_id, language)
             if approval is None or stored is None or not await self._may_read(uow, actor, approval):
                 return Refusal("agreement_not_found")
             klus = await uow.klussen.get(approval.klus_id)
             return AgreementLink(
                 stored[0],
                 klus.title if klus else "",
-                self._links.url(pdf_path(approval_id), self._clock.now()),
+                self._links.url(pdf_path(approval_id, language), self._clock.now()),
             )
 
-    async def pdf(self, approval_id: int, expires: str, signature: str) -> tuple[str, bytes] | None:
-        if not self._links.valid(pdf_path(approval_id), expires, signature, self._clock.now()):
+    async def pdf(
+        self, approval_id: int, language: str, expires: str, signature: str
+    ) -> tuple[str, bytes] | None:
+        if not self._links.valid(pdf_path(approval_id, language), expires, signature, self._clock.now()):
             return None
         async with self._uow() as uow:
-            return await uow.agreements.get(approval_id)
+            return await uow.agreements.get(approval_id, language)
 
     async def _may_read(self, uow: UnitOfWork, actor: Actor, approval: Approval) -> bool:
         if actor.aad_object_id in await self._parties(uow, approval, with_hr=False):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from klussenbank.domain.agreement_wording import Language
 from klussenbank.domain.announcement import Announcement
 from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.delivery import Decision, DeliveryStatus, Failure, Limit
@@ -305,10 +306,13 @@ class WorkRepository(Protocol):
 
 
 class AgreementRepository(Protocol):
-    async def add(self, approval_id: int, number: str, pdf: bytes, *, now: datetime) -> None: ...
+    async def add(
+        self, approval_id: int, number: str, pdfs: Mapping[Language, bytes], *, now: datetime
+    ) -> None: ...
 
-    async def get(self, approval_id: int) -> tuple[str, bytes] | None:
-        """(number, PDF) of the approval's agreement, if there is one."""
+    async def get(self, approval_id: int, language: str) -> tuple[str, bytes] | None:
+        """(number, PDF) of the approval's agreement in `language`, if there is one; in another
+        language when it has none in this one (those made before 0010 are in Dutch only)."""
 
 
 class ReportRepository(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -9,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from klussenbank.domain.agreement_wording import Language
 from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus, ApprovalStep, EventKind
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
@@ -265,12 +267,22 @@ class SqlAgreements:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, approval_id: int, number: str, pdf: bytes, *, now: datetime) -> None:
-        self._session.add(AgreementRow(approval_id=approval_id, number=number, pdf=pdf, created_at=now))
+    async def add(
+        self, approval_id: int, number: str, pdfs: Mapping[Language, bytes], *, now: datetime
+    ) -> None:
+        self._session.add_all(
+            AgreementRow(approval_id=approval_id, language=language, number=number, pdf=pdf, created_at=now)
+            for language, pdf in pdfs.items()
+        )
         await self._session.flush()
 
-    async def get(self, approval_id: int) -> tuple[str, bytes] | None:
-        row = await self._session.get(AgreementRow, approval_id)
+    async def get(self, approval_id: int, language: str) -> tuple[str, bytes] | None:
+        row = await self._session.scalar(
+            select(AgreementRow)
+            .where(AgreementRow.approval_id == approval_id)
+            .order_by((AgreementRow.language == language).desc())
+            .limit(1)
+        )
         return (row.number, row.pdf) if row else None
 
 

@@ -403,11 +403,13 @@ class DigestRunRow(Base):
 
 
 class AgreementRow(Base):
-    """The secondment agreement of an approved match, as the PDF the parties download."""
+    """The secondment agreement of an approved match in one language (nl, en), as the PDF the
+    parties download; every language has the same number and says the same."""
 
     __tablename__ = "agreements"
 
     approval_id: Mapped[int] = mapped_column(ForeignKey("approvals.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
     number: Mapped[str] = mapped_column(String(32))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
