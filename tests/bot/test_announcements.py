@@ -80,7 +80,7 @@ async def test_hr_announces_to_a_channel_and_people_and_withdraws_it(harness: Bo
     for user in (CHANTAL, BRAM):
         await harness.say("hallo", user=user)
     refused = (await harness.say("aankondiging", user=CHANTAL))[-1]
-    assert "Aankondigingen versturen kan alleen HR" in texts(refused)
+    assert "Dit kan alleen HR" in texts(refused)
 
     draft = {
         "title": "Klussenbank-lunch",

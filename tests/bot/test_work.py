@@ -69,6 +69,13 @@ async def test_after_the_work_the_two_sides_and_hr_read_the_evaluations(harness:
     )
     assert "Evaluaties Gemeente Ermelo" in texts(listed) and "Notuleren bij de raad" in texts(listed)
     assert "Fijn team." in texts(listed) and "report.show" in buttons(listed)
+    # "Read all" opens the match's evaluations in full, and from there back to the same list.
+    full = await harness.execute("evaluations.show", buttons(listed)["evaluations.show"]["data"], user=ANNA)
+    assert "Fijn team." in texts(full) and "evaluations.show" not in buttons(full)
+    again = await harness.execute(
+        "report.evaluations", buttons(full)["report.evaluations"]["data"], user=ANNA
+    )
+    assert texts(again) == texts(listed)
     for side in (EVA, BRAM):
         [log] = (await harness.say("wie zag mijn gegevens", user=side))[-1:]
         assert "Anna de Vries van HR las de evaluaties van de klus Notuleren bij de raad." in texts(log)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -61,12 +62,12 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
-from klussenbank.domain.work import Evaluation, EvaluationDraft, HoursMonth, Role
+from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.agreements import AgreementLink
 from klussenbank.services.ports import Channel
 from klussenbank.services.privacy import MyDataView
-from klussenbank.services.reports import EvaluationsListView, FiguresView
+from klussenbank.services.reports import EVALUATIONS_SHOWN, EvaluationsListView, FiguresView, ReportRequest
 from klussenbank.services.views import (
     AccessLogView,
     AccessRow,
@@ -517,6 +518,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     ),
     "evaluations_poster": lambda t: evaluations_card(EvaluationsView(EVALUATED, Role.POSTER), t),
     "evaluations_hr": lambda t: evaluations_card(EvaluationsView(BOTH_EVALUATED), t),
+    "evaluations_hr_from_report": lambda t: evaluations_card(
+        EvaluationsView(BOTH_EVALUATED), t, ReportRequest("ermelo", date(2027, 1, 1), date(2027, 3, 31))
+    ),
     "agreement_ready": lambda t: agreement_ready_card(11, "Notuleren bij de raad", t),
     "agreement_link": lambda t: agreement_link_card(
         AgreementLink(
@@ -684,6 +688,29 @@ def test_every_verb_has_a_handler_and_every_card_verb_is_known() -> None:
         if element.get("type") == "Action.Execute"
     }
     assert emitted <= {verb.value for verb in bot.verbs}
+
+
+def test_a_full_list_of_evaluations_fits_in_a_teams_message() -> None:
+    """Teams refuses messages over about 28 KB: a list with every text at its maximum stays under."""
+    longest = "Wat goed ging, heel uitgebreid verteld. " * 25
+    assert len(longest) >= MAX_EVALUATION_TEXT
+    said = Evaluation(1, Role.EMPLOYEE, 5, longest[:MAX_EVALUATION_TEXT], longest[:MAX_EVALUATION_TEXT], True)
+    match = dataclasses.replace(
+        BOTH_EVALUATED,
+        klus_title="K" * 120,
+        employee=said,
+        poster=dataclasses.replace(said, role=Role.POSTER),
+    )
+    for lang in ("nl", "en"):
+        t = Translator.for_locale(lang)
+        listed = report_evaluations_card(
+            EvaluationsListView(ORGS[0], date(2027, 1, 1), date(2027, 3, 31), (match,) * EVALUATIONS_SHOWN), t
+        )
+        size = len(json.dumps(listed, ensure_ascii=False).encode())
+        assert size < 28_000, size
+        assert longest[:MAX_EVALUATION_TEXT] not in json.dumps(listed, ensure_ascii=False)  # cut short
+        full = json.dumps(evaluations_card(EvaluationsView(match), t), ensure_ascii=False)
+        assert longest[:MAX_EVALUATION_TEXT] in full  # "Read all": the whole text
 
 
 def test_user_text_is_escaped_by_json_not_by_us() -> None:

@@ -3,8 +3,6 @@ the period's individual evaluations."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from klussenbank.cards.chart import bar_chart_png, data_uri
 from klussenbank.cards.elements import (
     Element,
@@ -20,7 +18,7 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.verbs import ReportInput, Verb
+from klussenbank.cards.verbs import ApprovalInput, ReportInput, Verb, report_scope
 from klussenbank.cards.work import match_evaluation_items
 from klussenbank.domain.fields import FieldError
 from klussenbank.i18n import Translator
@@ -97,7 +95,7 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
         ],
         [execute(t("action.report_show"), Verb.REPORT_SHOW, style="positive")],
     )
-    scope = _scope(view.organisation.key, found.start, found.end)
+    scope = report_scope(view.organisation.key, found.start, found.end)
     return card(
         body,
         [
@@ -119,25 +117,22 @@ def report_evaluations_card(view: EvaluationsListView, t: Translator) -> Element
     ]
     if not view.matches:
         body.append(text(t("report.evaluations.none")))
+    scope = report_scope(view.organisation.key, view.start, view.end)
     for match in view.matches:
-        body.append(
-            container(
-                [text(match.klus_title, weight="Bolder"), *match_evaluation_items(match, t)], separator=True
-            )
+        read_all = execute(
+            t("action.evaluations_read_all"),
+            Verb.EVALUATIONS_SHOW,
+            data={ApprovalInput.APPROVAL_ID.value: match.approval_id, **scope},
         )
+        items = [
+            text(match.klus_title, weight="Bolder"),
+            *match_evaluation_items(match, t, brief=True),
+            {"type": "ActionSet", "actions": [read_all]},
+        ]
+        body.append(container(items, separator=True))
     if view.more:
         body.append(attention(t("report.evaluations.more", count=view.more)))
-    scope = _scope(view.organisation.key, view.start, view.end)
     return card(body, [execute(t("action.report_back"), Verb.REPORT_SHOW, data=scope)])
-
-
-def _scope(organisation_key: str, start: date, end: date) -> dict[str, str]:
-    """The organisation and period, as the report card's inputs send them."""
-    return {
-        R.ORGANISATION.value: organisation_key,
-        R.START.value: start.isoformat(),
-        R.END.value: end.isoformat(),
-    }
 
 
 def _errors(errors: tuple[FieldError, ...], t: Translator) -> list[Element]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -135,6 +136,15 @@ class ReportInput(StrEnum):
     ORGANISATION = "report_organisation"
     START = "report_from"
     END = "report_to"
+
+
+def report_scope(organisation_key: str, start: date, end: date) -> dict[str, str]:
+    """The organisation and period, as the report card's inputs send them."""
+    return {
+        ReportInput.ORGANISATION.value: organisation_key,
+        ReportInput.START.value: start.isoformat(),
+        ReportInput.END.value: end.isoformat(),
+    }
 
 
 class WorkInput(StrEnum):

@@ -17,9 +17,10 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.verbs import ApprovalInput, Verb, WorkInput
+from klussenbank.cards.verbs import ApprovalInput, Verb, WorkInput, report_scope
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, MAX_HOURS_A_MONTH, Evaluation, Role
 from klussenbank.i18n import Translator
+from klussenbank.services.reports import ReportRequest
 from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
 
 W = WorkInput
@@ -149,24 +150,34 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
     )
 
 
-def evaluations_card(view: EvaluationsView, t: Translator) -> Element:
-    """One match's evaluations; its two sides can go back to the match's status."""
+def evaluations_card(view: EvaluationsView, t: Translator, report: ReportRequest | None = None) -> Element:
+    """One match's evaluations; its two sides can go back to the match's status, HR to the list
+    of the `report` it came from."""
     match = view.match
     body = [
         title(t("evaluations.title", title=match.klus_title)),
         subtle(t("evaluations.intro")),
         *match_evaluation_items(match, t, view.role),
     ]
-    if view.role is None:
-        return card(body)
-    data = {ApprovalInput.APPROVAL_ID.value: match.approval_id}
-    return card(body, [execute(t("action.back"), Verb.APPROVAL_SHOW, data=data)])
+    if view.role is not None:
+        data = {ApprovalInput.APPROVAL_ID.value: match.approval_id}
+        return card(body, [execute(t("action.back"), Verb.APPROVAL_SHOW, data=data)])
+    if report and report.organisation and report.start and report.end:
+        scope = report_scope(report.organisation, report.start, report.end)
+        return card(body, [execute(t("action.evaluations_back"), Verb.REPORT_EVALUATIONS, data=scope)])
+    return card(body)
+
+
+# In a list of matches each text is cut to this many characters: ten matches with every text at
+# its maximum would be larger than the ~28 KB Teams accepts in a message.
+BRIEF_TEXT = 240
 
 
 def match_evaluation_items(
-    match: MatchEvaluations, t: Translator, reader: Role | None = None
+    match: MatchEvaluations, t: Translator, reader: Role | None = None, *, brief: bool = False
 ) -> list[Element]:
-    """Who worked for whom, when it ended, and what each side said; `reader`'s own side is "you"."""
+    """Who worked for whom, when it ended, and what each side said; `reader`'s own side is "you".
+    `brief`: the texts cut short, for a list."""
     items: list[Element] = [
         facts(
             [
@@ -184,7 +195,7 @@ def match_evaluation_items(
         own = role is reader
         heading = t("evaluations.side.you") if own else t(f"evaluations.side.{role.value}", name=name)
         said = (
-            _said(evaluation, t)
+            _said(evaluation, t, brief=brief)
             if evaluation
             else [subtle(t("evaluations.missing.you" if own else "evaluations.missing"))]
         )
@@ -192,7 +203,7 @@ def match_evaluation_items(
     return items
 
 
-def _said(evaluation: Evaluation, t: Translator) -> list[Element]:
+def _said(evaluation: Evaluation, t: Translator, *, brief: bool) -> list[Element]:
     score = t(
         "evaluations.score_value", label=t(f"evaluation.score.{evaluation.score}"), score=evaluation.score
     )
@@ -204,11 +215,17 @@ def _said(evaluation: Evaluation, t: Translator) -> list[Element]:
             ]
         )
     ]
-    if evaluation.went_well:
-        items.append(text(t("evaluations.went_well", text=evaluation.went_well)))
-    if evaluation.could_be_better:
-        items.append(text(t("evaluations.could_be_better", text=evaluation.could_be_better)))
+    for key, said in (
+        ("evaluations.went_well", evaluation.went_well),
+        ("evaluations.could_be_better", evaluation.could_be_better),
+    ):
+        if said:
+            items.append(text(t(key, text=_cut(said) if brief else said)))
     return items
+
+
+def _cut(said: str) -> str:
+    return said if len(said) <= BRIEF_TEXT else said[: BRIEF_TEXT - 1].rstrip() + "…"
 
 
 class WorkCardRenderer:
