@@ -115,6 +115,30 @@ async def test_without_a_line_manager_hr_approves(
         assert [e.kind.value for e in await uow.approvals.events(approval.id)] == ["fallback"]
 
 
+@pytest.mark.parametrize(
+    ("hr_approvers", "approver"),
+    [((ANNA_MAIL, "daan.visser@ermelo.example"), DAAN), ((ANNA_MAIL,), ANNA)],
+    ids=["another-hr-approver", "only-the-poster"],
+)
+async def test_hr_does_not_judge_its_own_klus_when_someone_else_can(
+    hr_approvers: tuple[str, ...],
+    approver: Actor,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+) -> None:
+    policy = ApprovalPolicy(hr_approvers=hr_approvers)
+    rules = Rules({}, OrganisationRules(approval=policy))
+    klussen, _ = marketplace(uow_factory, clock, vocabulary, directory, rules=rules)
+    # Eva has no line manager, so HR decides; Anna, the first HR approver, posted the klus.
+    klus_id = await confirmed_match(klussen, signup, EVA, poster=ANNA)
+
+    approval = await only_approval(uow_factory, klus_id)
+    assert approval.approver_id == approver.aad_object_id
+
+
 async def test_with_nobody_to_approve_the_approval_waits_and_says_so(
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,

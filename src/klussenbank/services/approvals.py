@@ -95,7 +95,7 @@ class ApprovalRouter:
     ) -> Approval:
         """A confirmed match: ask its first approver, and show candidate and poster the status."""
         now = self.clock.now()
-        approver, kind = await self.first_approver(candidate)
+        approver, kind = await self.first_approver(candidate, klus.poster_id)
         approval = Approval(
             id=0,
             klus_id=klus.id,
@@ -129,17 +129,19 @@ class ApprovalRouter:
                 await self.event(uow, approval, EventKind.CANCELLED, by)
                 await self.update_cards(uow, approval)
 
-    async def first_approver(self, candidate: Person) -> tuple[str | None, EventKind]:
+    async def first_approver(self, candidate: Person, poster_id: str) -> tuple[str | None, EventKind]:
         """The line manager; no manager (or the candidate manages themself): the HR approver."""
         entry = await self.directory.person(candidate.aad_object_id)
         manager = entry.manager_aad_object_id if entry else None
         if manager and manager.lower() != candidate.aad_object_id.lower():
             return manager, EventKind.ROUTED
-        return await self.hr_approver(candidate.organisation_key, candidate.aad_object_id), EventKind.FALLBACK
+        hr = await self.hr_approver(candidate.organisation_key, poster_id, candidate.aad_object_id)
+        return hr, EventKind.FALLBACK
 
-    async def hr_approver(self, organisation_key: str, *excluded: str) -> str | None:
-        """The organisation's first HR approver the directory knows, other than `excluded`."""
-        found = await self.roles.approver(organisation_key, *excluded)
+    async def hr_approver(self, organisation_key: str, poster_id: str, *excluded: str) -> str | None:
+        """The organisation's first HR approver the directory knows, other than `excluded`, and
+        other than the poster when there is someone else."""
+        found = await self.roles.approver(organisation_key, *excluded, rather_not=poster_id)
         return found.aad_object_id if found else None
 
     async def ask(self, uow: UnitOfWork, approval: Approval) -> bool:
@@ -357,7 +359,7 @@ class ApprovalService:
             hr = None
             if approval.step is ApprovalStep.MANAGER and policy.needs_hr(across=approval.across):
                 hr = await self._router.hr_approver(
-                    approval.organisation_key, approval.candidate_id, actor.aad_object_id
+                    approval.organisation_key, approval.poster_id, approval.candidate_id, actor.aad_object_id
                 )
             if hr is not None:
                 approval = approval.routed_to(hr, now, step=ApprovalStep.HR)
@@ -489,7 +491,7 @@ class ApprovalService:
     async def _fall_back(self, uow: UnitOfWork, approval: Approval, result: TickResult) -> TickResult:
         assert approval.approver_id is not None
         hr = await self._router.hr_approver(
-            approval.organisation_key, approval.candidate_id, approval.approver_id
+            approval.organisation_key, approval.poster_id, approval.candidate_id, approval.approver_id
         )
         now = self._clock.now()
         approval = approval.routed_to(hr, now)
@@ -519,7 +521,9 @@ class ApprovalService:
         manager = entry.manager_aad_object_id if entry else None
         if manager and manager.lower() not in (current.lower(), approval.candidate_id.lower()):
             return manager
-        return await self._router.hr_approver(approval.organisation_key, approval.candidate_id, current)
+        return await self._router.hr_approver(
+            approval.organisation_key, approval.poster_id, approval.candidate_id, current
+        )
 
     async def _finish(
         self,

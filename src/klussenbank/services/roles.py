@@ -41,11 +41,16 @@ class HrRoles:
             or (entry is not None and entry.organisation.key == key and HR_ROLE in entry.roles)
         )
 
-    async def approver(self, organisation_key: str, *excluded: str) -> DirectoryPerson | None:
-        """The organisation's first HR approver the directory knows, other than `excluded`."""
+    async def approver(
+        self, organisation_key: str, *excluded: str, rather_not: str = ""
+    ) -> DirectoryPerson | None:
+        """The organisation's first HR approver the directory knows, other than `excluded`; one
+        other than `rather_not` (the poster: not the judge of their own klus) if there is one."""
         skip = {e.lower() for e in excluded}
+        found = []
         for entry in self._rules.of(organisation_key).approval.hr_approvers:
-            found = await find_person(self._directory, entry)
-            if found is not None and found.aad_object_id.lower() not in skip:
-                return found
-        return None
+            person = await find_person(self._directory, entry)
+            if person is not None and person.aad_object_id.lower() not in skip:
+                found.append(person)
+        preferred = [p for p in found if p.aad_object_id.lower() != rather_not.lower()]
+        return next(iter(preferred or found), None)
