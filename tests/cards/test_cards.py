@@ -378,6 +378,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     ),
     "approval_candidate": lambda t: approval_card(_approval("candidate"), t),
     "approval_poster": lambda t: approval_card(_approval("poster"), t),
+    "approval_poster_candidate_erased": lambda t: approval_card(
+        _approval("poster", candidate_name="", status=ApprovalStatus.APPROVED, at_work=True), t
+    ),
     "approval_poster_at_work": lambda t: approval_card(
         _approval(
             "poster",
@@ -518,6 +521,17 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     ),
     "evaluations_poster": lambda t: evaluations_card(EvaluationsView(EVALUATED, Role.POSTER), t),
     "evaluations_hr": lambda t: evaluations_card(EvaluationsView(BOTH_EVALUATED), t),
+    "evaluations_erased_employee": lambda t: evaluations_card(
+        EvaluationsView(
+            dataclasses.replace(
+                BOTH_EVALUATED,
+                employee_name="",
+                employee=Evaluation(12, Role.EMPLOYEE, 4, "", "", True),  # erased: the texts went
+            ),
+            Role.POSTER,
+        ),
+        t,
+    ),
     "evaluations_hr_from_report": lambda t: evaluations_card(
         EvaluationsView(BOTH_EVALUATED), t, ReportRequest("ermelo", date(2027, 1, 1), date(2027, 3, 31))
     ),

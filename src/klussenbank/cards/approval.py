@@ -14,6 +14,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    person,
     show_card,
     subtle,
     text,
@@ -34,7 +35,7 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
     klus = view.klus
     data = {A.APPROVAL_ID.value: view.approval_id}
     body: list[Element] = [
-        title(t(f"approval.title.{view.role}", name=view.candidate_name, title=klus.title))
+        title(t(f"approval.title.{view.role}", name=person(view.candidate_name, t), title=klus.title))
     ]
     if view.banner:
         body.append(good(t(view.banner, name=view.approver_name)))
@@ -42,8 +43,8 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
         facts(
             [
                 (t("approval.klus"), klus.title),
-                (t("approval.candidate"), f"{view.candidate_name} ({view.candidate_organisation})"),
-                (t("klus.poster"), f"{klus.poster_name} ({klus.organisation.name})"),
+                (t("approval.candidate"), f"{person(view.candidate_name, t)} ({view.candidate_organisation})"),
+                (t("klus.poster"), f"{person(klus.poster_name, t)} ({klus.organisation.name})"),
                 (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
                 (
                     t("klus.period"),
@@ -126,7 +127,7 @@ def _status(view: ApprovalView, t: Translator) -> Element:
         key = f"approval.status.pending.{step}"
         if view.role == "poster":
             key = "approval.status.pending.poster"
-        line = t(key, name=view.approver_name, candidate=view.candidate_name)
+        line = t(key, name=view.approver_name, candidate=person(view.candidate_name, t))
         if view.forwarded_by:
             line += " " + t("approval.forwarded_by", name=view.forwarded_by)
         return subtle(line)
@@ -135,7 +136,7 @@ def _status(view: ApprovalView, t: Translator) -> Element:
     key = f"approval.status.{view.status.value}"
     if view.status is ApprovalStatus.DECLINED and view.role in ("candidate", "poster"):
         key += f".{view.role}"  # worded kindly, and without the reason for the poster
-    return text(t(key, name=view.candidate_name), weight="Bolder")
+    return text(t(key, name=person(view.candidate_name, t)), weight="Bolder")
 
 
 def _refresh(view: ApprovalView, data: dict[str, Any]) -> Element:

@@ -51,6 +51,11 @@ def good(value: str) -> Element:
     return text(value, color="Good", weight="Bolder")
 
 
+def person(name: str, t: Translator) -> str:
+    """A person's name; for someone who erased their data (the name is gone): a neutral word."""
+    return name or t("person.erased")
+
+
 def facts(pairs: list[tuple[str, str]]) -> Element:
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs if v]}
 

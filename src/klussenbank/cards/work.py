@@ -12,6 +12,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    person,
     skill_choices,
     subtle,
     text,
@@ -33,7 +34,7 @@ def hours_card(view: HoursView, t: Translator) -> Element:
     form = FormBody(
         [
             title(t("hours.title", month=month, title=view.klus_title)),
-            subtle(t(f"hours.intro.{view.role.value}", name=view.employee_name)),
+            subtle(t(f"hours.intro.{view.role.value}", name=person(view.employee_name, t))),
         ],
         view.errors,
         t,
@@ -87,7 +88,7 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
             [execute(t("action.evaluations_show"), Verb.EVALUATIONS_SHOW, data=data)],
         )
     form = FormBody(
-        [*heading, text(t(f"evaluation.intro.{view.role.value}", name=view.other_name))], view.errors, t
+        [*heading, text(t(f"evaluation.intro.{view.role.value}", name=person(view.other_name, t)))], view.errors, t
     )
     draft = view.draft
     form.field(
@@ -181,15 +182,15 @@ def match_evaluation_items(
     items: list[Element] = [
         facts(
             [
-                (t("approval.candidate"), f"{match.employee_name} ({match.employee_organisation})"),
-                (t("evaluations.poster"), f"{match.poster_name} ({match.poster_organisation})"),
+                (t("approval.candidate"), f"{person(match.employee_name, t)} ({match.employee_organisation})"),
+                (t("evaluations.poster"), f"{person(match.poster_name, t)} ({match.poster_organisation})"),
                 (t("evaluations.completed"), t.date(match.completed_on)),
             ]
         )
     ]
     sides = (
-        (Role.EMPLOYEE, match.employee_name, match.employee),
-        (Role.POSTER, match.poster_name, match.poster),
+        (Role.EMPLOYEE, person(match.employee_name, t), match.employee),
+        (Role.POSTER, person(match.poster_name, t), match.poster),
     )
     for role, name, evaluation in sides:
         own = role is reader
