@@ -21,7 +21,7 @@ from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
 from tests.conftest import FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, agreement_service, privacy_service
-from tests.services.test_approvals import confirmed_match, only_approval
+from tests.services.test_approvals import approved_match, confirmed_match, only_approval
 from tests.services.test_klussen import outbox
 
 
@@ -146,12 +146,10 @@ async def test_an_organisation_without_a_template_gets_the_built_in_wording(
     directory: FileDirectory,
 ) -> None:
     # Chantal of Ermelo (no template) works for Anna's klus in Harderwijk; Bram, her manager, approves.
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
-    approval = await only_approval(uow_factory, klus_id)
-    await approvals.approve(BRAM, approval.id)
+    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
     agreements = agreement_service(uow_factory, clock, directory)
 
-    _, text = await opened(agreements, await agreements.link(CHANTAL, approval.id))
+    _, text = await opened(agreements, await agreements.link(CHANTAL, approval_id))
 
     assert "Uitlenende organisatie Gemeente Ermelo" in text
     assert "6. Werkgeverschap en rechtspositie Chantal Bakker blijft in dienst van Gemeente Ermelo." in text
@@ -166,11 +164,9 @@ async def test_retention_purges_the_agreement_in_every_language(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
-    approval = await only_approval(uow_factory, klus_id)
-    await approvals.approve(BRAM, approval.id)
+    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
     async with uow_factory() as uow:
-        stored = [await uow.agreements.get(approval.id, language) for language in ("nl", "en")]
+        stored = [await uow.agreements.get(approval_id, language) for language in ("nl", "en")]
     assert [pdf_text(pdf).split()[0] for _, pdf in filter(None, stored)] == [
         "Detacheringsovereenkomst",
         "Secondment",
@@ -180,4 +176,4 @@ async def test_retention_purges_the_agreement_in_every_language(
     assert (await privacy_service(uow_factory, clock, klussen).purge())["harderwijk"] == 1
 
     async with uow_factory() as uow:
-        assert await uow.agreements.get(approval.id, "nl") is None  # in no language at all
+        assert await uow.agreements.get(approval_id, "nl") is None  # in no language at all

@@ -42,6 +42,21 @@ async def confirmed_match(
     return posted_klus.id
 
 
+async def approved_match(
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    poster: Actor = ANNA,
+    **klus: Any,
+) -> int:
+    """Chantal's match on a klus by `poster`, approved by Bram, her manager: the approval id."""
+    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster, **klus)
+    approval = await only_approval(uow_factory, klus_id)
+    await approvals.approve(BRAM, approval.id)
+    return int(approval.id)
+
+
 async def only_approval(uow_factory: UnitOfWorkFactory, klus_id: int) -> Any:
     async with uow_factory() as uow:
         [approval] = await uow.approvals.for_klus(klus_id)

@@ -25,7 +25,7 @@ from klussenbank.services.views import Refusal
 from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, WorkResult, WorkService
 from tests.conftest import TODAY, FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, work_service
-from tests.services.test_approvals import confirmed_match, only_approval
+from tests.services.test_approvals import approved_match, confirmed_match, only_approval
 from tests.services.test_klussen import outbox
 
 # The match: Chantal works 8 hours a week on Anna's klus from 7 December 2026 to 22 January 2027.
@@ -37,19 +37,6 @@ def work(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, vocabulary: SkillVocabulary, directory: FileDirectory
 ) -> WorkService:
     return work_service(uow_factory, clock, vocabulary, directory)
-
-
-async def approved_match(
-    klussen: KlusService,
-    approvals: ApprovalService,
-    signup: SignupService,
-    uow_factory: UnitOfWorkFactory,
-    **klus: Any,
-) -> int:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL, **klus)
-    approval = await only_approval(uow_factory, klus_id)
-    await approvals.approve(BRAM, approval.id)
-    return approval.id
 
 
 async def status_of_klus(klussen: KlusService) -> KlusStatus:
@@ -253,9 +240,9 @@ async def test_the_evaluations_are_for_the_two_sides_and_hr_of_their_organisatio
     # Nobody is HR but Daan where the test says so, and Anna of Harderwijk (her directory role).
     rules = Rules({daan_is_hr_of: OrganisationRules(hr=(DAAN_MAIL,))} if daan_is_hr_of else {})
     work = work_service(uow_factory, clock, vocabulary, directory, rules)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=EVA, organisation="zeewolde")
-    approval_id = (await only_approval(uow_factory, klus_id)).id
-    await approvals.approve(BRAM, approval_id)
+    approval_id = await approved_match(
+        klussen, approvals, signup, uow_factory, poster=EVA, organisation="zeewolde"
+    )
     assert await work.evaluations(CHANTAL, approval_id) == Refusal("match_not_found")  # still working
     clock.current = END + timedelta(days=1)
     assert (await work.tick()).completed == 1
