@@ -727,6 +727,23 @@ def test_a_full_list_of_evaluations_fits_in_a_teams_message() -> None:
         assert longest[:MAX_EVALUATION_TEXT] in full  # "Read all": the whole text
 
 
+def test_hr_who_is_a_side_goes_back_to_the_list_they_opened_the_match_from() -> None:
+    """HR who posted the klus opens it with "Read all" from the report's list: the way back is to
+    that list, not to their status card; their own side is still called theirs."""
+    t = Translator("en")
+    listed = ReportRequest("ermelo", date(2027, 1, 1), date(2027, 3, 31))
+    from_list = evaluations_card(EvaluationsView(BOTH_EVALUATED, Role.POSTER), t, listed)
+    from_status = evaluations_card(EvaluationsView(BOTH_EVALUATED, Role.POSTER), t, ReportRequest())
+
+    def actions(card: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+        return [(a["title"], a["verb"], a["data"]) for a in card["actions"]]
+
+    scope = {"report_organisation": "ermelo", "report_from": "2027-01-01", "report_to": "2027-03-31"}
+    assert actions(from_list) == [("Back to the evaluations", Verb.REPORT_EVALUATIONS, scope)]
+    assert actions(from_status) == [("Back", Verb.APPROVAL_SHOW, {"approval_id": 12})]
+    assert "Your evaluation" in json.dumps(from_list)
+
+
 def test_user_text_is_escaped_by_json_not_by_us() -> None:
     card = CARDS["profile_active"](Translator("nl"))
     intro = next(

@@ -88,7 +88,9 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
             [execute(t("action.evaluations_show"), Verb.EVALUATIONS_SHOW, data=data)],
         )
     form = FormBody(
-        [*heading, text(t(f"evaluation.intro.{view.role.value}", name=person(view.other_name, t)))], view.errors, t
+        [*heading, text(t(f"evaluation.intro.{view.role.value}", name=person(view.other_name, t)))],
+        view.errors,
+        t,
     )
     draft = view.draft
     form.field(
@@ -152,20 +154,21 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
 
 
 def evaluations_card(view: EvaluationsView, t: Translator, report: ReportRequest | None = None) -> Element:
-    """One match's evaluations; its two sides can go back to the match's status, HR to the list
-    of the `report` it came from."""
+    """One match's evaluations; opened from HR's list (the `report` it came from), back to that
+    list, even when the HR person is one of its sides; else its two sides go back to the match's
+    status."""
     match = view.match
     body = [
         title(t("evaluations.title", title=match.klus_title)),
         subtle(t("evaluations.intro")),
         *match_evaluation_items(match, t, view.role),
     ]
-    if view.role is not None:
-        data = {ApprovalInput.APPROVAL_ID.value: match.approval_id}
-        return card(body, [execute(t("action.back"), Verb.APPROVAL_SHOW, data=data)])
     if report and report.organisation and report.start and report.end:
         scope = report_scope(report.organisation, report.start, report.end)
         return card(body, [execute(t("action.evaluations_back"), Verb.REPORT_EVALUATIONS, data=scope)])
+    if view.role is not None:
+        data = {ApprovalInput.APPROVAL_ID.value: match.approval_id}
+        return card(body, [execute(t("action.back"), Verb.APPROVAL_SHOW, data=data)])
     return card(body)
 
 
@@ -182,7 +185,10 @@ def match_evaluation_items(
     items: list[Element] = [
         facts(
             [
-                (t("approval.candidate"), f"{person(match.employee_name, t)} ({match.employee_organisation})"),
+                (
+                    t("approval.candidate"),
+                    f"{person(match.employee_name, t)} ({match.employee_organisation})",
+                ),
                 (t("evaluations.poster"), f"{person(match.poster_name, t)} ({match.poster_organisation})"),
                 (t("evaluations.completed"), t.date(match.completed_on)),
             ]
