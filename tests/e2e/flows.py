@@ -11,7 +11,7 @@ from typing import Any
 from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
 from klussenbank.services.clock import SystemClock
-from tests.e2e.playground import PLAYGROUND_LOCALE, Chat
+from tests.e2e.playground import PLAYGROUND_LOCALE, Card, Chat, E2EError
 
 T = Translator.for_locale(PLAYGROUND_LOCALE)
 
@@ -72,6 +72,22 @@ def choose(anna: Chat, candidate: Chat, person_id: str, klus_id: int, motivation
     assert T("interest.sent") in dump(answer), answer
     answer = anna.invoke(Verb.CANDIDATE_CHOOSE, {"klus_id": str(klus_id), "person_id": person_id})
     assert T("candidates.chosen") in dump(answer), answer
+
+
+def open_report(hr: Chat) -> Card:
+    """HR says "report": the card with their first organisation's figures, this year so far."""
+    before = hr.card_count()
+    hr.send(T("command.report"))
+    return hr.wait_for_card(T("report.people_available"), T("action.report_evaluations"), after=before)
+
+
+def shown_under(card: Card, heading: str) -> str:
+    """The text of the innermost block on the card that shows `heading`: on an evaluations card,
+    one side's answers under "Your evaluation" or "Evaluation by … (poster)"."""
+    blocks = card.locator.locator(".ac-container").filter(has_text=heading)
+    if blocks.count() == 0:
+        raise E2EError(f"card #{card.index} shows no {heading!r}: {card.text()[:1000]}")
+    return " ".join(blocks.last.inner_text().split())
 
 
 def dump(card: dict[str, Any]) -> str:

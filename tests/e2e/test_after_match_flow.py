@@ -13,11 +13,20 @@ has an Agents Playground of their own on the same bot (see test_approval_flow.py
   that adds it to her profile) and sends it; her profile then lists the skill. Anna first sends
   hers without a score or an answer to "again" and gets the same card back with a message by each
   of those fields, her text kept; then she sends it complete.
+- Reading them: Chantal presses "View evaluations" on her thanks card and sees Anna's answers and
+  her own, labelled as hers; "Back" shows the match's status in its place. Anna is HR (of every
+  demo organisation): she says "report", presses "Evaluations" and finds the match with both
+  sides' answers; "Read all" opens it in full, "Back to the evaluations" returns to the list. (She
+  is the poster too, so her reading is in no access log.) Bram, the line manager, is told the
+  match does not exist.
 
 What the flow is about is done on the rendered cards; the set-up (signing up, posting, interest,
 choosing, confirming) goes through the Playground's HTTP API as the same person, as in
 test_approval_flow.py. The PDF is fetched over HTTP from the link in the card: the Playground
 would open it in a new tab, which tells a test nothing more.
+
+The report's default period is this year so far by the bot's clock, which holds the evaluations
+given today; the figures' organisation is Anna's first, Gemeente Ermelo (Chantal's).
 
 The Playground sends locale "en-US" with everything, so the bot answers, and queues its cards,
 in English.
@@ -38,8 +47,19 @@ from pypdf import PdfReader
 
 from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
-from tests.e2e.flows import action_data, choose, dump, elements, post_klus, sign_up, verbs
-from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, BotServer, Chat, E2EError
+from tests.e2e.flows import (
+    action_data,
+    bot_today,
+    choose,
+    dump,
+    elements,
+    open_report,
+    post_klus,
+    shown_under,
+    sign_up,
+    verbs,
+)
+from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, BotServer, Card, Chat, E2EError
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +70,9 @@ CHANTAL_ID = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e03"  # her Entra object id in de
 
 KLUS = "Minutes of the audit committee"
 WENT_WELL = "Clear agreements and a friendly committee."
+COULD_BE_BETTER = "The papers came late."
 ANNA_WENT_WELL = "The minutes were ready the next morning."
+ERMELO = "Gemeente Ermelo"  # Chantal's organisation, the first of Anna's as HR
 NEW_SKILL, NEW_SKILL_LABEL = "report-writing", "Report writing"  # not among her skills yet
 
 
@@ -107,6 +129,26 @@ def _klus_line(card: dict[str, Any], title: str) -> str:
             if title in texts and len(texts) > 1:
                 return texts[texts.index(title) + 1]
     raise AssertionError(f"no klus {title!r} in the card: {dump(card)[:1000]}")
+
+
+def _score(score: int) -> str:
+    return T("evaluations.score_value", label=T(f"evaluation.score.{score}"), score=score)
+
+
+CHANTAL_SAID = (
+    _score(5),
+    T("evaluations.went_well", text=WENT_WELL),
+    T("evaluations.could_be_better", text=COULD_BE_BETTER),
+)
+ANNA_SAID = (_score(4), T("evaluations.went_well", text=ANNA_WENT_WELL))
+
+
+def _assert_side(card: Card, heading: str, said: Sequence[str], not_said: Sequence[str]) -> None:
+    """Under this side's heading the card shows all of `said`, and nothing of the other side's."""
+    __tracebackhide__ = True
+    block = shown_under(card, heading)
+    missing, wrong = [s for s in said if s not in block], [s for s in not_said if s in block]
+    assert not missing and not wrong, f"under {heading!r}: missing {missing}, not theirs {wrong}: {block}"
 
 
 # -- the test -------------------------------------------------------------------------------------
@@ -177,6 +219,7 @@ def test_agreement_end_of_work_and_evaluations(
     # Chantal fills hers in and sends it: thanks, in place.
     mine.choose("score", "5")
     mine.fill("went_well", WENT_WELL)
+    mine.fill("could_be_better", COULD_BE_BETTER)
     mine.choose("again", "true")
     mine.choose("skills", NEW_SKILL)
     mine.fill("add_skills", "true")
@@ -205,6 +248,48 @@ def test_agreement_end_of_work_and_evaluations(
     answer = again.click(T("action.evaluation_send"))
     assert answer is not None and T("evaluation.thanks") in dump(answer), answer
     assert anna.wait_for_card(heading, T("evaluation.thanks"), after=theirs.index).index == theirs.index
+
+    # Chantal reads both on her thanks card: Anna's answers, and her own as hers.
+    answer = thanked.click(T("action.evaluations_show"))
+    assert answer is not None
+    both = chantal.wait_for_card(T("evaluations.title", title=KLUS), after=thanked.index)
+    assert both.index == thanked.index
+    _assert_side(both, T("evaluations.side.you"), CHANTAL_SAID, ANNA_SAID)
+    _assert_side(both, T("evaluations.side.poster", name=ANNA), ANNA_SAID, CHANTAL_SAID)
+    assert T("evaluations.side.employee", name=CHANTAL) not in both.text()
+
+    # "Back": the match's status, completed today, in the same place.
+    assert both.click(T("action.back")) is not None
+    completed = T("approval.status.completed", date=T.date(bot_today()))
+    status_again = chantal.wait_for_card(T("approval.title.candidate", title=KLUS), completed)
+    assert status_again.index == thanked.index
+    assert status_again.button(T("action.evaluations_show")).count() == 1
+
+    # Anna is HR: her report (this year so far) lists the match's evaluations, both sides'.
+    report = open_report(anna)
+    this_year = T("report.period", start=T.date(bot_today().replace(month=1, day=1)), end=T.date(bot_today()))
+    assert this_year in report.text(), report.text()
+    assert report.click(T("action.report_evaluations")) is not None
+    listed = anna.wait_for_card(T("report.evaluations.title", organisation=ERMELO), after=report.index)
+    assert listed.index == report.index
+    assert this_year in listed.text() and KLUS in listed.text(), listed.text()
+    _assert_side(listed, T("evaluations.side.employee", name=CHANTAL), CHANTAL_SAID, ANNA_SAID)
+    _assert_side(listed, T("evaluations.side.poster", name=ANNA), ANNA_SAID, CHANTAL_SAID)
+    the_list = listed.text()
+
+    # "Read all" opens the match in full; "Back to the evaluations" returns to the list.
+    assert listed.click(T("action.evaluations_read_all"), within=KLUS) is not None
+    full = anna.wait_for_card(T("evaluations.title", title=KLUS), after=report.index)
+    assert full.index == report.index
+    _assert_side(full, T("evaluations.side.employee", name=CHANTAL), CHANTAL_SAID, ANNA_SAID)
+    _assert_side(full, T("evaluations.side.you"), ANNA_SAID, CHANTAL_SAID)  # she is the poster
+    assert full.click(T("action.evaluations_back")) is not None
+    again_listed = anna.wait_for_card(T("report.evaluations.title", organisation=ERMELO), after=report.index)
+    assert again_listed.index == report.index and again_listed.text() == the_list
+
+    # Bram, Chantal's line manager, is neither side nor HR: for him the match does not exist.
+    refused = bram.invoke(Verb.EVALUATIONS_SHOW, {"approval_id": approval_id})
+    assert T("refusal.match_not_found") in dump(refused) and WENT_WELL not in dump(refused), refused
 
     # The klus is completed, and Chantal's profile lists the skill she added.
     mine_list = anna.invoke(Verb.KLUS_MINE)
