@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.domain.work import EvaluationDraft, Role
+from klussenbank.domain.work import Evaluation, EvaluationDraft, Role
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
@@ -22,7 +23,7 @@ from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
 from tests.conftest import TODAY, FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, TENANT, report_service, work_service
-from tests.services.test_approvals import confirmed_match, only_approval
+from tests.services.test_approvals import approved_match, confirmed_match, only_approval
 from tests.services.test_klussen import posted
 
 
@@ -188,3 +189,35 @@ async def test_hr_reads_the_evaluations_about_their_organisation_newest_first(
         "Anna de Vries": [("hr-ermelo", harderwijk)],
     }
     assert ("hr-zeewolde", "evaluations.viewed", f"zeewolde {period[0]}..{period[1]}") in audit
+
+
+async def test_the_evaluations_period_is_in_the_organisations_local_days(
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+) -> None:
+    """Half past midnight in Amsterdam is the evening before in UTC: it counts on the local day."""
+    approval_id = await approved_match(
+        klussen, approvals, signup, uow_factory, poster=EVA, organisation="zeewolde"
+    )
+    end = TODAY + timedelta(days=61)
+    clock.current = end
+    assert (await work_service(uow_factory, clock, vocabulary, directory, HR_RULES).tick()).completed == 1
+    day = end + timedelta(days=1)
+    just_after_midnight = datetime.combine(day, time(0, 30), ZoneInfo("Europe/Amsterdam"))
+    async with uow_factory() as uow:
+        said = Evaluation(approval_id, Role.EMPLOYEE, 4, "Fijn team.", "", True)
+        await uow.work.add_evaluation(said, now=just_after_midnight.astimezone(UTC))
+        await uow.commit()
+    reports = report_service(uow_factory, clock, directory, HR_RULES)
+
+    on_the_day = await reports.evaluations(HR_ERMELO, ReportRequest("ermelo", day, day))
+    the_day_before = await reports.evaluations(HR_ERMELO, ReportRequest("ermelo", end, end))
+
+    assert isinstance(on_the_day, EvaluationsListView) and isinstance(the_day_before, EvaluationsListView)
+    assert [m.approval_id for m in on_the_day.matches] == [approval_id]
+    assert the_day_before.matches == ()

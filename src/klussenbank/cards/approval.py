@@ -43,7 +43,10 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
         facts(
             [
                 (t("approval.klus"), klus.title),
-                (t("approval.candidate"), f"{person(view.candidate_name, t)} ({view.candidate_organisation})"),
+                (
+                    t("approval.candidate"),
+                    f"{person(view.candidate_name, t)} ({view.candidate_organisation})",
+                ),
                 (t("klus.poster"), f"{person(klus.poster_name, t)} ({klus.organisation.name})"),
                 (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
                 (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from klussenbank.domain.fields import MAX_PERIOD, FieldError
 from klussenbank.domain.model import Organisation
@@ -103,9 +103,10 @@ class ReportService:
         scope = await self._scope(actor, request)
         if isinstance(scope, Refusal):
             return scope
+        # The organisation's local days, in UTC as moments are stored (SQLite compares them as text).
         zone = self._rules.of(scope.key).zone
-        since = datetime.combine(scope.start, time(), zone)
-        until = datetime.combine(scope.end + timedelta(days=1), time(), zone)
+        since = datetime.combine(scope.start, time(), zone).astimezone(UTC)
+        until = datetime.combine(scope.end + timedelta(days=1), time(), zone).astimezone(UTC)
         now = self._clock.now()
         async with self._uow() as uow:
             approval_ids = await uow.work.evaluated(scope.key, since, until)
