@@ -74,7 +74,7 @@ async def test_sign_up_saves_and_profile_shows_it(harness: BotHarness, engine: A
         "Notuleren",
         "gebarentaal",
         "12 uur",
-        "1 december 2026 t/m 31 maart 2027",
+        "1 december 2026 tot en met 31 maart 2027",
         "Gemeente Zeewolde",
     ):
         assert expected in shown

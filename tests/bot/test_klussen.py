@@ -84,7 +84,7 @@ async def signed_up(harness: BotHarness, *users: str) -> None:
 async def post_klus(harness: BotHarness, **changes: Any) -> int:
     await harness.say("hallo", user=BRAM)
     card = await harness.execute("klus.post", klus_form(**changes), user=BRAM)
-    assert "Je klus staat erop" in texts(card), texts(card)
+    assert "Je klus is geplaatst" in texts(card), texts(card)
     return int(buttons(card)["klus.candidates"]["data"]["klus_id"])
 
 
