@@ -22,6 +22,7 @@ from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
+from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
@@ -243,7 +244,14 @@ def report_service(parts: Parts) -> ReportService:
 
 
 def privacy_service(parts: Parts, klussen: KlusService) -> PrivacyService:
-    return PrivacyService(parts.uow, clock=parts.clock, klussen=klussen, links=parts.links, rules=parts.rules)
+    return PrivacyService(
+        parts.uow,
+        clock=parts.clock,
+        klussen=klussen,
+        links=parts.links,
+        rules=parts.rules,
+        erased_card=erased_card,
+    )
 
 
 def digest_service(parts: Parts, klussen: KlusService) -> DigestService:

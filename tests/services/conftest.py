@@ -8,6 +8,7 @@ import pytest
 
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
+from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus import CardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.data import load_rules
@@ -161,6 +162,7 @@ def privacy_service(
         klussen=klussen,
         links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
         rules=load_rules("demo"),
+        erased_card=erased_card,
     )
 
 

@@ -243,3 +243,39 @@ async def test_retention_blanks_the_texts_of_evaluations_of_work_that_ended_long
         [hours] = await uow.work.hours(approval_id)
     assert [(e.score, e.went_well, e.skills) for e in evaluations if e] == [(4, "", ()), (5, "", ())]
     assert hours.worked == 14.5  # the figures stay
+
+
+async def test_delivered_cards_that_named_the_person_are_changed_in_every_chat(
+    privacy: PrivacyService, klussen: KlusService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await chantal_in_the_marketplace(klussen, signup)
+    async with engine.begin() as connection:  # everything queued so far has arrived
+        await connection.execute(
+            text(
+                "UPDATE outbox_deliveries SET status = 'sent', sent_conversation_id = 'a:chat', "
+                "activity_id = 'act-' || id"
+            )
+        )
+        naming_her = set(
+            await connection.scalars(
+                text("SELECT id FROM outbox_messages WHERE CAST(content AS TEXT) LIKE '%Chantal Bakker%'")
+            )
+        )
+    assert naming_her, "the posters got cards naming her"
+
+    await privacy.erase(CHANTAL)
+
+    async with engine.connect() as connection:
+        updates = (
+            await connection.execute(
+                text(
+                    "SELECT o.message_id, m.content FROM outbox_deliveries d "
+                    "JOIN outbox_messages m ON m.id = d.message_id "
+                    "JOIN outbox_deliveries o ON o.id = d.updates_delivery_id "
+                    "WHERE m.reason = 'privacy.erased' AND d.status = 'pending'"
+                )
+            )
+        ).all()
+    assert {message_id for message_id, _ in updates} == naming_her
+    shown = {json.dumps(content, ensure_ascii=False) for _, content in updates}
+    assert len(shown) == 1 and "Dit bericht is weggehaald" in shown.pop()

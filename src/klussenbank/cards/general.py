@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from klussenbank.cards.elements import Element, card, container, execute, facts, text, title
 from klussenbank.cards.verbs import Verb
-from klussenbank.i18n import Translator
+from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.views import WelcomeView
 
 HELP_COMMANDS = (
@@ -56,6 +56,12 @@ def help_card(t: Translator, *, has_profile: bool, not_understood: bool = False)
 
 def notice_card(message: str, actions: list[Element] | None = None) -> Element:
     return card([text(message)], actions)
+
+
+def erased_card() -> Element:
+    """What a delivered card about someone who erased their data turns into, in every chat: in
+    both languages, because one update goes to every copy."""
+    return notice_card("\n\n".join(Translator(lang)("erase.removed_message") for lang in LANGUAGES))
 
 
 def _profile_action(has_profile: bool, t: Translator) -> Element:

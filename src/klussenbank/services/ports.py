@@ -330,8 +330,9 @@ class PrivacyRepository(Protocol):
     async def export(self, aad_object_id: str) -> dict[str, Any] | None:
         """Everything held about the person, as JSON-ready values; None for someone unknown."""
 
-    async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> None:
-        """Delete or anonymise everything personal; figures stay under `pseudonym`."""
+    async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> list[int]:
+        """Delete or anonymise everything personal; figures stay under `pseudonym`. The ids of the
+        delivered messages that named the person (their copies in the chats are to change too)."""
 
     async def purge_closed(self, organisation_key: str, before: datetime) -> int:
         """Retention: the personal data of klussen that closed before then; how many klussen."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,13 +28,21 @@ class MyDataView:
 
 class PrivacyService:
     def __init__(
-        self, uow: UnitOfWorkFactory, *, clock: Clock, klussen: KlusService, links: LinkSigner, rules: Rules
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        clock: Clock,
+        klussen: KlusService,
+        links: LinkSigner,
+        rules: Rules,
+        erased_card: Callable[[], dict[str, Any]],
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._klussen = klussen
         self._links = links
         self._rules = rules
+        self._erased_card = erased_card  # what a delivered card about them turns into
 
     async def my_data(self, actor: Actor) -> MyDataView | None:
         async with self._uow() as uow:
@@ -57,7 +66,10 @@ class PrivacyService:
         pseudonym = f"erased-{uuid.uuid4().hex}"
         async with self._uow() as uow:
             now = self._clock.now()
-            await uow.privacy.erase(actor.aad_object_id, pseudonym, now=now)
+            for message_id in await uow.privacy.erase(actor.aad_object_id, pseudonym, now=now):
+                await uow.outbox.enqueue_update(
+                    message_id, {"card": self._erased_card()}, reason="privacy.erased", now=now
+                )
             await uow.audit.add(pseudonym, "privacy.erased", "at their own request", now=now)
             await uow.commit()
         return left

@@ -6,8 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
 from klussenbank.domain.klus import KlusStatus
@@ -156,12 +157,13 @@ class SqlPrivacy:
             ],
         }
 
-    async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> None:
+    async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> list[int]:
         """Delete or anonymise everything personal; what stays (statuses, hours, dates) counts in
-        reports under `pseudonym`, which links to nobody."""
+        reports under `pseudonym`, which links to nobody. The messages about the person that were
+        delivered, to be changed in the chats too."""
         person = await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
         if person is None:
-            return
+            return []
         traces = {aad_object_id, person.name, person.email}
         availability = await self._session.get(AvailabilityRow, person.id)
         if availability is not None:
@@ -225,7 +227,7 @@ class SqlPrivacy:
             )
             .values(status=DeliveryStatus.CANCELLED.value, updated_at=now)
         )
-        await self._scrub_messages(traces, now)
+        delivered = await self._scrub_messages(traces, now)
         await self._scrub_channel_references(traces)
         person.aad_object_id = pseudonym
         person.name = ""
@@ -235,6 +237,7 @@ class SqlPrivacy:
         person.digest = False
         person.updated_at = now
         await self._session.flush()
+        return delivered
 
     async def purge_closed(self, organisation_key: str, before: datetime) -> int:
         """Retention: what is personal about this organisation's klussen that closed (cancelled,
@@ -289,12 +292,24 @@ class SqlPrivacy:
             update(EvaluationRow).where(which).values(went_well="", could_be_better="", skills=[])
         )
 
-    async def _scrub_messages(self, traces: set[str], now: datetime) -> None:
-        """Cards naming the person (to posters, approvers): their text goes; what was not sent, too."""
+    async def _scrub_messages(self, traces: set[str], now: datetime) -> list[int]:
+        """Cards naming the person (to posters, approvers): their text goes; what was not sent, too.
+        The ids of the messages in the chats that show them (an update shows in its original's place)."""
+        original = aliased(OutboxDeliveryRow)
+        shown_in = (
+            select(func.coalesce(original.message_id, OutboxDeliveryRow.message_id))
+            .select_from(OutboxDeliveryRow)
+            .outerjoin(original, original.id == OutboxDeliveryRow.updates_delivery_id)
+            .where(OutboxDeliveryRow.status == DeliveryStatus.SENT)
+        )
+        delivered: set[int] = set()
         for message in await self._session.scalars(select(OutboxMessageRow)):
             if not _mentions(message.content, traces):
                 continue
             message.content = ERASED_CONTENT
+            delivered |= set(
+                await self._session.scalars(shown_in.where(OutboxDeliveryRow.message_id == message.id))
+            )
             await self._session.execute(
                 update(OutboxDeliveryRow)
                 .where(
@@ -303,6 +318,7 @@ class SqlPrivacy:
                 )
                 .values(status=DeliveryStatus.CANCELLED.value, updated_at=now)
             )
+        return sorted(delivered)
 
     async def _scrub_channel_references(self, traces: set[str]) -> None:
         """A channel's reference names whoever spoke there last: not them any more."""
