@@ -163,10 +163,10 @@ async def test_from_posting_to_a_confirmed_match_and_a_kind_no(harness: BotHarne
     # Eva and Bram get the status. Nobody hears "not chosen" before the approval.
     delivered = [card_of(a) for a in await harness.deliver()]
     [request] = [c for c in delivered if "Goedkeuring gevraagd: Eva Smit" in texts(c)]
-    assert "Wacht op goedkeuring van Anna de Vries." in texts(request)
+    assert "Jij beslist. Kies hieronder." in texts(request)
     assert {"approval.approve", "approval.decline", "approval.forward"} <= set(buttons(request))
     assert request["refresh"]["action"]["verb"] == "approval.show"
-    [status] = [c for c in delivered if "Je klus Notuleren bij de raad: goedkeuring" in texts(c)]
+    [status] = [c for c in delivered if "Jouw plek bij Notuleren bij de raad: goedkeuring" in texts(c)]
     assert status["refresh"]["userIds"] == [f"29:{EVA}"]  # Teams refreshes Eva's own view
     assert "approval.approve" not in buttons(status)
     assert not any("Someone else was chosen" in texts(c) for c in delivered)

@@ -138,7 +138,7 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
         f"{CHANTAL} (Gemeente Ermelo)",
         f"{ANNA} (Gemeente Harderwijk)",
         T("candidates.motivation", motivation=CHANTAL_WHY),
-        T("approval.status.pending.manager", name=BRAM),
+        T("approval.status.pending.you"),
     ):
         assert shown in text, (shown, text)
     for button in ("action.approve", "action.decline_approval", "action.forward"):
@@ -152,7 +152,7 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
     )
     posters = anna.wait_for_card(
         T("approval.title.poster", name=CHANTAL, title=MINUTES),
-        T("approval.status.pending.poster", candidate=CHANTAL),
+        T("approval.status.pending.poster", candidate=CHANTAL, name=BRAM),
     )
     assert CHANTAL_WHY not in posters.text()
     for status in (mine, posters):
@@ -164,12 +164,12 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
     assert _approval_id(posters) == approval_id
     for who, verb, data, pending in (
         (chantal, Verb.APPROVAL_APPROVE, {}, T("approval.status.pending.manager", name=BRAM)),
-        (anna, Verb.APPROVAL_APPROVE, {}, T("approval.status.pending.poster", candidate=CHANTAL)),
+        (anna, Verb.APPROVAL_APPROVE, {}, T("approval.status.pending.poster", candidate=CHANTAL, name=BRAM)),
         (
             anna,
             Verb.APPROVAL_DECLINE,
             {"reason": "Not now."},
-            T("approval.status.pending.poster", candidate=CHANTAL),
+            T("approval.status.pending.poster", candidate=CHANTAL, name=BRAM),
         ),
     ):
         refused = dump(who.invoke(verb, {"approval_id": str(approval_id), **data}))
@@ -187,12 +187,11 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
     assert not verbs(answer) & DECIDING
 
     # Chantal's and Anna's status cards change in place, each with one decision: Bram's.
-    for person, status in ((chantal, mine), (anna, posters)):
-        now = person.wait_for_card(
-            _decision("approval.approved_by"),
-            T("approval.status.approved", name=CHANTAL),
-            after=status.index,
-        )
+    for person, status, approved in (
+        (chantal, mine, T("approval.status.approved.candidate")),  # to her, not about her
+        (anna, posters, T("approval.status.approved", name=CHANTAL)),
+    ):
+        now = person.wait_for_card(_decision("approval.approved_by"), approved, after=status.index)
         assert now.index == status.index
         assert now.text().count(T("approval.approved_by", name=BRAM, date="").strip()) == 1, now.text()
         assert T("approval.not_yours", name=BRAM) not in now.text()
@@ -241,9 +240,11 @@ def test_the_manager_declines_with_a_reason(chat_as: Callable[..., Sequence[Chat
     assert not verbs(answer) & DECIDING
 
     # Daan's card says so kindly, with the reason; Anna's says so without it.
-    now = daan.wait_for_card(T("approval.status.declined.candidate"), after=mine.index)
+    # (the status says what the notice below says too: the card with the decision line is the status)
+    now = daan.wait_for_card(
+        T("approval.status.declined.candidate"), _decision("approval.declined_by"), after=mine.index
+    )
     assert now.index == mine.index
-    assert _decision("approval.declined_by") in now.text()
     assert T("approval.reason_was", reason=REASON) in now.text()
     now = anna.wait_for_card(T("approval.status.declined.poster"), after=posters.index)
     assert now.index == posters.index

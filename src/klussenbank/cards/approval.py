@@ -83,7 +83,7 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
                         {
                             "type": "Input.Text",
                             "id": A.REASON.value,
-                            "label": t("approval.reason"),
+                            "label": t("approval.reason", name=person(view.candidate_name, t)),
                             "placeholder": t("approval.reason_placeholder"),
                             "isMultiline": True,
                             "isRequired": True,
@@ -127,9 +127,8 @@ def _status(view: ApprovalView, t: Translator) -> Element:
         if not view.approver_name:
             return attention(t("approval.status.nobody"))
         step = "hr" if view.step is ApprovalStep.HR else "manager"
-        key = f"approval.status.pending.{step}"
-        if view.role == "poster":
-            key = "approval.status.pending.poster"
+        own = {"poster": "approval.status.pending.poster", "approver": "approval.status.pending.you"}
+        key = own.get(view.role, f"approval.status.pending.{step}")
         line = t(key, name=view.approver_name, candidate=person(view.candidate_name, t))
         if view.forwarded_by:
             line += " " + t("approval.forwarded_by", name=view.forwarded_by)
@@ -139,6 +138,8 @@ def _status(view: ApprovalView, t: Translator) -> Element:
     key = f"approval.status.{view.status.value}"
     if view.status is ApprovalStatus.DECLINED and view.role in ("candidate", "poster"):
         key += f".{view.role}"  # worded kindly, and without the reason for the poster
+    elif view.status is ApprovalStatus.APPROVED and view.role == "candidate":
+        key += ".candidate"  # to her, not about her
     return text(t(key, name=person(view.candidate_name, t)), weight="Bolder")
 
 
