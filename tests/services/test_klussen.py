@@ -142,6 +142,20 @@ async def test_one_tap_stops_suggestions(
     assert await outbox(engine) == []
 
 
+async def test_a_new_klus_form_is_ready_to_post_once_it_has_a_title_and_skills(klussen: KlusService) -> None:
+    form = await klussen.form(BRAM)
+
+    assert isinstance(form, KlusFormView) and form.values.organisation == "ermelo"
+    # Partly on site needs a place: their own organisation, unless they say otherwise.
+    assert (form.values.work_mode, form.values.place) == (WorkMode.HYBRID, "Gemeente Ermelo")
+    filled = dataclasses.replace(
+        form.values, title="Archief ordenen", description="Dozen scannen.", required_skills=("data-entry",)
+    )
+    assert isinstance(await klussen.post(BRAM, filled), KlusView)
+    remote = await klussen.post(BRAM, dataclasses.replace(filled, work_mode=WorkMode.REMOTE))
+    assert isinstance(remote, KlusView) and remote.place == ""  # no place of work to show
+
+
 async def test_only_the_poster_edits_and_an_edit_keeps_the_id(klussen: KlusService) -> None:
     klus = await posted(klussen)
 

@@ -117,6 +117,8 @@ def validate_klus(
     place = check.line("place", draft.place, MAX_PLACE)
     if not place and draft.work_mode in (WorkMode.ON_SITE, WorkMode.HYBRID):
         check.add("place", "place_required")
+    if draft.work_mode is WorkMode.REMOTE:
+        place = ""  # no place of work (the form fills one in for the other modes)
     people = draft.people_needed
     if people is None:
         check.missing("people_needed")

@@ -100,12 +100,14 @@ class KlusService:
         async with self._uow() as uow:
             person = await _person(uow, actor)
             if klus_id is None:
+                own = await uow.organisations.get(person.organisation_key)
                 values = KlusDraft(
                     organisation=person.organisation_key,
                     hours_per_week=8,
                     start_date=today + timedelta(days=14),
                     end_date=today + timedelta(days=14 + 90),
                     work_mode=WorkMode.HYBRID,
+                    place=own.name if own else "",  # partly on site: most likely at their organisation
                     people_needed=1,
                     interest_deadline=today + timedelta(days=10),
                     internal_first_until=today + DEFAULT_INTERNAL_FIRST,
