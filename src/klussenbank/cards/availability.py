@@ -171,6 +171,8 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
         actions = [execute(t("action.sign_up_again"), Verb.AVAILABILITY_EDIT, style="positive")]
     else:
         actions = [execute(t("action.edit"), Verb.AVAILABILITY_EDIT)]
+        if status is not AvailabilityStatus.PAUSED:  # the next step: what fits them now
+            actions.insert(0, execute(t("action.klus_list"), Verb.KLUS_LIST, style="positive"))
         if status is AvailabilityStatus.PAUSED:
             actions.append(execute(t("action.resume"), Verb.AVAILABILITY_RESUME, style="positive"))
         else:
