@@ -81,6 +81,8 @@ async def test_my_data_holds_what_is_kept_and_its_link_is_signed(
     assert view is not None
     data = view.data
     assert data["person"]["name"] == "Chantal Bakker" and data["availability"]["intro"] == INTRO
+    assert data["person"]["organisation"] == "Gemeente Ermelo"  # names, not the database's keys
+    assert data["availability"]["organisations"] == ["Gemeente Ermelo", "Gemeente Harderwijk"]
     assert [(i["klus"], i["status"], i["motivation"]) for i in data["interests"]] == [
         ("Notuleren", "confirmed", MOTIVATION),
         ("Archief ordenen", "interested", MOTIVATION),
