@@ -210,6 +210,13 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
     return card(body, actions)
 
 
+def _openable(items: list[Element], klus_id: int, t: Translator) -> Element:
+    """A klus in a list: the whole block opens it, and says so, like a link."""
+    cue = {"type": "TextBlock", "text": t("action.klus_show") + " ›", "color": "Accent", "size": "Small"}
+    show = execute(t("action.klus_show"), Verb.KLUS_SHOW, data=_ids(klus_id))
+    return container([*items, cue], separator=True, selectAction=show)
+
+
 def offers_card(view: OffersView, t: Translator) -> Element:
     filters = view.filters
     body: list[Element] = [title(t("offers.title"))]
@@ -224,13 +231,7 @@ def offers_card(view: OffersView, t: Translator) -> Element:
             items.append(subtle(explain(offer.match, t)))
         if offer.interest is not None:
             items.append(subtle(t(f"interest.status.{offer.interest.value}")))
-        body.append(
-            container(
-                items,
-                separator=True,
-                selectAction=execute(t("action.klus_show"), Verb.KLUS_SHOW, data=_ids(offer.klus.id)),
-            )
-        )
+        body.append(_openable(items, offer.klus.id, t))
     filter_form = card(
         [
             {
@@ -397,10 +398,8 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
         body.append(text(t("notice.others"), weight="Bolder"))
         for other in notice.others:
             body.append(
-                container(
-                    [text(other.klus.title, weight="Bolder"), subtle(_short(other.klus, t))],
-                    separator=True,
-                    selectAction=execute(t("action.klus_show"), Verb.KLUS_SHOW, data=_ids(other.klus.id)),
+                _openable(
+                    [text(other.klus.title, weight="Bolder"), subtle(_short(other.klus, t))], other.klus.id, t
                 )
             )
     if not actions:
@@ -423,13 +422,7 @@ def digest_card(view: DigestView, t: Translator) -> Element:
         items: list[Element] = [text(offer.klus.title, weight="Bolder"), subtle(_short(offer.klus, t))]
         if offer.match is not None:
             items.append(subtle(t("klus.why", reasons=explain(offer.match, t))))
-        body.append(
-            container(
-                items,
-                separator=True,
-                selectAction=execute(t("action.klus_show"), Verb.KLUS_SHOW, data=_ids(offer.klus.id)),
-            )
-        )
+        body.append(_openable(items, offer.klus.id, t))
     actions = [execute(t("action.klus_list"), Verb.KLUS_LIST, style="positive")]
     if view.personal:
         actions.append(execute(t("action.digest_off"), Verb.DIGEST_OFF))
