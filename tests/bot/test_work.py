@@ -63,7 +63,9 @@ async def test_after_the_work_the_two_sides_and_hr_read_the_evaluations(harness:
     # Anna is HR (of every demo organisation): she reads them, and both sides see that she did.
     hr = await harness.execute("evaluations.show", match, user=ANNA)
     assert "Fijn team." in texts(hr) and "approval.show" not in buttons(hr)
-    [report] = (await harness.say("rapport", user=ANNA))[-1:]
+    [own] = (await harness.say("rapport", user=ANNA))[-1:]
+    assert "Rapport Gemeente Harderwijk" in texts(own)  # hers; Bram's klus is of Ermelo
+    report = await harness.execute("report.show", {"report_organisation": "ermelo"}, user=ANNA)
     listed = await harness.execute(
         "report.evaluations", buttons(report)["report.evaluations"]["data"], user=ANNA
     )
@@ -108,5 +110,5 @@ async def test_after_the_work_the_two_sides_and_hr_read_the_evaluations(harness:
         {"report_organisation": ["ermelo"], "report_from": "gisteren", "report_to": {"x": 1}},
         user=ANNA,
     )
-    assert "Evaluaties Gemeente Ermelo" in texts(garbled)  # Anna's first organisation, this year
+    assert "Evaluaties Gemeente Harderwijk" in texts(garbled)  # Anna's own organisation, this year
     assert "Dit kon ik niet lezen" in texts(garbled)

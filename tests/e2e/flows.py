@@ -75,7 +75,7 @@ def choose(anna: Chat, candidate: Chat, person_id: str, klus_id: int, motivation
 
 
 def open_report(hr: Chat) -> Card:
-    """HR says "report": the card with their first organisation's figures, this year so far."""
+    """HR says "report": the card with their own organisation's figures, this year so far."""
     before = hr.card_count()
     hr.send(T("command.report"))
     return hr.wait_for_card(T("report.people_available"), T("action.report_evaluations"), after=before)

@@ -26,7 +26,7 @@ test_approval_flow.py. The PDF is fetched over HTTP from the link in the card: t
 would open it in a new tab, which tells a test nothing more.
 
 The report's default period is this year so far by the bot's clock, which holds the evaluations
-given today; the figures' organisation is Anna's first, Gemeente Ermelo (Chantal's).
+given today; the figures' organisation is Anna's own, Gemeente Harderwijk (the klus's).
 
 The Playground sends locale "en-US" with everything, so the bot answers, and queues its cards,
 in English.
@@ -72,7 +72,7 @@ KLUS = "Minutes of the audit committee"
 WENT_WELL = "Clear agreements and a friendly committee."
 COULD_BE_BETTER = "The papers came late."
 ANNA_WENT_WELL = "The minutes were ready the next morning."
-ERMELO = "Gemeente Ermelo"  # Chantal's organisation, the first of Anna's as HR
+HARDERWIJK = "Gemeente Harderwijk"  # Anna's own organisation, the klus's: her report opens on it
 NEW_SKILL, NEW_SKILL_LABEL = "report-writing", "Report writing"  # not among her skills yet
 
 
@@ -270,7 +270,7 @@ def test_agreement_end_of_work_and_evaluations(
     this_year = T("report.period", start=T.date(bot_today().replace(month=1, day=1)), end=T.date(bot_today()))
     assert this_year in report.text(), report.text()
     assert report.click(T("action.report_evaluations")) is not None
-    listed = anna.wait_for_card(T("report.evaluations.title", organisation=ERMELO), after=report.index)
+    listed = anna.wait_for_card(T("report.evaluations.title", organisation=HARDERWIJK), after=report.index)
     assert listed.index == report.index
     assert this_year in listed.text() and KLUS in listed.text(), listed.text()
     _assert_side(listed, T("evaluations.side.employee", name=CHANTAL), CHANTAL_SAID, ANNA_SAID)
@@ -284,7 +284,9 @@ def test_agreement_end_of_work_and_evaluations(
     _assert_side(full, T("evaluations.side.employee", name=CHANTAL), CHANTAL_SAID, ANNA_SAID)
     _assert_side(full, T("evaluations.side.you"), ANNA_SAID, CHANTAL_SAID)  # she is the poster
     assert full.click(T("action.evaluations_back")) is not None
-    again_listed = anna.wait_for_card(T("report.evaluations.title", organisation=ERMELO), after=report.index)
+    again_listed = anna.wait_for_card(
+        T("report.evaluations.title", organisation=HARDERWIJK), after=report.index
+    )
     assert again_listed.index == report.index and again_listed.text() == the_list
 
     # Bram, Chantal's line manager, is neither side nor HR: for him the match does not exist.

@@ -84,6 +84,24 @@ async def test_a_wrong_period_says_so_and_shows_this_year(
     assert await reports.report(DAAN, ReportRequest("ermelo")) == Refusal("not_hr")
 
 
+async def test_the_report_opens_on_the_hr_persons_own_organisation(
+    signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: FileDirectory
+) -> None:
+    # The demo file makes Anna HR of every organisation; she works at Harderwijk, not the first one.
+    anna_sees = await report_service(uow_factory, clock, directory).report(ANNA, ReportRequest())
+    # Bram (of Ermelo) is HR of Zeewolde only: the first of his.
+    bram_only_zeewolde = Rules({"zeewolde": OrganisationRules(hr=(BRAM.aad_object_id,))})
+    bram_sees = await report_service(uow_factory, clock, directory, bram_only_zeewolde).report(
+        BRAM, ReportRequest()
+    )
+
+    assert isinstance(anna_sees, FiguresView) and isinstance(bram_sees, FiguresView)
+    assert anna_sees.organisation.key == "harderwijk"
+    assert [o.key for o in anna_sees.organisations] == ["harderwijk", "ermelo", "zeewolde"]
+    assert bram_sees.organisation.key == "zeewolde"
+    assert [o.key for o in bram_sees.organisations] == ["zeewolde"]
+
+
 # HR people of Ermelo and Zeewolde who never used the bot; Anna is HR of Harderwijk (her directory role).
 HR_ERMELO = Actor("hr-ermelo", TENANT, "HR Ermelo", "nl-NL")
 HR_ZEEWOLDE = Actor("hr-zeewolde", TENANT, "HR Zeewolde", "nl-NL")

@@ -21,6 +21,7 @@ from klussenbank.cards.elements import (
 from klussenbank.cards.verbs import ApprovalInput, ReportInput, Verb, report_scope
 from klussenbank.cards.work import match_evaluation_items
 from klussenbank.domain.fields import FieldError
+from klussenbank.domain.report import Month
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import EvaluationsListView, FiguresView
 
@@ -50,7 +51,7 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
                     else "–",
                 ),
                 (t("report.days_to_decide"), _days(found.days_to_decide, t)),
-                (t("report.hours"), t("report.hours_value", hours=_number(found.hours, t))),
+                (t("report.hours"), _hours(found.hours, t)),
                 (
                     t("report.euros"),
                     t("report.euros_value", euros=_number(euros, t, decimals=0))
@@ -66,21 +67,7 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
         )
     )
     if found.months:
-        groups = [(m.posted, m.filled) for m in found.months]
-        body.append(text(t("report.chart"), weight="Bolder"))
-        body.append(
-            {
-                "type": "Image",
-                "url": data_uri(bar_chart_png(groups)),
-                "altText": t(
-                    "report.chart_alt",
-                    months=", ".join(
-                        f"{t(f'month.{m.first_day.month}')}: {m.posted} / {m.filled}" for m in found.months
-                    ),
-                ),
-            }
-        )
-        body.append(subtle(t("report.legend")))
+        body += _months(found.months, t)
     choose = card(
         [
             {
@@ -135,12 +122,53 @@ def report_evaluations_card(view: EvaluationsListView, t: Translator) -> Element
     return card(body, [execute(t("action.report_back"), Verb.REPORT_SHOW, data=scope)])
 
 
+def _months(months: tuple[Month, ...], t: Translator) -> list[Element]:
+    """The chart of klussen posted and filled per month, and the same figures as a table: the
+    chart has no labels (it is drawn without fonts)."""
+    chart = {
+        "type": "Image",
+        "url": data_uri(bar_chart_png([(m.posted, m.filled) for m in months])),
+        "altText": t(
+            "report.chart_alt",
+            months=", ".join(f"{t.month(m.first_day)}: {m.posted} / {m.filled}" for m in months),
+        ),
+    }
+    header = _row(
+        (t("report.table.month"), t("report.table.posted"), t("report.table.filled")), weight="Bolder"
+    )
+    rows = [_row((t.month(m.first_day), str(m.posted), str(m.filled))) for m in months]
+    return [
+        text(t("report.chart"), weight="Bolder"),
+        chart,
+        subtle(t("report.legend")),
+        container([header, *rows]),
+    ]
+
+
+def _row(cells: tuple[str, str, str], **style: str) -> Element:
+    """A line of the months table; the same column widths on every line keep the figures aligned."""
+    return {
+        "type": "ColumnSet",
+        "spacing": "None",
+        "columns": [
+            {"type": "Column", "width": width, "items": [text(cell, horizontalAlignment=align, **style)]}
+            for cell, width, align in zip(cells, (2, 1, 1), ("Left", "Right", "Right"), strict=True)
+        ],
+    }
+
+
 def _errors(errors: tuple[FieldError, ...], t: Translator) -> list[Element]:
     return [attention(message) for message in errors_by_field(errors, t).values()]
 
 
 def _days(value: float | None, t: Translator) -> str:
-    return "–" if value is None else t("report.days_value", days=_number(value, t))
+    return "–" if value is None else t.plural("report.days_value", value, days=_number(value, t))
+
+
+def _hours(value: float, t: Translator) -> str:
+    """To the half hour, as hours are given elsewhere."""
+    halves = round(value * 2) / 2
+    return t.plural("report.hours_value", halves, hours=_number(halves, t))
 
 
 def _number(value: float, t: Translator, *, decimals: int = 1) -> str:

@@ -36,9 +36,15 @@ class Translator:
         message = self._messages[key]
         return message.format(**params) if params else message
 
+    def plural(self, key: str, number: float, **params: object) -> str:
+        """The message `key`, or `key_one` for exactly one ("1 dag", "2 dagen")."""
+        return self(f"{key}_one" if number == 1 else key, **params)
+
+    def month(self, value: date) -> str:
+        return f"{self(f'month.{value.month}')} {value.year}"
+
     def date(self, value: date) -> str:
-        month = self(f"month.{value.month}")
-        return f"{value.day} {month} {value.year}"
+        return f"{value.day} {self.month(value)}"
 
     def weekday(self, code: str) -> str:
         return self(f"weekday.{code}")

@@ -130,8 +130,8 @@ class ReportService:
         )
 
     async def _scope(self, actor: Actor, request: ReportRequest) -> _Scope | Refusal:
-        """One of the organisations the actor is HR of (the first by default), and the period
-        (this year so far by default, and instead of an impossible one)."""
+        """One of the organisations the actor is HR of (by default their own if they are HR of it,
+        else the first), and the period (this year so far by default, and instead of an impossible one)."""
         mine = await self._roles.organisations_of(actor)
         key = request.organisation or (mine[0] if mine else "")
         if key not in mine:

@@ -28,12 +28,13 @@ class HrRoles:
 
     async def organisations_of(self, actor: Actor) -> tuple[str, ...]:
         """Where the organisations file names the actor as HR, and their own organisation if the
-        directory gives them the HR role. Empty for everyone else."""
+        directory gives them the HR role; their own organisation first. Empty for everyone else."""
         entry = await self._directory.person(actor.aad_object_id)
         me = {actor.aad_object_id.lower(), (entry.email.lower() if entry and entry.email else "")} - {""}
         organisations = [o.key for o in await self._directory.organisations()]
-        if entry is not None and entry.organisation.key not in organisations:
-            organisations.append(entry.organisation.key)
+        if entry is not None:
+            own = entry.organisation.key
+            organisations = [own, *(k for k in organisations if k != own)]
         return tuple(
             key
             for key in organisations
