@@ -23,6 +23,7 @@ from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
+from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
 from tests.conftest import FixedClock
@@ -62,6 +63,7 @@ class BotHarness:
     engine: AsyncEngine
     clock: FixedClock
     announcements: AnnouncementService  # its chores run when a test says so
+    work: WorkService  # its daily chore too
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
         return {
@@ -137,6 +139,7 @@ async def harness(
     )
     klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory)
     announcements = announcement_service(uow_factory, clock, directory)
+    work = work_service(uow_factory, clock, vocabulary, directory)
     bot = KlussenbankBot(
         signup,
         klussen,
@@ -146,7 +149,7 @@ async def harness(
         privacy_service(uow_factory, clock, klussen),
         report_service(uow_factory, clock, directory),
         agreement_service(uow_factory, clock, directory),
-        work_service(uow_factory, clock, vocabulary, directory),
+        work,
     )
     app = init_app(Settings(), engine=engine, bot=bot)
     client = TestClient(TestServer(app, host="127.0.0.1"))
@@ -160,6 +163,7 @@ async def harness(
             engine,
             clock,
             announcements,
+            work,
         )
     finally:
         await client.close()

@@ -296,9 +296,12 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         Verb.AGREEMENT_SHOW: NL["refusal.agreement_not_found"],
         **dict.fromkeys(
             (
+                Verb.HOURS_SHOW,
                 Verb.HOURS_REPORT,
+                Verb.HOURS_CHECK,
                 Verb.HOURS_CORRECT,
                 Verb.WORK_COMPLETE,
+                Verb.WORK_COMPLETE_CONFIRM,
                 Verb.EVALUATION_SEND,
                 Verb.EVALUATIONS_SHOW,
             ),

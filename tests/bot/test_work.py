@@ -1,9 +1,11 @@
-"""After the match over real HTTP: the poster ends the work, every card about the approval says so,
-the two sides read each other's evaluation, HR reads them from the report, and nobody else can."""
+"""After the match over real HTTP: the employee reports a month's hours and the poster checks them on
+one card a month; the poster ends the work (after saying yes, they are sure), every card about the
+approval says so, the two sides read each other's evaluation, HR reads them from the report, and
+nobody else can."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from tests.bot.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, BotHarness
@@ -33,7 +35,11 @@ async def test_after_the_work_the_two_sides_and_hr_read_the_evaluations(harness:
     harness.clock.current = TODAY + timedelta(days=17)  # 10 December 2026: the work runs
     await harness.say("hallo", user=DAAN, locale="en-US")
 
-    done = await harness.execute("work.complete", match, user=BRAM)
+    sure = await harness.execute("work.complete", match, user=BRAM)
+    assert "Weet je zeker dat de klus klaar is?" in texts(sure)
+    done = await harness.execute(
+        "work.complete.confirm", buttons(sure)["work.complete.confirm"]["data"], user=BRAM
+    )
 
     assert "Het werk is afgerond op 10 december 2026." in texts(done)
     assert "evaluations.show" in buttons(done) and "work.complete" not in buttons(done)
@@ -112,3 +118,70 @@ async def test_after_the_work_the_two_sides_and_hr_read_the_evaluations(harness:
     )
     assert "Evaluaties Gemeente Harderwijk" in texts(garbled)  # Anna's own organisation, this year
     assert "Dit kon ik niet lezen" in texts(garbled)
+
+
+async def test_ending_the_work_asks_first_and_only_the_poster_ends_it_once(harness: BotHarness) -> None:
+    match = await approved_match(harness)
+    harness.clock.current = TODAY + timedelta(days=17)
+
+    sure = await harness.execute("work.complete", match, user=BRAM)
+    assert "Is de klus klaar?" in texts(sure) and "Dan vragen we jullie allebei hoe het ging." in texts(sure)
+    assert set(buttons(sure)) == {"work.complete.confirm", "approval.show"}  # confirm, or back
+    assert not [card_of(a) for a in await harness.deliver()]  # asking ends nothing
+    back = await harness.execute("approval.show", buttons(sure)["approval.show"]["data"], user=BRAM)
+    assert "work.complete" in buttons(back)
+
+    confirm = buttons(sure)["work.complete.confirm"]["data"]
+    for other in (EVA, ANNA):  # the employee; the approver
+        refused = await harness.execute("work.complete.confirm", confirm, user=other)
+        assert "Deze match kan ik niet vinden." in texts(refused)
+    for garbage in ({}, {"approval_id": "abc"}, {"approval_id": [1]}, {"approval_id": 10**12}):
+        for verb in ("work.complete", "work.complete.confirm"):
+            assert "Deze match kan ik niet vinden." in texts(await harness.execute(verb, garbage, user=BRAM))
+    assert not await harness.deliver()
+
+    done = await harness.execute("work.complete.confirm", confirm, user=BRAM)
+    assert "De klus is afgerond." in texts(done)
+    assert sum("evaluation.send" in buttons(card_of(a)) for a in await harness.deliver()) == 2
+    again = await harness.execute("work.complete.confirm", confirm, user=BRAM)
+    assert "Deze klus was al afgerond." in texts(again)
+    assert not [a for a in await harness.deliver() if "evaluation.send" in buttons(card_of(a))]
+
+
+async def test_the_poster_checks_the_hours_as_they_are_now_on_one_card(harness: BotHarness) -> None:
+    """Eva types 200, then 24: Bram's card changes in place; the old one saves nothing."""
+    await approved_match(harness)
+    harness.clock.current = date(2026, 12, 31)
+    assert (await harness.work.tick()).hours_asked == 1
+    [asked] = [card_of(a) for a in await harness.deliver()]
+    report = buttons(asked)["hours.report"]["data"]
+
+    too_many = await harness.execute("hours.report", {**report, "hours": 400}, user=EVA)
+    assert "Vul een aantal uur in van 0 tot en met 200" in texts(too_many)
+    assert not await harness.deliver()  # nothing saved, so Bram is not asked
+    await harness.execute("hours.report", {**report, "hours": 200}, user=EVA)
+    [first] = [card_of(a) for a in await harness.deliver()]
+    assert "Uren van Eva Smit in december 2026" in texts(first) and "200 uur" in texts(first)
+    thanks = await harness.execute("hours.report", {**report, "hours": "24"}, user=EVA)
+    assert "Dank je!" in texts(thanks) and "Uren aanpassen" in texts(thanks)
+    assert not await harness.deliver()  # no second card for Bram...
+    [now] = [card_of(u) for u in harness.connector.updated if "Uren van Eva Smit" in texts(u)]
+    assert "24 uur" in texts(now)  # ...his first one shows 24
+
+    old = buttons(first)["hours.check"]["data"]
+    for stale in (old, {**old, "hours": 24}, {**old, "shown": {"x": 1}}, {**old, "shown": "NaN"}):
+        refused = await harness.execute("hours.check", stale, user=BRAM)
+        assert "Eva Smit heeft de uren intussen aangepast. Kijk ze nog eens na." in texts(refused), stale
+        assert "24 uur" in texts(refused) and "Gecontroleerd" in texts(refused)
+    corrected = await harness.execute("hours.correct", {**old, "hours": 20}, user=BRAM)
+    assert "intussen aangepast" in texts(corrected)
+    assert "Deze match kan ik niet vinden." in texts(
+        await harness.execute("hours.check", buttons(now)["hours.check"]["data"], user=EVA)
+    )
+
+    checked = await harness.execute(
+        "hours.check", {**buttons(now)["hours.check"]["data"], "hours": 99}, user=BRAM
+    )
+    assert "Opgeslagen. Deze uren tellen mee." in texts(checked)
+    assert '"value": "24 uur"' in texts(checked).split("Gecontroleerd")[1]  # not the box's 99
+    assert "Input.Number" not in texts(checked) and "Klopt het?" not in texts(checked)

@@ -53,7 +53,7 @@ from klussenbank.cards.klus import (
 )
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
 from klussenbank.cards.verbs import Verb
-from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card
+from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
@@ -366,7 +366,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "notice_approval_fallback_candidate": _notice(
         "approval_fallback_candidate", name="Eva Smit", approver="Anna de Vries"
     ),
-    "approval_approver": lambda t: approval_card(_approval("approver", motivation="Ik notuleer graag."), t),
+    "approval_approver": lambda t: approval_card(
+        _approval("approver", motivation="Ik notuleer graag.", expires_on=date(2027, 3, 15)), t
+    ),
     "approval_approver_errors": lambda t: approval_card(
         _approval(
             "approver",
@@ -491,6 +493,26 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         ),
         t,
     ),
+    "hours_employee_reported_far_above_plan": lambda t: hours_card(
+        HoursView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.EMPLOYEE,
+            HoursMonth(11, date(2026, 12, 1), 28.5, 50.0),
+        ),
+        t,
+    ),
+    "hours_employee_checked": lambda t: hours_card(
+        HoursView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.EMPLOYEE,
+            HoursMonth(11, date(2026, 12, 1), 28.5, 30.0, 29.0),
+        ),
+        t,
+    ),
     "hours_poster": lambda t: hours_card(
         HoursView(
             11,
@@ -498,10 +520,43 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
             "Eva Smit",
             Role.POSTER,
             HoursMonth(11, date(2026, 12, 1), 28.5, 30.0),
-            "hours.thanks",
         ),
         t,
     ),
+    "hours_poster_changed": lambda t: hours_card(
+        HoursView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.POSTER,
+            HoursMonth(11, date(2026, 12, 1), 28.5, 50.0),
+            changed=True,
+        ),
+        t,
+    ),
+    "hours_poster_error": lambda t: hours_card(
+        HoursView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.POSTER,
+            HoursMonth(11, date(2026, 12, 1), 28.5, 30.0),
+            errors=(FieldError("hours", "hours_month_range", {"max": 200}),),
+        ),
+        t,
+    ),
+    "hours_poster_checked": lambda t: hours_card(
+        HoursView(
+            11,
+            "Notuleren bij de raad",
+            "Eva Smit",
+            Role.POSTER,
+            HoursMonth(11, date(2026, 12, 1), 28.5, 30.0, 30.0),
+        ),
+        t,
+    ),
+    "work_complete_confirm": lambda t: work_complete_confirm_card(11, None, t),
+    "work_complete_confirm_from_hours": lambda t: work_complete_confirm_card(11, date(2026, 12, 1), t),
     "evaluation_employee": lambda t: evaluation_card(
         EvaluationView(11, "Notuleren bij de raad", "Bram Jansen", Role.EMPLOYEE, SKILLS), t
     ),

@@ -8,7 +8,8 @@ has an Agents Playground of their own on the same bot (see test_approval_flow.py
   "Secondment agreement" card. Chantal opens it in her chat; the card turns into a signed,
   short-lived link to the PDF, which the bot serves without a login (a forged link gets 403).
 - The end of the work: Anna's status card, changed in place by the approval, has "The klus is
-  done". She presses it; the klus is completed and both get an evaluation card.
+  done". She presses it; in its place she is asked whether she is sure, and says yes; the klus is
+  completed and both get an evaluation card.
 - How it went: Chantal fills hers in (a score, a text, "again", a skill she used and the toggle
   that adds it to her profile) and sends it; her profile then lists the skill. Anna first sends
   hers without a score or an answer to "again" and gets the same card back with a message by each
@@ -202,8 +203,12 @@ def test_agreement_end_of_work_and_evaluations(
     forged = re.sub(r"sig=[0-9a-f]+", "sig=" + "0" * 64, url)
     assert _download(forged)[0] == 403
 
-    # Anna says the klus is done, on her status card; the button is gone from the answer.
-    ended = status.click(T("action.work_complete"))
+    # Anna says the klus is done, on her status card; first she is asked whether she is sure.
+    assert status.click(T("action.work_complete")) is not None
+    sure = anna.wait_for_card(T("work.complete.title"), T("work.complete.text"), after=status.index)
+    assert sure.index == status.index
+    # She says yes; the button is gone from the answer.
+    ended = sure.click(T("action.work_complete_confirm"))
     assert ended is not None
     assert Verb.WORK_COMPLETE not in verbs(ended), ended
 

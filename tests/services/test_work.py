@@ -65,7 +65,7 @@ async def test_the_work_from_start_to_evaluation(
     assert ("work.hours.employee", "Chantal Bakker") in await outbox(engine)
     december = date(2026, 12, 1)
 
-    for wrong in (-1.0, 7.25, 201.0, None):
+    for wrong in (-1.0, 7.25, 201.0, 400.0, None):
         refused = await work.report_hours(CHANTAL, approval_id, december, wrong)
         assert isinstance(refused, HoursView) and refused.errors and refused.hours.reported is None
     assert await work.report_hours(DAAN, approval_id, december, 10) == Refusal("match_not_found")
@@ -76,11 +76,14 @@ async def test_the_work_from_start_to_evaluation(
         reported.hours.planned == 28.5
     )  # 8 hours a week over 7-31 December (25 days): 28.57, to half an hour
     assert ("work.hours.poster", "Anna de Vries") in await outbox(engine)
-    assert await work.correct_hours(CHANTAL, approval_id, december, 12) == Refusal("match_not_found")
-    checked = await work.correct_hours(ANNA, approval_id, december, 12)
+    refused = await work.correct_hours(CHANTAL, approval_id, december, 12, shown=10.5)
+    assert refused == Refusal("match_not_found")
+    checked = await work.correct_hours(ANNA, approval_id, december, 12, shown=10.5)
     assert isinstance(checked, HoursView) and checked.hours.worked == 12
     late = await work.report_hours(CHANTAL, approval_id, december, 30)
-    assert isinstance(late, HoursView) and late.banner == "hours.already_checked" and late.hours.worked == 12
+    assert isinstance(late, HoursView) and late.hours.worked == 12  # settled: the card says so
+    again = await work.correct_hours(ANNA, approval_id, december, 14, shown=10.5)
+    assert isinstance(again, HoursView) and again.hours.worked == 12
 
     clock.current = END + timedelta(days=1)
     result = await work.tick()
@@ -136,11 +139,68 @@ async def test_the_poster_may_end_the_work_early(
     clock.current = START + timedelta(days=3)
 
     assert await work.complete(CHANTAL, approval_id) == Refusal("match_not_found")
-    assert await work.complete(ANNA, approval_id) is None
+    assert await work.complete(ANNA, approval_id) is True
 
     assert await status_of_klus(klussen) is KlusStatus.COMPLETED
-    assert await work.complete(ANNA, approval_id) is None  # a second click: already done
+    assert await work.complete(ANNA, approval_id) is False  # a second click: already done
     assert (await work.tick()).completed == 0
+
+
+async def hours_cards(engine: AsyncEngine) -> list[tuple[str, str, bool, dict[str, Any]]]:
+    """(reason, recipient, whether it changes a card sent before, content) of every hours card."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT m.reason, p.name, d.updates_delivery_id, m.content FROM outbox_messages m "
+                "JOIN outbox_deliveries d ON d.message_id = m.id JOIN people p ON p.id = d.person_id "
+                "WHERE m.reason LIKE 'work.hours%' ORDER BY m.id"
+            )
+        )
+        return [
+            (reason, name, update is not None, content if isinstance(content, dict) else json.loads(content))
+            for reason, name, update, content in rows
+        ]
+
+
+async def test_the_poster_confirms_only_the_hours_as_they_are_now_on_one_card_a_month(
+    work: WorkService,
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
+) -> None:
+    """Chantal types 200 (a typo), then 24. Anna's card for December changes in place; pressing
+    "Hours are right" on the card that still showed 200 saves nothing and shows her the 24."""
+    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    clock.current = date(2026, 12, 31)
+    await work.tick()
+    december = date(2026, 12, 1)
+    await work.report_hours(CHANTAL, approval_id, december, 200)
+    await work.report_hours(CHANTAL, approval_id, december, 24)
+
+    cards = await hours_cards(engine)
+    assert [(reason, name, update) for reason, name, update, _ in cards] == [
+        ("work.hours.employee", "Chantal Bakker", False),
+        ("work.hours.poster", "Anna de Vries", False),
+        ("work.hours.update", "Anna de Vries", True),  # the same card, now with 24
+    ]
+    assert '"shown": 24' in words(cards[-1][3]) and '"shown": 200' in words(cards[1][3])
+
+    stale = await work.correct_hours(ANNA, approval_id, december, 200, shown=200)
+    assert isinstance(stale, HoursView) and stale.changed and not stale.errors
+    assert (stale.hours.reported, stale.hours.corrected) == (24, None)  # nothing saved
+    forged = await work.correct_hours(ANNA, approval_id, december, 200, shown=None)
+    assert isinstance(forged, HoursView) and forged.changed and forged.hours.corrected is None
+    too_many = await work.correct_hours(ANNA, approval_id, december, 400, shown=24)
+    assert isinstance(too_many, HoursView) and too_many.errors and too_many.hours.corrected is None
+
+    checked = await work.correct_hours(ANNA, approval_id, december, 24, shown=24)
+    assert isinstance(checked, HoursView) and not checked.changed and checked.hours.corrected == 24
+    async with uow_factory() as uow:
+        [saved] = await uow.work.hours(approval_id)
+    assert saved.worked == 24
 
 
 async def test_a_declined_match_has_no_work_to_end(
@@ -204,7 +264,7 @@ async def test_when_the_work_ends_every_card_about_the_approval_says_so(
         assert (await work.tick()).completed == 1
     else:
         clock.current = START + timedelta(days=3)
-        assert await work.complete(ANNA, approval_id) is None
+        assert await work.complete(ANNA, approval_id) is True
 
     updates = await card_updates(engine, before)
     # Chantal's and Anna's status cards and Bram's approval card, each in its reader's view.

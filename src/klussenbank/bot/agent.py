@@ -61,8 +61,8 @@ from klussenbank.cards.klus import (
     posted_card,
 )
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
-from klussenbank.cards.verbs import Verb
-from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card
+from klussenbank.cards.verbs import Verb, WorkInput
+from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.dialogs.announcement_form import parse_announcement, parse_announcement_id
 from klussenbank.dialogs.approval_form import parse_approval_id, parse_delegate, parse_reason
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
@@ -165,9 +165,12 @@ class KlussenbankBot:
             Verb.APPROVAL_DECLINE: self.on_approval_decline,
             Verb.APPROVAL_FORWARD: self.on_approval_forward,
             Verb.AGREEMENT_SHOW: self.on_agreement_show,
+            Verb.HOURS_SHOW: self.on_hours_show,
             Verb.HOURS_REPORT: self.on_hours_report,
+            Verb.HOURS_CHECK: self.on_hours_check,
             Verb.HOURS_CORRECT: self.on_hours_correct,
             Verb.WORK_COMPLETE: self.on_work_complete,
+            Verb.WORK_COMPLETE_CONFIRM: self.on_work_complete_confirm,
             Verb.EVALUATION_SEND: self.on_evaluation_send,
             Verb.EVALUATIONS_SHOW: self.on_evaluations_show,
             Verb.ACCESS_LOG_SHOW: self.on_access_log_show,
@@ -475,26 +478,50 @@ class KlussenbankBot:
         )
         return _refused(result, t) if isinstance(result, Refusal) else agreement_link_card(result, t)
 
+    async def on_hours_show(self, actor: Actor, t: Translator, data: Any) -> Element:
+        month, _, _ = parse_hours(data)
+        return await self._on_work(data, t, lambda a: self._work.hours(actor, a, month))
+
     async def on_hours_report(self, actor: Actor, t: Translator, data: Any) -> Element:
         month, hours, unreadable = parse_hours(data)
         return await self._on_work(
             data, t, lambda a: self._work.report_hours(actor, a, month, hours, unreadable)
         )
 
+    async def on_hours_check(self, actor: Actor, t: Translator, data: Any) -> Element:
+        """The "Hours are right" button: exactly the hours the card showed, whatever is in the box."""
+        month, shown, unreadable = parse_hours(data, WorkInput.SHOWN)
+        return await self._on_work(
+            data, t, lambda a: self._work.correct_hours(actor, a, month, shown, unreadable, shown=shown)
+        )
+
     async def on_hours_correct(self, actor: Actor, t: Translator, data: Any) -> Element:
         month, hours, unreadable = parse_hours(data)
+        _, shown, _ = parse_hours(data, WorkInput.SHOWN)
         return await self._on_work(
-            data, t, lambda a: self._work.correct_hours(actor, a, month, hours, unreadable)
+            data, t, lambda a: self._work.correct_hours(actor, a, month, hours, unreadable, shown=shown)
         )
 
     async def on_work_complete(self, actor: Actor, t: Translator, data: Any) -> Element:
+        """Only asks whether the work is really done: the confirmation ends it."""
+        approval_id = parse_approval_id(data)
+        month, _, _ = parse_hours(data)
+        if not approval_id:
+            return _refused(Refusal("match_not_found"), t)
+        return work_complete_confirm_card(approval_id, month, t)
+
+    async def on_work_complete_confirm(self, actor: Actor, t: Translator, data: Any) -> Element:
         """The card pressed shows the match's status again; the evaluation comes as its own message."""
         approval_id = parse_approval_id(data)
-        refused = await self._work.complete(actor, approval_id) if approval_id else Refusal("match_not_found")
-        shown = await self._approvals.show(actor, approval_id) if approval_id and refused is None else refused
-        if shown is None or isinstance(shown, Refusal):
-            return _refused(shown or Refusal("match_not_found"), t)
-        return approval_card(replace(shown, banner="work.completed"), t)
+        if not approval_id:
+            return _refused(Refusal("match_not_found"), t)
+        ended = await self._work.complete(actor, approval_id)
+        shown = ended if isinstance(ended, Refusal) else await self._approvals.show(actor, approval_id)
+        if isinstance(shown, Refusal):
+            return _refused(shown, t)
+        return approval_card(
+            replace(shown, banner="work.completed" if ended else "work.already_completed"), t
+        )
 
     async def on_evaluation_send(self, actor: Actor, t: Translator, data: Any) -> Element:
         draft = parse_evaluation(data)

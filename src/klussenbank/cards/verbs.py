@@ -36,9 +36,12 @@ class Verb(StrEnum):
     APPROVAL_DECLINE = "approval.decline"
     APPROVAL_FORWARD = "approval.forward"
     AGREEMENT_SHOW = "agreement.show"
+    HOURS_SHOW = "hours.show"
     HOURS_REPORT = "hours.report"
+    HOURS_CHECK = "hours.check"
     HOURS_CORRECT = "hours.correct"
     WORK_COMPLETE = "work.complete"
+    WORK_COMPLETE_CONFIRM = "work.complete.confirm"
     EVALUATION_SEND = "evaluation.send"
     EVALUATIONS_SHOW = "evaluations.show"
     ACCESS_LOG_SHOW = "access_log.show"
@@ -152,6 +155,7 @@ class WorkInput(StrEnum):
 
     MONTH = "month"
     HOURS = "hours"
+    SHOWN = "shown"  # the employee's hours as the poster's card showed them
     SCORE = "score"
     WENT_WELL = "went_well"
     COULD_BE_BETTER = "could_be_better"

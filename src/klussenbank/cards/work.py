@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from klussenbank.cards.elements import (
     Element,
     FormBody,
+    attention,
     card,
     container,
     execute,
     facts,
     good,
     person,
+    show_card,
     skill_choices,
     subtle,
     text,
     title,
 )
 from klussenbank.cards.verbs import ApprovalInput, Verb, WorkInput, report_scope
-from klussenbank.domain.work import MAX_EVALUATION_TEXT, MAX_HOURS_A_MONTH, Evaluation, Role
+from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, Role
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import ReportRequest
 from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
@@ -28,19 +31,26 @@ W = WorkInput
 
 
 def hours_card(view: HoursView, t: Translator) -> Element:
+    """A month's hours. Open: the question, the hours in a box and a button. Once the employee has
+    confirmed, their card says so (changing stays possible until the poster has checked). The
+    poster agrees with "Hours are right", which saves exactly the hours their card showed, or
+    corrects them behind "Change the hours". Checked: settled, for both."""
     hours = view.hours
-    month = f"{t(f'month.{hours.month.month}')} {hours.month.year}"
     employee = view.role is Role.EMPLOYEE
-    form = FormBody(
-        [
-            title(t("hours.title", month=month, title=view.klus_title)),
-            subtle(t(f"hours.intro.{view.role.value}", name=person(view.employee_name, t))),
-        ],
-        view.errors,
-        t,
-    )
-    if view.banner:
-        form.items.insert(1, good(t(view.banner)))
+    name = person(view.employee_name, t)
+    month = f"{t(f'month.{hours.month.month}')} {hours.month.year}"
+    heading = [title(t(f"hours.title.{view.role.value}", month=month, title=view.klus_title, name=name))]
+    if view.changed:
+        heading.append(attention(t("hours.changed", name=name)))
+    settled = hours.corrected is not None
+    open_ = not settled and (bool(view.errors) or hours.reported is None)
+    if settled:
+        heading.append(good(t("hours.already_checked" if employee else "hours.checked")))
+    elif employee and not open_:
+        heading.append(good(t("hours.thanks")))
+    else:
+        heading.append(subtle(t(f"hours.intro.{view.role.value}", name=name)))
+    form = FormBody(heading, view.errors, t)
     form.items.append(
         facts(
             [
@@ -50,33 +60,56 @@ def hours_card(view: HoursView, t: Translator) -> Element:
             ]
         )
     )
-    value = hours.reported if employee else hours.corrected if hours.corrected is not None else hours.reported
-    form.field(
-        {
+    ids = {ApprovalInput.APPROVAL_ID.value: view.approval_id, W.MONTH.value: hours.month.isoformat()}
+    data: dict[str, Any] = dict(ids)
+    actions: list[Element] = []
+    if not settled:
+        if hours.far_above_plan:
+            form.items.append(text(t("hours.far_above_plan", planned=_hours(hours.planned, t))))
+        if not employee:
+            data[W.SHOWN.value] = hours.reported
+            actions.append(execute(t("action.hours_check"), Verb.HOURS_CHECK, style="positive", data=data))
+        # No min or max on the box: a client would quietly cap what was typed; the bot checks it.
+        box = {
             "type": "Input.Number",
             "id": W.HOURS.value,
             "label": t("hours.input.employee" if employee else "hours.input.poster"),
-            "min": 0,
-            "max": MAX_HOURS_A_MONTH,
-            "value": value if value is not None else hours.planned,
+            "value": hours.reported if hours.reported is not None else hours.planned,
         }
-    )
-    data = {ApprovalInput.APPROVAL_ID.value: view.approval_id, W.MONTH.value: hours.month.isoformat()}
-    verb = Verb.HOURS_REPORT if employee else Verb.HOURS_CORRECT
-    actions = [
-        execute(
-            t("action.hours_confirm" if employee else "action.hours_check"), verb, style="positive", data=data
+        save = execute(
+            t("action.hours_confirm" if employee else "action.hours_correct"),
+            Verb.HOURS_REPORT if employee else Verb.HOURS_CORRECT,
+            style="positive" if employee else None,
+            data=data,
         )
-    ]
+        if open_:
+            form.field(box)
+            actions.append(save)
+        else:
+            actions.append(show_card(t("action.hours_change"), card([box], [save])))
     if not employee:
-        actions.append(
-            execute(
-                t("action.work_complete"),
-                Verb.WORK_COMPLETE,
-                data={ApprovalInput.APPROVAL_ID.value: view.approval_id},
-            )
-        )
+        actions.append(execute(t("action.work_complete"), Verb.WORK_COMPLETE, data=ids))
     return card(form.items, actions)
+
+
+def work_complete_confirm_card(approval_id: int, month: date | None, t: Translator) -> Element:
+    """Before the work ends: are you sure? Back goes where the poster came from (a month's hours,
+    or the match's status)."""
+    data = {ApprovalInput.APPROVAL_ID.value: approval_id}
+    back = (
+        execute(t("action.back"), Verb.HOURS_SHOW, data={**data, W.MONTH.value: month.isoformat()})
+        if month
+        else execute(t("action.back"), Verb.APPROVAL_SHOW, data=data)
+    )
+    return card(
+        [title(t("work.complete.title")), text(t("work.complete.text"))],
+        [
+            execute(
+                t("action.work_complete_confirm"), Verb.WORK_COMPLETE_CONFIRM, style="positive", data=data
+            ),
+            back,
+        ],
+    )
 
 
 def evaluation_card(view: EvaluationView, t: Translator) -> Element:

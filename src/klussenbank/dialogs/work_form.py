@@ -9,19 +9,20 @@ from klussenbank.dialogs.inputs import Inputs
 from klussenbank.domain.work import EvaluationDraft
 
 
-def parse_hours(data: object) -> tuple[date | None, float | None, tuple[str, ...]]:
-    """The month (as sent by the card) and the hours typed; and what could not be read."""
+def parse_hours(data: object, key: W = W.HOURS) -> tuple[date | None, float | None, tuple[str, ...]]:
+    """The month (as sent by the card) and the hours in `key` (typed, or the ones the poster's
+    card showed); and what could not be read."""
     inputs = Inputs(data)
     month = inputs.day(W.MONTH)
-    raw = inputs.text(W.HOURS).replace(",", ".")
+    raw = inputs.text(key).replace(",", ".")
     hours: float | None = None
     if raw:
         try:
             hours = float(raw)
         except ValueError:
-            return month, None, (*inputs.unreadable, W.HOURS.value)
+            return month, None, (*inputs.unreadable, key.value)
         if hours != hours or hours in (float("inf"), float("-inf")):  # NaN, infinity
-            return month, None, (*inputs.unreadable, W.HOURS.value)
+            return month, None, (*inputs.unreadable, key.value)
     return month, hours, inputs.unreadable
 
 

@@ -9,6 +9,9 @@ from enum import StrEnum
 from klussenbank.domain.fields import Checks, FieldError
 
 MAX_HOURS_A_MONTH = 200
+# Reported hours above this share of the plan get a gentle note on the card, never a refusal:
+# someone may really have worked more.
+FAR_ABOVE_PLAN = 1.5
 MAX_EVALUATION_TEXT = 1000
 
 
@@ -59,6 +62,10 @@ class HoursMonth:
             if value is not None:
                 return value
         return self.planned
+
+    @property
+    def far_above_plan(self) -> bool:
+        return self.reported is not None and self.reported > FAR_ABOVE_PLAN * self.planned
 
 
 def check_hours(value: float | None, unreadable: tuple[str, ...] = ()) -> list[FieldError]:

@@ -37,7 +37,7 @@ class HoursView:
     employee_name: str
     role: Role  # the employee confirms; the poster checks and may correct
     hours: HoursMonth
-    banner: str = ""
+    changed: bool = False  # the employee changed the hours since the poster's card showed them
     errors: tuple[FieldError, ...] = ()
 
 
@@ -137,6 +137,12 @@ class WorkService:
                 await uow.commit()
         return result
 
+    async def hours(self, actor: Actor, approval_id: int, month: date | None) -> HoursView | Refusal:
+        """A month's hours as the employee or the poster sees them."""
+        async with self._uow() as uow:
+            found = await self._month(uow, actor, approval_id, month)
+            return found if isinstance(found, Refusal) else await self._hours_view(uow, *found)
+
     async def report_hours(
         self,
         actor: Actor,
@@ -145,7 +151,8 @@ class WorkService:
         value: float | None,
         unreadable: tuple[str, ...] = (),
     ) -> HoursView | Refusal:
-        """The employee confirms (or changes) a month's hours; the poster is asked to check them."""
+        """The employee confirms (or changes) a month's hours until the poster has checked them;
+        the poster's card for the month shows them (changed in place after the first time)."""
         return await self._hours(actor, approval_id, month, value, unreadable, Role.EMPLOYEE)
 
     async def correct_hours(
@@ -155,9 +162,13 @@ class WorkService:
         month: date | None,
         value: float | None,
         unreadable: tuple[str, ...] = (),
+        *,
+        shown: float | None,
     ) -> HoursView | Refusal:
-        """The poster agrees with the hours (the same value) or corrects them; that settles them."""
-        return await self._hours(actor, approval_id, month, value, unreadable, Role.POSTER)
+        """The poster agrees with the hours (`value` is `shown`) or corrects them; that settles them.
+        `shown`: the employee's hours on the poster's card. If the employee changed them since, that
+        card is out of date: nothing is saved, and the poster gets the month as it is now."""
+        return await self._hours(actor, approval_id, month, value, unreadable, Role.POSTER, shown)
 
     async def _hours(
         self,
@@ -167,29 +178,32 @@ class WorkService:
         value: float | None,
         unreadable: tuple[str, ...],
         role: Role,
+        shown: float | None = None,
     ) -> HoursView | Refusal:
         async with self._uow() as uow:
-            found = await self._month(uow, actor, approval_id, month, role)
-            if isinstance(found, Refusal):
-                return found
-            approval, hours = found
+            found = await self._month(uow, actor, approval_id, month, lock=True)
+            if isinstance(found, Refusal) or found[2] is not role:
+                return Refusal("match_not_found")
+            approval, hours, _ = found
+            employee = role is Role.EMPLOYEE
+            if hours.corrected is not None:  # settled
+                return await self._hours_view(uow, approval, hours, role)
+            if not employee and shown != hours.reported:
+                return await self._hours_view(uow, approval, hours, role, changed=True)
             errors = check_hours(value, unreadable)
             if errors or value is None:
                 return await self._hours_view(uow, approval, hours, role, errors=tuple(errors))
-            if role is Role.EMPLOYEE and hours.corrected is not None:
-                return await self._hours_view(uow, approval, hours, role, banner="hours.already_checked")
-            employee = role is Role.EMPLOYEE
             hours = replace(hours, reported=value) if employee else replace(hours, corrected=value)
             await uow.work.save_hours(hours, now=self._clock.now())
             if employee:
                 await self._send_hours(uow, approval, hours, Role.POSTER)
-            banner = "hours.thanks" if employee else "hours.checked"
-            view = await self._hours_view(uow, approval, hours, role, banner=banner)
+            view = await self._hours_view(uow, approval, hours, role)
             await uow.commit()
             return view
 
-    async def complete(self, actor: Actor, approval_id: int) -> Refusal | None:
-        """The poster says the work is done, before its end date; both sides are asked how it went."""
+    async def complete(self, actor: Actor, approval_id: int) -> bool | Refusal:
+        """The poster says the work is done, before its end date; both sides are asked how it went.
+        True: it ended now; False: it had ended already."""
         async with self._uow() as uow:
             approval = await uow.approvals.get(approval_id, lock=True)
             if (
@@ -198,10 +212,11 @@ class WorkService:
                 or approval.status is not ApprovalStatus.APPROVED
             ):
                 return Refusal("match_not_found")
-            if approval.completed_at is None:
-                await self._complete(uow, approval)
-                await uow.commit()
-            return None
+            if approval.completed_at is not None:
+                return False
+            await self._complete(uow, approval)
+            await uow.commit()
+            return True
 
     async def evaluate(
         self, actor: Actor, approval_id: int, draft: EvaluationDraft
@@ -280,28 +295,37 @@ class WorkService:
                 )
 
     async def _month(
-        self, uow: UnitOfWork, actor: Actor, approval_id: int, month: date | None, role: Role
-    ) -> tuple[Approval, HoursMonth] | Refusal:
-        approval = await uow.approvals.get(approval_id, lock=True)
-        if approval is None or _role(approval, actor) is not role or month is None:
+        self, uow: UnitOfWork, actor: Actor, approval_id: int, month: date | None, *, lock: bool = False
+    ) -> tuple[Approval, HoursMonth, Role] | Refusal:
+        """The month's hours, and the actor's part in the match (employee or poster)."""
+        approval = await uow.approvals.get(approval_id, lock=lock)
+        role = _role(approval, actor)
+        if approval is None or role is None or month is None:
             return Refusal("match_not_found")
         hours = next((h for h in await uow.work.hours(approval.id) if h.month == month_of(month)), None)
         if hours is None:
             return Refusal("match_not_found")
-        return approval, hours
+        return approval, hours, role
 
     async def _send_hours(self, uow: UnitOfWork, approval: Approval, hours: HoursMonth, role: Role) -> None:
+        """The employee's card for the month; or the poster's, which is one card a month: sent the
+        first time, changed in place when the employee reports again."""
         person_id = approval.candidate_id if role is Role.EMPLOYEE else approval.poster_id
         person = await uow.people.get(person_id)
         if person is None:
             return
         view = await self._hours_view(uow, approval, hours, role)
-        await uow.outbox.enqueue(
-            {"card": self._cards.hours(view, person.locale)},
-            [Recipient(person_aad_object_id=person_id)],
-            reason=f"work.hours.{role.value}",
-            now=self._clock.now(),
+        content = {"card": self._cards.hours(view, person.locale)}
+        now = self._clock.now()
+        sent = await uow.work.poster_card(approval.id, hours.month) if role is Role.POSTER else None
+        if sent is not None:
+            await uow.outbox.enqueue_update(sent, content, reason="work.hours.update", now=now)
+            return
+        message_id = await uow.outbox.enqueue(
+            content, [Recipient(person_aad_object_id=person_id)], reason=f"work.hours.{role.value}", now=now
         )
+        if role is Role.POSTER:
+            await uow.work.set_poster_card(approval.id, hours.month, message_id)
 
     async def _hours_view(
         self,
@@ -310,7 +334,7 @@ class WorkService:
         hours: HoursMonth,
         role: Role,
         *,
-        banner: str = "",
+        changed: bool = False,
         errors: tuple[FieldError, ...] = (),
     ) -> HoursView:
         klus = await uow.klussen.get(approval.klus_id)
@@ -321,7 +345,7 @@ class WorkService:
             employee.name if employee else "",
             role,
             hours,
-            banner,
+            changed,
             errors,
         )
 

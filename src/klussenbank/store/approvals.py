@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -209,6 +209,20 @@ class SqlWork:
             now,
         )
         await self._session.flush()
+
+    async def poster_card(self, approval_id: int, month: date) -> int | None:
+        return await self._session.scalar(
+            select(HoursRow.poster_message_id).where(
+                HoursRow.approval_id == approval_id, HoursRow.month == month
+            )
+        )
+
+    async def set_poster_card(self, approval_id: int, month: date, message_id: int) -> None:
+        await self._session.execute(
+            update(HoursRow)
+            .where(HoursRow.approval_id == approval_id, HoursRow.month == month)
+            .values(poster_message_id=message_id)
+        )
 
     async def evaluation(self, approval_id: int, role: Role) -> Evaluation | None:
         row = await self._session.scalar(

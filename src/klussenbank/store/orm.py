@@ -439,6 +439,10 @@ class HoursRow(Base):
     planned: Mapped[float] = mapped_column(Float)
     reported: Mapped[float | None] = mapped_column(Float)
     corrected: Mapped[float | None] = mapped_column(Float)
+    # The poster's card for the month: changed in place when the employee reports again.
+    poster_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
