@@ -4,7 +4,7 @@ idempotency, who may do what, and the privacy rules around them."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -100,8 +100,10 @@ async def test_the_line_manager_is_asked_and_candidate_and_poster_see_the_status
     ]
     bram = view(await approvals.show(BRAM, approval.id))
     assert bram.role == "approver" and bram.motivation == "Ik notuleer graag."  # she shared it
+    assert bram.expires_on == date(2026, 12, 7)  # 10 working days after Monday 23 November
     chantal = view(await approvals.show(CHANTAL, approval.id))
     assert chantal.role == "candidate" and chantal.approver_name == "Bram Jansen" and not chantal.motivation
+    assert chantal.expires_on is None  # only the approver has a date to decide by
     assert view(await approvals.show(ANNA, approval.id)).role == "poster"
     assert await interest_status(klussen, CHANTAL, klus_id) is InterestStatus.CONFIRMED
 

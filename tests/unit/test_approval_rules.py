@@ -18,6 +18,7 @@ from klussenbank.domain.approval import (
     ApprovalStep,
     Due,
     due,
+    expires_on,
     working_days_between,
 )
 from klussenbank.domain.organisations import OrganisationRules
@@ -77,6 +78,16 @@ def test_what_is_due_when() -> None:
     # Nobody to remind or escalate to: only expiry.
     assert due(approval(approver_id=None), policy, MONDAY + timedelta(days=7)) is None
     assert due(approval(status=ApprovalStatus.APPROVED), policy, MONDAY + timedelta(days=30)) is None
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(1, 30))
+def test_the_expiry_day_shown_is_the_day_it_expires(start: date, expire_after: int) -> None:
+    policy = ApprovalPolicy(remind_after=1, escalate_after=1, expire_after=expire_after)
+    pending = approval(created_at=at(start), step_started_at=at(start), reminded=True)
+    day = expires_on(pending, policy)
+    assert due(pending, policy, day) is Due.EXPIRE
+    assert due(pending, policy, day - timedelta(days=1)) is not Due.EXPIRE
+    assert day.weekday() < 5  # counting working days, it never falls in a weekend
 
 
 def test_who_may_decide() -> None:

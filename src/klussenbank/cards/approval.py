@@ -20,6 +20,7 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
+from klussenbank.cards.klus import work_place
 from klussenbank.cards.verbs import ApprovalInput, Verb
 from klussenbank.domain.approval import MAX_REASON, ApprovalStatus, ApprovalStep
 from klussenbank.i18n import Translator
@@ -53,9 +54,13 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
                     t("klus.period"),
                     t("profile.period_closed", start=t.date(klus.start_date), end=t.date(klus.end_date)),
                 ),
+                (t("klus.work_mode"), work_place(klus, t)),
+                (t("approval.decide_before"), t.date(view.expires_on) if view.expires_on else ""),
             ]
         )
     )
+    if view.role == "approver":
+        body.append(text(klus.description))
     if view.motivation:
         body.append(text(t("candidates.motivation", motivation=view.motivation)))
     for decision in view.decisions:

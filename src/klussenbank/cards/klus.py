@@ -472,10 +472,7 @@ def _klus_body(klus: KlusView, t: Translator) -> list[Element]:
                     t("klus.period"),
                     t("profile.period_closed", start=t.date(klus.start_date), end=t.date(klus.end_date)),
                 ),
-                (
-                    t("klus.work_mode"),
-                    t(f"klus_mode.{klus.work_mode.value}") + (f", {klus.place}" if klus.place else ""),
-                ),
+                (t("klus.work_mode"), work_place(klus, t)),
                 (t("klus.people_needed"), str(klus.people_needed)),
                 (t("klus.deadline"), t.date(klus.interest_deadline)),
                 (t("klus.status"), t(f"klus.status.{klus.status.value}")),
@@ -483,6 +480,11 @@ def _klus_body(klus: KlusView, t: Translator) -> list[Element]:
         )
     )
     return body
+
+
+def work_place(klus: KlusView, t: Translator) -> str:
+    """Remote, or on site / partly on site with the place."""
+    return t(f"klus_mode.{klus.work_mode.value}") + (f", {klus.place}" if klus.place else "")
 
 
 def _short(klus: KlusView, t: Translator) -> str:

@@ -146,6 +146,14 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def expires_on(approval: Approval, policy: ApprovalPolicy) -> date:
+    """The day a pending approval expires: `expire_after` working days after it started."""
+    day = approval.created_at.date()
+    while working_days_between(approval.created_at.date(), day) < policy.expire_after:
+        day += timedelta(days=1)
+    return day
+
+
 def due(approval: Approval, policy: ApprovalPolicy, today: date) -> Due | None:
     """What a pending approval needs today: expiry counts from the start, the rest per approver."""
     if not approval.pending:

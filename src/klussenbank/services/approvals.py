@@ -20,6 +20,7 @@ from klussenbank.domain.approval import (
     Due,
     EventKind,
     due,
+    expires_on,
 )
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, Klus
@@ -268,6 +269,11 @@ class ApprovalRouter:
             errors=errors,
             at_work=approval.status is ApprovalStatus.APPROVED and approval.completed_at is None,
             completed_on=approval.completed_at.astimezone(zone).date() if approval.completed_at else None,
+            expires_on=(
+                expires_on(approval, self.rules.of(approval.organisation_key).approval)
+                if approval.pending and role == "approver"
+                else None
+            ),
         )
 
     async def name(self, uow: UnitOfWork, person_id: str | None) -> str:

@@ -209,6 +209,7 @@ class ApprovalView:
     banner: str = ""  # a catalog key shown on top: "already decided", "not yours", ...
     at_work: bool = False  # approved, and the work has not ended: the poster may say it is done
     completed_on: date | None = None  # the day the work ended, where the candidate works
+    expires_on: date | None = None  # for the approver of a pending approval: decide before this day
     errors: tuple[FieldError, ...] = ()
 
 
