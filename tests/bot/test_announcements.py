@@ -92,7 +92,9 @@ async def test_hr_announces_to_a_channel_and_people_and_withdraws_it(harness: Bo
     }
     await harness.say("hallo", user=ANNA)
     preview = await harness.execute("announce.preview", draft, user=ANNA)
-    assert "Voorbeeld" in texts(preview) and "2 mensen in hun eigen chat" in texts(preview)
+    assert "Voorbeeld" in texts(preview) and "2 mensen van Gemeente Ermelo, in hun eigen chat" in texts(
+        preview
+    )
     send = buttons(preview)["announce.send"]["data"]
     sent = await harness.execute("announce.send", send, user=ANNA)
     assert "Verstuurd!" in texts(sent)

@@ -660,7 +660,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         ),
         t,
     ),
-    "announce_preview": lambda t: preview_card(PreviewView(DRAFT, ANNOUNCEMENT, (CHANNEL,), 37, TODAY), t),
+    "announce_preview": lambda t: preview_card(
+        PreviewView(DRAFT, ANNOUNCEMENT, (CHANNEL,), 37, TODAY, organisations=("Gemeente Ermelo",)), t
+    ),
     "announce_preview_when_error": lambda t: preview_card(
         PreviewView(DRAFT, ANNOUNCEMENT, (), 2, TODAY, (FieldError("send_date", "send_in_past"),)), t
     ),

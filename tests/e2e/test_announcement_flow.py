@@ -135,8 +135,12 @@ def test_hr_announces_to_a_channel_and_people_then_withdraws(
     preview = anna.wait_for_card(T("announce.preview_title"), TITLE, after=composer.index)
     assert preview.index == composer.index  # the composer turned into the preview
     text = preview.text()
-    for shown in (TEXT, f"{ANNA} · Gemeente Harderwijk", T("announce.people_count", count=len(EMAILS)), TEAM):
+    people = T(
+        "announce.people_count", count=len(EMAILS), organisations="Gemeente Ermelo, Gemeente Harderwijk"
+    )
+    for shown in (TEXT, f"{ANNA} · Gemeente Harderwijk", people, TEAM):
         assert shown in text, text
+    assert preview.locator.get_by_role("link", name=LINK_TITLE, exact=True).get_attribute("title") == LINK_URL
 
     # Send now: the card becomes the report, and a report card of its own follows and keeps up.
     preview.click(T("action.send_now"))

@@ -164,6 +164,7 @@ async def test_the_preview_names_the_audience(
     assert isinstance(preview, PreviewView)
     assert preview.channels == (KLUSSEN_CHANNEL,)
     assert preview.people == 2  # Bram and Chantal, of Ermelo, with the app
+    assert preview.organisations == ("Gemeente Ermelo",)
     assert preview.announcement.author_name == "Anna de Vries"
 
 

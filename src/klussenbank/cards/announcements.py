@@ -101,16 +101,22 @@ def composer_card(view: ComposerView, t: Translator) -> Element:
 def preview_card(view: PreviewView, t: Translator) -> Element:
     data = _draft_data(view.draft)
     channels = ", ".join(f"{c.team_name} › {c.channel_name}" for c in view.channels)
+    people = (
+        t("announce.people_count", count=view.people, organisations=", ".join(view.organisations))
+        if view.organisations
+        else t("announce.none")
+    )
+    shown = view.announcement
+    link = (
+        [{"type": "ActionSet", "actions": [_open_url(shown.link_title, shown.link_url)]}]
+        if shown.link_url
+        else []
+    )
     body: list[Element] = [
         title(t("announce.preview_title")),
         subtle(t("announce.preview_intro")),
-        container(_announcement_body(view.announcement), style="emphasis"),
-        facts(
-            [
-                (t("announce.channels"), channels or t("announce.none")),
-                (t("announce.people"), t("announce.people_count", count=view.people)),
-            ]
-        ),
+        container([*_announcement_body(shown), *link], style="emphasis"),  # as readers will see it
+        facts([(t("announce.channels"), channels or t("announce.none")), (t("announce.people"), people)]),
     ]
     when = errors_by_field(view.errors, t).get("send_date")
     schedule = card(

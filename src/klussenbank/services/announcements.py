@@ -151,6 +151,7 @@ class AnnouncementService:
         errors: Sequence[FieldError] = (),
     ) -> PreviewView:
         channels = {c.conversation_id: c for c in await uow.channels.active()}
+        names = {o.key: o.name for o in await uow.organisations.all()}
         return PreviewView(
             draft=draft,
             announcement=await self._view(uow, checked),
@@ -158,6 +159,7 @@ class AnnouncementService:
             people=len(await uow.people.reachable(checked.organisations)),
             today=self._local_now(actor_org=checked.organisation_key).date(),
             errors=tuple(errors),
+            organisations=tuple(names.get(key, key) for key in checked.organisations),
         )
 
     async def _check(

@@ -117,6 +117,9 @@ class KlusOffer:
     interest: InterestStatus | None = None
     motivation: str = ""
     own: bool = False  # the reader posted it
+    accepts_interest: bool = True  # open, and its deadline has not passed
+    work_done: bool = False  # approved, and the reader's work on it has ended
+    banner: str = ""  # a catalog key shown on top: why the reader's press changed nothing
 
 
 @dataclass(frozen=True)
@@ -257,9 +260,10 @@ class PreviewView:
     draft: AnnouncementDraft
     announcement: AnnouncementView
     channels: tuple[Channel, ...]
-    people: int
+    people: int  # everyone with the app in `organisations`
     today: date
     errors: tuple[FieldError, ...] = ()
+    organisations: tuple[str, ...] = ()  # their names
 
 
 @dataclass(frozen=True)
