@@ -195,6 +195,23 @@ async def test_from_posting_to_a_confirmed_match_and_a_kind_no(harness: BotHarne
     candidates = await harness.execute("klus.candidates", {"klus_id": klus_id}, user=BRAM)
     assert "Goedgekeurd" in texts(candidates) and "Niet gekozen" in texts(candidates)
 
+    # Old cards: Daan's still offers to withdraw his interest. Pressing it keeps the klus on his
+    # card, as it is now for him, and says why nothing happened.
+    late = await harness.execute("interest.withdraw", {"klus_id": klus_id}, user=DAAN, locale="en-US")
+    body = texts(late)
+    assert "This is no longer possible: the klus has been given to someone." in body
+    assert "Someone else was chosen this time. Thank you for your interest!" in body
+    assert "Notuleren bij de raad" in body and "Vier raadsvergaderingen." in body and "Filled" in body
+    assert "already done" not in body and "interest.withdraw" not in buttons(late)
+    # Eva's card says where she stands now: approved, not waiting for her manager.
+    shown = await harness.execute("klus.show", {"klus_id": klus_id}, user=EVA)
+    body = texts(shown)
+    assert "Goedgekeurd! Je gaat aan de slag." in body and "Vervuld" in body
+    assert "nog goedkeuren" not in body and "interest.withdraw" not in buttons(shown)
+    late = await harness.execute("match.decline", {"klus_id": klus_id}, user=EVA)
+    assert "Dit kan niet meer: er is intussen iets veranderd." in texts(late)
+    assert "Goedgekeurd! Je gaat aan de slag." in texts(late) and "match.decline" not in buttons(late)
+
 
 async def test_card_payloads_are_never_trusted(harness: BotHarness) -> None:
     await signed_up(harness, EVA)

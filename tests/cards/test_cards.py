@@ -340,6 +340,16 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     ),
     "klus_offer_interested": lambda t: klus_card(KlusOffer(KLUS, None, InterestStatus.INTERESTED), t),
     "klus_offer_own": lambda t: klus_card(KlusOffer(KLUS, None, own=True), t),
+    "klus_offer_too_late": lambda t: klus_card(
+        KlusOffer(CLOSED, MATCH, InterestStatus.NOT_CHOSEN, banner="klus.moved_on.filled"),
+        t,
+        banner=t("interest.withdrawn"),  # the press's own banner: not shown, nothing happened
+    ),
+    "klus_offer_approved": lambda t: klus_card(KlusOffer(CLOSED, None, InterestStatus.APPROVED), t),
+    "klus_offer_work_done": lambda t: klus_card(
+        KlusOffer(CLOSED, None, InterestStatus.APPROVED, work_done=True), t
+    ),
+    "klus_offer_past_deadline": lambda t: klus_card(KlusOffer(KLUS, MATCH, accepts_interest=False), t),
     "offers": lambda t: offers_card(
         OffersView((OFFER, KlusOffer(CLOSED, None, InterestStatus.NOT_CHOSEN)), OfferFilters(), ORGS), t
     ),

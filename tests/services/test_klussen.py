@@ -83,6 +83,12 @@ async def interested(klussen: KlusService, actor: Actor, klus_id: int, motivatio
     return result
 
 
+def banner(result: KlusOffer | Refusal) -> str:
+    """A press that came too late or was not allowed: the klus comes back as it is now, with why."""
+    assert isinstance(result, KlusOffer), result
+    return result.banner
+
+
 # -- posting ------------------------------------------------------------------------------------------
 
 
@@ -212,7 +218,7 @@ async def test_interest_with_motivation_reaches_the_poster(
 
     assert offer.interest is InterestStatus.INTERESTED and offer.motivation == "Ik notuleer al jaren."
     assert ("klus.interest", "Bram Jansen") in await outbox(engine)
-    assert await klussen.show_interest(EVA, klus.id, "nog eens") == Refusal("already_done")
+    assert banner(await klussen.show_interest(EVA, klus.id, "nog eens")) == "refusal.already_done"
 
 
 async def test_bad_interest_changes_nothing(
@@ -222,9 +228,9 @@ async def test_bad_interest_changes_nothing(
     klus = await posted(klussen)
     before = await outbox(engine)
 
-    assert await klussen.show_interest(EVA, klus.id, "x" * 1001) == Refusal("motivation_too_long")
-    assert await klussen.show_interest(BRAM, klus.id, "") == Refusal("own_klus")
-    assert await klussen.show_interest(CHANTAL, klus.id, "") == Refusal("interest_needs_profile")
+    assert banner(await klussen.show_interest(EVA, klus.id, "x" * 1001)) == "refusal.motivation_too_long"
+    assert banner(await klussen.show_interest(BRAM, klus.id, "")) == "refusal.own_klus"
+    assert banner(await klussen.show_interest(CHANTAL, klus.id, "")) == "refusal.interest_needs_profile"
     assert await klussen.show_interest(EVA, 999, "") == Refusal("klus_not_found")
     assert await outbox(engine) == before
     candidates = await klussen.candidates(BRAM, klus.id)
@@ -239,7 +245,7 @@ async def test_interest_can_be_withdrawn_and_shown_again(klussen: KlusService, s
 
     withdrawn = await klussen.withdraw_interest(EVA, klus.id)
     assert isinstance(withdrawn, KlusOffer) and withdrawn.interest is InterestStatus.WITHDRAWN
-    assert await klussen.withdraw_interest(EVA, klus.id) == Refusal("already_done")
+    assert banner(await klussen.withdraw_interest(EVA, klus.id)) == "refusal.already_done"
     assert (await interested(klussen, EVA, klus.id)).interest is InterestStatus.INTERESTED
 
 
@@ -319,14 +325,14 @@ async def test_the_whole_way_from_interest_to_a_filled_klus(
     chosen = await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
     assert isinstance(chosen, CandidatesView) and chosen.chosen == 1
     assert await klussen.choose(BRAM, klus.id, ANNA.aad_object_id) == Refusal("choose_full")
-    assert await klussen.confirm(ANNA, klus.id) == Refusal("not_chosen_yet")
+    assert banner(await klussen.confirm(ANNA, klus.id)) == "refusal.not_chosen_yet"
 
     confirmed = await klussen.confirm(EVA, klus.id)
 
     assert isinstance(confirmed, KlusOffer)
     assert confirmed.interest is InterestStatus.CONFIRMED
     assert confirmed.klus.status is KlusStatus.OPEN  # the place is taken, the approval follows
-    assert await klussen.confirm(EVA, klus.id) == Refusal("already_done")  # a second click
+    assert banner(await klussen.confirm(EVA, klus.id)) == "refusal.already_done"  # a second click
     queued = await outbox(engine)
     assert ("klus.chosen", "Eva Smit") in queued
     # Eva has no line manager: HR (Anna) approves; Eva and Bram see the status.
@@ -392,7 +398,7 @@ async def test_a_decline_lets_the_poster_choose_again(
     assert isinstance(declined, KlusOffer) and declined.interest is InterestStatus.DECLINED
     assert ("klus.declined", "Bram Jansen") in await outbox(engine)
     assert isinstance(await klussen.choose(BRAM, klus.id, ANNA.aad_object_id), CandidatesView)
-    assert await klussen.confirm(EVA, klus.id) == Refusal("already_done")
+    assert banner(await klussen.confirm(EVA, klus.id)) == "klus.moved_on.changed"
 
 
 async def test_cancelling_tells_everyone_who_showed_interest(
@@ -408,7 +414,7 @@ async def test_cancelling_tells_everyone_who_showed_interest(
     assert isinstance(cancelled, KlusView) and cancelled.status is KlusStatus.CANCELLED
     assert [name for reason, name in await outbox(engine) if reason == "klus.cancelled"] == ["Eva Smit"]
     assert await klussen.cancel(BRAM, klus.id) == Refusal("already_done")
-    assert await klussen.show_interest(ANNA, klus.id, "") == Refusal("klus_closed")
+    assert banner(await klussen.show_interest(ANNA, klus.id, "")) == "klus.moved_on.cancelled"
 
 
 async def test_a_klus_expires_after_its_deadline_and_the_poster_hears_what_next(
@@ -430,6 +436,65 @@ async def test_a_klus_expires_after_its_deadline_and_the_poster_hears_what_next(
     assert ("klus.closed", "Eva Smit") in queued
 
 
+async def test_a_press_on_an_old_card_shows_the_klus_as_it_is_now(
+    klussen: KlusService,
+    approvals: ApprovalService,
+    signup: SignupService,
+    engine: AsyncEngine,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+) -> None:
+    await sign_up(signup, ANNA, EVA, DAAN)
+    klus = await posted(klussen)
+    for actor in (EVA, DAAN):
+        await interested(klussen, actor, klus.id)
+    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+    assert banner(await klussen.withdraw_interest(EVA, klus.id)) == "klus.moved_on.changed"  # chosen
+    await klussen.confirm(EVA, klus.id)
+    await approve_all(approvals, ANNA, uow_factory)
+    before = await outbox(engine)
+
+    # Daan was not chosen; his card from before still offers to withdraw.
+    daan = await klussen.withdraw_interest(DAAN, klus.id)
+    assert isinstance(daan, KlusOffer) and daan.banner == "klus.moved_on.filled"
+    assert (daan.interest, daan.klus.status) == (InterestStatus.NOT_CHOSEN, KlusStatus.FILLED)
+    assert daan.klus.title == klus.title
+    assert banner(await klussen.show_interest(ANNA, klus.id, "")) == "klus.moved_on.filled"
+    # Eva's match is approved: her old cards cannot undo it, and say where she stands now.
+    eva = await klussen.withdraw_interest(EVA, klus.id)
+    assert isinstance(eva, KlusOffer) and eva.banner == "klus.moved_on.changed"
+    assert (eva.interest, eva.work_done) == (InterestStatus.APPROVED, False)
+    assert banner(await klussen.confirm(EVA, klus.id)) == "klus.moved_on.changed"
+    assert banner(await klussen.decline(EVA, klus.id)) == "klus.moved_on.changed"
+    # To someone who is not in it, the klus still does not exist.
+    assert await klussen.withdraw_interest(ANNA, klus.id) == Refusal("klus_not_found")
+    assert await klussen.confirm(ANNA, klus.id) == Refusal("klus_not_found")
+    assert await klussen.withdraw_interest(DAAN, 999) == Refusal("klus_not_found")
+    assert await outbox(engine) == before  # nothing changed
+
+    async with uow_factory() as uow:
+        [approval] = await uow.approvals.for_klus(klus.id)
+        await uow.approvals.save(dataclasses.replace(approval, completed_at=clock.now()), now=clock.now())
+        await uow.commit()
+    done = await klussen.offer(EVA, klus.id)
+    assert isinstance(done, KlusOffer) and (done.interest, done.work_done) == (InterestStatus.APPROVED, True)
+
+
+async def test_after_the_deadline_nobody_is_offered_to_show_interest(
+    klussen: KlusService, signup: SignupService, clock: FixedClock
+) -> None:
+    await sign_up(signup, EVA)
+    klus = await posted(klussen)
+    offer = await klussen.offer(EVA, klus.id)
+    assert isinstance(offer, KlusOffer) and offer.accepts_interest
+
+    clock.current = TODAY + timedelta(days=8)  # past the deadline, before the chore closes it
+
+    late = await klussen.show_interest(EVA, klus.id, "")
+    assert isinstance(late, KlusOffer) and late.banner == "klus.moved_on.expired"
+    assert (late.interest, late.accepts_interest) == (None, False)
+
+
 # -- capacity ---------------------------------------------------------------------------------------
 
 
@@ -441,7 +506,7 @@ async def test_confirming_needs_free_hours(klussen: KlusService, signup: SignupS
         await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
 
     assert isinstance(await klussen.confirm(EVA, first.id), KlusOffer)
-    assert await klussen.confirm(EVA, second.id) == Refusal("no_hours_left")
+    assert banner(await klussen.confirm(EVA, second.id)) == "refusal.no_hours_left"
     offer = await klussen.offer(EVA, second.id)
     assert isinstance(offer, KlusOffer) and offer.interest is InterestStatus.CHOSEN
 
@@ -458,8 +523,10 @@ async def test_two_confirmations_for_the_last_hours_at_once_only_one_wins(
 
     results = await asyncio.gather(klussen.confirm(EVA, first.id), klussen.confirm(EVA, second.id))
 
-    assert sorted(type(r).__name__ for r in results) == ["KlusOffer", "Refusal"]
-    assert Refusal("no_hours_left") in results
+    assert sorted(banner(r) for r in results) == ["", "refusal.no_hours_left"]
+    assert [r.interest for r in results if isinstance(r, KlusOffer) and not r.banner] == [
+        InterestStatus.CONFIRMED
+    ]
 
 
 async def test_one_persons_history_is_their_part_of_everyones(

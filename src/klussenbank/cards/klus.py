@@ -162,7 +162,9 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
     """A klus as a candidate sees it: what, why it fits, and what they can do."""
     klus = offer.klus
     body: list[Element] = [title(klus.title)]
-    if banner:
+    if offer.banner:  # their press came too late: nothing happened, and this is how it is now
+        body.append(text(t(offer.banner), color="Warning", weight="Bolder"))
+    elif banner:
         body.append(good(banner))
     body += _klus_body(klus, t)
     if offer.match is not None:
@@ -179,10 +181,11 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
     actions: list[Element] = []
     status = offer.interest
     if status is not None:
-        body.append(subtle(t(f"interest.status.{status.value}")))
+        body.append(subtle(t(f"interest.status.{'work_done' if offer.work_done else status.value}")))
         if offer.motivation:
             body.append(subtle(t("interest.your_motivation", motivation=offer.motivation)))
-    if klus.status is KlusStatus.OPEN and status in (None, InterestStatus.INVITED, InterestStatus.WITHDRAWN):
+    not_in_yet = status in (None, InterestStatus.INVITED, InterestStatus.WITHDRAWN)
+    if offer.accepts_interest and klus.status is KlusStatus.OPEN and not_in_yet:
         actions.append(
             show_card(
                 t("action.interest"),

@@ -61,6 +61,8 @@ HISTORY = timedelta(days=90)  # how far back fair spread looks
 # Someone who stands in a klus: in the running, or matched.
 STANDING = IN_THE_RUNNING + HOLDS_HOURS
 WEEK = timedelta(days=7)
+# Waiting for the poster: nothing to confirm or decline yet.
+WAITING_FOR_CHOICE = (InterestStatus.INVITED, InterestStatus.INTERESTED)
 
 
 @dataclass(frozen=True)
@@ -441,40 +443,59 @@ class KlusService:
                 return Refusal("klus_not_found")
             return await self._offer(uow, klus, actor.aad_object_id)
 
-    async def _offer(self, uow: UnitOfWork, klus: Klus, person_id: str) -> KlusOffer:
+    async def _offer(self, uow: UnitOfWork, klus: Klus, person_id: str, *, banner: str = "") -> KlusOffer:
+        """The klus as it is now for this person; `banner` says why their press changed nothing."""
+        today = self._clock.today()
         candidate = await self._candidate(uow, person_id)
-        match = self._matcher.explain(klus, candidate, today=self._clock.today()) if candidate else None
+        match = self._matcher.explain(klus, candidate, today=today) if candidate else None
         interest = await uow.interests.get(klus.id, person_id)
+        approved = interest is not None and interest.status is InterestStatus.APPROVED
+        work_done = approved and any(
+            a.candidate_id == person_id and a.completed_at is not None
+            for a in await uow.approvals.for_klus(klus.id)
+        )
         return KlusOffer(
             await self._view(uow, klus),
             match,
             interest.status if interest else None,
             interest.motivation if interest else "",
             own=klus.poster_id == person_id,
+            accepts_interest=klus.open_on(today),
+            work_done=work_done,
+            banner=banner,
+        )
+
+    async def _moved_on(
+        self, uow: UnitOfWork, klus: Klus, person_id: str, done: InterestStatus, code: str = ""
+    ) -> KlusOffer:
+        """A candidate pressed a button on a card older than the state of things: show the klus as
+        it is now, with why nothing happened on top, instead of a bare refusal that loses the klus."""
+        interest = await uow.interests.get(klus.id, person_id)
+        return await self._offer(
+            uow, klus, person_id, banner=code or _why_not(klus, interest, done, self._clock.today())
         )
 
     async def show_interest(self, actor: Actor, klus_id: int, motivation: str) -> KlusOffer | Refusal:
+        """Whatever stops it, someone who may see the klus gets it back as it is now, with why."""
         motivation = motivation.strip()
-        if len(motivation) > MAX_MOTIVATION:
-            return Refusal("motivation_too_long")
+        me = actor.aad_object_id
         async with self._uow() as uow:
             person = await _person(uow, actor)
             klus = await uow.klussen.get(klus_id, lock=True)
             if klus is None or not may_see(klus, person):
                 return Refusal("klus_not_found")
-            if klus.poster_id == actor.aad_object_id:
-                return Refusal("own_klus")
-            refusal = _still_open(klus, self._clock.today())
-            if refusal is not None:
-                return refusal
-            if await uow.availability.get(actor.aad_object_id) is None:
-                return Refusal("interest_needs_profile")
-            interest = await uow.interests.get(klus.id, actor.aad_object_id)
-            if interest is not None and interest.status not in (
-                InterestStatus.INVITED,
-                InterestStatus.WITHDRAWN,
+            if len(motivation) > MAX_MOTIVATION:
+                return await self._offer(uow, klus, me, banner="refusal.motivation_too_long")
+            if klus.poster_id == me:
+                return await self._offer(uow, klus, me, banner="refusal.own_klus")
+            interest = await uow.interests.get(klus.id, me)
+            if not klus.open_on(self._clock.today()) or (
+                interest is not None
+                and interest.status not in (InterestStatus.INVITED, InterestStatus.WITHDRAWN)
             ):
-                return Refusal("already_done")
+                return await self._moved_on(uow, klus, me, InterestStatus.INTERESTED)
+            if await uow.availability.get(me) is None:
+                return await self._offer(uow, klus, me, banner="refusal.interest_needs_profile")
             await uow.interests.save(
                 Interest(klus.id, actor.aad_object_id, InterestStatus.INTERESTED, motivation),
                 hours_per_week=klus.hours_per_week,
@@ -504,7 +525,7 @@ class KlusService:
             if klus is None or interest is None:
                 return Refusal("klus_not_found")
             if interest.status not in (InterestStatus.INTERESTED, InterestStatus.INVITED):
-                return Refusal("already_done")
+                return await self._moved_on(uow, klus, actor.aad_object_id, InterestStatus.WITHDRAWN)
             await self._move(uow, klus, interest, InterestStatus.WITHDRAWN)
             offer = await self._offer(uow, klus, actor.aad_object_id)
             await uow.commit()
@@ -516,12 +537,12 @@ class KlusService:
         """The chosen candidate says yes: their hours are taken, if they still have them, and
         their line manager is asked to approve (with the motivation only if they share it)."""
         async with self._uow() as uow:
-            chosen = await self._chosen(uow, actor, klus_id)
-            if isinstance(chosen, Refusal):
+            chosen = await self._chosen(uow, actor, klus_id, InterestStatus.CONFIRMED)
+            if not isinstance(chosen, tuple):
                 return chosen
             klus, interest = chosen
             if klus.status is not KlusStatus.OPEN:
-                return Refusal("klus_closed")
+                return await self._moved_on(uow, klus, actor.aad_object_id, InterestStatus.CONFIRMED)
             availability = await uow.availability.get(actor.aad_object_id)
             commitments = await uow.interests.commitments(actor.aad_object_id, lock=True)
             taken = sum(
@@ -530,7 +551,7 @@ class KlusService:
                 if c.start_date <= klus.end_date and klus.start_date <= c.end_date
             )
             if availability is None or taken + klus.hours_per_week > availability.hours_per_week:
-                return Refusal("no_hours_left")
+                return await self._offer(uow, klus, actor.aad_object_id, banner="refusal.no_hours_left")
             await self._move(uow, klus, interest, InterestStatus.CONFIRMED)
             await self._approvals.open(
                 uow, klus, await _person(uow, actor), share_motivation=share_motivation
@@ -542,8 +563,8 @@ class KlusService:
     async def decline(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
         """The chosen candidate says no after all; the poster may choose again."""
         async with self._uow() as uow:
-            chosen = await self._chosen(uow, actor, klus_id)
-            if isinstance(chosen, Refusal):
+            chosen = await self._chosen(uow, actor, klus_id, InterestStatus.DECLINED)
+            if not isinstance(chosen, tuple):
                 return chosen
             klus, interest = chosen
             await self._move(uow, klus, interest, InterestStatus.DECLINED)
@@ -626,14 +647,17 @@ class KlusService:
             replace(interest, status=status), hours_per_week=klus.hours_per_week, now=self._clock.now()
         )
 
-    async def _chosen(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> tuple[Klus, Interest] | Refusal:
-        """The klus and the actor's interest in it, if they were chosen and have not answered yet."""
+    async def _chosen(
+        self, uow: UnitOfWork, actor: Actor, klus_id: int, done: InterestStatus
+    ) -> tuple[Klus, Interest] | KlusOffer | Refusal:
+        """The klus and the actor's interest in it, if they were chosen and have not answered yet;
+        else the klus as it is now for them (`done`: what their answer would have made of it)."""
         klus = await uow.klussen.get(klus_id, lock=True)
         interest = await uow.interests.get(klus_id, actor.aad_object_id)
         if klus is None or interest is None:
             return Refusal("klus_not_found")
         if interest.status is not InterestStatus.CHOSEN:
-            return Refusal("already_done" if interest.status in DECIDED else "not_chosen_yet")
+            return await self._moved_on(uow, klus, actor.aad_object_id, done)
         return klus, interest
 
     async def _notify(self, uow: UnitOfWork, person: Person, notice: KlusNotice, reason: str) -> None:
@@ -709,6 +733,24 @@ def may_see(klus: Klus, person: Person) -> bool:
     if klus.poster_id == person.aad_object_id:
         return True
     return klus.visibility is Visibility.POOL or klus.organisation_key == person.organisation_key
+
+
+def _why_not(klus: Klus, interest: Interest | None, done: InterestStatus, today: date) -> str:
+    """Why a candidate's press changed nothing, as a catalog key for the banner above the klus."""
+    status = interest.status if interest else None
+    if status is done:
+        return "refusal.already_done"  # a second click
+    if status in HOLDS_HOURS:
+        return "klus.moved_on.changed"  # their own match moved on (approved, or waiting for it)
+    if klus.status is KlusStatus.CANCELLED:
+        return "klus.moved_on.cancelled"
+    if klus.status is KlusStatus.EXPIRED or (klus.status is KlusStatus.OPEN and not klus.open_on(today)):
+        return "klus.moved_on.expired"
+    if klus.status is not KlusStatus.OPEN or status is InterestStatus.NOT_CHOSEN:
+        return "klus.moved_on.filled"
+    if done in (InterestStatus.CONFIRMED, InterestStatus.DECLINED) and status in WAITING_FOR_CHOICE:
+        return "refusal.not_chosen_yet"
+    return "klus.moved_on.changed"
 
 
 def _still_open(klus: Klus | None, today: date | None) -> Refusal | None:
