@@ -91,10 +91,17 @@ class BotHarness:
         return self.connector.cards()[before:]
 
     async def execute(
-        self, verb: str, data: dict[str, Any] | None = None, user: str = CHANTAL, locale: str = "nl-NL"
+        self,
+        verb: str,
+        data: dict[str, Any] | None = None,
+        user: str = CHANTAL,
+        locale: str = "nl-NL",
+        *,
+        trigger: str = "manual",
     ) -> dict[str, Any]:
-        """Press an Action.Execute button; returns the card of the invoke response."""
-        value = {"action": {"type": "Action.Execute", "verb": verb, "data": data or {}}, "trigger": "manual"}
+        """Press an Action.Execute button (or, with trigger "automatic", let Teams run a card's
+        refresh action as it does when the card is shown); returns the card of the invoke response."""
+        value = {"action": {"type": "Action.Execute", "verb": verb, "data": data or {}}, "trigger": trigger}
         status, body = await self.post(
             self.activity(user, locale=locale, type="invoke", name="adaptiveCard/action", value=value)
         )

@@ -47,15 +47,17 @@ def texts(card: dict[str, Any]) -> str:
 
 
 def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every Action.Execute on the card (also inside ShowCard and ActionSet), by verb."""
+    """Every Action.Execute on the card (also inside ShowCard and ActionSet), by verb; not the
+    card's refresh action, which nobody presses."""
     found: dict[str, dict[str, Any]] = {}
 
     def walk(value: Any) -> None:
         if isinstance(value, dict):
             if value.get("type") == "Action.Execute":
                 found.setdefault(value["verb"], value)
-            for child in value.values():
-                walk(child)
+            for key, child in value.items():
+                if key != "refresh":
+                    walk(child)
         elif isinstance(value, list):
             for child in value:
                 walk(child)
@@ -94,6 +96,57 @@ async def test_the_command_opens_the_klus_form_in_both_languages(harness: BotHar
 
     assert "Klus plaatsen" in texts(nl) and "Titel" in texts(nl)
     assert "Post a klus" in texts(en) and "Title" in texts(en)
+
+
+async def refreshed(harness: BotHarness, card: dict[str, Any], user: str) -> dict[str, Any]:
+    """What Teams shows `user` when it runs the card's refresh action (it does each time it shows the card)."""
+    action = card["refresh"]["action"]
+    return await harness.execute(
+        action["verb"], action["data"], user=user, locale=LOCALE.get(user, "nl-NL"), trigger="automatic"
+    )
+
+
+async def test_a_candidates_klus_cards_refresh_to_how_the_klus_is_now(harness: BotHarness) -> None:
+    await signed_up(harness, EVA, DAAN)
+    klus_id = await post_klus(harness)
+    refresh = {"type": "Action.Execute", "verb": "klus.show", "data": {"klus_id": klus_id}}
+
+    delivered = await harness.deliver()
+    [new] = [card_of(a) for a in delivered if a["_conversation"] == f"a:personal-{EVA}"]
+    [new_en] = [card_of(a) for a in delivered if a["_conversation"] == f"a:personal-{DAAN}"]
+    # Each card lists only its own reader: Teams asks the bot for their view whenever they see it.
+    assert new["refresh"] == {"action": refresh, "userIds": [f"29:{EVA}"]}
+    assert new_en["refresh"] == {"action": refresh, "userIds": [f"29:{DAAN}"]}
+    sent = await harness.execute("interest.add", {"klus_id": klus_id, "motivation": ""}, user=EVA)
+    assert sent["refresh"] == {"action": refresh, "userIds": [f"29:{EVA}"]}
+    await harness.execute("interest.add", {"klus_id": klus_id}, user=DAAN, locale="en-US")
+    to_poster = [card_of(a) for a in await harness.deliver()]
+    assert to_poster and not any("refresh" in c for c in to_poster)  # a message about a moment
+    assert "Je hebt interesse getoond." in texts(await refreshed(harness, new, EVA))
+
+    await harness.execute("candidate.choose", {"klus_id": klus_id, "person_id": EVA}, user=BRAM)
+    [chosen] = [card_of(a) for a in await harness.deliver() if a["_conversation"] == f"a:personal-{EVA}"]
+    assert chosen["refresh"] == {"action": refresh, "userIds": [f"29:{EVA}"]}
+    assert "match.confirm" in buttons(await refreshed(harness, chosen, EVA))
+    await harness.execute("match.confirm", {"klus_id": klus_id}, user=EVA)
+    waiting = await refreshed(harness, chosen, EVA)
+    assert "Nu moet je leidinggevende nog goedkeuren." in texts(waiting)
+    assert "match.confirm" not in buttons(waiting)
+
+    [request] = [c for c in map(card_of, await harness.deliver()) if "Goedkeuring gevraagd" in texts(c)]
+    await harness.execute("approval.approve", buttons(request)["approval.approve"]["data"], user=ANNA)
+    # The cards Eva got before, shown again: approved, not waiting for her manager; and they keep
+    # refreshing.
+    for old in (chosen, new, sent):
+        now = await refreshed(harness, old, EVA)
+        body = texts(now)
+        assert "Goedgekeurd! Je gaat aan de slag." in body and "Vervuld" in body, body
+        assert "nog goedkeuren" not in body and "match.confirm" not in buttons(now)
+        assert now["refresh"] == {"action": refresh, "userIds": [f"29:{EVA}"]}
+    # The server decides whose view it is: Daan's refresh of the same klus shows his own.
+    daan = await refreshed(harness, new_en, DAAN)
+    assert "Someone else was chosen this time." in texts(daan) and "Goedgekeurd" not in texts(daan)
+    assert daan["refresh"]["userIds"] == [f"29:{DAAN}"]
 
 
 async def test_an_invalid_klus_comes_back_with_messages_and_nothing_is_posted(harness: BotHarness) -> None:

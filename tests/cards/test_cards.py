@@ -336,7 +336,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "klus_form_errors": lambda t: klus_form_card(KLUS_FORM_ERRORS, t),
     "klus_offer": lambda t: klus_card(OFFER, t),
     "klus_offer_chosen": lambda t: klus_card(
-        KlusOffer(KLUS, MATCH, InterestStatus.CHOSEN, "Ik notuleer graag."), t, banner=t("candidates.chosen")
+        KlusOffer(KLUS, MATCH, InterestStatus.CHOSEN, "Ik notuleer graag.", refresh_user_ids=("29:eva",)),
+        t,
+        banner=t("candidates.chosen"),
     ),
     "klus_offer_interested": lambda t: klus_card(KlusOffer(KLUS, None, InterestStatus.INTERESTED), t),
     "klus_offer_own": lambda t: klus_card(KlusOffer(KLUS, None, own=True), t),
@@ -363,7 +365,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "klus_posted": lambda t: posted_card(KLUS, t, banner=t("klus.posted")),
     "notice_new_klus": _notice("new_klus", match=MATCH),
     "notice_invited": _notice("invited", match=MATCH),
-    "notice_chosen": _notice("chosen"),
+    "notice_chosen": _notice("chosen", refresh_user_ids=("29:eva",)),
     "notice_interest": _notice("interest", name="Eva Smit", motivation="Ik notuleer graag."),
     "notice_approval_approved_candidate": _notice("approval_approved_candidate", name="Eva Smit"),
     "notice_approval_approved_poster": _notice("approval_approved_poster", name="Eva Smit"),
@@ -809,6 +811,23 @@ def test_hr_who_is_a_side_goes_back_to_the_list_they_opened_the_match_from() -> 
     assert actions(from_list) == [("Back to the evaluations", Verb.REPORT_EVALUATIONS, scope)]
     assert actions(from_status) == [("Back", Verb.APPROVAL_SHOW, {"approval_id": 12})]
     assert "Your evaluation" in json.dumps(from_list)
+
+
+def test_a_candidates_klus_cards_refresh_to_klus_show_for_their_reader_only() -> None:
+    """The offer and the notices that show a candidate the klus ask Teams to refresh them with
+    klus.show for the reader's own Teams user id; messages about a moment and the channel's
+    digest (many readers) do not."""
+    t = Translator("nl")
+    refresh = {"type": "Action.Execute", "verb": Verb.KLUS_SHOW.value, "data": {"klus_id": KLUS.id}}
+    offer = klus_card(KlusOffer(KLUS, MATCH, refresh_user_ids=("29:eva",)), t)
+    assert offer["refresh"] == {"action": refresh, "userIds": ["29:eva"]}
+    for kind in ("new_klus", "invited", "chosen"):
+        notice = RENDER.render(KlusNotice(kind, KLUS, refresh_user_ids=("29:eva",)), "nl-NL")
+        assert notice["refresh"] == {"action": refresh, "userIds": ["29:eva"]}, kind
+    for kind in ("interest", "not_chosen", "approval_approved_candidate", "cancelled"):
+        assert "refresh" not in RENDER.render(KlusNotice(kind, KLUS, refresh_user_ids=("29:eva",)), "nl-NL")
+    channel = digest_card(DigestView("Gemeente Ermelo", (KlusOffer(KLUS, None),), personal=False), t)
+    assert "refresh" not in channel and "userIds" not in json.dumps(channel)
 
 
 def test_user_text_is_escaped_by_json_not_by_us() -> None:

@@ -15,6 +15,7 @@ from klussenbank.cards.elements import (
     facts,
     good,
     person,
+    refresh,
     show_card,
     subtle,
     text,
@@ -123,7 +124,7 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
             ),
         ]
     result = card(body, actions)
-    result["refresh"] = _refresh(view, data)
+    result["refresh"] = refresh(Verb.APPROVAL_SHOW, data, view.refresh_user_ids)
     return result
 
 
@@ -146,14 +147,6 @@ def _status(view: ApprovalView, t: Translator) -> Element:
     elif view.status is ApprovalStatus.APPROVED and view.role == "candidate":
         key += ".candidate"  # to her, not about her
     return text(t(key, name=person(view.candidate_name, t)), weight="Bolder")
-
-
-def _refresh(view: ApprovalView, data: dict[str, Any]) -> Element:
-    """Teams asks for the card again when these people see it, so they always see it as it is now."""
-    refresh: Element = {"action": {"type": "Action.Execute", "verb": Verb.APPROVAL_SHOW.value, "data": data}}
-    if view.refresh_user_ids:
-        refresh["userIds"] = list(view.refresh_user_ids)
-    return refresh
 
 
 def agreement_ready_card(approval_id: int, klus_title: str, t: Translator) -> Element:

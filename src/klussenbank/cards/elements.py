@@ -71,6 +71,15 @@ def execute(
     return action
 
 
+def refresh(verb: Verb, data: dict[str, Any], user_ids: tuple[str, ...]) -> Element:
+    """A card's `refresh`: Teams asks for the card again (`verb`, `data`) when these people see it,
+    so they always see it as it is now. Only for a card in one person's chat: their own ids."""
+    result: Element = {"action": {"type": "Action.Execute", "verb": verb.value, "data": data}}
+    if user_ids:
+        result["userIds"] = list(user_ids)
+    return result
+
+
 def show_card(title_: str, inner: Element) -> Element:
     return {"type": "Action.ShowCard", "title": title_, "card": inner}
 

@@ -13,6 +13,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    refresh,
     show_card,
     skill_choices,
     skill_label,
@@ -37,6 +38,9 @@ from klussenbank.services.views import (
 )
 
 F = KlusInput
+# Notices that show a candidate the klus with its state: they stay current (refresh to klus.show).
+# The others are messages about a moment (interest received, not chosen, a decision) and stay as sent.
+SHOWS_THE_KLUS = ("new_klus", "invited", "chosen")
 
 
 def klus_form_card(view: KlusFormView, t: Translator) -> Element:
@@ -171,12 +175,16 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
         body.append(text(t("klus.why", reasons=explain(offer.match, t)), weight="Bolder"))
     data = _ids(klus.id)
     if offer.own:
-        return card(
-            body,
-            [
-                execute(t("action.candidates"), Verb.KLUS_CANDIDATES, data=data),
-                execute(t("action.mine"), Verb.KLUS_MINE),
-            ],
+        return _current(
+            card(
+                body,
+                [
+                    execute(t("action.candidates"), Verb.KLUS_CANDIDATES, data=data),
+                    execute(t("action.mine"), Verb.KLUS_MINE),
+                ],
+            ),
+            klus.id,
+            offer.refresh_user_ids,
         )
     actions: list[Element] = []
     status = offer.interest
@@ -210,7 +218,14 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
         body.append(_share_toggle(t))
         actions += _confirm_actions(data, t)
     actions.append(execute(t("action.klus_list"), Verb.KLUS_LIST))
-    return card(body, actions)
+    return _current(card(body, actions), klus.id, offer.refresh_user_ids)
+
+
+def _current(result: Element, klus_id: int, user_ids: tuple[str, ...]) -> Element:
+    """The reader's Teams shows this card as the klus is now for them: it asks `klus.show` again
+    whenever they see it (the "you were chosen" card says "approved" once it is)."""
+    result["refresh"] = refresh(Verb.KLUS_SHOW, _ids(klus_id), user_ids)
+    return result
 
 
 def _openable(items: list[Element], klus_id: int, t: Translator) -> Element:
@@ -407,6 +422,8 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
             )
     if not actions:
         actions.append(execute(t("action.klus_list"), Verb.KLUS_LIST))
+    if notice.kind in SHOWS_THE_KLUS:
+        return _current(card(body, actions), klus.id, notice.refresh_user_ids)
     return card(body, actions)
 
 

@@ -29,7 +29,7 @@ from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.clock import AMSTERDAM
-from klussenbank.services.klus_views import klus_view
+from klussenbank.services.klus_views import klus_view, teams_user_ids
 from klussenbank.services.ports import (
     Actor,
     AppInstaller,
@@ -241,14 +241,6 @@ class ApprovalRouter:
         organisation = await uow.organisations.get(approval.organisation_key)
         interest = await uow.interests.get(approval.klus_id, approval.candidate_id)
         role = _role(approval, person_id)
-        conversations = await uow.conversations.for_person(person_id)
-        user_ids = tuple(
-            dict.fromkeys(
-                str(user["id"])
-                for c in conversations
-                if isinstance(user := c.reference.get("user"), dict) and user.get("id")
-            )
-        )
         return ApprovalView(
             approval_id=approval.id,
             role=role,
@@ -264,7 +256,7 @@ class ApprovalRouter:
             ),
             reason=approval.reason if role != "poster" else "",
             forwarded_by=await self.name(uow, approval.delegated_by),
-            refresh_user_ids=user_ids,
+            refresh_user_ids=await teams_user_ids(uow, person_id),
             banner=banner,
             errors=errors,
             at_work=approval.status is ApprovalStatus.APPROVED and approval.completed_at is None,

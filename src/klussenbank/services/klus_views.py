@@ -1,4 +1,4 @@
-"""A klus as cards show it: shared by the marketplace and the approvals."""
+"""A klus as cards show it, and who sees a card: shared by the marketplace and the approvals."""
 
 from __future__ import annotations
 
@@ -9,6 +9,18 @@ from klussenbank.domain.model import Organisation
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.ports import UnitOfWork
 from klussenbank.services.views import KlusView, SkillChoice
+
+
+async def teams_user_ids(uow: UnitOfWork, person_id: str) -> tuple[str, ...]:
+    """The person's Teams user ids, from their stored conversations: a card sent to them lists
+    these in `refresh.userIds`, so Teams asks the bot for the current view whenever they see it."""
+    return tuple(
+        dict.fromkeys(
+            str(user["id"])
+            for c in await uow.conversations.for_person(person_id)
+            if isinstance(user := c.reference.get("user"), dict) and user.get("id")
+        )
+    )
 
 
 async def klus_view(uow: UnitOfWork, klus: Klus, vocabulary: SkillVocabulary) -> KlusView:

@@ -31,7 +31,7 @@ from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
 from klussenbank.domain.model import Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.approvals import SAW_CANDIDACY, SAW_SUGGESTION, ApprovalRouter
-from klussenbank.services.klus_views import klus_view, skill_choices
+from klussenbank.services.klus_views import klus_view, skill_choices, teams_user_ids
 from klussenbank.services.ports import (
     Actor,
     Clock,
@@ -463,6 +463,7 @@ class KlusService:
             accepts_interest=klus.open_on(today),
             work_done=work_done,
             banner=banner,
+            refresh_user_ids=await teams_user_ids(uow, person_id),
         )
 
     async def _moved_on(
@@ -661,6 +662,7 @@ class KlusService:
         return klus, interest
 
     async def _notify(self, uow: UnitOfWork, person: Person, notice: KlusNotice, reason: str) -> None:
+        notice = replace(notice, refresh_user_ids=await teams_user_ids(uow, person.aad_object_id))
         content = {"card": self._renderer.render(notice, person.locale)}
         await uow.outbox.enqueue(
             content,

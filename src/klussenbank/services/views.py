@@ -120,6 +120,7 @@ class KlusOffer:
     accepts_interest: bool = True  # open, and its deadline has not passed
     work_done: bool = False  # approved, and the reader's work on it has ended
     banner: str = ""  # a catalog key shown on top: why the reader's press changed nothing
+    refresh_user_ids: tuple[str, ...] = ()  # the reader's Teams user ids: their client refreshes the card
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class KlusNotice:
     motivation: str = ""
     reason: str = ""  # why an approver said no (for the candidate only)
     approver: str = ""  # who was asked to approve
+    refresh_user_ids: tuple[str, ...] = ()  # the recipient's Teams user ids: their client refreshes the card
 
 
 @dataclass(frozen=True)
