@@ -11,7 +11,7 @@ from typing import Any
 from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
 from klussenbank.services.clock import SystemClock
-from tests.e2e.playground import PLAYGROUND_LOCALE, Card, Chat, E2EError
+from tests.e2e.playground import PLAYGROUND_LOCALE, STARTUP_TIMEOUT, Card, Chat, E2EError
 
 T = Translator.for_locale(PLAYGROUND_LOCALE)
 
@@ -19,6 +19,13 @@ T = Translator.for_locale(PLAYGROUND_LOCALE)
 def bot_today() -> date:
     """Today as the bot sees it: in the Netherlands, on the real clock (not the test machine's date)."""
     return SystemClock().today()
+
+
+def welcomed(*chats: Chat) -> list[Card]:
+    """Each person's welcome, in their chat: from then on the bot can message them. The first card
+    after a page load gets the start-up time: in CI a welcome once showed up in the page only after
+    the usual 15 s, though the Playground had it within a second."""
+    return [chat.wait_for_card(T("welcome.privacy"), timeout=STARTUP_TIMEOUT) for chat in chats]
 
 
 def sign_up(chat: Chat, skills: str = "minute-taking,copywriting") -> None:

@@ -59,6 +59,7 @@ from tests.e2e.flows import (
     shown_under,
     sign_up,
     verbs,
+    welcomed,
 )
 from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, BotServer, Card, Chat, E2EError
 
@@ -160,8 +161,7 @@ def test_agreement_end_of_work_and_evaluations(
 ) -> None:
     chantal = chat
     anna, bram = chat_as(ANNA, BRAM)
-    for person in (chantal, anna, bram):
-        person.wait_for_card(T("welcome.privacy"))  # from now on the bot can message them
+    welcomed(chantal, anna, bram)
     _matched(anna, chantal)
 
     # Bram approves in his chat; Anna's status card changes in place and offers to end the work.

@@ -38,6 +38,7 @@ import pytest
 
 from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import LANGUAGES, Translator
+from tests.e2e.flows import welcomed
 from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, BotServer, Chat, E2EError, http_get
 
 pytestmark = pytest.mark.e2e
@@ -112,9 +113,7 @@ def test_hr_announces_to_a_channel_and_people_then_withdraws(
 ) -> None:
     chantal = chat
     anna, daan = chat_as(ANNA, DAAN)
-    for person in (chantal, anna, daan):
-        # Installed: the bot knows the person's personal chat from here on.
-        person.wait_for_card(T("welcome.privacy"))
+    welcomed(chantal, anna, daan)
 
     # The app joins the team: Daan opens the Klussen channel; the bot says hello there.
     channel = daan  # from here on Daan's page shows the channel
@@ -195,7 +194,7 @@ def test_hr_announces_to_a_channel_and_people_then_withdraws(
 
 
 def test_only_hr_may_announce(chat: Chat) -> None:
-    chat.wait_for_card(T("welcome.privacy"))
+    welcomed(chat)
     before = chat.card_count()
     chat.send(T("command.announce"))
     refused = chat.wait_for_card(T("refusal.not_hr"), after=before)

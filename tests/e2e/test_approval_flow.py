@@ -35,7 +35,7 @@ import pytest
 
 from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
-from tests.e2e.flows import bot_today, choose, dump, post_klus, sign_up, verbs
+from tests.e2e.flows import bot_today, choose, dump, post_klus, sign_up, verbs, welcomed
 from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, Card, Chat, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -58,12 +58,6 @@ DECIDING = {Verb.APPROVAL_APPROVE, Verb.APPROVAL_DECLINE, Verb.APPROVAL_FORWARD}
 
 
 # -- set-up through the Playground's HTTP API -----------------------------------------------------
-
-
-def _open(*chats: Chat) -> None:
-    """Wait for each welcome: from then on the bot knows the person's chat and can message them."""
-    for chat in chats:
-        chat.wait_for_card(T("welcome.privacy"))
 
 
 def _confirm(candidate: Chat, title: str, *, share_motivation: bool) -> Card:
@@ -122,7 +116,7 @@ def _decision(key: str) -> str:
 def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[..., Sequence[Chat]]) -> None:
     chantal = chat
     anna, bram = chat_as(ANNA, BRAM)
-    _open(chantal, anna, bram)
+    welcomed(chantal, anna, bram)
     sign_up(chantal)
     klus_id = post_klus(anna, MINUTES, "minute-taking")
     choose(anna, chantal, PERSON_ID[CHANTAL], klus_id, CHANTAL_WHY)
@@ -214,7 +208,7 @@ def test_the_manager_approves_and_no_one_else_can(chat: Chat, chat_as: Callable[
 
 def test_the_manager_declines_with_a_reason(chat_as: Callable[..., Sequence[Chat]]) -> None:
     anna, bram, daan = chat_as(ANNA, BRAM, DAAN)
-    _open(anna, bram, daan)
+    welcomed(anna, bram, daan)
     sign_up(daan)
     klus_id = post_klus(anna, LEAFLET, "copywriting")
     choose(anna, daan, PERSON_ID[DAAN], klus_id, DAAN_WHY)

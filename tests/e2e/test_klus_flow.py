@@ -27,7 +27,7 @@ import pytest
 
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.i18n import Translator
-from tests.e2e.flows import post_klus, sign_up
+from tests.e2e.flows import post_klus, sign_up, welcomed
 from tests.e2e.playground import PLAYGROUND_LOCALE, Card, Chat
 
 pytestmark = pytest.mark.e2e
@@ -69,9 +69,8 @@ def test_from_posting_to_an_approved_match_and_a_kind_no(
 ) -> None:
     chantal = chat
     anna, daan, bram = chat_as(ANNA, DAAN, BRAM)  # Bram: Chantal's manager, who approves
-    for person, name in ((chantal, CHANTAL), (anna, ANNA), (daan, DAAN), (bram, BRAM)):
-        # Installed: the bot knows the person's chat, and the Playground it is in, from here on.
-        welcome = person.wait_for_card(T("welcome.privacy"))
+    # Installed: the bot knows each person's chat, and the Playground it is in, from here on.
+    for welcome, name in zip(welcomed(chantal, anna, daan, bram), (CHANTAL, ANNA, DAAN, BRAM), strict=True):
         assert T("welcome.title", name=name) in welcome.text()
     sign_up(chantal, skills="minute-taking,data-entry")
     sign_up(daan, skills="minute-taking,data-entry")

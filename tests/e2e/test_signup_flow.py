@@ -16,7 +16,7 @@ import pytest
 
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.i18n import Translator
-from tests.e2e.flows import bot_today
+from tests.e2e.flows import bot_today, welcomed
 from tests.e2e.playground import PLAYGROUND_LOCALE, BotServer, Chat
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def _open_form(chat: Chat) -> int:
 
 
 def test_welcome_card_on_install(chat: Chat) -> None:
-    welcome = chat.wait_for_card(T("welcome.privacy"))
+    [welcome] = welcomed(chat)
     text = welcome.text()
     assert T("app.name") in text
     assert T("welcome.title", name="Chantal Bakker") in text
@@ -50,7 +50,7 @@ def test_welcome_card_on_install(chat: Chat) -> None:
 
 
 def test_welcome_is_shown_once(chat: Chat) -> None:
-    chat.wait_for_card(T("welcome.privacy"))
+    welcomed(chat)
     # Once the bot has answered a later message, it has answered both install activities too.
     before = chat.card_count()
     chat.send(NL("command.help"))
