@@ -202,7 +202,13 @@ CANDIDATES = CandidatesView(
     klus=KLUS,
     candidates=(
         CandidateRow(
-            "eva", "Eva Smit", "Gemeente Zeewolde", InterestStatus.INTERESTED, "Ik notuleer graag.", MATCH
+            "eva",
+            "Eva Smit",
+            "Gemeente Zeewolde",
+            InterestStatus.INTERESTED,
+            "Ik notuleer graag.",
+            MATCH,
+            intro="Beleidsmedewerker, schrijf graag en snel.",
         ),
         CandidateRow("anna", "Anna de Vries", "Gemeente Harderwijk", InterestStatus.CHOSEN, "", MATCH),
         CandidateRow("daan", "Daan Visser", "Gemeente Ermelo", None, "", MATCH),

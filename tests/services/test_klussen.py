@@ -236,6 +236,8 @@ async def test_bad_interest_changes_nothing(
     candidates = await klussen.candidates(BRAM, klus.id)
     assert isinstance(candidates, CandidatesView)
     assert all(row.interest is None for row in candidates.candidates)
+    # The poster reads what each wrote about themselves when signing up.
+    assert [row.intro for row in candidates.candidates] == ["Ik notuleer graag en ken gebarentaal."]
 
 
 async def test_interest_can_be_withdrawn_and_shown_again(klussen: KlusService, signup: SignupService) -> None:

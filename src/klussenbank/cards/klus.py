@@ -331,6 +331,8 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
         items.append(subtle(t(f"candidates.status.{status.value if status else 'suggested'}")))
         if row.motivation:
             items.append(text(t("candidates.motivation", motivation=row.motivation)))
+        if row.intro:
+            items.append(subtle(t("candidates.about", intro=row.intro)))
         data = _ids(klus.id, row.person_id)
         if klus.status is KlusStatus.OPEN:
             if status is None:

@@ -269,6 +269,7 @@ class KlusService:
         self, uow: UnitOfWork, person: Person, interest: Interest | None, match: Match | None
     ) -> CandidateRow:
         organisation = await uow.organisations.get(person.organisation_key)
+        availability = await uow.availability.get(person.aad_object_id)
         return CandidateRow(
             person_id=person.aad_object_id,
             name=person.name,
@@ -276,6 +277,7 @@ class KlusService:
             interest=interest.status if interest else None,
             motivation=interest.motivation if interest else "",
             match=match,
+            intro=availability.intro if availability else "",
         )
 
     async def invite(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:

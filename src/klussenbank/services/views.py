@@ -141,6 +141,7 @@ class CandidateRow:
     interest: InterestStatus | None  # None: a suggestion who has not reacted yet
     motivation: str
     match: Match | None
+    intro: str = ""  # what they wrote about themselves when they signed up
 
 
 @dataclass(frozen=True)
