@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.appmanifest import load_manifest
 from klussenbank.i18n import catalog
 from klussenbank.store.orm import AvailabilityRow, ConversationRow
-from tests.bot.conftest import BOT_ID, CHANTAL, DAAN, BotHarness
+from tests.bot.conftest import ANNA, BOT_ID, CHANTAL, DAAN, BotHarness
 
 NL = catalog("nl")
 EN = catalog("en")
@@ -189,6 +189,16 @@ async def test_greetings_get_the_help_card(harness: BotHarness) -> None:
     await harness.say("help")
     cards = await harness.say("Hoi!")
     assert NL["help.intro"] in texts(cards[0])
+
+
+async def test_the_help_card_lists_hrs_commands_for_hr_only(harness: BotHarness) -> None:
+    hr_commands = (NL["help.command.announce"], NL["help.command.report"])
+    [chantals] = (await harness.say("help"))[-1:]
+    [annas] = (await harness.say("help", user=ANNA))[-1:]  # HR in the demo
+
+    assert not any(line in texts(chantals) for line in hr_commands)
+    assert all(line in texts(annas) for line in hr_commands)
+    assert NL["help.command.my_data"] in texts(chantals) and NL["help.command.my_data"] in texts(annas)
 
 
 async def test_conversation_reference_is_refreshed_every_turn(

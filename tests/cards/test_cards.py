@@ -324,6 +324,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "welcome_returning": lambda t: welcome_card(WelcomeView(name="", has_profile=True), t),
     "help": lambda t: help_card(t, has_profile=False),
     "help_not_understood": lambda t: help_card(t, has_profile=True, not_understood=True),
+    "help_hr": lambda t: help_card(t, has_profile=True, hr=True),
     "notice": lambda t: notice_card(t("error.apology")),
     "form_new": lambda t: availability_form_card(FORM, t),
     "form_errors": lambda t: availability_form_card(FORM_ERRORS, t),

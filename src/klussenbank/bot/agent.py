@@ -237,8 +237,7 @@ class KlussenbankBot:
             if handler is not None:
                 await _send(context, await handler(actor, t, None))
             elif welcome is None:
-                has_profile = await self._signup.profile(actor) is not None
-                await _send(context, help_card(t, has_profile=has_profile, not_understood=True))
+                await _send(context, await self._help(actor, t, not_understood=True))
         except Exception:
             log.exception("message turn failed: %s", _describe(context))
             await _send(context, notice_card(t("error.apology")))
@@ -339,7 +338,13 @@ class KlussenbankBot:
     # -- verbs and commands ------------------------------------------------------------------
 
     async def on_help_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
-        return help_card(t, has_profile=await self._signup.profile(actor) is not None)
+        return await self._help(actor, t)
+
+    async def _help(self, actor: Actor, t: Translator, *, not_understood: bool = False) -> Element:
+        """What the bot can do; HR's own commands only for HR."""
+        has_profile = await self._signup.profile(actor) is not None
+        hr = bool(await self._announcements.hr_of(actor))
+        return help_card(t, has_profile=has_profile, hr=hr, not_understood=not_understood)
 
     async def on_profile_show(self, actor: Actor, t: Translator, _data: Any) -> Element:
         return _profile_or_none(await self._signup.profile(actor), t)

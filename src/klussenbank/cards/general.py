@@ -19,9 +19,8 @@ HELP_COMMANDS = (
     "access_log",
     "my_data",
     "digest_on",
-    "announce",
-    "report",
 )
+HR_COMMANDS = ("announce", "report")  # listed for HR only
 
 
 def welcome_card(view: WelcomeView, t: Translator) -> Element:
@@ -39,12 +38,13 @@ def welcome_card(view: WelcomeView, t: Translator) -> Element:
     )
 
 
-def help_card(t: Translator, *, has_profile: bool, not_understood: bool = False) -> Element:
+def help_card(t: Translator, *, has_profile: bool, hr: bool = False, not_understood: bool = False) -> Element:
+    commands = HELP_COMMANDS + HR_COMMANDS if hr else HELP_COMMANDS
     return card(
         [
             title(t("help.title")),
             text(t("help.unknown") if not_understood else t("help.intro")),
-            facts([(t(f"command.{name}"), t(f"help.command.{name}")) for name in HELP_COMMANDS]),
+            facts([(t(f"command.{name}"), t(f"help.command.{name}")) for name in commands]),
         ],
         [
             _profile_action(has_profile, t),
