@@ -66,10 +66,9 @@ class PrivacyService:
         pseudonym = f"erased-{uuid.uuid4().hex}"
         async with self._uow() as uow:
             now = self._clock.now()
+            removed = {"card": self._erased_card()}
             for message_id in await uow.privacy.erase(actor.aad_object_id, pseudonym, now=now):
-                await uow.outbox.enqueue_update(
-                    message_id, {"card": self._erased_card()}, reason="privacy.erased", now=now
-                )
+                await uow.outbox.enqueue_update(message_id, removed, reason="privacy.erased", now=now)
             await uow.audit.add(pseudonym, "privacy.erased", "at their own request", now=now)
             await uow.commit()
         return left

@@ -48,10 +48,12 @@ class HrRoles:
         """The organisation's first HR approver the directory knows, other than `excluded`; one
         other than `rather_not` (the poster: not the judge of their own klus) if there is one."""
         skip = {e.lower() for e in excluded}
-        found = []
+        fallback = None
         for entry in self._rules.of(organisation_key).approval.hr_approvers:
             person = await find_person(self._directory, entry)
-            if person is not None and person.aad_object_id.lower() not in skip:
-                found.append(person)
-        preferred = [p for p in found if p.aad_object_id.lower() != rather_not.lower()]
-        return next(iter(preferred or found), None)
+            if person is None or person.aad_object_id.lower() in skip:
+                continue
+            if person.aad_object_id.lower() != rather_not.lower():
+                return person
+            fallback = fallback or person
+        return fallback
