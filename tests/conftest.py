@@ -24,7 +24,7 @@ from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.model import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.migrate import upgrade
 from klussenbank.store.orm import Base

@@ -39,14 +39,17 @@ from klussenbank.graph.teams_apps import app_installer
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
-from klussenbank.services.clock import SystemClock
+from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.demo import DemoResult, seed_demo_marketplace
 from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import ImportResult, import_directory
-from klussenbank.services.ports import AuditEntry, Clock, Directory, Sender, UnitOfWorkFactory
+from klussenbank.services.ports.delivery import Sender
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import AuditEntry
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService

@@ -21,7 +21,7 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory

@@ -14,7 +14,8 @@ from klussenbank.cards.general import notice_card
 from klussenbank.config import Settings
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.services.delivery import DeliveryWorker
-from klussenbank.services.ports import Recipient, UnitOfWorkFactory
+from klussenbank.services.ports.records import Recipient
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import session_factory
 from klussenbank.store.orm import OutboxDeliveryRow
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue

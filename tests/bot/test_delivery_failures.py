@@ -20,7 +20,8 @@ from klussenbank.domain.delivery import Limit as RateLimit
 from klussenbank.domain.delivery import RetryPolicy
 from klussenbank.domain.model import Organisation, Person
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
-from klussenbank.services.ports import ConversationRef, Recipient, UnitOfWorkFactory
+from klussenbank.services.ports.records import ConversationRef, Recipient
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import session_factory
 from klussenbank.store.orm import OutboxDeliveryRow
 from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter

@@ -65,7 +65,7 @@ from klussenbank.domain.report import KlusRecord, MatchRecord, figures
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.agreements import AgreementLink
-from klussenbank.services.ports import Channel
+from klussenbank.services.ports.records import Channel
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.reports import EVALUATIONS_SHOWN, EvaluationsListView, FiguresView, ReportRequest
 from klussenbank.services.views import (
@@ -77,12 +77,16 @@ from klussenbank.services.views import (
     CandidatesView,
     ComposerView,
     DigestView,
+    EvaluationsView,
+    EvaluationView,
     FormView,
+    HoursView,
     KlusFormView,
     KlusNotice,
     KlusOffer,
     KlusSummary,
     KlusView,
+    MatchEvaluations,
     OfferFilters,
     OffersView,
     PauseView,
@@ -93,7 +97,6 @@ from klussenbank.services.views import (
     StepDecision,
     WelcomeView,
 )
-from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
 from tests.conftest import bot_without_services
 
 GOLDEN = Path(__file__).parent / "golden"

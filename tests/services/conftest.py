@@ -23,7 +23,9 @@ from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import import_directory
-from klussenbank.services.ports import Actor, AppInstaller, Directory, UnitOfWorkFactory
+from klussenbank.services.ports.directory import AppInstaller, Directory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService

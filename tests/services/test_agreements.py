@@ -16,7 +16,7 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.agreements import AgreementLink, AgreementService
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
 from tests.conftest import FixedClock

@@ -17,7 +17,8 @@ from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatu
 from klussenbank.domain.organisations import Rules
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcements import AnnouncementService
-from klussenbank.services.ports import Actor, Channel, ConversationRef, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor, Channel, ConversationRef
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import ComposerView, PreviewView, Refusal, ReportView
 from tests.conftest import TODAY, FixedClock

@@ -18,7 +18,8 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalService, TickResult
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import ApprovalView, CandidatesView, KlusOffer, Refusal
 from tests.conftest import FixedClock, concurrent_transactions

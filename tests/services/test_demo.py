@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.services.demo import BRAM, EVA, DemoResult, seed_demo_marketplace
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.signup import SignupService
 from tests.conftest import FixedClock
 from tests.services.conftest import TENANT

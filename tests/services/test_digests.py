@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.digests import DigestResult, DigestService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from tests.conftest import TODAY, FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, digest_service

@@ -17,7 +17,8 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService, Refusal
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import CandidatesView, KlusFormView, KlusOffer, KlusView, OfferFilters
 from tests.conftest import TODAY, FixedClock, concurrent_transactions, good_draft

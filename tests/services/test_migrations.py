@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.store.migrate import alembic_config, upgrade_async
 from klussenbank.store.orm import Base

@@ -17,7 +17,7 @@ from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
 from klussenbank.store.orm import Base

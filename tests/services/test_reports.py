@@ -17,7 +17,8 @@ from klussenbank.domain.work import Evaluation, EvaluationDraft, Role
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.reports import EvaluationsListView, FiguresView, ReportRequest
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal

@@ -19,10 +19,10 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.i18n import Translator
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import Refusal
-from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, WorkResult, WorkService
+from klussenbank.services.views import EvaluationsView, EvaluationView, HoursView, Refusal
+from klussenbank.services.work import WorkResult, WorkService
 from tests.conftest import TODAY, FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, work_service
 from tests.services.test_approvals import approved_match, confirmed_match, only_approval

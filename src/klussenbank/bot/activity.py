@@ -7,7 +7,7 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 
-from klussenbank.services.ports import Actor, Channel, ConversationRef
+from klussenbank.services.ports.records import Actor, Channel, ConversationRef
 
 PERSONAL = "personal"
 

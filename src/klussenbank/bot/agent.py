@@ -82,7 +82,7 @@ from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -90,7 +90,9 @@ from klussenbank.services.views import (
     ApprovalView,
     CandidatesView,
     ComposerView,
+    EvaluationView,
     FormView,
+    HoursView,
     KlusFormView,
     KlusOffer,
     PauseView,
@@ -99,7 +101,7 @@ from klussenbank.services.views import (
     Refusal,
     ReportView,
 )
-from klussenbank.services.work import EvaluationView, HoursView, WorkService
+from klussenbank.services.work import WorkService
 
 log = logging.getLogger(__name__)
 

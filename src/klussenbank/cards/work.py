@@ -25,7 +25,7 @@ from klussenbank.cards.verbs import ApprovalInput, Verb, WorkInput, report_scope
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, Role
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import ReportRequest
-from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
+from klussenbank.services.views import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
 
 W = WorkInput
 

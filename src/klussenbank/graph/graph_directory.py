@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from klussenbank.domain.model import Organisation
-from klussenbank.services.ports import DirectoryPerson
+from klussenbank.services.ports.records import DirectoryPerson
 
 if TYPE_CHECKING:
     import httpx

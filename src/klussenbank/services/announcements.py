@@ -8,7 +8,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
 
 from klussenbank.domain.announcement import (
     Announcement,
@@ -19,17 +18,12 @@ from klussenbank.domain.announcement import (
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.organisations import Rules
+from klussenbank.services.clock import Clock
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import (
-    Actor,
-    Channel,
-    Clock,
-    ConversationRef,
-    Directory,
-    Recipient,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor, Channel, ConversationRef, Recipient
+from klussenbank.services.ports.renderers import AnnouncementRenderer
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles
 from klussenbank.services.views import (
     AnnouncementView,
@@ -47,14 +41,6 @@ REPORT_GROUPS: dict[str, tuple[DeliveryStatus, ...]] = {
     "pending": (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING),
     "cancelled": (DeliveryStatus.CANCELLED,),
 }
-
-
-class AnnouncementRenderer(Protocol):
-    """Turns announcements and reports into cards (cards/ implements it)."""
-
-    def announcement(self, view: AnnouncementView) -> dict[str, Any]: ...
-
-    def report(self, view: ReportView, locale: str) -> dict[str, Any]: ...
 
 
 def csv_path(announcement_id: int) -> str:

@@ -28,20 +28,12 @@ from klussenbank.domain.model import Person
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.agreements import AgreementService
-from klussenbank.services.clock import AMSTERDAM
+from klussenbank.services.clock import AMSTERDAM, Clock
 from klussenbank.services.klus_views import klus_view, teams_user_ids
-from klussenbank.services.ports import (
-    Actor,
-    AppInstaller,
-    ApprovalRenderer,
-    Clock,
-    Directory,
-    DirectoryPerson,
-    NoticeRenderer,
-    Recipient,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from klussenbank.services.ports.directory import AppInstaller, Directory
+from klussenbank.services.ports.records import Actor, DirectoryPerson, Recipient
+from klussenbank.services.ports.renderers import ApprovalRenderer, NoticeRenderer
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles, person_by_email
 from klussenbank.services.views import (
     AccessLogView,

@@ -14,8 +14,9 @@ from datetime import timedelta
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.klus import KlusDraft, Visibility
 from klussenbank.domain.model import WorkMode
+from klussenbank.services.clock import Clock
 from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor, Clock
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import FormView, KlusFormView, Refusal
 

@@ -5,24 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
 
 from klussenbank.domain.klus import Klus
 from klussenbank.domain.model import WEEKDAYS
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import klus_view
 from klussenbank.services.klussen import KlusService, may_see
-from klussenbank.services.ports import Actor, Clock, Recipient, UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor, Recipient
+from klussenbank.services.ports.renderers import DigestRenderer
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import DigestView, KlusOffer
 
 WEEK = timedelta(days=7)
 PER_DIGEST = 10  # klussen in one digest, at most
 LATE = timedelta(hours=12)  # a digest this long after its moment is skipped
-
-
-class DigestRenderer(Protocol):
-    def digest(self, view: DigestView, locale: str) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from klussenbank.domain.klus import Klus
 from klussenbank.domain.model import Organisation
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.services.ports import UnitOfWork
+from klussenbank.services.ports.repositories import UnitOfWork
 from klussenbank.services.views import KlusView, SkillChoice
 
 

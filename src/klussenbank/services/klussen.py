@@ -31,18 +31,12 @@ from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
 from klussenbank.domain.model import Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.approvals import SAW_CANDIDACY, SAW_SUGGESTION, ApprovalRouter
+from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import klus_view, skill_choices, teams_user_ids
-from klussenbank.services.ports import (
-    Actor,
-    Clock,
-    Directory,
-    KlusHistory,
-    NoticeRenderer,
-    PoolMember,
-    Recipient,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor, KlusHistory, PoolMember, Recipient
+from klussenbank.services.ports.renderers import NoticeRenderer
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import (
     CandidateRow,
     CandidatesView,

@@ -9,9 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 from klussenbank.domain.organisations import Rules
+from klussenbank.services.clock import Clock
 from klussenbank.services.klussen import KlusService
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import Actor, AuditEntry, Clock, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor, AuditEntry
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 
 MONTH = timedelta(days=30.44)
 

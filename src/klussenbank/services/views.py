@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
@@ -13,9 +12,8 @@ from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
-
-if TYPE_CHECKING:
-    from klussenbank.services.ports import Channel
+from klussenbank.domain.work import Evaluation, EvaluationDraft, HoursMonth, Role
+from klussenbank.services.ports.records import Channel
 
 
 @dataclass(frozen=True)
@@ -289,3 +287,49 @@ class DigestView:
     organisation_name: str
     offers: tuple[KlusOffer, ...]
     personal: bool  # in someone's own chat: ranked for them, with a way to stop it
+
+
+@dataclass(frozen=True)
+class HoursView:
+    approval_id: int
+    klus_title: str
+    employee_name: str
+    role: Role  # the employee confirms; the poster checks and may correct
+    hours: HoursMonth
+    changed: bool = False  # the employee changed the hours since the poster's card showed them
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    approval_id: int
+    klus_title: str
+    other_name: str  # the poster, for the employee; the employee, for the poster
+    role: Role
+    skill_choices: tuple[SkillChoice, ...] = ()
+    done: bool = False
+    draft: EvaluationDraft = field(default_factory=EvaluationDraft)
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchEvaluations:
+    """What the employee and the poster of one match said about the work (None: not yet)."""
+
+    approval_id: int
+    klus_title: str
+    employee_name: str
+    employee_organisation: str
+    poster_name: str
+    poster_organisation: str  # the klus's
+    completed_on: date
+    employee: Evaluation | None
+    poster: Evaluation | None
+
+
+@dataclass(frozen=True)
+class EvaluationsView:
+    """One match's evaluations, as one of its two sides (`role`) or HR (None) reads them."""
+
+    match: MatchEvaluations
+    role: Role | None = None

@@ -4,9 +4,8 @@ sides say how it went. Those evaluations are for the two of them and HR only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Protocol
 
 from klussenbank.domain.approval import Approval, ApprovalStatus
 from klussenbank.domain.fields import FieldError
@@ -14,7 +13,6 @@ from klussenbank.domain.klus import KlusStatus
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.work import (
-    Evaluation,
     EvaluationDraft,
     HoursMonth,
     Role,
@@ -25,61 +23,18 @@ from klussenbank.domain.work import (
     validate_evaluation,
 )
 from klussenbank.services.approvals import SAW_EVALUATIONS, ApprovalRouter
+from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import skill_choices
-from klussenbank.services.ports import Actor, Clock, Recipient, UnitOfWork, UnitOfWorkFactory
-from klussenbank.services.views import Refusal, SkillChoice
-
-
-@dataclass(frozen=True)
-class HoursView:
-    approval_id: int
-    klus_title: str
-    employee_name: str
-    role: Role  # the employee confirms; the poster checks and may correct
-    hours: HoursMonth
-    changed: bool = False  # the employee changed the hours since the poster's card showed them
-    errors: tuple[FieldError, ...] = ()
-
-
-@dataclass(frozen=True)
-class EvaluationView:
-    approval_id: int
-    klus_title: str
-    other_name: str  # the poster, for the employee; the employee, for the poster
-    role: Role
-    skill_choices: tuple[SkillChoice, ...] = ()
-    done: bool = False
-    draft: EvaluationDraft = field(default_factory=EvaluationDraft)
-    errors: tuple[FieldError, ...] = ()
-
-
-@dataclass(frozen=True)
-class MatchEvaluations:
-    """What the employee and the poster of one match said about the work (None: not yet)."""
-
-    approval_id: int
-    klus_title: str
-    employee_name: str
-    employee_organisation: str
-    poster_name: str
-    poster_organisation: str  # the klus's
-    completed_on: date
-    employee: Evaluation | None
-    poster: Evaluation | None
-
-
-@dataclass(frozen=True)
-class EvaluationsView:
-    """One match's evaluations, as one of its two sides (`role`) or HR (None) reads them."""
-
-    match: MatchEvaluations
-    role: Role | None = None
-
-
-class WorkCards(Protocol):
-    def hours(self, view: HoursView, locale: str) -> dict[str, Any]: ...
-
-    def evaluation(self, view: EvaluationView, locale: str) -> dict[str, Any]: ...
+from klussenbank.services.ports.records import Actor, Recipient
+from klussenbank.services.ports.renderers import WorkCards
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.views import (
+    EvaluationsView,
+    EvaluationView,
+    HoursView,
+    MatchEvaluations,
+    Refusal,
+)
 
 
 @dataclass(frozen=True)

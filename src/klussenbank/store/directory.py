@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.model import Organisation
-from klussenbank.services.ports import DirectoryPerson
+from klussenbank.services.ports.records import DirectoryPerson
 from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
 
 STATE_KEY = "users"

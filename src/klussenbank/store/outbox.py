@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.delivery import ON_ITS_WAY, Decision, DeliveryStatus, Limit, reserve
-from klussenbank.services.ports import ClaimedDelivery, ConversationRef, Recipient, RecipientStatus
+from klussenbank.services.ports.records import ClaimedDelivery, ConversationRef, Recipient, RecipientStatus
 from klussenbank.store.orm import (
     ChannelRow,
     ConversationRow,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
 from klussenbank.domain.klus import KlusStatus
-from klussenbank.services.ports import AuditEntry
+from klussenbank.services.ports.records import AuditEntry
 from klussenbank.store.db import utc
 from klussenbank.store.orm import (
     AccessLogRow,
