@@ -39,17 +39,21 @@ from klussenbank.graph.teams_apps import app_installer
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
+from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.demo import DemoResult, seed_demo_marketplace
 from klussenbank.services.digests import DigestService
-from klussenbank.services.klussen import KlusService, KlusSettings
+from klussenbank.services.interest import InterestService
+from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
+from klussenbank.services.marketplace import KlusSettings, Marketplace
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports.delivery import Sender
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import AuditEntry
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
+from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -217,16 +221,33 @@ def approval_router(parts: Parts) -> ApprovalRouter:
     )
 
 
-def klus_service(parts: Parts, router: ApprovalRouter | None = None) -> KlusService:
-    return KlusService(
-        parts.uow,
+def marketplace(parts: Parts) -> Marketplace:
+    return Marketplace(
         clock=parts.clock,
         vocabulary=parts.vocabulary,
-        directory=parts.directory,
         renderer=CardRenderer(),
-        approvals=router or approval_router(parts),
         settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
     )
+
+
+def posting_service(
+    parts: Parts, market: Marketplace | None = None, router: ApprovalRouter | None = None
+) -> PostingService:
+    return PostingService(
+        parts.uow, market=market or marketplace(parts), approvals=router or approval_router(parts)
+    )
+
+
+def klus_chores(
+    parts: Parts,
+    market: Marketplace | None = None,
+    router: ApprovalRouter | None = None,
+    posting: PostingService | None = None,
+) -> KlusChores:
+    market = market or marketplace(parts)
+    router = router or approval_router(parts)
+    posting = posting or posting_service(parts, market, router)
+    return KlusChores(parts.uow, market=market, approvals=router, posting=posting)
 
 
 def announcement_service(parts: Parts) -> AnnouncementService:
@@ -246,24 +267,23 @@ def report_service(parts: Parts) -> ReportService:
     )
 
 
-def privacy_service(parts: Parts, klussen: KlusService) -> PrivacyService:
+def privacy_service(parts: Parts, chores: KlusChores) -> PrivacyService:
     return PrivacyService(
         parts.uow,
         clock=parts.clock,
-        klussen=klussen,
+        klus_chores=chores,
         links=parts.links,
         rules=parts.rules,
         erased_card=erased_card,
     )
 
 
-def digest_service(parts: Parts, klussen: KlusService) -> DigestService:
+def digest_service(parts: Parts, market: Marketplace) -> DigestService:
     return DigestService(
         parts.uow,
         clock=parts.clock,
         rules=parts.rules,
-        klussen=klussen,
-        vocabulary=parts.vocabulary,
+        market=market,
         renderer=CardRenderer(),
     )
 
@@ -281,10 +301,10 @@ def agreement_service(parts: Parts) -> AgreementService:
 
 
 def approval_service(
-    parts: Parts, router: ApprovalRouter, klussen: KlusService, agreements: AgreementService
+    parts: Parts, router: ApprovalRouter, chores: KlusChores, agreements: AgreementService
 ) -> ApprovalService:
     return ApprovalService(
-        parts.uow, router=router, settle=klussen.settle, notices=CardRenderer(), agreements=agreements
+        parts.uow, router=router, settle=chores.settle, notices=CardRenderer(), agreements=agreements
     )
 
 
@@ -316,16 +336,20 @@ def build_web_app(settings: Settings) -> web.Application:
     lease = timedelta(seconds=settings.worker_lease_seconds)
     worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
     router = approval_router(parts)
-    klussen = klus_service(parts, router)
-    privacy = privacy_service(parts, klussen)
+    market = marketplace(parts)
+    posting = posting_service(parts, market, router)
+    chores = klus_chores(parts, market, router, posting)
+    privacy = privacy_service(parts, chores)
     work = work_service(parts, router)
     agreements = agreement_service(parts)
-    approvals = approval_service(parts, router, klussen, agreements)
+    approvals = approval_service(parts, router, chores, agreements)
     announcements = announcement_service(parts)
-    digests = digest_service(parts, klussen)
+    digests = digest_service(parts, market)
     bot = KlussenbankBot(
         signup_service(parts),
-        klussen,
+        posting,
+        ChoosingService(parts.uow, market=market, directory=parts.directory),
+        InterestService(parts.uow, market=market, approvals=router),
         approvals,
         announcements,
         digests,
@@ -340,7 +364,7 @@ def build_web_app(settings: Settings) -> web.Application:
         bot=bot,
         worker=worker,
         chores=[
-            (klussen.expire_overdue, CHORE_EVERY),
+            (chores.expire_overdue, CHORE_EVERY),
             (approvals.tick, APPROVALS_EVERY),
             (announcements.send_due, ANNOUNCEMENTS_EVERY),
             (announcements.refresh_reports, ANNOUNCEMENTS_EVERY),
@@ -398,7 +422,7 @@ async def load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
 async def load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
     async with command_parts(settings) as parts:
         return await seed_demo_marketplace(
-            signup_service(parts), klus_service(parts), parts.clock, tenant_id=tenant_id
+            signup_service(parts), posting_service(parts), parts.clock, tenant_id=tenant_id
         )
 
 
@@ -411,9 +435,9 @@ async def report_figures(settings: Settings, organisation: str, start: date, end
 async def purge_now(settings: Settings, actor: str) -> dict[str, int]:
     """`klussenbank privacy purge`: the retention purge, now."""
     async with command_parts(settings) as parts:
-        return await privacy_service(parts, klus_service(parts)).purge(actor)
+        return await privacy_service(parts, klus_chores(parts)).purge(actor)
 
 
 async def audit_entries(settings: Settings, limit: int) -> list[AuditEntry]:
     async with command_parts(settings) as parts:
-        return await privacy_service(parts, klus_service(parts)).audit(limit)
+        return await privacy_service(parts, klus_chores(parts)).audit(limit)

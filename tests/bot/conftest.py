@@ -144,16 +144,18 @@ async def harness(
     signup = SignupService(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory)
+    market = marketplace(uow_factory, clock, vocabulary, directory)
     announcements = announcement_service(uow_factory, clock, directory)
     work = work_service(uow_factory, clock, vocabulary, directory)
     bot = KlussenbankBot(
         signup,
-        klussen,
-        approvals,
+        market.posting,
+        market.choosing,
+        market.interest,
+        market.approvals,
         announcements,
-        digest_service(uow_factory, clock, vocabulary, klussen),
-        privacy_service(uow_factory, clock, klussen),
+        digest_service(uow_factory, clock, market.shared),
+        privacy_service(uow_factory, clock, market.chores),
         report_service(uow_factory, clock, directory),
         agreement_service(uow_factory, clock, directory),
         work,

@@ -1,7 +1,8 @@
-"""Fixtures of the marketplace tests: the demo directory's people, met, and the two services."""
+"""Fixtures of the marketplace tests: the demo directory's people, met, and the services."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,13 +20,17 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
+from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
-from klussenbank.services.klussen import KlusService, KlusSettings
+from klussenbank.services.interest import InterestService
+from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
+from klussenbank.services.marketplace import KlusSettings, Marketplace
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports.directory import AppInstaller, Directory
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
+from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -59,6 +64,19 @@ async def signup(
     return service
 
 
+@dataclass(frozen=True)
+class Market:
+    """The klus services and the approvals, wired as `wiring.py` wires them; `shared` is their
+    common part (the digest ranks with it)."""
+
+    shared: Marketplace
+    posting: PostingService
+    choosing: ChoosingService
+    interest: InterestService
+    chores: KlusChores
+    approvals: ApprovalService
+
+
 def marketplace(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -68,26 +86,28 @@ def marketplace(
     rules: Rules | None = None,
     installer: AppInstaller | None = None,
     **settings: Any,
-) -> tuple[KlusService, ApprovalService]:
-    """The marketplace and the approvals, wired as `wiring.py` wires them."""
+) -> Market:
     router = approval_router(clock, vocabulary, directory, rules=rules, installer=installer)
-    klussen = KlusService(
-        uow_factory,
-        clock=clock,
-        vocabulary=vocabulary,
-        directory=directory,
-        renderer=CardRenderer(),
-        approvals=router,
-        settings=KlusSettings(**settings),
+    shared = Marketplace(
+        clock=clock, vocabulary=vocabulary, renderer=CardRenderer(), settings=KlusSettings(**settings)
     )
+    posting = PostingService(uow_factory, market=shared, approvals=router)
+    chores = KlusChores(uow_factory, market=shared, approvals=router, posting=posting)
     approvals = ApprovalService(
         uow_factory,
         router=router,
-        settle=klussen.settle,
+        settle=chores.settle,
         notices=CardRenderer(),
         agreements=agreement_service(uow_factory, clock, directory, rules),
     )
-    return klussen, approvals
+    return Market(
+        shared,
+        posting,
+        ChoosingService(uow_factory, market=shared, directory=directory),
+        InterestService(uow_factory, market=shared, approvals=router),
+        chores,
+        approvals,
+    )
 
 
 def approval_router(
@@ -139,29 +159,22 @@ def announcement_service(
 
 
 def digest_service(
-    uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
-    vocabulary: SkillVocabulary,
-    klussen: KlusService,
-    rules: Rules | None = None,
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, market: Marketplace, rules: Rules | None = None
 ) -> DigestService:
     return DigestService(
         uow_factory,
         clock=clock,
         rules=rules or load_rules("demo"),
-        klussen=klussen,
-        vocabulary=vocabulary,
+        market=market,
         renderer=CardRenderer(),
     )
 
 
-def privacy_service(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, klussen: KlusService
-) -> PrivacyService:
+def privacy_service(uow_factory: UnitOfWorkFactory, clock: FixedClock, chores: KlusChores) -> PrivacyService:
     return PrivacyService(
         uow_factory,
         clock=clock,
-        klussen=klussen,
+        klus_chores=chores,
         links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
         rules=load_rules("demo"),
         erased_card=erased_card,
@@ -196,16 +209,6 @@ def report_service(
     )
 
 
-def service_with(
-    uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
-    vocabulary: SkillVocabulary,
-    directory: FileDirectory,
-    **settings: Any,
-) -> KlusService:
-    return marketplace(uow_factory, clock, vocabulary, directory, **settings)[0]
-
-
 @pytest.fixture
 def market(
     signup: SignupService,
@@ -213,15 +216,5 @@ def market(
     clock: FixedClock,
     vocabulary: SkillVocabulary,
     directory: FileDirectory,
-) -> tuple[KlusService, ApprovalService]:
+) -> Market:
     return marketplace(uow_factory, clock, vocabulary, directory)
-
-
-@pytest.fixture
-def klussen(market: tuple[KlusService, ApprovalService]) -> KlusService:
-    return market[0]
-
-
-@pytest.fixture
-def approvals(market: tuple[KlusService, ApprovalService]) -> ApprovalService:
-    return market[1]

@@ -80,9 +80,11 @@ from klussenbank.i18n import LANGUAGES, Translator, catalog
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
-from klussenbank.services.klussen import KlusService
+from klussenbank.services.interest import InterestService
 from klussenbank.services.ports.records import Actor
+from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -119,7 +121,9 @@ class KlussenbankBot:
     def __init__(
         self,
         signup: SignupService,
-        klussen: KlusService,
+        posting: PostingService,
+        choosing: ChoosingService,
+        interest: InterestService,
         approvals: ApprovalService,
         announcements: AnnouncementService,
         digests: DigestService,
@@ -129,7 +133,9 @@ class KlussenbankBot:
         work: WorkService,
     ) -> None:
         self._signup = signup
-        self._klussen = klussen
+        self._posting = posting
+        self._choosing = choosing
+        self._interest = interest
         self._approvals = approvals
         self._announcements = announcements
         self._digests = digests
@@ -383,33 +389,33 @@ class KlussenbankBot:
     # -- klussen ----------------------------------------------------------------------------
 
     async def on_suggestions_off(self, actor: Actor, t: Translator, _data: Any) -> Element:
-        done = await self._klussen.stop_suggestions(actor)
+        done = await self._interest.stop_suggestions(actor)
         return notice_card(t("suggestions.off" if done else "profile.none"))
 
     async def on_klus_new(self, actor: Actor, t: Translator, _data: Any) -> Element:
-        return _klus_result(await self._klussen.form(actor), t)
+        return _klus_result(await self._posting.form(actor), t)
 
     async def on_klus_edit(self, actor: Actor, t: Translator, data: Any) -> Element:
         klus_id = parse_klus_id(data)
         return _klus_result(
-            await self._klussen.form(actor, klus_id) if klus_id else Refusal("klus_not_found"), t
+            await self._posting.form(actor, klus_id) if klus_id else Refusal("klus_not_found"), t
         )
 
     async def on_klus_post(self, actor: Actor, t: Translator, data: Any) -> Element:
         klus_id = parse_klus_id(data)
-        result = await self._klussen.post(actor, parse_klus(data), klus_id)
+        result = await self._posting.post(actor, parse_klus(data), klus_id)
         if isinstance(result, Refusal | KlusFormView):
             return _klus_result(result, t)
         return posted_card(result, t, banner=t("klus.saved" if klus_id else "klus.posted"))
 
     async def on_klus_show(self, actor: Actor, t: Translator, data: Any) -> Element:
-        return await self._on_klus(data, t, lambda klus_id: self._klussen.offer(actor, klus_id))
+        return await self._on_klus(data, t, lambda klus_id: self._interest.offer(actor, klus_id))
 
     async def on_klus_mine(self, actor: Actor, t: Translator, _data: Any) -> Element:
-        return my_klussen_card(await self._klussen.mine(actor), t)
+        return my_klussen_card(await self._posting.mine(actor), t)
 
     async def on_klus_list(self, actor: Actor, t: Translator, data: Any) -> Element:
-        return offers_card(await self._klussen.offers(actor, parse_filters(data)), t)
+        return offers_card(await self._interest.offers(actor, parse_filters(data)), t)
 
     async def on_klus_cancel(self, actor: Actor, t: Translator, data: Any) -> Element:
         klus_id = parse_klus_id(data)
@@ -417,35 +423,35 @@ class KlussenbankBot:
 
     async def on_klus_cancel_confirm(self, actor: Actor, t: Translator, data: Any) -> Element:
         klus_id = parse_klus_id(data)
-        result = await self._klussen.cancel(actor, klus_id) if klus_id else Refusal("klus_not_found")
+        result = await self._posting.cancel(actor, klus_id) if klus_id else Refusal("klus_not_found")
         if isinstance(result, Refusal):
             return _refused(result, t)
-        return my_klussen_card(await self._klussen.mine(actor), t, banner=t("cancel.done"))
+        return my_klussen_card(await self._posting.mine(actor), t, banner=t("cancel.done"))
 
     async def on_klus_candidates(self, actor: Actor, t: Translator, data: Any) -> Element:
-        return await self._on_klus(data, t, lambda klus_id: self._klussen.candidates(actor, klus_id))
+        return await self._on_klus(data, t, lambda klus_id: self._choosing.candidates(actor, klus_id))
 
     async def on_interest_add(self, actor: Actor, t: Translator, data: Any) -> Element:
         motivation = parse_motivation(data)
         return await self._on_klus(
-            data, t, lambda klus_id: self._klussen.show_interest(actor, klus_id, motivation), "interest.sent"
+            data, t, lambda klus_id: self._interest.show_interest(actor, klus_id, motivation), "interest.sent"
         )
 
     async def on_interest_withdraw(self, actor: Actor, t: Translator, data: Any) -> Element:
         return await self._on_klus(
-            data, t, lambda klus_id: self._klussen.withdraw_interest(actor, klus_id), "interest.withdrawn"
+            data, t, lambda klus_id: self._interest.withdraw_interest(actor, klus_id), "interest.withdrawn"
         )
 
     async def on_candidate_invite(self, actor: Actor, t: Translator, data: Any) -> Element:
         person_id = parse_person_id(data) or ""
         return await self._on_klus(
-            data, t, lambda klus_id: self._klussen.invite(actor, klus_id, person_id), "candidates.invited"
+            data, t, lambda klus_id: self._choosing.invite(actor, klus_id, person_id), "candidates.invited"
         )
 
     async def on_candidate_choose(self, actor: Actor, t: Translator, data: Any) -> Element:
         person_id = parse_person_id(data) or ""
         return await self._on_klus(
-            data, t, lambda klus_id: self._klussen.choose(actor, klus_id, person_id), "candidates.chosen"
+            data, t, lambda klus_id: self._choosing.choose(actor, klus_id, person_id), "candidates.chosen"
         )
 
     async def on_match_confirm(self, actor: Actor, t: Translator, data: Any) -> Element:
@@ -453,13 +459,13 @@ class KlussenbankBot:
         return await self._on_klus(
             data,
             t,
-            lambda klus_id: self._klussen.confirm(actor, klus_id, share_motivation=share),
+            lambda klus_id: self._interest.confirm(actor, klus_id, share_motivation=share),
             "match.confirmed",
         )
 
     async def on_match_decline(self, actor: Actor, t: Translator, data: Any) -> Element:
         return await self._on_klus(
-            data, t, lambda klus_id: self._klussen.decline(actor, klus_id), "match.declined"
+            data, t, lambda klus_id: self._interest.decline(actor, klus_id), "match.declined"
         )
 
     # -- approvals ---------------------------------------------------------------------------
