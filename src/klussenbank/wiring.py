@@ -38,7 +38,9 @@ from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import app_installer
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
-from klussenbank.services.approvals import ApprovalRouter, ApprovalService
+from klussenbank.services.approval_chores import ApprovalChores
+from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
+from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
@@ -300,14 +302,6 @@ def agreement_service(parts: Parts) -> AgreementService:
     )
 
 
-def approval_service(
-    parts: Parts, router: ApprovalRouter, chores: KlusChores, agreements: AgreementService
-) -> ApprovalService:
-    return ApprovalService(
-        parts.uow, router=router, settle=chores.settle, notices=CardRenderer(), agreements=agreements
-    )
-
-
 def work_service(parts: Parts, router: ApprovalRouter) -> WorkService:
     return WorkService(
         parts.uow, clock=parts.clock, vocabulary=parts.vocabulary, cards=WorkCardRenderer(), router=router
@@ -342,7 +336,9 @@ def build_web_app(settings: Settings) -> web.Application:
     privacy = privacy_service(parts, chores)
     work = work_service(parts, router)
     agreements = agreement_service(parts)
-    approvals = approval_service(parts, router, chores, agreements)
+    outcome = ApprovalOutcome(router, settle=chores.settle, notices=CardRenderer(), agreements=agreements)
+    approvals = ApprovalService(parts.uow, router=router, outcome=outcome)
+    approval_chores = ApprovalChores(parts.uow, router=router, outcome=outcome)
     announcements = announcement_service(parts)
     digests = digest_service(parts, market)
     bot = KlussenbankBot(
@@ -365,7 +361,7 @@ def build_web_app(settings: Settings) -> web.Application:
         worker=worker,
         chores=[
             (chores.expire_overdue, CHORE_EVERY),
-            (approvals.tick, APPROVALS_EVERY),
+            (approval_chores.tick, APPROVALS_EVERY),
             (announcements.send_due, ANNOUNCEMENTS_EVERY),
             (announcements.refresh_reports, ANNOUNCEMENTS_EVERY),
             (digests.run_due, CHORE_EVERY),

@@ -19,7 +19,9 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
-from klussenbank.services.approvals import ApprovalRouter, ApprovalService
+from klussenbank.services.approval_chores import ApprovalChores
+from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
+from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
 from klussenbank.services.interest import InterestService
@@ -75,6 +77,7 @@ class Market:
     interest: InterestService
     chores: KlusChores
     approvals: ApprovalService
+    approval_chores: ApprovalChores
 
 
 def marketplace(
@@ -93,9 +96,8 @@ def marketplace(
     )
     posting = PostingService(uow_factory, market=shared, approvals=router)
     chores = KlusChores(uow_factory, market=shared, approvals=router, posting=posting)
-    approvals = ApprovalService(
-        uow_factory,
-        router=router,
+    outcome = ApprovalOutcome(
+        router,
         settle=chores.settle,
         notices=CardRenderer(),
         agreements=agreement_service(uow_factory, clock, directory, rules),
@@ -106,7 +108,8 @@ def marketplace(
         ChoosingService(uow_factory, market=shared, directory=directory),
         InterestService(uow_factory, market=shared, approvals=router),
         chores,
-        approvals,
+        ApprovalService(uow_factory, router=router, outcome=outcome),
+        ApprovalChores(uow_factory, router=router, outcome=outcome),
     )
 
 

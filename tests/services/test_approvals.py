@@ -16,7 +16,7 @@ from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.approvals import TickResult
+from klussenbank.services.approval_chores import TickResult
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
@@ -448,11 +448,11 @@ async def test_an_approver_without_the_app_gets_it_installed_first(
     klus_id = await confirmed_match(market, signup, CHANTAL)
     assert ("approval.approver", "Bram Jansen") not in await outbox(engine)  # no chat with Bram yet
 
-    result = await market.approvals.tick()
+    result = await market.approval_chores.tick()
 
     assert (result.sent, result.fallbacks, installer.asked) == (1, 0, [BRAM.aad_object_id])
     assert ("approval.approver", "Bram Jansen") in await outbox(engine)
-    assert (await market.approvals.tick()).sent == 0  # once
+    assert (await market.approval_chores.tick()).sent == 0  # once
     assert (await only_approval(uow_factory, klus_id)).approver_id == BRAM.aad_object_id
 
 
@@ -469,8 +469,8 @@ async def test_when_installing_fails_hr_approves_and_the_candidate_hears_why(
     await signup.meet(ANNA, None)
     klus_id = await confirmed_match(market, signup, CHANTAL, poster=DAAN, organisation="ermelo")
 
-    first = await market.approvals.tick()
-    second = await market.approvals.tick()
+    first = await market.approval_chores.tick()
+    second = await market.approval_chores.tick()
 
     assert (first.fallbacks, second.sent) == (1, 1)
     assert (await only_approval(uow_factory, klus_id)).approver_id == ANNA.aad_object_id
@@ -486,7 +486,7 @@ async def test_when_teams_cannot_deliver_the_card_hr_takes_over(
     engine: AsyncEngine,
 ) -> None:
     klus_id = await confirmed_match(market, signup, CHANTAL, poster=DAAN, organisation="ermelo")
-    assert await market.approvals.tick() == TickResult()  # Bram's card is on its way: nothing to do
+    assert await market.approval_chores.tick() == TickResult()  # Bram's card is on its way: nothing to do
     async with engine.begin() as connection:  # Teams said 403: Bram removed the app
         await connection.execute(
             text(
@@ -496,13 +496,13 @@ async def test_when_teams_cannot_deliver_the_card_hr_takes_over(
             {"bram": BRAM.aad_object_id},
         )
 
-    assert (await market.approvals.tick()).fallbacks == 1
+    assert (await market.approval_chores.tick()).fallbacks == 1
 
     assert (await only_approval(uow_factory, klus_id)).approver_id == ANNA.aad_object_id
     queued = await outbox(engine)
     assert ("klus.approval_fallback_candidate", "Chantal Bakker") in queued
     assert ("approval.approver", "Anna de Vries") in queued
-    assert await market.approvals.tick() == TickResult()
+    assert await market.approval_chores.tick() == TickResult()
 
 
 async def test_reminder_escalation_and_expiry_follow_the_working_days(
@@ -517,16 +517,16 @@ async def test_reminder_escalation_and_expiry_follow_the_working_days(
     approval = await only_approval(uow_factory, klus_id)
 
     clock.current += timedelta(days=2)  # Wednesday: 2 working days
-    assert await market.approvals.tick() == TickResult()
+    assert await market.approval_chores.tick() == TickResult()
     clock.current += timedelta(days=1)  # Thursday: 3
-    assert (await market.approvals.tick()).reminded == 1
-    assert (await market.approvals.tick()).reminded == 0  # once
+    assert (await market.approval_chores.tick()).reminded == 1
+    assert (await market.approval_chores.tick()).reminded == 0  # once
     assert (
         sum(reason == "approval.approver" and name == "Bram Jansen" for reason, name in await outbox(engine))
         == 2
     )
     clock.current += timedelta(days=4)  # Monday 30 November: 5 working days (the weekend does not count)
-    assert (await market.approvals.tick()).escalated == 1
+    assert (await market.approval_chores.tick()).escalated == 1
     escalated = await only_approval(uow_factory, klus_id)
     # Bram has no manager above him: HR (Anna) has it now; Bram's card says so.
     assert escalated.approver_id == ANNA.aad_object_id and escalated.escalations == 1
@@ -535,7 +535,7 @@ async def test_reminder_escalation_and_expiry_follow_the_working_days(
     assert (await only_approval(uow_factory, klus_id)).pending
     clock.current += timedelta(days=7)  # Monday 7 December: 10 working days since the start
 
-    assert (await market.approvals.tick()).expired == 1
+    assert (await market.approval_chores.tick()).expired == 1
 
     assert (await only_approval(uow_factory, klus_id)).status is ApprovalStatus.EXPIRED
     assert await interest_status(market, CHANTAL, klus_id) is InterestStatus.NOT_APPROVED

@@ -15,7 +15,7 @@ from klussenbank.domain.klus import (
     KlusStatus,
 )
 from klussenbank.domain.model import WorkMode
-from klussenbank.services.approvals import SAW_CANDIDACY, ApprovalRouter
+from klussenbank.services.approval_routing import SAW_CANDIDACY, ApprovalRouter
 from klussenbank.services.klus_views import teams_user_ids
 from klussenbank.services.marketplace import Marketplace, may_see, person_of
 from klussenbank.services.ports.records import Actor

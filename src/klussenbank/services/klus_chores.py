@@ -4,7 +4,7 @@ their deadline, and someone whose data is erased steps out of every one of them 
 from __future__ import annotations
 
 from klussenbank.domain.klus import HOLDS_HOURS, IN_THE_RUNNING, InterestStatus, Klus, KlusStatus
-from klussenbank.services.approvals import ApprovalRouter
+from klussenbank.services.approval_routing import ApprovalRouter
 from klussenbank.services.marketplace import Marketplace
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory

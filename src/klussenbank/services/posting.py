@@ -17,7 +17,7 @@ from klussenbank.domain.klus import (
     validate_klus,
 )
 from klussenbank.domain.model import WorkMode
-from klussenbank.services.approvals import ApprovalRouter
+from klussenbank.services.approval_routing import ApprovalRouter
 from klussenbank.services.klus_views import skill_choices
 from klussenbank.services.marketplace import Marketplace, may_manage, person_of
 from klussenbank.services.ports.records import Actor

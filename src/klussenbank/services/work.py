@@ -22,7 +22,7 @@ from klussenbank.domain.work import (
     planned_hours,
     validate_evaluation,
 )
-from klussenbank.services.approvals import SAW_EVALUATIONS, ApprovalRouter
+from klussenbank.services.approval_routing import SAW_EVALUATIONS, ApprovalRouter
 from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import skill_choices
 from klussenbank.services.ports.records import Actor, Recipient
