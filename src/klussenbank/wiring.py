@@ -37,7 +37,9 @@ from klussenbank.graph.graph_directory import OrganisationMap, credential_from, 
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import app_installer
 from klussenbank.services.agreements import AgreementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
+from klussenbank.services.announcer import Announcer
 from klussenbank.services.approval_chores import ApprovalChores
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
 from klussenbank.services.approvals import ApprovalService
@@ -252,17 +254,6 @@ def klus_chores(
     return KlusChores(parts.uow, market=market, approvals=router, posting=posting)
 
 
-def announcement_service(parts: Parts) -> AnnouncementService:
-    return AnnouncementService(
-        parts.uow,
-        clock=parts.clock,
-        directory=parts.directory,
-        rules=parts.rules,
-        renderer=AnnouncementCardRenderer(),
-        links=parts.links,
-    )
-
-
 def report_service(parts: Parts) -> ReportService:
     return ReportService(
         parts.uow, clock=parts.clock, directory=parts.directory, rules=parts.rules, links=parts.links
@@ -339,7 +330,11 @@ def build_web_app(settings: Settings) -> web.Application:
     outcome = ApprovalOutcome(router, settle=chores.settle, notices=CardRenderer(), agreements=agreements)
     approvals = ApprovalService(parts.uow, router=router, outcome=outcome)
     approval_chores = ApprovalChores(parts.uow, router=router, outcome=outcome)
-    announcements = announcement_service(parts)
+    announcing = Announcer(
+        clock=parts.clock, rules=parts.rules, renderer=AnnouncementCardRenderer(), links=parts.links
+    )
+    announcements = AnnouncementService(parts.uow, announcer=announcing, directory=parts.directory)
+    announcement_chores = AnnouncementChores(parts.uow, announcer=announcing)
     digests = digest_service(parts, market)
     bot = KlussenbankBot(
         signup_service(parts),
@@ -348,6 +343,7 @@ def build_web_app(settings: Settings) -> web.Application:
         InterestService(parts.uow, market=market, approvals=router),
         approvals,
         announcements,
+        announcement_chores,
         digests,
         privacy,
         report_service(parts),
@@ -362,8 +358,8 @@ def build_web_app(settings: Settings) -> web.Application:
         chores=[
             (chores.expire_overdue, CHORE_EVERY),
             (approval_chores.tick, APPROVALS_EVERY),
-            (announcements.send_due, ANNOUNCEMENTS_EVERY),
-            (announcements.refresh_reports, ANNOUNCEMENTS_EVERY),
+            (announcement_chores.send_due, ANNOUNCEMENTS_EVERY),
+            (announcement_chores.refresh_reports, ANNOUNCEMENTS_EVERY),
             (digests.run_due, CHORE_EVERY),
             (privacy.purge, DAILY),
             (work.tick, CHORE_EVERY),

@@ -18,7 +18,7 @@ from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.announcements import AnnouncementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -30,6 +30,7 @@ from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
     agreement_service,
+    announcement_chores,
     announcement_service,
     digest_service,
     marketplace,
@@ -62,7 +63,7 @@ class BotHarness:
     _ids: itertools.count[int]
     engine: AsyncEngine
     clock: FixedClock
-    announcements: AnnouncementService  # its chores run when a test says so
+    announcement_chores: AnnouncementChores  # run when a test says so
     work: WorkService  # its daily chore too
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
@@ -145,7 +146,7 @@ async def harness(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
     market = marketplace(uow_factory, clock, vocabulary, directory)
-    announcements = announcement_service(uow_factory, clock, directory)
+    chores = announcement_chores(uow_factory, clock)
     work = work_service(uow_factory, clock, vocabulary, directory)
     bot = KlussenbankBot(
         signup,
@@ -153,7 +154,8 @@ async def harness(
         market.choosing,
         market.interest,
         market.approvals,
-        announcements,
+        announcement_service(uow_factory, clock, directory),
+        chores,
         digest_service(uow_factory, clock, market.shared),
         privacy_service(uow_factory, clock, market.chores),
         report_service(uow_factory, clock, directory),
@@ -171,7 +173,7 @@ async def harness(
             itertools.count(1),
             engine,
             clock,
-            announcements,
+            chores,
             work,
         )
     finally:

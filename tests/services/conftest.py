@@ -18,7 +18,9 @@ from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.agreements import AgreementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
+from klussenbank.services.announcer import Announcer
 from klussenbank.services.approval_chores import ApprovalChores
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
 from klussenbank.services.approvals import ApprovalService
@@ -148,17 +150,23 @@ def agreement_service(
 LINK_SECRET = b"test-secret-for-download-links!!"
 
 
-def announcement_service(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
-) -> AnnouncementService:
-    return AnnouncementService(
-        uow_factory,
+def announcer(clock: FixedClock, rules: Rules | None = None) -> Announcer:
+    return Announcer(
         clock=clock,
-        directory=directory,
         rules=rules or load_rules("demo"),
         renderer=AnnouncementCardRenderer(),
         links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
     )
+
+
+def announcement_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
+) -> AnnouncementService:
+    return AnnouncementService(uow_factory, announcer=announcer(clock, rules), directory=directory)
+
+
+def announcement_chores(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AnnouncementChores:
+    return AnnouncementChores(uow_factory, announcer=announcer(clock))
 
 
 def digest_service(

@@ -78,6 +78,7 @@ from klussenbank.dialogs.report_form import parse_report
 from klussenbank.dialogs.work_form import parse_evaluation, parse_hours
 from klussenbank.i18n import LANGUAGES, Translator, catalog
 from klussenbank.services.agreements import AgreementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
@@ -126,6 +127,7 @@ class KlussenbankBot:
         interest: InterestService,
         approvals: ApprovalService,
         announcements: AnnouncementService,
+        announcement_chores: AnnouncementChores,
         digests: DigestService,
         privacy: PrivacyService,
         reports: ReportService,
@@ -138,6 +140,7 @@ class KlussenbankBot:
         self._interest = interest
         self._approvals = approvals
         self._announcements = announcements
+        self._announcement_chores = announcement_chores
         self._digests = digests
         self._privacy = privacy
         self._reports = reports
@@ -295,11 +298,13 @@ class KlussenbankBot:
             if activity.members_added:
                 await self._on_members_added(context)
             elif channel is not None and event in ("channelCreated", "channelRenamed", "channelRestored"):
-                await self._announcements.remember_channel(channel, channel_conversation(activity, channel))
+                await self._announcement_chores.remember_channel(
+                    channel, channel_conversation(activity, channel)
+                )
             elif channel is not None and event == "channelDeleted":
-                await self._announcements.forget_channel(channel.conversation_id)
+                await self._announcement_chores.forget_channel(channel.conversation_id)
             elif channel is not None and event in ("teamDeleted", "teamArchived"):
-                await self._announcements.forget_team(channel.team_id)
+                await self._announcement_chores.forget_team(channel.team_id)
         except Exception:
             log.exception("conversation update failed: %s", _describe(context))
 
@@ -337,7 +342,7 @@ class KlussenbankBot:
         conversation = conversation_of(context.activity, actor)
         channel = team_channel_of(context.activity)
         if channel is not None:
-            await self._announcements.remember_channel(
+            await self._announcement_chores.remember_channel(
                 channel, channel_conversation(context.activity, channel)
             )
         elif conversation is not None:
