@@ -48,6 +48,7 @@ from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.demo import DemoResult, seed_demo_marketplace
 from klussenbank.services.digests import DigestService
+from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
 from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
@@ -293,9 +294,14 @@ def agreement_service(parts: Parts) -> AgreementService:
     )
 
 
-def work_service(parts: Parts, router: ApprovalRouter) -> WorkService:
+def work_service(parts: Parts, router: ApprovalRouter, hours: HoursService) -> WorkService:
     return WorkService(
-        parts.uow, clock=parts.clock, vocabulary=parts.vocabulary, cards=WorkCardRenderer(), router=router
+        parts.uow,
+        clock=parts.clock,
+        vocabulary=parts.vocabulary,
+        cards=WorkCardRenderer(),
+        router=router,
+        hours=hours,
     )
 
 
@@ -325,7 +331,8 @@ def build_web_app(settings: Settings) -> web.Application:
     posting = posting_service(parts, market, router)
     chores = klus_chores(parts, market, router, posting)
     privacy = privacy_service(parts, chores)
-    work = work_service(parts, router)
+    hours = HoursService(parts.uow, clock=parts.clock, cards=WorkCardRenderer())
+    work = work_service(parts, router, hours)
     agreements = agreement_service(parts)
     outcome = ApprovalOutcome(router, settle=chores.settle, notices=CardRenderer(), agreements=agreements)
     approvals = ApprovalService(parts.uow, router=router, outcome=outcome)
@@ -348,6 +355,7 @@ def build_web_app(settings: Settings) -> web.Application:
         privacy,
         report_service(parts),
         agreements,
+        hours,
         work,
     )
     return init_app(

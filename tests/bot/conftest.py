@@ -33,6 +33,7 @@ from tests.services.conftest import (
     announcement_chores,
     announcement_service,
     digest_service,
+    hours_service,
     marketplace,
     privacy_service,
     report_service,
@@ -160,6 +161,7 @@ async def harness(
         privacy_service(uow_factory, clock, market.chores),
         report_service(uow_factory, clock, directory),
         agreement_service(uow_factory, clock, directory),
+        hours_service(uow_factory, clock),
         work,
     )
     app = init_app(Settings(), engine=engine, bot=bot)

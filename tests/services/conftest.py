@@ -26,6 +26,7 @@ from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRoute
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
+from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
 from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
@@ -192,6 +193,10 @@ def privacy_service(uow_factory: UnitOfWorkFactory, clock: FixedClock, chores: K
     )
 
 
+def hours_service(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> HoursService:
+    return HoursService(uow_factory, clock=clock, cards=WorkCardRenderer())
+
+
 def work_service(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -205,6 +210,7 @@ def work_service(
         vocabulary=vocabulary,
         cards=WorkCardRenderer(),
         router=approval_router(clock, vocabulary, directory, rules=rules),
+        hours=hours_service(uow_factory, clock),
     )
 
 

@@ -83,6 +83,7 @@ from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
+from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.posting import PostingService
@@ -132,6 +133,7 @@ class KlussenbankBot:
         privacy: PrivacyService,
         reports: ReportService,
         agreements: AgreementService,
+        hours: HoursService,
         work: WorkService,
     ) -> None:
         self._signup = signup
@@ -145,6 +147,7 @@ class KlussenbankBot:
         self._privacy = privacy
         self._reports = reports
         self._agreements = agreements
+        self._hours = hours
         self._work = work
         self.verbs: dict[Verb, CardHandler] = {
             Verb.HELP_SHOW: self.on_help_show,
@@ -498,26 +501,26 @@ class KlussenbankBot:
 
     async def on_hours_show(self, actor: Actor, t: Translator, data: Any) -> Element:
         month, _, _ = parse_hours(data)
-        return await self._on_work(data, t, lambda a: self._work.hours(actor, a, month))
+        return await self._on_work(data, t, lambda a: self._hours.hours(actor, a, month))
 
     async def on_hours_report(self, actor: Actor, t: Translator, data: Any) -> Element:
         month, hours, unreadable = parse_hours(data)
         return await self._on_work(
-            data, t, lambda a: self._work.report_hours(actor, a, month, hours, unreadable)
+            data, t, lambda a: self._hours.report_hours(actor, a, month, hours, unreadable)
         )
 
     async def on_hours_check(self, actor: Actor, t: Translator, data: Any) -> Element:
         """The "Hours are right" button: exactly the hours the card showed, whatever is in the box."""
         month, shown, unreadable = parse_hours(data, WorkInput.SHOWN)
         return await self._on_work(
-            data, t, lambda a: self._work.correct_hours(actor, a, month, shown, unreadable, shown=shown)
+            data, t, lambda a: self._hours.correct_hours(actor, a, month, shown, unreadable, shown=shown)
         )
 
     async def on_hours_correct(self, actor: Actor, t: Translator, data: Any) -> Element:
         month, hours, unreadable = parse_hours(data)
         _, shown, _ = parse_hours(data, WorkInput.SHOWN)
         return await self._on_work(
-            data, t, lambda a: self._work.correct_hours(actor, a, month, hours, unreadable, shown=shown)
+            data, t, lambda a: self._hours.correct_hours(actor, a, month, hours, unreadable, shown=shown)
         )
 
     async def on_work_complete(self, actor: Actor, t: Translator, data: Any) -> Element:
