@@ -9,7 +9,7 @@ from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatu
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
-from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
+from klussenbank.domain.klus import InterestStatus, Klus, KlusDraft
 from klussenbank.domain.matching import Match
 from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.work import Evaluation, EvaluationDraft, HoursMonth, Role
@@ -84,26 +84,15 @@ class KlusFormView:
     errors: tuple[FieldError, ...] = ()
 
 
-@dataclass(frozen=True)
-class KlusView:
-    id: int
-    title: str
-    description: str
+@dataclass(frozen=True, kw_only=True)
+class KlusView(Klus):
+    """A klus as cards show it: the klus itself, with its organisation, its poster's name and its
+    skills by name."""
+
     organisation: Organisation
     poster_name: str
-    required_skills: tuple[SkillChoice, ...]
-    nice_skills: tuple[SkillChoice, ...]
-    free_skills: tuple[str, ...]
-    hours_per_week: int
-    start_date: date
-    end_date: date
-    work_mode: WorkMode
-    place: str
-    people_needed: int
-    interest_deadline: date
-    visibility: Visibility
-    internal_first_until: date
-    status: KlusStatus
+    required_skill_choices: tuple[SkillChoice, ...]
+    nice_skill_choices: tuple[SkillChoice, ...]
 
 
 @dataclass(frozen=True)
