@@ -23,7 +23,7 @@ from klussenbank.domain.matching import (
     Matcher,
     Reason,
 )
-from klussenbank.domain.model import Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
 
 TODAY = date(2026, 11, 23)
 VOCABULARY = load_skill_vocabulary()

@@ -96,7 +96,7 @@ from types import MappingProxyType
 from typing import NamedTuple, TypeVar
 
 from klussenbank.domain.klus import Klus, KlusStatus, Visibility
-from klussenbank.domain.model import Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary, normalise_term
 
 __all__ = [
