@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from klussenbank.domain.klus import Klus
-from klussenbank.domain.model import WEEKDAYS
 from klussenbank.domain.organisations import Rules
+from klussenbank.domain.people import WEEKDAYS
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.klus_views import klus_view
 from klussenbank.services.klussen import KlusService, may_see

@@ -28,7 +28,7 @@ from klussenbank.domain.klus import (
     validate_klus,
 )
 from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
-from klussenbank.domain.model import Person, WorkMode
+from klussenbank.domain.people import Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.approvals import SAW_CANDIDACY, SAW_SUGGESTION, ApprovalRouter
 from klussenbank.services.klus_views import klus_view, skill_choices, teams_user_ids

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from klussenbank.domain.model import Person
+from klussenbank.domain.people import Person
 from klussenbank.services.ports import Clock, Directory, UnitOfWorkFactory
 
 

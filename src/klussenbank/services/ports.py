@@ -14,7 +14,7 @@ from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.delivery import Decision, DeliveryStatus, Failure, Limit
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
-from klussenbank.domain.model import Availability, Organisation, Person
+from klussenbank.domain.people import Availability, Organisation, Person
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 

@@ -12,7 +12,7 @@ from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match
-from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
 
 if TYPE_CHECKING:
     from klussenbank.services.ports import Channel
