@@ -41,7 +41,7 @@ from typing import TypeVar
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.klus import Klus, Visibility
 from klussenbank.domain.matching import Candidate, CandidatePool, Commitment, KlusIndex, Match, Matcher
-from klussenbank.domain.model import Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 
 TODAY = date(2026, 11, 23)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.availability import AvailabilityDraft
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import create_engine, session_factory

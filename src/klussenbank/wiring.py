@@ -28,8 +28,8 @@ from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.documents import render_agreement
-from klussenbank.domain.model import Organisation
 from klussenbank.domain.organisations import Rules
+from klussenbank.domain.people import Organisation
 from klussenbank.domain.report import Figures
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory

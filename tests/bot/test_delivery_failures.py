@@ -18,7 +18,7 @@ from klussenbank.cards.general import notice_card
 from klussenbank.config import Settings
 from klussenbank.domain.delivery import Limit as RateLimit
 from klussenbank.domain.delivery import RetryPolicy
-from klussenbank.domain.model import Organisation, Person
+from klussenbank.domain.people import Organisation, Person
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.ports.records import ConversationRef, Recipient
 from klussenbank.services.ports.repositories import UnitOfWorkFactory

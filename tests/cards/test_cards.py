@@ -60,7 +60,7 @@ from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match, Reason
-from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from azure.core.credentials import AccessToken
 
-from klussenbank.domain.model import Organisation
+from klussenbank.domain.people import Organisation
 from klussenbank.graph.graph_directory import GraphDirectory, OrganisationMap, RetryPolicy, graph_session
 from tests.fake_graph import TOKEN, FakeGraph, sample_users, serving
 

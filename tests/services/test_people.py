@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.availability import AvailabilityDraft
-from klussenbank.domain.model import Organisation, WorkMode
+from klussenbank.domain.people import Organisation, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.people import ImportResult, import_directory

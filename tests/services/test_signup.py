@@ -9,7 +9,7 @@ import pytest
 
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import MAX_OTHER_SKILLS_TEXT, FieldError
-from klussenbank.domain.model import Availability, AvailabilityStatus, Organisation, Person, WorkMode
+from klussenbank.domain.people import Availability, AvailabilityStatus, Organisation, Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.ports.records import Actor, ConversationRef

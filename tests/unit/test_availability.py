@@ -27,7 +27,7 @@ from klussenbank.domain.fields import (
     MIN_HOURS,
     FieldError,
 )
-from klussenbank.domain.model import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.people import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 
 TODAY = date(2026, 11, 23)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from klussenbank.domain.model import Organisation
+from klussenbank.domain.people import Organisation
 from klussenbank.graph.directory_file import DirectoryFileError, FileDirectory
 
 ANNA = "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01"

@@ -17,7 +17,7 @@ from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.availability import AvailabilityDraft, validate_availability, validate_pause
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, validate_klus
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.domain.work import EvaluationDraft, Role, check_hours, validate_evaluation
 from klussenbank.i18n import LANGUAGES, Language, Translator, catalog, language_of
 

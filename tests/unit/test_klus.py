@@ -22,7 +22,7 @@ from klussenbank.domain.klus import (
     Visibility,
     validate_klus,
 )
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 
 TODAY = date(2026, 11, 23)
 VOCABULARY = load_skill_vocabulary()

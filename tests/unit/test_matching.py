@@ -1,4 +1,4 @@
-"""Unit tests for the matcher (domain/matching.py): filters, score and reasons, fair order, indexes."""
+"""Unit tests for the matcher (domain/matching/): filters, score and reasons, fair order, indexes."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ from klussenbank.domain.matching import (
     Matcher,
     Reason,
 )
-from klussenbank.domain.model import Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.matching import digest as digest_search
+from klussenbank.domain.matching.ranker import _stable_hash
+from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
 
 TODAY = date(2026, 11, 23)
 VOCABULARY = load_skill_vocabulary()
@@ -447,7 +449,7 @@ def test_rank_klussen_orders_by_score_then_a_stable_turn() -> None:
 
 def test_the_stable_hash_does_not_depend_on_the_process() -> None:
     # blake2b of "7\x1fanna", not Python's salted hash(): the same order in every worker process.
-    assert matching._stable_hash(7, "anna").hex() == "3cb2da61a10c067c"
+    assert _stable_hash(7, "anna").hex() == "3cb2da61a10c067c"
 
 
 def test_klussen_without_skills_rank_among_the_others() -> None:
@@ -653,7 +655,7 @@ def fair_key(m: Match, people: dict[str, Candidate]) -> tuple[int, int, int, byt
         round(m.score * 10_000) // -200,  # minus the band: (0.98, 1], (0.96, 0.98], ...
         c.recent_matches,
         c.times_passed_over,
-        matching._stable_hash(m.klus_id, m.person_id),
+        _stable_hash(m.klus_id, m.person_id),
     )
 
 
@@ -716,7 +718,7 @@ def test_ranking_klussen_is_sorted_deterministic_and_ignores_input_order(
     shuffle.shuffle(shuffled)
 
     assert ranked == MATCHER.rank_klussen(c, shuffled, today=TODAY, limit=5)
-    keys = [(-m.score, matching._stable_hash(m.person_id, m.klus_id)) for m in ranked]
+    keys = [(-m.score, _stable_hash(m.person_id, m.klus_id)) for m in ranked]
     assert keys == sorted(keys)
     by_id = {k.id: k for k in offered}
     assert all(by_id[m.klus_id].open_on(TODAY) and allowed(by_id[m.klus_id], c) for m in ranked)
@@ -750,8 +752,8 @@ def test_the_digest_is_every_persons_ranking(
 ) -> None:
     hidden_posters = {c.person_id: frozenset({"anna", "bram"}) for c in people[::3]}
     pool = CandidatePool(MATCHER, people)
-    original = matching._DIGEST_SLICE
-    matching._DIGEST_SLICE = slice_size  # several slices of the pool, also with few people
+    original = digest_search._DIGEST_SLICE
+    digest_search._DIGEST_SLICE = slice_size  # several slices of the pool, also with few people
     try:
         digest = pool.digest(offered, today=TODAY, limit_per_person=limit, hidden_posters=hidden_posters)
         parts = [
@@ -761,7 +763,7 @@ def test_the_digest_is_every_persons_ranking(
             for n in range(3)
         ]
     finally:
-        matching._DIGEST_SLICE = original
+        digest_search._DIGEST_SLICE = original
 
     expected = {
         c.person_id: ranked

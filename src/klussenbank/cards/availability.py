@@ -22,7 +22,7 @@ from klussenbank.cards.elements import (
     title,
 )
 from klussenbank.cards.verbs import AvailabilityInput, PauseInput, Verb
-from klussenbank.domain.model import WEEKDAYS, AvailabilityStatus, WorkMode
+from klussenbank.domain.people import WEEKDAYS, AvailabilityStatus, WorkMode
 from klussenbank.i18n import Translator
 from klussenbank.services.views import FormView, PauseView, ProfileView
 

@@ -24,7 +24,7 @@ from klussenbank.cards.elements import (
 from klussenbank.cards.verbs import KlusInput, Verb
 from klussenbank.domain.klus import MAX_MOTIVATION, InterestStatus, KlusStatus, Visibility
 from klussenbank.domain.matching import Match
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.i18n import Translator
 from klussenbank.services.views import (
     CandidatesView,

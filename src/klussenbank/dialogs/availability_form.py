@@ -9,7 +9,7 @@ from klussenbank.cards.verbs import AvailabilityInput as F
 from klussenbank.cards.verbs import PauseInput
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.domain.availability import AvailabilityDraft
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 
 
 def parse_availability(data: object) -> AvailabilityDraft:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from klussenbank.cards.verbs import KlusInput as F
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.domain.klus import KlusDraft, Visibility
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.services.views import OfferFilters
 
 

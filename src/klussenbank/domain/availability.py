@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from klussenbank.domain.fields import Checks, FieldError
-from klussenbank.domain.model import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.people import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 
 MAX_INTRO = 500

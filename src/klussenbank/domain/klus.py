@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from klussenbank.domain.fields import Checks, FieldError
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 
 MAX_TITLE = 80

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from klussenbank.domain.agreement_wording import AgreementTemplate
 from klussenbank.domain.approval import ApprovalPolicy
-from klussenbank.domain.model import WEEKDAYS
+from klussenbank.domain.people import WEEKDAYS
 
 
 @dataclass(frozen=True)

@@ -175,13 +175,6 @@ class SkillVocabulary:
         except KeyError:
             raise KeyError(f"unknown skill id {skill_id!r}") from None
 
-    def get_domain(self, domain_id: str) -> SkillDomain:
-        """The domain with this id; raises KeyError when there is none."""
-        try:
-            return self._domains_by_id[domain_id]
-        except KeyError:
-            raise KeyError(f"unknown domain id {domain_id!r}") from None
-
     @property
     def skills(self) -> tuple[Skill, ...]:
         """All skills, in the order of the source data."""

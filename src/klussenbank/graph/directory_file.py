@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from klussenbank.data import load_json
-from klussenbank.domain.model import Organisation
+from klussenbank.domain.people import Organisation
 from klussenbank.services.ports.records import DirectoryPerson
 
 DEMO = "demo"

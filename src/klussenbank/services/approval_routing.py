@@ -21,8 +21,8 @@ from klussenbank.domain.approval import (
 )
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, Klus
-from klussenbank.domain.model import Person
 from klussenbank.domain.organisations import Rules
+from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.clock import Clock

@@ -7,7 +7,7 @@ from datetime import date
 
 from klussenbank.domain.klus import DECIDED, TAKES_A_PLACE, Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Match
-from klussenbank.domain.model import Person
+from klussenbank.domain.people import Person
 from klussenbank.services.approval_routing import SAW_CANDIDACY, SAW_SUGGESTION
 from klussenbank.services.marketplace import Marketplace, may_manage
 from klussenbank.services.ports.directory import Directory

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.klus import KlusDraft, Visibility
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.services.clock import Clock
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.posting import PostingService

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from klussenbank.domain.klus import Klus
-from klussenbank.domain.model import WEEKDAYS
 from klussenbank.domain.organisations import Rules
+from klussenbank.domain.people import WEEKDAYS
 from klussenbank.services.clock import Clock
 from klussenbank.services.marketplace import Marketplace, may_see
 from klussenbank.services.ports.records import Actor, Recipient

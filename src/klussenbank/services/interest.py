@@ -14,7 +14,7 @@ from klussenbank.domain.klus import (
     Klus,
     KlusStatus,
 )
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.services.approval_routing import SAW_CANDIDACY, ApprovalRouter
 from klussenbank.services.klus_views import teams_user_ids
 from klussenbank.services.marketplace import Marketplace, may_see, person_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from klussenbank.domain.klus import Klus
-from klussenbank.domain.model import Organisation
+from klussenbank.domain.people import Organisation
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.ports.repositories import UnitOfWork
 from klussenbank.services.views import KlusView, SkillChoice

@@ -21,7 +21,7 @@ from klussenbank.domain.klus import (
     Visibility,
 )
 from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
-from klussenbank.domain.model import Person
+from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import klus_view, teams_user_ids

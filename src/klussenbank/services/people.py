@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from klussenbank.domain.model import Person
+from klussenbank.domain.people import Person
 from klussenbank.services.clock import Clock
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory

@@ -16,7 +16,7 @@ from klussenbank.domain.klus import (
     KlusStatus,
     validate_klus,
 )
-from klussenbank.domain.model import WorkMode
+from klussenbank.domain.people import WorkMode
 from klussenbank.services.approval_routing import ApprovalRouter
 from klussenbank.services.klus_views import skill_choices
 from klussenbank.services.marketplace import Marketplace, may_manage, person_of

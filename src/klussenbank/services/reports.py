@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from klussenbank.domain.fields import MAX_PERIOD, FieldError
-from klussenbank.domain.model import Organisation
 from klussenbank.domain.organisations import Rules
+from klussenbank.domain.people import Organisation
 from klussenbank.domain.report import Figures, figures
 from klussenbank.services.clock import Clock
 from klussenbank.services.links import LinkSigner

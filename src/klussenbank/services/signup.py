@@ -7,7 +7,7 @@ from datetime import date
 
 from klussenbank.domain.availability import AvailabilityDraft, validate_availability, validate_pause
 from klussenbank.domain.fields import MAX_OTHER_SKILLS_TEXT
-from klussenbank.domain.model import (
+from klussenbank.domain.people import (
     Availability,
     AvailabilityStatus,
     Organisation,

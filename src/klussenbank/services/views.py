@@ -11,7 +11,7 @@ from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, Klus, KlusDraft
 from klussenbank.domain.matching import Match
-from klussenbank.domain.model import AvailabilityStatus, Organisation, WorkMode
+from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.work import Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.services.ports.records import Channel
 

@@ -13,7 +13,7 @@ from typing import Protocol
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from klussenbank.domain.model import Organisation
+from klussenbank.domain.people import Organisation
 from klussenbank.services.ports.records import DirectoryPerson
 from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
 

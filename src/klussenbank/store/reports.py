@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.klus import InterestStatus, KlusStatus
-from klussenbank.domain.model import AvailabilityStatus
+from klussenbank.domain.people import AvailabilityStatus
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 from klussenbank.store.db import utc
 from klussenbank.store.orm import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from klussenbank.domain.model import Organisation
+from klussenbank.domain.people import Organisation
 from klussenbank.services.ports.records import DirectoryPerson
 
 

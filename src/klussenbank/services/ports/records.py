@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from klussenbank.domain.delivery import DeliveryStatus
-from klussenbank.domain.model import Availability, Organisation, Person
+from klussenbank.domain.people import Availability, Organisation, Person
 
 
 @dataclass(frozen=True)

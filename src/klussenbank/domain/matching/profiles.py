@@ -1,0 +1,222 @@
+"""What the matcher needs of a person or a klus, precomputed once: their profiles, and what making
+them derives from the skills vocabulary."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+
+from klussenbank.domain.klus import Klus, Visibility
+from klussenbank.domain.matching.bitsets import _bits
+from klussenbank.domain.matching.shapes import (
+    HOURS_WEIGHT,
+    NICE_SKILLS_WEIGHT,
+    PERIOD_WEIGHT,
+    PLACE_WEIGHT,
+    SKILLS_WEIGHT,
+    WORK_MODE_FIT,
+    WORK_MODE_WEIGHT,
+    Candidate,
+    Reason,
+)
+from klussenbank.domain.matching.words import _Term, _words
+from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.skills import SkillVocabulary, normalise_term
+
+_MODES = tuple(WorkMode)  # a work mode's position here is its code
+_NEVER = 10**9  # an ordinal after every date
+
+# Of a person for a klus: required skills own and related, free-text skills with every word and with
+# at least half the words, nice-to-have skills own and related.
+_Counts = tuple[int, int, int, int, int, int]
+
+
+class _Person:
+    __slots__ = (
+        "active_after",
+        "commitments",
+        "end",
+        "free_keys",
+        "free_words",
+        "hours",
+        "id",
+        "mode_code",
+        "organisation",
+        "own",
+        "passed_over",
+        "recent",
+        "related",
+        "start",
+        "willing",
+    )
+
+    def __init__(self, matcher: _Profiles, candidate: Candidate) -> None:
+        availability = candidate.availability
+        self.id = candidate.person_id
+        self.organisation = candidate.organisation_key
+        self.willing = matcher._organisation_mask(availability.organisations)
+        self.mode_code = _MODES.index(availability.work_mode)
+        self.hours = availability.hours_per_week
+        self.start = availability.start_date.toordinal()
+        self.end = _NEVER if availability.end_date is None else availability.end_date.toordinal()
+        self.active_after = _active_after(availability)
+        self.commitments = tuple(
+            (c.start_date.toordinal(), c.end_date.toordinal(), c.hours_per_week)
+            for c in candidate.commitments
+        )
+        self.recent = candidate.recent_matches
+        self.passed_over = candidate.times_passed_over
+        own = matcher._skill_mask(availability.skills)
+        related = 0
+        for bit in _bits(own):
+            related |= matcher._related.get(bit, 0)
+        self.own = own
+        self.related = related ^ (related & own)
+        free = availability.free_skills
+        self.free_keys = frozenset(filter(None, map(normalise_term, free))) if free else _NOTHING
+        self.free_words = frozenset().union(*map(_words, free)) if free else _NOTHING
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _active_after(availability: Availability) -> int:
+    """The person is active on every day whose ordinal is greater than this (see `status_on`)."""
+    if availability.status is AvailabilityStatus.ACTIVE:
+        return 0
+    if availability.status is AvailabilityStatus.PAUSED and availability.paused_until is not None:
+        return availability.paused_until.toordinal()
+    return _NEVER
+
+
+class _Klus:
+    __slots__ = (
+        "days",
+        "end",
+        "hours",
+        "id",
+        "klus",
+        "mode",
+        "mode_fit",
+        "nice",
+        "nice_total",
+        "nice_unit",
+        "organisation",
+        "organisation_bit",
+        "organisation_only",
+        "poster",
+        "reasons",
+        "remote",
+        "required",
+        "required_total",
+        "start",
+        "terms",
+        "total",
+        "unit",
+        "weight_sum",
+        "weights",
+    )
+
+    def __init__(self, matcher: _Profiles, klus: Klus) -> None:
+        self.klus = klus
+        self.id = klus.id
+        self.poster = klus.poster_id
+        self.organisation = klus.organisation_key
+        self.organisation_bit = matcher._organisation_mask((klus.organisation_key,))
+        self.organisation_only = klus.visibility is Visibility.ORGANISATION
+        self.mode = klus.work_mode
+        self.mode_fit = tuple(WORK_MODE_FIT[self.mode, mode] for mode in _MODES)
+        self.remote = self.mode is WorkMode.REMOTE
+        self.hours = klus.hours_per_week
+        self.start = klus.start_date.toordinal()
+        self.end = klus.end_date.toordinal()
+        self.days = self.end - self.start + 1
+        self.required = matcher._skill_mask(klus.required_skills)
+        self.nice = matcher._skill_mask(klus.nice_skills)
+        self.required_total = self.required.bit_count()
+        self.nice_total = self.nice.bit_count()
+        terms: dict[str, _Term] = {}
+        for text in klus.free_skills:
+            key = normalise_term(text)
+            if key and key not in terms:
+                terms[key] = matcher._term(key, text)
+        self.terms = tuple(terms.values())
+        self.total = self.required_total + len(self.terms)
+        weights: list[float] = []  # in the order of the reasons (see `scoring`)
+        if self.required_total:
+            weights.append(SKILLS_WEIGHT * self.required_total / self.total)
+        if self.terms:
+            weights.append(SKILLS_WEIGHT * len(self.terms) / self.total)
+        if self.nice_total:
+            weights.append(NICE_SKILLS_WEIGHT)
+        weights += [HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT]
+        self.weights = tuple(weights)
+        # Reasons made so far, to share (see `scoring._reasons`): the skill reasons by the fit's counts, and
+        # work mode with place by the person's work mode and whether they are near.
+        self.reasons: tuple[dict[_Counts, tuple[Reason, ...]], dict[int, tuple[Reason, ...]]] = ({}, {})
+        self.weight_sum = sum(weights)
+        # For the threshold algorithm: the weight of half a skill of the kind that sets the level
+        # (see `scoring._bound`), and of half a nice-to-have skill besides.
+        if self.total:
+            self.unit = SKILLS_WEIGHT / (2 * self.total)
+            self.nice_unit = NICE_SKILLS_WEIGHT / (2 * self.nice_total) if self.nice_total else 0.0
+        else:
+            self.unit = NICE_SKILLS_WEIGHT / (2 * self.nice_total) if self.nice_total else 0.0
+            self.nice_unit = 0.0
+
+
+class _Profiles:
+    """Makes the profiles of people and klussen; holds only what it derives from the skills vocabulary."""
+
+    def __init__(self, vocabulary: SkillVocabulary) -> None:
+        self._vocabulary = vocabulary
+        self._bit: dict[str, int] = {skill.id: n for n, skill in enumerate(vocabulary)}
+        self._organisation_bit: dict[str, int] = {}
+        # Pure all the same: the lock only keeps threads that share a matcher from giving two new
+        # skill or organisation keys the same bit; no result depends on it.
+        self._new_bit = threading.Lock()
+        self._related: dict[int, int] = defaultdict(int)
+        self._word_skills: dict[str, int] = defaultdict(int)
+        for skill in vocabulary:
+            bit = self._bit[skill.id]
+            for other in skill.related:  # related works in both directions
+                self._related[bit] |= 1 << self._bit[other]
+                self._related[self._bit[other]] |= 1 << bit
+            for text in (skill.id, skill.label_nl, skill.label_en, *skill.synonyms):
+                for word in _words(text):
+                    self._word_skills[word] |= 1 << bit
+        self._related = dict(self._related)
+        self._word_skills = dict(self._word_skills)
+
+    def _skill_mask(self, skill_ids: Iterable[str]) -> int:
+        """Skills as bits; a skill not (or no longer) in the vocabulary gets a bit of its own."""
+        return self._mask(self._bit, skill_ids)
+
+    def _organisation_mask(self, keys: Iterable[str]) -> int:
+        return self._mask(self._organisation_bit, keys)
+
+    def _mask(self, bits: dict[str, int], keys: Iterable[str]) -> int:
+        mask = 0
+        for key in keys:
+            bit = bits.get(key)
+            if bit is None:
+                with self._new_bit:  # (two threads must not give two keys the same bit)
+                    bit = bits.setdefault(key, len(bits))
+            mask |= 1 << bit
+        return mask
+
+    def _term(self, key: str, text: str) -> _Term:
+        skill = self._vocabulary.find(text)
+        words = sorted(_words(text))
+        return _Term(
+            key=key,
+            key_skill=0 if skill is None else 1 << self._bit[skill.id],
+            words=tuple((word, self._word_skills.get(word, 0)) for word in words),
+        )
+
+    def _person(self, candidate: Candidate) -> _Person:
+        return _Person(self, candidate)
+
+    def _klus(self, klus: Klus) -> _Klus:
+        return _Klus(self, klus)

@@ -1,0 +1,288 @@
+"""How well one person fits one klus: the hard filters, the score and the reasons it is made of.
+
+**Hard filters.** A person is never matched to a klus when
+
+- their availability is not active on ``today`` (paused or withdrawn; a pause ends by itself),
+- they have no hours left: their hours per week minus the hours of their commitments that overlap
+  the klus period is zero or less,
+- they are not willing to work for the klus's organisation,
+- the klus is only for its own organisation and they belong to another one,
+- they posted the klus themselves,
+- their availability period (open-ended when it has no end) does not overlap the klus period,
+- the caller hides them (``hidden``: e.g. the poster's reporting line that did not allow it), or
+  hides the poster from them (``hidden_posters``),
+- they have nothing the klus asks for: not one required or free-text skill, not even a related one
+  (when a klus names only nice-to-have skills, one of those is enough; a klus naming no skill at all
+  is open to everyone). Showing people a klus they share no skill with helps nobody.
+
+Only klussen that are open on ``today`` (``Klus.open_on``) are offered to people.
+
+**Score.** Each part of the fit is a `Reason` with a value in [0, 1] and a weight; the score is
+``round(sum(value * weight) / sum(weight), 4)`` over the reasons, in this order:
+
+=============  ==========================  ==============================================================
+code           weight                      value and params
+=============  ==========================  ==============================================================
+skills         0.45 * R / (R + F)          required skills: own skill 1, a related skill (either
+                                           direction) 1/2. ``{"matched", "related", "total"}``
+free_skills    0.45 * F / (R + F)          the klus's free-text skills, matched by words against the
+                                           person's own free-text skills and the labels and synonyms of
+                                           their skills: every word 1, at least half the words 1/2.
+                                           ``{"matched", "partial", "total"}``
+nice_skills    0.10                        nice-to-have skills, as for skills. ``{"matched", "related",
+                                           "total"}``
+hours          0.15                        min(hours left, hours needed) / hours needed.
+                                           ``{"offered": that minimum, "needed"}`` ("16 van 16 uur")
+period         0.15                        share of the klus period the person is available.
+                                           ``{"fit": "full"|"partial", "days": overlap, "total": klus days}``
+work_mode      0.10                        see `WORK_MODE_FIT`. ``{"fit": "full"|"partial"|"none", "klus",
+                                           "person"}`` (work modes as their values)
+place          0.05                        1 when the person belongs to the klus's organisation or the klus
+                                           is remote, else 0. ``{"fit": "near"|"far"|"remote",
+                                           "organisation"}``
+=============  ==========================  ==============================================================
+
+R, F and N are the numbers of required, free-text and nice-to-have skills; a part the klus does not
+ask for (R, F or N is 0) has no reason. So a card can say "3 van 4 vaardigheden · 16 van 16 uur ·
+periode past" straight from the params.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from operator import mul
+from types import MappingProxyType
+from typing import NamedTuple
+
+from klussenbank.domain.matching.profiles import _MODES, _Counts, _Klus, _Person
+from klussenbank.domain.matching.shapes import (
+    HOURS_WEIGHT,
+    NICE_SKILLS_WEIGHT,
+    PERIOD_WEIGHT,
+    PLACE_WEIGHT,
+    SKILLS_WEIGHT,
+    WORK_MODE_WEIGHT,
+    Match,
+    Reason,
+)
+from klussenbank.domain.matching.words import _Term
+
+_FIT_WORDS = {1.0: "full", 0.5: "partial", 0.0: "none"}
+_SCALE = 10_000  # a score in units of its last decimal
+
+_new_fit = tuple.__new__  # (skips NamedTuple's Python-level __new__: this runs for every pair scored)
+
+
+class _Fit(NamedTuple):
+    """How one person fits one klus, as numbers; `_match` turns it into a `Match`."""
+
+    score: float
+    units: int  # the score in units of its last decimal
+    counts: _Counts
+    hours_left: int
+    overlap: int
+
+
+def _part(full: int, half: int, total: int) -> float:
+    """A skills value: an own skill (a term with every word) counts 1, a related one (half the words) 1/2."""
+    return (2 * full + half) / (2 * total)
+
+
+def _hours_value(hours: int, needed: int) -> float:
+    return min(hours, needed) / needed if needed > 0 else 1.0
+
+
+def _term_credit(term: _Term, person: _Person) -> int:
+    """2 when the person has every word of the term (or the term itself), 1 for at least half."""
+    if term.key in person.free_keys or term.key_skill & person.own:
+        return 2
+    covered = 0
+    for word, skills in term.words:
+        if skills & person.own or word in person.free_words:
+            covered += 1
+    if covered == len(term.words):
+        return 2
+    return 1 if len(term.words) > 1 and 2 * covered >= len(term.words) else 0
+
+
+def _hours_left(person: _Person, first: int, last: int) -> int:
+    """The person's hours a week minus those of their commitments that overlap days first .. last."""
+    hours_left = person.hours
+    for start, end, hours in person.commitments:
+        if start <= last and end >= first:
+            hours_left -= hours
+    return hours_left
+
+
+def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
+    """The fit of a person for a klus, or None when a hard filter rules it out."""
+    if today <= person.active_after or person.id == klus.poster or not klus.organisation_bit & person.willing:
+        return None
+    near = person.organisation == klus.organisation
+    if klus.organisation_only and not near:
+        return None
+    first, last = klus.start, klus.end
+    overlap = min(person.end, last) - max(person.start, first) + 1
+    if overlap <= 0:
+        return None
+    hours_left = _hours_left(person, first, last) if person.commitments else person.hours
+    if hours_left <= 0:
+        return None
+
+    own_skills, related_skills = person.own, person.related
+    required = klus.required
+    own = (required & own_skills).bit_count()
+    related = (required & related_skills).bit_count()
+    full = half = 0
+    if klus.terms:
+        for term in klus.terms:
+            credit = _term_credit(term, person)
+            if credit == 2:
+                full += 1
+            elif credit:
+                half += 1
+    nice_skills = klus.nice
+    if nice_skills:
+        nice = (nice_skills & own_skills).bit_count()
+        nice_related = (nice_skills & related_skills).bit_count()
+    else:
+        nice = nice_related = 0
+    if klus.total:
+        if not (own or related or full or half):
+            return None
+    elif klus.nice_total and not (nice or nice_related):
+        return None
+
+    values: list[float] = []
+    if klus.required_total:
+        values.append(_part(own, related, klus.required_total))
+    if klus.terms:
+        values.append(_part(full, half, len(klus.terms)))
+    if klus.nice_total:
+        values.append(_part(nice, nice_related, klus.nice_total))
+    values += (
+        _hours_value(hours_left, klus.hours),
+        overlap / klus.days,
+        klus.mode_fit[person.mode_code],
+        1.0 if near or klus.remote else 0.0,
+    )
+    # The documented formula, literally, so that the score is exactly what the reasons give.
+    score = round(sum(map(mul, values, klus.weights)) / klus.weight_sum, 4)
+    counts = (own, related, full, half, nice, nice_related)
+    fit: _Fit = _new_fit(_Fit, (score, round(score * _SCALE), counts, hours_left, overlap))
+    return fit
+
+
+# -- bounds: the best score someone could still reach, for the indexes' threshold algorithm ------------------
+
+_ROUNDING_SLACK = 0.5 + 1e-6  # rounding to 4 decimals, and float error in summing another way
+
+
+def _bound_units(bound: float) -> int:
+    """The highest score (in units) a person with this upper bound, before rounding, can get."""
+    return math.floor(bound * _SCALE + _ROUNDING_SLACK)
+
+
+def _bound(total: int, nice_total: int, level: int, work_mode: float, place: float, hours: float) -> float:
+    """The best score a person can reach for a klus with `total` required and free-text skills and
+    `nice_total` nice-to-have ones, given their skill level and the fits of work mode, place and hours.
+
+    The level counts halves of the required and free-text skills; when the klus has none of those it
+    counts halves of the nice-to-have skills. Parts not known yet are taken as perfect. (With
+    nice-to-have skills taken as perfect, the bound is also one for the same klus without them.)
+    """
+    weight_sum = HOURS_WEIGHT + PERIOD_WEIGHT + WORK_MODE_WEIGHT + PLACE_WEIGHT
+    rest = HOURS_WEIGHT * hours + PERIOD_WEIGHT + WORK_MODE_WEIGHT * work_mode + PLACE_WEIGHT * place
+    if total:
+        weight_sum += SKILLS_WEIGHT
+        rest += SKILLS_WEIGHT * level / (2 * total)
+        if nice_total:
+            weight_sum += NICE_SKILLS_WEIGHT
+            rest += NICE_SKILLS_WEIGHT
+    elif nice_total:
+        weight_sum += NICE_SKILLS_WEIGHT
+        rest += NICE_SKILLS_WEIGHT * level / (2 * nice_total)
+    return rest / weight_sum
+
+
+# -- explanations: a fit's reasons, made from its numbers ---------------------------------------------------
+
+
+class _Shared:
+    """Hours and period reasons made so far, to share between the matches of many klussen."""
+
+    __slots__ = ("hours", "period")
+
+    def __init__(self) -> None:
+        self.hours: dict[int, Reason] = {}
+        self.period: dict[int, Reason] = {}
+
+
+def _match(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared | None = None) -> Match:
+    """The match with its reasons; with `shared` (the digest), more matches share their reasons."""
+    # (a frozen dataclass's __init__ sets each field through object.__setattr__: this runs for every
+    # suggestion in the digest)
+    match: Match = object.__new__(Match)
+    match.__dict__.update(
+        klus_id=klus.id,
+        person_id=person.id,
+        score=fit.score,
+        reasons=_reasons(klus, person, fit, shared or _Shared()),
+    )
+    return match
+
+
+def _reasons(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared) -> tuple[Reason, ...]:
+    """The reasons, each made once from the numbers it shows (reasons are immutable): the skill
+    reasons and work mode with place on the klus profile, hours and period in `shared`."""
+    skills_made, rest_made = klus.reasons
+    skills = skills_made.get(fit.counts)
+    if skills is None:
+        skills = skills_made[fit.counts] = _skill_reasons(klus, *fit.counts)
+    needed = klus.hours
+    offered = min(fit.hours_left, needed)
+    key = offered << 32 | needed
+    hours = shared.hours.get(key)
+    if hours is None:
+        offer = MappingProxyType({"offered": offered, "needed": needed})
+        hours = shared.hours[key] = Reason("hours", offer, _hours_value(offered, needed), HOURS_WEIGHT)
+    overlap, days = fit.overlap, klus.days
+    key = overlap << 32 | days
+    period = shared.period.get(key)
+    if period is None:
+        fit_word = "full" if overlap >= days else "partial"
+        span: Mapping[str, int | str] = MappingProxyType({"fit": fit_word, "days": overlap, "total": days})
+        period = shared.period[key] = Reason("period", span, overlap / days, PERIOD_WEIGHT)
+    near = person.organisation == klus.organisation
+    key = person.mode_code << 1 | near
+    rest = rest_made.get(key)
+    if rest is None:
+        rest = rest_made[key] = _work_mode_and_place(klus, person.mode_code, near)
+    return (*skills, hours, period, *rest)
+
+
+def _skill_reasons(
+    klus: _Klus, own: int, related: int, full: int, half: int, nice: int, nice_related: int
+) -> tuple[Reason, ...]:
+    parts = (
+        ("skills", {"matched": own, "related": related, "total": klus.required_total}),
+        ("free_skills", {"matched": full, "partial": half, "total": len(klus.terms)}),
+        ("nice_skills", {"matched": nice, "related": nice_related, "total": klus.nice_total}),
+    )
+    weights = iter(klus.weights)  # (the skill reasons' weights come first)
+    return tuple(
+        Reason(code, MappingProxyType(params), _part(*params.values()), next(weights))
+        for code, params in parts
+        if params["total"]
+    )
+
+
+def _work_mode_and_place(klus: _Klus, mode_code: int, near: bool) -> tuple[Reason, Reason]:
+    mode_fit = klus.mode_fit[mode_code]
+    modes = {"fit": _FIT_WORDS[mode_fit], "klus": klus.mode.value, "person": _MODES[mode_code].value}
+    place = {"fit": "remote" if klus.remote else "near" if near else "far", "organisation": klus.organisation}
+    return (
+        Reason("work_mode", MappingProxyType(modes), mode_fit, WORK_MODE_WEIGHT),
+        Reason("place", MappingProxyType(place), 1.0 if near or klus.remote else 0.0, PLACE_WEIGHT),
+    )

@@ -1,0 +1,76 @@
+"""What matching takes and gives: candidates and their commitments, matches with their reasons, and
+the weights of a score's parts (see `scoring` for how they add up)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from klussenbank.domain.people import Availability, WorkMode
+
+SKILLS_WEIGHT = 0.45  # required and free-text skills together, shared by their numbers
+NICE_SKILLS_WEIGHT = 0.10
+HOURS_WEIGHT = 0.15
+PERIOD_WEIGHT = 0.15
+WORK_MODE_WEIGHT = 0.10
+PLACE_WEIGHT = 0.05
+NEAR_EQUAL = 0.02  # scores in the same band of this width count as equal when ranking people
+
+# (klus work mode, person work mode) -> fit. A hybrid person does either; a hybrid klus half suits
+# someone who only wants one of the two.
+WORK_MODE_FIT: Mapping[tuple[WorkMode, WorkMode], float] = MappingProxyType(
+    {
+        (WorkMode.ON_SITE, WorkMode.ON_SITE): 1.0,
+        (WorkMode.ON_SITE, WorkMode.HYBRID): 1.0,
+        (WorkMode.ON_SITE, WorkMode.REMOTE): 0.0,
+        (WorkMode.REMOTE, WorkMode.REMOTE): 1.0,
+        (WorkMode.REMOTE, WorkMode.HYBRID): 1.0,
+        (WorkMode.REMOTE, WorkMode.ON_SITE): 0.0,
+        (WorkMode.HYBRID, WorkMode.HYBRID): 1.0,
+        (WorkMode.HYBRID, WorkMode.ON_SITE): 0.5,
+        (WorkMode.HYBRID, WorkMode.REMOTE): 0.5,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """Hours a person already committed to (confirmed or approved matches)."""
+
+    start_date: date
+    end_date: date
+    hours_per_week: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person as the matcher sees them."""
+
+    person_id: str
+    organisation_key: str
+    availability: Availability
+    commitments: tuple[Commitment, ...] = ()
+    recent_matches: int = 0  # klussen they got in the last 90 days
+    times_passed_over: int = 0  # suggested or interested recently, but not chosen
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One part of a match's explanation; the cards render it from the message catalogs."""
+
+    code: str
+    params: Mapping[str, int | str]
+    value: float  # in [0, 1]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """A person for a klus, with the score and the reasons it is made of."""
+
+    klus_id: int
+    person_id: str
+    score: float  # round(sum(value * weight) / sum(weight), 4) over the reasons
+    reasons: tuple[Reason, ...]
