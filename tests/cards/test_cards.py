@@ -52,7 +52,6 @@ from klussenbank.cards.klus import (
     posted_card,
 )
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
-from klussenbank.cards.verbs import Verb
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
@@ -94,6 +93,7 @@ from klussenbank.services.views import (
     WelcomeView,
 )
 from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
+from klussenbank.verbs import Verb
 from tests.conftest import bot_without_services
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klussenbank.cards.verbs import AvailabilityInput
 from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.model import WorkMode
+from klussenbank.verbs import AvailabilityInput
 
 FIELDS = tuple(AvailabilityInput)
 

@@ -61,7 +61,6 @@ from klussenbank.cards.klus import (
     posted_card,
 )
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
-from klussenbank.cards.verbs import Verb, WorkInput
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.dialogs.announcement_form import parse_announcement, parse_announcement_id
 from klussenbank.dialogs.approval_form import parse_approval_id, parse_delegate, parse_reason
@@ -100,6 +99,7 @@ from klussenbank.services.views import (
     ReportView,
 )
 from klussenbank.services.work import EvaluationView, HoursView, WorkService
+from klussenbank.verbs import Verb, WorkInput
 
 log = logging.getLogger(__name__)
 

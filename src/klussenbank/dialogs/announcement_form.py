@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from klussenbank.cards.verbs import AnnounceInput as A
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.domain.announcement import AnnouncementDraft
+from klussenbank.verbs import AnnounceInput as A
 
 
 def parse_announcement(data: object) -> AnnouncementDraft:

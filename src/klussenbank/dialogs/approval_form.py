@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from klussenbank.cards.verbs import ApprovalInput as A
 from klussenbank.dialogs.inputs import Inputs
+from klussenbank.verbs import ApprovalInput as A
 
 
 def parse_approval_id(data: object) -> int | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from klussenbank.cards.verbs import AvailabilityInput as F
-from klussenbank.cards.verbs import PauseInput
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.model import WorkMode
+from klussenbank.verbs import AvailabilityInput as F
+from klussenbank.verbs import PauseInput
 
 
 def parse_availability(data: object) -> AvailabilityDraft:

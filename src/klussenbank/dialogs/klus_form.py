@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from klussenbank.cards.verbs import KlusInput as F
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.domain.klus import KlusDraft, Visibility
 from klussenbank.domain.model import WorkMode
 from klussenbank.services.views import OfferFilters
+from klussenbank.verbs import KlusInput as F
 
 
 def parse_klus(data: object) -> KlusDraft:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from klussenbank.cards.verbs import ReportInput as R
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.services.reports import ReportRequest
+from klussenbank.verbs import ReportInput as R
 
 
 def parse_report(data: object) -> ReportRequest:

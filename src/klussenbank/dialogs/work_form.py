@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from klussenbank.cards.verbs import WorkInput as W
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.domain.work import EvaluationDraft
+from klussenbank.verbs import WorkInput as W
 
 
 def parse_hours(data: object, key: W = W.HOURS) -> tuple[date | None, float | None, tuple[str, ...]]:
