@@ -1,4 +1,4 @@
-"""Unit tests for reading the sign-up and pause cards' payloads (dialogs/availability_form.py)."""
+"""Unit tests for reading the sign-up and pause cards' payloads (dialogs/profile.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
+from klussenbank.dialogs.profile import parse_availability, parse_pause_until
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.model import WorkMode
 from klussenbank.verbs import AvailabilityInput
