@@ -17,7 +17,6 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
 from klussenbank.cards.announcements import AnnouncementCardRenderer
@@ -27,6 +26,7 @@ from klussenbank.cards.klus import CardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
+from klussenbank.dialogs.turn import Services
 from klussenbank.documents import render_agreement
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import Organisation
@@ -320,21 +320,21 @@ def build_web_app(settings: Settings) -> web.Application:
     approvals = approval_service(parts, router, klussen, agreements)
     announcements = announcement_service(parts)
     digests = digest_service(parts, klussen)
-    bot = KlussenbankBot(
-        signup_service(parts),
-        klussen,
-        approvals,
-        announcements,
-        digests,
-        privacy,
-        report_service(parts),
-        agreements,
-        work,
+    services = Services(
+        signup=signup_service(parts),
+        klussen=klussen,
+        approvals=approvals,
+        announcements=announcements,
+        digests=digests,
+        privacy=privacy,
+        reports=report_service(parts),
+        agreements=agreements,
+        work=work,
     )
     return init_app(
         settings,
         engine=engine,
-        bot=bot,
+        services=services,
         worker=worker,
         chores=[
             (klussen.expire_overdue, CHORE_EVERY),

@@ -244,7 +244,7 @@ async def test_health_check_reports_the_database(harness: BotHarness) -> None:
 
 
 async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
-    from klussenbank.cards.verbs import Verb
+    from klussenbank.verbs import Verb
 
     await harness.say("beschikbaar")
     await harness.execute("availability.save", valid_form())

@@ -21,7 +21,6 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.verbs import KlusInput, Verb
 from klussenbank.domain.klus import MAX_MOTIVATION, InterestStatus, KlusStatus, Visibility
 from klussenbank.domain.matching import Match
 from klussenbank.domain.people import WorkMode
@@ -36,6 +35,7 @@ from klussenbank.services.views import (
     KlusView,
     OffersView,
 )
+from klussenbank.verbs import KlusInput, Verb
 
 F = KlusInput
 # Notices that show a candidate the klus with its state: they stay current (refresh to klus.show).
