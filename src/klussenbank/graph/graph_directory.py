@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from klussenbank.config import Settings
 from klussenbank.domain.people import Organisation
 from klussenbank.services.ports import DirectoryPerson
 
@@ -223,14 +224,16 @@ async def graph_session(
             await transport.aclose()
 
 
-def credential_from(*, tenant_id: str, client_id: str, client_secret: str, managed_identity: bool) -> Any:
-    """An azure-identity async credential: a client secret, or the managed identity (user-assigned with
-    `client_id`)."""
+def credential_from(settings: Settings) -> Any:
+    """An azure-identity async credential from the KLUSSENBANK_GRAPH_* settings: a client secret, or the
+    managed identity (user-assigned with a client id)."""
     from azure.identity.aio import ClientSecretCredential, ManagedIdentityCredential
 
-    if managed_identity:
-        return ManagedIdentityCredential(client_id=client_id or None)
-    return ClientSecretCredential(tenant_id, client_id, client_secret)
+    if settings.graph_auth_type == "ManagedIdentity":
+        return ManagedIdentityCredential(client_id=settings.graph_client_id or None)
+    return ClientSecretCredential(
+        settings.graph_tenant_id, settings.graph_client_id, settings.graph_client_secret
+    )
 
 
 def user_from(graph_user: User, manager_id: str | None = None) -> GraphUser:
