@@ -72,12 +72,7 @@ def directory(settings: Settings, engine: AsyncEngine) -> Directory:
     """The directory file, or with Microsoft Graph the local cache the delta sync keeps: routing
     must not wait on Graph."""
     if settings.directory == "graph":
-        organisations = organisation_map(settings)
-        return CachedDirectory(
-            session_factory(engine),
-            organisation_of=organisations.of,
-            organisations=organisations.organisations(),
-        )
+        return CachedDirectory(session_factory(engine), organisation_map(settings))
     return FileDirectory.load(settings.directory_file)
 
 

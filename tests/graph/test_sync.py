@@ -40,11 +40,7 @@ def source(client: Any, retry: RetryPolicy) -> DeltaSource:
 
 @pytest.fixture
 def cached(engine: AsyncEngine, organisations: OrganisationMap) -> CachedDirectory:
-    return CachedDirectory(
-        session_factory(engine),
-        organisation_of=organisations.of,
-        organisations=organisations.organisations(),
-    )
+    return CachedDirectory(session_factory(engine), organisations)
 
 
 async def ids(cached: CachedDirectory) -> set[str]:

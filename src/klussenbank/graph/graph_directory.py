@@ -13,7 +13,7 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from klussenbank.config import Settings
@@ -57,6 +57,28 @@ class GraphUser:
     manager_id: str | None = None
 
 
+class Profile(Protocol):
+    """What a person in the directory is read from: a GraphUser, or its copy in the local cache
+    (store.orm.DirectoryUserRow) that the bot routes with."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def mail(self) -> str: ...
+    @property
+    def user_principal_name(self) -> str: ...
+    @property
+    def department(self) -> str | None: ...
+    @property
+    def job_title(self) -> str | None: ...
+    @property
+    def company_name(self) -> str | None: ...
+    @property
+    def manager_id(self) -> str | None: ...
+
+
 class OrganisationMap:
     """Which organisation a Graph user belongs to: one per tenant, or by their `companyName`.
 
@@ -83,18 +105,19 @@ class OrganisationMap:
             return [self._tenant]
         return list({org.key: org for org in self._by_company.values()}.values())
 
-    def person(self, user: GraphUser) -> DirectoryPerson | None:
-        organisation = self.of(user.company_name)
+    def person(self, profile: Profile) -> DirectoryPerson | None:
+        """The person a Graph profile is in the marketplace, live from Graph or from the cache alike."""
+        organisation = self.of(profile.company_name)
         if organisation is None:
             return None
         return DirectoryPerson(
-            aad_object_id=user.id,
-            name=user.display_name,
-            email=user.mail or user.user_principal_name,
+            aad_object_id=profile.id,
+            name=profile.display_name,
+            email=profile.mail or profile.user_principal_name,
             organisation=organisation,
-            manager_aad_object_id=user.manager_id,
-            department=user.department or "",
-            job_title=user.job_title or "",
+            manager_aad_object_id=profile.manager_id,
+            department=profile.department or "",
+            job_title=profile.job_title or "",
         )
 
 
