@@ -46,6 +46,7 @@ from klussenbank.cards.general import notice_card
 from klussenbank.domain.delivery import TENANT_LIMIT as BOOKED_LIMIT
 from klussenbank.services.ports import Recipient
 from klussenbank.store.db import create_engine, session_factory
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.migrate import upgrade_async
 from klussenbank.store.orm import (
     ConversationRow,
@@ -53,7 +54,7 @@ from klussenbank.store.orm import (
     OutboxDeliveryRow,
     PersonRow,
 )
-from klussenbank.store.outbox import SqlDeliveryQueue, SqlOutbox
+from klussenbank.store.outbox import SqlOutbox
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -46,8 +46,9 @@ from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import create_engine, session_factory
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
+from klussenbank.store.rate_limits import MemoryRateLimiter, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)

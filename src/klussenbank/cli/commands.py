@@ -146,7 +146,7 @@ def outbox(settings: Settings, command: str, unconfirmed: bool) -> None:
 
 async def _outbox_counts(settings: Settings) -> dict[str, int]:
     from klussenbank.store.db import create_engine, session_factory
-    from klussenbank.store.outbox import SqlDeliveryQueue
+    from klussenbank.store.delivery_queue import SqlDeliveryQueue
 
     engine = create_engine(settings.database_url)
     try:
@@ -158,7 +158,7 @@ async def _outbox_counts(settings: Settings) -> dict[str, int]:
 async def _outbox_retry(settings: Settings, actor: str, *, unconfirmed: bool) -> int:
     from klussenbank.services.clock import SystemClock
     from klussenbank.store.db import create_engine, session_factory
-    from klussenbank.store.outbox import SqlDeliveryQueue
+    from klussenbank.store.delivery_queue import SqlDeliveryQueue
 
     engine = create_engine(settings.database_url)
     try:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.people import Organisation
 from klussenbank.services.ports import DirectoryPerson
+from klussenbank.store.db import engine_of
 from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
 
 STATE_KEY = "users"
@@ -96,9 +97,7 @@ class SqlDirectoryCache:
         never leaves the cache locked. (The state row cannot be the lock: each page's transaction
         locks it for update.)
         """
-        engine = self._sessions.kw.get("bind")
-        if not isinstance(engine, AsyncEngine):
-            raise TypeError("SqlDirectoryCache needs sessions bound to an engine")
+        engine = engine_of(self._sessions)
         database = engine.url.database or ""
         if engine.dialect.name == "postgresql":
             async with _advisory_lock(engine, self._poll):
