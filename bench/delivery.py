@@ -48,12 +48,8 @@ from klussenbank.services.ports import Recipient
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.migrate import upgrade_async
-from klussenbank.store.orm import (
-    ConversationRow,
-    OrganisationRow,
-    OutboxDeliveryRow,
-    PersonRow,
-)
+from klussenbank.store.orm.outbox import OutboxDeliveryRow
+from klussenbank.store.orm.people import ConversationRow, OrganisationRow, PersonRow
 from klussenbank.store.outbox import SqlOutbox
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from klussenbank.graph.graph_directory import OrganisationMap, RetryPolicy
 from klussenbank.graph.sync import DeltaSource, sync_users
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
-from klussenbank.store.orm import DirectoryUserRow
+from klussenbank.store.orm.directory import DirectoryUserRow
 from tests.fake_graph import SLOW, FakeGraph, FakeUser, Fault, sample_users, too_many
 from tests.graph.conftest import NOORD, ZUID, CountingSleep
 

@@ -59,7 +59,7 @@ class GraphUser:
 
 class Profile(Protocol):
     """What a person in the directory is read from: a GraphUser, or its copy in the local cache
-    (store.orm.DirectoryUserRow) that the bot routes with."""
+    (store.orm.directory.DirectoryUserRow) that the bot routes with."""
 
     @property
     def id(self) -> str: ...

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from klussenbank.domain.people import Organisation
 from klussenbank.services.ports import DirectoryPerson
 from klussenbank.store.db import engine_of
-from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
+from klussenbank.store.orm.directory import DirectorySyncStateRow, DirectoryUserRow
 
 STATE_KEY = "users"
 SYNC_LOCK_KEY = 0x6B6C_7573_6469_7231

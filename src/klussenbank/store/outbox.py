@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
 from klussenbank.services.ports import Recipient, RecipientStatus
-from klussenbank.store.orm import ChannelRow, OutboxDeliveryRow, OutboxMessageRow, PersonRow
+from klussenbank.store.orm.announcements import ChannelRow
+from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
+from klussenbank.store.orm.people import PersonRow
 
 
 class SqlOutbox:

@@ -14,26 +14,13 @@ from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
 from klussenbank.domain.klus import KlusStatus
 from klussenbank.services.ports import AuditEntry
 from klussenbank.store.db import utc
-from klussenbank.store.orm import (
-    AccessLogRow,
-    AgreementRow,
-    AnnouncementRow,
-    ApprovalCardRow,
-    ApprovalEventRow,
-    ApprovalRow,
-    AuditRow,
-    AvailabilityRow,
-    ConversationRow,
-    EvaluationRow,
-    HoursRow,
-    InterestRow,
-    KlusRow,
-    OrganisationRow,
-    OutboxDeliveryRow,
-    OutboxMessageRow,
-    PersonRow,
-    SuggestionRow,
-)
+from klussenbank.store.orm.announcements import AnnouncementRow
+from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
+from klussenbank.store.orm.klussen import InterestRow, KlusRow, SuggestionRow
+from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
+from klussenbank.store.orm.people import AvailabilityRow, ConversationRow, OrganisationRow, PersonRow
+from klussenbank.store.orm.privacy import AccessLogRow, AuditRow
+from klussenbank.store.orm.work import EvaluationRow, HoursRow
 
 ERASED_CONTENT: dict[str, Any] = {"erased": True}
 UNFINISHED = (*ON_ITS_WAY, DeliveryStatus.UNCONFIRMED)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.domain.delivery import Limit, reserve
 from klussenbank.store.db import engine_of
-from klussenbank.store.orm import RateLimitRow
+from klussenbank.store.orm.outbox import RateLimitRow
 
 # A limit unused this long has no effect on any booking (its interval is at most 0.5 s), so
 # forgetting it changes nothing.
