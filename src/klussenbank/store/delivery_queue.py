@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.domain.delivery import Decision, DeliveryStatus
 from klussenbank.services.ports import ClaimedDelivery, ConversationRef
+from klussenbank.store.audit import SqlAudit
 from klussenbank.store.db import engine_of
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
 from klussenbank.store.orm.people import ConversationRow, PersonRow
-from klussenbank.store.privacy import SqlAudit
 from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople, conversation_ref
 
 PERSONAL = "personal"
