@@ -20,7 +20,7 @@ from klussenbank.bot.server import init_app
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
-from klussenbank.cards.klus import CardRenderer
+from klussenbank.cards.klus_notices import CardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary

@@ -55,11 +55,11 @@ from klussenbank.cards.klus import (
     cancel_confirm_card,
     candidates_card,
     klus_card,
-    klus_form_card,
     my_klussen_card,
     offers_card,
     posted_card,
 )
+from klussenbank.cards.klus_form import klus_form_card
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
 from klussenbank.cards.verbs import Verb, WorkInput
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
