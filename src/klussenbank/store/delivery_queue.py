@@ -68,111 +68,7 @@ class SqlDeliveryQueue:
                     .returning(OutboxDeliveryRow.id)
                 )
             ).all()
-            return await self._load(session, claimed)
-
-    async def _load(self, session: AsyncSession, ids: Sequence[int]) -> list[ClaimedDelivery]:
-        """The claimed deliveries with what sending them needs, in a few queries for the whole batch."""
-        if not ids:
-            return []
-        rows = (
-            await session.execute(
-                select(
-                    OutboxDeliveryRow, OutboxMessageRow.content, PersonRow.aad_object_id, PersonRow.tenant_id
-                )
-                .join(OutboxMessageRow, OutboxMessageRow.id == OutboxDeliveryRow.message_id)
-                .outerjoin(PersonRow, PersonRow.id == OutboxDeliveryRow.person_id)
-                .where(OutboxDeliveryRow.id.in_(ids))
-                .order_by(OutboxDeliveryRow.id)
-            )
-        ).all()
-        updates = [row.updates_delivery_id for row, *_ in rows if row.updates_delivery_id is not None]
-        originals: dict[int, OutboxDeliveryRow] = {}
-        if updates:
-            originals = {
-                original.id: original
-                for original in await session.scalars(
-                    select(OutboxDeliveryRow).where(OutboxDeliveryRow.id.in_(updates))
-                )
-            }
-        # An update goes to the conversation of the original; a message to a channel or group to its own.
-        by_id = await self._conversations_by_id(
-            session,
-            {
-                original.sent_conversation_id
-                for original in originals.values()
-                if original.sent_conversation_id
-            }
-            | {row.conversation_id for row, *_ in rows if row.person_id is None and row.conversation_id},
-        )
-        personal = await self._personal_chats(
-            session, {row.person_id for row, *_ in rows if row.person_id and row.updates_delivery_id is None}
-        )
-        templates: dict[str, ConversationRow | None] = {}
-        claimed = []
-        for row, content, aad_object_id, tenant_id in rows:
-            if row.updates_delivery_id is not None:
-                original = originals[row.updates_delivery_id]
-                found = by_id.get(original.sent_conversation_id or "")
-                target = conversation_ref(found, None) if found else None
-                claimed.append(
-                    ClaimedDelivery(
-                        row.id,
-                        row.attempts,
-                        content,
-                        target,
-                        None,
-                        replaces_activity_id=original.activity_id,
-                        original=DeliveryStatus(original.status),
-                    )
-                )
-            elif row.person_id is None:
-                found = by_id.get(row.conversation_id or "")
-                target = conversation_ref(found, None) if found else None
-                claimed.append(ClaimedDelivery(row.id, row.attempts, content, target, None))
-            else:
-                chat = personal.get(row.person_id)
-                template = None
-                if chat is None:
-                    if tenant_id not in templates:
-                        templates[tenant_id] = await session.scalar(
-                            select(ConversationRow)
-                            .where(ConversationRow.tenant_id == tenant_id)
-                            .order_by(ConversationRow.updated_at.desc())
-                            .limit(1)
-                        )
-                    any_in_tenant = templates[tenant_id]
-                    template = conversation_ref(any_in_tenant, None) if any_in_tenant else None
-                target = conversation_ref(chat, aad_object_id) if chat else None
-                claimed.append(
-                    ClaimedDelivery(row.id, row.attempts, content, target, aad_object_id, template)
-                )
-        return claimed
-
-    @staticmethod
-    async def _conversations_by_id(
-        session: AsyncSession, conversation_ids: set[str]
-    ) -> dict[str, ConversationRow]:
-        if not conversation_ids:
-            return {}
-        found = await session.scalars(
-            select(ConversationRow).where(ConversationRow.conversation_id.in_(conversation_ids))
-        )
-        return {conversation.conversation_id: conversation for conversation in found}
-
-    @staticmethod
-    async def _personal_chats(session: AsyncSession, person_ids: set[int]) -> dict[int, ConversationRow]:
-        """Each person's personal chat, the most recently used one if there are several."""
-        if not person_ids:
-            return {}
-        chats: dict[int, ConversationRow] = {}
-        for chat in await session.scalars(
-            select(ConversationRow)
-            .where(ConversationRow.person_id.in_(person_ids), ConversationRow.conversation_type == PERSONAL)
-            .order_by(ConversationRow.updated_at, ConversationRow.id)
-        ):
-            if chat.person_id is not None:
-                chats[chat.person_id] = chat  # later ones (more recently used) win
-        return chats
+            return await _claimed(session, claimed)
 
     async def remember(self, conversation: ConversationRef, *, now: datetime) -> None:
         """Keep a conversation the worker opened, so later messages and updates find it."""
@@ -268,3 +164,100 @@ class SqlDeliveryQueue:
             which = " and ".join(status.value for status in statuses)
             await SqlAudit(session).add(actor, "outbox.retried", f"{count} {which} deliveries", now=now)
             return count
+
+
+async def _claimed(session: AsyncSession, ids: Sequence[int]) -> list[ClaimedDelivery]:
+    """The claimed deliveries with what sending them needs, in a few queries for the whole batch."""
+    if not ids:
+        return []
+    rows = (
+        await session.execute(
+            select(OutboxDeliveryRow, OutboxMessageRow.content, PersonRow.aad_object_id, PersonRow.tenant_id)
+            .join(OutboxMessageRow, OutboxMessageRow.id == OutboxDeliveryRow.message_id)
+            .outerjoin(PersonRow, PersonRow.id == OutboxDeliveryRow.person_id)
+            .where(OutboxDeliveryRow.id.in_(ids))
+            .order_by(OutboxDeliveryRow.id)
+        )
+    ).all()
+    updates = [row.updates_delivery_id for row, *_ in rows if row.updates_delivery_id is not None]
+    originals: dict[int, OutboxDeliveryRow] = {}
+    if updates:
+        originals = {
+            original.id: original
+            for original in await session.scalars(
+                select(OutboxDeliveryRow).where(OutboxDeliveryRow.id.in_(updates))
+            )
+        }
+    # An update goes to the conversation of the original; a message to a channel or group to its own.
+    by_id = await _conversations_by_id(
+        session,
+        {original.sent_conversation_id for original in originals.values() if original.sent_conversation_id}
+        | {row.conversation_id for row, *_ in rows if row.person_id is None and row.conversation_id},
+    )
+    personal = await _personal_chats(
+        session, {row.person_id for row, *_ in rows if row.person_id and row.updates_delivery_id is None}
+    )
+    templates: dict[str, ConversationRow | None] = {}
+    claimed = []
+    for row, content, aad_object_id, tenant_id in rows:
+        if row.updates_delivery_id is not None:
+            original = originals[row.updates_delivery_id]
+            found = by_id.get(original.sent_conversation_id or "")
+            target = conversation_ref(found, None) if found else None
+            claimed.append(
+                ClaimedDelivery(
+                    row.id,
+                    row.attempts,
+                    content,
+                    target,
+                    None,
+                    replaces_activity_id=original.activity_id,
+                    original=DeliveryStatus(original.status),
+                )
+            )
+        elif row.person_id is None:
+            found = by_id.get(row.conversation_id or "")
+            target = conversation_ref(found, None) if found else None
+            claimed.append(ClaimedDelivery(row.id, row.attempts, content, target, None))
+        else:
+            chat = personal.get(row.person_id)
+            template = None
+            if chat is None:
+                if tenant_id not in templates:
+                    templates[tenant_id] = await session.scalar(
+                        select(ConversationRow)
+                        .where(ConversationRow.tenant_id == tenant_id)
+                        .order_by(ConversationRow.updated_at.desc())
+                        .limit(1)
+                    )
+                any_in_tenant = templates[tenant_id]
+                template = conversation_ref(any_in_tenant, None) if any_in_tenant else None
+            target = conversation_ref(chat, aad_object_id) if chat else None
+            claimed.append(ClaimedDelivery(row.id, row.attempts, content, target, aad_object_id, template))
+    return claimed
+
+
+async def _conversations_by_id(
+    session: AsyncSession, conversation_ids: set[str]
+) -> dict[str, ConversationRow]:
+    if not conversation_ids:
+        return {}
+    found = await session.scalars(
+        select(ConversationRow).where(ConversationRow.conversation_id.in_(conversation_ids))
+    )
+    return {conversation.conversation_id: conversation for conversation in found}
+
+
+async def _personal_chats(session: AsyncSession, person_ids: set[int]) -> dict[int, ConversationRow]:
+    """Each person's personal chat, the most recently used one if there are several."""
+    if not person_ids:
+        return {}
+    chats: dict[int, ConversationRow] = {}
+    for chat in await session.scalars(
+        select(ConversationRow)
+        .where(ConversationRow.person_id.in_(person_ids), ConversationRow.conversation_type == PERSONAL)
+        .order_by(ConversationRow.updated_at, ConversationRow.id)
+    ):
+        if chat.person_id is not None:
+            chats[chat.person_id] = chat  # later ones (more recently used) win
+    return chats
