@@ -26,7 +26,7 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.migrate import upgrade
-from klussenbank.store.orm import Base
+from klussenbank.store.orm.base import Base
 from klussenbank.store.uow import sql_unit_of_work
 
 POSTGRES_URL = os.environ.get("KLUSSENBANK_TEST_POSTGRES_URL", "")

@@ -25,7 +25,8 @@ from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
+from klussenbank.store.rate_limits import MemoryRateLimiter
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.appmanifest import load_manifest
 from klussenbank.i18n import catalog
-from klussenbank.store.orm import AvailabilityRow, ConversationRow
+from klussenbank.store.orm.people import AvailabilityRow, ConversationRow
 from tests.bot.conftest import ANNA, BOT_ID, CHANTAL, DAAN, BotHarness
 
 NL = catalog("nl")

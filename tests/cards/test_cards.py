@@ -41,16 +41,15 @@ from klussenbank.cards.availability import (
 )
 from klussenbank.cards.general import help_card, notice_card, welcome_card
 from klussenbank.cards.klus import (
-    CardRenderer,
     cancel_confirm_card,
     candidates_card,
-    digest_card,
     klus_card,
-    klus_form_card,
     my_klussen_card,
     offers_card,
     posted_card,
 )
+from klussenbank.cards.klus_form import klus_form_card
+from klussenbank.cards.klus_notices import CardRenderer, digest_card
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus

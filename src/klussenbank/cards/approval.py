@@ -21,7 +21,7 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.klus import work_place
+from klussenbank.cards.klus_elements import work_place
 from klussenbank.domain.approval import MAX_REASON, ApprovalStatus, ApprovalStep
 from klussenbank.i18n import Translator
 from klussenbank.services.agreements import AgreementLink

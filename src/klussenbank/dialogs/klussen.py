@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from klussenbank.cards.elements import Element
-from klussenbank.cards.klus import cancel_confirm_card, klus_form_card, my_klussen_card, posted_card
+from klussenbank.cards.klus import cancel_confirm_card, my_klussen_card, posted_card
+from klussenbank.cards.klus_form import klus_form_card
 from klussenbank.dialogs.inputs import Inputs, record_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, refused
