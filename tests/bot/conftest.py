@@ -12,10 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
+from klussenbank.dialogs.turn import Services
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcement_chores import AnnouncementChores
@@ -25,7 +25,8 @@ from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
+from klussenbank.store.rate_limits import MemoryRateLimiter
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
@@ -149,22 +150,22 @@ async def harness(
     market = marketplace(uow_factory, clock, vocabulary, directory)
     chores = announcement_chores(uow_factory, clock)
     work = work_service(uow_factory, clock, vocabulary, directory)
-    bot = KlussenbankBot(
-        signup,
-        market.posting,
-        market.choosing,
-        market.interest,
-        market.approvals,
-        announcement_service(uow_factory, clock, directory),
-        chores,
-        digest_service(uow_factory, clock, market.shared),
-        privacy_service(uow_factory, clock, market.chores),
-        report_service(uow_factory, clock, directory),
-        agreement_service(uow_factory, clock, directory),
-        hours_service(uow_factory, clock),
-        work,
+    services = Services(
+        signup=signup,
+        posting=market.posting,
+        choosing=market.choosing,
+        interest=market.interest,
+        approvals=market.approvals,
+        announcements=announcement_service(uow_factory, clock, directory),
+        announcement_chores=chores,
+        digests=digest_service(uow_factory, clock, market.shared),
+        privacy=privacy_service(uow_factory, clock, market.chores),
+        reports=report_service(uow_factory, clock, directory),
+        agreements=agreement_service(uow_factory, clock, directory),
+        hours=hours_service(uow_factory, clock),
+        work=work,
     )
-    app = init_app(Settings(), engine=engine, bot=bot)
+    app = init_app(Settings(), engine=engine, services=services)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -17,7 +17,7 @@ from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
-from klussenbank.store.orm import OrganisationRow, PersonRow
+from klussenbank.store.orm.people import OrganisationRow, PersonRow
 from tests.conftest import TODAY, FixedClock
 
 TENANT = "tenant-1"
