@@ -1,4 +1,4 @@
-"""The `klussenbank` command: serve, db upgrade, demo load, directory sync, package."""
+"""The `klussenbank` command: serve, config check, db upgrade, demo load, directory sync, package."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from klussenbank.config import ConfigError, Settings, load_settings
+from klussenbank.config import ConfigError, Settings, describe, load_settings
 
 log = logging.getLogger("klussenbank")
 
@@ -154,6 +154,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default KLUSSENBANK_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default KLUSSENBANK_PORT or 3978)")
 
+    config = commands.add_parser("config", help="the settings").add_subparsers(
+        dest="config_command", required=True
+    )
+    config.add_parser(
+        "check", help="show the effective settings (secrets masked) and whether serve may start"
+    )
+
     db = commands.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply all migrations")
 
@@ -213,6 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
             _serve(Settings(**{**settings.__dict__, **overrides}))
+        elif args.command == "config":
+            print("\n".join(describe(settings)))
+            settings.check_can_serve()
         elif args.command == "db":
             _db_upgrade(settings)
         elif args.command == "demo":
