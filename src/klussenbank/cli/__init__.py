@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from klussenbank.cli import commands
-from klussenbank.config import ConfigError, Settings, load_settings
+from klussenbank.config import ConfigError, Settings, describe, load_settings
 
 
 def _configure_logging(level: str) -> None:
@@ -31,6 +31,13 @@ def parser() -> argparse.ArgumentParser:
     serve = subcommands.add_parser("serve", help="run the bot on /api/messages")
     serve.add_argument("--host", help="address to listen on (default KLUSSENBANK_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default KLUSSENBANK_PORT or 3978)")
+
+    config = subcommands.add_parser("config", help="the settings").add_subparsers(
+        dest="config_command", required=True
+    )
+    config.add_parser(
+        "check", help="show the effective settings (secrets masked) and whether serve may start"
+    )
 
     db = subcommands.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply all migrations")
@@ -89,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
             commands.serve(Settings(**{**settings.__dict__, **overrides}))
+        elif args.command == "config":
+            print("\n".join(describe(settings)))
+            settings.check_can_serve()
         elif args.command == "db":
             commands.db_upgrade(settings)
         elif args.command == "demo":

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from klussenbank.config import ConfigError, Settings
+from klussenbank.config import ConfigError, Settings, without_password
 
 if TYPE_CHECKING:
     from klussenbank.domain.report import Figures
@@ -31,7 +31,7 @@ def serve(settings: Settings) -> None:
     settings.check_can_serve()
     mode = "with app registration" if settings.has_credentials else "in local mode (no credentials)"
     print(f"Klussenbank listening on http://{settings.host}:{settings.port}/api/messages {mode}")
-    print(f"Database: {settings.database_url}")
+    print(f"Database: {without_password(settings.database_url)}")
     if not settings.has_credentials:
         print("Open the Agents Playground against it: make playground (then browse to the URL it prints)")
     try:
