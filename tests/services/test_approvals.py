@@ -557,28 +557,28 @@ async def test_a_reminder_waits_for_christmas_and_the_organisations_closed_days(
     demo = load_rules("demo")
     ermelo = replace(demo.of("ermelo"), calendar=WorkingCalendar(frozenset({date(2026, 12, 28)})))
     rules = Rules({**demo.by_organisation, "ermelo": ermelo}, demo.default)  # Chantal's organisation
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, rules=rules)
+    market = marketplace(uow_factory, clock, vocabulary, directory, rules=rules)
     clock.current = date(2026, 12, 23)  # a Wednesday
     await sign_up(signup, CHANTAL, start_date=date(2027, 1, 4), end_date=date(2027, 3, 31))
     klus = await posted(
-        klussen,
+        market,
         ANNA,
         organisation="harderwijk",
         start_date=date(2027, 1, 11),
         end_date=date(2027, 2, 26),
         interest_deadline=date(2026, 12, 30),
     )
-    await interested(klussen, CHANTAL, klus.id)
-    assert isinstance(await klussen.choose(ANNA, klus.id, CHANTAL.aad_object_id), CandidatesView)
-    assert isinstance(await klussen.confirm(CHANTAL, klus.id), KlusOffer)
+    await interested(market, CHANTAL, klus.id)
+    assert isinstance(await market.choosing.choose(ANNA, klus.id, CHANTAL.aad_object_id), CandidatesView)
+    assert isinstance(await market.interest.confirm(CHANTAL, klus.id), KlusOffer)
     approval = await only_approval(uow_factory, klus.id)
     # 10 working days: 24, 29, 30, 31 December, (New Year's Day) 4 to 8 January, 11 January.
-    assert view(await approvals.show(BRAM, approval.id)).expires_on == date(2027, 1, 11)
+    assert view(await market.approvals.show(BRAM, approval.id)).expires_on == date(2027, 1, 11)
 
     clock.current = date(2026, 12, 29)  # Thursday 24 and Tuesday 29: Christmas, the weekend and
-    assert (await approvals.tick()).reminded == 0  # Ermelo's closed Monday 28 do not count
+    assert (await market.approval_chores.tick()).reminded == 0  # Ermelo's closed Monday 28 do not count
     clock.current = date(2026, 12, 30)  # the third working day
-    assert (await approvals.tick()).reminded == 1
+    assert (await market.approval_chores.tick()).reminded == 1
 
 
 # -- the klus around it -------------------------------------------------------------------------------
