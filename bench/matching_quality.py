@@ -9,7 +9,9 @@ traps. People and klussen go through the product's own forms (``validate_availab
 the whole pool per klus (``Matcher.rank_candidates``, the fair order).
 
 Printed: per klus its nDCG@3 (gain 2^rel - 1, the ideal order taken over the people the hard rules
-allow) and its top three with their relevance and why; the mean nDCG@3 over the klussen; the number
+allow) and its top three with their relevance and why; the mean nDCG@3 over the klussen, both as the
+poster sees it and as expected over the order of ties (the fair order counts scores in the same band
+of `NEAR_EQUAL` as equal and lets a stable hash take turns, so a tie could go either way); the number
 of forbidden proposals anywhere in the rankings (people named under `never`, or breaking a hard rule
 as written out here: not active, no hours left, not willing, the klus only for another organisation,
 the poster, no overlap in time); whether the indexes give what the plain matcher gives; and what
@@ -34,7 +36,15 @@ from typing import Any
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.availability import AvailabilityDraft, validate_availability
 from klussenbank.domain.klus import Klus, KlusDraft, Visibility, validate_klus
-from klussenbank.domain.matching import Candidate, CandidatePool, Commitment, KlusIndex, Match, Matcher
+from klussenbank.domain.matching import (
+    NEAR_EQUAL,
+    Candidate,
+    CandidatePool,
+    Commitment,
+    KlusIndex,
+    Match,
+    Matcher,
+)
 from klussenbank.domain.people import AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 
@@ -59,6 +69,7 @@ class Outcome:
     case: Case
     ranked: list[Match]
     ndcg: float
+    expected_ndcg: float  # over the orders of people in the same band
     forbidden: list[str]
 
 
@@ -165,14 +176,42 @@ def breaks_a_hard_rule(klus: Klus, person: Candidate, today: date) -> bool:
     return availability.start_date > klus.end_date or (ends is not None and ends < klus.start_date)
 
 
-def ndcg(gains: Sequence[int], ideal: Sequence[int], cutoff: int = CUTOFF) -> float:
+def _gain(relevance: float) -> float:
+    return 2**relevance - 1
+
+
+def _discount(rank: int) -> float:
+    return 1 / math.log2(rank + 2)
+
+
+def _ideal(ideal: Sequence[int], cutoff: int) -> float:
+    return sum(_gain(rel) * _discount(rank) for rank, rel in enumerate(sorted(ideal, reverse=True)[:cutoff]))
+
+
+def ndcg(relevances: Sequence[int], ideal: Sequence[int], cutoff: int = CUTOFF) -> float:
     """nDCG at the cutoff for graded relevance (gain 2^rel - 1); 1.0 when nobody is relevant at all."""
+    best = _ideal(ideal, cutoff)
+    found = sum(_gain(rel) * _discount(rank) for rank, rel in enumerate(relevances[:cutoff]))
+    return found / best if best else 1.0
 
-    def dcg(relevances: Sequence[int]) -> float:
-        return sum((2**rel - 1) / math.log2(rank + 2) for rank, rel in enumerate(relevances[:cutoff]))
 
-    best = dcg(sorted(ideal, reverse=True))
-    return dcg(gains) / best if best else 1.0
+def expected_ndcg(ranked: Sequence[Match], relevance: Mapping[str, int], ideal: Sequence[int]) -> float:
+    """nDCG at the cutoff averaged over every order of the people in the same band: each place a
+    band takes gets the mean gain of its people."""
+    best = _ideal(ideal, CUTOFF)
+    if not best:
+        return 1.0
+    width = round(NEAR_EQUAL * 10_000)
+    found, rank = 0.0, 0
+    while rank < min(CUTOFF, len(ranked)):
+        band = -(-round(ranked[rank].score * 10_000) // width)
+        end = rank
+        while end < len(ranked) and -(-round(ranked[end].score * 10_000) // width) == band:
+            end += 1
+        mean = sum(_gain(relevance.get(m.person_id, 0)) for m in ranked[rank:end]) / (end - rank)
+        found += mean * sum(_discount(place) for place in range(rank, min(end, CUTOFF)))
+        rank = end
+    return found / best
 
 
 def evaluate(matcher: Matcher, evaluation: EvalSet) -> list[Outcome]:
@@ -195,8 +234,16 @@ def evaluate(matcher: Matcher, evaluation: EvalSet) -> list[Outcome]:
             if person_id not in case.never
             and not breaks_a_hard_rule(case.klus, by_id[person_id], evaluation.today)
         ]
-        gains = [case.relevance.get(m.person_id, 0) for m in ranked]
-        outcomes.append(Outcome(case, ranked, ndcg(gains, allowed), forbidden))
+        relevances = [case.relevance.get(m.person_id, 0) for m in ranked]
+        outcomes.append(
+            Outcome(
+                case,
+                ranked,
+                ndcg(relevances, allowed),
+                expected_ndcg(ranked, case.relevance, allowed),
+                forbidden,
+            )
+        )
     return outcomes
 
 
@@ -252,23 +299,25 @@ def _why(match: Match) -> str:
     return " ".join(parts)
 
 
-def report(outcomes: list[Outcome], *, explain: bool) -> tuple[float, int]:
-    """Print the outcomes; the mean nDCG@3 and the number of forbidden proposals."""
+def report(outcomes: list[Outcome], *, explain: bool) -> tuple[float, float, int]:
+    """Print the outcomes; the mean nDCG@3 (as shown and expected over ties) and the number of
+    forbidden proposals."""
     for outcome in outcomes:
         klus = outcome.case.klus
         top = " ".join(
             f"{m.person_id}:{outcome.case.relevance.get(m.person_id, 0)}" for m in outcome.ranked[:CUTOFF]
         )
         flag = f"  FORBIDDEN {outcome.forbidden}" if outcome.forbidden else ""
-        print(f"{klus.id:>3}  {outcome.ndcg:5.3f}  {top:<16} {klus.title}{flag}")
+        print(f"{klus.id:>3}  {outcome.ndcg:5.3f} {outcome.expected_ndcg:5.3f}  {top:<16} {klus.title}{flag}")
         if explain:
             for m in outcome.ranked[: CUTOFF + 2]:
                 print(
                     f"       {m.person_id} rel {outcome.case.relevance.get(m.person_id, 0)} {m.score:.4f} {_why(m)}"
                 )
     mean = sum(outcome.ndcg for outcome in outcomes) / len(outcomes)
+    expected = sum(outcome.expected_ndcg for outcome in outcomes) / len(outcomes)
     forbidden = sum(len(outcome.forbidden) for outcome in outcomes)
-    return mean, forbidden
+    return mean, expected, forbidden
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,10 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(evaluation.cases)} klussen, {len(evaluation.people)} people, {judged} relevant pairs, {traps} traps"
     )
-    print("klus ndcg@3 top 3 (person:relevance)")
-    mean, forbidden = report(outcomes, explain=args.explain)
+    print("klus ndcg@3 over-ties top 3 (person:relevance)")
+    mean, expected, forbidden = report(outcomes, explain=args.explain)
     agree = indexes_agree(matcher, evaluation)
-    print(f"nDCG@{CUTOFF} (mean over klussen): {mean:.3f}")
+    print(
+        f"nDCG@{CUTOFF} (mean over klussen): {mean:.3f} as shown, {expected:.3f} expected over the order of ties"
+    )
     print(f"forbidden proposals: {forbidden}")
     print(f"indexes agree with the plain matcher: {'yes' if agree else 'NO'}")
     print(
