@@ -516,6 +516,21 @@ FREE = [
     "bijen honing",
     "tolken",
     "koken",
+    # Dutch as people write it: names of skills inflected, inside longer phrases, in compounds.
+    "vergaderstukken maken",
+    "rapportages",
+    "notulen van de raad",
+    "agenda's beheren",
+    "Excel-sheets",
+]
+# Titles and descriptions of klussen, naming skills (weak evidence) or not.
+TEXTS = [
+    "",
+    "Notulist gezocht",
+    "Hulp bij het invoeren van gegevens in Excel",
+    "Maaien en snoeien in de wijk",
+    "Vertaling van brieven voor nieuwkomers",
+    "Secretariaat en agendabeheer tijdens de verbouwing",
 ]
 ORGANISATIONS = ["ermelo", "harderwijk", "zeewolde"]
 PEOPLE = ["anna", "bram", "cem", "dewi", "eva", "fons", "gijs", "hira"]
@@ -577,8 +592,8 @@ def klussen(draw: st.DrawFn, klus_id: int | None = None) -> Klus:
         id=klus_id if klus_id is not None else draw(st.integers(1, 50)),
         poster_id=draw(st.sampled_from(PEOPLE)),
         organisation_key=draw(st.sampled_from(ORGANISATIONS)),
-        title="",
-        description="",
+        title=draw(st.sampled_from(TEXTS)),
+        description=draw(st.sampled_from(TEXTS)),
         required_skills=tuple(required),
         nice_skills=tuple(draw(nice_skills)),
         free_skills=tuple(
@@ -881,6 +896,7 @@ def _random_klus(rng: random.Random, klus_id: int) -> Klus:
     return klus(
         id=klus_id,
         poster_id=f"p{rng.randint(0, 399)}",
+        title=rng.choice(TEXTS),
         organisation_key=rng.choice(ORGANISATIONS),
         required_skills=tuple(required),
         nice_skills=tuple(s for s in rng.sample(SKILLS[:8], 2) if s not in required),
