@@ -46,14 +46,11 @@ from klussenbank.cards.general import notice_card
 from klussenbank.domain.delivery import TENANT_LIMIT as BOOKED_LIMIT
 from klussenbank.services.ports import Recipient
 from klussenbank.store.db import create_engine, session_factory
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.migrate import upgrade_async
-from klussenbank.store.orm import (
-    ConversationRow,
-    OrganisationRow,
-    OutboxDeliveryRow,
-    PersonRow,
-)
-from klussenbank.store.outbox import SqlDeliveryQueue, SqlOutbox
+from klussenbank.store.orm.outbox import OutboxDeliveryRow
+from klussenbank.store.orm.people import ConversationRow, OrganisationRow, PersonRow
+from klussenbank.store.outbox import SqlOutbox
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import inspect
 import os
 import shutil
 import uuid
@@ -19,15 +18,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.data import load_skill_vocabulary
+from klussenbank.dialogs.turn import Services
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.people import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.migrate import upgrade
-from klussenbank.store.orm import Base
+from klussenbank.store.orm.base import Base
 from klussenbank.store.uow import sql_unit_of_work
 
 POSTGRES_URL = os.environ.get("KLUSSENBANK_TEST_POSTGRES_URL", "")
@@ -142,7 +141,7 @@ def concurrent_transactions(database_url: str) -> None:
         pytest.skip("concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
 
 
-def bot_without_services() -> KlussenbankBot:
-    """A bot for tests that never reach a use case (routing tables, token checks)."""
-    services: dict[str, Any] = dict.fromkeys(inspect.signature(KlussenbankBot).parameters)
-    return KlussenbankBot(**services)
+def no_services() -> Services:
+    """For tests that never reach a use case (token checks)."""
+    services: dict[str, Any] = dict.fromkeys(field.name for field in dataclasses.fields(Services))
+    return Services(**services)

@@ -2,58 +2,53 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
-import signal
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.bot.agent import KlussenbankBot
-from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
-from klussenbank.cards.klus import CardRenderer
+from klussenbank.cards.klus_notices import CardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
+from klussenbank.dialogs.turn import Services
 from klussenbank.documents import render_agreement
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import Organisation
-from klussenbank.domain.report import Figures
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
-from klussenbank.graph.teams_apps import app_installer
+from klussenbank.graph.teams_apps import GraphInstaller
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalRouter, ApprovalService
 from klussenbank.services.clock import SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
-from klussenbank.services.demo import DemoResult, seed_demo_marketplace
 from klussenbank.services.digests import DigestService
 from klussenbank.services.klussen import KlusService, KlusSettings
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.people import ImportResult, import_directory
-from klussenbank.services.ports import AuditEntry, Clock, Directory, Sender, UnitOfWorkFactory
+from klussenbank.services.ports import Clock, Directory, Sender, UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import create_engine, session_factory
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
+from klussenbank.store.rate_limits import MemoryRateLimiter, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
@@ -78,12 +73,7 @@ def directory(settings: Settings, engine: AsyncEngine) -> Directory:
     """The directory file, or with Microsoft Graph the local cache the delta sync keeps: routing
     must not wait on Graph."""
     if settings.directory == "graph":
-        organisations = organisation_map(settings)
-        return CachedDirectory(
-            session_factory(engine),
-            organisation_of=organisations.of,
-            organisations=organisations.organisations(),
-        )
+        return CachedDirectory(session_factory(engine), organisation_map(settings))
     return FileDirectory.load(settings.directory_file)
 
 
@@ -94,12 +84,7 @@ def graph_sync(
 
     async def sync_directory() -> SyncResult:
         own = credential is None
-        used = credential or credential_from(
-            tenant_id=settings.graph_tenant_id,
-            client_id=settings.graph_client_id,
-            client_secret=settings.graph_client_secret,
-            managed_identity=settings.graph_auth_type == "ManagedIdentity",
-        )
+        used = credential or credential_from(settings)
         try:
             async with graph_session(used, base_url=settings.graph_base_url) as client:
                 return await sync_users(DeltaSource(client), SqlDirectoryCache(session_factory(engine)))
@@ -108,14 +93,6 @@ def graph_sync(
                 await used.close()
 
     return sync_directory
-
-
-async def sync_directory(settings: Settings, *, credential: Any = None) -> SyncResult:
-    engine = create_engine(settings.database_url)
-    try:
-        return await graph_sync(settings, engine, credential=credential)()
-    finally:
-        await engine.dispose()
 
 
 def link_signer(settings: Settings) -> LinkSigner:
@@ -172,32 +149,6 @@ def signup_service(parts: Parts) -> SignupService:
         directory=parts.directory,
         default_organisation=parts.settings.default_organisation,
     )
-
-
-class GraphInstaller:
-    """The AppInstaller port with Microsoft Graph: a Graph session per installation (they are rare:
-    only for an approver the bot has never met)."""
-
-    def __init__(self, settings: Settings, *, credential: Any = None) -> None:
-        self._settings = settings
-        self._credential = credential
-
-    async def install_for(self, aad_object_id: str) -> bool:
-        settings = self._settings
-        credential = self._credential or credential_from(
-            tenant_id=settings.graph_tenant_id,
-            client_id=settings.graph_client_id,
-            client_secret=settings.graph_client_secret,
-            managed_identity=settings.graph_auth_type == "ManagedIdentity",
-        )
-        try:
-            async with app_installer(
-                credential, external_id=settings.app_id, base_url=settings.graph_base_url
-            ) as installer:
-                return await installer.install_for(aad_object_id)
-        finally:
-            if self._credential is None:
-                await credential.close()
 
 
 def approval_router(parts: Parts) -> ApprovalRouter:
@@ -320,21 +271,21 @@ def build_web_app(settings: Settings) -> web.Application:
     approvals = approval_service(parts, router, klussen, agreements)
     announcements = announcement_service(parts)
     digests = digest_service(parts, klussen)
-    bot = KlussenbankBot(
-        signup_service(parts),
-        klussen,
-        approvals,
-        announcements,
-        digests,
-        privacy,
-        report_service(parts),
-        agreements,
-        work,
+    services = Services(
+        signup=signup_service(parts),
+        klussen=klussen,
+        approvals=approvals,
+        announcements=announcements,
+        digests=digests,
+        privacy=privacy,
+        reports=report_service(parts),
+        agreements=agreements,
+        work=work,
     )
     return init_app(
         settings,
         engine=engine,
-        bot=bot,
+        services=services,
         worker=worker,
         chores=[
             (klussen.expire_overdue, CHORE_EVERY),
@@ -347,70 +298,3 @@ def build_web_app(settings: Settings) -> web.Application:
             *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
         ],
     )
-
-
-async def run_worker(settings: Settings) -> None:
-    """The stand-alone worker process: delivers until SIGTERM or SIGINT, then stops cleanly."""
-    engine = create_engine(settings.database_url)
-    worker = delivery_worker(
-        engine,
-        TeamsSender.for_settings(settings),
-        # KLUSSENBANK_WORKER_LEASE_SECONDS (config.py): how soon a crashed worker's claims are due again.
-        lease=timedelta(seconds=settings.worker_lease_seconds),
-    )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await worker.run(stop)
-    finally:
-        await worker.close()
-        await engine.dispose()
-
-
-async def outbox_status(settings: Settings) -> dict[str, int]:
-    engine = create_engine(settings.database_url)
-    try:
-        return await SqlDeliveryQueue(session_factory(engine)).counts()
-    finally:
-        await engine.dispose()
-
-
-async def outbox_retry(settings: Settings, actor: str, *, unconfirmed: bool) -> int:
-    engine = create_engine(settings.database_url)
-    try:
-        return await SqlDeliveryQueue(session_factory(engine)).retry(
-            actor, now=SystemClock().now(), unconfirmed=unconfirmed
-        )
-    finally:
-        await engine.dispose()
-
-
-async def load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
-    async with command_parts(settings) as parts:
-        return await import_directory(parts.uow, parts.directory, parts.clock, tenant_id=tenant_id)
-
-
-async def load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
-    async with command_parts(settings) as parts:
-        return await seed_demo_marketplace(
-            signup_service(parts), klus_service(parts), parts.clock, tenant_id=tenant_id
-        )
-
-
-async def report_figures(settings: Settings, organisation: str, start: date, end: date) -> Figures:
-    """`klussenbank report`: an organisation's figures, without the bot."""
-    async with command_parts(settings) as parts:
-        return await report_service(parts).figures(organisation, start, end)
-
-
-async def purge_now(settings: Settings, actor: str) -> dict[str, int]:
-    """`klussenbank privacy purge`: the retention purge, now."""
-    async with command_parts(settings) as parts:
-        return await privacy_service(parts, klus_service(parts)).purge(actor)
-
-
-async def audit_entries(settings: Settings, limit: int) -> list[AuditEntry]:
-    async with command_parts(settings) as parts:
-        return await privacy_service(parts, klus_service(parts)).audit(limit)

@@ -12,10 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.bot.agent import KlussenbankBot
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
+from klussenbank.dialogs.turn import Services
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcements import AnnouncementService
@@ -25,7 +25,8 @@ from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
+from klussenbank.store.rate_limits import MemoryRateLimiter
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
@@ -147,18 +148,18 @@ async def harness(
     klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory)
     announcements = announcement_service(uow_factory, clock, directory)
     work = work_service(uow_factory, clock, vocabulary, directory)
-    bot = KlussenbankBot(
-        signup,
-        klussen,
-        approvals,
-        announcements,
-        digest_service(uow_factory, clock, vocabulary, klussen),
-        privacy_service(uow_factory, clock, klussen),
-        report_service(uow_factory, clock, directory),
-        agreement_service(uow_factory, clock, directory),
-        work,
+    services = Services(
+        signup=signup,
+        klussen=klussen,
+        approvals=approvals,
+        announcements=announcements,
+        digests=digest_service(uow_factory, clock, vocabulary, klussen),
+        privacy=privacy_service(uow_factory, clock, klussen),
+        reports=report_service(uow_factory, clock, directory),
+        agreements=agreement_service(uow_factory, clock, directory),
+        work=work,
     )
-    app = init_app(Settings(), engine=engine, bot=bot)
+    app = init_app(Settings(), engine=engine, services=services)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
 from tests.bot.conftest import BotHarness
-from tests.conftest import bot_without_services
+from tests.conftest import no_services
 from tests.fake_connector import FakeConnector
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
@@ -20,7 +20,7 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 @pytest.fixture
 async def secured(engine: AsyncEngine) -> AsyncIterator[TestClient[object, object]]:
     settings = Settings(app_id=APP_ID, app_secret="not-a-real-secret", app_tenant_id="tenant")
-    app = init_app(settings, engine=engine, bot=bot_without_services())
+    app = init_app(settings, engine=engine, services=no_services())
     client: TestClient[object, object] = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     yield client

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.appmanifest import load_manifest
 from klussenbank.i18n import catalog
-from klussenbank.store.orm import AvailabilityRow, ConversationRow
+from klussenbank.store.orm.people import AvailabilityRow, ConversationRow
 from tests.bot.conftest import ANNA, BOT_ID, CHANTAL, DAAN, BotHarness
 
 NL = catalog("nl")
@@ -244,7 +244,7 @@ async def test_health_check_reports_the_database(harness: BotHarness) -> None:
 
 
 async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
-    from klussenbank.cards.verbs import Verb
+    from klussenbank.verbs import Verb
 
     await harness.say("beschikbaar")
     await harness.execute("availability.save", valid_form())

@@ -16,8 +16,9 @@ from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.ports import Recipient, UnitOfWorkFactory
 from klussenbank.store.db import session_factory
-from klussenbank.store.orm import OutboxDeliveryRow
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
+from klussenbank.store.orm.outbox import OutboxDeliveryRow
+from klussenbank.store.rate_limits import MemoryRateLimiter
 from tests.bot.conftest import CHANTAL, DAAN, BotHarness
 from tests.conftest import FixedClock
 

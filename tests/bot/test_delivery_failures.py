@@ -22,8 +22,9 @@ from klussenbank.domain.people import Organisation, Person
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.ports import ConversationRef, Recipient, UnitOfWorkFactory
 from klussenbank.store.db import session_factory
-from klussenbank.store.orm import OutboxDeliveryRow
-from klussenbank.store.outbox import MemoryRateLimiter, SqlDeliveryQueue, SqlRateLimiter
+from klussenbank.store.delivery_queue import SqlDeliveryQueue
+from klussenbank.store.orm.outbox import OutboxDeliveryRow
+from klussenbank.store.rate_limits import MemoryRateLimiter, SqlRateLimiter
 from tests.conftest import FixedClock
 from tests.fake_connector import ConnectorConfig, FakeConnector, Limit
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 
-from klussenbank.bot.agent import KlussenbankBot
+from klussenbank.bot.agent import ROUTES
 from klussenbank.cards.announcements import (
     announcement_card,
     composer_card,
@@ -41,18 +41,16 @@ from klussenbank.cards.availability import (
 )
 from klussenbank.cards.general import help_card, notice_card, welcome_card
 from klussenbank.cards.klus import (
-    CardRenderer,
     cancel_confirm_card,
     candidates_card,
-    digest_card,
     klus_card,
-    klus_form_card,
     my_klussen_card,
     offers_card,
     posted_card,
 )
+from klussenbank.cards.klus_form import klus_form_card
+from klussenbank.cards.klus_notices import CardRenderer, digest_card
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
-from klussenbank.cards.verbs import Verb
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
@@ -94,7 +92,7 @@ from klussenbank.services.views import (
     WelcomeView,
 )
 from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
-from tests.conftest import bot_without_services
+from klussenbank.verbs import Verb
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 23)
@@ -769,15 +767,14 @@ def test_card_matches_golden_json(name: str, lang: str) -> None:
 
 
 def test_every_verb_has_a_handler_and_every_card_verb_is_known() -> None:
-    bot = _bot()
-    assert set(bot.verbs) == set(Verb)
+    assert set(ROUTES.verbs) == set(Verb)
     emitted = {
         element["verb"]
         for name, lang in CASES
         for element in _walk(CARDS[name](Translator(lang)))  # type: ignore[arg-type]
         if element.get("type") == "Action.Execute"
     }
-    assert emitted <= {verb.value for verb in bot.verbs}
+    assert emitted <= {verb.value for verb in ROUTES.verbs}
 
 
 def test_a_full_list_of_evaluations_fits_in_a_teams_message() -> None:
@@ -843,10 +840,6 @@ def test_user_text_is_escaped_by_json_not_by_us() -> None:
         fact["value"] for e in _walk(card) for fact in e.get("facts", []) if "zwembad" in fact["value"]
     )
     assert intro == "Ik werk normaal in het zwembad & help graag <overal>."
-
-
-def _bot() -> KlussenbankBot:
-    return bot_without_services()
 
 
 RENDERER = Path(__file__).parents[2] / "node_modules" / "adaptivecards"

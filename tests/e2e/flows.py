@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
 from klussenbank.services.clock import SystemClock
+from klussenbank.verbs import Verb
 from tests.e2e.playground import PLAYGROUND_LOCALE, STARTUP_TIMEOUT, Card, Chat, E2EError
 
 T = Translator.for_locale(PLAYGROUND_LOCALE)

@@ -46,8 +46,8 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
+from klussenbank.verbs import Verb
 from tests.e2e.flows import (
     action_data,
     bot_today,

@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import LANGUAGES, Translator
+from klussenbank.verbs import Verb
 from tests.e2e.flows import welcomed
 from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, BotServer, Chat, E2EError, http_get
 

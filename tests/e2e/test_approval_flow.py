@@ -33,8 +33,8 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import Translator
+from klussenbank.verbs import Verb
 from tests.e2e.flows import bot_today, choose, dump, post_klus, sign_up, verbs, welcomed
 from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, Card, Chat, wait_until
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.config import load_settings
-from klussenbank.wiring import GraphInstaller, Parts, approval_router
+from klussenbank.graph.teams_apps import GraphInstaller
+from klussenbank.wiring import Parts, approval_router
 from tests.fake_graph import FakeGraph, FakeTeamsApp
 from tests.graph.conftest import FixedCredential
 

@@ -15,7 +15,7 @@ from klussenbank.graph.graph_directory import OrganisationMap, RetryPolicy
 from klussenbank.graph.sync import DeltaSource, sync_users
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
-from klussenbank.store.orm import DirectoryUserRow
+from klussenbank.store.orm.directory import DirectoryUserRow
 from tests.fake_graph import SLOW, FakeGraph, FakeUser, Fault, sample_users, too_many
 from tests.graph.conftest import NOORD, ZUID, CountingSleep
 
@@ -40,11 +40,7 @@ def source(client: Any, retry: RetryPolicy) -> DeltaSource:
 
 @pytest.fixture
 def cached(engine: AsyncEngine, organisations: OrganisationMap) -> CachedDirectory:
-    return CachedDirectory(
-        session_factory(engine),
-        organisation_of=organisations.of,
-        organisations=organisations.organisations(),
-    )
+    return CachedDirectory(session_factory(engine), organisations)
 
 
 async def ids(cached: CachedDirectory) -> set[str]:

@@ -9,7 +9,7 @@ import pytest
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
-from klussenbank.cards.klus import CardRenderer
+from klussenbank.cards.klus_notices import CardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.data import load_rules
 from klussenbank.documents import render_agreement

@@ -33,7 +33,7 @@ from bench.delivery import (
 )
 from klussenbank.services.delivery import WorkerSettings
 from klussenbank.store.db import create_engine
-from klussenbank.store.orm import OutboxDeliveryRow
+from klussenbank.store.orm.outbox import OutboxDeliveryRow
 
 POSTGRES_URL = os.environ.get("KLUSSENBANK_TEST_POSTGRES_URL", "")
 RECIPIENTS = 2000

@@ -12,7 +12,7 @@ from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.store.migrate import alembic_config, upgrade_async
-from klussenbank.store.orm import Base
+from klussenbank.store.orm.base import Base
 from tests.conftest import FixedClock
 from tests.services.conftest import ANNA, DAAN, EVA, agreement_service
 from tests.services.test_agreements import opened, pdf_text, signed

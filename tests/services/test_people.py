@@ -16,7 +16,7 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.people import ImportResult, import_directory
 from klussenbank.services.ports import Actor, UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
-from klussenbank.store.orm import OrganisationRow, PersonRow
+from klussenbank.store.orm.people import OrganisationRow, PersonRow
 from tests.conftest import TODAY, FixedClock
 
 TENANT = "tenant-1"

@@ -20,7 +20,7 @@ from klussenbank.services.klussen import KlusService
 from klussenbank.services.ports import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
-from klussenbank.store.orm import Base
+from klussenbank.store.orm.base import Base
 from tests.conftest import FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, privacy_service
 from tests.services.test_klussen import interested, outbox, posted, sign_up

@@ -1,4 +1,4 @@
-"""Unit tests for reading the sign-up and pause cards' payloads (dialogs/availability_form.py)."""
+"""Unit tests for reading the sign-up and pause cards' payloads (dialogs/profile.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klussenbank.cards.verbs import AvailabilityInput
-from klussenbank.dialogs.availability_form import parse_availability, parse_pause_until
+from klussenbank.dialogs.profile import parse_availability, parse_pause_until
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.people import WorkMode
+from klussenbank.verbs import AvailabilityInput
 
 FIELDS = tuple(AvailabilityInput)
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from klussenbank.cli import main
 from klussenbank.config import ConfigError, Settings, load_settings
 
 
@@ -138,3 +141,40 @@ def test_purge_and_audit_from_the_command_line(tmp_path: Path) -> None:
     assert "outbox_messages: 0 purged" in cli("privacy", "purge")
     [line] = cli("audit").splitlines()
     assert "cli:" in line and "privacy.purged" in line
+
+
+@pytest.fixture
+def logger_levels() -> Iterator[None]:
+    """The command sets logger levels for the whole process: the other tests get them back as they were."""
+    loggers = logging.root.manager.loggerDict
+    before = {name: found.level for name, found in loggers.items() if isinstance(found, logging.Logger)}
+    yield
+    for name, found in list(loggers.items()):
+        if isinstance(found, logging.Logger):
+            found.setLevel(before.get(name, logging.NOTSET))
+
+
+@pytest.mark.usefixtures("logger_levels")
+def test_the_command_quiets_the_sdks_noise_but_not_ours(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env from the checkout
+    caplog.set_level(logging.INFO)
+    app_id = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+    assert (
+        main(["package", "--out", str(tmp_path / "k.zip"), "--app-id", app_id, "--domain", "bot.example.nl"])
+        == 0
+    )
+
+    tokens = logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client")
+    tokens.warning("no app id")  # on every turn in local mode
+    tokens.error("no token")
+    logging.getLogger("microsoft_agents.activity.activity").error("not an activity")  # the host says 400
+    logging.getLogger("microsoft_agents.hosting.core").info("turn started")
+    logging.getLogger("klussenbank.bot.server").info("chore done")
+
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [
+        ("microsoft_agents.hosting.core.connector.client.user_token_client", "no token"),
+        ("microsoft_agents.hosting.core", "turn started"),
+        ("klussenbank.bot.server", "chore done"),
+    ]

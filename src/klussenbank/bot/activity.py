@@ -1,4 +1,5 @@
-"""What we read from an incoming activity: who acts, in which conversation."""
+"""Reading an incoming activity, once, into the Turn the dialogs are given: who acts, in which
+conversation, and what they pressed or typed."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 
+from klussenbank.dialogs.turn import Turn
+from klussenbank.i18n import Translator
 from klussenbank.services.ports import Actor, Channel, ConversationRef
+from klussenbank.verbs import Verb
 
 PERSONAL = "personal"
+CARD_ACTION = "adaptiveCard/action"  # the invoke of Action.Execute
 
 
 def channel_data_of(activity: Activity) -> Mapping[str, Any]:
@@ -106,4 +111,32 @@ def conversation_of(activity: Activity, actor: Actor | None) -> ConversationRef 
         service_url=activity.service_url,
         person_aad_object_id=actor.aad_object_id if actor and kind == PERSONAL else None,
         reference=reference,
+    )
+
+
+def turn_of(activity: Activity) -> Turn:
+    """The activity in the dialogs' terms; leniently: a malformed card payload is no verb, no data."""
+    actor = actor_of(activity)
+    channel = team_channel_of(activity)
+    value = activity.value if isinstance(activity.value, dict) else {}
+    action = value.get("action") if activity.name == CARD_ACTION else None
+    if not isinstance(action, dict):
+        action = {}
+    verb = action.get("verb")
+    event = channel_data_of(activity).get("eventType")
+    recipient = activity.recipient.id if activity.recipient else None
+    return Turn(
+        actor=actor,
+        conversation=conversation_of(activity, actor),
+        personal=conversation_type_of(activity) == PERSONAL,
+        channel=channel,
+        channel_conversation=channel_conversation(activity, channel) if channel is not None else None,
+        t=Translator.for_locale(activity.locale),
+        verb=Verb(verb) if isinstance(verb, str) and verb in set(Verb) else None,
+        data=action.get("data"),
+        text=activity.text or "",
+        event=event if isinstance(event, str) else None,
+        members_added=bool(activity.members_added),
+        bot_added=any(member.id == recipient for member in activity.members_added or []),
+        install_action=activity.action or "",
     )

@@ -22,6 +22,7 @@ from klussenbank.bot.agent import KlussenbankBot, build_agent
 from klussenbank.bot.auth import auth_configuration, connections
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
+from klussenbank.dialogs.turn import Services
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.ports import Sender
 
@@ -32,7 +33,7 @@ MAX_BODY = 1024 * 1024
 AGENT = web.AppKey("agent", AgentApplication[TurnState])
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 ENGINE = web.AppKey("engine", AsyncEngine)
-BOT = web.AppKey("bot", KlussenbankBot)
+SERVICES = web.AppKey("services", Services)
 
 
 def _bad_request(reason: str) -> web.Response:
@@ -84,7 +85,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def recipients_csv(request: web.Request) -> web.Response:
     """A report card's download link: signed and short-lived, so no login is needed for it."""
     announcement_id = int(request.match_info["announcement_id"])
-    body = await request.app[BOT].recipients_csv(
+    body = await request.app[SERVICES].announcements.recipients_csv(
         announcement_id, request.query.get("expires", ""), request.query.get("sig", "")
     )
     if body is None:
@@ -94,7 +95,7 @@ async def recipients_csv(request: web.Request) -> web.Response:
 
 async def agreement_pdf(request: web.Request) -> web.Response:
     """An agreement card's download link: the secondment agreement as a PDF."""
-    found = await request.app[BOT].agreement_pdf(
+    found = await request.app[SERVICES].agreements.pdf(
         int(request.match_info["approval_id"]),
         request.match_info["language"],
         request.query.get("expires", ""),
@@ -116,7 +117,7 @@ async def report_csv(request: web.Request) -> web.Response:
         start, end = (date.fromisoformat(request.match_info[k]) for k in ("start", "end"))
     except ValueError:
         return web.Response(status=400, text="Not a date.\n")
-    body = await request.app[BOT].report_csv(
+    body = await request.app[SERVICES].reports.csv(
         request.match_info["organisation"],
         start,
         end,
@@ -130,7 +131,7 @@ async def report_csv(request: web.Request) -> web.Response:
 
 async def my_data(request: web.Request) -> web.Response:
     """The `my data` card's download link: everything held about the person, as JSON."""
-    data = await request.app[BOT].my_data_export(
+    data = await request.app[SERVICES].privacy.export(
         request.match_info["aad_object_id"], request.query.get("expires", ""), request.query.get("sig", "")
     )
     if data is None:
@@ -172,7 +173,7 @@ def init_app(
     settings: Settings,
     *,
     engine: AsyncEngine,
-    bot: KlussenbankBot,
+    services: Services,
     worker: WorkerFactory | None = None,
     chores: Sequence[Chore] = (),
 ) -> web.Application:
@@ -182,10 +183,10 @@ def init_app(
     adapter = CloudAdapter(connection_manager=connection_manager)
     adapter.on_turn_error = _on_adapter_error
     app = web.Application(client_max_size=MAX_BODY)
-    app[AGENT] = build_agent(bot, connection_manager)
+    app[AGENT] = build_agent(KlussenbankBot(services), connection_manager)
     app[ADAPTER] = adapter
     app[ENGINE] = engine
-    app[BOT] = bot
+    app[SERVICES] = services
     with warnings.catch_warnings():
         # The SDK's JWT check looks the configuration up by this plain string key.
         warnings.simplefilter("ignore", web.NotAppKeyWarning)

@@ -20,7 +20,6 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.verbs import AnnounceInput, Verb
 from klussenbank.domain.announcement import (
     MAX_LINK_TITLE,
     MAX_TEXT,
@@ -31,6 +30,7 @@ from klussenbank.domain.announcement import (
 )
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.views import AnnouncementView, ComposerView, PreviewView, ReportView
+from klussenbank.verbs import AnnounceInput, Verb
 
 A = AnnounceInput
 

@@ -21,13 +21,13 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.klus import work_place
-from klussenbank.cards.verbs import ApprovalInput, Verb
+from klussenbank.cards.klus_elements import work_place
 from klussenbank.domain.approval import MAX_REASON, ApprovalStatus, ApprovalStep
 from klussenbank.i18n import Translator
 from klussenbank.services.agreements import AgreementLink
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.views import AccessLogView, ApprovalView
+from klussenbank.verbs import ApprovalInput, Verb
 
 A = ApprovalInput
 

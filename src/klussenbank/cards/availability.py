@@ -21,10 +21,10 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.verbs import AvailabilityInput, PauseInput, Verb
 from klussenbank.domain.people import WEEKDAYS, AvailabilityStatus, WorkMode
 from klussenbank.i18n import Translator
 from klussenbank.services.views import FormView, PauseView, ProfileView
+from klussenbank.verbs import AvailabilityInput, PauseInput, Verb
 
 F = AvailabilityInput
 

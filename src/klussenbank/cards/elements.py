@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from klussenbank.cards.verbs import Verb
 from klussenbank.domain.fields import FieldError
 from klussenbank.i18n import Translator
 from klussenbank.services.views import SkillChoice
+from klussenbank.verbs import Verb
 
 Element = dict[str, Any]
 

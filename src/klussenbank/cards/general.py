@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from klussenbank.cards.elements import Element, card, container, execute, facts, text, title
-from klussenbank.cards.verbs import Verb
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.views import WelcomeView
+from klussenbank.verbs import Verb
 
 HELP_COMMANDS = (
     "help",

@@ -18,12 +18,12 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.verbs import ApprovalInput, ReportInput, Verb, report_scope
 from klussenbank.cards.work import match_evaluation_items
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.report import Month
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import EvaluationsListView, FiguresView
+from klussenbank.verbs import ApprovalInput, ReportInput, Verb, report_scope
 
 R = ReportInput
 

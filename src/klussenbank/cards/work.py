@@ -21,11 +21,11 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
-from klussenbank.cards.verbs import ApprovalInput, Verb, WorkInput, report_scope
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, Role
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import ReportRequest
 from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
+from klussenbank.verbs import ApprovalInput, Verb, WorkInput, report_scope
 
 W = WorkInput
 

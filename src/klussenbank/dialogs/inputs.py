@@ -90,3 +90,10 @@ class Inputs:
         """An Input.Toggle: "true" when on; `default` when the card did not have it."""
         raw = self.text(key).lower()
         return default if not raw else raw == "true"
+
+
+def record_id(data: object, key: str) -> int | None:
+    """The id of a stored thing an action is about; None when the card sent no usable one."""
+    inputs = Inputs(data)
+    value = inputs.number(key)
+    return value if value is not None and not inputs.unreadable and 0 < value < 2**31 else None

@@ -13,9 +13,10 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from klussenbank.config import Settings
 from klussenbank.domain.people import Organisation
 from klussenbank.services.ports import DirectoryPerson
 
@@ -56,6 +57,28 @@ class GraphUser:
     manager_id: str | None = None
 
 
+class Profile(Protocol):
+    """What a person in the directory is read from: a GraphUser, or its copy in the local cache
+    (store.orm.directory.DirectoryUserRow) that the bot routes with."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def mail(self) -> str: ...
+    @property
+    def user_principal_name(self) -> str: ...
+    @property
+    def department(self) -> str | None: ...
+    @property
+    def job_title(self) -> str | None: ...
+    @property
+    def company_name(self) -> str | None: ...
+    @property
+    def manager_id(self) -> str | None: ...
+
+
 class OrganisationMap:
     """Which organisation a Graph user belongs to: one per tenant, or by their `companyName`.
 
@@ -82,18 +105,19 @@ class OrganisationMap:
             return [self._tenant]
         return list({org.key: org for org in self._by_company.values()}.values())
 
-    def person(self, user: GraphUser) -> DirectoryPerson | None:
-        organisation = self.of(user.company_name)
+    def person(self, profile: Profile) -> DirectoryPerson | None:
+        """The person a Graph profile is in the marketplace, live from Graph or from the cache alike."""
+        organisation = self.of(profile.company_name)
         if organisation is None:
             return None
         return DirectoryPerson(
-            aad_object_id=user.id,
-            name=user.display_name,
-            email=user.mail or user.user_principal_name,
+            aad_object_id=profile.id,
+            name=profile.display_name,
+            email=profile.mail or profile.user_principal_name,
             organisation=organisation,
-            manager_aad_object_id=user.manager_id,
-            department=user.department or "",
-            job_title=user.job_title or "",
+            manager_aad_object_id=profile.manager_id,
+            department=profile.department or "",
+            job_title=profile.job_title or "",
         )
 
 
@@ -223,14 +247,16 @@ async def graph_session(
             await transport.aclose()
 
 
-def credential_from(*, tenant_id: str, client_id: str, client_secret: str, managed_identity: bool) -> Any:
-    """An azure-identity async credential: a client secret, or the managed identity (user-assigned with
-    `client_id`)."""
+def credential_from(settings: Settings) -> Any:
+    """An azure-identity async credential from the KLUSSENBANK_GRAPH_* settings: a client secret, or the
+    managed identity (user-assigned with a client id)."""
     from azure.identity.aio import ClientSecretCredential, ManagedIdentityCredential
 
-    if managed_identity:
-        return ManagedIdentityCredential(client_id=client_id or None)
-    return ClientSecretCredential(tenant_id, client_id, client_secret)
+    if settings.graph_auth_type == "ManagedIdentity":
+        return ManagedIdentityCredential(client_id=settings.graph_client_id or None)
+    return ClientSecretCredential(
+        settings.graph_tenant_id, settings.graph_client_id, settings.graph_client_secret
+    )
 
 
 def user_from(graph_user: User, manager_id: str | None = None) -> GraphUser:

@@ -14,7 +14,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from klussenbank.graph.graph_directory import GRAPH_BASE_URL, RetryPolicy, graph_session, request_config
+from klussenbank.config import Settings
+from klussenbank.graph.graph_directory import (
+    GRAPH_BASE_URL,
+    RetryPolicy,
+    credential_from,
+    graph_session,
+    request_config,
+)
 
 if TYPE_CHECKING:
     from kiota_abstractions.api_error import APIError
@@ -154,6 +161,27 @@ async def app_installer(
     """A GraphAppInstaller whose Graph connections are closed afterwards; the caller closes `credential`."""
     async with graph_session(credential, base_url=base_url, request_timeout=request_timeout) as client:
         yield GraphAppInstaller(client, external_id=external_id, catalog_id=catalog_id, retry=retry)
+
+
+class GraphInstaller:
+    """The AppInstaller port with Microsoft Graph: a Graph session per installation (they are rare:
+    only for an approver the bot has never met)."""
+
+    def __init__(self, settings: Settings, *, credential: Any = None) -> None:
+        self._settings = settings
+        self._credential = credential
+
+    async def install_for(self, aad_object_id: str) -> bool:
+        settings = self._settings
+        credential = self._credential or credential_from(settings)
+        try:
+            async with app_installer(
+                credential, external_id=settings.app_id, base_url=settings.graph_base_url
+            ) as installer:
+                return await installer.install_for(aad_object_id)
+        finally:
+            if self._credential is None:
+                await credential.close()
 
 
 def _quoted(value: str) -> str:

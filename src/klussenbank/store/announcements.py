@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from klussenbank.domain.announcement import Announcement, AnnouncementStatus
 from klussenbank.services.ports import Channel
 from klussenbank.store.db import utc
-from klussenbank.store.orm import AnnouncementRow, ChannelRow, DigestRunRow
+from klussenbank.store.orm.announcements import AnnouncementRow, ChannelRow, DigestRunRow
 
 
 class SqlChannels:

@@ -16,18 +16,12 @@ from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports import AccessEntry
 from klussenbank.store.db import utc
-from klussenbank.store.orm import (
-    AccessLogRow,
-    AgreementRow,
-    ApprovalCardRow,
-    ApprovalEventRow,
-    ApprovalRow,
-    EvaluationRow,
-    HoursRow,
-    KlusRow,
-    OrganisationRow,
-    OutboxDeliveryRow,
-)
+from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
+from klussenbank.store.orm.klussen import KlusRow
+from klussenbank.store.orm.outbox import OutboxDeliveryRow
+from klussenbank.store.orm.people import OrganisationRow
+from klussenbank.store.orm.privacy import AccessLogRow
+from klussenbank.store.orm.work import EvaluationRow, HoursRow
 
 
 def _approval(row: ApprovalRow) -> Approval:

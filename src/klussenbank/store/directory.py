@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.people import Organisation
 from klussenbank.services.ports import DirectoryPerson
-from klussenbank.store.orm import DirectorySyncStateRow, DirectoryUserRow
+from klussenbank.store.db import engine_of
+from klussenbank.store.orm.directory import DirectorySyncStateRow, DirectoryUserRow
 
 STATE_KEY = "users"
 SYNC_LOCK_KEY = 0x6B6C_7573_6469_7231
@@ -96,9 +97,7 @@ class SqlDirectoryCache:
         never leaves the cache locked. (The state row cannot be the lock: each page's transaction
         locks it for update.)
         """
-        engine = self._sessions.kw.get("bind")
-        if not isinstance(engine, AsyncEngine):
-            raise TypeError("SqlDirectoryCache needs sessions bound to an engine")
+        engine = engine_of(self._sessions)
         database = engine.url.database or ""
         if engine.dialect.name == "postgresql":
             async with _advisory_lock(engine, self._poll):
@@ -221,46 +220,33 @@ async def _until_taken(take: Callable[[], Awaitable[bool]], poll: float) -> None
         await asyncio.sleep(poll)
 
 
+class CachedPeople(Protocol):
+    """Who a cached user is in the marketplace (graph.graph_directory.OrganisationMap): the same
+    mapping as for a user read live from Graph."""
+
+    def person(self, profile: DirectoryUserRow) -> DirectoryPerson | None: ...
+    def organisations(self) -> list[Organisation]: ...
+
+
 class CachedDirectory:
     """The Directory port over the cache table: what the bot reads when Graph is configured."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        *,
-        organisation_of: Callable[[str | None], Organisation | None],
-        organisations: Sequence[Organisation],
-    ) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], people: CachedPeople) -> None:
         self._sessions = sessions
-        self._organisation_of = organisation_of
-        self._organisations = list(organisations)
-
-    def _person(self, row: DirectoryUserRow) -> DirectoryPerson | None:
-        organisation = self._organisation_of(row.company_name)
-        if organisation is None:
-            return None
-        return DirectoryPerson(
-            aad_object_id=row.id,
-            name=row.display_name,
-            email=row.mail or row.user_principal_name,
-            organisation=organisation,
-            manager_aad_object_id=row.manager_id,
-            department=row.department or "",
-            job_title=row.job_title or "",
-        )
+        self._people = people
 
     async def person(self, aad_object_id: str) -> DirectoryPerson | None:
         async with self._sessions() as session:
             row = await session.get(DirectoryUserRow, aad_object_id.lower())
-            return None if row is None else self._person(row)
+            return None if row is None else self._people.person(row)
 
     async def organisations(self) -> Sequence[Organisation]:
-        return list(self._organisations)
+        return self._people.organisations()
 
     async def people(self) -> Sequence[DirectoryPerson]:
         async with self._sessions() as session:
             rows = await session.scalars(select(DirectoryUserRow).order_by(DirectoryUserRow.id))
-            return [p for p in map(self._person, rows) if p is not None]
+            return [p for p in map(self._people.person, rows) if p is not None]
 
     async def reports(self, aad_object_id: str) -> frozenset[str]:
         below: set[str] = set()

@@ -14,14 +14,8 @@ from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import AvailabilityStatus, WorkMode
 from klussenbank.services.ports import KlusHistory, PoolMember
 from klussenbank.store.db import utc
-from klussenbank.store.orm import (
-    AvailabilityRow,
-    InterestRow,
-    KlusRow,
-    KlusSkillRow,
-    PersonRow,
-    SuggestionRow,
-)
+from klussenbank.store.orm.klussen import InterestRow, KlusRow, KlusSkillRow, SuggestionRow
+from klussenbank.store.orm.people import AvailabilityRow, PersonRow
 from klussenbank.store.repositories import SqlAvailability, SqlOrganisations, SqlPeople, person_of
 
 REQUIRED, NICE, FREE = "required", "nice", "free"

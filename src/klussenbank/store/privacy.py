@@ -1,4 +1,5 @@
-"""Everything Klussenbank holds about one person: to show it to them, and to erase it."""
+"""Everything Klussenbank holds about one person: to show it to them (store/personal_data.py), to erase
+it, and to purge it once retention ends."""
 
 from __future__ import annotations
 
@@ -6,34 +7,20 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
 from klussenbank.domain.klus import KlusStatus
-from klussenbank.services.ports import AuditEntry
-from klussenbank.store.db import utc
-from klussenbank.store.orm import (
-    AccessLogRow,
-    AgreementRow,
-    AnnouncementRow,
-    ApprovalCardRow,
-    ApprovalEventRow,
-    ApprovalRow,
-    AuditRow,
-    AvailabilityRow,
-    ConversationRow,
-    EvaluationRow,
-    HoursRow,
-    InterestRow,
-    KlusRow,
-    OrganisationRow,
-    OutboxDeliveryRow,
-    OutboxMessageRow,
-    PersonRow,
-    SuggestionRow,
-)
+from klussenbank.store.orm.announcements import AnnouncementRow
+from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
+from klussenbank.store.orm.klussen import InterestRow, KlusRow, SuggestionRow
+from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
+from klussenbank.store.orm.people import AvailabilityRow, ConversationRow, OrganisationRow, PersonRow
+from klussenbank.store.orm.privacy import AccessLogRow
+from klussenbank.store.orm.work import EvaluationRow
+from klussenbank.store.personal_data import matches_of, personal_data
 
 ERASED_CONTENT: dict[str, Any] = {"erased": True}
 UNFINISHED = (*ON_ITS_WAY, DeliveryStatus.UNCONFIRMED)
@@ -41,121 +28,13 @@ MIN_TRACE = 3  # shorter texts (a motivation "ok") would match everywhere
 
 
 class SqlPrivacy:
+    """The privacy port: a person's export, their erasure, and the retention purges."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def export(self, aad_object_id: str) -> dict[str, Any] | None:
-        """The person's own data, as plain JSON-ready values; None for someone unknown."""
-        person = await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
-        if person is None:
-            return None
-        availability = await self._session.get(AvailabilityRow, person.id)
-        interests = await self._session.execute(
-            select(InterestRow, KlusRow.title)
-            .join(KlusRow, KlusRow.id == InterestRow.klus_id)
-            .where(InterestRow.person_id == person.id)
-            .order_by(InterestRow.id)
-        )
-        posted = await self._session.scalars(
-            select(KlusRow).where(KlusRow.poster_id == person.id).order_by(KlusRow.id)
-        )
-        approvals = await self._session.scalars(
-            select(ApprovalRow).where(ApprovalRow.candidate_id == aad_object_id).order_by(ApprovalRow.id)
-        )
-        seen = await self._session.scalars(
-            select(AccessLogRow).where(AccessLogRow.subject_id == aad_object_id).order_by(AccessLogRow.id)
-        )
-        hours = await self._session.scalars(
-            select(HoursRow)
-            .join(ApprovalRow, ApprovalRow.id == HoursRow.approval_id)
-            .where(ApprovalRow.candidate_id == aad_object_id)
-            .order_by(HoursRow.approval_id, HoursRow.month)
-        )
-        evaluations = await self._session.scalars(
-            select(EvaluationRow)
-            .where(EvaluationRow.approval_id.in_(_matches_of(aad_object_id)))
-            .order_by(EvaluationRow.id)
-        )
-        decisions = await self._session.execute(
-            select(ApprovalEventRow, ApprovalRow.klus_id)
-            .join(ApprovalRow, ApprovalRow.id == ApprovalEventRow.approval_id)
-            .where(ApprovalEventRow.actor_id == aad_object_id)
-            .order_by(ApprovalEventRow.id)
-        )
-        return {
-            "person": {
-                "aad_object_id": person.aad_object_id,
-                "name": person.name,
-                "email": person.email,
-                "organisation": person.organisation.name,
-                "locale": person.locale,
-                "weekly_digest": person.digest,
-                "first_seen": _when(person.created_at),
-            },
-            "availability": None
-            if availability is None
-            else {
-                "skills": [s.skill for s in availability.skills],
-                "hours_per_week": availability.hours_per_week,
-                "start_date": availability.start_date.isoformat(),
-                "end_date": availability.end_date.isoformat() if availability.end_date else None,
-                "weekdays": availability.weekdays,
-                "organisations": sorted(o.organisation.name for o in availability.organisations),
-                "work_mode": availability.work_mode,
-                "intro": availability.intro,
-                "status": availability.status,
-                "paused_until": availability.paused_until.isoformat() if availability.paused_until else None,
-                "suggestions": availability.suggestions,
-                "visible_to_own_line": availability.visible_to_own_line,
-            },
-            "interests": [
-                {
-                    "klus": title,
-                    "status": row.status,
-                    "motivation": row.motivation,
-                    "since": _when(row.created_at),
-                }
-                for row, title in interests
-            ],
-            "klussen_posted": [
-                {"title": k.title, "status": k.status, "posted": _when(k.created_at)} for k in posted
-            ],
-            "approvals": [
-                {"klus_id": a.klus_id, "status": a.status, "reason": a.reason, "decided": _when(a.decided_at)}
-                for a in approvals
-            ],
-            "approval_actions": [
-                {"klus_id": klus_id, "action": event.kind, "at": _when(event.at)}
-                for event, klus_id in decisions
-            ],
-            "hours": [
-                {
-                    "approval_id": row.approval_id,
-                    "month": row.month.isoformat(),
-                    "planned": row.planned,
-                    "reported": row.reported,
-                    "corrected": row.corrected,
-                }
-                for row in hours
-            ],
-            "evaluations": [  # by either side of a match of theirs: what the other side said is about them
-                {
-                    "approval_id": row.approval_id,
-                    "by": row.role,
-                    "score": row.score,
-                    "went_well": row.went_well,
-                    "could_be_better": row.could_be_better,
-                    "again": row.again,
-                    "skills": row.skills,
-                    "at": _when(row.created_at),
-                }
-                for row in evaluations
-            ],
-            "seen_by": [
-                {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}
-                for row in seen
-            ],
-        }
+        return await personal_data(self._session, aad_object_id)
 
     async def erase(self, aad_object_id: str, pseudonym: str, *, now: datetime) -> list[int]:
         """Delete or anonymise everything personal; what stays (statuses, hours, dates) counts in
@@ -189,7 +68,7 @@ class SqlPrivacy:
         await self._session.execute(
             update(ApprovalRow).where(ApprovalRow.candidate_id == aad_object_id).values(reason="")
         )
-        await self._blank_evaluations(EvaluationRow.approval_id.in_(_matches_of(aad_object_id)))
+        await self._blank_evaluations(EvaluationRow.approval_id.in_(matches_of(aad_object_id)))
         # Agreements name every party: the organisations keep their signed copies, we keep none.
         involved = select(ApprovalRow.id).where(
             (ApprovalRow.candidate_id == aad_object_id)
@@ -329,30 +208,6 @@ class SqlPrivacy:
                 row.reference = {key: value for key, value in row.reference.items() if key != "user"}
 
 
-def _matches_of(aad_object_id: str) -> Select[int]:
-    """The approvals of the matches a person was in, as employee or as poster."""
-    return select(ApprovalRow.id).where(
-        (ApprovalRow.candidate_id == aad_object_id) | (ApprovalRow.poster_id == aad_object_id)
-    )
-
-
 def _mentions(value: object, traces: set[str]) -> bool:
     text = json.dumps(value, ensure_ascii=False)
     return any(trace in text for trace in traces)
-
-
-def _when(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-class SqlAudit:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, actor: str, action: str, detail: str, *, now: datetime) -> None:
-        self._session.add(AuditRow(at=now, actor=actor[:128], action=action[:64], detail=detail[:500]))
-        await self._session.flush()
-
-    async def recent(self, limit: int) -> list[AuditEntry]:
-        rows = await self._session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
-        return [AuditEntry(utc(r.at), r.actor, r.action, r.detail) for r in rows]

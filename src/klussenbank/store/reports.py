@@ -13,16 +13,10 @@ from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.people import AvailabilityStatus
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 from klussenbank.store.db import utc
-from klussenbank.store.orm import (
-    ApprovalRow,
-    AvailabilityRow,
-    EvaluationRow,
-    HoursRow,
-    InterestRow,
-    KlusRow,
-    OrganisationRow,
-    PersonRow,
-)
+from klussenbank.store.orm.approvals import ApprovalRow
+from klussenbank.store.orm.klussen import InterestRow, KlusRow
+from klussenbank.store.orm.people import AvailabilityRow, OrganisationRow, PersonRow
+from klussenbank.store.orm.work import EvaluationRow, HoursRow
 
 
 class SqlReports:

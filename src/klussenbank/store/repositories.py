@@ -18,7 +18,7 @@ from klussenbank.domain.people import (
     WorkMode,
 )
 from klussenbank.services.ports import ConversationRef
-from klussenbank.store.orm import (
+from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
     AvailabilityRow,
     AvailabilitySkillRow,

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from klussenbank.services.ports import UnitOfWork, UnitOfWorkFactory
 from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
+from klussenbank.store.audit import SqlAudit
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
-from klussenbank.store.privacy import SqlAudit, SqlPrivacy
+from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
 

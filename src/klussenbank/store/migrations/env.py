@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from klussenbank.store.db import create_engine
-from klussenbank.store.orm import Base
+from klussenbank.store.orm.base import Base
 
 config = context.config
 target_metadata = Base.metadata

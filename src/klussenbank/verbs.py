@@ -1,4 +1,4 @@
-"""Every card verb and the input ids its payload carries: shared by builders and handlers."""
+"""Every card verb and the input ids its payload carries: the contract between cards, dialogs and bot."""
 
 from __future__ import annotations
 

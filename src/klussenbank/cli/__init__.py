@@ -1,0 +1,113 @@
+"""The `klussenbank` command: its arguments, the logging set-up, and which command runs (cli/commands.py)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from klussenbank.cli import commands
+from klussenbank.config import ConfigError, Settings, load_settings
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The SDK warns on every turn without an app id (local mode) and logs a traceback for every
+    # malformed activity, which the host already answers with 400; neither helps an operator.
+    logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(
+        logging.ERROR
+    )
+    logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICAL)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="klussenbank", description="Klussenbank Teams bot")
+    subcommands = root.add_subparsers(dest="command", required=True)
+
+    serve = subcommands.add_parser("serve", help="run the bot on /api/messages")
+    serve.add_argument("--host", help="address to listen on (default KLUSSENBANK_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default KLUSSENBANK_PORT or 3978)")
+
+    db = subcommands.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply all migrations")
+
+    demo = subcommands.add_parser("demo", help="demo data").add_subparsers(dest="demo_command", required=True)
+    load = demo.add_parser("load", help="load the directory's organisations and people")
+    load.add_argument("--tenant-id", default="00000000-0000-0000-0000-000000000001")
+
+    directory = subcommands.add_parser(
+        "directory", help="the Microsoft Graph directory cache"
+    ).add_subparsers(dest="directory_command", required=True)
+    directory.add_parser("sync", help="bring the local copy of the directory up to date (users delta)")
+
+    subcommands.add_parser(
+        "worker", help="deliver the outbox (also runs inside serve unless KLUSSENBANK_WORKER=off)"
+    )
+    outbox = subcommands.add_parser("outbox", help="the delivery queue").add_subparsers(
+        dest="outbox_command", required=True
+    )
+    outbox.add_parser("status", help="deliveries per status")
+    retry = outbox.add_parser("retry", help="queue dead-lettered deliveries again")
+    retry.add_argument(
+        "--unconfirmed",
+        action="store_true",
+        help="also resend deliveries a crashed worker may or may not have sent (may send twice)",
+    )
+
+    report = subcommands.add_parser("report", help="an organisation's figures: CSV, or a PNG chart")
+    report.add_argument("--org", required=True, help="organisation key, e.g. ermelo")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    report.add_argument("--format", choices=("csv", "png"), default="csv")
+    report.add_argument("--out", type=Path, help="write to this file (default: CSV to the screen)")
+
+    privacy = subcommands.add_parser("privacy", help="retention").add_subparsers(
+        dest="privacy_command", required=True
+    )
+    privacy.add_parser("purge", help="purge personal data past each organisation's retention_months now")
+    audit = subcommands.add_parser("audit", help="the latest administrative actions")
+    audit.add_argument("--limit", type=int, default=50)
+
+    package = subcommands.add_parser("package", help="build the Teams app package (zip)")
+    package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
+    package.add_argument("--app-id", default="", help="Entra app id (default KLUSSENBANK_APP_ID)")
+    package.add_argument(
+        "--domain", required=True, help="the bot's public host name, e.g. klussenbank.example.nl"
+    )
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _configure_logging(settings.log_level)
+        if args.command == "serve":
+            overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+            commands.serve(Settings(**{**settings.__dict__, **overrides}))
+        elif args.command == "db":
+            commands.db_upgrade(settings)
+        elif args.command == "demo":
+            commands.demo_load(settings, args.tenant_id)
+        elif args.command == "directory":
+            commands.directory_sync(settings)
+        elif args.command == "worker":
+            commands.worker(settings)
+        elif args.command == "outbox":
+            commands.outbox(settings, args.outbox_command, getattr(args, "unconfirmed", False))
+        elif args.command == "report":
+            commands.report(settings, args.org, args.start, args.end, args.format, args.out)
+        elif args.command == "privacy":
+            commands.purge(settings)
+        elif args.command == "audit":
+            commands.audit(settings, args.limit)
+        elif args.command == "package":
+            commands.package(settings, args.out, args.app_id, args.domain)
+    except (ConfigError, ValueError) as exc:
+        print(f"klussenbank: {exc}", file=sys.stderr)
+        return 2
+    return 0

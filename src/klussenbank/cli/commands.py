@@ -1,0 +1,234 @@
+"""What each `klussenbank` command does; the parts it uses come from the composition root (wiring.py).
+
+Each command imports what it needs when it runs: the bot SDK and SQLAlchemy are slow to import cold, and
+`--help` or `package` need neither.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import signal
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from klussenbank.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from klussenbank.domain.report import Figures
+    from klussenbank.graph.sync import SyncResult
+    from klussenbank.services.demo import DemoResult
+    from klussenbank.services.people import ImportResult
+    from klussenbank.services.ports import AuditEntry
+
+
+def serve(settings: Settings) -> None:
+    from aiohttp import web
+
+    from klussenbank.wiring import build_web_app
+
+    settings.check_can_serve()
+    mode = "with app registration" if settings.has_credentials else "in local mode (no credentials)"
+    print(f"Klussenbank listening on http://{settings.host}:{settings.port}/api/messages {mode}")
+    print(f"Database: {settings.database_url}")
+    if not settings.has_credentials:
+        print("Open the Agents Playground against it: make playground (then browse to the URL it prints)")
+    try:
+        web.run_app(build_web_app(settings), host=settings.host, port=settings.port, print=None)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}). Is another bot running? "
+            "Stop it or choose another port with --port."
+        ) from exc
+
+
+def db_upgrade(settings: Settings) -> None:
+    from klussenbank.store.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"Database is up to date: {settings.database_url}")
+
+
+def demo_load(settings: Settings, tenant_id: str) -> None:
+    result = asyncio.run(_load_directory(settings, tenant_id=tenant_id))
+    print(
+        f"Directory loaded: {result.organisations_added} organisations added, "
+        f"{result.people_added} people added, {result.people_updated} updated."
+    )
+    if settings.directory == "file" and settings.directory_file == "demo":
+        demo = asyncio.run(_load_demo_marketplace(settings, tenant_id=tenant_id))
+        print(f"Demo marketplace: {demo.profiles_added} profiles and {demo.klussen_added} klussen added.")
+
+
+async def _load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
+    from klussenbank.services.people import import_directory
+    from klussenbank.wiring import command_parts
+
+    async with command_parts(settings) as parts:
+        return await import_directory(parts.uow, parts.directory, parts.clock, tenant_id=tenant_id)
+
+
+async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
+    from klussenbank.services.demo import seed_demo_marketplace
+    from klussenbank.wiring import command_parts, klus_service, signup_service
+
+    async with command_parts(settings) as parts:
+        return await seed_demo_marketplace(
+            signup_service(parts), klus_service(parts), parts.clock, tenant_id=tenant_id
+        )
+
+
+def directory_sync(settings: Settings) -> None:
+    if settings.directory != "graph":
+        raise ConfigError(
+            "directory sync reads Microsoft Graph: set KLUSSENBANK_DIRECTORY=graph (see README, "
+            "'Microsoft Graph directory')."
+        )
+    result = asyncio.run(_sync_directory(settings))
+    kind = "full" if result.full else "changes only"
+    print(
+        f"Directory synced from Microsoft Graph ({kind}): {result.upserted} people updated, "
+        f"{result.removed} removed, {result.pages} pages."
+    )
+
+
+async def _sync_directory(settings: Settings) -> SyncResult:
+    from klussenbank.store.db import create_engine
+    from klussenbank.wiring import graph_sync
+
+    engine = create_engine(settings.database_url)
+    try:
+        return await graph_sync(settings, engine)()
+    finally:
+        await engine.dispose()
+
+
+def worker(settings: Settings) -> None:
+    print(f"Klussenbank delivery worker on {settings.database_url}; stop with Ctrl-C")
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Settings) -> None:
+    """The stand-alone worker process: delivers until SIGTERM or SIGINT, then stops cleanly."""
+    from klussenbank.bot.sender import TeamsSender
+    from klussenbank.store.db import create_engine
+    from klussenbank.wiring import delivery_worker
+
+    engine = create_engine(settings.database_url)
+    worker = delivery_worker(
+        engine,
+        TeamsSender.for_settings(settings),
+        # KLUSSENBANK_WORKER_LEASE_SECONDS (config.py): how soon a crashed worker's claims are due again.
+        lease=timedelta(seconds=settings.worker_lease_seconds),
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await worker.run(stop)
+    finally:
+        await worker.close()
+        await engine.dispose()
+
+
+def outbox(settings: Settings, command: str, unconfirmed: bool) -> None:
+    if command == "status":
+        counts = asyncio.run(_outbox_counts(settings))
+        width = max(len(status) for status in counts)
+        for status, count in counts.items():
+            print(f"{status:<{width}}  {count}")
+    else:
+        count = asyncio.run(_outbox_retry(settings, _actor(), unconfirmed=unconfirmed))
+        print(f"{count} deliveries queued again")
+
+
+async def _outbox_counts(settings: Settings) -> dict[str, int]:
+    from klussenbank.store.db import create_engine, session_factory
+    from klussenbank.store.delivery_queue import SqlDeliveryQueue
+
+    engine = create_engine(settings.database_url)
+    try:
+        return await SqlDeliveryQueue(session_factory(engine)).counts()
+    finally:
+        await engine.dispose()
+
+
+async def _outbox_retry(settings: Settings, actor: str, *, unconfirmed: bool) -> int:
+    from klussenbank.services.clock import SystemClock
+    from klussenbank.store.db import create_engine, session_factory
+    from klussenbank.store.delivery_queue import SqlDeliveryQueue
+
+    engine = create_engine(settings.database_url)
+    try:
+        return await SqlDeliveryQueue(session_factory(engine)).retry(
+            actor, now=SystemClock().now(), unconfirmed=unconfirmed
+        )
+    finally:
+        await engine.dispose()
+
+
+def package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
+    from klussenbank.appmanifest import build_package
+
+    path = build_package(out, app_id=app_id or settings.app_id, bot_domain=domain)
+    print(f"Teams app package written to {path}")
+
+
+def report(
+    settings: Settings, organisation: str, start: date, end: date, kind: str, out: Path | None
+) -> None:
+    from klussenbank.cards.chart import bar_chart_png
+    from klussenbank.services.reports import figures_csv
+
+    if end < start:
+        raise ConfigError("--to lies before --from.")
+    found = asyncio.run(_report_figures(settings, organisation, start, end))
+    if kind == "png":
+        target = out or Path(f"rapport-{organisation}.png")
+        target.write_bytes(bar_chart_png([(m.posted, m.filled) for m in found.months]))
+        print(f"Chart of klussen posted and filled per month written to {target}")
+    elif out is not None:
+        out.write_text(figures_csv(found), encoding="utf-8")
+        print(f"Figures written to {out}")
+    else:
+        print(figures_csv(found), end="")
+
+
+async def _report_figures(settings: Settings, organisation: str, start: date, end: date) -> Figures:
+    """An organisation's figures, without the bot."""
+    from klussenbank.wiring import command_parts, report_service
+
+    async with command_parts(settings) as parts:
+        return await report_service(parts).figures(organisation, start, end)
+
+
+def purge(settings: Settings) -> None:
+    for what, count in asyncio.run(_purge_now(settings, _actor())).items():
+        print(f"{what}: {count} purged")
+
+
+async def _purge_now(settings: Settings, actor: str) -> dict[str, int]:
+    """The retention purge, now."""
+    from klussenbank.wiring import command_parts, klus_service, privacy_service
+
+    async with command_parts(settings) as parts:
+        return await privacy_service(parts, klus_service(parts)).purge(actor)
+
+
+def audit(settings: Settings, limit: int) -> None:
+    for entry in asyncio.run(_audit_entries(settings, limit)):
+        print(f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor}  {entry.action}  {entry.detail}")
+
+
+async def _audit_entries(settings: Settings, limit: int) -> list[AuditEntry]:
+    from klussenbank.wiring import command_parts, klus_service, privacy_service
+
+    async with command_parts(settings) as parts:
+        return await privacy_service(parts, klus_service(parts)).audit(limit)
+
+
+def _actor() -> str:
+    """Who ran an administrative command, for the audit log."""
+    return f"cli:{getpass.getuser()}"

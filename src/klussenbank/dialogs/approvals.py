@@ -1,0 +1,67 @@
+"""The manager's approval of a match: the approval card and its decisions, and the agreement."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from klussenbank.cards.approval import agreement_link_card, approval_card
+from klussenbank.cards.elements import Element
+from klussenbank.dialogs.inputs import Inputs, record_id
+from klussenbank.dialogs.router import Router
+from klussenbank.dialogs.turn import Services, Turn, refused
+from klussenbank.services.ports import Actor
+from klussenbank.services.views import ApprovalView, Refusal
+from klussenbank.verbs import ApprovalInput as A
+from klussenbank.verbs import Verb
+
+router = Router()
+
+
+def parse_approval_id(data: object) -> int | None:
+    return record_id(data, A.APPROVAL_ID)
+
+
+def parse_reason(data: object) -> str:
+    # Not cut short here: the service refuses an over-long reason with a message.
+    return Inputs(data).text(A.REASON)
+
+
+def parse_delegate(data: object) -> str:
+    return Inputs(data).text(A.DELEGATE)[:320]
+
+
+@router.verb(Verb.APPROVAL_SHOW)
+async def on_approval_show(services: Services, actor: Actor, turn: Turn) -> Element:
+    return await _on_approval(turn, lambda a: services.approvals.show(actor, a))
+
+
+@router.verb(Verb.APPROVAL_APPROVE)
+async def on_approval_approve(services: Services, actor: Actor, turn: Turn) -> Element:
+    return await _on_approval(turn, lambda a: services.approvals.approve(actor, a))
+
+
+@router.verb(Verb.APPROVAL_DECLINE)
+async def on_approval_decline(services: Services, actor: Actor, turn: Turn) -> Element:
+    reason = parse_reason(turn.data)
+    return await _on_approval(turn, lambda a: services.approvals.decline(actor, a, reason))
+
+
+@router.verb(Verb.APPROVAL_FORWARD)
+async def on_approval_forward(services: Services, actor: Actor, turn: Turn) -> Element:
+    delegate = parse_delegate(turn.data)
+    return await _on_approval(turn, lambda a: services.approvals.forward(actor, a, delegate))
+
+
+@router.verb(Verb.AGREEMENT_SHOW)
+async def on_agreement_show(services: Services, actor: Actor, turn: Turn) -> Element:
+    approval_id = parse_approval_id(turn.data)
+    result = (
+        await services.agreements.link(actor, approval_id) if approval_id else Refusal("agreement_not_found")
+    )
+    return refused(result, turn.t) if isinstance(result, Refusal) else agreement_link_card(result, turn.t)
+
+
+async def _on_approval(turn: Turn, action: Callable[[int], Awaitable[ApprovalView | Refusal]]) -> Element:
+    approval_id = parse_approval_id(turn.data)
+    result = await action(approval_id) if approval_id else Refusal("approval_not_found")
+    return refused(result, turn.t) if isinstance(result, Refusal) else approval_card(result, turn.t)

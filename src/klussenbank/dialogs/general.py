@@ -1,0 +1,77 @@
+"""Help, and the conversation itself: first contact and its welcome, installs, a team's channels."""
+
+from __future__ import annotations
+
+from klussenbank.cards.elements import Element
+from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.dialogs.router import Router
+from klussenbank.dialogs.turn import Services, Turn
+from klussenbank.i18n import Translator
+from klussenbank.services.ports import Actor
+from klussenbank.verbs import Verb
+
+GREETINGS = ("hallo", "hoi", "hey", "hi", "hello", "goedemorgen", "goedemiddag", "good morning")
+
+router = Router()
+
+
+@router.verb(Verb.HELP_SHOW)
+@router.command("help", also=("hulp", *GREETINGS))
+async def on_help_show(services: Services, actor: Actor, turn: Turn) -> Element:
+    return await _help(services, actor, turn.t)
+
+
+async def not_understood(services: Services, actor: Actor, turn: Turn) -> Element:
+    return await _help(services, actor, turn.t, not_understood=True)
+
+
+async def _help(services: Services, actor: Actor, t: Translator, *, not_understood: bool = False) -> Element:
+    """What the bot can do; HR's own commands only for HR."""
+    has_profile = await services.signup.profile(actor) is not None
+    hr = bool(await services.announcements.hr_of(actor))
+    return help_card(t, has_profile=has_profile, hr=hr, not_understood=not_understood)
+
+
+async def meet(services: Services, actor: Actor, turn: Turn) -> Element | None:
+    """Every turn keeps the person's conversation current; the first one also welcomes them."""
+    welcome = await services.signup.meet(actor, turn.conversation)
+    return welcome_card(welcome, turn.t) if welcome is not None else None
+
+
+async def remember(services: Services, turn: Turn) -> None:
+    """Where the bot was spoken to: the team channel, or else the conversation."""
+    if turn.channel is not None:
+        await services.announcements.remember_channel(turn.channel, turn.channel_conversation)
+    elif turn.conversation is not None:
+        await services.signup.remember_conversation(turn.conversation)
+
+
+async def conversation_updated(services: Services, turn: Turn) -> Element | None:
+    """The bot joined a conversation (in a team, it says hello there), or a team's channels changed.
+
+    Teams also sends installationUpdate for the same install, which welcomes the person:
+    answering both would greet them twice.
+    """
+    channel = turn.channel
+    if turn.members_added:
+        if not turn.bot_added:
+            return None
+        await remember(services, turn)
+        return None if turn.personal else notice_card(turn.t("welcome.channel"))
+    if channel is not None and turn.event in ("channelCreated", "channelRenamed", "channelRestored"):
+        await services.announcements.remember_channel(channel, turn.channel_conversation)
+    elif channel is not None and turn.event == "channelDeleted":
+        await services.announcements.forget_channel(channel.conversation_id)
+    elif channel is not None and turn.event in ("teamDeleted", "teamArchived"):
+        await services.announcements.forget_team(channel.team_id)
+    return None
+
+
+async def installed(services: Services, turn: Turn) -> Element | None:
+    """Installed for a person: welcome them, once, in their language."""
+    if not turn.install_action.startswith("add"):
+        return None
+    if not turn.personal or turn.actor is None:
+        await remember(services, turn)
+        return None
+    return await meet(services, turn.actor, turn)

@@ -1,0 +1,68 @@
+"""What a dialog is given (one incoming activity read once, the use cases) and the refusal it may answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from klussenbank.cards.elements import Element, execute
+from klussenbank.cards.general import notice_card
+from klussenbank.i18n import Translator
+from klussenbank.services.agreements import AgreementService
+from klussenbank.services.announcements import AnnouncementService
+from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.digests import DigestService
+from klussenbank.services.klussen import KlusService
+from klussenbank.services.ports import Actor, Channel, ConversationRef
+from klussenbank.services.privacy import PrivacyService
+from klussenbank.services.reports import ReportService
+from klussenbank.services.signup import SignupService
+from klussenbank.services.views import Refusal
+from klussenbank.services.work import WorkService
+from klussenbank.verbs import Verb
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One incoming activity, read once by the bot, in terms the dialogs understand (no SDK types).
+
+    `verb` and `data` are a card action's (None for other activities; `verb` is None too when the
+    card named no verb we know); `text` is a message's.
+    """
+
+    actor: Actor | None  # None when the sender has no Entra id
+    conversation: ConversationRef | None
+    personal: bool
+    channel: Channel | None  # the team channel the activity is in or about
+    channel_conversation: ConversationRef | None  # a reference to post in that channel
+    t: Translator
+    verb: Verb | None = None
+    data: object = None
+    text: str = ""
+    event: str | None = None  # channelData.eventType of a conversation update
+    members_added: bool = False
+    bot_added: bool = False  # the bot itself is among the members added
+    install_action: str = ""
+
+
+@dataclass(frozen=True)
+class Services:
+    """The use cases the dialogs call."""
+
+    signup: SignupService
+    klussen: KlusService
+    approvals: ApprovalService
+    announcements: AnnouncementService
+    digests: DigestService
+    privacy: PrivacyService
+    reports: ReportService
+    agreements: AgreementService
+    work: WorkService
+
+
+def with_help(text: str, t: Translator) -> Element:
+    """A short notice and the way back: the help card."""
+    return notice_card(text, [execute(t("action.help"), Verb.HELP_SHOW)])
+
+
+def refused(refusal: Refusal, t: Translator) -> Element:
+    return with_help(t(f"refusal.{refusal.code}"), t)

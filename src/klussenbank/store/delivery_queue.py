@@ -1,0 +1,263 @@
+"""The outbox in SQL, the worker side: claiming with SKIP LOCKED, then recording how each send ended."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from klussenbank.domain.delivery import Decision, DeliveryStatus
+from klussenbank.services.ports import ClaimedDelivery, ConversationRef
+from klussenbank.store.audit import SqlAudit
+from klussenbank.store.db import engine_of
+from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
+from klussenbank.store.orm.people import ConversationRow, PersonRow
+from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople, conversation_ref
+
+PERSONAL = "personal"
+
+
+class SqlDeliveryQueue:
+    """The worker side: each call is one short transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def claim(
+        self, worker: str, limit: int, *, now: datetime, lease: timedelta
+    ) -> list[ClaimedDelivery]:
+        due = or_(
+            and_(
+                OutboxDeliveryRow.status == DeliveryStatus.PENDING, OutboxDeliveryRow.next_attempt_at <= now
+            ),
+            # A worker that died before it started this one left its lease: due again.
+            and_(OutboxDeliveryRow.status == DeliveryStatus.CLAIMED, OutboxDeliveryRow.lease_until < now),
+        )
+        candidates = (
+            select(OutboxDeliveryRow.id)
+            .where(due)
+            .order_by(OutboxDeliveryRow.next_attempt_at, OutboxDeliveryRow.id)
+            .limit(limit)
+            # Several workers share the table on PostgreSQL: each skips what another has locked.
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        async with self._sessions() as session, session.begin():
+            # One that died while sending may have arrived: flag it, never send it twice.
+            await session.execute(
+                update(OutboxDeliveryRow)
+                .where(
+                    OutboxDeliveryRow.status == DeliveryStatus.SENDING, OutboxDeliveryRow.lease_until < now
+                )
+                .values(status=DeliveryStatus.UNCONFIRMED.value, lease_until=None, updated_at=now)
+            )
+            claimed = (
+                await session.scalars(
+                    update(OutboxDeliveryRow)
+                    .where(OutboxDeliveryRow.id.in_(candidates))
+                    .values(
+                        status=DeliveryStatus.CLAIMED.value,
+                        worker=worker,
+                        lease_until=now + lease,
+                        attempts=OutboxDeliveryRow.attempts + 1,
+                        updated_at=now,
+                    )
+                    .returning(OutboxDeliveryRow.id)
+                )
+            ).all()
+            return await _claimed(session, claimed)
+
+    async def remember(self, conversation: ConversationRef, *, now: datetime) -> None:
+        """Keep a conversation the worker opened, so later messages and updates find it."""
+        async with self._sessions() as session, session.begin():
+            people = SqlPeople(session, SqlOrganisations(session))
+            await SqlConversations(session, people).save(conversation, now=now)
+
+    async def start(self, delivery_id: int, worker: str, *, now: datetime) -> bool:
+        """Mark the send as under way, just before it goes out; False if the lease was lost."""
+        async with engine_of(self._sessions).begin() as connection:
+            result = await connection.execute(
+                update(OutboxDeliveryRow)
+                .where(
+                    OutboxDeliveryRow.id == delivery_id,
+                    OutboxDeliveryRow.worker == worker,
+                    OutboxDeliveryRow.status == DeliveryStatus.CLAIMED,
+                )
+                .values(status=DeliveryStatus.SENDING.value, updated_at=now)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def sent(
+        self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime
+    ) -> None:
+        await self._finish(
+            delivery_id,
+            worker,
+            status=DeliveryStatus.SENT.value,
+            sent_conversation_id=conversation_id,
+            activity_id=activity_id,
+            sent_at=now,
+            last_error=None,
+            updated_at=now,
+        )
+
+    async def failed(
+        self, delivery_id: int, worker: str, decision: Decision, error: str, *, now: datetime
+    ) -> None:
+        await self._finish(
+            delivery_id,
+            worker,
+            status=decision.status.value,
+            next_attempt_at=now + timedelta(seconds=decision.delay),
+            attempts=OutboxDeliveryRow.attempts - (0 if decision.counts_as_attempt else 1),
+            last_error=error[:500],
+            updated_at=now,
+        )
+
+    async def _finish(self, delivery_id: int, worker: str, **values: Any) -> None:
+        """Record how a send ended, if this worker still holds the delivery; the lease ends."""
+        async with engine_of(self._sessions).begin() as connection:
+            await connection.execute(
+                update(OutboxDeliveryRow)
+                .where(OutboxDeliveryRow.id == delivery_id, OutboxDeliveryRow.worker == worker)
+                .values(lease_until=None, **values)
+            )
+
+    async def release(self, worker: str, *, now: datetime) -> int:
+        """Give back claimed deliveries this worker has not started (a graceful stop)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxDeliveryRow)
+                .where(OutboxDeliveryRow.worker == worker, OutboxDeliveryRow.status == DeliveryStatus.CLAIMED)
+                .values(
+                    status=DeliveryStatus.PENDING.value,
+                    attempts=OutboxDeliveryRow.attempts - 1,
+                    lease_until=None,
+                    worker=None,
+                    updated_at=now,
+                )
+            )
+            return int(getattr(result, "rowcount", 0))
+
+    async def counts(self) -> dict[str, int]:
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(OutboxDeliveryRow.status, func.count()).group_by(OutboxDeliveryRow.status)
+            )
+            found = {status: int(count) for status, count in rows.all()}
+        return {status.value: found.get(status.value, 0) for status in DeliveryStatus}
+
+    async def retry(self, actor: str, *, now: datetime, unconfirmed: bool = False) -> int:
+        """Queue dead-lettered deliveries again; with `unconfirmed`, the in-doubt ones too. The
+        audit log records who did it, in the same transaction."""
+        statuses = [DeliveryStatus.DEAD, *([DeliveryStatus.UNCONFIRMED] if unconfirmed else [])]
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxDeliveryRow)
+                .where(OutboxDeliveryRow.status.in_(statuses))
+                .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now, updated_at=now)
+            )
+            count = int(getattr(result, "rowcount", 0))
+            which = " and ".join(status.value for status in statuses)
+            await SqlAudit(session).add(actor, "outbox.retried", f"{count} {which} deliveries", now=now)
+            return count
+
+
+async def _claimed(session: AsyncSession, ids: Sequence[int]) -> list[ClaimedDelivery]:
+    """The claimed deliveries with what sending them needs, in a few queries for the whole batch."""
+    if not ids:
+        return []
+    rows = (
+        await session.execute(
+            select(OutboxDeliveryRow, OutboxMessageRow.content, PersonRow.aad_object_id, PersonRow.tenant_id)
+            .join(OutboxMessageRow, OutboxMessageRow.id == OutboxDeliveryRow.message_id)
+            .outerjoin(PersonRow, PersonRow.id == OutboxDeliveryRow.person_id)
+            .where(OutboxDeliveryRow.id.in_(ids))
+            .order_by(OutboxDeliveryRow.id)
+        )
+    ).all()
+    updates = [row.updates_delivery_id for row, *_ in rows if row.updates_delivery_id is not None]
+    originals: dict[int, OutboxDeliveryRow] = {}
+    if updates:
+        originals = {
+            original.id: original
+            for original in await session.scalars(
+                select(OutboxDeliveryRow).where(OutboxDeliveryRow.id.in_(updates))
+            )
+        }
+    # An update goes to the conversation of the original; a message to a channel or group to its own.
+    by_id = await _conversations_by_id(
+        session,
+        {original.sent_conversation_id for original in originals.values() if original.sent_conversation_id}
+        | {row.conversation_id for row, *_ in rows if row.person_id is None and row.conversation_id},
+    )
+    personal = await _personal_chats(
+        session, {row.person_id for row, *_ in rows if row.person_id and row.updates_delivery_id is None}
+    )
+    templates: dict[str, ConversationRow | None] = {}
+    claimed = []
+    for row, content, aad_object_id, tenant_id in rows:
+        if row.updates_delivery_id is not None:
+            original = originals[row.updates_delivery_id]
+            found = by_id.get(original.sent_conversation_id or "")
+            target = conversation_ref(found, None) if found else None
+            claimed.append(
+                ClaimedDelivery(
+                    row.id,
+                    row.attempts,
+                    content,
+                    target,
+                    None,
+                    replaces_activity_id=original.activity_id,
+                    original=DeliveryStatus(original.status),
+                )
+            )
+        elif row.person_id is None:
+            found = by_id.get(row.conversation_id or "")
+            target = conversation_ref(found, None) if found else None
+            claimed.append(ClaimedDelivery(row.id, row.attempts, content, target, None))
+        else:
+            chat = personal.get(row.person_id)
+            template = None
+            if chat is None:
+                if tenant_id not in templates:
+                    templates[tenant_id] = await session.scalar(
+                        select(ConversationRow)
+                        .where(ConversationRow.tenant_id == tenant_id)
+                        .order_by(ConversationRow.updated_at.desc())
+                        .limit(1)
+                    )
+                any_in_tenant = templates[tenant_id]
+                template = conversation_ref(any_in_tenant, None) if any_in_tenant else None
+            target = conversation_ref(chat, aad_object_id) if chat else None
+            claimed.append(ClaimedDelivery(row.id, row.attempts, content, target, aad_object_id, template))
+    return claimed
+
+
+async def _conversations_by_id(
+    session: AsyncSession, conversation_ids: set[str]
+) -> dict[str, ConversationRow]:
+    if not conversation_ids:
+        return {}
+    found = await session.scalars(
+        select(ConversationRow).where(ConversationRow.conversation_id.in_(conversation_ids))
+    )
+    return {conversation.conversation_id: conversation for conversation in found}
+
+
+async def _personal_chats(session: AsyncSession, person_ids: set[int]) -> dict[int, ConversationRow]:
+    """Each person's personal chat, the most recently used one if there are several."""
+    if not person_ids:
+        return {}
+    chats: dict[int, ConversationRow] = {}
+    for chat in await session.scalars(
+        select(ConversationRow)
+        .where(ConversationRow.person_id.in_(person_ids), ConversationRow.conversation_type == PERSONAL)
+        .order_by(ConversationRow.updated_at, ConversationRow.id)
+    ):
+        if chat.person_id is not None:
+            chats[chat.person_id] = chat  # later ones (more recently used) win
+    return chats

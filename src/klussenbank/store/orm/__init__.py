@@ -1,0 +1,16 @@
+"""Tables, by area. Every person belongs to one organisation; a pool spans several.
+
+Importing any of them maps them all: `base.Base.metadata` is then complete for Alembic and create_all, and
+every relationship finds the table it names.
+"""
+
+from klussenbank.store.orm import (  # noqa: F401
+    announcements,
+    approvals,
+    directory,
+    klussen,
+    outbox,
+    people,
+    privacy,
+    work,
+)

@@ -1,0 +1,137 @@
+"""Everything Klussenbank holds about one person, as they may ask to see it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from klussenbank.store.orm.approvals import ApprovalEventRow, ApprovalRow
+from klussenbank.store.orm.klussen import InterestRow, KlusRow
+from klussenbank.store.orm.people import AvailabilityRow, PersonRow
+from klussenbank.store.orm.privacy import AccessLogRow
+from klussenbank.store.orm.work import EvaluationRow, HoursRow
+
+
+async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, Any] | None:
+    """The person's own data, as plain JSON-ready values; None for someone unknown."""
+    person = await session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
+    if person is None:
+        return None
+    availability = await session.get(AvailabilityRow, person.id)
+    interests = await session.execute(
+        select(InterestRow, KlusRow.title)
+        .join(KlusRow, KlusRow.id == InterestRow.klus_id)
+        .where(InterestRow.person_id == person.id)
+        .order_by(InterestRow.id)
+    )
+    posted = await session.scalars(select(KlusRow).where(KlusRow.poster_id == person.id).order_by(KlusRow.id))
+    approvals = await session.scalars(
+        select(ApprovalRow).where(ApprovalRow.candidate_id == aad_object_id).order_by(ApprovalRow.id)
+    )
+    seen = await session.scalars(
+        select(AccessLogRow).where(AccessLogRow.subject_id == aad_object_id).order_by(AccessLogRow.id)
+    )
+    hours = await session.scalars(
+        select(HoursRow)
+        .join(ApprovalRow, ApprovalRow.id == HoursRow.approval_id)
+        .where(ApprovalRow.candidate_id == aad_object_id)
+        .order_by(HoursRow.approval_id, HoursRow.month)
+    )
+    evaluations = await session.scalars(
+        select(EvaluationRow)
+        .where(EvaluationRow.approval_id.in_(matches_of(aad_object_id)))
+        .order_by(EvaluationRow.id)
+    )
+    decisions = await session.execute(
+        select(ApprovalEventRow, ApprovalRow.klus_id)
+        .join(ApprovalRow, ApprovalRow.id == ApprovalEventRow.approval_id)
+        .where(ApprovalEventRow.actor_id == aad_object_id)
+        .order_by(ApprovalEventRow.id)
+    )
+    return {
+        "person": {
+            "aad_object_id": person.aad_object_id,
+            "name": person.name,
+            "email": person.email,
+            "organisation": person.organisation.name,
+            "locale": person.locale,
+            "weekly_digest": person.digest,
+            "first_seen": _when(person.created_at),
+        },
+        "availability": None
+        if availability is None
+        else {
+            "skills": [s.skill for s in availability.skills],
+            "hours_per_week": availability.hours_per_week,
+            "start_date": availability.start_date.isoformat(),
+            "end_date": availability.end_date.isoformat() if availability.end_date else None,
+            "weekdays": availability.weekdays,
+            "organisations": sorted(o.organisation.name for o in availability.organisations),
+            "work_mode": availability.work_mode,
+            "intro": availability.intro,
+            "status": availability.status,
+            "paused_until": availability.paused_until.isoformat() if availability.paused_until else None,
+            "suggestions": availability.suggestions,
+            "visible_to_own_line": availability.visible_to_own_line,
+        },
+        "interests": [
+            {
+                "klus": title,
+                "status": row.status,
+                "motivation": row.motivation,
+                "since": _when(row.created_at),
+            }
+            for row, title in interests
+        ],
+        "klussen_posted": [
+            {"title": k.title, "status": k.status, "posted": _when(k.created_at)} for k in posted
+        ],
+        "approvals": [
+            {"klus_id": a.klus_id, "status": a.status, "reason": a.reason, "decided": _when(a.decided_at)}
+            for a in approvals
+        ],
+        "approval_actions": [
+            {"klus_id": klus_id, "action": event.kind, "at": _when(event.at)} for event, klus_id in decisions
+        ],
+        "hours": [
+            {
+                "approval_id": row.approval_id,
+                "month": row.month.isoformat(),
+                "planned": row.planned,
+                "reported": row.reported,
+                "corrected": row.corrected,
+            }
+            for row in hours
+        ],
+        "evaluations": [  # by either side of a match of theirs: what the other side said is about them
+            {
+                "approval_id": row.approval_id,
+                "by": row.role,
+                "score": row.score,
+                "went_well": row.went_well,
+                "could_be_better": row.could_be_better,
+                "again": row.again,
+                "skills": row.skills,
+                "at": _when(row.created_at),
+            }
+            for row in evaluations
+        ],
+        "seen_by": [
+            {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}
+            for row in seen
+        ],
+    }
+
+
+def matches_of(aad_object_id: str) -> Select[int]:
+    """The approvals of the matches a person was in, as employee or as poster."""
+    return select(ApprovalRow.id).where(
+        (ApprovalRow.candidate_id == aad_object_id) | (ApprovalRow.poster_id == aad_object_id)
+    )
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
