@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from klussenbank.domain.people import Person
-from klussenbank.services.ports import Clock, Directory, UnitOfWorkFactory
+from klussenbank.services.clock import Clock
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
