@@ -14,7 +14,7 @@ from klussenbank.dialogs.approvals import parse_approval_id
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.dialogs.reports import parse_report
 from klussenbank.dialogs.router import Router
-from klussenbank.dialogs.turn import Services, Turn, refused
+from klussenbank.dialogs.turn import Services, Turn, on_card, on_record, refused
 from klussenbank.domain.work import EvaluationDraft
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import EvaluationView, HoursView, Refusal
@@ -118,20 +118,17 @@ async def on_evaluation_send(services: Services, actor: Actor, turn: Turn) -> El
 
 @router.verb(Verb.EVALUATIONS_SHOW)
 async def on_evaluations_show(services: Services, actor: Actor, turn: Turn) -> Element:
-    approval_id = parse_approval_id(turn.data)
-    result = (
-        await services.work.evaluations(actor, approval_id) if approval_id else Refusal("match_not_found")
+    result = await on_record(
+        parse_approval_id(turn.data), "match_not_found", lambda a: services.work.evaluations(actor, a)
     )
-    if isinstance(result, Refusal):
-        return refused(result, turn.t)
-    return evaluations_card(result, turn.t, parse_report(turn.data))  # from the HR list: its report
+    report = parse_report(turn.data)  # from the HR list: its report
+    return on_card(result, turn.t, lambda view, t: evaluations_card(view, t, report))
 
 
 async def _on_work(
     turn: Turn, action: Callable[[int], Awaitable[HoursView | EvaluationView | Refusal]]
 ) -> Element:
-    approval_id = parse_approval_id(turn.data)
-    result = await action(approval_id) if approval_id else Refusal("match_not_found")
+    result = await on_record(parse_approval_id(turn.data), "match_not_found", action)
     if isinstance(result, Refusal):
         return refused(result, turn.t)
     return hours_card(result, turn.t) if isinstance(result, HoursView) else evaluation_card(result, turn.t)
