@@ -11,6 +11,8 @@ from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/klussenbank.db"
 DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
+# Where the Bot Framework publishes the issuer and signing keys of the tokens Teams sends the bot.
+BOT_FRAMEWORK_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 
 
 class ConfigError(ValueError):
@@ -25,6 +27,9 @@ class Settings:
     app_id: str = ""
     app_secret: str = ""
     app_tenant_id: str = ""
+    # The tenants whose people the bot serves (KLUSSENBANK_TENANT_IDS); () means the app's own tenant.
+    tenant_ids: tuple[str, ...] = ()
+    openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
     auth_type: str = "ClientSecret"
     directory_file: str = "demo"
     # Approval policy per organisation: a TOML file, `demo`, or "" for the built-in defaults.
@@ -55,6 +60,10 @@ class Settings:
     @property
     def has_credentials(self) -> bool:
         return bool(self.app_id)
+
+    @property
+    def allowed_tenants(self) -> frozenset[str]:
+        return frozenset(self.tenant_ids or ((self.app_tenant_id.lower(),) if self.app_tenant_id else ()))
 
     @property
     def is_loopback(self) -> bool:
@@ -159,6 +168,18 @@ def _public_url(url: str) -> str:
     return url
 
 
+def _tenant_ids(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+
+
+def _openid_metadata_url(url: str) -> str:
+    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError(
+            "KLUSSENBANK_OPENID_METADATA_URL must be an https:// address (http only on this machine)."
+        )
+    return url
+
+
 def _link_secret(secret: str) -> str:
     if secret and len(secret) < 32:
         raise ConfigError(
@@ -207,6 +228,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         app_id=env.get("KLUSSENBANK_APP_ID", ""),
         app_secret=env.get("KLUSSENBANK_APP_SECRET", ""),
         app_tenant_id=env.get("KLUSSENBANK_APP_TENANT_ID", ""),
+        tenant_ids=_tenant_ids(env.get("KLUSSENBANK_TENANT_IDS", "")),
+        openid_metadata_url=_openid_metadata_url(
+            env.get("KLUSSENBANK_OPENID_METADATA_URL", BOT_FRAMEWORK_OPENID_METADATA_URL)
+        ),
         auth_type=auth_type,
         directory_file=env.get("KLUSSENBANK_DIRECTORY_FILE", "demo"),
         organisations_file=env.get("KLUSSENBANK_ORGANISATIONS_FILE", "demo"),
