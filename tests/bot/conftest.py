@@ -65,6 +65,7 @@ class BotHarness:
     clock: FixedClock
     announcements: AnnouncementService  # its chores run when a test says so
     work: WorkService  # its daily chore too
+    services: Services
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
         return {
@@ -172,6 +173,7 @@ async def harness(
             clock,
             announcements,
             work,
+            services,
         )
     finally:
         await client.close()
