@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.sender import TeamsSender
@@ -26,6 +27,7 @@ from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
+from klussenbank.store.orm.base import Base
 from klussenbank.store.rate_limits import MemoryRateLimiter
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
@@ -130,6 +132,15 @@ class BotHarness:
         finally:
             await worker.close()
         return self.connector.sent[before:]
+
+
+async def snapshot(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove a refused request changed nothing."""
+    async with engine.connect() as connection:
+        return {
+            table.name: sorted(map(tuple, (await connection.execute(select(table))).all()), key=repr)
+            for table in Base.metadata.sorted_tables
+        }
 
 
 @pytest.fixture

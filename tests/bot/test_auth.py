@@ -20,8 +20,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot import server
 from klussenbank.bot.auth import (
@@ -35,8 +33,7 @@ from klussenbank.bot.auth import (
 )
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
-from klussenbank.store.orm.base import Base
-from tests.bot.conftest import ANNA, TENANT, BotHarness
+from tests.bot.conftest import ANNA, TENANT, BotHarness, snapshot
 from tests.fake_openid import KeyServer, rsa_key
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
@@ -85,15 +82,6 @@ async def secured(harness: BotHarness, monkeypatch: pytest.MonkeyPatch) -> Async
     yield Secured(client, keys, harness)
     await client.close()
     await keys.close()
-
-
-async def snapshot(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, to prove a refused request changed nothing."""
-    async with engine.connect() as connection:
-        return {
-            table.name: sorted(map(tuple, (await connection.execute(select(table))).all()), key=repr)
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def _segment(data: object) -> str:

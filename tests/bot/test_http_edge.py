@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from klussenbank.i18n import catalog
-from tests.bot.conftest import BotHarness
+from tests.bot.conftest import BRAM, CHANTAL, BotHarness, snapshot
 
 
 @pytest.mark.parametrize(
@@ -68,3 +69,71 @@ async def test_a_failing_turn_apologises_without_details(
     shown = json.dumps(cards, ensure_ascii=False)
     assert catalog("nl")["error.apology"] in shown
     assert "exploded" not in shown and "Traceback" not in shown
+
+
+def _deep(levels: int) -> bytes:
+    return b'{"type": "message", "channelData": ' + b"[" * levels + b"]" * levels + b"}"
+
+
+@pytest.mark.parametrize(
+    ("activity", "reason"),
+    [
+        ({"serviceUrl": "x"}, "serviceUrl must be an absolute http(s) address"),
+        ({"serviceUrl": "/v3/conversations"}, "serviceUrl must be an absolute http(s) address"),
+        ({"serviceUrl": "ftp://connector.example/"}, "serviceUrl must be an absolute http(s) address"),
+        ({"serviceUrl": "http://"}, "serviceUrl must be an absolute http(s) address"),
+        ({"serviceUrl": "file:///etc/passwd"}, "serviceUrl must be an absolute http(s) address"),
+        ({"channelId": ""}, "invalid activity"),
+        ({"channelId": None}, "channelId"),
+    ],
+)
+async def test_hostile_activities_get_400_and_nothing_is_stored(
+    harness: BotHarness, activity: dict[str, Any], reason: str
+) -> None:
+    before = await snapshot(harness.engine)
+    status, body = await harness.post(harness.activity(BRAM, type="message", text="hallo", **activity))
+    assert status == 400
+    assert reason in body["error"]
+    assert harness.connector.sent == []
+    assert await snapshot(harness.engine) == before
+
+
+@pytest.mark.parametrize("levels", [10_000, 100])
+async def test_deeply_nested_bodies_get_400(harness: BotHarness, levels: int) -> None:
+    before = await snapshot(harness.engine)
+    response = await harness.client.post(
+        "/api/messages", data=_deep(levels), headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert await snapshot(harness.engine) == before
+
+
+DOWNLOADS = [
+    "/api/announcements/1/recipients.csv",
+    "/api/agreements/1.nl.pdf",
+    f"/api/my-data/{CHANTAL}.json",
+    "/api/reports/ermelo/2026-01-01/2026-12-31.csv",
+]
+
+
+@pytest.mark.parametrize("path", DOWNLOADS)
+@pytest.mark.parametrize(
+    "expires",
+    ["9" * 5_000, "١٧٩٩٩٩٩٩٩٩", "１７９９９９９９９９", "+1799999999", " 1799999999", "1799999999.0", ""],
+    ids=["5000 digits", "arabic-indic digits", "fullwidth digits", "plus sign", "space", "decimal", "empty"],
+)
+async def test_download_links_with_a_hostile_expiry_are_refused(
+    harness: BotHarness, path: str, expires: str
+) -> None:
+    response = await harness.client.get(path, params={"expires": expires, "sig": "0" * 64})
+    assert response.status == 403
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_a_personal_download_is_not_kept_by_browsers(harness: BotHarness) -> None:
+    await harness.say("hallo")
+    [card] = (await harness.say("mijn gegevens"))[-1:]
+    link = urlsplit(next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl"))
+    response = await harness.client.get(f"{link.path}?{link.query}")
+    assert response.status == 200
+    assert response.headers["Cache-Control"] == "no-store"
