@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -244,15 +245,22 @@ REFUSED: list[tuple[str, Authorization, ActivityOf, int]] = [
 ]
 
 
-async def test_forged_malformed_expired_and_misdirected_tokens_are_refused(secured: Secured) -> None:
+async def test_forged_malformed_expired_and_misdirected_tokens_are_refused(
+    secured: Secured, caplog: pytest.LogCaptureFixture
+) -> None:
     before = await snapshot(secured.harness.engine)
-    got = {
-        name: await secured.post(header(secured), activity(secured)) for name, header, activity, _ in REFUSED
-    }
+    requests = [(name, header(secured), activity(secured)) for name, header, activity, _ in REFUSED]
+    with caplog.at_level(logging.DEBUG):
+        got = {name: await secured.post(header, activity) for name, header, activity in requests}
     assert got == {name: status for name, _, _, status in REFUSED}
     assert secured.harness.connector.sent == [], "nothing was answered"
     assert await snapshot(secured.harness.engine) == before, "nothing was stored"
     assert len(REFUSED) >= 25
+    assert "refused" in caplog.text
+    # No token, nor the signature of one, is logged.
+    tokens = {part for _, header, _ in requests for part in (header or "").split() if len(part) > 20}
+    secrets = {secret for token in tokens for secret in (token, token.rsplit(".", 1)[-1]) if len(secret) > 20}
+    assert not [secret for secret in secrets if secret in caplog.text]
 
 
 async def test_a_token_signed_by_the_bot_framework_key_gets_a_turn(secured: Secured) -> None:

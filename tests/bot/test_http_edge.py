@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from klussenbank.i18n import catalog
-from tests.bot.conftest import BRAM, CHANTAL, BotHarness, snapshot
+from tests.bot.conftest import BRAM, CHANTAL, TENANT, BotHarness, snapshot
 
 
 @pytest.mark.parametrize(
@@ -137,3 +138,23 @@ async def test_a_personal_download_is_not_kept_by_browsers(harness: BotHarness) 
     response = await harness.client.get(f"{link.path}?{link.query}")
     assert response.status == 200
     assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_each_turn_leaves_one_audit_line_without_what_was_typed(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await harness.say("hallo")
+    with caplog.at_level(logging.INFO, "klussenbank.audit"):
+        await harness.say("profiel")
+        await harness.say("mijn geheime tekst")
+        await harness.execute("interest.add", {"klus_id": 999, "motivation": "mijn geheime motivatie"})
+        await harness.execute("klus.show", {"klus_id": "1\nactor=forged"})
+    lines = [record.getMessage() for record in caplog.records if record.name == "klussenbank.audit"]
+    actor = f"actor={CHANTAL} tenant={TENANT}"
+    assert lines == [
+        f"{actor} action=message:profile_show object=- result=answered",
+        f"{actor} action=message:other object=- result=answered",
+        f"{actor} action=card:interest.add object=klus_id=999 result=answered",
+        f"{actor} action=card:klus.show object=- result=answered",
+    ]
+    assert "geheim" not in caplog.text

@@ -126,7 +126,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if verified is not None:
         refusal = _refusal(verified, activity, request.app[TENANTS])
         if refusal is not None:
-            log.warning("refused activity %s from %s: %s", activity.id, request.remote, refusal)
+            log.warning("refused activity %r from %s: %s", activity.id, request.remote, refusal)
             return web.json_response({"error": refusal}, status=403)
         request["claims_identity"] = ClaimsIdentity(verified.claims, security_token=verified.token)
     response = await request.app[ADAPTER].process(request, request.app[AGENT])
