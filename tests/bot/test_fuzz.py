@@ -6,9 +6,11 @@ a traceback."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -149,10 +151,11 @@ def activities(draw: st.DrawFn, harness: BotHarness) -> dict[str, Any]:
 )
 @given(data=st.data())
 async def test_mutated_activities_never_get_a_5xx_or_a_traceback(
-    harness: BotHarness, data: st.DataObject
+    harness: BotHarness, caplog: pytest.LogCaptureFixture, data: st.DataObject
 ) -> None:
     activity = data.draw(activities(harness))
     before = len(harness.connector.sent)
+    caplog.clear()
     response = await harness.client.post("/api/messages", json=activity)
     body = await response.text()
     # An invoke other than a card action is "not implemented" (501), the Bot Framework's answer; no crash.
@@ -160,3 +163,6 @@ async def test_mutated_activities_never_get_a_5xx_or_a_traceback(
     assert response.status < 500 or (not_implemented and response.status == 501), (response.status, body)
     shown = body + json.dumps(harness.connector.sent[before:], ensure_ascii=False)
     assert not any(leak in shown for leak in LEAKS), shown
+    # Nor did a turn fail: every malformed part is refused at the edge or read leniently.
+    failed = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("klussenbank")]
+    assert [r.getMessage() for r in failed] == []

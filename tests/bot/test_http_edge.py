@@ -86,6 +86,10 @@ def _deep(levels: int) -> bytes:
         ({"serviceUrl": "file:///etc/passwd"}, "serviceUrl must be an absolute http(s) address"),
         ({"channelId": ""}, "invalid activity"),
         ({"channelId": None}, "channelId"),
+        ({"from": {}}, "from.id"),
+        ({"from": {"id": "", "aadObjectId": BRAM}}, "from.id"),
+        ({"recipient": None}, "recipient.id"),
+        ({"recipient": {"name": "Klussenbank"}}, "recipient.id"),
     ],
 )
 async def test_hostile_activities_get_400_and_nothing_is_stored(

@@ -93,6 +93,11 @@ def _read_activity(body: bytes) -> Activity | str:
         return "serviceUrl must be an absolute http(s) address"
     if not activity.channel_id:
         return "activity needs channelId"
+    # Who sent it and to whom (the bot): the SDK's turn state and every stored reference need both.
+    if not activity.from_property or not activity.from_property.id:
+        return "activity needs from.id"
+    if not activity.recipient or not activity.recipient.id:
+        return "activity needs recipient.id"
     return activity
 
 
