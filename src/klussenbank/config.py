@@ -24,6 +24,8 @@ ENV_PREFIX = "KLUSSENBANK_"
 LOCAL = ("https://", "http://127.0.0.1", "http://localhost")
 
 Secret = Annotated[str, Field(repr=False)]  # never in a repr or a log; masked by `describe`
+# Where the Bot Framework publishes the issuer and signing keys of the tokens Teams sends the bot.
+BOT_FRAMEWORK_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 
 
 class ConfigError(ValueError):
@@ -47,6 +49,9 @@ class Settings(BaseSettings):
     app_secret: Secret = ""
     app_tenant_id: str = ""
     auth_type: Literal["ClientSecret", "UserManagedIdentity", "SystemManagedIdentity"] = "ClientSecret"
+    # The tenants whose people the bot serves (KLUSSENBANK_TENANT_IDS); () means the app's own tenant.
+    tenant_ids: Annotated[tuple[str, ...], NoDecode] = ()
+    openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
     directory_file: str = "demo"
     # Approval policy per organisation: a TOML file, `demo`, or "" for the built-in defaults.
     organisations_file: str = "demo"
@@ -97,6 +102,22 @@ class Settings(BaseSettings):
         if url and not url.startswith(LOCAL):
             raise ValueError(
                 "KLUSSENBANK_PUBLIC_URL must be an https:// address (http only on this machine)."
+            )
+        return url
+
+    @field_validator("tenant_ids", mode="before")
+    @classmethod
+    def _tenant_ids(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+
+    @field_validator("openid_metadata_url")
+    @classmethod
+    def _openid_metadata_url(cls, url: str) -> str:
+        if not url.startswith(LOCAL):
+            raise ValueError(
+                "KLUSSENBANK_OPENID_METADATA_URL must be an https:// address (http only on this machine)."
             )
         return url
 
@@ -164,6 +185,10 @@ class Settings(BaseSettings):
     @property
     def has_credentials(self) -> bool:
         return bool(self.app_id)
+
+    @property
+    def allowed_tenants(self) -> frozenset[str]:
+        return frozenset(self.tenant_ids or ((self.app_tenant_id.lower(),) if self.app_tenant_id else ()))
 
     @property
     def is_loopback(self) -> bool:

@@ -41,6 +41,21 @@ def test_credentials_allow_any_address_but_need_tenant_and_secret() -> None:
     ).check_can_serve()
 
 
+def test_the_served_tenants_are_a_list_defaulting_to_the_apps_own() -> None:
+    assert load_settings({"KLUSSENBANK_APP_TENANT_ID": "T1"}).allowed_tenants == {"t1"}
+    many = load_settings({"KLUSSENBANK_APP_TENANT_ID": "t1", "KLUSSENBANK_TENANT_IDS": " T2, t3,,t2 "})
+    assert (many.tenant_ids, many.allowed_tenants) == (("t2", "t3"), {"t2", "t3"})
+    assert load_settings({}).allowed_tenants == frozenset()
+
+
+def test_the_token_keys_come_from_https_or_this_machine() -> None:
+    assert load_settings({}).openid_metadata_url.startswith("https://login.botframework.com/")
+    local = "http://127.0.0.1:8080/openid"
+    assert load_settings({"KLUSSENBANK_OPENID_METADATA_URL": local}).openid_metadata_url == local
+    with pytest.raises(ConfigError, match="KLUSSENBANK_OPENID_METADATA_URL"):
+        load_settings({"KLUSSENBANK_OPENID_METADATA_URL": "http://keys.example/openid"})
+
+
 def test_bad_values_are_explained() -> None:
     with pytest.raises(ConfigError, match="KLUSSENBANK_PORT"):
         load_settings({"KLUSSENBANK_PORT": "eighty"})
