@@ -11,6 +11,7 @@ from pathlib import Path
 
 from klussenbank.cli import commands
 from klussenbank.config import ConfigError, Settings, load_settings
+from klussenbank.i18n import LANGUAGES
 
 
 def _configure_logging(level: str) -> None:
@@ -64,6 +65,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="end", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     report.add_argument("--format", choices=("csv", "png"), default="csv")
     report.add_argument("--out", type=Path, help="write to this file (default: CSV to the screen)")
+    report.add_argument("--lang", choices=LANGUAGES, default="nl", help="the chart's language (default nl)")
 
     privacy = subcommands.add_parser("privacy", help="retention").add_subparsers(
         dest="privacy_command", required=True
@@ -100,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "outbox":
             commands.outbox(settings, args.outbox_command, getattr(args, "unconfirmed", False))
         elif args.command == "report":
-            commands.report(settings, args.org, args.start, args.end, args.format, args.out)
+            commands.report(settings, args.org, args.start, args.end, args.format, args.out, args.lang)
         elif args.command == "privacy":
             commands.purge(settings)
         elif args.command == "audit":

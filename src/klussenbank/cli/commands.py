@@ -18,6 +18,7 @@ from klussenbank.config import ConfigError, Settings
 if TYPE_CHECKING:
     from klussenbank.domain.report import Figures
     from klussenbank.graph.sync import SyncResult
+    from klussenbank.i18n import Language
     from klussenbank.services.demo import DemoResult
     from klussenbank.services.people import ImportResult
     from klussenbank.services.ports import AuditEntry
@@ -177,9 +178,17 @@ def package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
 
 
 def report(
-    settings: Settings, organisation: str, start: date, end: date, kind: str, out: Path | None
+    settings: Settings,
+    organisation: str,
+    start: date,
+    end: date,
+    kind: str,
+    out: Path | None,
+    language: Language = "nl",
 ) -> None:
     from klussenbank.cards.chart import bar_chart_png
+    from klussenbank.cards.report import months_chart
+    from klussenbank.i18n import Translator
     from klussenbank.services.reports import figures_csv
 
     if end < start:
@@ -187,7 +196,7 @@ def report(
     found = asyncio.run(_report_figures(settings, organisation, start, end))
     if kind == "png":
         target = out or Path(f"rapport-{organisation}.png")
-        target.write_bytes(bar_chart_png([(m.posted, m.filled) for m in found.months]))
+        target.write_bytes(bar_chart_png(months_chart(found.months, Translator(language))))
         print(f"Chart of klussen posted and filled per month written to {target}")
     elif out is not None:
         out.write_text(figures_csv(found), encoding="utf-8")
