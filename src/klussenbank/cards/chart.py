@@ -13,10 +13,10 @@ TEAMS_COLOURS = ("#6264A7", "#237B4B")
 TEXT = "#242424"  # Teams' foreground text colour
 GRID = "#E0E0E0"
 
-# The card's image column is about 480 CSS pixels wide in Teams chat: drawn at that size with twice the
-# pixels, the text stays sharp on high-density screens and 10 points stay readable.
-WIDTH_PX, HEIGHT_PX, SCALE = 480, 260, 2
-CROWDED = 6  # more groups than this: smaller values, so that neighbours do not overlap
+# A card in Teams chat (and in the Agents Playground) shows an image about 400 CSS pixels wide: drawn at
+# that size, the letters keep their size on screen; twice the pixels keep them sharp on dense screens.
+WIDTH_PX, HEIGHT_PX, SCALE = 400, 240, 2
+CROWDED = 6  # more groups than this (a year has 12): smaller values, so that neighbours do not overlap
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ def bar_chart_png(chart: BarChart) -> bytes:
         figure = Figure(figsize=(WIDTH_PX / 100, HEIGHT_PX / 100), dpi=100 * SCALE, layout="constrained")
         axes = figure.subplots()
         count = max(len(chart.series), 1)
+        small = 10 if len(chart.categories) <= CROWDED else 8
         width = 0.8 / count
         for n, series in enumerate(chart.series):
             offset = (n - (count - 1) / 2) * width
@@ -59,8 +60,8 @@ def bar_chart_png(chart: BarChart) -> bytes:
                 label=series.name,
                 color=TEAMS_COLOURS[n % len(TEAMS_COLOURS)],
             )
-            axes.bar_label(bars, padding=2, fontsize=9 if len(chart.categories) <= CROWDED else 7)
-        axes.set_xticks(range(len(chart.categories)), chart.categories)
+            axes.bar_label(bars, padding=2, fontsize=small)
+        axes.set_xticks(range(len(chart.categories)), chart.categories, fontsize=small + 1)
         axes.set_xlabel(chart.x_title)
         axes.set_ylabel(chart.y_title)
         highest = max((v for series in chart.series for v in series.values), default=0)
