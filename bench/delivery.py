@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from klussenbank.cards.general import notice_card
 from klussenbank.domain.delivery import TENANT_LIMIT as BOOKED_LIMIT
-from klussenbank.services.ports import Recipient
+from klussenbank.services.ports.records import Recipient
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.migrate import upgrade_async

@@ -23,7 +23,7 @@ from klussenbank.dialogs.turn import Services
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.people import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.migrate import upgrade
 from klussenbank.store.orm.base import Base

@@ -33,14 +33,25 @@ from klussenbank.graph.graph_directory import OrganisationMap, credential_from, 
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import GraphInstaller
 from klussenbank.services.agreements import AgreementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
-from klussenbank.services.approvals import ApprovalRouter, ApprovalService
-from klussenbank.services.clock import SystemClock
+from klussenbank.services.announcer import Announcer
+from klussenbank.services.approval_chores import ApprovalChores
+from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
+from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.choosing import ChoosingService
+from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.digests import DigestService
-from klussenbank.services.klussen import KlusService, KlusSettings
+from klussenbank.services.hours import HoursService
+from klussenbank.services.interest import InterestService
+from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import Clock, Directory, Sender, UnitOfWorkFactory
+from klussenbank.services.marketplace import KlusSettings, Marketplace
+from klussenbank.services.ports.delivery import Sender
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
+from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -171,27 +182,33 @@ def approval_router(parts: Parts) -> ApprovalRouter:
     )
 
 
-def klus_service(parts: Parts, router: ApprovalRouter | None = None) -> KlusService:
-    return KlusService(
-        parts.uow,
+def marketplace(parts: Parts) -> Marketplace:
+    return Marketplace(
         clock=parts.clock,
         vocabulary=parts.vocabulary,
-        directory=parts.directory,
         renderer=CardRenderer(),
-        approvals=router or approval_router(parts),
         settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
     )
 
 
-def announcement_service(parts: Parts) -> AnnouncementService:
-    return AnnouncementService(
-        parts.uow,
-        clock=parts.clock,
-        directory=parts.directory,
-        rules=parts.rules,
-        renderer=AnnouncementCardRenderer(),
-        links=parts.links,
+def posting_service(
+    parts: Parts, market: Marketplace | None = None, router: ApprovalRouter | None = None
+) -> PostingService:
+    return PostingService(
+        parts.uow, market=market or marketplace(parts), approvals=router or approval_router(parts)
     )
+
+
+def klus_chores(
+    parts: Parts,
+    market: Marketplace | None = None,
+    router: ApprovalRouter | None = None,
+    posting: PostingService | None = None,
+) -> KlusChores:
+    market = market or marketplace(parts)
+    router = router or approval_router(parts)
+    posting = posting or posting_service(parts, market, router)
+    return KlusChores(parts.uow, market=market, approvals=router, posting=posting)
 
 
 def report_service(parts: Parts) -> ReportService:
@@ -200,24 +217,23 @@ def report_service(parts: Parts) -> ReportService:
     )
 
 
-def privacy_service(parts: Parts, klussen: KlusService) -> PrivacyService:
+def privacy_service(parts: Parts, chores: KlusChores) -> PrivacyService:
     return PrivacyService(
         parts.uow,
         clock=parts.clock,
-        klussen=klussen,
+        klus_chores=chores,
         links=parts.links,
         rules=parts.rules,
         erased_card=erased_card,
     )
 
 
-def digest_service(parts: Parts, klussen: KlusService) -> DigestService:
+def digest_service(parts: Parts, market: Marketplace) -> DigestService:
     return DigestService(
         parts.uow,
         clock=parts.clock,
         rules=parts.rules,
-        klussen=klussen,
-        vocabulary=parts.vocabulary,
+        market=market,
         renderer=CardRenderer(),
     )
 
@@ -234,17 +250,14 @@ def agreement_service(parts: Parts) -> AgreementService:
     )
 
 
-def approval_service(
-    parts: Parts, router: ApprovalRouter, klussen: KlusService, agreements: AgreementService
-) -> ApprovalService:
-    return ApprovalService(
-        parts.uow, router=router, settle=klussen.settle, notices=CardRenderer(), agreements=agreements
-    )
-
-
-def work_service(parts: Parts, router: ApprovalRouter) -> WorkService:
+def work_service(parts: Parts, router: ApprovalRouter, hours: HoursService) -> WorkService:
     return WorkService(
-        parts.uow, clock=parts.clock, vocabulary=parts.vocabulary, cards=WorkCardRenderer(), router=router
+        parts.uow,
+        clock=parts.clock,
+        vocabulary=parts.vocabulary,
+        cards=WorkCardRenderer(),
+        router=router,
+        hours=hours,
     )
 
 
@@ -270,22 +283,33 @@ def build_web_app(settings: Settings) -> web.Application:
     lease = timedelta(seconds=settings.worker_lease_seconds)
     worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
     router = approval_router(parts)
-    klussen = klus_service(parts, router)
-    privacy = privacy_service(parts, klussen)
-    work = work_service(parts, router)
+    market = marketplace(parts)
+    posting = posting_service(parts, market, router)
+    chores = klus_chores(parts, market, router, posting)
+    privacy = privacy_service(parts, chores)
+    hours = HoursService(parts.uow, clock=parts.clock, cards=WorkCardRenderer())
+    work = work_service(parts, router, hours)
     agreements = agreement_service(parts)
-    approvals = approval_service(parts, router, klussen, agreements)
-    announcements = announcement_service(parts)
-    digests = digest_service(parts, klussen)
+    outcome = ApprovalOutcome(router, settle=chores.settle, notices=CardRenderer(), agreements=agreements)
+    approval_chores = ApprovalChores(parts.uow, router=router, outcome=outcome)
+    announcing = Announcer(
+        clock=parts.clock, rules=parts.rules, renderer=AnnouncementCardRenderer(), links=parts.links
+    )
+    announcement_chores = AnnouncementChores(parts.uow, announcer=announcing)
+    digests = digest_service(parts, market)
     services = Services(
         signup=signup_service(parts),
-        klussen=klussen,
-        approvals=approvals,
-        announcements=announcements,
+        posting=posting,
+        choosing=ChoosingService(parts.uow, market=market, directory=parts.directory),
+        interest=InterestService(parts.uow, market=market, approvals=router),
+        approvals=ApprovalService(parts.uow, router=router, outcome=outcome),
+        announcements=AnnouncementService(parts.uow, announcer=announcing, directory=parts.directory),
+        announcement_chores=announcement_chores,
         digests=digests,
         privacy=privacy,
         reports=report_service(parts),
         agreements=agreements,
+        hours=hours,
         work=work,
     )
     return init_app(
@@ -294,10 +318,10 @@ def build_web_app(settings: Settings) -> web.Application:
         services=services,
         worker=worker,
         chores=[
-            (klussen.expire_overdue, CHORE_EVERY),
-            (approvals.tick, APPROVALS_EVERY),
-            (announcements.send_due, ANNOUNCEMENTS_EVERY),
-            (announcements.refresh_reports, ANNOUNCEMENTS_EVERY),
+            (chores.expire_overdue, CHORE_EVERY),
+            (approval_chores.tick, APPROVALS_EVERY),
+            (announcement_chores.send_due, ANNOUNCEMENTS_EVERY),
+            (announcement_chores.refresh_reports, ANNOUNCEMENTS_EVERY),
             (digests.run_due, CHORE_EVERY),
             (privacy.purge, DAILY),
             (work.tick, CHORE_EVERY),

@@ -18,10 +18,10 @@ from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.announcements import AnnouncementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
@@ -31,8 +31,10 @@ from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
     agreement_service,
+    announcement_chores,
     announcement_service,
     digest_service,
+    hours_service,
     marketplace,
     privacy_service,
     report_service,
@@ -63,7 +65,7 @@ class BotHarness:
     _ids: itertools.count[int]
     engine: AsyncEngine
     clock: FixedClock
-    announcements: AnnouncementService  # its chores run when a test says so
+    announcement_chores: AnnouncementChores  # run when a test says so
     work: WorkService  # its daily chore too
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
@@ -145,18 +147,22 @@ async def harness(
     signup = SignupService(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory)
-    announcements = announcement_service(uow_factory, clock, directory)
+    market = marketplace(uow_factory, clock, vocabulary, directory)
+    chores = announcement_chores(uow_factory, clock)
     work = work_service(uow_factory, clock, vocabulary, directory)
     services = Services(
         signup=signup,
-        klussen=klussen,
-        approvals=approvals,
-        announcements=announcements,
-        digests=digest_service(uow_factory, clock, vocabulary, klussen),
-        privacy=privacy_service(uow_factory, clock, klussen),
+        posting=market.posting,
+        choosing=market.choosing,
+        interest=market.interest,
+        approvals=market.approvals,
+        announcements=announcement_service(uow_factory, clock, directory),
+        announcement_chores=chores,
+        digests=digest_service(uow_factory, clock, market.shared),
+        privacy=privacy_service(uow_factory, clock, market.chores),
         reports=report_service(uow_factory, clock, directory),
         agreements=agreement_service(uow_factory, clock, directory),
+        hours=hours_service(uow_factory, clock),
         work=work,
     )
     app = init_app(Settings(), engine=engine, services=services)
@@ -170,7 +176,7 @@ async def harness(
             itertools.count(1),
             engine,
             clock,
-            announcements,
+            chores,
             work,
         )
     finally:

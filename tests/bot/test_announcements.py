@@ -113,7 +113,7 @@ async def test_hr_announces_to_a_channel_and_people_and_withdraws_it(harness: Bo
     assert "Nog onderweg" in texts(report)
 
     # The chore keeps the report card up: all three delivered.
-    assert await harness.announcements.refresh_reports() == 1
+    assert await harness.announcement_chores.refresh_reports() == 1
     await harness.deliver()
     [update] = [u for u in harness.connector.updated if "Verslag" in texts(u)]
     facts = {f["title"]: f["value"] for f in update["attachments"][0]["content"]["body"][2]["facts"]}

@@ -14,7 +14,8 @@ from klussenbank.cards.general import notice_card
 from klussenbank.config import Settings
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.services.delivery import DeliveryWorker
-from klussenbank.services.ports import Recipient, UnitOfWorkFactory
+from klussenbank.services.ports.records import Recipient
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.orm.outbox import OutboxDeliveryRow

@@ -20,7 +20,8 @@ from klussenbank.domain.delivery import Limit as RateLimit
 from klussenbank.domain.delivery import RetryPolicy
 from klussenbank.domain.people import Organisation, Person
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
-from klussenbank.services.ports import ConversationRef, Recipient, UnitOfWorkFactory
+from klussenbank.services.ports.records import ConversationRef, Recipient
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.orm.outbox import OutboxDeliveryRow

@@ -63,7 +63,7 @@ from klussenbank.domain.report import KlusRecord, MatchRecord, figures
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.agreements import AgreementLink
-from klussenbank.services.ports import Channel
+from klussenbank.services.ports.records import Channel
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.reports import EVALUATIONS_SHOWN, EvaluationsListView, FiguresView, ReportRequest
 from klussenbank.services.views import (
@@ -75,12 +75,16 @@ from klussenbank.services.views import (
     CandidatesView,
     ComposerView,
     DigestView,
+    EvaluationsView,
+    EvaluationView,
     FormView,
+    HoursView,
     KlusFormView,
     KlusNotice,
     KlusOffer,
     KlusSummary,
     KlusView,
+    MatchEvaluations,
     OfferFilters,
     OffersView,
     PauseView,
@@ -91,7 +95,6 @@ from klussenbank.services.views import (
     StepDecision,
     WelcomeView,
 )
-from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
 from klussenbank.verbs import Verb
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -148,12 +151,16 @@ FORM_ERRORS = FormView(
 
 KLUS = KlusView(
     id=7,
+    poster_id="bram",
+    organisation_key="ermelo",
     title="Notuleren bij de raad",
     description="Verslag maken van vier raadsvergaderingen <in maart>.",
     organisation=ORGS[0],
     poster_name="Bram Jansen",
-    required_skills=SKILLS[:1],
-    nice_skills=SKILLS[1:],
+    required_skills=tuple(s.id for s in SKILLS[:1]),
+    nice_skills=tuple(s.id for s in SKILLS[1:]),
+    required_skill_choices=SKILLS[:1],
+    nice_skill_choices=SKILLS[1:],
     free_skills=("gebarentaal",),
     hours_per_week=8,
     start_date=date(2026, 12, 7),

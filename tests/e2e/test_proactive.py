@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from klussenbank.cards.general import notice_card
-from klussenbank.services.ports import Recipient
+from klussenbank.services.ports.records import Recipient
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.uow import sql_unit_of_work
 from tests.e2e.playground import BotServer, Chat

@@ -10,7 +10,7 @@ import pytest
 
 from klussenbank.graph.graph_directory import RetryPolicy
 from klussenbank.graph.teams_apps import GraphAppInstaller, app_installer
-from klussenbank.services.ports import AppInstaller
+from klussenbank.services.ports.directory import AppInstaller
 from tests.fake_graph import LATE, SLOW, FakeGraph, FakeTeamsApp, Fault, too_many
 from tests.graph.conftest import CountingSleep, FixedCredential
 

@@ -1,7 +1,8 @@
-"""Fixtures of the marketplace tests: the demo directory's people, met, and the two services."""
+"""Fixtures of the marketplace tests: the demo directory's people, met, and the services."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,13 +18,24 @@ from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.agreements import AgreementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
-from klussenbank.services.approvals import ApprovalRouter, ApprovalService
+from klussenbank.services.announcer import Announcer
+from klussenbank.services.approval_chores import ApprovalChores
+from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
+from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
-from klussenbank.services.klussen import KlusService, KlusSettings
+from klussenbank.services.hours import HoursService
+from klussenbank.services.interest import InterestService
+from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
+from klussenbank.services.marketplace import KlusSettings, Marketplace
 from klussenbank.services.people import import_directory
-from klussenbank.services.ports import Actor, AppInstaller, Directory, UnitOfWorkFactory
+from klussenbank.services.ports.directory import AppInstaller, Directory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
+from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -57,6 +69,20 @@ async def signup(
     return service
 
 
+@dataclass(frozen=True)
+class Market:
+    """The klus services and the approvals, wired as `wiring.py` wires them; `shared` is their
+    common part (the digest ranks with it)."""
+
+    shared: Marketplace
+    posting: PostingService
+    choosing: ChoosingService
+    interest: InterestService
+    chores: KlusChores
+    approvals: ApprovalService
+    approval_chores: ApprovalChores
+
+
 def marketplace(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -66,26 +92,28 @@ def marketplace(
     rules: Rules | None = None,
     installer: AppInstaller | None = None,
     **settings: Any,
-) -> tuple[KlusService, ApprovalService]:
-    """The marketplace and the approvals, wired as `wiring.py` wires them."""
+) -> Market:
     router = approval_router(clock, vocabulary, directory, rules=rules, installer=installer)
-    klussen = KlusService(
-        uow_factory,
-        clock=clock,
-        vocabulary=vocabulary,
-        directory=directory,
-        renderer=CardRenderer(),
-        approvals=router,
-        settings=KlusSettings(**settings),
+    shared = Marketplace(
+        clock=clock, vocabulary=vocabulary, renderer=CardRenderer(), settings=KlusSettings(**settings)
     )
-    approvals = ApprovalService(
-        uow_factory,
-        router=router,
-        settle=klussen.settle,
+    posting = PostingService(uow_factory, market=shared, approvals=router)
+    chores = KlusChores(uow_factory, market=shared, approvals=router, posting=posting)
+    outcome = ApprovalOutcome(
+        router,
+        settle=chores.settle,
         notices=CardRenderer(),
         agreements=agreement_service(uow_factory, clock, directory, rules),
     )
-    return klussen, approvals
+    return Market(
+        shared,
+        posting,
+        ChoosingService(uow_factory, market=shared, directory=directory),
+        InterestService(uow_factory, market=shared, approvals=router),
+        chores,
+        ApprovalService(uow_factory, router=router, outcome=outcome),
+        ApprovalChores(uow_factory, router=router, outcome=outcome),
+    )
 
 
 def approval_router(
@@ -123,47 +151,50 @@ def agreement_service(
 LINK_SECRET = b"test-secret-for-download-links!!"
 
 
-def announcement_service(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
-) -> AnnouncementService:
-    return AnnouncementService(
-        uow_factory,
+def announcer(clock: FixedClock, rules: Rules | None = None) -> Announcer:
+    return Announcer(
         clock=clock,
-        directory=directory,
         rules=rules or load_rules("demo"),
         renderer=AnnouncementCardRenderer(),
         links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
     )
 
 
+def announcement_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
+) -> AnnouncementService:
+    return AnnouncementService(uow_factory, announcer=announcer(clock, rules), directory=directory)
+
+
+def announcement_chores(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AnnouncementChores:
+    return AnnouncementChores(uow_factory, announcer=announcer(clock))
+
+
 def digest_service(
-    uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
-    vocabulary: SkillVocabulary,
-    klussen: KlusService,
-    rules: Rules | None = None,
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, market: Marketplace, rules: Rules | None = None
 ) -> DigestService:
     return DigestService(
         uow_factory,
         clock=clock,
         rules=rules or load_rules("demo"),
-        klussen=klussen,
-        vocabulary=vocabulary,
+        market=market,
         renderer=CardRenderer(),
     )
 
 
-def privacy_service(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, klussen: KlusService
-) -> PrivacyService:
+def privacy_service(uow_factory: UnitOfWorkFactory, clock: FixedClock, chores: KlusChores) -> PrivacyService:
     return PrivacyService(
         uow_factory,
         clock=clock,
-        klussen=klussen,
+        klus_chores=chores,
         links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
         rules=load_rules("demo"),
         erased_card=erased_card,
     )
+
+
+def hours_service(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> HoursService:
+    return HoursService(uow_factory, clock=clock, cards=WorkCardRenderer())
 
 
 def work_service(
@@ -179,6 +210,7 @@ def work_service(
         vocabulary=vocabulary,
         cards=WorkCardRenderer(),
         router=approval_router(clock, vocabulary, directory, rules=rules),
+        hours=hours_service(uow_factory, clock),
     )
 
 
@@ -194,16 +226,6 @@ def report_service(
     )
 
 
-def service_with(
-    uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
-    vocabulary: SkillVocabulary,
-    directory: FileDirectory,
-    **settings: Any,
-) -> KlusService:
-    return marketplace(uow_factory, clock, vocabulary, directory, **settings)[0]
-
-
 @pytest.fixture
 def market(
     signup: SignupService,
@@ -211,15 +233,5 @@ def market(
     clock: FixedClock,
     vocabulary: SkillVocabulary,
     directory: FileDirectory,
-) -> tuple[KlusService, ApprovalService]:
+) -> Market:
     return marketplace(uow_factory, clock, vocabulary, directory)
-
-
-@pytest.fixture
-def klussen(market: tuple[KlusService, ApprovalService]) -> KlusService:
-    return market[0]
-
-
-@pytest.fixture
-def approvals(market: tuple[KlusService, ApprovalService]) -> ApprovalService:
-    return market[1]

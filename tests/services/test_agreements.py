@@ -14,13 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.agreements import AgreementLink, AgreementService
-from klussenbank.services.approvals import ApprovalService
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
 from tests.conftest import FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, agreement_service, privacy_service
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market, agreement_service, privacy_service
 from tests.services.test_approvals import approved_match, confirmed_match, only_approval
 from tests.services.test_klussen import outbox
 
@@ -49,8 +47,7 @@ async def opened(agreements: AgreementService, link: AgreementLink | Refusal) ->
 
 
 async def test_an_approved_match_gets_its_agreement(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -59,12 +56,12 @@ async def test_an_approved_match_gets_its_agreement(
 ) -> None:
     # Eva of Zeewolde (internal rate € 45,50 in the demo file) works for Bram's klus in Ermelo;
     # she has no manager, so HR (Anna) approves.
-    klus_id = await confirmed_match(klussen, signup, EVA, poster=BRAM, organisation="ermelo")
+    klus_id = await confirmed_match(market, signup, EVA, poster=BRAM, organisation="ermelo")
     approval = await only_approval(uow_factory, klus_id)
     agreements = agreement_service(uow_factory, clock, directory)
     assert await agreements.link(EVA, approval.id) == Refusal("agreement_not_found")  # not approved yet
 
-    await approvals.approve(ANNA, approval.id)
+    await market.approvals.approve(ANNA, approval.id)
 
     ready = sorted(name for reason, name in await outbox(engine) if reason == "agreement.ready")
     assert ready == ["Anna de Vries", "Bram Jansen", "Eva Smit"]  # Anna approved and is HR: once
@@ -91,17 +88,16 @@ async def test_an_approved_match_gets_its_agreement(
 
 
 async def test_each_party_reads_it_in_their_language_in_the_lending_organisations_wording(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     directory: FileDirectory,
 ) -> None:
     # Eva of Zeewolde (the demo's agreement template) works for a klus of Daan (English) in Ermelo.
-    klus_id = await confirmed_match(klussen, signup, EVA, poster=DAAN, organisation="ermelo")
+    klus_id = await confirmed_match(market, signup, EVA, poster=DAAN, organisation="ermelo")
     approval = await only_approval(uow_factory, klus_id)
-    await approvals.approve(ANNA, approval.id)
+    await market.approvals.approve(ANNA, approval.id)
     agreements = agreement_service(uow_factory, clock, directory)
 
     evas, daans = [await agreements.link(actor, approval.id) for actor in (EVA, DAAN)]
@@ -138,15 +134,14 @@ async def test_each_party_reads_it_in_their_language_in_the_lending_organisation
 
 
 async def test_an_organisation_without_a_template_gets_the_built_in_wording(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     directory: FileDirectory,
 ) -> None:
     # Chantal of Ermelo (no template) works for Anna's klus in Harderwijk; Bram, her manager, approves.
-    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    approval_id = await approved_match(market, signup, uow_factory)
     agreements = agreement_service(uow_factory, clock, directory)
 
     _, text = await opened(agreements, await agreements.link(CHANTAL, approval_id))
@@ -158,13 +153,12 @@ async def test_an_organisation_without_a_template_gets_the_built_in_wording(
 
 
 async def test_retention_purges_the_agreement_in_every_language(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
-    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    approval_id = await approved_match(market, signup, uow_factory)
     async with uow_factory() as uow:
         stored = [await uow.agreements.get(approval_id, language) for language in ("nl", "en")]
     assert [pdf_text(pdf).split()[0] for _, pdf in filter(None, stored)] == [
@@ -173,7 +167,7 @@ async def test_retention_purges_the_agreement_in_every_language(
     ]
 
     clock.current += timedelta(days=60 + 25 * 31)  # the klus ended more than 24 months ago
-    assert (await privacy_service(uow_factory, clock, klussen).purge())["harderwijk"] == 1
+    assert (await privacy_service(uow_factory, clock, market.chores).purge())["harderwijk"] == 1
 
     async with uow_factory() as uow:
         assert await uow.agreements.get(approval_id, "nl") is None  # in no language at all

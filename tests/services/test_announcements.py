@@ -16,12 +16,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.organisations import Rules
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
-from klussenbank.services.ports import Actor, Channel, ConversationRef, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor, Channel, ConversationRef
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import ComposerView, PreviewView, Refusal, ReportView
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, TENANT, announcement_service
+from tests.services.conftest import (
+    ANNA,
+    BRAM,
+    CHANTAL,
+    DAAN,
+    EVA,
+    TENANT,
+    announcement_chores,
+    announcement_service,
+)
 
 KLUSSEN_CHANNEL = Channel(
     "19:klussen@thread.tacv2", "19:general@thread.tacv2", "Klussenbank Veluwe", "Klussen"
@@ -33,6 +44,11 @@ def announcements(
     signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: FileDirectory
 ) -> AnnouncementService:
     return announcement_service(uow_factory, clock, directory)
+
+
+@pytest.fixture
+def chores(signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AnnouncementChores:
+    return announcement_chores(uow_factory, clock)
 
 
 def chat(person: Actor) -> ConversationRef:
@@ -53,8 +69,8 @@ async def with_chats(uow_factory: UnitOfWorkFactory, clock: FixedClock, *people:
         await uow.commit()
 
 
-async def in_team(announcements: AnnouncementService) -> None:
-    await announcements.remember_channel(
+async def in_team(chores: AnnouncementChores) -> None:
+    await chores.remember_channel(
         KLUSSEN_CHANNEL,
         ConversationRef(
             KLUSSEN_CHANNEL.conversation_id, "channel", TENANT, "msteams", "http://127.0.0.1:1/", None
@@ -135,9 +151,9 @@ async def test_the_directorys_hr_role_covers_the_own_organisation(
 
 
 async def test_a_wrong_announcement_comes_back_with_messages_and_nothing_is_sent(
-    announcements: AnnouncementService, engine: AsyncEngine
+    announcements: AnnouncementService, chores: AnnouncementChores, engine: AsyncEngine
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     cases = [
         (draft(title="", text="", channels=(), organisations=()), {"title", "text", "audience"}),
         (draft(link_url="http://intranet.example"), {"link_url"}),
@@ -154,9 +170,12 @@ async def test_a_wrong_announcement_comes_back_with_messages_and_nothing_is_sent
 
 
 async def test_the_preview_names_the_audience(
-    announcements: AnnouncementService, uow_factory: UnitOfWorkFactory, clock: FixedClock
+    announcements: AnnouncementService,
+    chores: AnnouncementChores,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     await with_chats(uow_factory, clock, BRAM, CHANTAL, EVA)  # Daan never opened the app
 
     preview = await announcements.preview(ANNA, draft())
@@ -172,9 +191,13 @@ async def test_the_preview_names_the_audience(
 
 
 async def test_sending_reaches_the_channel_and_people_and_the_report_keeps_up(
-    announcements: AnnouncementService, uow_factory: UnitOfWorkFactory, clock: FixedClock, engine: AsyncEngine
+    announcements: AnnouncementService,
+    chores: AnnouncementChores,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     await with_chats(uow_factory, clock, ANNA, BRAM, CHANTAL)
 
     sent = report(await announcements.publish(ANNA, draft(), scheduled=False))
@@ -187,23 +210,27 @@ async def test_sending_reaches_the_channel_and_people_and_the_report_keeps_up(
         ("pending", "Chantal Bakker", None),
     ]
     assert await deliveries(engine, "announcement.report") == [("pending", "Anna de Vries", None)]
-    assert await announcements.refresh_reports() == 0  # nothing changed yet
+    assert await chores.refresh_reports() == 0  # nothing changed yet
 
     await deliver_all(engine, "unreachable", who="Bram Jansen")
-    assert await announcements.refresh_reports() == 1
+    assert await chores.refresh_reports() == 1
     await deliver_all(engine)
-    assert await announcements.refresh_reports() == 1
+    assert await chores.refresh_reports() == 1
 
     final = report(await announcements.report(ANNA, sent.announcement_id))
     assert final.status is AnnouncementStatus.SENT
     assert (final.counts["sent"], final.counts["unreachable"], final.counts["pending"]) == (2, 1, 0)
-    assert await announcements.refresh_reports() == 0  # sent: no longer followed
+    assert await chores.refresh_reports() == 0  # sent: no longer followed
 
 
 async def test_planning_sends_at_the_local_moment(
-    announcements: AnnouncementService, uow_factory: UnitOfWorkFactory, clock: FixedClock, engine: AsyncEngine
+    announcements: AnnouncementService,
+    chores: AnnouncementChores,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     await with_chats(uow_factory, clock, ANNA, CHANTAL)
     tomorrow = TODAY + timedelta(days=1)
 
@@ -219,17 +246,17 @@ async def test_planning_sends_at_the_local_moment(
     assert planned.status is AnnouncementStatus.SCHEDULED
     assert (planned.send_at.hour, planned.send_at.minute) == (8, 30)  # Amsterdam time, as chosen
     assert planned.send_at.utcoffset() == timedelta(hours=1)
-    assert await announcements.send_due() == 0
+    assert await chores.send_due() == 0
     clock.current = tomorrow  # 09:00 UTC = 10:00 in Amsterdam
-    assert await announcements.send_due() == 1
-    assert await announcements.send_due() == 0
+    assert await chores.send_due() == 1
+    assert await chores.send_due() == 0
     assert [name for _, name, _ in await deliveries(engine, "announcement")] == [None, "Chantal Bakker"]
 
 
 async def test_a_cancelled_plan_never_goes_out(
-    announcements: AnnouncementService, clock: FixedClock, engine: AsyncEngine
+    announcements: AnnouncementService, chores: AnnouncementChores, clock: FixedClock, engine: AsyncEngine
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     tomorrow = TODAY + timedelta(days=1)
     planned = report(
         await announcements.publish(ANNA, draft(send_date=tomorrow, send_time=time(8)), scheduled=True)
@@ -240,16 +267,20 @@ async def test_a_cancelled_plan_never_goes_out(
 
     assert cancelled.status is AnnouncementStatus.CANCELLED
     clock.current = tomorrow
-    assert await announcements.send_due() == 0
+    assert await chores.send_due() == 0
     assert await deliveries(engine, "announcement") == []
     again = report(await announcements.cancel(ANNA, planned.announcement_id))
     assert again.banner == "announcement.not_now"
 
 
 async def test_cancelling_while_sending_stops_what_has_not_gone_out(
-    announcements: AnnouncementService, uow_factory: UnitOfWorkFactory, clock: FixedClock, engine: AsyncEngine
+    announcements: AnnouncementService,
+    chores: AnnouncementChores,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     await with_chats(uow_factory, clock, BRAM, CHANTAL)
     sent = report(await announcements.publish(ANNA, draft(), scheduled=False))
     await deliver_all(engine, who="Bram Jansen")
@@ -265,9 +296,13 @@ async def test_cancelling_while_sending_stops_what_has_not_gone_out(
 
 
 async def test_withdrawing_changes_every_copy_sent_and_stops_the_rest(
-    announcements: AnnouncementService, uow_factory: UnitOfWorkFactory, clock: FixedClock, engine: AsyncEngine
+    announcements: AnnouncementService,
+    chores: AnnouncementChores,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     await with_chats(uow_factory, clock, BRAM, CHANTAL)
     sent = report(await announcements.publish(ANNA, draft(), scheduled=False))
     assert await announcements.withdraw(CHANTAL, sent.announcement_id) == Refusal("announcement_not_found")
@@ -294,9 +329,13 @@ async def test_withdrawing_changes_every_copy_sent_and_stops_the_rest(
 
 
 async def test_the_csv_link_is_signed_and_short_lived(
-    announcements: AnnouncementService, uow_factory: UnitOfWorkFactory, clock: FixedClock, engine: AsyncEngine
+    announcements: AnnouncementService,
+    chores: AnnouncementChores,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
 ) -> None:
-    await in_team(announcements)
+    await in_team(chores)
     await with_chats(uow_factory, clock, BRAM, CHANTAL)
     async with uow_factory() as uow:  # a name a spreadsheet would run as a formula
         bram = await uow.people.get(BRAM.aad_object_id)
@@ -329,11 +368,13 @@ async def test_the_csv_link_is_signed_and_short_lived(
 # -- channels -----------------------------------------------------------------------------------------
 
 
-async def test_the_composer_offers_the_channels_the_app_is_in(announcements: AnnouncementService) -> None:
+async def test_the_composer_offers_the_channels_the_app_is_in(
+    announcements: AnnouncementService, chores: AnnouncementChores
+) -> None:
     other = Channel("19:other@thread.tacv2", "19:team2@thread.tacv2", "Team Zeewolde", "Algemeen")
-    await in_team(announcements)
-    await announcements.remember_channel(other, None)
-    await announcements.remember_channel(
+    await in_team(chores)
+    await chores.remember_channel(other, None)
+    await chores.remember_channel(
         Channel(KLUSSEN_CHANNEL.conversation_id, KLUSSEN_CHANNEL.team_id, "Klussenbank Veluwe", "Klussen!"),
         None,
     )
@@ -341,7 +382,7 @@ async def test_the_composer_offers_the_channels_the_app_is_in(announcements: Ann
     composer = await announcements.composer(ANNA)
     assert isinstance(composer, ComposerView)
     assert [c.channel_name for c in composer.channels] == ["Klussen!", "Algemeen"]
-    await announcements.forget_channel(other.conversation_id)
-    await announcements.forget_team(KLUSSEN_CHANNEL.team_id)
+    await chores.forget_channel(other.conversation_id)
+    await chores.forget_team(KLUSSEN_CHANNEL.team_id)
     composer = await announcements.composer(ANNA)
     assert isinstance(composer, ComposerView) and composer.channels == ()

@@ -16,13 +16,13 @@ from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.approvals import ApprovalService, TickResult
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.approval_chores import TickResult
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import ApprovalView, CandidatesView, KlusOffer, Refusal
 from tests.conftest import FixedClock, concurrent_transactions
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, marketplace
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market, marketplace
 from tests.services.test_klussen import interested, outbox, posted, sign_up
 
 ANNA_MAIL = "anna.devries@harderwijk.example"
@@ -30,30 +30,33 @@ EVA_MAIL = "eva.smit@zeewolde.example"
 
 
 async def confirmed_match(
-    klussen: KlusService, signup: SignupService, candidate: Actor, poster: Actor = ANNA, **klus: Any
+    market: Market, signup: SignupService, candidate: Actor, poster: Actor = ANNA, **klus: Any
 ) -> int:
     """`candidate` showed interest in a klus by `poster`, was chosen and said yes: the approval id."""
     await sign_up(signup, candidate)
     klus.setdefault("organisation", "harderwijk")
-    posted_klus = await posted(klussen, poster, **klus)
-    await interested(klussen, candidate, posted_klus.id, "Ik notuleer graag.")
-    assert isinstance(await klussen.choose(poster, posted_klus.id, candidate.aad_object_id), CandidatesView)
-    assert isinstance(await klussen.confirm(candidate, posted_klus.id, share_motivation=True), KlusOffer)
+    posted_klus = await posted(market, poster, **klus)
+    await interested(market, candidate, posted_klus.id, "Ik notuleer graag.")
+    assert isinstance(
+        await market.choosing.choose(poster, posted_klus.id, candidate.aad_object_id), CandidatesView
+    )
+    assert isinstance(
+        await market.interest.confirm(candidate, posted_klus.id, share_motivation=True), KlusOffer
+    )
     return posted_klus.id
 
 
 async def approved_match(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     poster: Actor = ANNA,
     **klus: Any,
 ) -> int:
     """Chantal's match on a klus by `poster`, approved by Bram, her manager: the approval id."""
-    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster, **klus)
+    klus_id = await confirmed_match(market, signup, CHANTAL, poster, **klus)
     approval = await only_approval(uow_factory, klus_id)
-    await approvals.approve(BRAM, approval.id)
+    await market.approvals.approve(BRAM, approval.id)
     return int(approval.id)
 
 
@@ -63,8 +66,8 @@ async def only_approval(uow_factory: UnitOfWorkFactory, klus_id: int) -> Any:
         return approval
 
 
-async def interest_status(klussen: KlusService, actor: Actor, klus_id: int) -> InterestStatus | None:
-    offer = await klussen.offer(actor, klus_id)
+async def interest_status(market: Market, actor: Actor, klus_id: int) -> InterestStatus | None:
+    offer = await market.interest.offer(actor, klus_id)
     assert isinstance(offer, KlusOffer)
     return offer.interest
 
@@ -78,13 +81,12 @@ def view(result: ApprovalView | Refusal) -> ApprovalView:
 
 
 async def test_the_line_manager_is_asked_and_candidate_and_poster_see_the_status(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     engine: AsyncEngine,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
 
     approval = await only_approval(uow_factory, klus_id)
     assert (approval.approver_id, approval.step, approval.status) == (
@@ -98,33 +100,33 @@ async def test_the_line_manager_is_asked_and_candidate_and_poster_see_the_status
         ("approval.poster", "Anna de Vries"),
         ("approval.approver", "Bram Jansen"),
     ]
-    bram = view(await approvals.show(BRAM, approval.id))
+    bram = view(await market.approvals.show(BRAM, approval.id))
     assert bram.role == "approver" and bram.motivation == "Ik notuleer graag."  # she shared it
     assert bram.expires_on == date(2026, 12, 7)  # 10 working days after Monday 23 November
-    chantal = view(await approvals.show(CHANTAL, approval.id))
+    chantal = view(await market.approvals.show(CHANTAL, approval.id))
     assert chantal.role == "candidate" and chantal.approver_name == "Bram Jansen" and not chantal.motivation
     assert chantal.expires_on is None  # only the approver has a date to decide by
-    assert view(await approvals.show(ANNA, approval.id)).role == "poster"
-    assert await interest_status(klussen, CHANTAL, klus_id) is InterestStatus.CONFIRMED
+    assert view(await market.approvals.show(ANNA, approval.id)).role == "poster"
+    assert await interest_status(market, CHANTAL, klus_id) is InterestStatus.CONFIRMED
 
 
 async def test_the_motivation_stays_private_unless_the_candidate_shares_it(
-    klussen: KlusService, approvals: ApprovalService, signup: SignupService, uow_factory: UnitOfWorkFactory
+    market: Market, signup: SignupService, uow_factory: UnitOfWorkFactory
 ) -> None:
     await sign_up(signup, CHANTAL)
-    klus = await posted(klussen, ANNA, organisation="harderwijk")
-    await interested(klussen, CHANTAL, klus.id, "Ik wil graag weg bij mijn team.")
-    await klussen.choose(ANNA, klus.id, CHANTAL.aad_object_id)
-    await klussen.confirm(CHANTAL, klus.id)  # share_motivation off: the default
+    klus = await posted(market, ANNA, organisation="harderwijk")
+    await interested(market, CHANTAL, klus.id, "Ik wil graag weg bij mijn team.")
+    await market.choosing.choose(ANNA, klus.id, CHANTAL.aad_object_id)
+    await market.interest.confirm(CHANTAL, klus.id)  # share_motivation off: the default
 
     approval = await only_approval(uow_factory, klus.id)
-    assert view(await approvals.show(BRAM, approval.id)).motivation == ""
+    assert view(await market.approvals.show(BRAM, approval.id)).motivation == ""
 
 
 async def test_without_a_line_manager_hr_approves(
-    klussen: KlusService, approvals: ApprovalService, signup: SignupService, uow_factory: UnitOfWorkFactory
+    market: Market, signup: SignupService, uow_factory: UnitOfWorkFactory
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, EVA, poster=BRAM, organisation="ermelo")
+    klus_id = await confirmed_match(market, signup, EVA, poster=BRAM, organisation="ermelo")
 
     approval = await only_approval(uow_factory, klus_id)
     assert approval.approver_id == ANNA.aad_object_id
@@ -148,9 +150,9 @@ async def test_hr_does_not_judge_its_own_klus_when_someone_else_can(
 ) -> None:
     policy = ApprovalPolicy(hr_approvers=hr_approvers)
     rules = Rules({}, OrganisationRules(approval=policy))
-    klussen, _ = marketplace(uow_factory, clock, vocabulary, directory, rules=rules)
+    market = marketplace(uow_factory, clock, vocabulary, directory, rules=rules)
     # Eva has no line manager, so HR decides; Anna, the first HR approver, posted the klus.
-    klus_id = await confirmed_match(klussen, signup, EVA, poster=ANNA)
+    klus_id = await confirmed_match(market, signup, EVA, poster=ANNA)
 
     approval = await only_approval(uow_factory, klus_id)
     assert approval.approver_id == approver.aad_object_id
@@ -163,13 +165,15 @@ async def test_with_nobody_to_approve_the_approval_waits_and_says_so(
     vocabulary: SkillVocabulary,
     directory: FileDirectory,
 ) -> None:
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, rules=Rules())
-    klus_id = await confirmed_match(klussen, signup, EVA, poster=BRAM, organisation="ermelo")
+    market = marketplace(uow_factory, clock, vocabulary, directory, rules=Rules())
+    klus_id = await confirmed_match(market, signup, EVA, poster=BRAM, organisation="ermelo")
 
     approval = await only_approval(uow_factory, klus_id)
     assert approval.approver_id is None and approval.pending
-    assert view(await approvals.show(EVA, approval.id)).approver_name == ""
-    assert isinstance(await approvals.approve(BRAM, approval.id), ApprovalView)  # the poster: not theirs
+    assert view(await market.approvals.show(EVA, approval.id)).approver_name == ""
+    assert isinstance(
+        await market.approvals.approve(BRAM, approval.id), ApprovalView
+    )  # the poster: not theirs
     assert (await only_approval(uow_factory, klus_id)).pending
 
 
@@ -177,24 +181,23 @@ async def test_with_nobody_to_approve_the_approval_waits_and_says_so(
 
 
 async def test_approving_makes_the_match_active_and_fills_the_klus(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     engine: AsyncEngine,
 ) -> None:
     await sign_up(signup, DAAN)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
-    await interested(klussen, DAAN, klus_id)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
+    await interested(market, DAAN, klus_id)
     approval = await only_approval(uow_factory, klus_id)
 
-    result = view(await approvals.approve(BRAM, approval.id))
+    result = view(await market.approvals.approve(BRAM, approval.id))
 
     assert result.status is ApprovalStatus.APPROVED and result.role == "other"
     assert [(d.approved, d.name) for d in result.decisions] == [(True, "Bram Jansen")]
-    assert await interest_status(klussen, CHANTAL, klus_id) is InterestStatus.APPROVED
-    assert await interest_status(klussen, DAAN, klus_id) is InterestStatus.NOT_CHOSEN
-    [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == klus_id]
+    assert await interest_status(market, CHANTAL, klus_id) is InterestStatus.APPROVED
+    assert await interest_status(market, DAAN, klus_id) is InterestStatus.NOT_CHOSEN
+    [summary] = [s for s in await market.posting.mine(ANNA) if s.klus.id == klus_id]
     assert summary.klus.status is KlusStatus.FILLED
     queued = await outbox(engine)
     assert ("klus.approval_approved_candidate", "Chantal Bakker") in queued
@@ -208,30 +211,34 @@ async def test_approving_makes_the_match_active_and_fills_the_klus(
 
 
 async def test_a_decline_needs_a_reason_and_then_frees_the_hours(
-    klussen: KlusService, approvals: ApprovalService, signup: SignupService, uow_factory: UnitOfWorkFactory
+    market: Market, signup: SignupService, uow_factory: UnitOfWorkFactory
 ) -> None:
     await sign_up(signup, DAAN)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
-    await interested(klussen, DAAN, klus_id)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
+    await interested(market, DAAN, klus_id)
     approval = await only_approval(uow_factory, klus_id)
 
     for reason in ("", "   ", "x" * 501):
-        refused = view(await approvals.decline(BRAM, approval.id, reason))
+        refused = view(await market.approvals.decline(BRAM, approval.id, reason))
         assert refused.errors and refused.status is ApprovalStatus.PENDING
     assert (await only_approval(uow_factory, klus_id)).pending
 
-    declined = view(await approvals.decline(BRAM, approval.id, "  We hebben haar in mei  zelf nodig. "))
+    declined = view(
+        await market.approvals.decline(BRAM, approval.id, "  We hebben haar in mei  zelf nodig. ")
+    )
 
     assert (
         declined.status is ApprovalStatus.DECLINED and declined.reason == "We hebben haar in mei zelf nodig."
     )
-    assert await interest_status(klussen, CHANTAL, klus_id) is InterestStatus.NOT_APPROVED
+    assert await interest_status(market, CHANTAL, klus_id) is InterestStatus.NOT_APPROVED
     async with uow_factory() as uow:
         assert await uow.interests.commitments(CHANTAL.aad_object_id) == []
     # The candidate reads the reason, the poster does not; the poster may choose again.
-    assert view(await approvals.show(CHANTAL, approval.id)).reason == "We hebben haar in mei zelf nodig."
-    assert view(await approvals.show(ANNA, approval.id)).reason == ""
-    assert isinstance(await klussen.choose(ANNA, klus_id, DAAN.aad_object_id), CandidatesView)
+    assert (
+        view(await market.approvals.show(CHANTAL, approval.id)).reason == "We hebben haar in mei zelf nodig."
+    )
+    assert view(await market.approvals.show(ANNA, approval.id)).reason == ""
+    assert isinstance(await market.choosing.choose(ANNA, klus_id, DAAN.aad_object_id), CandidatesView)
 
 
 @pytest.fixture
@@ -241,7 +248,7 @@ def hr_across(
     clock: FixedClock,
     vocabulary: SkillVocabulary,
     directory: FileDirectory,
-) -> tuple[KlusService, ApprovalService]:
+) -> Market:
     """The marketplace where HR also approves matches across organisations."""
     policy = ApprovalPolicy(chain=ApprovalChain.MANAGER_THEN_HR_ACROSS, hr_approvers=(ANNA_MAIL,))
     return marketplace(
@@ -250,44 +257,43 @@ def hr_across(
 
 
 async def test_with_manager_then_hr_both_decide_in_turn(
-    hr_across: tuple[KlusService, ApprovalService], signup: SignupService, uow_factory: UnitOfWorkFactory
+    hr_across: Market, signup: SignupService, uow_factory: UnitOfWorkFactory
 ) -> None:
-    klussen, approvals = hr_across
+    market = hr_across
     # Across organisations (a Zeewolde klus for Chantal of Ermelo): her manager, then HR.
-    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=EVA, organisation="zeewolde")
+    klus_id = await confirmed_match(market, signup, CHANTAL, poster=EVA, organisation="zeewolde")
     approval = await only_approval(uow_factory, klus_id)
 
-    after_manager = view(await approvals.approve(BRAM, approval.id))
+    after_manager = view(await market.approvals.approve(BRAM, approval.id))
 
     assert after_manager.status is ApprovalStatus.PENDING and after_manager.step is ApprovalStep.HR
     assert after_manager.approver_name == "Anna de Vries" and after_manager.role == "other"
-    assert await interest_status(klussen, CHANTAL, klus_id) is InterestStatus.CONFIRMED
-    final = view(await approvals.approve(ANNA, approval.id))
+    assert await interest_status(market, CHANTAL, klus_id) is InterestStatus.CONFIRMED
+    final = view(await market.approvals.approve(ANNA, approval.id))
     assert final.status is ApprovalStatus.APPROVED
     assert [d.name for d in final.decisions] == ["Bram Jansen", "Anna de Vries"]
 
 
 async def test_within_one_organisation_manager_then_hr_across_needs_the_manager_only(
-    hr_across: tuple[KlusService, ApprovalService], signup: SignupService, uow_factory: UnitOfWorkFactory
+    hr_across: Market, signup: SignupService, uow_factory: UnitOfWorkFactory
 ) -> None:
-    klussen, approvals = hr_across
-    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=DAAN, organisation="ermelo")
+    market = hr_across
+    klus_id = await confirmed_match(market, signup, CHANTAL, poster=DAAN, organisation="ermelo")
     approval = await only_approval(uow_factory, klus_id)
 
-    assert view(await approvals.approve(BRAM, approval.id)).status is ApprovalStatus.APPROVED
+    assert view(await market.approvals.approve(BRAM, approval.id)).status is ApprovalStatus.APPROVED
 
 
 # -- forwarding ---------------------------------------------------------------------------------------
 
 
 async def test_forwarding_hands_the_decision_to_a_delegate(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     engine: AsyncEngine,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
 
     for wrong, code in (
@@ -296,15 +302,15 @@ async def test_forwarding_hands_the_decision_to_a_delegate(
         ("bram.jansen@ermelo.example", "delegate_not_allowed"),  # himself
         ("CHANTAL.bakker@ermelo.example", "delegate_not_allowed"),  # the candidate
     ):
-        refused = view(await approvals.forward(BRAM, approval.id, wrong))
+        refused = view(await market.approvals.forward(BRAM, approval.id, wrong))
         assert [e.code for e in refused.errors] == [code], wrong
-    forwarded = view(await approvals.forward(BRAM, approval.id, f"  {EVA_MAIL.upper()} "))
+    forwarded = view(await market.approvals.forward(BRAM, approval.id, f"  {EVA_MAIL.upper()} "))
 
     assert forwarded.approver_name == "Eva Smit" and forwarded.banner == "approval.forwarded"
     assert ("approval.approver", "Eva Smit") in await outbox(engine)
-    eva = view(await approvals.show(EVA, approval.id))
+    eva = view(await market.approvals.show(EVA, approval.id))
     assert eva.role == "approver" and eva.forwarded_by == "Bram Jansen"
-    assert view(await approvals.approve(EVA, approval.id)).status is ApprovalStatus.APPROVED
+    assert view(await market.approvals.approve(EVA, approval.id)).status is ApprovalStatus.APPROVED
     async with uow_factory() as uow:
         # Eva never saw Chantal's data before: now her access log names Eva for the approval.
         assert {e.viewer_id for e in await uow.access_log.for_subject(CHANTAL.aad_object_id)} >= {
@@ -317,14 +323,14 @@ async def test_forwarding_hands_the_decision_to_a_delegate(
 
 
 async def test_a_second_click_and_a_replay_record_one_decision(
-    klussen: KlusService, approvals: ApprovalService, signup: SignupService, uow_factory: UnitOfWorkFactory
+    market: Market, signup: SignupService, uow_factory: UnitOfWorkFactory
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
 
-    first = view(await approvals.approve(BRAM, approval.id))
-    again = view(await approvals.approve(BRAM, approval.id))
-    late_decline = view(await approvals.decline(BRAM, approval.id, "Toch niet."))
+    first = view(await market.approvals.approve(BRAM, approval.id))
+    again = view(await market.approvals.approve(BRAM, approval.id))
+    late_decline = view(await market.approvals.decline(BRAM, approval.id, "Toch niet."))
 
     assert first.status is again.status is late_decline.status is ApprovalStatus.APPROVED
     assert again.banner == late_decline.banner == "approval.already_decided"
@@ -334,18 +340,17 @@ async def test_a_second_click_and_a_replay_record_one_decision(
 
 
 async def test_two_clicks_at_once_record_one_decision(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     database_url: str,
 ) -> None:
     concurrent_transactions(database_url)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
 
     results = await asyncio.gather(
-        approvals.approve(BRAM, approval.id), approvals.decline(BRAM, approval.id, "Nee.")
+        market.approvals.approve(BRAM, approval.id), market.approvals.decline(BRAM, approval.id, "Nee.")
     )
 
     statuses = {view(r).status for r in results}
@@ -358,21 +363,20 @@ async def test_two_clicks_at_once_record_one_decision(
 
 
 async def test_approving_while_the_poster_cancels_ends_one_way_or_the_other(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     database_url: str,
 ) -> None:
     concurrent_transactions(database_url)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
 
-    await asyncio.gather(approvals.approve(BRAM, approval.id), klussen.cancel(ANNA, klus_id))
+    await asyncio.gather(market.approvals.approve(BRAM, approval.id), market.posting.cancel(ANNA, klus_id))
 
     final = await only_approval(uow_factory, klus_id)
-    status = await interest_status(klussen, CHANTAL, klus_id)
-    [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == klus_id]
+    status = await interest_status(market, CHANTAL, klus_id)
+    [summary] = [s for s in await market.posting.mine(ANNA) if s.klus.id == klus_id]
     # Either the approval came first (the klus was filled, so cancelling had nothing to do) or
     # the cancel did (the approval ended with it): never a mix, and no deadlock.
     assert (final.status, status, summary.klus.status) in (
@@ -384,23 +388,22 @@ async def test_approving_while_the_poster_cancels_ends_one_way_or_the_other(
 @pytest.mark.parametrize("action", ["show", "approve", "decline", "forward"])
 async def test_who_may_do_what(
     action: str,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     await sign_up(signup, DAAN)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
 
     async def act(actor: Actor) -> ApprovalView | Refusal:
         if action == "show":
-            return await approvals.show(actor, approval.id)
+            return await market.approvals.show(actor, approval.id)
         if action == "approve":
-            return await approvals.approve(actor, approval.id)
+            return await market.approvals.approve(actor, approval.id)
         if action == "decline":
-            return await approvals.decline(actor, approval.id, "Liever niet.")
-        return await approvals.forward(actor, approval.id, EVA_MAIL)
+            return await market.approvals.decline(actor, approval.id, "Liever niet.")
+        return await market.approvals.forward(actor, approval.id, EVA_MAIL)
 
     # Strangers (Daan: Bram's other report; Eva) learn nothing: to them it does not exist.
     for stranger in (DAAN, EVA):
@@ -414,7 +417,7 @@ async def test_who_may_do_what(
     # The approver may.
     done = view(await act(BRAM))
     assert (done.status is ApprovalStatus.PENDING) == (action in ("show", "forward"))
-    assert await approvals.show(DAAN, approval.id) == Refusal("approval_not_found")
+    assert await market.approvals.show(DAAN, approval.id) == Refusal("approval_not_found")
 
 
 # -- the chore: installing, reminding, escalating, expiring -------------------------------------------
@@ -441,15 +444,15 @@ async def test_an_approver_without_the_app_gets_it_installed_first(
     engine: AsyncEngine,
 ) -> None:
     installer = RecordingInstaller(BRAM.aad_object_id)
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, installer=installer)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    market = marketplace(uow_factory, clock, vocabulary, directory, installer=installer)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     assert ("approval.approver", "Bram Jansen") not in await outbox(engine)  # no chat with Bram yet
 
-    result = await approvals.tick()
+    result = await market.approval_chores.tick()
 
     assert (result.sent, result.fallbacks, installer.asked) == (1, 0, [BRAM.aad_object_id])
     assert ("approval.approver", "Bram Jansen") in await outbox(engine)
-    assert (await approvals.tick()).sent == 0  # once
+    assert (await market.approval_chores.tick()).sent == 0  # once
     assert (await only_approval(uow_factory, klus_id)).approver_id == BRAM.aad_object_id
 
 
@@ -462,12 +465,12 @@ async def test_when_installing_fails_hr_approves_and_the_candidate_hears_why(
     engine: AsyncEngine,
 ) -> None:
     installer = RecordingInstaller(ANNA.aad_object_id)  # Bram's Teams cannot get the app
-    klussen, approvals = marketplace(uow_factory, clock, vocabulary, directory, installer=installer)
+    market = marketplace(uow_factory, clock, vocabulary, directory, installer=installer)
     await signup.meet(ANNA, None)
-    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=DAAN, organisation="ermelo")
+    klus_id = await confirmed_match(market, signup, CHANTAL, poster=DAAN, organisation="ermelo")
 
-    first = await approvals.tick()
-    second = await approvals.tick()
+    first = await market.approval_chores.tick()
+    second = await market.approval_chores.tick()
 
     assert (first.fallbacks, second.sent) == (1, 1)
     assert (await only_approval(uow_factory, klus_id)).approver_id == ANNA.aad_object_id
@@ -477,14 +480,13 @@ async def test_when_installing_fails_hr_approves_and_the_candidate_hears_why(
 
 
 async def test_when_teams_cannot_deliver_the_card_hr_takes_over(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     engine: AsyncEngine,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL, poster=DAAN, organisation="ermelo")
-    assert await approvals.tick() == TickResult()  # Bram's card is on its way: nothing to do
+    klus_id = await confirmed_match(market, signup, CHANTAL, poster=DAAN, organisation="ermelo")
+    assert await market.approval_chores.tick() == TickResult()  # Bram's card is on its way: nothing to do
     async with engine.begin() as connection:  # Teams said 403: Bram removed the app
         await connection.execute(
             text(
@@ -494,50 +496,49 @@ async def test_when_teams_cannot_deliver_the_card_hr_takes_over(
             {"bram": BRAM.aad_object_id},
         )
 
-    assert (await approvals.tick()).fallbacks == 1
+    assert (await market.approval_chores.tick()).fallbacks == 1
 
     assert (await only_approval(uow_factory, klus_id)).approver_id == ANNA.aad_object_id
     queued = await outbox(engine)
     assert ("klus.approval_fallback_candidate", "Chantal Bakker") in queued
     assert ("approval.approver", "Anna de Vries") in queued
-    assert await approvals.tick() == TickResult()
+    assert await market.approval_chores.tick() == TickResult()
 
 
 async def test_reminder_escalation_and_expiry_follow_the_working_days(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
     # The demo policy: remind after 3 working days, escalate after 5, expire after 10.
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)  # Monday 23 November 2026
+    klus_id = await confirmed_match(market, signup, CHANTAL)  # Monday 23 November 2026
     approval = await only_approval(uow_factory, klus_id)
 
     clock.current += timedelta(days=2)  # Wednesday: 2 working days
-    assert await approvals.tick() == TickResult()
+    assert await market.approval_chores.tick() == TickResult()
     clock.current += timedelta(days=1)  # Thursday: 3
-    assert (await approvals.tick()).reminded == 1
-    assert (await approvals.tick()).reminded == 0  # once
+    assert (await market.approval_chores.tick()).reminded == 1
+    assert (await market.approval_chores.tick()).reminded == 0  # once
     assert (
         sum(reason == "approval.approver" and name == "Bram Jansen" for reason, name in await outbox(engine))
         == 2
     )
     clock.current += timedelta(days=4)  # Monday 30 November: 5 working days (the weekend does not count)
-    assert (await approvals.tick()).escalated == 1
+    assert (await market.approval_chores.tick()).escalated == 1
     escalated = await only_approval(uow_factory, klus_id)
     # Bram has no manager above him: HR (Anna) has it now; Bram's card says so.
     assert escalated.approver_id == ANNA.aad_object_id and escalated.escalations == 1
-    assert view(await approvals.show(BRAM, approval.id)).role == "other"
-    assert await approvals.approve(BRAM, approval.id) != Refusal("approval_not_found")
+    assert view(await market.approvals.show(BRAM, approval.id)).role == "other"
+    assert await market.approvals.approve(BRAM, approval.id) != Refusal("approval_not_found")
     assert (await only_approval(uow_factory, klus_id)).pending
     clock.current += timedelta(days=7)  # Monday 7 December: 10 working days since the start
 
-    assert (await approvals.tick()).expired == 1
+    assert (await market.approval_chores.tick()).expired == 1
 
     assert (await only_approval(uow_factory, klus_id)).status is ApprovalStatus.EXPIRED
-    assert await interest_status(klussen, CHANTAL, klus_id) is InterestStatus.NOT_APPROVED
+    assert await interest_status(market, CHANTAL, klus_id) is InterestStatus.NOT_APPROVED
     queued = await outbox(engine)
     assert ("klus.approval_expired_candidate", "Chantal Bakker") in queued
     assert ("klus.approval_expired_poster", "Anna de Vries") in queued
@@ -547,53 +548,50 @@ async def test_reminder_escalation_and_expiry_follow_the_working_days(
 
 
 async def test_a_klus_waiting_for_approval_does_not_expire_at_its_deadline(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     clock.current += timedelta(days=8)  # past the deadline for interest (7 days)
 
-    assert await klussen.expire_overdue() == 0
+    assert await market.chores.expire_overdue() == 0
     approval = await only_approval(uow_factory, klus_id)
-    assert view(await approvals.approve(BRAM, approval.id)).status is ApprovalStatus.APPROVED
-    [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == klus_id]
+    assert view(await market.approvals.approve(BRAM, approval.id)).status is ApprovalStatus.APPROVED
+    [summary] = [s for s in await market.posting.mine(ANNA) if s.klus.id == klus_id]
     assert summary.klus.status is KlusStatus.FILLED
 
 
 async def test_after_the_deadline_a_decline_lets_the_klus_expire(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     clock.current += timedelta(days=8)
     approval = await only_approval(uow_factory, klus_id)
 
-    await approvals.decline(BRAM, approval.id, "Niet in december.")
+    await market.approvals.decline(BRAM, approval.id, "Niet in december.")
 
-    [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == klus_id]
+    [summary] = [s for s in await market.posting.mine(ANNA) if s.klus.id == klus_id]
     assert summary.klus.status is KlusStatus.EXPIRED
 
 
 async def test_cancelling_the_klus_ends_its_approval(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     engine: AsyncEngine,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
 
-    await klussen.cancel(ANNA, klus_id)
+    await market.posting.cancel(ANNA, klus_id)
 
     approval = await only_approval(uow_factory, klus_id)
     assert approval.status is ApprovalStatus.CANCELLED
-    assert view(await approvals.approve(BRAM, approval.id)).banner == "approval.already_decided"
+    assert view(await market.approvals.approve(BRAM, approval.id)).banner == "approval.already_decided"
     queued = await outbox(engine)
     assert ("klus.cancelled", "Chantal Bakker") in queued
     async with uow_factory() as uow:
@@ -604,16 +602,15 @@ async def test_cancelling_the_klus_ends_its_approval(
 
 
 async def test_a_manager_learns_nothing_until_a_confirmed_match_needs_them(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     engine: AsyncEngine,
 ) -> None:
     await sign_up(signup, CHANTAL)
-    klus = await posted(klussen, ANNA, organisation="harderwijk")
-    await interested(klussen, CHANTAL, klus.id, "Ik notuleer graag.")
-    await klussen.choose(ANNA, klus.id, CHANTAL.aad_object_id)
+    klus = await posted(market, ANNA, organisation="harderwijk")
+    await interested(market, CHANTAL, klus.id, "Ik notuleer graag.")
+    await market.choosing.choose(ANNA, klus.id, CHANTAL.aad_object_id)
 
     async with engine.connect() as connection:
         to_bram = await connection.scalar(
@@ -626,11 +623,11 @@ async def test_a_manager_learns_nothing_until_a_confirmed_match_needs_them(
     async with uow_factory() as uow:
         seen_by = {e.viewer_id for e in await uow.access_log.for_subject(CHANTAL.aad_object_id)}
     assert to_bram == 0 and BRAM.aad_object_id not in seen_by
-    assert isinstance(await klussen.candidates(BRAM, klus.id), Refusal)  # not his klus
+    assert isinstance(await market.choosing.candidates(BRAM, klus.id), Refusal)  # not his klus
 
-    await klussen.confirm(CHANTAL, klus.id)
+    await market.interest.confirm(CHANTAL, klus.id)
 
-    log = await approvals.access_log(CHANTAL)
+    log = await market.approvals.access_log(CHANTAL)
     assert [(row.viewer_name, row.what) for row in log.rows if row.viewer_name == "Bram Jansen"] == [
         ("Bram Jansen", "approval")
     ]
@@ -638,20 +635,20 @@ async def test_a_manager_learns_nothing_until_a_confirmed_match_needs_them(
 
 
 async def test_the_access_log_names_posters_who_saw_someone_once_a_day(
-    klussen: KlusService, approvals: ApprovalService, signup: SignupService, clock: FixedClock
+    market: Market, signup: SignupService, clock: FixedClock
 ) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen, BRAM)
+    klus = await posted(market, BRAM)
     for _ in range(3):
-        await klussen.candidates(BRAM, klus.id)
+        await market.choosing.candidates(BRAM, klus.id)
     clock.current += timedelta(days=1)
-    await klussen.candidates(BRAM, klus.id)
+    await market.choosing.candidates(BRAM, klus.id)
 
-    log = await approvals.access_log(EVA)
+    log = await market.approvals.access_log(EVA)
 
     assert [(r.viewer_name, r.what, r.klus_title) for r in log.rows] == [
         ("Bram Jansen", "suggestion", "Notuleren bij de raad"),
         ("Bram Jansen", "suggestion", "Notuleren bij de raad"),
     ]
     assert log.rows[0].at > log.rows[1].at  # newest first
-    assert (await approvals.access_log(BRAM)).rows == ()
+    assert (await market.approvals.access_log(BRAM)).rows == ()

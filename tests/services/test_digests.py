@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.digests import DigestResult, DigestService
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, digest_service
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market, digest_service
 from tests.services.test_klussen import posted, sign_up
 
 
@@ -24,9 +23,9 @@ def digests(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     vocabulary: SkillVocabulary,
-    klussen: KlusService,
+    market: Market,
 ) -> DigestService:
-    return digest_service(uow_factory, clock, vocabulary, klussen)
+    return digest_service(uow_factory, clock, market.shared)
 
 
 async def queued(engine: AsyncEngine) -> list[tuple[str, str | None, str | None]]:
@@ -53,7 +52,7 @@ def test_the_moment_is_monday_eight_in_the_organisations_time_zone(digests: Dige
 
 async def test_new_klussen_go_to_the_channel_and_to_readers_ranked_for_them(
     digests: DigestService,
-    klussen: KlusService,
+    market: Market,
     signup: SignupService,
     clock: FixedClock,
     engine: AsyncEngine,
@@ -61,9 +60,9 @@ async def test_new_klussen_go_to_the_channel_and_to_readers_ranked_for_them(
     await sign_up(signup, CHANTAL, EVA)
     assert await digests.set(CHANTAL, True) and await digests.set(DAAN, True)
     assert await digests.set(EVA, True) and not await digests.set(EVA, False)
-    await posted(klussen, BRAM, title="Notuleren")
+    await posted(market, BRAM, title="Notuleren")
     await posted(
-        klussen, ANNA, organisation="harderwijk", title="Archief ordenen", required_skills=("data-entry",)
+        market, ANNA, organisation="harderwijk", title="Archief ordenen", required_skills=("data-entry",)
     )
     clock.current = TODAY + timedelta(days=7)  # next Monday, 10:00 in Amsterdam
 
@@ -89,7 +88,7 @@ async def test_new_klussen_go_to_the_channel_and_to_readers_ranked_for_them(
 
 async def test_nothing_new_means_no_message_and_next_week_only_the_new(
     digests: DigestService,
-    klussen: KlusService,
+    market: Market,
     signup: SignupService,
     clock: FixedClock,
     engine: AsyncEngine,
@@ -99,7 +98,7 @@ async def test_nothing_new_means_no_message_and_next_week_only_the_new(
     assert (await digests.run_due()).people == 0
     assert await queued(engine) == []
     clock.current = TODAY + timedelta(days=9)
-    await posted(klussen, BRAM, title="Notuleren", interest_deadline=TODAY + timedelta(days=20))
+    await posted(market, BRAM, title="Notuleren", interest_deadline=TODAY + timedelta(days=20))
     clock.current = TODAY + timedelta(days=14)
 
     assert (await digests.run_due()).people == 1
@@ -107,10 +106,10 @@ async def test_nothing_new_means_no_message_and_next_week_only_the_new(
 
 
 async def test_a_digest_more_than_half_a_day_late_is_skipped(
-    digests: DigestService, klussen: KlusService, clock: FixedClock, engine: AsyncEngine
+    digests: DigestService, market: Market, clock: FixedClock, engine: AsyncEngine
 ) -> None:
     await digests.set(CHANTAL, True)
-    await posted(klussen, BRAM, title="Notuleren")
+    await posted(market, BRAM, title="Notuleren")
     clock.current = TODAY + timedelta(days=8)  # Tuesday: the bot was down on Monday
 
     assert (await digests.run_due()).people == 0

@@ -1,4 +1,4 @@
-"""KlusService against a real database: posting, suggestions, interest, choosing, confirming, closing."""
+"""Posting, suggestions, interest, choosing, confirming and closing, against a real database."""
 
 from __future__ import annotations
 
@@ -15,13 +15,19 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.people import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.approvals import ApprovalService
-from klussenbank.services.klussen import KlusService, Refusal
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import CandidatesView, KlusFormView, KlusOffer, KlusView, OfferFilters
+from klussenbank.services.views import (
+    CandidatesView,
+    KlusFormView,
+    KlusOffer,
+    KlusView,
+    OfferFilters,
+    Refusal,
+)
 from tests.conftest import TODAY, FixedClock, concurrent_transactions, good_draft
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, service_with
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market, marketplace
 
 
 def klus_draft(**changes: Any) -> KlusDraft:
@@ -61,24 +67,24 @@ async def outbox(engine: AsyncEngine) -> list[tuple[str, str]]:
         return [(reason, name) for reason, name in rows]
 
 
-async def posted(klussen: KlusService, actor: Actor = BRAM, **changes: Any) -> KlusView:
-    result = await klussen.post(actor, klus_draft(**changes))
+async def posted(market: Market, actor: Actor = BRAM, **changes: Any) -> KlusView:
+    result = await market.posting.post(actor, klus_draft(**changes))
     assert isinstance(result, KlusView), result
     return result
 
 
-async def approve_all(approvals: ApprovalService, approver: Actor, uow_factory: UnitOfWorkFactory) -> None:
+async def approve_all(market: Market, approver: Actor, uow_factory: UnitOfWorkFactory) -> None:
     """The approver says yes to every approval waiting for them."""
     async with uow_factory() as uow:
         waiting = [a.id for a in await uow.approvals.pending() if a.approver_id == approver.aad_object_id]
     assert waiting
     for approval_id in waiting:
-        result = await approvals.approve(approver, approval_id)
+        result = await market.approvals.approve(approver, approval_id)
         assert not isinstance(result, Refusal), result
 
 
-async def interested(klussen: KlusService, actor: Actor, klus_id: int, motivation: str = "") -> KlusOffer:
-    result = await klussen.show_interest(actor, klus_id, motivation)
+async def interested(market: Market, actor: Actor, klus_id: int, motivation: str = "") -> KlusOffer:
+    result = await market.interest.show_interest(actor, klus_id, motivation)
     assert isinstance(result, KlusOffer), result
     return result
 
@@ -93,24 +99,24 @@ def banner(result: KlusOffer | Refusal) -> str:
 
 
 async def test_an_invalid_klus_comes_back_with_its_errors_and_nothing_is_saved(
-    klussen: KlusService, engine: AsyncEngine
+    market: Market, engine: AsyncEngine
 ) -> None:
-    result = await klussen.post(BRAM, klus_draft(title="", hours_per_week=99, organisation="nowhere"))
+    result = await market.posting.post(BRAM, klus_draft(title="", hours_per_week=99, organisation="nowhere"))
 
     assert isinstance(result, KlusFormView)
     assert {e.field for e in result.errors} == {"title", "hours_per_week", "organisation"}
     assert result.values.description == "Verslag maken van vier raadsvergaderingen."
-    assert await klussen.mine(BRAM) == []
+    assert await market.posting.mine(BRAM) == []
     assert await outbox(engine) == []
 
 
 async def test_posting_tells_the_people_who_fit_and_not_the_poster_or_paused_people(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    market: Market, signup: SignupService, engine: AsyncEngine
 ) -> None:
     await sign_up(signup, ANNA, EVA, DAAN, BRAM)
     await signup.pause(DAAN, TODAY + timedelta(days=30))
 
-    klus = await posted(klussen)
+    klus = await posted(market)
 
     assert klus.status is KlusStatus.OPEN
     told = sorted(name for reason, name in await outbox(engine) if reason == "klus.new")
@@ -125,31 +131,29 @@ async def test_no_one_gets_more_suggestions_a_week_than_allowed(
     directory: FileDirectory,
     engine: AsyncEngine,
 ) -> None:
-    klussen = service_with(uow_factory, clock, vocabulary, directory, suggestions_per_week=2)
+    market = marketplace(uow_factory, clock, vocabulary, directory, suggestions_per_week=2)
     await sign_up(signup, EVA)
     for n in range(3):
-        await posted(klussen, title=f"Klus {n}")
+        await posted(market, title=f"Klus {n}")
 
     assert [name for _, name in await outbox(engine)] == ["Eva Smit", "Eva Smit"]
     clock.current = TODAY + timedelta(days=8)  # a week later she may hear of new ones again
-    await posted(klussen, title="Klus 4", interest_deadline=TODAY + timedelta(days=12))
+    await posted(market, title="Klus 4", interest_deadline=TODAY + timedelta(days=12))
     assert len(await outbox(engine)) == 3
 
 
-async def test_one_tap_stops_suggestions(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
-) -> None:
+async def test_one_tap_stops_suggestions(market: Market, signup: SignupService, engine: AsyncEngine) -> None:
     await sign_up(signup, EVA)
-    assert await klussen.stop_suggestions(EVA)
-    assert not await klussen.stop_suggestions(CHANTAL)  # no profile: nothing to change
+    assert await market.interest.stop_suggestions(EVA)
+    assert not await market.interest.stop_suggestions(CHANTAL)  # no profile: nothing to change
 
-    await posted(klussen)
+    await posted(market)
 
     assert await outbox(engine) == []
 
 
-async def test_a_new_klus_form_is_ready_to_post_once_it_has_a_title_and_skills(klussen: KlusService) -> None:
-    form = await klussen.form(BRAM)
+async def test_a_new_klus_form_is_ready_to_post_once_it_has_a_title_and_skills(market: Market) -> None:
+    form = await market.posting.form(BRAM)
 
     assert isinstance(form, KlusFormView) and form.values.organisation == "ermelo"
     # Partly on site needs a place: their own organisation, unless they say otherwise.
@@ -157,41 +161,43 @@ async def test_a_new_klus_form_is_ready_to_post_once_it_has_a_title_and_skills(k
     filled = dataclasses.replace(
         form.values, title="Archief ordenen", description="Dozen scannen.", required_skills=("data-entry",)
     )
-    assert isinstance(await klussen.post(BRAM, filled), KlusView)
-    remote = await klussen.post(BRAM, dataclasses.replace(filled, work_mode=WorkMode.REMOTE))
+    assert isinstance(await market.posting.post(BRAM, filled), KlusView)
+    remote = await market.posting.post(BRAM, dataclasses.replace(filled, work_mode=WorkMode.REMOTE))
     assert isinstance(remote, KlusView) and remote.place == ""  # no place of work to show
 
 
-async def test_only_the_poster_edits_and_an_edit_keeps_the_id(klussen: KlusService) -> None:
-    klus = await posted(klussen)
+async def test_only_the_poster_edits_and_an_edit_keeps_the_id(market: Market) -> None:
+    klus = await posted(market)
 
-    assert await klussen.form(EVA, klus.id) == Refusal("klus_not_found")
-    assert await klussen.post(EVA, klus_draft(title="Overgenomen"), klus.id) == Refusal("klus_not_found")
-    form = await klussen.form(BRAM, klus.id)
+    assert await market.posting.form(EVA, klus.id) == Refusal("klus_not_found")
+    assert await market.posting.post(EVA, klus_draft(title="Overgenomen"), klus.id) == Refusal(
+        "klus_not_found"
+    )
+    form = await market.posting.form(BRAM, klus.id)
     assert isinstance(form, KlusFormView) and form.values.title == "Notuleren bij de raad"
-    changed = await klussen.post(BRAM, klus_draft(title="Notuleren, vijf vergaderingen"), klus.id)
+    changed = await market.posting.post(BRAM, klus_draft(title="Notuleren, vijf vergaderingen"), klus.id)
 
     assert isinstance(changed, KlusView) and changed.id == klus.id
-    assert [s.klus.title for s in await klussen.mine(BRAM)] == ["Notuleren, vijf vergaderingen"]
+    assert [s.klus.title for s in await market.posting.mine(BRAM)] == ["Notuleren, vijf vergaderingen"]
 
 
 # -- finding and interest ----------------------------------------------------------------------------
 
 
 async def test_open_klussen_are_ranked_with_their_reasons_and_filtered(
-    klussen: KlusService, signup: SignupService
+    market: Market, signup: SignupService
 ) -> None:
     await sign_up(signup, EVA)
-    await posted(klussen, title="Past goed")
-    await posted(klussen, title="Op locatie", work_mode=WorkMode.ON_SITE, place="Ermelo")
+    await posted(market, title="Past goed")
+    await posted(market, title="Op locatie", work_mode=WorkMode.ON_SITE, place="Ermelo")
 
-    offers = (await klussen.offers(EVA)).offers
+    offers = (await market.interest.offers(EVA)).offers
     assert [o.klus.title for o in offers] == ["Past goed", "Op locatie"]
     assert offers[0].match is not None and offers[0].match.reasons
     assert offers[0].match.score > offers[1].match.score  # type: ignore[union-attr]
 
     async def titles(**filters: Any) -> list[str]:
-        return [o.klus.title for o in (await klussen.offers(EVA, OfferFilters(**filters))).offers]
+        return [o.klus.title for o in (await market.interest.offers(EVA, OfferFilters(**filters))).offers]
 
     assert await titles(remote=True) == ["Past goed"]
     assert await titles(organisation="zeewolde") == []
@@ -199,82 +205,86 @@ async def test_open_klussen_are_ranked_with_their_reasons_and_filtered(
 
 
 async def test_own_organisation_klus_is_invisible_to_other_organisations(
-    klussen: KlusService, signup: SignupService
+    market: Market, signup: SignupService
 ) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen, visibility=Visibility.ORGANISATION)
+    klus = await posted(market, visibility=Visibility.ORGANISATION)
 
-    assert await klussen.offer(EVA, klus.id) == Refusal("klus_not_found")
-    assert await klussen.show_interest(EVA, klus.id, "") == Refusal("klus_not_found")
+    assert await market.interest.offer(EVA, klus.id) == Refusal("klus_not_found")
+    assert await market.interest.show_interest(EVA, klus.id, "") == Refusal("klus_not_found")
 
 
 async def test_interest_with_motivation_reaches_the_poster(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    market: Market, signup: SignupService, engine: AsyncEngine
 ) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen)
+    klus = await posted(market)
 
-    offer = await interested(klussen, EVA, klus.id, "  Ik notuleer al jaren.  ")
+    offer = await interested(market, EVA, klus.id, "  Ik notuleer al jaren.  ")
 
     assert offer.interest is InterestStatus.INTERESTED and offer.motivation == "Ik notuleer al jaren."
     assert ("klus.interest", "Bram Jansen") in await outbox(engine)
-    assert banner(await klussen.show_interest(EVA, klus.id, "nog eens")) == "refusal.already_done"
+    assert banner(await market.interest.show_interest(EVA, klus.id, "nog eens")) == "refusal.already_done"
 
 
 async def test_bad_interest_changes_nothing(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    market: Market, signup: SignupService, engine: AsyncEngine
 ) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen)
+    klus = await posted(market)
     before = await outbox(engine)
 
-    assert banner(await klussen.show_interest(EVA, klus.id, "x" * 1001)) == "refusal.motivation_too_long"
-    assert banner(await klussen.show_interest(BRAM, klus.id, "")) == "refusal.own_klus"
-    assert banner(await klussen.show_interest(CHANTAL, klus.id, "")) == "refusal.interest_needs_profile"
-    assert await klussen.show_interest(EVA, 999, "") == Refusal("klus_not_found")
+    assert (
+        banner(await market.interest.show_interest(EVA, klus.id, "x" * 1001)) == "refusal.motivation_too_long"
+    )
+    assert banner(await market.interest.show_interest(BRAM, klus.id, "")) == "refusal.own_klus"
+    assert (
+        banner(await market.interest.show_interest(CHANTAL, klus.id, "")) == "refusal.interest_needs_profile"
+    )
+    assert await market.interest.show_interest(EVA, 999, "") == Refusal("klus_not_found")
     assert await outbox(engine) == before
-    candidates = await klussen.candidates(BRAM, klus.id)
+    candidates = await market.choosing.candidates(BRAM, klus.id)
     assert isinstance(candidates, CandidatesView)
     assert all(row.interest is None for row in candidates.candidates)
     # The poster reads what each wrote about themselves when signing up.
     assert [row.intro for row in candidates.candidates] == ["Ik notuleer graag en ken gebarentaal."]
 
 
-async def test_interest_can_be_withdrawn_and_shown_again(klussen: KlusService, signup: SignupService) -> None:
+async def test_interest_can_be_withdrawn_and_shown_again(market: Market, signup: SignupService) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen)
-    await interested(klussen, EVA, klus.id)
+    klus = await posted(market)
+    await interested(market, EVA, klus.id)
 
-    withdrawn = await klussen.withdraw_interest(EVA, klus.id)
+    withdrawn = await market.interest.withdraw_interest(EVA, klus.id)
     assert isinstance(withdrawn, KlusOffer) and withdrawn.interest is InterestStatus.WITHDRAWN
-    assert banner(await klussen.withdraw_interest(EVA, klus.id)) == "refusal.already_done"
-    assert (await interested(klussen, EVA, klus.id)).interest is InterestStatus.INTERESTED
+    assert banner(await market.interest.withdraw_interest(EVA, klus.id)) == "refusal.already_done"
+    assert (await interested(market, EVA, klus.id)).interest is InterestStatus.INTERESTED
 
 
 # -- the poster's candidates ---------------------------------------------------------------------------
 
 
 async def test_the_poster_never_sees_their_own_reports_as_suggestions_unless_they_allow_it(
-    klussen: KlusService, signup: SignupService
+    market: Market, signup: SignupService
 ) -> None:
     await sign_up(signup, CHANTAL, DAAN, EVA)
     await sign_up(signup, DAAN, visible_to_own_line=True)
-    klus = await posted(klussen)
+    klus = await posted(market)
 
-    view = await klussen.candidates(BRAM, klus.id)
+    view = await market.choosing.candidates(BRAM, klus.id)
 
     assert isinstance(view, CandidatesView)
     assert sorted(row.name for row in view.candidates) == ["Daan Visser", "Eva Smit"]
 
 
 async def test_someone_from_the_own_line_who_shows_interest_is_seen(
-    klussen: KlusService, signup: SignupService
+    market: Market, signup: SignupService
 ) -> None:
     await sign_up(signup, CHANTAL)
-    klus = await posted(klussen)
-    await interested(klussen, CHANTAL, klus.id, "Lijkt me leuk")
+    klus = await posted(market)
+    await interested(market, CHANTAL, klus.id, "Lijkt me leuk")
 
-    view = await klussen.candidates(BRAM, klus.id)
+    view = await market.choosing.candidates(BRAM, klus.id)
 
     assert isinstance(view, CandidatesView)
     assert [(r.name, r.interest, r.motivation) for r in view.candidates] == [
@@ -282,59 +292,58 @@ async def test_someone_from_the_own_line_who_shows_interest_is_seen(
     ]
 
 
-async def test_nobody_but_the_poster_sees_the_candidates(klussen: KlusService, signup: SignupService) -> None:
+async def test_nobody_but_the_poster_sees_the_candidates(market: Market, signup: SignupService) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen)
+    klus = await posted(market)
 
     for actor in (ANNA, CHANTAL, EVA):
-        assert await klussen.candidates(actor, klus.id) == Refusal("klus_not_found")
+        assert await market.choosing.candidates(actor, klus.id) == Refusal("klus_not_found")
 
 
 async def test_inviting_a_suggestion_sends_an_invitation_once(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    market: Market, signup: SignupService, engine: AsyncEngine
 ) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen)
+    klus = await posted(market)
 
-    view = await klussen.invite(BRAM, klus.id, EVA.aad_object_id)
+    view = await market.choosing.invite(BRAM, klus.id, EVA.aad_object_id)
 
     assert isinstance(view, CandidatesView)
     assert [(r.name, r.interest) for r in view.candidates] == [("Eva Smit", InterestStatus.INVITED)]
     assert ("klus.invite", "Eva Smit") in await outbox(engine)
-    assert await klussen.invite(BRAM, klus.id, EVA.aad_object_id) == Refusal("already_done")
-    assert await klussen.invite(EVA, klus.id, EVA.aad_object_id) == Refusal("klus_not_found")
-    assert await klussen.invite(BRAM, klus.id, CHANTAL.aad_object_id) == Refusal("candidate_unknown")
-    assert (await interested(klussen, EVA, klus.id)).interest is InterestStatus.INTERESTED
+    assert await market.choosing.invite(BRAM, klus.id, EVA.aad_object_id) == Refusal("already_done")
+    assert await market.choosing.invite(EVA, klus.id, EVA.aad_object_id) == Refusal("klus_not_found")
+    assert await market.choosing.invite(BRAM, klus.id, CHANTAL.aad_object_id) == Refusal("candidate_unknown")
+    assert (await interested(market, EVA, klus.id)).interest is InterestStatus.INTERESTED
 
 
 # -- choosing, confirming, closing -------------------------------------------------------------------
 
 
 async def test_the_whole_way_from_interest_to_a_filled_klus(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     engine: AsyncEngine,
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     await sign_up(signup, ANNA, EVA, DAAN)
-    klus = await posted(klussen)
-    other = await posted(klussen, title="Archief ordenen", required_skills=("data-entry",))
+    klus = await posted(market)
+    other = await posted(market, title="Archief ordenen", required_skills=("data-entry",))
     for actor in (ANNA, EVA, DAAN):
-        await interested(klussen, actor, klus.id)
+        await interested(market, actor, klus.id)
 
-    assert await klussen.choose(EVA, klus.id, EVA.aad_object_id) == Refusal("klus_not_found")
-    chosen = await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+    assert await market.choosing.choose(EVA, klus.id, EVA.aad_object_id) == Refusal("klus_not_found")
+    chosen = await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
     assert isinstance(chosen, CandidatesView) and chosen.chosen == 1
-    assert await klussen.choose(BRAM, klus.id, ANNA.aad_object_id) == Refusal("choose_full")
-    assert banner(await klussen.confirm(ANNA, klus.id)) == "refusal.not_chosen_yet"
+    assert await market.choosing.choose(BRAM, klus.id, ANNA.aad_object_id) == Refusal("choose_full")
+    assert banner(await market.interest.confirm(ANNA, klus.id)) == "refusal.not_chosen_yet"
 
-    confirmed = await klussen.confirm(EVA, klus.id)
+    confirmed = await market.interest.confirm(EVA, klus.id)
 
     assert isinstance(confirmed, KlusOffer)
     assert confirmed.interest is InterestStatus.CONFIRMED
     assert confirmed.klus.status is KlusStatus.OPEN  # the place is taken, the approval follows
-    assert banner(await klussen.confirm(EVA, klus.id)) == "refusal.already_done"  # a second click
+    assert banner(await market.interest.confirm(EVA, klus.id)) == "refusal.already_done"  # a second click
     queued = await outbox(engine)
     assert ("klus.chosen", "Eva Smit") in queued
     # Eva has no line manager: HR (Anna) approves; Eva and Bram see the status.
@@ -345,7 +354,7 @@ async def test_the_whole_way_from_interest_to_a_filled_klus(
     ]
     assert not [q for q in queued if q[0] == "klus.not_chosen"]  # not before the approval
 
-    await approve_all(approvals, ANNA, uow_factory)
+    await approve_all(market, ANNA, uow_factory)
 
     queued = await outbox(engine)
     assert sorted(name for reason, name in queued if reason == "klus.not_chosen") == [
@@ -353,29 +362,28 @@ async def test_the_whole_way_from_interest_to_a_filled_klus(
         "Daan Visser",
     ]
     for actor in (ANNA, DAAN):
-        offer = await klussen.offer(actor, klus.id)
+        offer = await market.interest.offer(actor, klus.id)
         assert isinstance(offer, KlusOffer) and offer.interest is InterestStatus.NOT_CHOSEN
-    [summary] = [s for s in await klussen.mine(BRAM) if s.klus.id == klus.id]
+    [summary] = [s for s in await market.posting.mine(BRAM) if s.klus.id == klus.id]
     assert summary.klus.status is KlusStatus.FILLED
     assert (summary.interested, summary.chosen, summary.confirmed) == (3, 0, 1)
     assert other.status is KlusStatus.OPEN
 
 
 async def test_a_kind_no_names_other_klussen_that_fit(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     engine: AsyncEngine,
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     await sign_up(signup, ANNA, EVA)
-    klus = await posted(klussen)
-    await posted(klussen, title="Archief ordenen")
+    klus = await posted(market)
+    await posted(market, title="Archief ordenen")
     for actor in (ANNA, EVA):
-        await interested(klussen, actor, klus.id)
-    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
-    await klussen.confirm(EVA, klus.id)
-    await approve_all(approvals, ANNA, uow_factory)
+        await interested(market, actor, klus.id)
+    await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
+    await market.interest.confirm(EVA, klus.id)
+    await approve_all(market, ANNA, uow_factory)
 
     async with engine.connect() as connection:
         result = await connection.execute(
@@ -387,51 +395,51 @@ async def test_a_kind_no_names_other_klussen_that_fit(
 
 
 async def test_a_decline_lets_the_poster_choose_again(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    market: Market, signup: SignupService, engine: AsyncEngine
 ) -> None:
     await sign_up(signup, ANNA, EVA)
-    klus = await posted(klussen)
+    klus = await posted(market)
     for actor in (ANNA, EVA):
-        await interested(klussen, actor, klus.id)
-    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+        await interested(market, actor, klus.id)
+    await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
 
-    declined = await klussen.decline(EVA, klus.id)
+    declined = await market.interest.decline(EVA, klus.id)
 
     assert isinstance(declined, KlusOffer) and declined.interest is InterestStatus.DECLINED
     assert ("klus.declined", "Bram Jansen") in await outbox(engine)
-    assert isinstance(await klussen.choose(BRAM, klus.id, ANNA.aad_object_id), CandidatesView)
-    assert banner(await klussen.confirm(EVA, klus.id)) == "klus.moved_on.changed"
+    assert isinstance(await market.choosing.choose(BRAM, klus.id, ANNA.aad_object_id), CandidatesView)
+    assert banner(await market.interest.confirm(EVA, klus.id)) == "klus.moved_on.changed"
 
 
 async def test_cancelling_tells_everyone_who_showed_interest(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    market: Market, signup: SignupService, engine: AsyncEngine
 ) -> None:
     await sign_up(signup, ANNA, EVA)
-    klus = await posted(klussen)
-    await interested(klussen, EVA, klus.id)
+    klus = await posted(market)
+    await interested(market, EVA, klus.id)
 
-    assert await klussen.cancel(EVA, klus.id) == Refusal("klus_not_found")
-    cancelled = await klussen.cancel(BRAM, klus.id)
+    assert await market.posting.cancel(EVA, klus.id) == Refusal("klus_not_found")
+    cancelled = await market.posting.cancel(BRAM, klus.id)
 
     assert isinstance(cancelled, KlusView) and cancelled.status is KlusStatus.CANCELLED
     assert [name for reason, name in await outbox(engine) if reason == "klus.cancelled"] == ["Eva Smit"]
-    assert await klussen.cancel(BRAM, klus.id) == Refusal("already_done")
-    assert banner(await klussen.show_interest(ANNA, klus.id, "")) == "klus.moved_on.cancelled"
+    assert await market.posting.cancel(BRAM, klus.id) == Refusal("already_done")
+    assert banner(await market.interest.show_interest(ANNA, klus.id, "")) == "klus.moved_on.cancelled"
 
 
 async def test_a_klus_expires_after_its_deadline_and_the_poster_hears_what_next(
-    klussen: KlusService, signup: SignupService, engine: AsyncEngine, clock: FixedClock
+    market: Market, signup: SignupService, engine: AsyncEngine, clock: FixedClock
 ) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen)
-    await interested(klussen, EVA, klus.id)
+    klus = await posted(market)
+    await interested(market, EVA, klus.id)
 
-    assert await klussen.expire_overdue() == 0
+    assert await market.chores.expire_overdue() == 0
     clock.current = TODAY + timedelta(days=8)
-    assert await klussen.expire_overdue() == 1
-    assert await klussen.expire_overdue() == 0
+    assert await market.chores.expire_overdue() == 1
+    assert await market.chores.expire_overdue() == 0
 
-    [summary] = await klussen.mine(BRAM)
+    [summary] = await market.posting.mine(BRAM)
     assert summary.klus.status is KlusStatus.EXPIRED
     queued = await outbox(engine)
     assert ("klus.expired", "Bram Jansen") in queued
@@ -439,60 +447,59 @@ async def test_a_klus_expires_after_its_deadline_and_the_poster_hears_what_next(
 
 
 async def test_a_press_on_an_old_card_shows_the_klus_as_it_is_now(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     engine: AsyncEngine,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
     await sign_up(signup, ANNA, EVA, DAAN)
-    klus = await posted(klussen)
+    klus = await posted(market)
     for actor in (EVA, DAAN):
-        await interested(klussen, actor, klus.id)
-    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
-    assert banner(await klussen.withdraw_interest(EVA, klus.id)) == "klus.moved_on.changed"  # chosen
-    await klussen.confirm(EVA, klus.id)
-    await approve_all(approvals, ANNA, uow_factory)
+        await interested(market, actor, klus.id)
+    await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
+    assert banner(await market.interest.withdraw_interest(EVA, klus.id)) == "klus.moved_on.changed"  # chosen
+    await market.interest.confirm(EVA, klus.id)
+    await approve_all(market, ANNA, uow_factory)
     before = await outbox(engine)
 
     # Daan was not chosen; his card from before still offers to withdraw.
-    daan = await klussen.withdraw_interest(DAAN, klus.id)
+    daan = await market.interest.withdraw_interest(DAAN, klus.id)
     assert isinstance(daan, KlusOffer) and daan.banner == "klus.moved_on.filled"
     assert (daan.interest, daan.klus.status) == (InterestStatus.NOT_CHOSEN, KlusStatus.FILLED)
     assert daan.klus.title == klus.title
-    assert banner(await klussen.show_interest(ANNA, klus.id, "")) == "klus.moved_on.filled"
+    assert banner(await market.interest.show_interest(ANNA, klus.id, "")) == "klus.moved_on.filled"
     # Eva's match is approved: her old cards cannot undo it, and say where she stands now.
-    eva = await klussen.withdraw_interest(EVA, klus.id)
+    eva = await market.interest.withdraw_interest(EVA, klus.id)
     assert isinstance(eva, KlusOffer) and eva.banner == "klus.moved_on.changed"
     assert (eva.interest, eva.work_done) == (InterestStatus.APPROVED, False)
-    assert banner(await klussen.confirm(EVA, klus.id)) == "klus.moved_on.changed"
-    assert banner(await klussen.decline(EVA, klus.id)) == "klus.moved_on.changed"
+    assert banner(await market.interest.confirm(EVA, klus.id)) == "klus.moved_on.changed"
+    assert banner(await market.interest.decline(EVA, klus.id)) == "klus.moved_on.changed"
     # To someone who is not in it, the klus still does not exist.
-    assert await klussen.withdraw_interest(ANNA, klus.id) == Refusal("klus_not_found")
-    assert await klussen.confirm(ANNA, klus.id) == Refusal("klus_not_found")
-    assert await klussen.withdraw_interest(DAAN, 999) == Refusal("klus_not_found")
+    assert await market.interest.withdraw_interest(ANNA, klus.id) == Refusal("klus_not_found")
+    assert await market.interest.confirm(ANNA, klus.id) == Refusal("klus_not_found")
+    assert await market.interest.withdraw_interest(DAAN, 999) == Refusal("klus_not_found")
     assert await outbox(engine) == before  # nothing changed
 
     async with uow_factory() as uow:
         [approval] = await uow.approvals.for_klus(klus.id)
         await uow.approvals.save(dataclasses.replace(approval, completed_at=clock.now()), now=clock.now())
         await uow.commit()
-    done = await klussen.offer(EVA, klus.id)
+    done = await market.interest.offer(EVA, klus.id)
     assert isinstance(done, KlusOffer) and (done.interest, done.work_done) == (InterestStatus.APPROVED, True)
 
 
 async def test_after_the_deadline_nobody_is_offered_to_show_interest(
-    klussen: KlusService, signup: SignupService, clock: FixedClock
+    market: Market, signup: SignupService, clock: FixedClock
 ) -> None:
     await sign_up(signup, EVA)
-    klus = await posted(klussen)
-    offer = await klussen.offer(EVA, klus.id)
+    klus = await posted(market)
+    offer = await market.interest.offer(EVA, klus.id)
     assert isinstance(offer, KlusOffer) and offer.accepts_interest
 
     clock.current = TODAY + timedelta(days=8)  # past the deadline, before the chore closes it
 
-    late = await klussen.show_interest(EVA, klus.id, "")
+    late = await market.interest.show_interest(EVA, klus.id, "")
     assert isinstance(late, KlusOffer) and late.banner == "klus.moved_on.expired"
     assert (late.interest, late.accepts_interest) == (None, False)
 
@@ -500,30 +507,32 @@ async def test_after_the_deadline_nobody_is_offered_to_show_interest(
 # -- capacity ---------------------------------------------------------------------------------------
 
 
-async def test_confirming_needs_free_hours(klussen: KlusService, signup: SignupService) -> None:
+async def test_confirming_needs_free_hours(market: Market, signup: SignupService) -> None:
     await sign_up(signup, EVA, hours_per_week=12)
-    first, second = await posted(klussen, title="Eerste"), await posted(klussen, title="Tweede")
+    first, second = await posted(market, title="Eerste"), await posted(market, title="Tweede")
     for klus in (first, second):
-        await interested(klussen, EVA, klus.id)
-        await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+        await interested(market, EVA, klus.id)
+        await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
 
-    assert isinstance(await klussen.confirm(EVA, first.id), KlusOffer)
-    assert banner(await klussen.confirm(EVA, second.id)) == "refusal.no_hours_left"
-    offer = await klussen.offer(EVA, second.id)
+    assert isinstance(await market.interest.confirm(EVA, first.id), KlusOffer)
+    assert banner(await market.interest.confirm(EVA, second.id)) == "refusal.no_hours_left"
+    offer = await market.interest.offer(EVA, second.id)
     assert isinstance(offer, KlusOffer) and offer.interest is InterestStatus.CHOSEN
 
 
 async def test_two_confirmations_for_the_last_hours_at_once_only_one_wins(
-    klussen: KlusService, signup: SignupService, database_url: str
+    market: Market, signup: SignupService, database_url: str
 ) -> None:
     concurrent_transactions(database_url)
     await sign_up(signup, EVA, hours_per_week=8)
-    first, second = await posted(klussen, title="Eerste"), await posted(klussen, title="Tweede")
+    first, second = await posted(market, title="Eerste"), await posted(market, title="Tweede")
     for klus in (first, second):
-        await interested(klussen, EVA, klus.id)
-        await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
+        await interested(market, EVA, klus.id)
+        await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
 
-    results = await asyncio.gather(klussen.confirm(EVA, first.id), klussen.confirm(EVA, second.id))
+    results = await asyncio.gather(
+        market.interest.confirm(EVA, first.id), market.interest.confirm(EVA, second.id)
+    )
 
     assert sorted(banner(r) for r in results) == ["", "refusal.no_hours_left"]
     assert [r.interest for r in results if isinstance(r, KlusOffer) and not r.banner] == [
@@ -532,19 +541,18 @@ async def test_two_confirmations_for_the_last_hours_at_once_only_one_wins(
 
 
 async def test_one_persons_history_is_their_part_of_everyones(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
     await sign_up(signup, ANNA, EVA)
-    klus = await posted(klussen)
+    klus = await posted(market)
     for actor in (ANNA, EVA):
-        await interested(klussen, actor, klus.id)
-    await klussen.choose(BRAM, klus.id, EVA.aad_object_id)
-    await klussen.confirm(EVA, klus.id)
-    await approve_all(approvals, ANNA, uow_factory)
+        await interested(market, actor, klus.id)
+    await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
+    await market.interest.confirm(EVA, klus.id)
+    await approve_all(market, ANNA, uow_factory)
 
     since = clock.now() - timedelta(days=90)
     async with uow_factory() as uow:

@@ -7,14 +7,12 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.approvals import ApprovalService
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.store.migrate import alembic_config, upgrade_async
 from klussenbank.store.orm.base import Base
 from tests.conftest import FixedClock
-from tests.services.conftest import ANNA, DAAN, EVA, agreement_service
+from tests.services.conftest import ANNA, DAAN, EVA, Market, agreement_service
 from tests.services.test_agreements import opened, pdf_text, signed
 from tests.services.test_approvals import confirmed_match, only_approval
 
@@ -44,8 +42,7 @@ async def test_the_migrations_match_the_model_exactly(engine: AsyncEngine) -> No
 
 
 async def test_0010_reverses_to_the_dutch_agreements_and_agreements_made_before_it_stay_readable(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -53,9 +50,9 @@ async def test_0010_reverses_to_the_dutch_agreements_and_agreements_made_before_
     engine: AsyncEngine,
     database_url: str,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, EVA, poster=DAAN, organisation="ermelo")
+    klus_id = await confirmed_match(market, signup, EVA, poster=DAAN, organisation="ermelo")
     approval = await only_approval(uow_factory, klus_id)
-    await approvals.approve(ANNA, approval.id)  # stored in Dutch and English
+    await market.approvals.approve(ANNA, approval.id)  # stored in Dutch and English
     await engine.dispose()
 
     try:

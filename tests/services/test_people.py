@@ -14,7 +14,8 @@ from klussenbank.domain.people import Organisation, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.people import ImportResult, import_directory
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.store.orm.people import OrganisationRow, PersonRow
 from tests.conftest import TODAY, FixedClock

@@ -15,14 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
-from klussenbank.services.approvals import ApprovalService
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
 from klussenbank.store.orm.base import Base
 from tests.conftest import FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, privacy_service
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, Market, privacy_service
 from tests.services.test_klussen import interested, outbox, posted, sign_up
 
 INTRO = "Ik werk graag met kinderen en geef zwemles."
@@ -32,35 +30,35 @@ HER_WORDS = "Een fijn team met duidelijke afspraken."
 
 
 @pytest.fixture
-def privacy(uow_factory: UnitOfWorkFactory, clock: FixedClock, klussen: KlusService) -> PrivacyService:
-    return privacy_service(uow_factory, clock, klussen)
+def privacy(uow_factory: UnitOfWorkFactory, clock: FixedClock, market: Market) -> PrivacyService:
+    return privacy_service(uow_factory, clock, market.chores)
 
 
-async def chantal_in_the_marketplace(klussen: KlusService, signup: SignupService) -> dict[str, int]:
+async def chantal_in_the_marketplace(market: Market, signup: SignupService) -> dict[str, int]:
     """Chantal signed up, is matched (waiting for approval) on Anna's klus, interested in Bram's,
     and posted one of her own that Daan is interested in."""
     await sign_up(signup, CHANTAL, intro=INTRO)
     await sign_up(signup, DAAN)
-    annas = await posted(klussen, ANNA, organisation="harderwijk", title="Notuleren")
-    await interested(klussen, CHANTAL, annas.id, MOTIVATION)
-    await klussen.choose(ANNA, annas.id, CHANTAL.aad_object_id)
-    await klussen.confirm(CHANTAL, annas.id, share_motivation=True)
-    brams = await posted(klussen, BRAM, title="Archief ordenen")
-    await interested(klussen, CHANTAL, brams.id, MOTIVATION)
-    await klussen.candidates(BRAM, brams.id)  # Bram saw her: a row in her access log
-    hers = await posted(klussen, CHANTAL, organisation="ermelo", title="Zwembadrooster")
-    await interested(klussen, DAAN, hers.id)
+    annas = await posted(market, ANNA, organisation="harderwijk", title="Notuleren")
+    await interested(market, CHANTAL, annas.id, MOTIVATION)
+    await market.choosing.choose(ANNA, annas.id, CHANTAL.aad_object_id)
+    await market.interest.confirm(CHANTAL, annas.id, share_motivation=True)
+    brams = await posted(market, BRAM, title="Archief ordenen")
+    await interested(market, CHANTAL, brams.id, MOTIVATION)
+    await market.choosing.candidates(BRAM, brams.id)  # Bram saw her: a row in her access log
+    hers = await posted(market, CHANTAL, organisation="ermelo", title="Zwembadrooster")
+    await interested(market, DAAN, hers.id)
     return {"annas": annas.id, "brams": brams.id, "hers": hers.id}
 
 
 async def approved_and_evaluated(
-    klus_id: int, approvals: ApprovalService, uow_factory: UnitOfWorkFactory, clock: FixedClock
+    klus_id: int, market: Market, uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> int:
     """Bram approves Chantal's match on the klus; a month of hours and both evaluations are stored
     as the work service stores them. The approval's id."""
     async with uow_factory() as uow:
         [pending] = await uow.approvals.for_klus(klus_id)
-    await approvals.approve(BRAM, pending.id)
+    await market.approvals.approve(BRAM, pending.id)
     async with uow_factory() as uow:
         month = clock.today().replace(day=1)
         await uow.work.save_hours(HoursMonth(pending.id, month, 16.0, reported=14.5), now=clock.now())
@@ -72,9 +70,9 @@ async def approved_and_evaluated(
 
 
 async def test_my_data_holds_what_is_kept_and_its_link_is_signed(
-    privacy: PrivacyService, klussen: KlusService, signup: SignupService
+    privacy: PrivacyService, market: Market, signup: SignupService
 ) -> None:
-    await chantal_in_the_marketplace(klussen, signup)
+    await chantal_in_the_marketplace(market, signup)
 
     view = await privacy.my_data(CHANTAL)
 
@@ -113,16 +111,15 @@ async def everything_stored(engine: AsyncEngine) -> list[tuple[str, str]]:
 
 async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     privacy: PrivacyService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
-    ids = await chantal_in_the_marketplace(klussen, signup)
+    ids = await chantal_in_the_marketplace(market, signup)
     # Bram approves: there is an agreement naming her too; she worked and both sides evaluated.
-    approval_id = await approved_and_evaluated(ids["annas"], approvals, uow_factory, clock)
+    approval_id = await approved_and_evaluated(ids["annas"], market, uow_factory, clock)
     async with uow_factory() as uow:
         assert all([await uow.agreements.get(approval_id, language) for language in ("nl", "en")])
     mine = await privacy.my_data(CHANTAL)
@@ -169,19 +166,19 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         # The figures stay, linked to nobody: her interests, as withdrawn.
         statuses = [i.status for k in ids.values() for i in await uow.interests.for_klus(k)]
     assert statuses.count(InterestStatus.WITHDRAWN) == 2
-    [summary] = [s for s in await klussen.mine(ANNA) if s.klus.id == ids["annas"]]
+    [summary] = [s for s in await market.posting.mine(ANNA) if s.klus.id == ids["annas"]]
     assert summary.klus.status is KlusStatus.OPEN  # filled no more: Anna may choose someone else
     async with engine.connect() as connection:
         erased = await connection.scalar(text("SELECT count(*) FROM people WHERE name = ''"))
     assert erased == 1
     assert await privacy.my_data(CHANTAL) is None  # nothing left to show
-    assert (await approvals.access_log(BRAM)).rows == ()
+    assert (await market.approvals.access_log(BRAM)).rows == ()
 
 
 async def test_coming_back_after_erasure_starts_fresh(
-    privacy: PrivacyService, klussen: KlusService, signup: SignupService
+    privacy: PrivacyService, market: Market, signup: SignupService
 ) -> None:
-    await chantal_in_the_marketplace(klussen, signup)
+    await chantal_in_the_marketplace(market, signup)
     await privacy.erase(CHANTAL)
 
     welcome = await signup.meet(CHANTAL, None)
@@ -191,18 +188,17 @@ async def test_coming_back_after_erasure_starts_fresh(
 
 async def test_retention_purges_what_is_personal_about_old_klussen_and_keeps_the_figures(
     privacy: PrivacyService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
-    ids = await chantal_in_the_marketplace(klussen, signup)
+    ids = await chantal_in_the_marketplace(market, signup)
     async with uow_factory() as uow:
         [pending] = await uow.approvals.for_klus(ids["annas"])
-    await approvals.decline(BRAM, pending.id, "In die weken hebben we Chantal zelf nodig.")
-    await klussen.cancel(BRAM, ids["brams"])
+    await market.approvals.decline(BRAM, pending.id, "In die weken hebben we Chantal zelf nodig.")
+    await market.posting.cancel(BRAM, ids["brams"])
     assert (await privacy.purge())["harderwijk"] == 0  # nothing is old yet
 
     clock.current += timedelta(days=25 * 31)  # more than the demo's 24 months later
@@ -224,14 +220,13 @@ async def test_retention_purges_what_is_personal_about_old_klussen_and_keeps_the
 
 async def test_retention_blanks_the_texts_of_evaluations_of_work_that_ended_long_ago(
     privacy: PrivacyService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
-    ids = await chantal_in_the_marketplace(klussen, signup)
-    approval_id = await approved_and_evaluated(ids["annas"], approvals, uow_factory, clock)
+    ids = await chantal_in_the_marketplace(market, signup)
+    approval_id = await approved_and_evaluated(ids["annas"], market, uow_factory, clock)
     await privacy.purge()
     async with uow_factory() as uow:
         kept = await uow.work.evaluation(approval_id, Role.POSTER)
@@ -248,9 +243,9 @@ async def test_retention_blanks_the_texts_of_evaluations_of_work_that_ended_long
 
 
 async def test_delivered_cards_that_named_the_person_are_changed_in_every_chat(
-    privacy: PrivacyService, klussen: KlusService, signup: SignupService, engine: AsyncEngine
+    privacy: PrivacyService, market: Market, signup: SignupService, engine: AsyncEngine
 ) -> None:
-    await chantal_in_the_marketplace(klussen, signup)
+    await chantal_in_the_marketplace(market, signup)
     async with engine.begin() as connection:  # everything queued so far has arrived
         await connection.execute(
             text(

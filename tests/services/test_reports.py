@@ -15,21 +15,29 @@ from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.work import Evaluation, EvaluationDraft, Role
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.approvals import ApprovalService
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.reports import EvaluationsListView, FiguresView, ReportRequest
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, TENANT, report_service, work_service
+from tests.services.conftest import (
+    ANNA,
+    BRAM,
+    CHANTAL,
+    DAAN,
+    EVA,
+    TENANT,
+    Market,
+    report_service,
+    work_service,
+)
 from tests.services.test_approvals import approved_match, confirmed_match, only_approval
 from tests.services.test_klussen import posted
 
 
 async def test_the_figures_of_a_known_marketplace(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -37,10 +45,10 @@ async def test_the_figures_of_a_known_marketplace(
 ) -> None:
     # Harderwijk (Anna) posts two klussen; Chantal is approved by Bram for the first one, 8 hours
     # a week from 7 December 2026 to 22 January 2027; nobody reacts to the second.
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
-    await posted(klussen, ANNA, organisation="harderwijk", title="Archief ordenen")
+    klus_id = await confirmed_match(market, signup, CHANTAL)
+    await posted(market, ANNA, organisation="harderwijk", title="Archief ordenen")
     clock.current = TODAY + timedelta(days=2)
-    await approvals.approve(BRAM, (await only_approval(uow_factory, klus_id)).id)
+    await market.approvals.approve(BRAM, (await only_approval(uow_factory, klus_id)).id)
     reports = report_service(uow_factory, clock, directory)
 
     assert await reports.report(BRAM, ReportRequest()) == Refusal("not_hr")
@@ -114,8 +122,7 @@ HR_RULES = Rules(
 
 
 async def test_hr_reads_the_evaluations_about_their_organisation_newest_first(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -125,13 +132,13 @@ async def test_hr_reads_the_evaluations_about_their_organisation_newest_first(
 ) -> None:
     # Chantal (Ermelo) works on Eva's Zeewolde klus, Daan (Ermelo) on Anna's Harderwijk klus; both
     # end on 23 January 2027. Chantal evaluates on the 24th, Anna on the 25th.
-    zeewolde = await confirmed_match(klussen, signup, CHANTAL, poster=EVA, organisation="zeewolde")
+    zeewolde = await confirmed_match(market, signup, CHANTAL, poster=EVA, organisation="zeewolde")
     harderwijk = await confirmed_match(
-        klussen, signup, DAAN, poster=ANNA, organisation="harderwijk", title="Archief ordenen"
+        market, signup, DAAN, poster=ANNA, organisation="harderwijk", title="Archief ordenen"
     )
     first, second = [(await only_approval(uow_factory, k)).id for k in (zeewolde, harderwijk)]
     for approval_id in (first, second):
-        await approvals.approve(BRAM, approval_id)
+        await market.approvals.approve(BRAM, approval_id)
     work = work_service(uow_factory, clock, vocabulary, directory, HR_RULES)
     end = TODAY + timedelta(days=61)
     clock.current = end
@@ -210,8 +217,7 @@ async def test_hr_reads_the_evaluations_about_their_organisation_newest_first(
 
 
 async def test_the_evaluations_period_is_in_the_organisations_local_days(
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -219,9 +225,7 @@ async def test_the_evaluations_period_is_in_the_organisations_local_days(
     directory: FileDirectory,
 ) -> None:
     """Half past midnight in Amsterdam is the evening before in UTC: it counts on the local day."""
-    approval_id = await approved_match(
-        klussen, approvals, signup, uow_factory, poster=EVA, organisation="zeewolde"
-    )
+    approval_id = await approved_match(market, signup, uow_factory, poster=EVA, organisation="zeewolde")
     end = TODAY + timedelta(days=61)
     clock.current = end
     assert (await work_service(uow_factory, clock, vocabulary, directory, HR_RULES).tick()).completed == 1

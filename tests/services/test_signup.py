@@ -12,7 +12,8 @@ from klussenbank.domain.fields import MAX_OTHER_SKILLS_TEXT, FieldError
 from klussenbank.domain.people import Availability, AvailabilityStatus, Organisation, Person, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.services.ports import Actor, ConversationRef, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor, ConversationRef
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import DEFAULT_HOURS, SignupService, UnknownPerson
 from klussenbank.services.views import FormView, PauseView, ProfileView, SkillChoice, WelcomeView
 from tests.conftest import TODAY, FixedClock, good_draft

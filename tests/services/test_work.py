@@ -17,14 +17,13 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.work import EvaluationDraft, Role
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.i18n import Translator
-from klussenbank.services.approvals import ApprovalService
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import UnitOfWorkFactory
+from klussenbank.services.hours import HoursService
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import Refusal
-from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, WorkResult, WorkService
+from klussenbank.services.views import EvaluationsView, EvaluationView, HoursView, Refusal
+from klussenbank.services.work import WorkResult, WorkService
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, work_service
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market, hours_service, work_service
 from tests.services.test_approvals import approved_match, confirmed_match, only_approval
 from tests.services.test_klussen import outbox
 
@@ -39,25 +38,30 @@ def work(
     return work_service(uow_factory, clock, vocabulary, directory)
 
 
-async def status_of_klus(klussen: KlusService) -> KlusStatus:
-    [summary] = await klussen.mine(ANNA)
+@pytest.fixture
+def hours(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> HoursService:
+    return hours_service(uow_factory, clock)
+
+
+async def status_of_klus(market: Market) -> KlusStatus:
+    [summary] = await market.posting.mine(ANNA)
     return summary.klus.status
 
 
 async def test_the_work_from_start_to_evaluation(
     work: WorkService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    hours: HoursService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
-    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    approval_id = await approved_match(market, signup, uow_factory)
     assert await work.tick() == WorkResult()
     clock.current = START
     assert (await work.tick()).started == 1
-    assert await status_of_klus(klussen) is KlusStatus.IN_PROGRESS
+    assert await status_of_klus(market) is KlusStatus.IN_PROGRESS
 
     clock.current = date(2026, 12, 31)  # the end of December: its hours are asked for
     assert (await work.tick()).hours_asked == 1
@@ -66,29 +70,29 @@ async def test_the_work_from_start_to_evaluation(
     december = date(2026, 12, 1)
 
     for wrong in (-1.0, 7.25, 201.0, 400.0, None):
-        refused = await work.report_hours(CHANTAL, approval_id, december, wrong)
+        refused = await hours.report_hours(CHANTAL, approval_id, december, wrong)
         assert isinstance(refused, HoursView) and refused.errors and refused.hours.reported is None
-    assert await work.report_hours(DAAN, approval_id, december, 10) == Refusal("match_not_found")
-    assert await work.report_hours(ANNA, approval_id, december, 10) == Refusal("match_not_found")  # not hers
-    reported = await work.report_hours(CHANTAL, approval_id, december, 10.5)
+    assert await hours.report_hours(DAAN, approval_id, december, 10) == Refusal("match_not_found")
+    assert await hours.report_hours(ANNA, approval_id, december, 10) == Refusal("match_not_found")  # not hers
+    reported = await hours.report_hours(CHANTAL, approval_id, december, 10.5)
     assert isinstance(reported, HoursView) and reported.hours.reported == 10.5
     assert (
         reported.hours.planned == 28.5
     )  # 8 hours a week over 7-31 December (25 days): 28.57, to half an hour
     assert ("work.hours.poster", "Anna de Vries") in await outbox(engine)
-    refused = await work.correct_hours(CHANTAL, approval_id, december, 12, shown=10.5)
+    refused = await hours.correct_hours(CHANTAL, approval_id, december, 12, shown=10.5)
     assert refused == Refusal("match_not_found")
-    checked = await work.correct_hours(ANNA, approval_id, december, 12, shown=10.5)
+    checked = await hours.correct_hours(ANNA, approval_id, december, 12, shown=10.5)
     assert isinstance(checked, HoursView) and checked.hours.worked == 12
-    late = await work.report_hours(CHANTAL, approval_id, december, 30)
+    late = await hours.report_hours(CHANTAL, approval_id, december, 30)
     assert isinstance(late, HoursView) and late.hours.worked == 12  # settled: the card says so
-    again = await work.correct_hours(ANNA, approval_id, december, 14, shown=10.5)
+    again = await hours.correct_hours(ANNA, approval_id, december, 14, shown=10.5)
     assert isinstance(again, HoursView) and again.hours.worked == 12
 
     clock.current = END + timedelta(days=1)
     result = await work.tick()
     assert (result.hours_asked, result.completed) == (1, 1)  # January, up to the end date
-    assert await status_of_klus(klussen) is KlusStatus.COMPLETED
+    assert await status_of_klus(market) is KlusStatus.COMPLETED
     queued = await outbox(engine)
     assert ("work.evaluation", "Chantal Bakker") in queued and ("work.evaluation", "Anna de Vries") in queued
     assert await work.tick() == WorkResult()
@@ -129,19 +133,18 @@ async def test_the_work_from_start_to_evaluation(
 
 async def test_the_poster_may_end_the_work_early(
     work: WorkService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
 ) -> None:
-    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    approval_id = await approved_match(market, signup, uow_factory)
     clock.current = START + timedelta(days=3)
 
     assert await work.complete(CHANTAL, approval_id) == Refusal("match_not_found")
     assert await work.complete(ANNA, approval_id) is True
 
-    assert await status_of_klus(klussen) is KlusStatus.COMPLETED
+    assert await status_of_klus(market) is KlusStatus.COMPLETED
     assert await work.complete(ANNA, approval_id) is False  # a second click: already done
     assert (await work.tick()).completed == 0
 
@@ -164,8 +167,8 @@ async def hours_cards(engine: AsyncEngine) -> list[tuple[str, str, bool, dict[st
 
 async def test_the_poster_confirms_only_the_hours_as_they_are_now_on_one_card_a_month(
     work: WorkService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    hours: HoursService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -173,12 +176,12 @@ async def test_the_poster_confirms_only_the_hours_as_they_are_now_on_one_card_a_
 ) -> None:
     """Chantal types 200 (a typo), then 24. Anna's card for December changes in place; pressing
     "Hours are right" on the card that still showed 200 saves nothing and shows her the 24."""
-    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    approval_id = await approved_match(market, signup, uow_factory)
     clock.current = date(2026, 12, 31)
     await work.tick()
     december = date(2026, 12, 1)
-    await work.report_hours(CHANTAL, approval_id, december, 200)
-    await work.report_hours(CHANTAL, approval_id, december, 24)
+    await hours.report_hours(CHANTAL, approval_id, december, 200)
+    await hours.report_hours(CHANTAL, approval_id, december, 24)
 
     cards = await hours_cards(engine)
     assert [(reason, name, update) for reason, name, update, _ in cards] == [
@@ -188,15 +191,15 @@ async def test_the_poster_confirms_only_the_hours_as_they_are_now_on_one_card_a_
     ]
     assert '"shown": 24' in words(cards[-1][3]) and '"shown": 200' in words(cards[1][3])
 
-    stale = await work.correct_hours(ANNA, approval_id, december, 200, shown=200)
+    stale = await hours.correct_hours(ANNA, approval_id, december, 200, shown=200)
     assert isinstance(stale, HoursView) and stale.changed and not stale.errors
     assert (stale.hours.reported, stale.hours.corrected) == (24, None)  # nothing saved
-    forged = await work.correct_hours(ANNA, approval_id, december, 200, shown=None)
+    forged = await hours.correct_hours(ANNA, approval_id, december, 200, shown=None)
     assert isinstance(forged, HoursView) and forged.changed and forged.hours.corrected is None
-    too_many = await work.correct_hours(ANNA, approval_id, december, 400, shown=24)
+    too_many = await hours.correct_hours(ANNA, approval_id, december, 400, shown=24)
     assert isinstance(too_many, HoursView) and too_many.errors and too_many.hours.corrected is None
 
-    checked = await work.correct_hours(ANNA, approval_id, december, 24, shown=24)
+    checked = await hours.correct_hours(ANNA, approval_id, december, 24, shown=24)
     assert isinstance(checked, HoursView) and not checked.changed and checked.hours.corrected == 24
     async with uow_factory() as uow:
         [saved] = await uow.work.hours(approval_id)
@@ -205,17 +208,16 @@ async def test_the_poster_confirms_only_the_hours_as_they_are_now_on_one_card_a_
 
 async def test_a_declined_match_has_no_work_to_end(
     work: WorkService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    klus_id = await confirmed_match(klussen, signup, CHANTAL)
+    klus_id = await confirmed_match(market, signup, CHANTAL)
     approval = await only_approval(uow_factory, klus_id)
-    await approvals.decline(BRAM, approval.id, "Niet nu.")
+    await market.approvals.decline(BRAM, approval.id, "Niet nu.")
 
     assert await work.complete(ANNA, approval.id) == Refusal("match_not_found")
-    assert await status_of_klus(klussen) is KlusStatus.OPEN
+    assert await status_of_klus(market) is KlusStatus.OPEN
 
 
 async def card_updates(engine: AsyncEngine, after: int) -> list[tuple[str, dict[str, Any]]]:
@@ -247,14 +249,13 @@ def words(card: dict[str, Any]) -> str:
 async def test_when_the_work_ends_every_card_about_the_approval_says_so(
     ending: str,
     work: WorkService,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
-    approval_id = await approved_match(klussen, approvals, signup, uow_factory)
+    approval_id = await approved_match(market, signup, uow_factory)
     clock.current = START
     await work.tick()
     before = await last_message(engine)
@@ -289,8 +290,7 @@ DAAN_MAIL = "daan.visser@ermelo.example"
 async def test_the_evaluations_are_for_the_two_sides_and_hr_of_their_organisations(
     daan_is_hr_of: str | None,
     daan_reads: bool,
-    klussen: KlusService,
-    approvals: ApprovalService,
+    market: Market,
     signup: SignupService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -300,9 +300,7 @@ async def test_the_evaluations_are_for_the_two_sides_and_hr_of_their_organisatio
     # Nobody is HR but Daan where the test says so, and Anna of Harderwijk (her directory role).
     rules = Rules({daan_is_hr_of: OrganisationRules(hr=(DAAN_MAIL,))} if daan_is_hr_of else {})
     work = work_service(uow_factory, clock, vocabulary, directory, rules)
-    approval_id = await approved_match(
-        klussen, approvals, signup, uow_factory, poster=EVA, organisation="zeewolde"
-    )
+    approval_id = await approved_match(market, signup, uow_factory, poster=EVA, organisation="zeewolde")
     assert await work.evaluations(CHANTAL, approval_id) == Refusal("match_not_found")  # still working
     clock.current = END + timedelta(days=1)
     assert (await work.tick()).completed == 1
@@ -346,7 +344,7 @@ async def test_the_evaluations_are_for_the_two_sides_and_hr_of_their_organisatio
     for side in (CHANTAL, EVA):
         read = [
             (r.viewer_name, r.klus_title)
-            for r in (await approvals.access_log(side)).rows
+            for r in (await market.approvals.access_log(side)).rows
             if r.what == "evaluations"
         ]
         assert read == ([("Daan Visser", "Notuleren bij de raad")] if daan_reads else []), side.name

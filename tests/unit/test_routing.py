@@ -10,7 +10,7 @@ from klussenbank.dialogs import general, klussen, matching, privacy, profile, re
 from klussenbank.dialogs.router import DuplicateRoute, Handler, Router, Routes
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.i18n import LANGUAGES, catalog
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.verbs import Verb
 
 

@@ -10,7 +10,7 @@ from microsoft_agents.activity import Activity
 
 from klussenbank.dialogs.turn import Turn
 from klussenbank.i18n import Translator
-from klussenbank.services.ports import Actor, Channel, ConversationRef
+from klussenbank.services.ports.records import Actor, Channel, ConversationRef
 from klussenbank.verbs import Verb
 
 PERSONAL = "personal"

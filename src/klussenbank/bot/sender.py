@@ -15,7 +15,8 @@ from microsoft_agents.hosting.core.connector.client import ConnectorClient
 from klussenbank.bot.auth import auth_configuration, connections
 from klussenbank.config import Settings
 from klussenbank.domain.delivery import classify
-from klussenbank.services.ports import ConversationRef, SendFailed
+from klussenbank.services.ports.delivery import SendFailed
+from klussenbank.services.ports.records import ConversationRef
 
 BOT_FRAMEWORK = "https://api.botframework.com"
 SCOPES = [f"{BOT_FRAMEWORK}/.default"]

@@ -24,7 +24,7 @@ from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
 from klussenbank.services.delivery import DeliveryWorker
-from klussenbank.services.ports import Sender
+from klussenbank.services.ports.delivery import Sender
 
 log = logging.getLogger(__name__)
 

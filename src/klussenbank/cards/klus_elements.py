@@ -32,7 +32,7 @@ def explain(match: Match, t: Translator) -> str:
 
 def klus_body(klus: KlusView, t: Translator) -> list[Element]:
     """A klus's description and its facts."""
-    skills = [skill_label(s, t) for s in klus.required_skills] + list(klus.free_skills)
+    skills = [skill_label(s, t) for s in klus.required_skill_choices] + list(klus.free_skills)
     body: list[Element] = []
     if klus.description:
         body.append(text(klus.description))
@@ -42,7 +42,7 @@ def klus_body(klus: KlusView, t: Translator) -> list[Element]:
                 (t("klus.organisation"), klus.organisation.name),
                 (t("klus.poster"), klus.poster_name),
                 (t("klus.skills"), ", ".join(skills)),
-                (t("klus.nice_skills"), ", ".join(skill_label(s, t) for s in klus.nice_skills)),
+                (t("klus.nice_skills"), ", ".join(skill_label(s, t) for s in klus.nice_skill_choices)),
                 (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
                 (
                     t("klus.period"),

@@ -24,7 +24,7 @@ from klussenbank.cards.elements import (
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, Role
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import ReportRequest
-from klussenbank.services.work import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
+from klussenbank.services.views import EvaluationsView, EvaluationView, HoursView, MatchEvaluations
 from klussenbank.verbs import ApprovalInput, Verb, WorkInput, report_scope
 
 W = WorkInput

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from klussenbank.i18n import Language
     from klussenbank.services.demo import DemoResult
     from klussenbank.services.people import ImportResult
-    from klussenbank.services.ports import AuditEntry
+    from klussenbank.services.ports.records import AuditEntry
 
 
 def serve(settings: Settings) -> None:
@@ -84,11 +84,11 @@ async def _load_directory(settings: Settings, progress: Progress, *, tenant_id: 
 
 async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
     from klussenbank.services.demo import seed_demo_marketplace
-    from klussenbank.wiring import command_parts, klus_service, signup_service
+    from klussenbank.wiring import command_parts, posting_service, signup_service
 
     async with command_parts(settings) as parts:
         return await seed_demo_marketplace(
-            signup_service(parts), klus_service(parts), parts.clock, tenant_id=tenant_id
+            signup_service(parts), posting_service(parts), parts.clock, tenant_id=tenant_id
         )
 
 
@@ -243,10 +243,10 @@ def purge(settings: Settings, progress: Progress) -> None:
 
 async def _purge_now(settings: Settings, actor: str) -> dict[str, int]:
     """The retention purge, now."""
-    from klussenbank.wiring import command_parts, klus_service, privacy_service
+    from klussenbank.wiring import command_parts, klus_chores, privacy_service
 
     async with command_parts(settings) as parts:
-        return await privacy_service(parts, klus_service(parts)).purge(actor)
+        return await privacy_service(parts, klus_chores(parts)).purge(actor)
 
 
 def audit(settings: Settings, limit: int) -> None:
@@ -255,10 +255,10 @@ def audit(settings: Settings, limit: int) -> None:
 
 
 async def _audit_entries(settings: Settings, limit: int) -> list[AuditEntry]:
-    from klussenbank.wiring import command_parts, klus_service, privacy_service
+    from klussenbank.wiring import command_parts, klus_chores, privacy_service
 
     async with command_parts(settings) as parts:
-        return await privacy_service(parts, klus_service(parts)).audit(limit)
+        return await privacy_service(parts, klus_chores(parts)).audit(limit)
 
 
 def _actor() -> str:

@@ -14,7 +14,7 @@ from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, refused
 from klussenbank.domain.announcement import AnnouncementDraft
 from klussenbank.i18n import Translator
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import ComposerView, PreviewView, Refusal, ReportView
 from klussenbank.verbs import AnnounceInput as A
 from klussenbank.verbs import Verb

@@ -9,7 +9,7 @@ from klussenbank.cards.elements import Element
 from klussenbank.dialogs.inputs import Inputs, record_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, refused
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import ApprovalView, Refusal
 from klussenbank.verbs import ApprovalInput as A
 from klussenbank.verbs import Verb

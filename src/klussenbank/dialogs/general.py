@@ -7,7 +7,7 @@ from klussenbank.cards.general import help_card, notice_card, welcome_card
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.i18n import Translator
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.verbs import Verb
 
 GREETINGS = ("hallo", "hoi", "hey", "hi", "hello", "goedemorgen", "goedemiddag", "good morning")
@@ -41,7 +41,7 @@ async def meet(services: Services, actor: Actor, turn: Turn) -> Element | None:
 async def remember(services: Services, turn: Turn) -> None:
     """Where the bot was spoken to: the team channel, or else the conversation."""
     if turn.channel is not None:
-        await services.announcements.remember_channel(turn.channel, turn.channel_conversation)
+        await services.announcement_chores.remember_channel(turn.channel, turn.channel_conversation)
     elif turn.conversation is not None:
         await services.signup.remember_conversation(turn.conversation)
 
@@ -59,11 +59,11 @@ async def conversation_updated(services: Services, turn: Turn) -> Element | None
         await remember(services, turn)
         return None if turn.personal else notice_card(turn.t("welcome.channel"))
     if channel is not None and turn.event in ("channelCreated", "channelRenamed", "channelRestored"):
-        await services.announcements.remember_channel(channel, turn.channel_conversation)
+        await services.announcement_chores.remember_channel(channel, turn.channel_conversation)
     elif channel is not None and turn.event == "channelDeleted":
-        await services.announcements.forget_channel(channel.conversation_id)
+        await services.announcement_chores.forget_channel(channel.conversation_id)
     elif channel is not None and turn.event in ("teamDeleted", "teamArchived"):
-        await services.announcements.forget_team(channel.team_id)
+        await services.announcement_chores.forget_team(channel.team_id)
     return None
 
 

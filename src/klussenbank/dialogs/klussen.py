@@ -14,7 +14,7 @@ from klussenbank.dialogs.turn import Services, Turn, refused
 from klussenbank.domain.klus import KlusDraft, Visibility
 from klussenbank.domain.people import WorkMode
 from klussenbank.i18n import Translator
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import KlusFormView, Refusal
 from klussenbank.verbs import KlusInput as F
 from klussenbank.verbs import Verb
@@ -51,21 +51,21 @@ def parse_klus_id(data: object) -> int | None:
 @router.verb(Verb.KLUS_NEW)
 @router.command("post_klus")
 async def on_klus_new(services: Services, actor: Actor, turn: Turn) -> Element:
-    return _form_or_refusal(await services.klussen.form(actor), turn.t)
+    return _form_or_refusal(await services.posting.form(actor), turn.t)
 
 
 @router.verb(Verb.KLUS_EDIT)
 async def on_klus_edit(services: Services, actor: Actor, turn: Turn) -> Element:
     klus_id = parse_klus_id(turn.data)
     return _form_or_refusal(
-        await services.klussen.form(actor, klus_id) if klus_id else Refusal("klus_not_found"), turn.t
+        await services.posting.form(actor, klus_id) if klus_id else Refusal("klus_not_found"), turn.t
     )
 
 
 @router.verb(Verb.KLUS_POST)
 async def on_klus_post(services: Services, actor: Actor, turn: Turn) -> Element:
     klus_id = parse_klus_id(turn.data)
-    result = await services.klussen.post(actor, parse_klus(turn.data), klus_id)
+    result = await services.posting.post(actor, parse_klus(turn.data), klus_id)
     if isinstance(result, Refusal | KlusFormView):
         return _form_or_refusal(result, turn.t)
     return posted_card(result, turn.t, banner=turn.t("klus.saved" if klus_id else "klus.posted"))
@@ -74,7 +74,7 @@ async def on_klus_post(services: Services, actor: Actor, turn: Turn) -> Element:
 @router.verb(Verb.KLUS_MINE)
 @router.command("my_klussen")
 async def on_klus_mine(services: Services, actor: Actor, turn: Turn) -> Element:
-    return my_klussen_card(await services.klussen.mine(actor), turn.t)
+    return my_klussen_card(await services.posting.mine(actor), turn.t)
 
 
 @router.verb(Verb.KLUS_CANCEL)
@@ -86,10 +86,10 @@ async def on_klus_cancel(services: Services, actor: Actor, turn: Turn) -> Elemen
 @router.verb(Verb.KLUS_CANCEL_CONFIRM)
 async def on_klus_cancel_confirm(services: Services, actor: Actor, turn: Turn) -> Element:
     klus_id = parse_klus_id(turn.data)
-    result = await services.klussen.cancel(actor, klus_id) if klus_id else Refusal("klus_not_found")
+    result = await services.posting.cancel(actor, klus_id) if klus_id else Refusal("klus_not_found")
     if isinstance(result, Refusal):
         return refused(result, turn.t)
-    return my_klussen_card(await services.klussen.mine(actor), turn.t, banner=turn.t("cancel.done"))
+    return my_klussen_card(await services.posting.mine(actor), turn.t, banner=turn.t("cancel.done"))
 
 
 def _form_or_refusal(result: KlusFormView | Refusal, t: Translator) -> Element:

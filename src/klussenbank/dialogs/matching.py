@@ -12,7 +12,7 @@ from klussenbank.dialogs.inputs import Inputs
 from klussenbank.dialogs.klussen import parse_klus_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, refused
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import CandidatesView, KlusOffer, OfferFilters, Refusal
 from klussenbank.verbs import KlusInput as F
 from klussenbank.verbs import Verb
@@ -49,37 +49,37 @@ def parse_filters(data: object) -> OfferFilters:
 @router.verb(Verb.KLUS_LIST)
 @router.command("klussen")
 async def on_klus_list(services: Services, actor: Actor, turn: Turn) -> Element:
-    return offers_card(await services.klussen.offers(actor, parse_filters(turn.data)), turn.t)
+    return offers_card(await services.interest.offers(actor, parse_filters(turn.data)), turn.t)
 
 
 @router.verb(Verb.SUGGESTIONS_OFF)
 async def on_suggestions_off(services: Services, actor: Actor, turn: Turn) -> Element:
-    done = await services.klussen.stop_suggestions(actor)
+    done = await services.interest.stop_suggestions(actor)
     return notice_card(turn.t("suggestions.off" if done else "profile.none"))
 
 
 @router.verb(Verb.KLUS_SHOW)
 async def on_klus_show(services: Services, actor: Actor, turn: Turn) -> Element:
-    return await _on_klus(turn, lambda klus_id: services.klussen.offer(actor, klus_id))
+    return await _on_klus(turn, lambda klus_id: services.interest.offer(actor, klus_id))
 
 
 @router.verb(Verb.KLUS_CANDIDATES)
 async def on_klus_candidates(services: Services, actor: Actor, turn: Turn) -> Element:
-    return await _on_klus(turn, lambda klus_id: services.klussen.candidates(actor, klus_id))
+    return await _on_klus(turn, lambda klus_id: services.choosing.candidates(actor, klus_id))
 
 
 @router.verb(Verb.INTEREST_ADD)
 async def on_interest_add(services: Services, actor: Actor, turn: Turn) -> Element:
     motivation = parse_motivation(turn.data)
     return await _on_klus(
-        turn, lambda klus_id: services.klussen.show_interest(actor, klus_id, motivation), "interest.sent"
+        turn, lambda klus_id: services.interest.show_interest(actor, klus_id, motivation), "interest.sent"
     )
 
 
 @router.verb(Verb.INTEREST_WITHDRAW)
 async def on_interest_withdraw(services: Services, actor: Actor, turn: Turn) -> Element:
     return await _on_klus(
-        turn, lambda klus_id: services.klussen.withdraw_interest(actor, klus_id), "interest.withdrawn"
+        turn, lambda klus_id: services.interest.withdraw_interest(actor, klus_id), "interest.withdrawn"
     )
 
 
@@ -87,7 +87,7 @@ async def on_interest_withdraw(services: Services, actor: Actor, turn: Turn) -> 
 async def on_candidate_invite(services: Services, actor: Actor, turn: Turn) -> Element:
     person_id = parse_person_id(turn.data) or ""
     return await _on_klus(
-        turn, lambda klus_id: services.klussen.invite(actor, klus_id, person_id), "candidates.invited"
+        turn, lambda klus_id: services.choosing.invite(actor, klus_id, person_id), "candidates.invited"
     )
 
 
@@ -95,7 +95,7 @@ async def on_candidate_invite(services: Services, actor: Actor, turn: Turn) -> E
 async def on_candidate_choose(services: Services, actor: Actor, turn: Turn) -> Element:
     person_id = parse_person_id(turn.data) or ""
     return await _on_klus(
-        turn, lambda klus_id: services.klussen.choose(actor, klus_id, person_id), "candidates.chosen"
+        turn, lambda klus_id: services.choosing.choose(actor, klus_id, person_id), "candidates.chosen"
     )
 
 
@@ -104,14 +104,14 @@ async def on_match_confirm(services: Services, actor: Actor, turn: Turn) -> Elem
     share = parse_share_motivation(turn.data)
     return await _on_klus(
         turn,
-        lambda klus_id: services.klussen.confirm(actor, klus_id, share_motivation=share),
+        lambda klus_id: services.interest.confirm(actor, klus_id, share_motivation=share),
         "match.confirmed",
     )
 
 
 @router.verb(Verb.MATCH_DECLINE)
 async def on_match_decline(services: Services, actor: Actor, turn: Turn) -> Element:
-    return await _on_klus(turn, lambda klus_id: services.klussen.decline(actor, klus_id), "match.declined")
+    return await _on_klus(turn, lambda klus_id: services.interest.decline(actor, klus_id), "match.declined")
 
 
 async def _on_klus(

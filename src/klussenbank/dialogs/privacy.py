@@ -8,7 +8,7 @@ from klussenbank.cards.elements import Element
 from klussenbank.cards.general import notice_card
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.verbs import Verb
 
 router = Router()

@@ -20,7 +20,7 @@ from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.people import WorkMode
 from klussenbank.i18n import Translator
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import FormView, PauseView, ProfileView
 from klussenbank.verbs import AvailabilityInput as F
 from klussenbank.verbs import PauseInput, Verb

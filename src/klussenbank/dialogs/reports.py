@@ -7,7 +7,7 @@ from klussenbank.cards.report import report_evaluations_card, report_figures_car
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, refused
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.services.reports import ReportRequest
 from klussenbank.services.views import Refusal
 from klussenbank.verbs import ReportInput as R

@@ -11,7 +11,7 @@ from typing import TypeVar
 from klussenbank.cards.elements import Element
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.i18n import LANGUAGES, catalog
-from klussenbank.services.ports import Actor
+from klussenbank.services.ports.records import Actor
 from klussenbank.verbs import Verb
 
 Handler = Callable[[Services, Actor, Turn], Awaitable[Element]]

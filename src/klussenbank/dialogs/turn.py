@@ -8,11 +8,15 @@ from klussenbank.cards.elements import Element, execute
 from klussenbank.cards.general import notice_card
 from klussenbank.i18n import Translator
 from klussenbank.services.agreements import AgreementService
+from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor, Channel, ConversationRef
+from klussenbank.services.hours import HoursService
+from klussenbank.services.interest import InterestService
+from klussenbank.services.ports.records import Actor, Channel, ConversationRef
+from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
@@ -49,13 +53,17 @@ class Services:
     """The use cases the dialogs call."""
 
     signup: SignupService
-    klussen: KlusService
+    posting: PostingService
+    choosing: ChoosingService
+    interest: InterestService
     approvals: ApprovalService
     announcements: AnnouncementService
+    announcement_chores: AnnouncementChores
     digests: DigestService
     privacy: PrivacyService
     reports: ReportService
     agreements: AgreementService
+    hours: HoursService
     work: WorkService
 
 

@@ -16,9 +16,8 @@ from klussenbank.dialogs.reports import parse_report
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, refused
 from klussenbank.domain.work import EvaluationDraft
-from klussenbank.services.ports import Actor
-from klussenbank.services.views import Refusal
-from klussenbank.services.work import EvaluationView, HoursView
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.views import EvaluationView, HoursView, Refusal
 from klussenbank.verbs import Verb
 from klussenbank.verbs import WorkInput as W
 
@@ -59,13 +58,13 @@ def parse_evaluation(data: object) -> EvaluationDraft:
 @router.verb(Verb.HOURS_SHOW)
 async def on_hours_show(services: Services, actor: Actor, turn: Turn) -> Element:
     month, _, _ = parse_hours(turn.data)
-    return await _on_work(turn, lambda a: services.work.hours(actor, a, month))
+    return await _on_work(turn, lambda a: services.hours.hours(actor, a, month))
 
 
 @router.verb(Verb.HOURS_REPORT)
 async def on_hours_report(services: Services, actor: Actor, turn: Turn) -> Element:
     month, hours, unreadable = parse_hours(turn.data)
-    return await _on_work(turn, lambda a: services.work.report_hours(actor, a, month, hours, unreadable))
+    return await _on_work(turn, lambda a: services.hours.report_hours(actor, a, month, hours, unreadable))
 
 
 @router.verb(Verb.HOURS_CHECK)
@@ -73,7 +72,7 @@ async def on_hours_check(services: Services, actor: Actor, turn: Turn) -> Elemen
     """The "Hours are right" button: exactly the hours the card showed, whatever is in the box."""
     month, shown, unreadable = parse_hours(turn.data, W.SHOWN)
     return await _on_work(
-        turn, lambda a: services.work.correct_hours(actor, a, month, shown, unreadable, shown=shown)
+        turn, lambda a: services.hours.correct_hours(actor, a, month, shown, unreadable, shown=shown)
     )
 
 
@@ -82,7 +81,7 @@ async def on_hours_correct(services: Services, actor: Actor, turn: Turn) -> Elem
     month, hours, unreadable = parse_hours(turn.data)
     _, shown, _ = parse_hours(turn.data, W.SHOWN)
     return await _on_work(
-        turn, lambda a: services.work.correct_hours(actor, a, month, hours, unreadable, shown=shown)
+        turn, lambda a: services.hours.correct_hours(actor, a, month, hours, unreadable, shown=shown)
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from klussenbank.data import load_json
 from klussenbank.domain.people import Organisation
-from klussenbank.services.ports import DirectoryPerson
+from klussenbank.services.ports.records import DirectoryPerson
 
 DEMO = "demo"
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from klussenbank.config import Settings
 from klussenbank.domain.people import Organisation
-from klussenbank.services.ports import DirectoryPerson
+from klussenbank.services.ports.records import DirectoryPerson
 
 if TYPE_CHECKING:
     import httpx

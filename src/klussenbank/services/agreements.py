@@ -7,23 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Protocol
 
 from klussenbank.domain.agreement import AgreementView, Contact
 from klussenbank.domain.agreement_wording import LANGUAGES
 from klussenbank.domain.approval import Approval, EventKind
 from klussenbank.domain.organisations import Rules
 from klussenbank.i18n import language_of
+from klussenbank.services.clock import Clock
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import (
-    Actor,
-    Clock,
-    Directory,
-    DirectoryPerson,
-    Recipient,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor, DirectoryPerson, Recipient
+from klussenbank.services.ports.renderers import AgreementCards
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles
 from klussenbank.services.views import Refusal
 
@@ -40,12 +35,6 @@ class AgreementLink:
     number: str
     klus_title: str
     url: str
-
-
-class AgreementCards(Protocol):
-    """What the parties get in their chat (cards/ implements it)."""
-
-    def ready(self, approval_id: int, klus_title: str, locale: str) -> dict[str, Any]: ...
 
 
 class AgreementService:

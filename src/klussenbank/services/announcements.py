@@ -8,7 +8,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
 
 from klussenbank.domain.announcement import (
     Announcement,
@@ -16,97 +15,27 @@ from klussenbank.domain.announcement import (
     AnnouncementStatus,
     validate_announcement,
 )
-from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.fields import FieldError
-from klussenbank.domain.organisations import Rules
-from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import (
-    Actor,
-    Channel,
-    Clock,
-    ConversationRef,
-    Directory,
-    Recipient,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from klussenbank.services.announcer import Announcer, csv_path
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor, Recipient
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles
-from klussenbank.services.views import (
-    AnnouncementView,
-    ComposerView,
-    PreviewView,
-    Refusal,
-    ReportView,
-)
-
-# How the report card groups delivery statuses.
-REPORT_GROUPS: dict[str, tuple[DeliveryStatus, ...]] = {
-    "sent": (DeliveryStatus.SENT,),
-    "unreachable": (DeliveryStatus.UNREACHABLE,),
-    "failed": (DeliveryStatus.DEAD, DeliveryStatus.UNCONFIRMED),
-    "pending": (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING),
-    "cancelled": (DeliveryStatus.CANCELLED,),
-}
-
-
-class AnnouncementRenderer(Protocol):
-    """Turns announcements and reports into cards (cards/ implements it)."""
-
-    def announcement(self, view: AnnouncementView) -> dict[str, Any]: ...
-
-    def report(self, view: ReportView, locale: str) -> dict[str, Any]: ...
-
-
-def csv_path(announcement_id: int) -> str:
-    return f"/api/announcements/{announcement_id}/recipients.csv"
+from klussenbank.services.views import ComposerView, PreviewView, Refusal, ReportView
 
 
 class AnnouncementService:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        *,
-        clock: Clock,
-        directory: Directory,
-        rules: Rules,
-        renderer: AnnouncementRenderer,
-        links: LinkSigner,
-    ) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, *, announcer: Announcer, directory: Directory) -> None:
         self._uow = uow
-        self._clock = clock
-        self._rules = rules
-        self._renderer = renderer
-        self._links = links
-        self._roles = HrRoles(directory, rules)
-
-    # -- who is HR ---------------------------------------------------------------------------
+        self._announcer = announcer
+        self._clock = announcer.clock
+        self._rules = announcer.rules
+        self._links = announcer.links
+        self._roles = HrRoles(directory, announcer.rules)
 
     async def hr_of(self, actor: Actor) -> tuple[str, ...]:
         """The organisations the actor may announce to (none: they are not HR)."""
         return await self._roles.organisations_of(actor)
-
-    # -- the channels the app is in -----------------------------------------------------------
-
-    async def remember_channel(self, channel: Channel, conversation: ConversationRef | None) -> None:
-        """The app is in this channel (installed in the team, or a channel was made or renamed)."""
-        now = self._clock.now()
-        async with self._uow() as uow:
-            await uow.channels.save(channel, now=now)
-            if conversation is not None:
-                await uow.conversations.save(conversation, now=now)
-            await uow.commit()
-
-    async def forget_channel(self, conversation_id: str) -> None:
-        async with self._uow() as uow:
-            await uow.channels.remove(conversation_id, now=self._clock.now())
-            await uow.commit()
-
-    async def forget_team(self, team_id: str) -> None:
-        async with self._uow() as uow:
-            await uow.channels.remove_team(team_id, now=self._clock.now())
-            await uow.commit()
-
-    # -- composing ---------------------------------------------------------------------------
 
     async def composer(self, actor: Actor, draft: AnnouncementDraft | None = None) -> ComposerView | Refusal:
         mine = await self.hr_of(actor)
@@ -154,7 +83,7 @@ class AnnouncementService:
         names = {o.key: o.name for o in await uow.organisations.all()}
         return PreviewView(
             draft=draft,
-            announcement=await self._view(uow, checked),
+            announcement=await self._announcer.view(uow, checked),
             channels=tuple(channels[c] for c in checked.channels),
             people=len(await uow.people.reachable(checked.organisations)),
             today=self._local_now(actor_org=checked.organisation_key).date(),
@@ -203,11 +132,11 @@ class AnnouncementService:
             now = self._clock.now()
             announcement = replace(checked, id=await uow.announcements.add(checked, now=now))
             if not scheduled:
-                announcement = await self._send(uow, announcement)
-            report = await self._report(uow, announcement)
+                announcement = await self._announcer.send(uow, announcement)
+            report = await self._announcer.report(uow, announcement)
             author = await uow.people.get(actor.aad_object_id)
             message = await uow.outbox.enqueue(
-                {"card": self._renderer.report(report, author.locale if author else actor.locale)},
+                {"card": self._announcer.renderer.report(report, author.locale if author else actor.locale)},
                 [Recipient(person_aad_object_id=actor.aad_object_id)],
                 reason="announcement.report",
                 now=now,
@@ -222,30 +151,12 @@ class AnnouncementService:
             await uow.commit()
             return replace(report, banner=action)
 
-    async def _send(self, uow: UnitOfWork, announcement: Announcement) -> Announcement:
-        """Queue the announcement for every channel and person of its audience."""
-        people = await uow.people.reachable(announcement.organisations)
-        recipients = [Recipient(conversation_id=c) for c in announcement.channels] + [
-            Recipient(person_aad_object_id=p) for p in people
-        ]
-        message = await uow.outbox.enqueue(
-            {"card": self._renderer.announcement(await self._view(uow, announcement))},
-            recipients,
-            reason="announcement",
-            now=self._clock.now(),
-        )
-        announcement = replace(announcement, status=AnnouncementStatus.SENDING, message_id=message)
-        await uow.announcements.save(announcement, now=self._clock.now())
-        return announcement
-
-    # -- following and changing it -------------------------------------------------------------
-
     async def report(self, actor: Actor, announcement_id: int) -> ReportView | Refusal:
         async with self._uow() as uow:
             announcement = await self._mine(uow, actor, announcement_id)
             if isinstance(announcement, Refusal):
                 return announcement
-            return await self._report(uow, announcement)
+            return await self._announcer.report(uow, announcement)
 
     async def cancel(self, actor: Actor, announcement_id: int) -> ReportView | Refusal:
         """Stop a planned announcement, or one still going out (what was sent stays sent)."""
@@ -254,7 +165,7 @@ class AnnouncementService:
             if isinstance(announcement, Refusal):
                 return announcement
             if announcement.status not in (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING):
-                return replace(await self._report(uow, announcement), banner="announcement.not_now")
+                return replace(await self._announcer.report(uow, announcement), banner="announcement.not_now")
             if announcement.message_id is not None:
                 await uow.outbox.cancel(announcement.message_id, now=self._clock.now())
             return await self._change(
@@ -268,14 +179,14 @@ class AnnouncementService:
             if isinstance(announcement, Refusal):
                 return announcement
             if announcement.status not in (AnnouncementStatus.SENDING, AnnouncementStatus.SENT):
-                return replace(await self._report(uow, announcement), banner="announcement.not_now")
+                return replace(await self._announcer.report(uow, announcement), banner="announcement.not_now")
             assert announcement.message_id is not None
             now = self._clock.now()
             await uow.outbox.cancel(announcement.message_id, now=now)
-            withdrawn = replace(await self._view(uow, announcement), withdrawn=True)
+            withdrawn = replace(await self._announcer.view(uow, announcement), withdrawn=True)
             await uow.outbox.enqueue_update(
                 announcement.message_id,
-                {"card": self._renderer.announcement(withdrawn)},
+                {"card": self._announcer.renderer.announcement(withdrawn)},
                 reason="announcement.withdrawn",
                 now=now,
             )
@@ -295,8 +206,8 @@ class AnnouncementService:
         now = self._clock.now()
         await uow.announcements.save(announcement, now=now)
         await uow.audit.add(actor.aad_object_id, banner, f"#{announcement.id} {announcement.title}", now=now)
-        report = await self._report(uow, announcement)
-        await self._update_report(uow, announcement, report)
+        report = await self._announcer.report(uow, announcement)
+        await self._announcer.update_report(uow, announcement, report)
         await uow.commit()
         return replace(report, banner=banner)
 
@@ -316,77 +227,6 @@ class AnnouncementService:
             writer.writerow([_cell(row.name), _cell(row.email), _cell(row.channel), row.status])
         return out.getvalue()
 
-    # -- the chores --------------------------------------------------------------------------
-
-    async def send_due(self) -> int:
-        """Send planned announcements whose time has come."""
-        sent = 0
-        async with self._uow() as uow:
-            due = await uow.announcements.due(self._clock.now())
-        for planned in due:
-            async with self._uow() as uow:
-                announcement = await uow.announcements.get(planned.id, lock=True)
-                if announcement is None or announcement.status is not AnnouncementStatus.SCHEDULED:
-                    continue  # cancelled meanwhile, or another process sent it
-                announcement = await self._send(uow, announcement)
-                await self._update_report(uow, announcement, await self._report(uow, announcement))
-                await uow.commit()
-                sent += 1
-        return sent
-
-    async def refresh_reports(self) -> int:
-        """Bring report cards up to date while announcements go out; how many changed."""
-        changed = 0
-        async with self._uow() as uow:
-            sending = await uow.announcements.sending()
-        for going in sending:
-            async with self._uow() as uow:
-                announcement = await uow.announcements.get(going.id, lock=True)
-                if announcement is None or announcement.status is not AnnouncementStatus.SENDING:
-                    continue
-                report = await self._report(uow, announcement)
-                if not report.counts.get("pending"):
-                    announcement = replace(announcement, status=AnnouncementStatus.SENT)
-                    await uow.announcements.save(announcement, now=self._clock.now())
-                    report = replace(report, status=AnnouncementStatus.SENT)
-                if report.counts != await uow.announcements.shown_counts(announcement.id) or (
-                    report.status is AnnouncementStatus.SENT
-                ):
-                    await self._update_report(uow, announcement, report)
-                    changed += 1
-                await uow.commit()
-        return changed
-
-    # -- helpers -----------------------------------------------------------------------------
-
-    async def _update_report(self, uow: UnitOfWork, announcement: Announcement, report: ReportView) -> None:
-        if announcement.report_message_id is None:
-            return
-        author = await uow.people.get(announcement.author_id)
-        await uow.outbox.enqueue_update(
-            announcement.report_message_id,
-            {"card": self._renderer.report(report, author.locale if author else "")},
-            reason="announcement.report",
-            now=self._clock.now(),
-        )
-        await uow.announcements.set_shown_counts(announcement.id, report.counts)
-
-    async def _report(self, uow: UnitOfWork, announcement: Announcement) -> ReportView:
-        counts = await uow.outbox.counts(announcement.message_id) if announcement.message_id else {}
-        grouped = {
-            group: sum(counts.get(status.value, 0) for status in statuses)
-            for group, statuses in REPORT_GROUPS.items()
-        }
-        zone = self._rules.of(announcement.organisation_key).zone
-        return ReportView(
-            announcement_id=announcement.id,
-            title=announcement.title,
-            status=announcement.status,
-            send_at=announcement.send_at.astimezone(zone),
-            counts=grouped,
-            csv_url=self._links.url(csv_path(announcement.id), self._clock.now()),
-        )
-
     async def _mine(
         self, uow: UnitOfWork, actor: Actor, announcement_id: int, *, lock: bool = False
     ) -> Announcement | Refusal:
@@ -400,18 +240,6 @@ class AnnouncementService:
         ):
             return Refusal("announcement_not_found")
         return announcement
-
-    async def _view(self, uow: UnitOfWork, announcement: Announcement) -> AnnouncementView:
-        author = await uow.people.get(announcement.author_id)
-        organisation = await uow.organisations.get(announcement.organisation_key)
-        return AnnouncementView(
-            title=announcement.title,
-            text=announcement.text,
-            link_title=announcement.link_title,
-            link_url=announcement.link_url,
-            author_name=author.name if author else "",
-            organisation_name=organisation.name if organisation else announcement.organisation_key,
-        )
 
     async def _org_of(self, uow: UnitOfWork, actor: Actor) -> str:
         person = await uow.people.get(actor.aad_object_id)

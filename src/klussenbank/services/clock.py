@@ -1,9 +1,18 @@
+"""The clock the use cases ask for the time (a port, so tests can fix it), and the system's."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
 
 
 class SystemClock:

@@ -20,15 +20,9 @@ from klussenbank.domain.delivery import (
     classify,
     limits_for,
 )
-from klussenbank.services.ports import (
-    ClaimedDelivery,
-    Clock,
-    ConversationRef,
-    DeliveryQueue,
-    RateLimiter,
-    Sender,
-    SendFailed,
-)
+from klussenbank.services.clock import Clock
+from klussenbank.services.ports.delivery import DeliveryQueue, RateLimiter, Sender, SendFailed
+from klussenbank.services.ports.records import ClaimedDelivery, ConversationRef
 
 log = logging.getLogger(__name__)
 

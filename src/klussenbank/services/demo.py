@@ -14,8 +14,9 @@ from datetime import timedelta
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.klus import KlusDraft, Visibility
 from klussenbank.domain.people import WorkMode
-from klussenbank.services.klussen import KlusService
-from klussenbank.services.ports import Actor, Clock
+from klussenbank.services.clock import Clock
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.posting import PostingService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import FormView, KlusFormView, Refusal
 
@@ -32,7 +33,7 @@ class DemoResult:
 
 
 async def seed_demo_marketplace(
-    signup: SignupService, klussen: KlusService, clock: Clock, *, tenant_id: str
+    signup: SignupService, posting: PostingService, clock: Clock, *, tenant_id: str
 ) -> DemoResult:
     today = clock.today()
     profiles = {
@@ -67,7 +68,7 @@ async def seed_demo_marketplace(
             added += 1
     posted = 0
     bram = Actor(BRAM, tenant_id, "", "nl-NL")
-    if not await klussen.mine(bram):
+    if not await posting.mine(bram):
         for klus in (
             KlusDraft(
                 title="Notuleren bij de bewonersavonden",
@@ -98,7 +99,7 @@ async def seed_demo_marketplace(
                 interest_deadline=today + timedelta(days=14),
                 visibility=Visibility.POOL,
             )
-            result = await klussen.post(bram, dated, suggest=False)
+            result = await posting.post(bram, dated, suggest=False)
             assert not isinstance(result, KlusFormView | Refusal), result
             posted += 1
     return DemoResult(added, posted)

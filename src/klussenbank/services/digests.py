@@ -5,24 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
 
 from klussenbank.domain.klus import Klus
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import WEEKDAYS
-from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.services.klus_views import klus_view
-from klussenbank.services.klussen import KlusService, may_see
-from klussenbank.services.ports import Actor, Clock, Recipient, UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.clock import Clock
+from klussenbank.services.marketplace import Marketplace, may_see
+from klussenbank.services.ports.records import Actor, Recipient
+from klussenbank.services.ports.renderers import DigestRenderer
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import DigestView, KlusOffer
 
 WEEK = timedelta(days=7)
 PER_DIGEST = 10  # klussen in one digest, at most
 LATE = timedelta(hours=12)  # a digest this long after its moment is skipped
-
-
-class DigestRenderer(Protocol):
-    def digest(self, view: DigestView, locale: str) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -39,15 +35,13 @@ class DigestService:
         *,
         clock: Clock,
         rules: Rules,
-        klussen: KlusService,
-        vocabulary: SkillVocabulary,
+        market: Marketplace,
         renderer: DigestRenderer,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._rules = rules
-        self._klussen = klussen
-        self._vocabulary = vocabulary
+        self._market = market
         self._renderer = renderer
 
     async def set(self, actor: Actor, on: bool) -> bool:
@@ -100,7 +94,7 @@ class DigestService:
         own = [k for k in new if k.organisation_key == key][:PER_DIGEST]
         targets = self._rules.of(key).digest.channels
         if own and targets:
-            listed = tuple([KlusOffer(await klus_view(uow, k, self._vocabulary), None) for k in own])
+            listed = tuple([KlusOffer(await self._market.view(uow, k), None) for k in own])
             view = DigestView(name, listed, personal=False)
             await uow.outbox.enqueue(
                 {"card": self._renderer.digest(view, "nl-NL")},
@@ -113,7 +107,7 @@ class DigestService:
             if reader.organisation_key != key:
                 continue
             visible = [k for k in new if may_see(k, reader) and k.poster_id != reader.aad_object_id]
-            offers = await self._klussen.offers_for(uow, reader.aad_object_id, visible, limit=PER_DIGEST)
+            offers = await self._market.offers_for(uow, reader.aad_object_id, visible, limit=PER_DIGEST)
             if not offers:
                 continue  # nothing new for them: no message
             await uow.outbox.enqueue(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from klussenbank.domain.klus import Klus
 from klussenbank.domain.people import Organisation
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.services.ports import UnitOfWork
+from klussenbank.services.ports.repositories import UnitOfWork
 from klussenbank.services.views import KlusView, SkillChoice
 
 
@@ -29,24 +29,11 @@ async def klus_view(uow: UnitOfWork, klus: Klus, vocabulary: SkillVocabulary) ->
     )
     poster = await uow.people.get(klus.poster_id)
     return KlusView(
-        id=klus.id,
-        title=klus.title,
-        description=klus.description,
+        **vars(klus),
         organisation=organisation,
         poster_name=poster.name if poster else "",
-        required_skills=skill_choices(vocabulary, klus.required_skills),
-        nice_skills=skill_choices(vocabulary, klus.nice_skills),
-        free_skills=klus.free_skills,
-        hours_per_week=klus.hours_per_week,
-        start_date=klus.start_date,
-        end_date=klus.end_date,
-        work_mode=klus.work_mode,
-        place=klus.place,
-        people_needed=klus.people_needed,
-        interest_deadline=klus.interest_deadline,
-        visibility=klus.visibility,
-        internal_first_until=klus.internal_first_until,
-        status=klus.status,
+        required_skill_choices=skill_choices(vocabulary, klus.required_skills),
+        nice_skill_choices=skill_choices(vocabulary, klus.nice_skills),
     )
 
 

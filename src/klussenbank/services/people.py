@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from klussenbank.domain.people import Person
-from klussenbank.services.ports import Clock, Directory, UnitOfWorkFactory
+from klussenbank.services.clock import Clock
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)

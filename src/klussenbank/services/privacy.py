@@ -9,9 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 from klussenbank.domain.organisations import Rules
-from klussenbank.services.klussen import KlusService
+from klussenbank.services.clock import Clock
+from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import Actor, AuditEntry, Clock, UnitOfWorkFactory
+from klussenbank.services.ports.records import Actor, AuditEntry
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 
 MONTH = timedelta(days=30.44)
 
@@ -32,14 +34,14 @@ class PrivacyService:
         uow: UnitOfWorkFactory,
         *,
         clock: Clock,
-        klussen: KlusService,
+        klus_chores: KlusChores,
         links: LinkSigner,
         rules: Rules,
         erased_card: Callable[[], dict[str, Any]],
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._klussen = klussen
+        self._klus_chores = klus_chores
         self._links = links
         self._rules = rules
         self._erased_card = erased_card  # what a delivered card about them turns into
@@ -62,7 +64,7 @@ class PrivacyService:
         """Step out of every klus (the other side hears it kindly), then delete or anonymise all that
         is personal. Figures (hours, statuses, dates) stay for reports, linked to nobody. Returns
         how many klussen the person stepped out of or cancelled."""
-        left = await self._klussen.leave_everything(actor)
+        left = await self._klus_chores.leave_everything(actor)
         pseudonym = f"erased-{uuid.uuid4().hex}"
         async with self._uow() as uow:
             now = self._clock.now()

@@ -12,11 +12,14 @@ from klussenbank.domain.fields import MAX_PERIOD, FieldError
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import Organisation
 from klussenbank.domain.report import Figures, figures
+from klussenbank.services.clock import Clock
 from klussenbank.services.links import LinkSigner
-from klussenbank.services.ports import Actor, Clock, Directory, UnitOfWorkFactory
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles
-from klussenbank.services.views import Refusal
-from klussenbank.services.work import MatchEvaluations, log_hr_reading, match_evaluations
+from klussenbank.services.views import MatchEvaluations, Refusal
+from klussenbank.services.work import log_hr_reading, match_evaluations
 
 # A card holds this many matches' evaluations (two texts of up to 1000 characters each); Teams
 # refuses messages over about 28 KB.

@@ -4,7 +4,8 @@ finding the people the file names (by Entra object id or e-mail address)."""
 from __future__ import annotations
 
 from klussenbank.domain.organisations import Rules
-from klussenbank.services.ports import Actor, Directory, DirectoryPerson
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor, DirectoryPerson
 
 HR_ROLE = "hr"
 

@@ -15,14 +15,10 @@ from klussenbank.domain.people import (
     WorkMode,
 )
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.services.ports import (
-    Actor,
-    Clock,
-    ConversationRef,
-    Directory,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from klussenbank.services.clock import Clock
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor, ConversationRef
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import (
     FormView,
     PauseView,

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
-from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
+from klussenbank.domain.klus import InterestStatus, Klus, KlusDraft
 from klussenbank.domain.matching import Match
 from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
-
-if TYPE_CHECKING:
-    from klussenbank.services.ports import Channel
+from klussenbank.domain.work import Evaluation, EvaluationDraft, HoursMonth, Role
+from klussenbank.services.ports.records import Channel
 
 
 @dataclass(frozen=True)
@@ -86,26 +84,15 @@ class KlusFormView:
     errors: tuple[FieldError, ...] = ()
 
 
-@dataclass(frozen=True)
-class KlusView:
-    id: int
-    title: str
-    description: str
+@dataclass(frozen=True, kw_only=True)
+class KlusView(Klus):
+    """A klus as cards show it: the klus itself, with its organisation, its poster's name and its
+    skills by name."""
+
     organisation: Organisation
     poster_name: str
-    required_skills: tuple[SkillChoice, ...]
-    nice_skills: tuple[SkillChoice, ...]
-    free_skills: tuple[str, ...]
-    hours_per_week: int
-    start_date: date
-    end_date: date
-    work_mode: WorkMode
-    place: str
-    people_needed: int
-    interest_deadline: date
-    visibility: Visibility
-    internal_first_until: date
-    status: KlusStatus
+    required_skill_choices: tuple[SkillChoice, ...]
+    nice_skill_choices: tuple[SkillChoice, ...]
 
 
 @dataclass(frozen=True)
@@ -289,3 +276,49 @@ class DigestView:
     organisation_name: str
     offers: tuple[KlusOffer, ...]
     personal: bool  # in someone's own chat: ranked for them, with a way to stop it
+
+
+@dataclass(frozen=True)
+class HoursView:
+    approval_id: int
+    klus_title: str
+    employee_name: str
+    role: Role  # the employee confirms; the poster checks and may correct
+    hours: HoursMonth
+    changed: bool = False  # the employee changed the hours since the poster's card showed them
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    approval_id: int
+    klus_title: str
+    other_name: str  # the poster, for the employee; the employee, for the poster
+    role: Role
+    skill_choices: tuple[SkillChoice, ...] = ()
+    done: bool = False
+    draft: EvaluationDraft = field(default_factory=EvaluationDraft)
+    errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchEvaluations:
+    """What the employee and the poster of one match said about the work (None: not yet)."""
+
+    approval_id: int
+    klus_title: str
+    employee_name: str
+    employee_organisation: str
+    poster_name: str
+    poster_organisation: str  # the klus's
+    completed_on: date
+    employee: Evaluation | None
+    poster: Evaluation | None
+
+
+@dataclass(frozen=True)
+class EvaluationsView:
+    """One match's evaluations, as one of its two sides (`role`) or HR (None) reads them."""
+
+    match: MatchEvaluations
+    role: Role | None = None

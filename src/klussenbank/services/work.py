@@ -1,85 +1,32 @@
-"""After the approval: the work starts, the employee confirms the hours of each month (the poster
-may correct them), the work ends (at the end date, or earlier when the poster says so), and both
-sides say how it went. Those evaluations are for the two of them and HR only."""
+"""After the approval: the work starts, the employee is asked for the hours of each month that
+ended (hours.py takes it from there), the work ends (at the end date, or earlier when the poster
+says so), and both sides say how it went. Those evaluations are for the two of them and HR only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from klussenbank.domain.approval import Approval, ApprovalStatus
-from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import KlusStatus
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.work import (
-    Evaluation,
     EvaluationDraft,
     HoursMonth,
     Role,
-    check_hours,
-    month_of,
     months_due,
     planned_hours,
     validate_evaluation,
 )
-from klussenbank.services.approvals import SAW_EVALUATIONS, ApprovalRouter
+from klussenbank.services.approval_routing import SAW_EVALUATIONS, ApprovalRouter
+from klussenbank.services.clock import Clock
+from klussenbank.services.hours import HoursService, role_of
 from klussenbank.services.klus_views import skill_choices
-from klussenbank.services.ports import Actor, Clock, Recipient, UnitOfWork, UnitOfWorkFactory
-from klussenbank.services.views import Refusal, SkillChoice
-
-
-@dataclass(frozen=True)
-class HoursView:
-    approval_id: int
-    klus_title: str
-    employee_name: str
-    role: Role  # the employee confirms; the poster checks and may correct
-    hours: HoursMonth
-    changed: bool = False  # the employee changed the hours since the poster's card showed them
-    errors: tuple[FieldError, ...] = ()
-
-
-@dataclass(frozen=True)
-class EvaluationView:
-    approval_id: int
-    klus_title: str
-    other_name: str  # the poster, for the employee; the employee, for the poster
-    role: Role
-    skill_choices: tuple[SkillChoice, ...] = ()
-    done: bool = False
-    draft: EvaluationDraft = field(default_factory=EvaluationDraft)
-    errors: tuple[FieldError, ...] = ()
-
-
-@dataclass(frozen=True)
-class MatchEvaluations:
-    """What the employee and the poster of one match said about the work (None: not yet)."""
-
-    approval_id: int
-    klus_title: str
-    employee_name: str
-    employee_organisation: str
-    poster_name: str
-    poster_organisation: str  # the klus's
-    completed_on: date
-    employee: Evaluation | None
-    poster: Evaluation | None
-
-
-@dataclass(frozen=True)
-class EvaluationsView:
-    """One match's evaluations, as one of its two sides (`role`) or HR (None) reads them."""
-
-    match: MatchEvaluations
-    role: Role | None = None
-
-
-class WorkCards(Protocol):
-    def hours(self, view: HoursView, locale: str) -> dict[str, Any]: ...
-
-    def evaluation(self, view: EvaluationView, locale: str) -> dict[str, Any]: ...
+from klussenbank.services.ports.records import Actor, Recipient
+from klussenbank.services.ports.renderers import WorkCards
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.views import EvaluationsView, EvaluationView, MatchEvaluations, Refusal
 
 
 @dataclass(frozen=True)
@@ -98,12 +45,14 @@ class WorkService:
         vocabulary: SkillVocabulary,
         cards: WorkCards,
         router: ApprovalRouter,
+        hours: HoursService,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._vocabulary = vocabulary
         self._cards = cards
         self._router = router
+        self._hours = hours
 
     async def tick(self) -> WorkResult:
         """Daily: start the work, ask for the hours of months that ended, end work past its end date."""
@@ -129,77 +78,13 @@ class WorkService:
                         planned_hours(klus.hours_per_week, klus.start_date, klus.end_date, month),
                     )
                     await uow.work.save_hours(hours, now=self._clock.now())
-                    await self._send_hours(uow, approval, hours, Role.EMPLOYEE)
+                    await self._hours.send_card(uow, approval, hours, Role.EMPLOYEE)
                     result = replace(result, hours_asked=result.hours_asked + 1)
                 if today > klus.end_date:
                     await self._complete(uow, approval)
                     result = replace(result, completed=result.completed + 1)
                 await uow.commit()
         return result
-
-    async def hours(self, actor: Actor, approval_id: int, month: date | None) -> HoursView | Refusal:
-        """A month's hours as the employee or the poster sees them."""
-        async with self._uow() as uow:
-            found = await self._month(uow, actor, approval_id, month)
-            return found if isinstance(found, Refusal) else await self._hours_view(uow, *found)
-
-    async def report_hours(
-        self,
-        actor: Actor,
-        approval_id: int,
-        month: date | None,
-        value: float | None,
-        unreadable: tuple[str, ...] = (),
-    ) -> HoursView | Refusal:
-        """The employee confirms (or changes) a month's hours until the poster has checked them;
-        the poster's card for the month shows them (changed in place after the first time)."""
-        return await self._hours(actor, approval_id, month, value, unreadable, Role.EMPLOYEE)
-
-    async def correct_hours(
-        self,
-        actor: Actor,
-        approval_id: int,
-        month: date | None,
-        value: float | None,
-        unreadable: tuple[str, ...] = (),
-        *,
-        shown: float | None,
-    ) -> HoursView | Refusal:
-        """The poster agrees with the hours (`value` is `shown`) or corrects them; that settles them.
-        `shown`: the employee's hours on the poster's card. If the employee changed them since, that
-        card is out of date: nothing is saved, and the poster gets the month as it is now."""
-        return await self._hours(actor, approval_id, month, value, unreadable, Role.POSTER, shown)
-
-    async def _hours(
-        self,
-        actor: Actor,
-        approval_id: int,
-        month: date | None,
-        value: float | None,
-        unreadable: tuple[str, ...],
-        role: Role,
-        shown: float | None = None,
-    ) -> HoursView | Refusal:
-        async with self._uow() as uow:
-            found = await self._month(uow, actor, approval_id, month, lock=True)
-            if isinstance(found, Refusal) or found[2] is not role:
-                return Refusal("match_not_found")
-            approval, hours, _ = found
-            employee = role is Role.EMPLOYEE
-            if hours.corrected is not None:  # settled
-                return await self._hours_view(uow, approval, hours, role)
-            if not employee and shown != hours.reported:
-                return await self._hours_view(uow, approval, hours, role, changed=True)
-            errors = check_hours(value, unreadable)
-            if errors or value is None:
-                return await self._hours_view(uow, approval, hours, role, errors=tuple(errors))
-            hours = replace(hours, reported=value) if employee else replace(hours, corrected=value)
-            await uow.work.save_hours(hours, now=self._clock.now())
-            if employee:
-                await self._send_hours(uow, approval, hours, Role.POSTER)
-            view = await self._hours_view(uow, approval, hours, role)
-            await uow.commit()
-            return view
 
     async def complete(self, actor: Actor, approval_id: int) -> bool | Refusal:
         """The poster says the work is done, before its end date; both sides are asked how it went.
@@ -223,7 +108,7 @@ class WorkService:
     ) -> EvaluationView | Refusal:
         async with self._uow() as uow:
             approval = await uow.approvals.get(approval_id, lock=True)
-            role = _role(approval, actor)
+            role = role_of(approval, actor)
             if approval is None or role is None or approval.completed_at is None:
                 return Refusal("match_not_found")
             if await uow.work.evaluation(approval.id, role) is not None:
@@ -258,7 +143,7 @@ class WorkService:
             klus = await uow.klussen.get(approval.klus_id) if approval else None
             if approval is None or klus is None or approval.completed_at is None:
                 return Refusal("match_not_found")
-            role = _role(approval, actor)
+            role = role_of(approval, actor)
             if role is None:
                 hr_of = await self._router.roles.organisations_of(actor)
                 if not {klus.organisation_key, approval.organisation_key} & set(hr_of):
@@ -267,8 +152,6 @@ class WorkService:
             view = EvaluationsView(await match_evaluations(uow, approval, self._router.rules), role)
             await uow.commit()
             return view
-
-    # -- helpers -----------------------------------------------------------------------------
 
     async def _complete(self, uow: UnitOfWork, approval: Approval) -> None:
         """The work ended: both sides are asked how it went; the klus is completed when all its work is."""
@@ -293,61 +176,6 @@ class WorkService:
                     reason="work.evaluation",
                     now=now,
                 )
-
-    async def _month(
-        self, uow: UnitOfWork, actor: Actor, approval_id: int, month: date | None, *, lock: bool = False
-    ) -> tuple[Approval, HoursMonth, Role] | Refusal:
-        """The month's hours, and the actor's part in the match (employee or poster)."""
-        approval = await uow.approvals.get(approval_id, lock=lock)
-        role = _role(approval, actor)
-        if approval is None or role is None or month is None:
-            return Refusal("match_not_found")
-        hours = next((h for h in await uow.work.hours(approval.id) if h.month == month_of(month)), None)
-        if hours is None:
-            return Refusal("match_not_found")
-        return approval, hours, role
-
-    async def _send_hours(self, uow: UnitOfWork, approval: Approval, hours: HoursMonth, role: Role) -> None:
-        """The employee's card for the month; or the poster's, which is one card a month: sent the
-        first time, changed in place when the employee reports again."""
-        person_id = approval.candidate_id if role is Role.EMPLOYEE else approval.poster_id
-        person = await uow.people.get(person_id)
-        if person is None:
-            return
-        view = await self._hours_view(uow, approval, hours, role)
-        content = {"card": self._cards.hours(view, person.locale)}
-        now = self._clock.now()
-        sent = await uow.work.poster_card(approval.id, hours.month) if role is Role.POSTER else None
-        if sent is not None:
-            await uow.outbox.enqueue_update(sent, content, reason="work.hours.update", now=now)
-            return
-        message_id = await uow.outbox.enqueue(
-            content, [Recipient(person_aad_object_id=person_id)], reason=f"work.hours.{role.value}", now=now
-        )
-        if role is Role.POSTER:
-            await uow.work.set_poster_card(approval.id, hours.month, message_id)
-
-    async def _hours_view(
-        self,
-        uow: UnitOfWork,
-        approval: Approval,
-        hours: HoursMonth,
-        role: Role,
-        *,
-        changed: bool = False,
-        errors: tuple[FieldError, ...] = (),
-    ) -> HoursView:
-        klus = await uow.klussen.get(approval.klus_id)
-        employee = await uow.people.get(approval.candidate_id)
-        return HoursView(
-            approval.id,
-            klus.title if klus else "",
-            employee.name if employee else "",
-            role,
-            hours,
-            changed,
-            errors,
-        )
 
     async def _evaluation_view(self, uow: UnitOfWork, approval: Approval, role: Role) -> EvaluationView:
         klus = await uow.klussen.get(approval.klus_id)
@@ -392,13 +220,3 @@ async def log_hr_reading(uow: UnitOfWork, approval: Approval, hr: Actor, now: da
         return
     for subject in sides:
         await uow.access_log.add(subject, hr.aad_object_id, SAW_EVALUATIONS, approval.klus_id, now=now)
-
-
-def _role(approval: Approval | None, actor: Actor) -> Role | None:
-    if approval is None:
-        return None
-    if actor.aad_object_id == approval.candidate_id:
-        return Role.EMPLOYEE
-    if actor.aad_object_id == approval.poster_id:
-        return Role.POSTER
-    return None

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.announcement import Announcement, AnnouncementStatus
-from klussenbank.services.ports import Channel
+from klussenbank.services.ports.records import Channel
 from klussenbank.store.db import utc
 from klussenbank.store.orm.announcements import AnnouncementRow, ChannelRow, DigestRunRow
 

@@ -14,7 +14,7 @@ from klussenbank.domain.agreement_wording import Language
 from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus, ApprovalStep, EventKind
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
-from klussenbank.services.ports import AccessEntry
+from klussenbank.services.ports.records import AccessEntry
 from klussenbank.store.db import utc
 from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
 from klussenbank.store.orm.klussen import KlusRow

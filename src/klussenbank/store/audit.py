@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from klussenbank.services.ports import AuditEntry
+from klussenbank.services.ports.records import AuditEntry
 from klussenbank.store.db import utc
 from klussenbank.store.orm.privacy import AuditRow
 

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.domain.delivery import Decision, DeliveryStatus
-from klussenbank.services.ports import ClaimedDelivery, ConversationRef
+from klussenbank.services.ports.records import ClaimedDelivery, ConversationRef
 from klussenbank.store.audit import SqlAudit
 from klussenbank.store.db import engine_of
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.people import Organisation
-from klussenbank.services.ports import DirectoryPerson
+from klussenbank.services.ports.records import DirectoryPerson
 from klussenbank.store.db import engine_of
 from klussenbank.store.orm.directory import DirectorySyncStateRow, DirectoryUserRow
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from klussenbank.domain.klus import HOLDS_HOURS, Interest, InterestStatus, Klus, KlusStatus, Visibility
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import AvailabilityStatus, WorkMode
-from klussenbank.services.ports import KlusHistory, PoolMember
+from klussenbank.services.ports.records import KlusHistory, PoolMember
 from klussenbank.store.db import utc
 from klussenbank.store.orm.klussen import InterestRow, KlusRow, KlusSkillRow, SuggestionRow
 from klussenbank.store.orm.people import AvailabilityRow, PersonRow

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
-from klussenbank.services.ports import Recipient, RecipientStatus
+from klussenbank.services.ports.records import Recipient, RecipientStatus
 from klussenbank.store.orm.announcements import ChannelRow
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
 from klussenbank.store.orm.people import PersonRow

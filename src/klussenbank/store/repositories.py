@@ -17,7 +17,7 @@ from klussenbank.domain.people import (
     Person,
     WorkMode,
 )
-from klussenbank.services.ports import ConversationRef
+from klussenbank.services.ports.records import ConversationRef
 from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
     AvailabilityRow,

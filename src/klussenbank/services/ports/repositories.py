@@ -1,76 +1,30 @@
-"""What the use cases need from the outside world, as Protocols the adapters implement."""
+"""The repositories the use cases read and write through, and the unit of work that holds them in
+one transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import Any, Protocol, Self
 
 from klussenbank.domain.agreement_wording import Language
 from klussenbank.domain.announcement import Announcement
 from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
-from klussenbank.domain.delivery import Decision, DeliveryStatus, Failure, Limit
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
-
-if TYPE_CHECKING:
-    from klussenbank.services.views import ApprovalView, KlusNotice
-
-
-@dataclass(frozen=True)
-class ConversationRef:
-    """Enough of a Bot Framework conversation reference to message someone later."""
-
-    conversation_id: str
-    conversation_type: str
-    tenant_id: str
-    channel_id: str
-    service_url: str
-    person_aad_object_id: str | None
-    reference: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DirectoryPerson:
-    aad_object_id: str
-    name: str
-    email: str
-    organisation: Organisation
-    manager_aad_object_id: str | None = None
-    roles: tuple[str, ...] = ()
-    department: str = ""
-    job_title: str = ""
-
-
-class Directory(Protocol):
-    """Who someone is in the organisation: from Microsoft Graph or a directory file."""
-
-    async def person(self, aad_object_id: str) -> DirectoryPerson | None: ...
-
-    async def organisations(self) -> Sequence[Organisation]: ...
-
-    async def people(self) -> Sequence[DirectoryPerson]: ...
-
-    async def reports(self, aad_object_id: str) -> frozenset[str]:
-        """Everyone in this person's reporting line below them: direct and indirect reports."""
-
-
-class AppInstaller(Protocol):
-    """Installs Klussenbank for someone in Teams (Microsoft Graph), so the bot can message them."""
-
-    async def install_for(self, aad_object_id: str) -> bool:
-        """True when the app is installed for them (now or already); False when it cannot be."""
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-    def today(self) -> date: ...
+from klussenbank.services.ports.delivery import OutboxRepository
+from klussenbank.services.ports.records import (
+    AccessEntry,
+    AuditEntry,
+    Channel,
+    ConversationRef,
+    KlusHistory,
+    PoolMember,
+)
 
 
 class OrganisationRepository(Protocol):
@@ -108,25 +62,9 @@ class AvailabilityRepository(Protocol):
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None: ...
 
 
-@dataclass(frozen=True)
-class PoolMember:
-    """Someone with an availability profile, as matching and suggestions need them."""
-
-    person: Person
-    availability: Availability
-
-
 class PoolRepository(Protocol):
     async def members(self) -> list[PoolMember]:
         """Everyone whose profile is active or paused (withdrawn people are left out)."""
-
-
-@dataclass(frozen=True)
-class KlusHistory:
-    """What fair spread needs to know of someone's recent past."""
-
-    recent_matches: int = 0
-    times_passed_over: int = 0
 
 
 class KlusRepository(Protocol):
@@ -218,30 +156,12 @@ class ApprovalRepository(Protocol):
     async def events(self, approval_id: int) -> list[ApprovalEvent]: ...
 
 
-@dataclass(frozen=True)
-class AccessEntry:
-    viewer_id: str
-    what: str  # "candidacy", "interest", "approval"
-    klus_id: int
-    at: datetime
-
-
 class AccessLogRepository(Protocol):
     async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
         """Someone other than the subject saw their data; kept once a day per viewer, kind and klus."""
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         """Newest first."""
-
-
-@dataclass(frozen=True)
-class Channel:
-    """A team channel the app can post in."""
-
-    conversation_id: str
-    team_id: str
-    team_name: str
-    channel_name: str
 
 
 class ChannelRepository(Protocol):
@@ -279,16 +199,6 @@ class DigestRunRepository(Protocol):
 
     async def last(self, organisation_key: str) -> datetime | None:
         """When the organisation's last digest went out."""
-
-
-@dataclass(frozen=True)
-class RecipientStatus:
-    """One recipient of an outbox message and how delivery went, for a report."""
-
-    name: str
-    email: str  # "" for a channel
-    channel: str  # "team › channel" for a channel, "" for a person
-    status: str
 
 
 class WorkRepository(Protocol):
@@ -346,14 +256,6 @@ class PrivacyRepository(Protocol):
         """Retention of the outbox: finished messages older than that; how many."""
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    at: datetime
-    actor: str
-    action: str
-    detail: str
-
-
 class AuditRepository(Protocol):
     async def add(self, actor: str, action: str, detail: str, *, now: datetime) -> None: ...
 
@@ -365,116 +267,6 @@ class ConversationRepository(Protocol):
     async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
 
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]: ...
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """A person (reached in their personal chat) or a conversation such as a team channel."""
-
-    person_aad_object_id: str | None = None
-    conversation_id: str | None = None
-
-
-class OutboxRepository(Protocol):
-    async def enqueue(
-        self, content: dict[str, Any], recipients: Sequence[Recipient], *, reason: str, now: datetime
-    ) -> int:
-        """Queue `content` ({"card": {...}} or {"text": "..."}) for every recipient; the message id."""
-
-    async def enqueue_update(
-        self, message_id: int, content: dict[str, Any], *, reason: str, now: datetime
-    ) -> int:
-        """Queue a change of every copy of message `message_id` already sent; the new message id."""
-
-    async def cancel(self, message_id: int, *, now: datetime) -> int:
-        """Call back the copies not yet claimed by a worker; how many."""
-
-    async def counts(self, message_id: int) -> dict[str, int]:
-        """How the copies of a message stand, by delivery status."""
-
-    async def recipients(self, message_id: int) -> list[RecipientStatus]: ...
-
-
-@dataclass(frozen=True)
-class ClaimedDelivery:
-    """A delivery a worker holds the lease on."""
-
-    id: int
-    attempts: int
-    content: dict[str, Any]
-    target: ConversationRef | None  # the person's personal chat, or the conversation itself
-    person_aad_object_id: str | None
-    template: ConversationRef | None = None  # for a person never met: a conversation in their tenant
-    replaces_activity_id: str | None = None  # an update of this activity rather than a new message
-    # An update whose message is still on its way (wait for it), or was never delivered (drop it).
-    original: DeliveryStatus | None = None
-
-
-class DeliveryQueue(Protocol):
-    """The worker's side of the outbox; every call is its own transaction."""
-
-    async def claim(
-        self, worker: str, limit: int, *, now: datetime, lease: timedelta
-    ) -> list[ClaimedDelivery]: ...
-
-    async def remember(self, conversation: ConversationRef, *, now: datetime) -> None: ...
-
-    async def start(self, delivery_id: int, worker: str, *, now: datetime) -> bool: ...
-
-    async def sent(
-        self, delivery_id: int, worker: str, *, conversation_id: str, activity_id: str, now: datetime
-    ) -> None: ...
-
-    async def failed(
-        self, delivery_id: int, worker: str, decision: Decision, error: str, *, now: datetime
-    ) -> None: ...
-
-    async def release(self, worker: str, *, now: datetime) -> int: ...
-
-    async def counts(self) -> dict[str, int]: ...
-
-    async def retry(self, actor: str, *, now: datetime, unconfirmed: bool = False) -> int: ...
-
-
-class RateLimiter(Protocol):
-    async def reserve(self, limits: Sequence[Limit]) -> float:
-        """Book one message in every limit: how many seconds from now it may be sent."""
-
-    async def prune(self) -> int:
-        """Forget limits unused for a while (there is one per conversation ever sent to)."""
-
-
-class SendFailed(Exception):
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.detail)
-        self.failure = failure
-
-
-class Sender(Protocol):
-    """Sends outside a user's turn. Raises SendFailed with what went wrong."""
-
-    async def send(self, target: ConversationRef, content: dict[str, Any]) -> str:
-        """The id of the activity that was sent."""
-
-    async def update(self, target: ConversationRef, activity_id: str, content: dict[str, Any]) -> None:
-        """Replace an activity sent before."""
-
-    async def open_personal_chat(self, template: ConversationRef, aad_object_id: str) -> ConversationRef:
-        """Create (or find) the 1:1 conversation with someone, from any conversation in their tenant."""
-
-    async def close(self) -> None: ...
-
-
-class NoticeRenderer(Protocol):
-    """Turns a message about a klus into a card in the recipient's language (cards/ implements it)."""
-
-    def render(self, notice: KlusNotice, locale: str) -> dict[str, Any]: ...
-
-
-class ApprovalRenderer(Protocol):
-    """Turns an approval into a card for one person, in their language (cards/ implements it)."""
-
-    def render(self, view: ApprovalView, locale: str) -> dict[str, Any]: ...
 
 
 class UnitOfWork(Protocol):
@@ -549,13 +341,3 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting, taken from the activity's sender (never from a card payload)."""
-
-    aad_object_id: str
-    tenant_id: str
-    name: str
-    locale: str

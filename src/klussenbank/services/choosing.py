@@ -1,0 +1,149 @@
+"""The poster chooses: the candidates of their klus (who showed interest, and suggestions), inviting
+a suggested person to react, and choosing someone who showed interest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from klussenbank.domain.klus import DECIDED, TAKES_A_PLACE, Interest, InterestStatus, Klus, KlusStatus
+from klussenbank.domain.matching import Match
+from klussenbank.domain.people import Person
+from klussenbank.services.approval_routing import SAW_CANDIDACY, SAW_SUGGESTION
+from klussenbank.services.marketplace import Marketplace, may_manage
+from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.records import Actor
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.views import CandidateRow, CandidatesView, KlusNotice, Refusal
+
+
+class ChoosingService:
+    def __init__(self, uow: UnitOfWorkFactory, *, market: Marketplace, directory: Directory) -> None:
+        self._uow = uow
+        self._market = market
+        self._clock = market.clock
+        self._directory = directory
+
+    async def candidates(self, actor: Actor, klus_id: int) -> CandidatesView | Refusal:
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id)
+            refusal = may_manage(klus, actor)
+            if refusal is not None:
+                return refusal
+            assert klus is not None
+            view = await self._candidates_view(uow, klus)
+            await uow.commit()  # the access log
+            return view
+
+    async def _candidates_view(self, uow: UnitOfWork, klus: Klus) -> CandidatesView:
+        today = self._clock.today()
+        matcher = self._market.matcher
+        interests = {i.person_id: i for i in await uow.interests.for_klus(klus.id)}
+        members = await uow.pool.members()
+        by_id = {m.person.aad_object_id: m for m in members}
+        pool = await self._market.candidates(uow, members)
+        explained = {
+            c.person_id: matcher.explain(klus, c, today=today) for c in pool if c.person_id in interests
+        }
+        # A poster never sees the people in their own reporting line among suggestions, unless
+        # they allowed it; someone who showed interest themselves chose to be seen.
+        line = await self._directory.reports(klus.poster_id)
+        hidden = frozenset(
+            p for p in line if not (p in by_id and by_id[p].availability.visible_to_own_line)
+        ) | frozenset(interests)
+        suggested = matcher.rank_candidates(
+            klus, pool, today=today, hidden=hidden, limit=self._market.settings.candidates_shown
+        )
+        rows: list[CandidateRow] = []
+        for person_id, interest in interests.items():
+            if interest.status is InterestStatus.WITHDRAWN:
+                continue
+            person = await uow.people.get(person_id)
+            if person is None:
+                continue
+            rows.append(await self._row(uow, person, interest, explained.get(person_id)))
+        rows.sort(key=lambda row: -(row.match.score if row.match else 0.0))
+        for match in suggested:
+            rows.append(await self._row(uow, by_id[match.person_id].person, None, match))
+        now = self._clock.now()
+        for row in rows:  # the poster saw these people: each may read so in their access log
+            what = SAW_SUGGESTION if row.interest in (None, InterestStatus.INVITED) else SAW_CANDIDACY
+            await uow.access_log.add(row.person_id, klus.poster_id, what, klus.id, now=now)
+        chosen = sum(1 for i in interests.values() if i.status in TAKES_A_PLACE)
+        return CandidatesView(klus=await self._market.view(uow, klus), candidates=tuple(rows), chosen=chosen)
+
+    async def _row(
+        self, uow: UnitOfWork, person: Person, interest: Interest | None, match: Match | None
+    ) -> CandidateRow:
+        organisation = await uow.organisations.get(person.organisation_key)
+        availability = await uow.availability.get(person.aad_object_id)
+        return CandidateRow(
+            person_id=person.aad_object_id,
+            name=person.name,
+            organisation=organisation.name if organisation else person.organisation_key,
+            interest=interest.status if interest else None,
+            motivation=interest.motivation if interest else "",
+            match=match,
+            intro=availability.intro if availability else "",
+        )
+
+    async def invite(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:
+        """Ask a suggested person to react: they get an invitation card."""
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            refusal = may_manage(klus, actor) or _still_open(klus, self._clock.today())
+            if refusal is not None:
+                return refusal
+            assert klus is not None
+            view = await self._candidates_view(uow, klus)
+            row = next((r for r in view.candidates if r.person_id == person_id), None)
+            if row is None:
+                return Refusal("candidate_unknown")
+            if row.interest is not None:
+                return Refusal("already_done")
+            person = await uow.people.get(person_id)
+            assert person is not None
+            await uow.interests.save(
+                Interest(klus.id, person_id, InterestStatus.INVITED),
+                hours_per_week=klus.hours_per_week,
+                now=self._clock.now(),
+            )
+            await self._market.notify(
+                uow, person, KlusNotice("invited", view.klus, match=row.match), "klus.invite"
+            )
+            result = await self._candidates_view(uow, klus)
+            await uow.commit()
+            return result
+
+    async def choose(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:
+        """The poster picks someone who showed interest; they are asked to confirm."""
+        async with self._uow() as uow:
+            klus = await uow.klussen.get(klus_id, lock=True)
+            refusal = may_manage(klus, actor) or _still_open(klus, None)
+            if refusal is not None:
+                return refusal
+            assert klus is not None
+            interest = await uow.interests.get(klus.id, person_id)
+            if interest is None or interest.status is not InterestStatus.INTERESTED:
+                return Refusal(
+                    "already_done" if interest and interest.status in DECIDED else "choose_not_interested"
+                )
+            interests = await uow.interests.for_klus(klus.id)
+            taken = sum(1 for i in interests if i.status in TAKES_A_PLACE)
+            if taken >= klus.people_needed:
+                return Refusal("choose_full")
+            person = await uow.people.get(person_id)
+            assert person is not None
+            await self._market.move(uow, klus, interest, InterestStatus.CHOSEN)
+            view = await self._market.view(uow, klus)
+            await self._market.notify(uow, person, KlusNotice("chosen", view), "klus.chosen")
+            result = await self._candidates_view(uow, klus)
+            await uow.commit()
+            return result
+
+
+def _still_open(klus: Klus | None, today: date | None) -> Refusal | None:
+    if klus is None:
+        return Refusal("klus_not_found")
+    if klus.status is not KlusStatus.OPEN or (today is not None and not klus.open_on(today)):
+        return Refusal("klus_closed")
+    return None

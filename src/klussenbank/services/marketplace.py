@@ -1,0 +1,175 @@
+"""What the klus use cases share: the klus as cards show it, the pool as the matcher sees it, moving
+someone's interest along, and closing a klus kindly for everyone still in the running.
+
+Every message to someone other than the actor goes into the outbox in the same transaction as
+the change that causes it; the delivery worker sends it later, never inside the actor's turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from itertools import islice
+
+from klussenbank.domain.klus import (
+    HOLDS_HOURS,
+    IN_THE_RUNNING,
+    Interest,
+    InterestStatus,
+    Klus,
+    Visibility,
+)
+from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
+from klussenbank.domain.people import Person
+from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.services.clock import Clock
+from klussenbank.services.klus_views import klus_view, teams_user_ids
+from klussenbank.services.ports.records import Actor, KlusHistory, PoolMember, Recipient
+from klussenbank.services.ports.renderers import NoticeRenderer
+from klussenbank.services.ports.repositories import UnitOfWork
+from klussenbank.services.views import KlusNotice, KlusOffer, KlusView, Refusal
+
+HISTORY = timedelta(days=90)  # how far back fair spread looks
+
+
+@dataclass(frozen=True)
+class KlusSettings:
+    suggestions_per_week: int = 3  # "new klus for you" cards per person per week, at most
+    suggestions_per_klus: int = 25  # people told about one new klus, at most
+    min_suggestion_score: float = 0.5  # how well someone must fit to be told
+    candidates_shown: int = 10  # suggestions on the poster's candidates card, besides the interested
+    others_in_notice: int = 3  # other klussen in a kind "not chosen" message
+
+
+class Marketplace:
+    """The klus services' shared part: each use case works in its own unit of work and hands it in."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        vocabulary: SkillVocabulary,
+        renderer: NoticeRenderer,
+        settings: KlusSettings | None = None,
+    ) -> None:
+        self.clock = clock
+        self.vocabulary = vocabulary
+        self.matcher = Matcher(vocabulary)
+        self.settings = settings or KlusSettings()
+        self._renderer = renderer
+
+    async def view(self, uow: UnitOfWork, klus: Klus) -> KlusView:
+        return await klus_view(uow, klus, self.vocabulary)
+
+    async def notify(self, uow: UnitOfWork, person: Person, notice: KlusNotice, reason: str) -> None:
+        notice = replace(notice, refresh_user_ids=await teams_user_ids(uow, person.aad_object_id))
+        content = {"card": self._renderer.render(notice, person.locale)}
+        await uow.outbox.enqueue(
+            content,
+            [Recipient(person_aad_object_id=person.aad_object_id)],
+            reason=reason,
+            now=self.clock.now(),
+        )
+
+    async def move(self, uow: UnitOfWork, klus: Klus, interest: Interest, status: InterestStatus) -> None:
+        await uow.interests.save(
+            replace(interest, status=status), hours_per_week=klus.hours_per_week, now=self.clock.now()
+        )
+
+    async def candidates(self, uow: UnitOfWork, members: Iterable[PoolMember]) -> list[Candidate]:
+        """The whole pool as the matcher sees it: one query for everyone's history and hours."""
+        history = await uow.interests.history(self.clock.now() - HISTORY)
+        commitments = await uow.interests.all_commitments()
+        return [_candidate_of(m, commitments.get(m.person.aad_object_id, ()), history) for m in members]
+
+    async def candidate(self, uow: UnitOfWork, person_id: str) -> Candidate | None:
+        """One person as the matcher sees them, reading only their own history and hours."""
+        person = await uow.people.get(person_id)
+        availability = await uow.availability.get(person_id)
+        if person is None or availability is None:
+            return None
+        history = await uow.interests.history(self.clock.now() - HISTORY, person_id)
+        commitments = await uow.interests.commitments(person_id)
+        return _candidate_of(PoolMember(person, availability), commitments, history)
+
+    async def offers_for(
+        self, uow: UnitOfWork, person_id: str, klussen: list[Klus], *, limit: int
+    ) -> list[KlusOffer]:
+        """These klussen ranked for the person, best fit first (as they come without a profile)."""
+        today = self.clock.today()
+        candidate = await self.candidate(uow, person_id)
+        mine = {i.klus_id: i for i in await uow.interests.for_person(person_id)}
+        if candidate is None:
+            # No profile to rank by: the open klussen as they come, without reasons.
+            others = (k for k in klussen if k.poster_id != person_id)
+            ranked: list[tuple[Klus, Match | None]] = [(k, None) for k in islice(others, limit)]
+        else:
+            by_id = {k.id: k for k in klussen}
+            ranked = [
+                (by_id[m.klus_id], m)
+                for m in self.matcher.rank_klussen(candidate, klussen, today=today, limit=limit)
+            ]
+        return [
+            KlusOffer(
+                await self.view(uow, k),
+                match,
+                mine[k.id].status if k.id in mine else None,
+                mine[k.id].motivation if k.id in mine else "",
+            )
+            for k, match in ranked
+        ]
+
+    async def close(self, uow: UnitOfWork, klus: Klus, kind: str) -> None:
+        """Everyone still in the running is not chosen: tell them kindly, with klussen that fit them."""
+        view = await self.view(uow, klus)
+        open_klussen = [k for k in await uow.klussen.open(self.clock.today()) if k.id != klus.id]
+        # A cancelled klus also ends the matches made for it.
+        ending = IN_THE_RUNNING + (HOLDS_HOURS if kind == "cancelled" else ())
+        for interest in await uow.interests.for_klus(klus.id):
+            if interest.status not in ending:
+                continue
+            await self.move(uow, klus, interest, InterestStatus.NOT_CHOSEN)
+            person = await uow.people.get(interest.person_id)
+            if person is None:
+                continue
+            others = await self.offers_for(
+                uow, person.aad_object_id, open_klussen, limit=self.settings.others_in_notice
+            )
+            await self.notify(uow, person, KlusNotice(kind, view, others=tuple(others)), f"klus.{kind}")
+
+
+async def person_of(uow: UnitOfWork, actor: Actor) -> Person:
+    person = await uow.people.get(actor.aad_object_id)
+    if person is None:
+        raise LookupError(f"unknown person {actor.aad_object_id}")  # every turn meets the actor first
+    return person
+
+
+def may_see(klus: Klus, person: Person) -> bool:
+    """The poster, and whoever the klus's visibility includes."""
+    if klus.poster_id == person.aad_object_id:
+        return True
+    return klus.visibility is Visibility.POOL or klus.organisation_key == person.organisation_key
+
+
+def may_manage(klus: Klus | None, actor: Actor) -> Refusal | None:
+    """Only the poster manages a klus; to anyone else it does not exist."""
+    if klus is None or klus.poster_id != actor.aad_object_id:
+        return Refusal("klus_not_found")
+    return None
+
+
+def _candidate_of(
+    member: PoolMember, commitments: Iterable[Commitment], history: Mapping[str, KlusHistory]
+) -> Candidate:
+    person_id = member.person.aad_object_id
+    past = history.get(person_id, KlusHistory())
+    return Candidate(
+        person_id=person_id,
+        organisation_key=member.person.organisation_key,
+        availability=member.availability,
+        commitments=tuple(commitments),
+        recent_matches=past.recent_matches,
+        times_passed_over=past.times_passed_over,
+    )

@@ -1,0 +1,120 @@
+"""The plain records the ports pass in and out: who acts, who is reached where, what was logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from klussenbank.domain.delivery import DeliveryStatus
+from klussenbank.domain.people import Availability, Organisation, Person
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, taken from the activity's sender (never from a card payload)."""
+
+    aad_object_id: str
+    tenant_id: str
+    name: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """Enough of a Bot Framework conversation reference to message someone later."""
+
+    conversation_id: str
+    conversation_type: str
+    tenant_id: str
+    channel_id: str
+    service_url: str
+    person_aad_object_id: str | None
+    reference: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DirectoryPerson:
+    aad_object_id: str
+    name: str
+    email: str
+    organisation: Organisation
+    manager_aad_object_id: str | None = None
+    roles: tuple[str, ...] = ()
+    department: str = ""
+    job_title: str = ""
+
+
+@dataclass(frozen=True)
+class PoolMember:
+    """Someone with an availability profile, as matching and suggestions need them."""
+
+    person: Person
+    availability: Availability
+
+
+@dataclass(frozen=True)
+class KlusHistory:
+    """What fair spread needs to know of someone's recent past."""
+
+    recent_matches: int = 0
+    times_passed_over: int = 0
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    viewer_id: str
+    what: str  # "candidacy", "interest", "approval"
+    klus_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A team channel the app can post in."""
+
+    conversation_id: str
+    team_id: str
+    team_name: str
+    channel_name: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person (reached in their personal chat) or a conversation such as a team channel."""
+
+    person_aad_object_id: str | None = None
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecipientStatus:
+    """One recipient of an outbox message and how delivery went, for a report."""
+
+    name: str
+    email: str  # "" for a channel
+    channel: str  # "team › channel" for a channel, "" for a person
+    status: str
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """A delivery a worker holds the lease on."""
+
+    id: int
+    attempts: int
+    content: dict[str, Any]
+    target: ConversationRef | None  # the person's personal chat, or the conversation itself
+    person_aad_object_id: str | None
+    template: ConversationRef | None = None  # for a person never met: a conversation in their tenant
+    replaces_activity_id: str | None = None  # an update of this activity rather than a new message
+    # An update whose message is still on its way (wait for it), or was never delivered (drop it).
+    original: DeliveryStatus | None = None
