@@ -1,52 +1,182 @@
-"""Settings, read once from the environment (and a local `.env` file)."""
+"""Settings, read once from the environment (and a local `.env` file) through pydantic-settings."""
 
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/klussenbank.db"
 DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
+ENV_PREFIX = "KLUSSENBANK_"
+LOCAL = ("https://", "http://127.0.0.1", "http://localhost")
+
+Secret = Annotated[str, Field(repr=False)]  # never in a repr or a log; masked by `describe`
+# Where the Bot Framework publishes the issuer and signing keys of the tokens Teams sends the bot.
+BOT_FRAMEWORK_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 
 
 class ConfigError(ValueError):
     """A setting is missing or wrong; the message says which and how to fix it."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
+class Settings(BaseSettings):
+    """Each field is the environment variable KLUSSENBANK_<NAME> (DATABASE_URL for the database).
+    `load_settings` reads them; `Settings(...)` takes only what it is given, so tests and command
+    line overrides stay explicit."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="ignore", validate_by_name=True
+    )
+
+    # Out of the repr: the URL may hold the database password (`describe` shows it without).
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL", repr=False)
     host: str = "127.0.0.1"
     port: int = 3978
     app_id: str = ""
-    app_secret: str = ""
+    app_secret: Secret = ""
     app_tenant_id: str = ""
-    auth_type: str = "ClientSecret"
+    auth_type: Literal["ClientSecret", "UserManagedIdentity", "SystemManagedIdentity"] = "ClientSecret"
+    # The tenants whose people the bot serves (KLUSSENBANK_TENANT_IDS); () means the app's own tenant.
+    tenant_ids: Annotated[tuple[str, ...], NoDecode] = ()
+    openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
     directory_file: str = "demo"
     # Approval policy per organisation: a TOML file, `demo`, or "" for the built-in defaults.
     organisations_file: str = "demo"
     default_organisation: str = "default"
     log_level: str = "INFO"
-    worker: str = "inline"
-    worker_lease_seconds: float = 60.0
-    suggestions_per_week: int = 3
+    # inline: deliver the outbox from the bot process; off: run `klussenbank worker` instead.
+    worker: Literal["inline", "off"] = "inline"
+    # How long a worker holds the deliveries it claimed before another may take over those it has
+    # not started (a crashed worker's). It must comfortably exceed the time one batch (50) takes at
+    # Teams' rate, about 1 s; short leases are for tests.
+    worker_lease_seconds: float = Field(60.0, gt=0, allow_inf_nan=False)
+    suggestions_per_week: int = Field(3, ge=0)
     # Where people's browsers reach the bot, for download links; "" means http://host:port.
     public_url: str = ""
     # Signs download links; "" makes a new one per process (links then end at a restart).
-    link_secret: str = ""
+    link_secret: Secret = ""
     # Microsoft Graph as the directory (KLUSSENBANK_DIRECTORY=graph); see README, "Microsoft Graph directory".
-    directory: str = "file"
+    directory: Literal["file", "graph"] = "file"
     graph_tenant_id: str = ""
     graph_client_id: str = ""
-    graph_client_secret: str = ""
-    graph_auth_type: str = "ClientSecret"
-    graph_organisation_by: str = "tenant"
-    graph_organisations: tuple[tuple[str, str], ...] = ()
+    graph_client_secret: Secret = ""
+    graph_auth_type: Literal["ClientSecret", "ManagedIdentity"] = "ClientSecret"
+    graph_organisation_by: Literal["tenant", "companyName"] = "tenant"
+    # `Gemeente Noord=noord;Gemeente Zuid=zuid;*=overig`: (companyName, organisation key) pairs.
+    graph_organisations: Annotated[tuple[tuple[str, str], ...], NoDecode] = ()
     graph_base_url: str = DEFAULT_GRAPH_BASE_URL
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # the environment only through load_settings
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, level: str) -> str:
+        return level.upper()
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        if url and not url.startswith(LOCAL):
+            raise ValueError(
+                "KLUSSENBANK_PUBLIC_URL must be an https:// address (http only on this machine)."
+            )
+        return url
+
+    @field_validator("tenant_ids", mode="before")
+    @classmethod
+    def _tenant_ids(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+
+    @field_validator("openid_metadata_url")
+    @classmethod
+    def _openid_metadata_url(cls, url: str) -> str:
+        if not url.startswith(LOCAL):
+            raise ValueError(
+                "KLUSSENBANK_OPENID_METADATA_URL must be an https:// address (http only on this machine)."
+            )
+        return url
+
+    @field_validator("link_secret")
+    @classmethod
+    def _link_secret(cls, secret: str) -> str:
+        if secret and len(secret) < 32:
+            raise ValueError(
+                "KLUSSENBANK_LINK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)."
+            )
+        return secret
+
+    @field_validator("graph_organisations", mode="before")
+    @classmethod
+    def _graph_organisations(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        pairs: list[tuple[str, str]] = []
+        for part in filter(None, (p.strip() for p in value.split(";"))):
+            company, equals, key = (side.strip() for side in part.rpartition("="))
+            if not equals or not company or not key:
+                raise ValueError(
+                    f"KLUSSENBANK_GRAPH_ORGANISATIONS: {part!r} is not 'companyName=organisation-key' "
+                    "(pairs separated by ';', '*=key' for everyone else)."
+                )
+            pairs.append((company, key))
+        return tuple(pairs)
+
+    @field_validator("graph_base_url")
+    @classmethod
+    def _graph_base_url(cls, url: str) -> str:
+        return url.rstrip("/")
+
+    @model_validator(mode="after")
+    def _graph_complete(self) -> Self:
+        """With Microsoft Graph as the directory, what it needs to sign in and sort people."""
+        if self.directory != "graph":
+            return self
+        if self.graph_auth_type == "ClientSecret":
+            missing = [
+                f"{ENV_PREFIX}GRAPH_{name.upper()}"
+                for name in ("tenant_id", "client_id", "client_secret")
+                if not getattr(self, f"graph_{name}")
+            ]
+            if missing:
+                raise ValueError(
+                    f"{ENV_PREFIX}DIRECTORY=graph with a client secret needs {', '.join(missing)} "
+                    "(or KLUSSENBANK_GRAPH_AUTH_TYPE=ManagedIdentity)."
+                )
+        if self.graph_organisation_by == "companyName" and not self.graph_organisations:
+            raise ValueError(
+                "KLUSSENBANK_GRAPH_ORGANISATION_BY=companyName needs KLUSSENBANK_GRAPH_ORGANISATIONS, "
+                "for example 'Gemeente Noord=noord;Gemeente Zuid=zuid'."
+            )
+        if not self.graph_base_url.startswith(LOCAL):
+            raise ValueError(
+                "KLUSSENBANK_GRAPH_BASE_URL must be an https:// address (http only on this machine)."
+            )
+        return self
 
     @property
     def base_url(self) -> str:
@@ -55,6 +185,10 @@ class Settings:
     @property
     def has_credentials(self) -> bool:
         return bool(self.app_id)
+
+    @property
+    def allowed_tenants(self) -> frozenset[str]:
+        return frozenset(self.tenant_ids or ((self.app_tenant_id.lower(),) if self.app_tenant_id else ()))
 
     @property
     def is_loopback(self) -> bool:
@@ -83,139 +217,71 @@ class Settings:
             )
 
 
-_AUTH_TYPES = ("ClientSecret", "UserManagedIdentity", "SystemManagedIdentity")
-_GRAPH_AUTH_TYPES = ("ClientSecret", "ManagedIdentity")
-_ORGANISATION_BY = ("tenant", "companyName")
-
-
-def _graph_organisations(text: str) -> tuple[tuple[str, str], ...]:
-    """`Gemeente Noord=noord;Gemeente Zuid=zuid;*=overig` -> (companyName, organisation key) pairs."""
-    pairs: list[tuple[str, str]] = []
-    for part in filter(None, (p.strip() for p in text.split(";"))):
-        company, equals, key = (side.strip() for side in part.rpartition("="))
-        if not equals or not company or not key:
-            raise ConfigError(
-                f"KLUSSENBANK_GRAPH_ORGANISATIONS: {part!r} is not 'companyName=organisation-key' "
-                "(pairs separated by ';', '*=key' for everyone else)."
-            )
-        pairs.append((company, key))
-    return tuple(pairs)
-
-
-def _graph_settings(env: Mapping[str, str]) -> dict[str, Any]:
-    directory = env.get("KLUSSENBANK_DIRECTORY", "file")
-    if directory not in ("file", "graph"):
-        raise ConfigError(
-            "KLUSSENBANK_DIRECTORY must be 'file' (KLUSSENBANK_DIRECTORY_FILE) or 'graph' (Microsoft Graph)."
-        )
-    auth_type = env.get("KLUSSENBANK_GRAPH_AUTH_TYPE", "ClientSecret")
-    if auth_type not in _GRAPH_AUTH_TYPES:
-        raise ConfigError(f"KLUSSENBANK_GRAPH_AUTH_TYPE must be one of {', '.join(_GRAPH_AUTH_TYPES)}.")
-    by = env.get("KLUSSENBANK_GRAPH_ORGANISATION_BY", "tenant")
-    if by not in _ORGANISATION_BY:
-        raise ConfigError(f"KLUSSENBANK_GRAPH_ORGANISATION_BY must be one of {', '.join(_ORGANISATION_BY)}.")
-    organisations = _graph_organisations(env.get("KLUSSENBANK_GRAPH_ORGANISATIONS", ""))
-    base_url = env.get("KLUSSENBANK_GRAPH_BASE_URL", DEFAULT_GRAPH_BASE_URL).rstrip("/")
-    found: dict[str, Any] = {
-        "directory": directory,
-        "graph_tenant_id": env.get("KLUSSENBANK_GRAPH_TENANT_ID", ""),
-        "graph_client_id": env.get("KLUSSENBANK_GRAPH_CLIENT_ID", ""),
-        "graph_client_secret": env.get("KLUSSENBANK_GRAPH_CLIENT_SECRET", ""),
-        "graph_auth_type": auth_type,
-        "graph_organisation_by": by,
-        "graph_organisations": organisations,
-        "graph_base_url": base_url,
-    }
-    if directory != "graph":
-        return found
-    if auth_type == "ClientSecret":
-        missing = [
-            name
-            for name in ("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET")
-            if not env.get(f"KLUSSENBANK_GRAPH_{name}")
-        ]
-        if missing:
-            raise ConfigError(
-                "KLUSSENBANK_DIRECTORY=graph with a client secret needs "
-                + ", ".join(f"KLUSSENBANK_GRAPH_{name}" for name in missing)
-                + " (or KLUSSENBANK_GRAPH_AUTH_TYPE=ManagedIdentity)."
-            )
-    if by == "companyName" and not organisations:
-        raise ConfigError(
-            "KLUSSENBANK_GRAPH_ORGANISATION_BY=companyName needs KLUSSENBANK_GRAPH_ORGANISATIONS, "
-            "for example 'Gemeente Noord=noord;Gemeente Zuid=zuid'."
-        )
-    if not base_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise ConfigError(
-            "KLUSSENBANK_GRAPH_BASE_URL must be an https:// address (http only on this machine)."
-        )
-    return found
-
-
-def _public_url(url: str) -> str:
-    url = url.strip().rstrip("/")
-    if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise ConfigError("KLUSSENBANK_PUBLIC_URL must be an https:// address (http only on this machine).")
-    return url
-
-
-def _link_secret(secret: str) -> str:
-    if secret and len(secret) < 32:
-        raise ConfigError(
-            "KLUSSENBANK_LINK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)."
-        )
-    return secret
+def variable(field: str) -> str:
+    """The environment variable that sets `field`."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else ENV_PREFIX + field.upper()
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """The settings from `environ` (default: the process environment, over a `.env` file in the
+    working directory). A wrong value raises ConfigError naming the variable and the fix."""
+    environment = EnvSettingsSource(Settings)
+    values: dict[str, Any] = {}
     if environ is None:
         if dotenv:
-            from dotenv import load_dotenv
+            values = DotEnvSettingsSource(Settings, env_file=Path.cwd() / ".env")()
+    else:
+        # What the source looks the variables up in, as it reads the process environment.
+        environment.env_vars = parse_env_vars(environ, environment.case_sensitive)
+    try:
+        return Settings(**{**values, **environment()})
+    except ValidationError as exc:
+        raise _config_error(exc) from None
 
-            load_dotenv(Path.cwd() / ".env", override=False)
-        environ = os.environ
-    env = environ
-    port_text = env.get("KLUSSENBANK_PORT", "3978")
+
+def _config_error(error: ValidationError) -> ConfigError:
+    """The first problem, in the words the old hand-written checks used: the variable, what it
+    must be and what it was."""
+    problem = error.errors()[0]
+    if problem["type"] == "value_error":  # our own validators already name the variable
+        return ConfigError(str(problem["ctx"]["error"]))
+    name = variable(str(problem["loc"][0]))
+    context = problem.get("ctx", {})
+    expected = {
+        "int_parsing": "a whole number",
+        "float_parsing": "a number",
+        "finite_number": "a finite number",
+        "literal_error": f"one of {context.get('expected', '')}",
+        "greater_than": f"greater than {context.get('gt')}",
+        "greater_than_equal": f"at least {context.get('ge')}",
+    }.get(problem["type"], problem["msg"].lower())
+    return ConfigError(f"{name} must be {expected}, not {problem['input']!r}.")
+
+
+def describe(settings: Settings) -> list[str]:
+    """Every setting as `VARIABLE = value`, secrets masked, for `klussenbank config check`."""
+    width = max(len(variable(field)) for field in Settings.model_fields)
+    lines = []
+    for field, info in Settings.model_fields.items():
+        value = getattr(settings, field)
+        if field == "database_url":
+            shown = without_password(value)
+        elif not info.repr:
+            shown = "*** (set)" if value else "(not set)"
+        elif field == "graph_organisations":
+            shown = ";".join(f"{company}={key}" for company, key in value)
+        else:
+            shown = str(value)
+        lines.append(f"{variable(field).ljust(width)} = {shown}")
+    return lines
+
+
+def without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
-        port = int(port_text)
-    except ValueError as exc:
-        raise ConfigError(f"KLUSSENBANK_PORT must be a number, not {port_text!r}.") from exc
-    auth_type = env.get("KLUSSENBANK_AUTH_TYPE", "ClientSecret")
-    if auth_type not in _AUTH_TYPES:
-        raise ConfigError(f"KLUSSENBANK_AUTH_TYPE must be one of {', '.join(_AUTH_TYPES)}.")
-    worker = env.get("KLUSSENBANK_WORKER", "inline")
-    if worker not in ("inline", "off"):
-        raise ConfigError("KLUSSENBANK_WORKER must be 'inline' (deliver from the bot process) or 'off'.")
-    # KLUSSENBANK_WORKER_LEASE_SECONDS: how long a worker holds the deliveries it claimed before
-    # another may take over those it has not started (a crashed worker's). Default 60. It must
-    # comfortably exceed the time one batch (50) takes at Teams' rate, about 1 s; short leases
-    # are for tests.
-    lease_text = env.get("KLUSSENBANK_WORKER_LEASE_SECONDS", "60")
-    try:
-        worker_lease_seconds = float(lease_text)
-    except ValueError as exc:
-        raise ConfigError(f"KLUSSENBANK_WORKER_LEASE_SECONDS must be a number, not {lease_text!r}.") from exc
-    if not 0 < worker_lease_seconds < float("inf"):
-        raise ConfigError("KLUSSENBANK_WORKER_LEASE_SECONDS must be a positive number of seconds.")
-    weekly_text = env.get("KLUSSENBANK_SUGGESTIONS_PER_WEEK", "3")
-    if not weekly_text.isdigit():
-        raise ConfigError(f"KLUSSENBANK_SUGGESTIONS_PER_WEEK must be a whole number, not {weekly_text!r}.")
-    return Settings(
-        database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-        host=env.get("KLUSSENBANK_HOST", "127.0.0.1"),
-        port=port,
-        app_id=env.get("KLUSSENBANK_APP_ID", ""),
-        app_secret=env.get("KLUSSENBANK_APP_SECRET", ""),
-        app_tenant_id=env.get("KLUSSENBANK_APP_TENANT_ID", ""),
-        auth_type=auth_type,
-        directory_file=env.get("KLUSSENBANK_DIRECTORY_FILE", "demo"),
-        organisations_file=env.get("KLUSSENBANK_ORGANISATIONS_FILE", "demo"),
-        default_organisation=env.get("KLUSSENBANK_DEFAULT_ORGANISATION", "default"),
-        log_level=env.get("KLUSSENBANK_LOG_LEVEL", "INFO").upper(),
-        worker=worker,
-        worker_lease_seconds=worker_lease_seconds,
-        suggestions_per_week=int(weekly_text),
-        public_url=_public_url(env.get("KLUSSENBANK_PUBLIC_URL", "")),
-        link_secret=_link_secret(env.get("KLUSSENBANK_LINK_SECRET", "")),
-        **_graph_settings(env),
-    )
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "*** (not a database URL)"

@@ -89,7 +89,11 @@ def directory(settings: Settings, engine: AsyncEngine) -> Directory:
 
 
 def graph_sync(
-    settings: Settings, engine: AsyncEngine, *, credential: Any = None
+    settings: Settings,
+    engine: AsyncEngine,
+    *,
+    credential: Any = None,
+    on_page: Callable[[SyncResult], None] | None = None,
 ) -> Callable[[], Awaitable[SyncResult]]:
     """The users delta sync from Microsoft Graph into the cache: a chore and `directory sync`."""
 
@@ -98,7 +102,9 @@ def graph_sync(
         used = credential or credential_from(settings)
         try:
             async with graph_session(used, base_url=settings.graph_base_url) as client:
-                return await sync_users(DeltaSource(client), SqlDirectoryCache(session_factory(engine)))
+                return await sync_users(
+                    DeltaSource(client), SqlDirectoryCache(session_factory(engine)), on_page=on_page
+                )
         finally:
             if own:
                 await used.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.sender import TeamsSender
@@ -26,6 +27,7 @@ from klussenbank.services.signup import SignupService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
+from klussenbank.store.orm.base import Base
 from klussenbank.store.rate_limits import MemoryRateLimiter
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
@@ -67,6 +69,7 @@ class BotHarness:
     clock: FixedClock
     announcement_chores: AnnouncementChores  # run when a test says so
     work: WorkService  # its daily chore too
+    services: Services
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
         return {
@@ -133,6 +136,15 @@ class BotHarness:
         return self.connector.sent[before:]
 
 
+async def snapshot(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove a refused request changed nothing."""
+    async with engine.connect() as connection:
+        return {
+            table.name: sorted(map(tuple, (await connection.execute(select(table))).all()), key=repr)
+            for table in Base.metadata.sorted_tables
+        }
+
+
 @pytest.fixture
 async def harness(
     engine: AsyncEngine,
@@ -178,6 +190,7 @@ async def harness(
             clock,
             chores,
             work,
+            services,
         )
     finally:
         await client.close()

@@ -193,7 +193,7 @@ def test_agreement_end_of_work_and_evaluations(
 
     status_code, content_type, disposition, pdf = _download(url)
     assert (status_code, content_type) == (200, "application/pdf"), (status_code, content_type, pdf[:300])
-    assert pdf.startswith(b"%PDF-1.4"), pdf[:50]
+    assert pdf.startswith(b"%PDF-1.7"), pdf[:50]  # PDF/A-2u
     number = re.search(r'filename="detacheringsovereenkomst-(.+)\.pdf"', disposition)
     assert number is not None, disposition
     assert T("agreement.link_note", number=number.group(1)) in opened.text()

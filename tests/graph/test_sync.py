@@ -242,3 +242,15 @@ async def test_a_failed_sync_lets_go_of_the_cache(
         await sync_users(source, cache)
     result = await asyncio.wait_for(sync_users(source, other_cache), 10)
     assert result.pages == 2  # pages 2 and 3
+
+
+async def test_the_sync_tells_its_progress_after_every_page(
+    source: DeltaSource, cache: SqlDirectoryCache
+) -> None:
+    """`directory sync` shows these totals while it follows a large directory's pages."""
+    heard: list[tuple[int, int]] = []
+    result = await sync_users(
+        source, cache, on_page=lambda so_far: heard.append((so_far.pages, so_far.upserted))
+    )
+    assert heard[-1] == (result.pages, result.upserted) == (3, 5)
+    assert [pages for pages, _ in heard] == [1, 2, 3]

@@ -4,6 +4,7 @@ idempotency, who may do what, and the privacy rules around them."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,10 +12,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from klussenbank.data import load_rules
 from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy, ApprovalStatus, ApprovalStep
 from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.domain.working_days import WorkingCalendar
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.approval_chores import TickResult
 from klussenbank.services.ports.records import Actor
@@ -542,6 +545,40 @@ async def test_reminder_escalation_and_expiry_follow_the_working_days(
     queued = await outbox(engine)
     assert ("klus.approval_expired_candidate", "Chantal Bakker") in queued
     assert ("klus.approval_expired_poster", "Anna de Vries") in queued
+
+
+async def test_a_reminder_waits_for_christmas_and_the_organisations_closed_days(
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+) -> None:
+    demo = load_rules("demo")
+    ermelo = replace(demo.of("ermelo"), calendar=WorkingCalendar(frozenset({date(2026, 12, 28)})))
+    rules = Rules({**demo.by_organisation, "ermelo": ermelo}, demo.default)  # Chantal's organisation
+    market = marketplace(uow_factory, clock, vocabulary, directory, rules=rules)
+    clock.current = date(2026, 12, 23)  # a Wednesday
+    await sign_up(signup, CHANTAL, start_date=date(2027, 1, 4), end_date=date(2027, 3, 31))
+    klus = await posted(
+        market,
+        ANNA,
+        organisation="harderwijk",
+        start_date=date(2027, 1, 11),
+        end_date=date(2027, 2, 26),
+        interest_deadline=date(2026, 12, 30),
+    )
+    await interested(market, CHANTAL, klus.id)
+    assert isinstance(await market.choosing.choose(ANNA, klus.id, CHANTAL.aad_object_id), CandidatesView)
+    assert isinstance(await market.interest.confirm(CHANTAL, klus.id), KlusOffer)
+    approval = await only_approval(uow_factory, klus.id)
+    # 10 working days: 24, 29, 30, 31 December, (New Year's Day) 4 to 8 January, 11 January.
+    assert view(await market.approvals.show(BRAM, approval.id)).expires_on == date(2027, 1, 11)
+
+    clock.current = date(2026, 12, 29)  # Thursday 24 and Tuesday 29: Christmas, the weekend and
+    assert (await market.approval_chores.tick()).reminded == 0  # Ermelo's closed Monday 28 do not count
+    clock.current = date(2026, 12, 30)  # the third working day
+    assert (await market.approval_chores.tick()).reminded == 1
 
 
 # -- the klus around it -------------------------------------------------------------------------------

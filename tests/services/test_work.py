@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.domain.klus import KlusStatus
 from klussenbank.domain.organisations import OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.domain.work import EvaluationDraft, Role
+from klussenbank.domain.work import EvaluationDraft, HoursDraft, Role
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.i18n import Translator
 from klussenbank.services.hours import HoursService
@@ -70,23 +70,24 @@ async def test_the_work_from_start_to_evaluation(
     december = date(2026, 12, 1)
 
     for wrong in (-1.0, 7.25, 201.0, 400.0, None):
-        refused = await hours.report_hours(CHANTAL, approval_id, december, wrong)
+        refused = await hours.report_hours(CHANTAL, approval_id, HoursDraft(december, wrong))
         assert isinstance(refused, HoursView) and refused.errors and refused.hours.reported is None
-    assert await hours.report_hours(DAAN, approval_id, december, 10) == Refusal("match_not_found")
-    assert await hours.report_hours(ANNA, approval_id, december, 10) == Refusal("match_not_found")  # not hers
-    reported = await hours.report_hours(CHANTAL, approval_id, december, 10.5)
+    assert await hours.report_hours(DAAN, approval_id, HoursDraft(december, 10)) == Refusal("match_not_found")
+    # not hers:
+    assert await hours.report_hours(ANNA, approval_id, HoursDraft(december, 10)) == Refusal("match_not_found")
+    reported = await hours.report_hours(CHANTAL, approval_id, HoursDraft(december, 10.5))
     assert isinstance(reported, HoursView) and reported.hours.reported == 10.5
     assert (
         reported.hours.planned == 28.5
     )  # 8 hours a week over 7-31 December (25 days): 28.57, to half an hour
     assert ("work.hours.poster", "Anna de Vries") in await outbox(engine)
-    refused = await hours.correct_hours(CHANTAL, approval_id, december, 12, shown=10.5)
+    refused = await hours.correct_hours(CHANTAL, approval_id, HoursDraft(december, 12), shown=10.5)
     assert refused == Refusal("match_not_found")
-    checked = await hours.correct_hours(ANNA, approval_id, december, 12, shown=10.5)
+    checked = await hours.correct_hours(ANNA, approval_id, HoursDraft(december, 12), shown=10.5)
     assert isinstance(checked, HoursView) and checked.hours.worked == 12
-    late = await hours.report_hours(CHANTAL, approval_id, december, 30)
+    late = await hours.report_hours(CHANTAL, approval_id, HoursDraft(december, 30))
     assert isinstance(late, HoursView) and late.hours.worked == 12  # settled: the card says so
-    again = await hours.correct_hours(ANNA, approval_id, december, 14, shown=10.5)
+    again = await hours.correct_hours(ANNA, approval_id, HoursDraft(december, 14), shown=10.5)
     assert isinstance(again, HoursView) and again.hours.worked == 12
 
     clock.current = END + timedelta(days=1)
@@ -180,8 +181,8 @@ async def test_the_poster_confirms_only_the_hours_as_they_are_now_on_one_card_a_
     clock.current = date(2026, 12, 31)
     await work.tick()
     december = date(2026, 12, 1)
-    await hours.report_hours(CHANTAL, approval_id, december, 200)
-    await hours.report_hours(CHANTAL, approval_id, december, 24)
+    await hours.report_hours(CHANTAL, approval_id, HoursDraft(december, 200))
+    await hours.report_hours(CHANTAL, approval_id, HoursDraft(december, 24))
 
     cards = await hours_cards(engine)
     assert [(reason, name, update) for reason, name, update, _ in cards] == [
@@ -191,15 +192,15 @@ async def test_the_poster_confirms_only_the_hours_as_they_are_now_on_one_card_a_
     ]
     assert '"shown": 24' in words(cards[-1][3]) and '"shown": 200' in words(cards[1][3])
 
-    stale = await hours.correct_hours(ANNA, approval_id, december, 200, shown=200)
+    stale = await hours.correct_hours(ANNA, approval_id, HoursDraft(december, 200), shown=200)
     assert isinstance(stale, HoursView) and stale.changed and not stale.errors
     assert (stale.hours.reported, stale.hours.corrected) == (24, None)  # nothing saved
-    forged = await hours.correct_hours(ANNA, approval_id, december, 200, shown=None)
+    forged = await hours.correct_hours(ANNA, approval_id, HoursDraft(december, 200), shown=None)
     assert isinstance(forged, HoursView) and forged.changed and forged.hours.corrected is None
-    too_many = await hours.correct_hours(ANNA, approval_id, december, 400, shown=24)
+    too_many = await hours.correct_hours(ANNA, approval_id, HoursDraft(december, 400), shown=24)
     assert isinstance(too_many, HoursView) and too_many.errors and too_many.hours.corrected is None
 
-    checked = await hours.correct_hours(ANNA, approval_id, december, 24, shown=24)
+    checked = await hours.correct_hours(ANNA, approval_id, HoursDraft(december, 24), shown=24)
     assert isinstance(checked, HoursView) and not checked.changed and checked.hours.corrected == 24
     async with uow_factory() as uow:
         [saved] = await uow.work.hours(approval_id)

@@ -1,4 +1,4 @@
-"""The secondment agreement as a PDF: read back with pypdf, an independent reader, and checked."""
+"""The secondment agreement as a PDF/A-2u: read back with pypdf, an independent reader, and checked."""
 
 from __future__ import annotations
 
@@ -7,29 +7,19 @@ import io
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
 
 from klussenbank.documents import render_agreement
 from klussenbank.documents.agreement import format_date, format_money
-from klussenbank.documents.pdf import (
-    BOLD,
-    REGULAR,
-    TEXT_WIDTH,
-    DocumentInfo,
-    Font,
-    Paragraph,
-    render_pdf,
-    winansi,
-    wrap,
-)
+from klussenbank.documents.pdf import TEXT_WIDTH, Document, DocumentInfo, Paragraph, Style, render_pdf
 from klussenbank.domain.agreement import AgreementView, Contact, estimate_cost, weeks_in_period
-from klussenbank.domain.agreement_wording import LANGUAGES, WORDING, AgreementTemplate, Clause
+from klussenbank.domain.agreement_wording import LANGUAGES, WORDING, AgreementTemplate, Clause, Language
 
 CEST = timezone(timedelta(hours=2))
 
@@ -163,8 +153,9 @@ def test_a_template_rewords_texts_and_adds_its_clauses_numbered_before_the_signa
     positions = [text.index(heading) for heading in headings]
     assert positions == sorted(positions)
     assert "8. Ondertekening" not in text
-    info = read(pdf).metadata
-    assert info is not None and info.title == "Detacheringsovereenkomst Gemeente Ermelo DO-2027-0042"
+    info = read(pdf).xmp_metadata
+    assert info is not None
+    assert info.dc_title == {"x-default": "Detacheringsovereenkomst Gemeente Ermelo DO-2027-0042"}
 
 
 def test_a_template_in_english() -> None:
@@ -179,19 +170,29 @@ def test_a_template_in_english() -> None:
     assert "Reiskosten" not in text and "Salary and terms of employment" not in text
 
 
-@pytest.mark.parametrize("key", sorted(WORDING["nl"]))
-def test_every_text_may_name_the_parties(key: str) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_text_may_name_the_parties(language: str) -> None:
     # What a template may write (checked when the organisations file is loaded) is what renders.
+    # Each text gets its own marker, so one agreement shows them all.
+    keys = sorted(WORDING["nl"])
     template = AgreementTemplate(
-        texts={language: {key: "[{lending}] " + WORDING[language][key]} for language in LANGUAGES}
+        texts={
+            lang: {key: f"[{n}{{lending}}] " + WORDING[lang][key] for n, key in enumerate(keys)}
+            for lang in LANGUAGES
+        }
     )
-    for language in LANGUAGES:
-        views = [  # some texts are only there when the secondment costs something
-            agreement(template=template, language=language, hourly_rate=rate, lending_organisation="Ermelo")
-            for rate in (None, Decimal("45.50"))
-        ]
-        # A label wraps in its narrow column: a short name keeps the marker on one line.
-        assert any("[Ermelo]" in text_of(render_agreement(view)) for view in views), language
+    text = " ".join(  # some texts are only there when the secondment costs something
+        text_of(
+            render_agreement(
+                agreement(
+                    template=template, language=language, hourly_rate=rate, lending_organisation="Ermelo"
+                )
+            )
+        )
+        for rate in (None, Decimal("45.50"))
+    )
+    # A label wraps in its narrow column: a short name keeps the marker on one line.
+    assert [key for n, key in enumerate(keys) if f"[{n}Ermelo]" not in text] == []
 
 
 def test_every_page_is_numbered_page_n_of_m() -> None:
@@ -240,19 +241,35 @@ def test_dutch_characters_brackets_and_backslashes_come_through_unharmed() -> No
     assert "Afdeling: Financiën & Control" in text
 
 
-def test_characters_outside_winansi_become_question_marks() -> None:
-    view = agreement(employee_name="Łukasz 🙂 Kowalski")
+@pytest.mark.parametrize("name", ["Łukasz Wiśniewski", "Şükrü Çelik", "Nguyễn Thị Minh Khai"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_name_comes_through_exactly(name: str, language: str) -> None:
+    view = agreement(employee_name=name, language=language, poster=Contact(name, "p@harderwijk.nl"))
 
     text = text_of(render_agreement(view))
 
-    assert "Medewerker ?ukasz ? Kowalski" in text
-    assert winansi("e\u0301 \u0141 \x07\t€") == b"\xe9 ? ? \x80"  # é composed, € is 0x80
+    employee = {"nl": "Medewerker", "en": "Employee"}[language]
+    signed = {"nl": "Naam:", "en": "Name:"}[language]
+    assert f"{employee} {name} Beleidsmedewerker" in text
+    assert f"{signed} {name}" in text
+    assert "?" not in text
 
 
-def test_the_file_is_pdf_1_4_with_a_correct_cross_reference_table() -> None:
+def test_characters_the_font_lacks_become_question_marks() -> None:
+    view = agreement(employee_name="Łukasz 🙂 Kowalski\x07", klus_title="Олена Шевченко, Γιώργος, e\u0301")
+
+    text = text_of(render_agreement(view))
+
+    # Fira Sans has Cyrillic and Greek, not emoji; é is drawn composed; PDF/A forbids missing glyphs.
+    assert "Medewerker Łukasz ? Kowalski?" in text
+    assert "Klus Олена Шевченко, Γιώργος, é" in text
+
+
+def test_the_file_is_pdf_1_7_with_a_correct_cross_reference_table() -> None:
     pdf = render_agreement(agreement())
 
-    assert pdf.startswith(b"%PDF-1.4\n")
+    assert pdf.startswith(b"%PDF-1.7\n%")
+    assert all(byte > 127 for byte in pdf[10:14])  # PDF/A: a comment that marks the file binary
     assert pdf.endswith(b"%%EOF\n")
     startxref = re.search(rb"startxref\n(\d+)\n%%EOF\n$", pdf)
     assert startxref is not None
@@ -268,32 +285,34 @@ def test_the_file_is_pdf_1_4_with_a_correct_cross_reference_table() -> None:
         assert entry.endswith(b" 00000 n \n")
         offset = int(entry[:10])
         assert pdf[offset:].startswith(b"%d 0 obj\n" % number)
-    assert b"/Size %d " % count in pdf
+    assert re.search(rb"/Size %d\s" % count, pdf)
     reader = read(pdf)  # strict: checks the xref offsets and stream lengths as it reads
-    assert reader.pdf_header == "%PDF-1.4"
+    assert reader.pdf_header == "%PDF-1.7"
     assert [page.mediabox[2:] for page in reader.pages] == [[595.28, 841.89]] * len(reader.pages)
 
 
-def test_the_document_info_has_title_producer_and_the_given_creation_date() -> None:
+def test_the_metadata_has_title_producer_language_and_the_given_creation_date() -> None:
     view = agreement(language="en")
 
     reader = read(render_agreement(view))
 
-    assert reader.metadata is not None
-    assert reader.metadata.title == "Secondment agreement DO-2027-0042"
-    assert reader.metadata.producer == "Klussenbank"
-    assert reader.metadata.creation_date == view.generated_at
+    metadata = reader.xmp_metadata  # PDF/A: XMP, and no document info dictionary to contradict it
+    assert metadata is not None and "/Info" not in reader.trailer
+    assert metadata.dc_title == {"x-default": "Secondment agreement DO-2027-0042"}
+    assert metadata.pdf_producer == "Klussenbank"
+    assert metadata.dc_language == ["en-GB"]
+    assert metadata.xmp_create_date == view.generated_at.astimezone(UTC).replace(tzinfo=None)
     assert reader.root_object["/Lang"] == "en-GB"
 
 
-def test_a_non_ascii_title_is_stored_as_utf16() -> None:
-    info = DocumentInfo(title="Overeenkomst Zoë €", created=datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
+def test_a_title_with_any_characters_comes_back_whole() -> None:
+    info = DocumentInfo(title="Overeenkomst Zoë € <&> 🙂", created=datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
 
     reader = read(render_pdf([Paragraph("x")], info))
 
-    assert reader.metadata is not None
-    assert reader.metadata.title == "Overeenkomst Zoë €"
-    assert reader.metadata.creation_date == info.created
+    assert reader.xmp_metadata is not None
+    assert reader.xmp_metadata.dc_title == {"x-default": "Overeenkomst Zoë € <&> 🙂"}
+    assert reader.xmp_metadata.xmp_create_date == datetime(2027, 1, 2, 3, 4, 5)
 
 
 def test_the_same_input_gives_the_same_bytes() -> None:
@@ -307,47 +326,89 @@ def test_the_same_input_gives_the_same_bytes() -> None:
     assert len(later) == len(first)
 
 
-def test_uses_helvetica_in_winansi_with_nothing_embedded() -> None:
-    reader = read(render_agreement(agreement()))
-
-    fonts = reader.pages[0]["/Resources"]["/Font"]
-
-    assert {font["/BaseFont"] for font in fonts.values()} == {"/Helvetica", "/Helvetica-Bold"}
-    assert {font["/Encoding"] for font in fonts.values()} == {"/WinAnsiEncoding"}
-    assert all("/FontFile" not in font for font in fonts.values())
+PDFA_ID = "http://www.aiim.org/pdfa/ns/id/"
 
 
-@pytest.mark.parametrize(("font", "afm"), [(REGULAR, "Helvetica"), (BOLD, "Helvetica-Bold")])
-def test_glyph_widths_are_the_adobe_metrics(font: Font, afm: str) -> None:
-    widths = CORE_FONT_METRICS[afm].character_widths
-    for code in range(32, 256):
-        try:
-            char = bytes([code]).decode("cp1252")
-        except UnicodeDecodeError:
-            continue  # undefined in WinAnsi, never drawn
-        if char == "\x7f":
-            continue
-        expected = widths.get(char) or widths[{"\xa0": " ", "\xad": "-"}[char]]
-        assert font.widths[code] == expected, (code, char)
+def test_it_is_pdf_a_2u_with_srgb_and_embedded_fonts() -> None:
+    pdf = render_agreement(agreement(hourly_rate=Decimal("45.50")))
+    reader = read(pdf)
+
+    metadata = reader.xmp_metadata
+    assert metadata is not None
+    identification = [metadata.get_nodes_in_namespace("", PDFA_ID)]
+    assert identification and {(n.localName, n.firstChild.data) for n in identification[0]} == {
+        ("part", "2"),
+        ("conformance", "U"),
+    }
+    assert "/Filter" not in reader.root_object["/Metadata"]  # PDF/A: metadata readable as it is
+    [intent] = [i.get_object() for i in reader.root_object["/OutputIntents"]]
+    assert (intent["/S"], intent["/OutputConditionIdentifier"]) == ("/GTS_PDFA1", "sRGB")
+    profile = intent["/DestOutputProfile"].get_object()
+    assert (
+        profile["/N"] == 3 and profile.get_data()[16:20] == b"RGB " and profile.get_data()[36:40] == b"acsp"
+    )
+    assert not reader.is_encrypted
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            [descendant] = [d.get_object() for d in font["/DescendantFonts"]]
+            assert re.fullmatch(r"/[A-Z]{6}\+FiraSans(Bold)?", font["/BaseFont"])  # a subset
+            assert "/FontFile2" in descendant["/FontDescriptor"]  # embedded
+            assert "/ToUnicode" in font  # the "u" of PDF/A-2u: every glyph maps to its text
 
 
-words = st.text(alphabet=st.sampled_from("aeiklmnoWë€(\\)-"), min_size=1, max_size=40)
+LAYOUT: dict[tuple[Language, str | None], list[list[int]]] = {
+    # The articles on each page: a change here is a change of the layout.
+    ("nl", None): [[1, 2, 3, 4, 5], [6, 7, 8]],
+    ("nl", "45.50"): [[1, 2, 3, 4, 5], [6, 7, 8]],
+    ("en", None): [[1, 2, 3, 4, 5, 6], [7, 8]],
+    ("en", "45.50"): [[1, 2, 3, 4, 5], [6, 7, 8]],
+}
 
 
-@given(st.lists(words, max_size=30), st.sampled_from([REGULAR, BOLD]), st.integers(20, 480))
-def test_wrapped_lines_fit_and_keep_every_word(parts: list[str], font: Font, width: int) -> None:
-    lines = wrap(" ".join(parts), font, 10, width)
+@pytest.mark.parametrize(("language", "rate"), sorted(LAYOUT, key=str))
+def test_the_layout_stays_as_it_is(language: Language, rate: str | None) -> None:
+    view = agreement(language=language, hourly_rate=Decimal(rate) if rate else None)
+    headings = [f"{n}. {WORDING[language][key]}" for n, key in enumerate([*ARTICLES, "signing"], start=1)]
 
-    assert all(font.width(line, 10) <= width or len(line) == 1 for line in lines)
-    assert b"".join(b"".join(line.split(b" ")) for line in lines) == winansi("".join(parts))
+    pages = pages_text(render_agreement(view))
+
+    assert pages[0].startswith(f"{WORDING[language]['title']} ")
+    on_pages = [[n for n, heading in enumerate(headings, start=1) if heading in page] for page in pages]
+    assert on_pages == LAYOUT[(language, rate)]
+    for page, numbers in zip(pages, on_pages, strict=True):
+        positions = [page.index(headings[n - 1]) for n in numbers]
+        assert positions == sorted(positions)
+
+
+words = st.text(alphabet=st.sampled_from("aeiklmnoWë€(\\)-Łễ"), min_size=1, max_size=40)
+
+
+@cache
+def blank_document() -> Document:
+    """Made once: loading the fonts takes longer than Hypothesis gives an example."""
+    return Document(DocumentInfo("x", datetime(2027, 1, 1, tzinfo=UTC)))
+
+
+@given(st.lists(words, max_size=30), st.sampled_from(["", "B"]), st.integers(20, 480))
+def test_wrapped_lines_fit_and_keep_every_word(parts: list[str], style: Style, width: int) -> None:
+    document = blank_document()
+
+    lines = document.lines(" ".join(parts), style, 10, width)
+
+    assert all(document.pdf.get_string_width(line) <= width or len(line) == 1 for line in lines)
+    assert "".join("".join(line.split(" ")) for line in lines) == "".join(parts)
 
 
 def test_wrapping_keeps_newlines_and_fills_the_text_width() -> None:
-    lines = wrap("één twee\n\ndrie " + "woord " * 40, REGULAR, 10, TEXT_WIDTH)
+    document = blank_document()
 
-    assert lines[0] == winansi("één twee") and lines[1] == b""
-    assert all(REGULAR.width(line, 10) <= TEXT_WIDTH for line in lines)
-    assert REGULAR.width(lines[2], 10) > TEXT_WIDTH - REGULAR.width(b" woord", 10)
+    lines = document.lines("één twee\n\ndrie " + "woord " * 40, "", 10, TEXT_WIDTH)
+
+    width = document.pdf.get_string_width
+    assert lines[0] == "één twee" and lines[1] == ""
+    assert all(width(line) <= TEXT_WIDTH for line in lines)
+    assert width(lines[2]) > TEXT_WIDTH - width(" woord")
 
 
 @pytest.mark.parametrize(
@@ -389,3 +450,9 @@ def test_dates() -> None:
 
 def test_both_languages_have_the_same_wording_keys() -> None:
     assert WORDING["nl"].keys() == WORDING["en"].keys()
+
+
+def test_text_that_looks_like_a_page_count_placeholder_stays_as_it_is() -> None:
+    text = text_of(render_agreement(agreement(klus_title="Pagina {nb} van {pages} {page}")))
+
+    assert "Klus Pagina {nb} van {pages} {page}" in text

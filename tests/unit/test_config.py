@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from klussenbank.cli import main
-from klussenbank.config import ConfigError, Settings, load_settings
+from klussenbank.config import ConfigError, Settings, describe, load_settings
 
 
 def test_defaults_are_the_embedded_local_setup() -> None:
@@ -41,11 +41,137 @@ def test_credentials_allow_any_address_but_need_tenant_and_secret() -> None:
     ).check_can_serve()
 
 
+def test_the_served_tenants_are_a_list_defaulting_to_the_apps_own() -> None:
+    assert load_settings({"KLUSSENBANK_APP_TENANT_ID": "T1"}).allowed_tenants == {"t1"}
+    many = load_settings({"KLUSSENBANK_APP_TENANT_ID": "t1", "KLUSSENBANK_TENANT_IDS": " T2, t3,,t2 "})
+    assert (many.tenant_ids, many.allowed_tenants) == (("t2", "t3"), {"t2", "t3"})
+    assert load_settings({}).allowed_tenants == frozenset()
+
+
+def test_the_token_keys_come_from_https_or_this_machine() -> None:
+    assert load_settings({}).openid_metadata_url.startswith("https://login.botframework.com/")
+    local = "http://127.0.0.1:8080/openid"
+    assert load_settings({"KLUSSENBANK_OPENID_METADATA_URL": local}).openid_metadata_url == local
+    with pytest.raises(ConfigError, match="KLUSSENBANK_OPENID_METADATA_URL"):
+        load_settings({"KLUSSENBANK_OPENID_METADATA_URL": "http://keys.example/openid"})
+
+
 def test_bad_values_are_explained() -> None:
     with pytest.raises(ConfigError, match="KLUSSENBANK_PORT"):
         load_settings({"KLUSSENBANK_PORT": "eighty"})
     with pytest.raises(ConfigError, match="KLUSSENBANK_AUTH_TYPE"):
         load_settings({"KLUSSENBANK_AUTH_TYPE": "Password"})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"KLUSSENBANK_PORT": ""}, "KLUSSENBANK_PORT must be a whole number, not ''."),
+        (
+            {"KLUSSENBANK_SUGGESTIONS_PER_WEEK": "drie"},
+            "KLUSSENBANK_SUGGESTIONS_PER_WEEK must be a whole number",
+        ),
+        ({"KLUSSENBANK_SUGGESTIONS_PER_WEEK": "-1"}, "KLUSSENBANK_SUGGESTIONS_PER_WEEK must be at least 0"),
+        ({"KLUSSENBANK_WORKER_LEASE_SECONDS": "kort"}, "KLUSSENBANK_WORKER_LEASE_SECONDS must be a number"),
+        (
+            {"KLUSSENBANK_WORKER_LEASE_SECONDS": "0"},
+            "KLUSSENBANK_WORKER_LEASE_SECONDS must be greater than 0",
+        ),
+        ({"KLUSSENBANK_WORKER_LEASE_SECONDS": "inf"}, "KLUSSENBANK_WORKER_LEASE_SECONDS must be a finite"),
+        ({"KLUSSENBANK_WORKER": "cron"}, "KLUSSENBANK_WORKER must be one of 'inline' or 'off', not 'cron'."),
+    ],
+)
+def test_a_wrong_value_names_the_variable_and_what_it_must_be(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env)
+    assert str(raised.value).startswith(message)
+
+
+def test_values_come_through_typed() -> None:
+    settings = load_settings(
+        {
+            "DATABASE_URL": "postgresql+asyncpg://kb@db/kb",
+            "KLUSSENBANK_PORT": "8080",
+            "KLUSSENBANK_WORKER_LEASE_SECONDS": "2.5",
+            "KLUSSENBANK_LOG_LEVEL": "debug",
+            "KLUSSENBANK_GRAPH_ORGANISATIONS": "Gemeente Noord=noord; *=overig",
+            "KLUSSENBANK_GRAPH_BASE_URL": "http://127.0.0.1:8000/v1.0/",
+            "OTHER": "ignored",
+        }
+    )
+    assert (settings.database_url, settings.port, settings.worker_lease_seconds) == (
+        "postgresql+asyncpg://kb@db/kb",
+        8080,
+        2.5,
+    )
+    assert settings.log_level == "DEBUG"
+    assert settings.graph_organisations == (("Gemeente Noord", "noord"), ("*", "overig"))
+    assert settings.graph_base_url == "http://127.0.0.1:8000/v1.0"
+    assert Settings() == load_settings({})  # constructing Settings reads no environment
+
+
+SECRETS = {
+    "DATABASE_URL": "postgresql+asyncpg://klussenbank:db-wachtwoord@db.example.nl:5432/klussenbank",
+    "KLUSSENBANK_APP_ID": "11111111-2222-3333-4444-555555555555",
+    "KLUSSENBANK_APP_SECRET": "app-geheim",
+    "KLUSSENBANK_APP_TENANT_ID": "tenant",
+    "KLUSSENBANK_LINK_SECRET": "link-geheim-" + "x" * 32,
+    "KLUSSENBANK_DIRECTORY": "graph",
+    "KLUSSENBANK_GRAPH_TENANT_ID": "tenant",
+    "KLUSSENBANK_GRAPH_CLIENT_ID": "graph-client",
+    "KLUSSENBANK_GRAPH_CLIENT_SECRET": "graph-geheim",
+    "KLUSSENBANK_GRAPH_ORGANISATIONS": "Gemeente Noord=noord",
+    "KLUSSENBANK_PORT": "8080",
+}
+
+
+def table(lines: list[str]) -> dict[str, str]:
+    """`VARIABLE = value` lines as a mapping."""
+    return {name.strip(): value.strip() for name, value in (line.split(" = ", 1) for line in lines)}
+
+
+def test_config_check_shows_every_setting_with_the_secrets_masked() -> None:
+    settings = load_settings(SECRETS)
+
+    lines = describe(settings)
+
+    shown = table(lines)
+    assert len(shown) == len(lines) == len(Settings.model_fields)
+    assert shown["DATABASE_URL"] == "postgresql+asyncpg://klussenbank:***@db.example.nl:5432/klussenbank"
+    assert shown["KLUSSENBANK_APP_SECRET"] == shown["KLUSSENBANK_LINK_SECRET"] == "*** (set)"
+    assert shown["KLUSSENBANK_GRAPH_CLIENT_SECRET"] == "*** (set)"
+    assert shown["KLUSSENBANK_APP_ID"] == "11111111-2222-3333-4444-555555555555"
+    assert (shown["KLUSSENBANK_PORT"], shown["KLUSSENBANK_DIRECTORY"]) == ("8080", "graph")
+    assert shown["KLUSSENBANK_GRAPH_ORGANISATIONS"] == "Gemeente Noord=noord"
+    assert shown["KLUSSENBANK_WORKER_LEASE_SECONDS"] == "60.0"
+    for secret in ("db-wachtwoord", "app-geheim", "link-geheim", "graph-geheim"):
+        assert secret not in "\n".join(lines) and secret not in repr(settings)
+    assert table(describe(Settings()))["KLUSSENBANK_APP_SECRET"] == "(not set)"
+
+
+def test_config_check_on_the_command_line_reads_the_environment_and_the_env_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("KLUSSENBANK_PORT=4000\nKLUSSENBANK_WORKER=off\n", encoding="utf-8")
+    env = {**SECRETS, "KLUSSENBANK_HOST": "0.0.0.0"}
+    del env["KLUSSENBANK_PORT"]
+
+    checked = run_cli(tmp_path, "config", "check", **env, KLUSSENBANK_WORKER="inline")
+
+    assert checked.returncode == 0, checked.stderr
+    shown = table(checked.stdout.splitlines())
+    assert shown["KLUSSENBANK_PORT"] == "4000"  # from .env
+    assert shown["KLUSSENBANK_WORKER"] == "inline"  # the environment wins
+    assert shown["DATABASE_URL"] == "postgresql+asyncpg://klussenbank:***@db.example.nl:5432/klussenbank"
+    assert "geheim" not in checked.stdout + checked.stderr
+
+
+def test_config_check_says_what_is_wrong(tmp_path: Path) -> None:
+    public = run_cli(tmp_path, "config", "check", KLUSSENBANK_HOST="0.0.0.0")
+    wrong = run_cli(tmp_path, "config", "check", KLUSSENBANK_PORT="achtduizend")
+
+    assert public.returncode == 2 and "KLUSSENBANK_HOST" in public.stdout
+    assert "Refusing to listen on 0.0.0.0 without credentials" in public.stderr
+    assert wrong.returncode == 2
+    assert wrong.stderr == "klussenbank: KLUSSENBANK_PORT must be a whole number, not 'achtduizend'.\n"
 
 
 def test_serve_refuses_to_start_on_a_public_address_without_credentials() -> None:

@@ -112,12 +112,14 @@ def test_a_perfect_fit_scores_one_and_says_why() -> None:
     assert (match.klus_id, match.person_id, match.score) == (1, "anna", 1.0)
     assert [(r.code, dict(r.params), r.value) for r in match.reasons] == [
         ("skills", {"matched": 1, "related": 0, "total": 1}, 1.0),
+        # The title "Notulist gezocht" names her skill (notulist is a synonym of minute-taking).
+        ("mentioned", {"words": "notulist"}, 1.0),
         ("hours", {"offered": 16, "needed": 16}, 1.0),
         ("period", {"fit": "full", "days": 60, "total": 60}, 1.0),
         ("work_mode", {"fit": "full", "klus": "on_site", "person": "hybrid"}, 1.0),
         ("place", {"fit": "near", "organisation": "ermelo"}, 1.0),
     ]
-    assert [r.weight for r in match.reasons] == [0.45, 0.15, 0.15, 0.10, 0.05]
+    assert [r.weight for r in match.reasons] == [0.45, 0.10, 0.15, 0.15, 0.10, 0.05]
 
 
 def test_the_params_say_what_a_card_shows() -> None:
@@ -226,12 +228,16 @@ def test_a_klus_with_only_nice_to_have_skills_needs_one_of_those() -> None:
     assert match.reasons[0].code == "nice_skills"
 
 
-def test_a_free_text_skill_that_names_a_vocabulary_skill_counts_for_its_owners() -> None:
-    # "notulen maken" is a synonym of minute-taking.
-    match = explain(klus(required_skills=(), free_skills=("Notulen maken",)), candidate())
+def test_a_free_text_skill_that_names_a_vocabulary_skill_is_that_skill() -> None:
+    # "notulen maken" is a synonym of minute-taking; report-writing is related to it.
+    wanted = klus(required_skills=(), free_skills=("Notulen maken",))
+    match = explain(wanted, candidate())
+    related = explain(wanted, candidate(skills=("report-writing",)))
 
-    assert match is not None
-    assert dict(reason(match, "free_skills").params) == {"matched": 1, "partial": 0, "total": 1}
+    assert match is not None and related is not None
+    assert [r.code for r in match.reasons if "skills" in r.code] == ["skills"]
+    assert dict(reason(match, "skills").params) == {"matched": 1, "related": 0, "total": 1}
+    assert dict(reason(related, "skills").params) == {"matched": 0, "related": 1, "total": 1}
 
 
 def test_free_text_skills_match_by_words() -> None:
@@ -510,6 +516,21 @@ FREE = [
     "bijen honing",
     "tolken",
     "koken",
+    # Dutch as people write it: names of skills inflected, inside longer phrases, in compounds.
+    "vergaderstukken maken",
+    "rapportages",
+    "notulen van de raad",
+    "agenda's beheren",
+    "Excel-sheets",
+]
+# Titles and descriptions of klussen, naming skills (weak evidence) or not.
+TEXTS = [
+    "",
+    "Notulist gezocht",
+    "Hulp bij het invoeren van gegevens in Excel",
+    "Maaien en snoeien in de wijk",
+    "Vertaling van brieven voor nieuwkomers",
+    "Secretariaat en agendabeheer tijdens de verbouwing",
 ]
 ORGANISATIONS = ["ermelo", "harderwijk", "zeewolde"]
 PEOPLE = ["anna", "bram", "cem", "dewi", "eva", "fons", "gijs", "hira"]
@@ -571,8 +592,8 @@ def klussen(draw: st.DrawFn, klus_id: int | None = None) -> Klus:
         id=klus_id if klus_id is not None else draw(st.integers(1, 50)),
         poster_id=draw(st.sampled_from(PEOPLE)),
         organisation_key=draw(st.sampled_from(ORGANISATIONS)),
-        title="",
-        description="",
+        title=draw(st.sampled_from(TEXTS)),
+        description=draw(st.sampled_from(TEXTS)),
         required_skills=tuple(required),
         nice_skills=tuple(draw(nice_skills)),
         free_skills=tuple(
@@ -622,14 +643,27 @@ def allowed(k: Klus, c: Candidate) -> bool:
         return False
     if not k.required_skills and not k.free_skills and not k.nice_skills:
         return True
-    shared = set(a.skills)
-    for own in a.skills:
+    owned = set(a.skills) | {skill for text in a.free_skills for skill in named(text)}
+    shared = set(owned)
+    for own in owned:
         if own in VOCABULARY:
             shared |= set(VOCABULARY.get(own).related)
-    shared |= {s.id for s in VOCABULARY if set(s.related) & set(a.skills)}
+    shared |= {s.id for s in VOCABULARY if set(s.related) & owned}
     if k.required_skills or k.free_skills:
         return bool(shared & set(k.required_skills)) or any(free_credit(term, c) for term in k.free_skills)
     return bool(shared & set(k.nice_skills))
+
+
+def named(text: str) -> set[str]:
+    """The vocabulary skills a free-text skill names: it has every lemma of one of their names."""
+    lemmas = MATCHER._lexicon.lemmas(text)
+    return {
+        s.id
+        for s in VOCABULARY
+        if any(
+            MATCHER._lexicon.lemmas(name) <= lemmas for name in (s.id, s.label_nl, s.label_en, *s.synonyms)
+        )
+    }
 
 
 def free_credit(term: str, c: Candidate) -> bool:
@@ -862,6 +896,7 @@ def _random_klus(rng: random.Random, klus_id: int) -> Klus:
     return klus(
         id=klus_id,
         poster_id=f"p{rng.randint(0, 399)}",
+        title=rng.choice(TEXTS),
         organisation_key=rng.choice(ORGANISATIONS),
         required_skills=tuple(required),
         nice_skills=tuple(s for s in rng.sample(SKILLS[:8], 2) if s not in required),

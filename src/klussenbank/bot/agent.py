@@ -4,6 +4,7 @@ its dialog, and the dialog's card sent back through the Agents SDK."""
 from __future__ import annotations
 
 import logging
+import re
 
 from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse
 from microsoft_agents.hosting.core import (
@@ -32,9 +33,13 @@ from klussenbank.dialogs import (
     work,
 )
 from klussenbank.dialogs.router import Routes
-from klussenbank.dialogs.turn import Services, with_help
+from klussenbank.dialogs.turn import Services, Turn, with_help
 
 log = logging.getLogger(__name__)
+# One line per message or card action (BIO): who, what, on which object, how it ended; the record's
+# time is the when. Never what was typed, nor a token: the object is only the ids the card carried.
+audit = logging.getLogger("klussenbank.audit")
+AN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 # Every feature's verbs and command words; a verb or word claimed twice stops the start.
 ROUTES = Routes(
@@ -59,10 +64,14 @@ class KlussenbankBot:
     async def on_message(self, context: TurnContext, _state: TurnState) -> None:
         turn = turn_of(context.activity)
         t, actor = turn.t, turn.actor
+        handler = ROUTES.for_text(turn.text)
+        action = f"message:{handler.__name__.removeprefix('on_') if handler else 'other'}"
         if actor is None:
+            _audit(turn, action, "refused: no identity")
             await _send(context, notice_card(t("error.no_identity")))
             return
         if not turn.personal:
+            _audit(turn, action, "refused: not a personal chat")
             await general.remember(self._services, turn)
             await _send(context, notice_card(t("error.personal_only")))
             return
@@ -70,14 +79,16 @@ class KlussenbankBot:
             welcome = await general.meet(self._services, actor, turn)
             if welcome is not None:
                 await _send(context, welcome)
-            handler = ROUTES.for_text(turn.text)
             if handler is not None:
                 await _send(context, await handler(self._services, actor, turn))
             elif welcome is None:
                 await _send(context, await general.not_understood(self._services, actor, turn))
         except Exception:
+            _audit(turn, action, "failed")
             log.exception("message turn failed: %s", _describe(context))
             await _send(context, notice_card(t("error.apology")))
+            return
+        _audit(turn, action, "answered")
 
     async def on_invoke(self, context: TurnContext, _state: TurnState) -> None:
         """Card actions; any other invoke is left unanswered, which the SDK reports as 501."""
@@ -93,19 +104,26 @@ class KlussenbankBot:
         # Read leniently: a malformed payload still gets a friendly card, never an error status.
         turn = turn_of(context.activity)
         t, actor = turn.t, turn.actor
+        action = f"card:{turn.verb or 'unknown'}"
         if actor is None:
+            _audit(turn, action, "refused: no identity")
             return notice_card(t("error.no_identity"))
         if not turn.personal:
+            _audit(turn, action, "refused: not a personal chat")
             return notice_card(t("error.personal_only"))
         try:
             handler = ROUTES.for_verb(turn.verb)
             if handler is None:
+                _audit(turn, action, "refused: unknown action")
                 return with_help(t("error.unknown_action"), t)
             await general.meet(self._services, actor, turn)
-            return await handler(self._services, actor, turn)
+            card = await handler(self._services, actor, turn)
         except Exception:
+            _audit(turn, action, "failed")
             log.exception("card action %s failed: %s", turn.verb, _describe(context))
             return notice_card(t("error.apology"))
+        _audit(turn, action, "answered")
+        return card
 
     async def on_conversation_update(self, context: TurnContext, _state: TurnState) -> None:
         """The bot joined a conversation, or a team's channels changed."""
@@ -123,6 +141,29 @@ class KlussenbankBot:
                 await _send(context, welcome)
         except Exception:
             log.exception("install turn failed: %s", _describe(context))
+
+
+def _audit(turn: Turn, action: str, result: str) -> None:
+    actor = turn.actor
+    data = turn.data if isinstance(turn.data, dict) else {}
+    ids = [
+        f"{name}={value}"
+        for name, value in sorted(data.items())
+        if isinstance(value, int | str) and name.endswith("_id") and AN_ID.fullmatch(f"{name}{value}")
+    ]
+    audit.info(
+        "actor=%s tenant=%s action=%s object=%s result=%s",
+        _plain(actor.aad_object_id if actor else "-"),
+        _plain(actor.tenant_id if actor else "-"),
+        action,
+        ",".join(ids) or "-",
+        result,
+    )
+
+
+def _plain(value: str) -> str:
+    """The id as it is, or `?`: what the caller sent must not forge log lines."""
+    return value if AN_ID.fullmatch(value) else "?"
 
 
 def _card_response(card: Element) -> AdaptiveCardInvokeResponse:

@@ -1,14 +1,183 @@
-"""Connections to the Bot Connector: a real app registration, or local mode on loopback."""
+"""Who may talk to the bot (the Bot Framework's inbound tokens) and how it talks back (connections)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import jwt
 from microsoft_agents.hosting.core import AgentAuthConfiguration
 from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, Connections
 from microsoft_agents.hosting.core.authorization.connection_manager import ConnectionManager
 
 from klussenbank.config import Settings
 
+log = logging.getLogger(__name__)
+
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
+
+ALGORITHM = "RS256"  # the only one the Bot Framework signs with; never "none" or a shared secret
+LEEWAY = 300.0  # seconds of clock skew allowed on exp/nbf, as the Agents SDK allows
+REFETCH_INTERVAL = 300.0  # an unknown key id refetches the keys at most this often
+RETRY_AFTER_FAILURE = 10.0  # after a failed fetch (the key server unreachable), wait this long
+KEYS_MAX_AGE = 24 * 3600.0  # the Bot Framework rotates keys; older ones are refetched
+FETCH_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class TokenRefused(Exception):
+    """The request's bearer token does not prove it comes from the Bot Framework for this bot."""
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    key: jwt.PyJWK
+    endorsements: frozenset[str] | None  # the channels the key may sign for; None: not restricted
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A token whose signature, issuer, audience and lifetime were checked."""
+
+    claims: dict[str, Any]
+    token: str
+    key: SigningKey
+
+    @property
+    def service_url(self) -> str | None:
+        value = self.claims.get("serviceurl")
+        return value if isinstance(value, str) else None
+
+    def endorses(self, channel_id: str) -> bool:
+        endorsements = self.key.endorsements
+        return endorsements is None or channel_id in endorsements
+
+
+@dataclass
+class KeySet:
+    """The issuer and signing keys from the OpenID metadata, fetched once and refetched sparingly, so a
+    flood of tokens with made-up key ids costs one download, and known keys never wait for one."""
+
+    metadata_url: str
+    clock: Callable[[], float] = time.monotonic
+    issuer: str = ""
+    _keys: dict[str, SigningKey] = field(default_factory=dict)
+    _fetched_at: float | None = None
+    _next_fetch: float = 0.0
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def key(self, kid: str) -> SigningKey | None:
+        found = self._keys.get(kid)
+        if found is not None and not self._stale():
+            return found
+        if not self._lock.locked() and not self._may_fetch():
+            return found
+        async with self._lock:
+            # Whoever waited here while another fetched finds the new keys, or is refused at once.
+            if (kid not in self._keys or self._stale()) and self._may_fetch():
+                await self._fetch()
+            return self._keys.get(kid)
+
+    def _stale(self) -> bool:
+        return self._fetched_at is None or self.clock() - self._fetched_at > KEYS_MAX_AGE
+
+    def _may_fetch(self) -> bool:
+        return self.clock() >= self._next_fetch
+
+    async def _fetch(self) -> None:
+        self._next_fetch = self.clock() + RETRY_AFTER_FAILURE
+        try:
+            async with aiohttp.ClientSession(timeout=FETCH_TIMEOUT) as session:
+                metadata = await _json(session, self.metadata_url)
+                issuer, jwks_uri = metadata.get("issuer"), metadata.get("jwks_uri")
+                if not isinstance(issuer, str) or not isinstance(jwks_uri, str):
+                    raise ValueError("the OpenID metadata names no issuer or jwks_uri")
+                keys = _signing_keys(await _json(session, jwks_uri))
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            log.warning("token keys could not be fetched from %s: %s", self.metadata_url, error)
+            return
+        self.issuer, self._keys = issuer, keys
+        self._fetched_at = self.clock()
+        self._next_fetch = self._fetched_at + REFETCH_INTERVAL
+        log.info("token keys fetched: %d keys from %s", len(keys), jwks_uri)
+
+
+async def _json(session: aiohttp.ClientSession, url: str) -> Mapping[str, Any]:
+    async with session.get(url, raise_for_status=True) as response:
+        document = await response.json(content_type=None)
+    if not isinstance(document, Mapping):
+        raise ValueError(f"{url} is not a JSON object")
+    return document
+
+
+def _signing_keys(jwks: Mapping[str, Any]) -> dict[str, SigningKey]:
+    keys: dict[str, SigningKey] = {}
+    for entry in jwks.get("keys") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("kid"), str) or entry.get("kty") != "RSA":
+            continue
+        try:
+            key = jwt.PyJWK(entry, ALGORITHM)
+        except jwt.PyJWTError:
+            continue
+        endorsements = entry.get("endorsements")
+        keys[entry["kid"]] = SigningKey(
+            key, frozenset(map(str, endorsements)) if isinstance(endorsements, list) else None
+        )
+    return keys
+
+
+class TokenValidator:
+    """Checks a bearer token as the Bot Framework's authentication spec says: RS256, signed by a key
+    from the OpenID metadata, issued by its issuer, for this app, and not expired (with leeway)."""
+
+    def __init__(self, app_id: str, keys: KeySet) -> None:
+        self._app_id = app_id
+        self._keys = keys
+
+    async def validate(self, authorization: str | None) -> Verified:
+        token = _bearer(authorization)
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as error:
+            raise TokenRefused("not a JWT") from error
+        kid = header.get("kid")
+        if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid:
+            raise TokenRefused("not an RS256 token with a key id")
+        key = await self._keys.key(kid)
+        if key is None:
+            raise TokenRefused("unknown signing key")
+        try:
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=[ALGORITHM],
+                audience=self._app_id,
+                issuer=self._keys.issuer,
+                leeway=LEEWAY,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except (jwt.PyJWTError, ValueError, TypeError) as error:
+            raise TokenRefused(type(error).__name__) from error
+        return Verified(claims, token, key)
+
+
+def _bearer(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or any(char.isspace() for char in token):
+        raise TokenRefused("no bearer token")
+    return token
+
+
+def token_validator(settings: Settings) -> TokenValidator | None:
+    """None in local mode (no app registration): then anyone on this machine may talk to the bot."""
+    if not settings.has_credentials:
+        return None
+    return TokenValidator(settings.app_id, KeySet(settings.openid_metadata_url))
 
 
 class LocalTokenProvider(AnonymousTokenProvider):

@@ -6,20 +6,30 @@ import asyncio
 import contextlib
 import json
 import logging
-import warnings
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
 
 import pydantic
 from aiohttp import web
 from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
-from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import AgentApplication, ClaimsIdentity, TurnContext, TurnState
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from klussenbank.bot.activity import tenant_of
 from klussenbank.bot.agent import KlussenbankBot, build_agent
-from klussenbank.bot.auth import auth_configuration, connections
+from klussenbank.bot.auth import (
+    TokenRefused,
+    TokenValidator,
+    Verified,
+    auth_configuration,
+    connections,
+    token_validator,
+)
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
@@ -29,45 +39,101 @@ from klussenbank.services.ports.delivery import Sender
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
+MAX_DEPTH = 64  # of the JSON body; Teams' activities and our cards' data nest a handful of levels
 
 AGENT = web.AppKey("agent", AgentApplication[TurnState])
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 ENGINE = web.AppKey("engine", AsyncEngine)
 SERVICES = web.AppKey("services", Services)
+VALIDATOR = web.AppKey("validator", TokenValidator)  # absent in local mode
+TENANTS = web.AppKey("tenants", frozenset[str])
 
 
 def _bad_request(reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=400)
 
 
-def _check_activity(body: bytes) -> str | None:
-    """Why the body is not an activity we can process, or None if it is."""
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
+def _read_activity(body: bytes) -> Activity | str:
+    """The activity in the body, or why the body is not one we can process."""
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return "body is not valid JSON"
     if not isinstance(payload, dict):
         return "body must be a JSON object (an activity)"
+    if _nested_deeper_than(payload, MAX_DEPTH):
+        return f"body nests deeper than {MAX_DEPTH} levels"
     try:
         activity = Activity.model_validate(payload)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "activity"
         return f"invalid activity: {where}: {first['msg']}"
+    except (ValueError, TypeError):  # the SDK's own checks, such as an empty channelId
+        return "invalid activity"
     if not activity.conversation or not activity.conversation.id:
         return "activity needs conversation.id"
     if not activity.service_url:
         return "activity needs serviceUrl"
+    address = urlsplit(activity.service_url)
+    if address.scheme not in ("http", "https") or not address.hostname:
+        return "serviceUrl must be an absolute http(s) address"
+    if not activity.channel_id:
+        return "activity needs channelId"
+    # Who sent it and to whom (the bot): the SDK's turn state and every stored reference need both.
+    if not activity.from_property or not activity.from_property.id:
+        return "activity needs from.id"
+    if not activity.recipient or not activity.recipient.id:
+        return "activity needs recipient.id"
+    return activity
+
+
+def _refusal(verified: Verified, activity: Activity, tenants: frozenset[str]) -> str | None:
+    """Why an authenticated activity is still not served, or None if it is."""
+    # The Bot Framework signs the service URL into the token; replies go only where it says.
+    if verified.service_url != activity.service_url:
+        return "serviceUrl differs from the token's serviceurl claim"
+    if not verified.endorses(activity.channel_id.channel if activity.channel_id else ""):
+        return "the token's signing key does not endorse this channel"
+    if tenant_of(activity).lower() not in tenants:
+        return "tenant not served"
     return None
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
+    validator = request.app.get(VALIDATOR)
+    verified: Verified | None = None
+    if validator is not None:
+        try:
+            verified = await validator.validate(request.headers.get("Authorization"))
+        except TokenRefused as refused:
+            log.warning("refused a request from %s: token: %s", request.remote, refused)
+            return web.json_response({"error": "invalid or missing token"}, status=401)
     if request.content_length is not None and request.content_length > MAX_BODY:
         return web.json_response({"error": "body too large"}, status=413)
     body = await request.read()
-    reason = _check_activity(body)
-    if reason is not None:
-        return _bad_request(reason)
+    activity = _read_activity(body)
+    if isinstance(activity, str):
+        return _bad_request(activity)
+    if verified is not None:
+        refusal = _refusal(verified, activity, request.app[TENANTS])
+        if refusal is not None:
+            log.warning("refused activity %r from %s: %s", activity.id, request.remote, refusal)
+            return web.json_response({"error": refusal}, status=403)
+        request["claims_identity"] = ClaimsIdentity(verified.claims, security_token=verified.token)
     response = await request.app[ADAPTER].process(request, request.app[AGENT])
     return response if response is not None else web.Response(status=202)
 
@@ -82,12 +148,26 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
+# A download link's query: when it expires (seconds since 1970, ASCII digits only: int() would also
+# read other scripts' digits, and thousands of them) and its HMAC-SHA256, in hex.
+LINK_EXPIRES = re.compile(r"[0-9]{1,12}")
+LINK_SIGNATURE = re.compile(r"[0-9a-f]{64}")
+# Downloads hold personal data: no browser or proxy may keep a copy.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _link_query(request: web.Request) -> tuple[str, str] | None:
+    expires, signature = request.query.get("expires", ""), request.query.get("sig", "")
+    if LINK_EXPIRES.fullmatch(expires) is None or LINK_SIGNATURE.fullmatch(signature) is None:
+        return None
+    return expires, signature
+
+
 async def recipients_csv(request: web.Request) -> web.Response:
     """A report card's download link: signed and short-lived, so no login is needed for it."""
     announcement_id = int(request.match_info["announcement_id"])
-    body = await request.app[SERVICES].announcements.recipients_csv(
-        announcement_id, request.query.get("expires", ""), request.query.get("sig", "")
-    )
+    link = _link_query(request)
+    body = link and await request.app[SERVICES].announcements.recipients_csv(announcement_id, *link)
     if body is None:
         return _link_invalid("Open the report card again.")
     return _csv(body, f"aankondiging-{announcement_id}.csv")
@@ -95,11 +175,9 @@ async def recipients_csv(request: web.Request) -> web.Response:
 
 async def agreement_pdf(request: web.Request) -> web.Response:
     """An agreement card's download link: the secondment agreement as a PDF."""
-    found = await request.app[SERVICES].agreements.pdf(
-        int(request.match_info["approval_id"]),
-        request.match_info["language"],
-        request.query.get("expires", ""),
-        request.query.get("sig", ""),
+    link = _link_query(request)
+    found = link and await request.app[SERVICES].agreements.pdf(
+        int(request.match_info["approval_id"]), request.match_info["language"], *link
     )
     if found is None:
         return _link_invalid("Open the agreement card again.")
@@ -107,7 +185,10 @@ async def agreement_pdf(request: web.Request) -> web.Response:
     return web.Response(
         body=pdf,
         content_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="detacheringsovereenkomst-{number}.pdf"'},
+        headers={
+            "Content-Disposition": f'inline; filename="detacheringsovereenkomst-{number}.pdf"',
+            **NO_STORE,
+        },
     )
 
 
@@ -117,12 +198,9 @@ async def report_csv(request: web.Request) -> web.Response:
         start, end = (date.fromisoformat(request.match_info[k]) for k in ("start", "end"))
     except ValueError:
         return web.Response(status=400, text="Not a date.\n")
-    body = await request.app[SERVICES].reports.csv(
-        request.match_info["organisation"],
-        start,
-        end,
-        request.query.get("expires", ""),
-        request.query.get("sig", ""),
+    link = _link_query(request)
+    body = link and await request.app[SERVICES].reports.csv(
+        request.match_info["organisation"], start, end, *link
     )
     if body is None:
         return _link_invalid("Open the report again.")
@@ -131,21 +209,22 @@ async def report_csv(request: web.Request) -> web.Response:
 
 async def my_data(request: web.Request) -> web.Response:
     """The `my data` card's download link: everything held about the person, as JSON."""
-    data = await request.app[SERVICES].privacy.export(
-        request.match_info["aad_object_id"], request.query.get("expires", ""), request.query.get("sig", "")
-    )
+    link = _link_query(request)
+    data = link and await request.app[SERVICES].privacy.export(request.match_info["aad_object_id"], *link)
     if data is None:
         return _link_invalid("Type 'my data' again.")
     return web.json_response(
         data,
         dumps=lambda value: json.dumps(value, ensure_ascii=False, indent=2),
-        headers={"Content-Disposition": 'attachment; filename="klussenbank-mijn-gegevens.json"'},
+        headers={"Content-Disposition": 'attachment; filename="klussenbank-mijn-gegevens.json"', **NO_STORE},
     )
 
 
 def _link_invalid(what_next: str) -> web.Response:
     """A download link that is forged, or older than its hour."""
-    return web.Response(status=403, text=f"This link is not valid (any more). {what_next}\n")
+    return web.Response(
+        status=403, text=f"This link is not valid (any more). {what_next}\n", headers=NO_STORE
+    )
 
 
 def _csv(body: str, filename: str) -> web.Response:
@@ -153,7 +232,7 @@ def _csv(body: str, filename: str) -> web.Response:
         body=body.encode("utf-8-sig"),  # with a BOM, so spreadsheet programs read it as UTF-8
         content_type="text/csv",
         charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE},
     )
 
 
@@ -187,11 +266,11 @@ def init_app(
     app[ADAPTER] = adapter
     app[ENGINE] = engine
     app[SERVICES] = services
-    with warnings.catch_warnings():
-        # The SDK's JWT check looks the configuration up by this plain string key.
-        warnings.simplefilter("ignore", web.NotAppKeyWarning)
-        app["agent_configuration"] = configuration
-    app.router.add_post("/api/messages", jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
+    app[TENANTS] = settings.allowed_tenants
+    validator = token_validator(settings)
+    if validator is not None:
+        app[VALIDATOR] = validator
+    app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
     app.router.add_get("/api/agreements/{approval_id:[0-9]{1,9}}.{language:nl|en}.pdf", agreement_pdf)

@@ -3,7 +3,7 @@ the period's individual evaluations."""
 
 from __future__ import annotations
 
-from klussenbank.cards.chart import bar_chart_png, data_uri
+from klussenbank.cards.chart import BarChart, Series, bar_chart_png, data_uri
 from klussenbank.cards.elements import (
     Element,
     attention,
@@ -122,27 +122,41 @@ def report_evaluations_card(view: EvaluationsListView, t: Translator) -> Element
     return card(body, [execute(t("action.report_back"), Verb.REPORT_SHOW, data=scope)])
 
 
+def months_chart(months: tuple[Month, ...], t: Translator) -> BarChart:
+    """Klussen posted and filled per month; the year under the first month and under each January."""
+    return BarChart(
+        categories=tuple(
+            f"{t(f'month_short.{m.first_day.month}')}\n{m.first_day.year}"
+            if n == 0 or m.first_day.month == 1
+            else t(f"month_short.{m.first_day.month}")
+            for n, m in enumerate(months)
+        ),
+        series=(
+            Series(t("report.table.posted"), tuple(m.posted for m in months)),
+            Series(t("report.table.filled"), tuple(m.filled for m in months)),
+        ),
+        x_title=t("report.chart_x"),
+        y_title=t("report.chart_y"),
+    )
+
+
 def _months(months: tuple[Month, ...], t: Translator) -> list[Element]:
-    """The chart of klussen posted and filled per month, and the same figures as a table: the
-    chart has no labels (it is drawn without fonts)."""
+    """The chart of klussen posted and filled per month, its figures in words for screen readers, and
+    the same figures as a table (for narrow screens, and to copy)."""
+    figures = "; ".join(
+        t("report.chart_alt_month", month=t.month(m.first_day), posted=m.posted, filled=m.filled)
+        for m in months
+    )
     chart = {
         "type": "Image",
-        "url": data_uri(bar_chart_png([(m.posted, m.filled) for m in months])),
-        "altText": t(
-            "report.chart_alt",
-            months=", ".join(f"{t.month(m.first_day)}: {m.posted} / {m.filled}" for m in months),
-        ),
+        "url": data_uri(bar_chart_png(months_chart(months, t))),
+        "altText": t("report.chart_alt", months=figures),
     }
     header = _row(
         (t("report.table.month"), t("report.table.posted"), t("report.table.filled")), weight="Bolder"
     )
     rows = [_row((t.month(m.first_day), str(m.posted), str(m.filled))) for m in months]
-    return [
-        text(t("report.chart"), weight="Bolder"),
-        chart,
-        subtle(t("report.legend")),
-        container([header, *rows]),
-    ]
+    return [text(t("report.chart"), weight="Bolder"), chart, container([header, *rows])]
 
 
 def _row(cells: tuple[str, str, str], **style: str) -> Element:

@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from klussenbank.cli import commands
-from klussenbank.config import ConfigError, Settings, load_settings
+from klussenbank.cli.progress import Progress
+from klussenbank.config import ConfigError, Settings, describe, load_settings
+from klussenbank.i18n import LANGUAGES
 
 
 def _configure_logging(level: str) -> None:
@@ -24,25 +26,42 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
+QUIET_HELP = "print nothing but errors (for cron); what a command is asked to show, it still shows"
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="klussenbank", description="Klussenbank Teams bot")
+    root.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
+    # Also after the command (`klussenbank privacy purge --quiet`); SUPPRESS keeps a --quiet given
+    # before the command from being reset by the command's own default.
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
     subcommands = root.add_subparsers(dest="command", required=True)
 
     serve = subcommands.add_parser("serve", help="run the bot on /api/messages")
     serve.add_argument("--host", help="address to listen on (default KLUSSENBANK_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default KLUSSENBANK_PORT or 3978)")
 
+    config = subcommands.add_parser("config", help="the settings").add_subparsers(
+        dest="config_command", required=True
+    )
+    config.add_parser(
+        "check", help="show the effective settings (secrets masked) and whether serve may start"
+    )
+
     db = subcommands.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="apply all migrations")
+    db.add_parser("upgrade", parents=[quiet], help="apply all migrations")
 
     demo = subcommands.add_parser("demo", help="demo data").add_subparsers(dest="demo_command", required=True)
-    load = demo.add_parser("load", help="load the directory's organisations and people")
+    load = demo.add_parser("load", parents=[quiet], help="load the directory's organisations and people")
     load.add_argument("--tenant-id", default="00000000-0000-0000-0000-000000000001")
 
     directory = subcommands.add_parser(
         "directory", help="the Microsoft Graph directory cache"
     ).add_subparsers(dest="directory_command", required=True)
-    directory.add_parser("sync", help="bring the local copy of the directory up to date (users delta)")
+    directory.add_parser(
+        "sync", parents=[quiet], help="bring the local copy of the directory up to date (users delta)"
+    )
 
     subcommands.add_parser(
         "worker", help="deliver the outbox (also runs inside serve unless KLUSSENBANK_WORKER=off)"
@@ -51,24 +70,29 @@ def parser() -> argparse.ArgumentParser:
         dest="outbox_command", required=True
     )
     outbox.add_parser("status", help="deliveries per status")
-    retry = outbox.add_parser("retry", help="queue dead-lettered deliveries again")
+    retry = outbox.add_parser("retry", parents=[quiet], help="queue dead-lettered deliveries again")
     retry.add_argument(
         "--unconfirmed",
         action="store_true",
         help="also resend deliveries a crashed worker may or may not have sent (may send twice)",
     )
 
-    report = subcommands.add_parser("report", help="an organisation's figures: CSV, or a PNG chart")
+    report = subcommands.add_parser(
+        "report", parents=[quiet], help="an organisation's figures: CSV, or a PNG chart"
+    )
     report.add_argument("--org", required=True, help="organisation key, e.g. ermelo")
     report.add_argument("--from", dest="start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     report.add_argument("--format", choices=("csv", "png"), default="csv")
     report.add_argument("--out", type=Path, help="write to this file (default: CSV to the screen)")
+    report.add_argument("--lang", choices=LANGUAGES, default="nl", help="the chart's language (default nl)")
 
     privacy = subcommands.add_parser("privacy", help="retention").add_subparsers(
         dest="privacy_command", required=True
     )
-    privacy.add_parser("purge", help="purge personal data past each organisation's retention_months now")
+    privacy.add_parser(
+        "purge", parents=[quiet], help="purge personal data past each organisation's retention_months now"
+    )
     audit = subcommands.add_parser("audit", help="the latest administrative actions")
     audit.add_argument("--limit", type=int, default=50)
 
@@ -85,24 +109,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
-        _configure_logging(settings.log_level)
+        _configure_logging("ERROR" if args.quiet else settings.log_level)
+        progress = Progress(quiet=args.quiet)
         if args.command == "serve":
             overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
             commands.serve(Settings(**{**settings.__dict__, **overrides}))
+        elif args.command == "config":
+            print("\n".join(describe(settings)))
+            settings.check_can_serve()
         elif args.command == "db":
-            commands.db_upgrade(settings)
+            commands.db_upgrade(settings, progress)
         elif args.command == "demo":
-            commands.demo_load(settings, args.tenant_id)
+            commands.demo_load(settings, args.tenant_id, progress)
         elif args.command == "directory":
-            commands.directory_sync(settings)
+            commands.directory_sync(settings, progress)
         elif args.command == "worker":
             commands.worker(settings)
         elif args.command == "outbox":
-            commands.outbox(settings, args.outbox_command, getattr(args, "unconfirmed", False))
+            commands.outbox(settings, args.outbox_command, getattr(args, "unconfirmed", False), progress)
         elif args.command == "report":
-            commands.report(settings, args.org, args.start, args.end, args.format, args.out)
+            commands.report(
+                settings, args.org, args.start, args.end, args.format, args.out, args.lang, progress
+            )
         elif args.command == "privacy":
-            commands.purge(settings)
+            commands.purge(settings, progress)
         elif args.command == "audit":
             commands.audit(settings, args.limit)
         elif args.command == "package":

@@ -13,11 +13,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from klussenbank.config import ConfigError, Settings
+from klussenbank.cli.progress import Progress
+from klussenbank.config import ConfigError, Settings, without_password
 
 if TYPE_CHECKING:
     from klussenbank.domain.report import Figures
     from klussenbank.graph.sync import SyncResult
+    from klussenbank.i18n import Language
     from klussenbank.services.demo import DemoResult
     from klussenbank.services.people import ImportResult
     from klussenbank.services.ports.records import AuditEntry
@@ -31,7 +33,7 @@ def serve(settings: Settings) -> None:
     settings.check_can_serve()
     mode = "with app registration" if settings.has_credentials else "in local mode (no credentials)"
     print(f"Klussenbank listening on http://{settings.host}:{settings.port}/api/messages {mode}")
-    print(f"Database: {settings.database_url}")
+    print(f"Database: {without_password(settings.database_url)}")
     if not settings.has_credentials:
         print("Open the Agents Playground against it: make playground (then browse to the URL it prints)")
     try:
@@ -43,30 +45,41 @@ def serve(settings: Settings) -> None:
         ) from exc
 
 
-def db_upgrade(settings: Settings) -> None:
+def db_upgrade(settings: Settings, progress: Progress) -> None:
     from klussenbank.store.migrate import upgrade
 
+    progress.step("Applying migrations")
     upgrade(settings.database_url)
-    print(f"Database is up to date: {settings.database_url}")
+    progress.summary(f"Database is up to date: {settings.database_url}")
 
 
-def demo_load(settings: Settings, tenant_id: str) -> None:
-    result = asyncio.run(_load_directory(settings, tenant_id=tenant_id))
-    print(
+def demo_load(settings: Settings, tenant_id: str, progress: Progress) -> None:
+    progress.step("Loading the directory's organisations and people")
+    result = asyncio.run(_load_directory(settings, progress, tenant_id=tenant_id))
+    summary = [
         f"Directory loaded: {result.organisations_added} organisations added, "
         f"{result.people_added} people added, {result.people_updated} updated."
-    )
+    ]
     if settings.directory == "file" and settings.directory_file == "demo":
+        progress.step("Adding the demo profiles and klussen")
         demo = asyncio.run(_load_demo_marketplace(settings, tenant_id=tenant_id))
-        print(f"Demo marketplace: {demo.profiles_added} profiles and {demo.klussen_added} klussen added.")
+        summary.append(
+            f"Demo marketplace: {demo.profiles_added} profiles and {demo.klussen_added} klussen added."
+        )
+    progress.summary(*summary)
 
 
-async def _load_directory(settings: Settings, *, tenant_id: str) -> ImportResult:
+async def _load_directory(settings: Settings, progress: Progress, *, tenant_id: str) -> ImportResult:
     from klussenbank.services.people import import_directory
     from klussenbank.wiring import command_parts
 
+    def people_done(done: int, total: int) -> None:
+        progress.count(done, total, "people")
+
     async with command_parts(settings) as parts:
-        return await import_directory(parts.uow, parts.directory, parts.clock, tenant_id=tenant_id)
+        return await import_directory(
+            parts.uow, parts.directory, parts.clock, tenant_id=tenant_id, progress=people_done
+        )
 
 
 async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
@@ -79,27 +92,31 @@ async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoR
         )
 
 
-def directory_sync(settings: Settings) -> None:
+def directory_sync(settings: Settings, progress: Progress) -> None:
     if settings.directory != "graph":
         raise ConfigError(
             "directory sync reads Microsoft Graph: set KLUSSENBANK_DIRECTORY=graph (see README, "
             "'Microsoft Graph directory')."
         )
-    result = asyncio.run(_sync_directory(settings))
+    progress.step("Reading the users delta from Microsoft Graph")
+    result = asyncio.run(_sync_directory(settings, progress))
     kind = "full" if result.full else "changes only"
-    print(
+    progress.summary(
         f"Directory synced from Microsoft Graph ({kind}): {result.upserted} people updated, "
         f"{result.removed} removed, {result.pages} pages."
     )
 
 
-async def _sync_directory(settings: Settings) -> SyncResult:
+async def _sync_directory(settings: Settings, progress: Progress) -> SyncResult:
     from klussenbank.store.db import create_engine
     from klussenbank.wiring import graph_sync
 
+    def page_done(so_far: SyncResult) -> None:
+        progress.count(so_far.pages, None, f"pages ({so_far.upserted} people, {so_far.removed} removed)")
+
     engine = create_engine(settings.database_url)
     try:
-        return await graph_sync(settings, engine)()
+        return await graph_sync(settings, engine, on_page=page_done)()
     finally:
         await engine.dispose()
 
@@ -133,15 +150,18 @@ async def _run_worker(settings: Settings) -> None:
         await engine.dispose()
 
 
-def outbox(settings: Settings, command: str, unconfirmed: bool) -> None:
+def outbox(settings: Settings, command: str, unconfirmed: bool, progress: Progress) -> None:
     if command == "status":
         counts = asyncio.run(_outbox_counts(settings))
         width = max(len(status) for status in counts)
         for status, count in counts.items():
             print(f"{status:<{width}}  {count}")
     else:
+        progress.step(
+            "Queueing dead-lettered deliveries again" + (", unconfirmed too" if unconfirmed else "")
+        )
         count = asyncio.run(_outbox_retry(settings, _actor(), unconfirmed=unconfirmed))
-        print(f"{count} deliveries queued again")
+        progress.summary(f"{count} deliveries queued again")
 
 
 async def _outbox_counts(settings: Settings) -> dict[str, int]:
@@ -177,21 +197,32 @@ def package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
 
 
 def report(
-    settings: Settings, organisation: str, start: date, end: date, kind: str, out: Path | None
+    settings: Settings,
+    organisation: str,
+    start: date,
+    end: date,
+    kind: str,
+    out: Path | None,
+    language: Language,
+    progress: Progress,
 ) -> None:
     from klussenbank.cards.chart import bar_chart_png
+    from klussenbank.cards.report import months_chart
+    from klussenbank.i18n import Translator
     from klussenbank.services.reports import figures_csv
 
     if end < start:
         raise ConfigError("--to lies before --from.")
+    progress.step(f"Counting {organisation}'s figures from {start} to {end}")
     found = asyncio.run(_report_figures(settings, organisation, start, end))
     if kind == "png":
         target = out or Path(f"rapport-{organisation}.png")
-        target.write_bytes(bar_chart_png([(m.posted, m.filled) for m in found.months]))
-        print(f"Chart of klussen posted and filled per month written to {target}")
+        progress.step(f"Drawing the chart of {len(found.months)} months")
+        target.write_bytes(bar_chart_png(months_chart(found.months, Translator(language))))
+        progress.summary(f"Chart of klussen posted and filled per month written to {target}")
     elif out is not None:
         out.write_text(figures_csv(found), encoding="utf-8")
-        print(f"Figures written to {out}")
+        progress.summary(f"Figures written to {out}")
     else:
         print(figures_csv(found), end="")
 
@@ -204,9 +235,10 @@ async def _report_figures(settings: Settings, organisation: str, start: date, en
         return await report_service(parts).figures(organisation, start, end)
 
 
-def purge(settings: Settings) -> None:
-    for what, count in asyncio.run(_purge_now(settings, _actor())).items():
-        print(f"{what}: {count} purged")
+def purge(settings: Settings, progress: Progress) -> None:
+    progress.step("Purging personal data past each organisation's retention period")
+    counts = asyncio.run(_purge_now(settings, _actor()))
+    progress.summary(*(f"{what}: {count} purged" for what, count in counts.items()))
 
 
 async def _purge_now(settings: Settings, actor: str) -> dict[str, int]:

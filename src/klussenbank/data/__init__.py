@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import fields
+from datetime import date, timedelta
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -19,6 +20,7 @@ from klussenbank.domain.agreement_wording import AgreementTemplate
 from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy
 from klussenbank.domain.organisations import DigestSchedule, OrganisationRules, Rules
 from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.domain.working_days import WorkingCalendar
 
 __all__ = ["PolicyFileError", "load_json", "load_rules", "load_skill_vocabulary"]
 
@@ -51,6 +53,7 @@ OTHER_KEYS = frozenset(
     {
         "hr",
         "time_zone",
+        "closed_days",
         "digest_day",
         "digest_hour",
         "digest_channels",
@@ -80,31 +83,37 @@ def load_rules(source: str) -> Rules:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyFileError(f"organisations file {source} is not TOML: {exc}") from exc
-    default = _rules(data.get("default", {}), OrganisationRules(), "[default]", folder)
+    default = _rules(data.get("default", {}), OrganisationRules(), source, "[default]", folder)
     organisations = data.get("organisations", {})
     if not isinstance(organisations, dict):
-        raise PolicyFileError("organisations file: [organisations] must hold one table per organisation key")
+        raise PolicyFileError(
+            f"organisations file {source}: [organisations] must hold one table per organisation key"
+        )
     return Rules(
         {
-            key: _rules(table, default, f"[organisations.{key}]", folder)
+            key: _rules(table, default, source, f"[organisations.{key}]", folder)
             for key, table in organisations.items()
         },
         default,
     )
 
 
-def _rules(table: object, base: OrganisationRules, where: str, folder: Traversable) -> OrganisationRules:
+def _rules(
+    table: object, base: OrganisationRules, source: str, section: str, folder: Traversable
+) -> OrganisationRules:
+    where = f"{source} {section}"
     if not isinstance(table, dict):
-        raise PolicyFileError(f"organisations file: {where} must be a table")
+        raise PolicyFileError(f"organisations file {where} must be a table")
     unknown = sorted(set(table) - APPROVAL_KEYS - OTHER_KEYS)
     if unknown:
         known = sorted(APPROVAL_KEYS | OTHER_KEYS)
-        raise PolicyFileError(f"organisations file: {where} has unknown keys {unknown}; known are {known}")
+        raise PolicyFileError(f"organisations file {where} has unknown keys {unknown}; known are {known}")
     try:
         return OrganisationRules(
             approval=_approval(table, base.approval, where),
             hr=_names(table, "hr", base.hr, where),
             time_zone=_typed(table, "time_zone", str, base.time_zone, where),
+            calendar=_calendar(table, base.calendar, where),
             digest=DigestSchedule(
                 weekday=_typed(table, "digest_day", str, base.digest.weekday, where),
                 hour=_typed(table, "digest_hour", int, base.digest.hour, where),
@@ -113,12 +122,12 @@ def _rules(table: object, base: OrganisationRules, where: str, folder: Traversab
             external_hourly_rate=_rate(table, "external_hourly_rate", base.external_hourly_rate, where),
             internal_hourly_rate=_rate(table, "internal_hourly_rate", base.internal_hourly_rate, where),
             retention_months=_typed(table, "retention_months", int, base.retention_months, where),
-            agreement_template=_template(table, base.agreement_template, where, folder),
+            agreement_template=_template(table, base.agreement_template, source, section, folder),
         )
     except ValueError as exc:
         if isinstance(exc, PolicyFileError):
             raise
-        raise PolicyFileError(f"organisations file: {where} {exc}") from exc
+        raise PolicyFileError(f"organisations file {where} {exc}") from exc
 
 
 def _approval(table: dict[str, Any], base: ApprovalPolicy, where: str) -> ApprovalPolicy:
@@ -128,7 +137,7 @@ def _approval(table: dict[str, Any], base: ApprovalPolicy, where: str) -> Approv
             values["chain"] = ApprovalChain(table["chain"])
         except ValueError as exc:
             choices = ", ".join(c.value for c in ApprovalChain)
-            raise PolicyFileError(f"organisations file: {where} chain must be one of {choices}") from exc
+            raise PolicyFileError(f"organisations file {where} chain must be one of {choices}") from exc
     values["hr_approvers"] = _names(table, "hr_approvers", base.hr_approvers, where)
     for name in ("remind_after", "escalate_after", "expire_after"):
         values[name] = _typed(table, name, int, values[name], where)
@@ -136,33 +145,71 @@ def _approval(table: dict[str, Any], base: ApprovalPolicy, where: str) -> Approv
 
 
 def _template(
-    table: dict[str, Any], default: AgreementTemplate, where: str, folder: Traversable
+    table: dict[str, Any], default: AgreementTemplate, source: str, section: str, folder: Traversable
 ) -> AgreementTemplate:
     if "agreement_template" not in table:
         return default
+    where = f"{source} {section}"
     path = folder.joinpath(_typed(table, "agreement_template", str, "", where))
     if not path.is_file():
-        raise PolicyFileError(f"organisations file: {where} agreement_template {path} does not exist")
+        raise PolicyFileError(f"organisations file {where} agreement_template {path} does not exist")
     try:
         return AgreementTemplate.from_mapping(tomllib.loads(path.read_text(encoding="utf-8")))
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyFileError(f"agreement template {path} ({where}) is not TOML: {exc}") from exc
+        raise PolicyFileError(f"agreement template {path} ({section}) is not TOML: {exc}") from exc
     except ValueError as exc:
-        raise PolicyFileError(f"agreement template {path} ({where}): {exc}") from exc
+        raise PolicyFileError(f"agreement template {path} ({section}): {exc}") from exc
+
+
+CLOSED_DAYS_FORM = 'write dates as "2026-12-24" and ranges as "2026-12-28..2026-12-31"'
+
+
+def _calendar(table: dict[str, Any], default: WorkingCalendar, where: str) -> WorkingCalendar:
+    """`closed_days`: dates ("2026-12-24", or a TOML date) and ranges ("2026-12-28..2026-12-31")."""
+    if "closed_days" not in table:
+        return default
+    entries = table["closed_days"]
+    if not isinstance(entries, list):
+        raise PolicyFileError(f"organisations file {where} closed_days must be a list; {CLOSED_DAYS_FORM}")
+    closed: set[date] = set()
+    for entry in entries:
+        first, last = _closed_range(entry, where)
+        closed.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return WorkingCalendar(frozenset(closed))
+
+
+def _closed_range(entry: object, where: str) -> tuple[date, date]:
+    if type(entry) is date:  # a TOML date; a TOML date-time is a datetime, a date too, but not a day
+        return entry, entry
+    wrong = f"organisations file {where} closed_days: {entry!r} is not a date or range; {CLOSED_DAYS_FORM}"
+    if not isinstance(entry, str):
+        raise PolicyFileError(wrong)
+    first_text, to, last_text = entry.partition("..")
+    try:
+        first = date.fromisoformat(first_text.strip())
+        last = date.fromisoformat(last_text.strip()) if to else first
+    except ValueError as exc:
+        raise PolicyFileError(wrong) from exc
+    if not first <= last <= first + timedelta(days=366):
+        raise PolicyFileError(
+            f"organisations file {where} closed_days: {entry!r} must end on or after its first day, "
+            "within a year"
+        )
+    return first, last
 
 
 def _typed(table: dict[str, Any], key: str, kind: type[T], default: T, where: str) -> T:
     value = table.get(key, default)
     if not isinstance(value, kind) or isinstance(value, bool):
         what = "a whole number" if kind is int else "text"
-        raise PolicyFileError(f"organisations file: {where} {key} must be {what}")
+        raise PolicyFileError(f"organisations file {where} {key} must be {what}")
     return value
 
 
 def _rate(table: dict[str, Any], key: str, default: float | None, where: str) -> float | None:
     value = table.get(key, default)
     if value is not None and (not isinstance(value, int | float) or isinstance(value, bool)):
-        raise PolicyFileError(f"organisations file: {where} {key} must be an amount in euros")
+        raise PolicyFileError(f"organisations file {where} {key} must be an amount in euros")
     return None if value is None else float(value)
 
 
@@ -171,5 +218,5 @@ def _names(table: dict[str, Any], key: str, default: tuple[str, ...], where: str
         return default
     value = table[key]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise PolicyFileError(f"organisations file: {where} {key} must be a list of texts")
+        raise PolicyFileError(f"organisations file {where} {key} must be a list of texts")
     return tuple(value)

@@ -11,7 +11,7 @@ from klussenbank.cards.elements import Element, execute
 from klussenbank.cards.general import notice_card
 from klussenbank.dialogs.inputs import Inputs, record_id
 from klussenbank.dialogs.router import Router
-from klussenbank.dialogs.turn import Services, Turn, refused
+from klussenbank.dialogs.turn import Services, Turn, on_record, refused
 from klussenbank.domain.announcement import AnnouncementDraft
 from klussenbank.i18n import Translator
 from klussenbank.services.ports.records import Actor
@@ -95,8 +95,7 @@ async def on_announce_withdraw(services: Services, actor: Actor, turn: Turn) -> 
 
 
 async def _on_announcement(turn: Turn, action: Callable[[int], Awaitable[ReportView | Refusal]]) -> Element:
-    announcement_id = parse_announcement_id(turn.data)
-    result = await action(announcement_id) if announcement_id else Refusal("announcement_not_found")
+    result = await on_record(parse_announcement_id(turn.data), "announcement_not_found", action)
     return _announce_result(result, turn.t)
 
 

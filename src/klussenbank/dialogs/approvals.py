@@ -8,7 +8,7 @@ from klussenbank.cards.approval import agreement_link_card, approval_card
 from klussenbank.cards.elements import Element
 from klussenbank.dialogs.inputs import Inputs, record_id
 from klussenbank.dialogs.router import Router
-from klussenbank.dialogs.turn import Services, Turn, refused
+from klussenbank.dialogs.turn import Services, Turn, on_card, on_record
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import ApprovalView, Refusal
 from klussenbank.verbs import ApprovalInput as A
@@ -55,13 +55,10 @@ async def on_approval_forward(services: Services, actor: Actor, turn: Turn) -> E
 @router.verb(Verb.AGREEMENT_SHOW)
 async def on_agreement_show(services: Services, actor: Actor, turn: Turn) -> Element:
     approval_id = parse_approval_id(turn.data)
-    result = (
-        await services.agreements.link(actor, approval_id) if approval_id else Refusal("agreement_not_found")
-    )
-    return refused(result, turn.t) if isinstance(result, Refusal) else agreement_link_card(result, turn.t)
+    result = await on_record(approval_id, "agreement_not_found", lambda a: services.agreements.link(actor, a))
+    return on_card(result, turn.t, agreement_link_card)
 
 
 async def _on_approval(turn: Turn, action: Callable[[int], Awaitable[ApprovalView | Refusal]]) -> Element:
-    approval_id = parse_approval_id(turn.data)
-    result = await action(approval_id) if approval_id else Refusal("approval_not_found")
-    return refused(result, turn.t) if isinstance(result, Refusal) else approval_card(result, turn.t)
+    result = await on_record(parse_approval_id(turn.data), "approval_not_found", action)
+    return on_card(result, turn.t, approval_card)

@@ -10,10 +10,9 @@ from klussenbank.cards.klus import cancel_confirm_card, my_klussen_card, posted_
 from klussenbank.cards.klus_form import klus_form_card
 from klussenbank.dialogs.inputs import Inputs, record_id
 from klussenbank.dialogs.router import Router
-from klussenbank.dialogs.turn import Services, Turn, refused
+from klussenbank.dialogs.turn import Services, Turn, on_card, on_record, refused
 from klussenbank.domain.klus import KlusDraft, Visibility
 from klussenbank.domain.people import WorkMode
-from klussenbank.i18n import Translator
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import KlusFormView, Refusal
 from klussenbank.verbs import KlusInput as F
@@ -51,15 +50,15 @@ def parse_klus_id(data: object) -> int | None:
 @router.verb(Verb.KLUS_NEW)
 @router.command("post_klus")
 async def on_klus_new(services: Services, actor: Actor, turn: Turn) -> Element:
-    return _form_or_refusal(await services.posting.form(actor), turn.t)
+    return on_card(await services.posting.form(actor), turn.t, klus_form_card)
 
 
 @router.verb(Verb.KLUS_EDIT)
 async def on_klus_edit(services: Services, actor: Actor, turn: Turn) -> Element:
-    klus_id = parse_klus_id(turn.data)
-    return _form_or_refusal(
-        await services.posting.form(actor, klus_id) if klus_id else Refusal("klus_not_found"), turn.t
+    result = await on_record(
+        parse_klus_id(turn.data), "klus_not_found", lambda k: services.posting.form(actor, k)
     )
+    return on_card(result, turn.t, klus_form_card)
 
 
 @router.verb(Verb.KLUS_POST)
@@ -67,7 +66,7 @@ async def on_klus_post(services: Services, actor: Actor, turn: Turn) -> Element:
     klus_id = parse_klus_id(turn.data)
     result = await services.posting.post(actor, parse_klus(turn.data), klus_id)
     if isinstance(result, Refusal | KlusFormView):
-        return _form_or_refusal(result, turn.t)
+        return on_card(result, turn.t, klus_form_card)
     return posted_card(result, turn.t, banner=turn.t("klus.saved" if klus_id else "klus.posted"))
 
 
@@ -85,12 +84,9 @@ async def on_klus_cancel(services: Services, actor: Actor, turn: Turn) -> Elemen
 
 @router.verb(Verb.KLUS_CANCEL_CONFIRM)
 async def on_klus_cancel_confirm(services: Services, actor: Actor, turn: Turn) -> Element:
-    klus_id = parse_klus_id(turn.data)
-    result = await services.posting.cancel(actor, klus_id) if klus_id else Refusal("klus_not_found")
+    result = await on_record(
+        parse_klus_id(turn.data), "klus_not_found", lambda k: services.posting.cancel(actor, k)
+    )
     if isinstance(result, Refusal):
         return refused(result, turn.t)
     return my_klussen_card(await services.posting.mine(actor), turn.t, banner=turn.t("cancel.done"))
-
-
-def _form_or_refusal(result: KlusFormView | Refusal, t: Translator) -> Element:
-    return refused(result, t) if isinstance(result, Refusal) else klus_form_card(result, t)

@@ -11,7 +11,7 @@ from klussenbank.cards.klus import candidates_card, klus_card, offers_card
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.dialogs.klussen import parse_klus_id
 from klussenbank.dialogs.router import Router
-from klussenbank.dialogs.turn import Services, Turn, refused
+from klussenbank.dialogs.turn import Services, Turn, on_record, refused
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import CandidatesView, KlusOffer, OfferFilters, Refusal
 from klussenbank.verbs import KlusInput as F
@@ -121,8 +121,7 @@ async def _on_klus(
 ) -> Element:
     """Read the klus id the card sent, run the action, and show its outcome."""
     t = turn.t
-    klus_id = parse_klus_id(turn.data)
-    result = await action(klus_id) if klus_id else Refusal("klus_not_found")
+    result = await on_record(parse_klus_id(turn.data), "klus_not_found", action)
     if isinstance(result, Refusal):
         return refused(result, t)
     if isinstance(result, CandidatesView):

@@ -6,10 +6,9 @@ from klussenbank.cards.elements import Element
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.dialogs.router import Router
-from klussenbank.dialogs.turn import Services, Turn, refused
+from klussenbank.dialogs.turn import Services, Turn, on_card
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.reports import ReportRequest
-from klussenbank.services.views import Refusal
 from klussenbank.verbs import ReportInput as R
 from klussenbank.verbs import Verb
 
@@ -28,10 +27,10 @@ def parse_report(data: object) -> ReportRequest:
 @router.command("report")
 async def on_report_show(services: Services, actor: Actor, turn: Turn) -> Element:
     result = await services.reports.report(actor, parse_report(turn.data))
-    return refused(result, turn.t) if isinstance(result, Refusal) else report_figures_card(result, turn.t)
+    return on_card(result, turn.t, report_figures_card)
 
 
 @router.verb(Verb.REPORT_EVALUATIONS)
 async def on_report_evaluations(services: Services, actor: Actor, turn: Turn) -> Element:
     result = await services.reports.evaluations(actor, parse_report(turn.data))
-    return refused(result, turn.t) if isinstance(result, Refusal) else report_evaluations_card(result, turn.t)
+    return on_card(result, turn.t, report_evaluations_card)

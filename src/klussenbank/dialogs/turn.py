@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from klussenbank.cards.elements import Element, execute
 from klussenbank.cards.general import notice_card
@@ -23,6 +25,9 @@ from klussenbank.services.signup import SignupService
 from klussenbank.services.views import Refusal
 from klussenbank.services.work import WorkService
 from klussenbank.verbs import Verb
+
+R = TypeVar("R")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,15 @@ def with_help(text: str, t: Translator) -> Element:
 
 def refused(refusal: Refusal, t: Translator) -> Element:
     return with_help(t(f"refusal.{refusal.code}"), t)
+
+
+async def on_record(
+    record_id: int | None, missing: str, action: Callable[[int], Awaitable[R]]
+) -> R | Refusal:
+    """The action on the stored thing the card named; refused as `missing` when it named none usable."""
+    return await action(record_id) if record_id else Refusal(missing)
+
+
+def on_card(result: V | Refusal, t: Translator, card: Callable[[V, Translator], Element]) -> Element:
+    """The refusal, or the result on its card."""
+    return refused(result, t) if isinstance(result, Refusal) else card(result, t)

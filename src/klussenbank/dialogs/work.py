@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date
 
 from klussenbank.cards.approval import approval_card
 from klussenbank.cards.elements import Element
@@ -14,8 +13,8 @@ from klussenbank.dialogs.approvals import parse_approval_id
 from klussenbank.dialogs.inputs import Inputs
 from klussenbank.dialogs.reports import parse_report
 from klussenbank.dialogs.router import Router
-from klussenbank.dialogs.turn import Services, Turn, refused
-from klussenbank.domain.work import EvaluationDraft
+from klussenbank.dialogs.turn import Services, Turn, on_card, on_record, refused
+from klussenbank.domain.work import EvaluationDraft, HoursDraft
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import EvaluationView, HoursView, Refusal
 from klussenbank.verbs import Verb
@@ -24,7 +23,7 @@ from klussenbank.verbs import WorkInput as W
 router = Router()
 
 
-def parse_hours(data: object, key: W = W.HOURS) -> tuple[date | None, float | None, tuple[str, ...]]:
+def parse_hours(data: object, key: W = W.HOURS) -> HoursDraft:
     """The month (as sent by the card) and the hours in `key` (typed, or the ones the poster's
     card showed); and what could not be read."""
     inputs = Inputs(data)
@@ -35,10 +34,10 @@ def parse_hours(data: object, key: W = W.HOURS) -> tuple[date | None, float | No
         try:
             hours = float(raw)
         except ValueError:
-            return month, None, (*inputs.unreadable, key.value)
+            return HoursDraft(month, None, (*inputs.unreadable, key.value))
         if hours != hours or hours in (float("inf"), float("-inf")):  # NaN, infinity
-            return month, None, (*inputs.unreadable, key.value)
-    return month, hours, inputs.unreadable
+            return HoursDraft(month, None, (*inputs.unreadable, key.value))
+    return HoursDraft(month, hours, inputs.unreadable)
 
 
 def parse_evaluation(data: object) -> EvaluationDraft:
@@ -57,39 +56,35 @@ def parse_evaluation(data: object) -> EvaluationDraft:
 
 @router.verb(Verb.HOURS_SHOW)
 async def on_hours_show(services: Services, actor: Actor, turn: Turn) -> Element:
-    month, _, _ = parse_hours(turn.data)
+    month = parse_hours(turn.data).month
     return await _on_work(turn, lambda a: services.hours.hours(actor, a, month))
 
 
 @router.verb(Verb.HOURS_REPORT)
 async def on_hours_report(services: Services, actor: Actor, turn: Turn) -> Element:
-    month, hours, unreadable = parse_hours(turn.data)
-    return await _on_work(turn, lambda a: services.hours.report_hours(actor, a, month, hours, unreadable))
+    draft = parse_hours(turn.data)
+    return await _on_work(turn, lambda a: services.hours.report_hours(actor, a, draft))
 
 
 @router.verb(Verb.HOURS_CHECK)
 async def on_hours_check(services: Services, actor: Actor, turn: Turn) -> Element:
     """The "Hours are right" button: exactly the hours the card showed, whatever is in the box."""
-    month, shown, unreadable = parse_hours(turn.data, W.SHOWN)
-    return await _on_work(
-        turn, lambda a: services.hours.correct_hours(actor, a, month, shown, unreadable, shown=shown)
-    )
+    draft = parse_hours(turn.data, W.SHOWN)
+    return await _on_work(turn, lambda a: services.hours.correct_hours(actor, a, draft, shown=draft.hours))
 
 
 @router.verb(Verb.HOURS_CORRECT)
 async def on_hours_correct(services: Services, actor: Actor, turn: Turn) -> Element:
-    month, hours, unreadable = parse_hours(turn.data)
-    _, shown, _ = parse_hours(turn.data, W.SHOWN)
-    return await _on_work(
-        turn, lambda a: services.hours.correct_hours(actor, a, month, hours, unreadable, shown=shown)
-    )
+    draft = parse_hours(turn.data)
+    shown = parse_hours(turn.data, W.SHOWN).hours
+    return await _on_work(turn, lambda a: services.hours.correct_hours(actor, a, draft, shown=shown))
 
 
 @router.verb(Verb.WORK_COMPLETE)
 async def on_work_complete(services: Services, actor: Actor, turn: Turn) -> Element:
     """Only asks whether the work is really done: the confirmation ends it."""
     approval_id = parse_approval_id(turn.data)
-    month, _, _ = parse_hours(turn.data)
+    month = parse_hours(turn.data).month
     if not approval_id:
         return refused(Refusal("match_not_found"), turn.t)
     return work_complete_confirm_card(approval_id, month, turn.t)
@@ -118,20 +113,17 @@ async def on_evaluation_send(services: Services, actor: Actor, turn: Turn) -> El
 
 @router.verb(Verb.EVALUATIONS_SHOW)
 async def on_evaluations_show(services: Services, actor: Actor, turn: Turn) -> Element:
-    approval_id = parse_approval_id(turn.data)
-    result = (
-        await services.work.evaluations(actor, approval_id) if approval_id else Refusal("match_not_found")
+    result = await on_record(
+        parse_approval_id(turn.data), "match_not_found", lambda a: services.work.evaluations(actor, a)
     )
-    if isinstance(result, Refusal):
-        return refused(result, turn.t)
-    return evaluations_card(result, turn.t, parse_report(turn.data))  # from the HR list: its report
+    report = parse_report(turn.data)  # from the HR list: its report
+    return on_card(result, turn.t, lambda view, t: evaluations_card(view, t, report))
 
 
 async def _on_work(
     turn: Turn, action: Callable[[int], Awaitable[HoursView | EvaluationView | Refusal]]
 ) -> Element:
-    approval_id = parse_approval_id(turn.data)
-    result = await action(approval_id) if approval_id else Refusal("match_not_found")
+    result = await on_record(parse_approval_id(turn.data), "match_not_found", action)
     if isinstance(result, Refusal):
         return refused(result, turn.t)
     return hours_card(result, turn.t) if isinstance(result, HoursView) else evaluation_card(result, turn.t)

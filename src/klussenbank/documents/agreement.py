@@ -98,7 +98,7 @@ def render_agreement(view: AgreementView) -> bytes:
         created=view.generated_at,
         language=PDF_LANGUAGE[view.language],
         footer=say("footer", number=view.number),
-        # The PDF writer fills in the page numbers, page by page.
+        # The layout fills in the page numbers once it knows how many pages there are.
         page_label=say("page_label", page="{page}", pages="{pages}"),
     )
     return render_pdf(agreement_blocks(view), info)

@@ -4,8 +4,10 @@ escalate or give up. Pure rules; the service does the routing and the messages."
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
+
+from klussenbank.domain.working_days import WorkingCalendar
 
 MAX_REASON = 500
 
@@ -36,7 +38,7 @@ class ApprovalChain(StrEnum):
 
 @dataclass(frozen=True)
 class ApprovalPolicy:
-    """How an organisation approves; the times are in working days (Monday to Friday)."""
+    """How an organisation approves; the times are in its working days (`WorkingCalendar`)."""
 
     chain: ApprovalChain = ApprovalChain.MANAGER
     hr_approvers: tuple[str, ...] = ()  # Entra object ids or e-mail addresses, first reachable first
@@ -133,36 +135,18 @@ class Due(StrEnum):
     EXPIRE = "expire"
 
 
-def working_days_between(start: date, end: date) -> int:
-    """Monday-to-Friday days after `start` up to and including `end` (0 when end <= start)."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
-
-
-def expires_on(approval: Approval, policy: ApprovalPolicy) -> date:
+def expires_on(approval: Approval, policy: ApprovalPolicy, calendar: WorkingCalendar) -> date:
     """The day a pending approval expires: `expire_after` working days after it started."""
-    day, left = approval.created_at.date(), policy.expire_after
-    while left:
-        day += timedelta(days=1)
-        if day.weekday() < 5:  # Monday to Friday
-            left -= 1
-    return day
+    return calendar.add_working_days(approval.created_at.date(), policy.expire_after)
 
 
-def due(approval: Approval, policy: ApprovalPolicy, today: date) -> Due | None:
+def due(approval: Approval, policy: ApprovalPolicy, calendar: WorkingCalendar, today: date) -> Due | None:
     """What a pending approval needs today: expiry counts from the start, the rest per approver."""
     if not approval.pending:
         return None
-    if working_days_between(approval.created_at.date(), today) >= policy.expire_after:
+    if calendar.working_days_between(approval.created_at.date(), today) >= policy.expire_after:
         return Due.EXPIRE
-    waited = working_days_between(approval.step_started_at.date(), today)
+    waited = calendar.working_days_between(approval.step_started_at.date(), today)
     if approval.approver_id is not None and waited >= policy.escalate_after:
         return Due.ESCALATE
     if approval.approver_id is not None and not approval.reminded and waited >= policy.remind_after:

@@ -189,16 +189,6 @@ IN_THE_RUNNING = (InterestStatus.INVITED, InterestStatus.INTERESTED, InterestSta
 TAKES_A_PLACE = (InterestStatus.CHOSEN, InterestStatus.CONFIRMED, InterestStatus.APPROVED)
 # Holds the candidate's hours: they said yes (waiting for approval, or approved).
 HOLDS_HOURS = (InterestStatus.CONFIRMED, InterestStatus.APPROVED)
-# Showed interest at some point (an invitation alone is not interest).
-SHOWED_INTEREST = (
-    InterestStatus.INTERESTED,
-    InterestStatus.CHOSEN,
-    InterestStatus.CONFIRMED,
-    InterestStatus.DECLINED,
-    InterestStatus.APPROVED,
-    InterestStatus.NOT_APPROVED,
-    InterestStatus.NOT_CHOSEN,
-)
 # Past the poster's choice: a second click on an old card is "already done".
 DECIDED = (
     InterestStatus.CHOSEN,
@@ -208,6 +198,8 @@ DECIDED = (
     InterestStatus.NOT_APPROVED,
     InterestStatus.NOT_CHOSEN,
 )
+# Showed interest at some point (an invitation alone is not interest): interested now, or decided on since.
+SHOWED_INTEREST = (InterestStatus.INTERESTED, *DECIDED)
 
 
 @dataclass(frozen=True)

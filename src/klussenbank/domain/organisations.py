@@ -1,5 +1,5 @@
-"""What each organisation in the pool decides for itself: approval, HR, time zone, digests and the
-wording of its secondment agreements."""
+"""What each organisation in the pool decides for itself: approval, HR, time zone, closed days,
+digests and the wording of its secondment agreements."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from klussenbank.domain.agreement_wording import AgreementTemplate
 from klussenbank.domain.approval import ApprovalPolicy
 from klussenbank.domain.people import WEEKDAYS
+from klussenbank.domain.working_days import WorkingCalendar
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class OrganisationRules:
     approval: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     hr: tuple[str, ...] = ()  # who may announce: e-mail addresses or Entra object ids
     time_zone: str = "Europe/Amsterdam"
+    # Its working days: public holidays and the days it is closed do not count for approval times.
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     digest: DigestSchedule = field(default_factory=DigestSchedule)
     # What an hour of external hiring costs, for "external hiring avoided" in reports (None: unknown).
     external_hourly_rate: float | None = None

@@ -78,6 +78,15 @@ def check_hours(value: float | None, unreadable: tuple[str, ...] = ()) -> list[F
 
 
 @dataclass(frozen=True)
+class HoursDraft:
+    """A month's hours as a card sent them: `hours` is None when left empty or unreadable."""
+
+    month: date | None
+    hours: float | None = None
+    unreadable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class EvaluationDraft:
     score: int | None = None
     went_well: str = ""

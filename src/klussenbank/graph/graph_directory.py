@@ -13,11 +13,12 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from klussenbank.config import Settings
 from klussenbank.domain.people import Organisation
+from klussenbank.services.ports.directory import DirectoryProfile
 from klussenbank.services.ports.records import DirectoryPerson
 
 if TYPE_CHECKING:
@@ -57,28 +58,6 @@ class GraphUser:
     manager_id: str | None = None
 
 
-class Profile(Protocol):
-    """What a person in the directory is read from: a GraphUser, or its copy in the local cache
-    (store.orm.directory.DirectoryUserRow) that the bot routes with."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def display_name(self) -> str: ...
-    @property
-    def mail(self) -> str: ...
-    @property
-    def user_principal_name(self) -> str: ...
-    @property
-    def department(self) -> str | None: ...
-    @property
-    def job_title(self) -> str | None: ...
-    @property
-    def company_name(self) -> str | None: ...
-    @property
-    def manager_id(self) -> str | None: ...
-
-
 class OrganisationMap:
     """Which organisation a Graph user belongs to: one per tenant, or by their `companyName`.
 
@@ -105,7 +84,7 @@ class OrganisationMap:
             return [self._tenant]
         return list({org.key: org for org in self._by_company.values()}.values())
 
-    def person(self, profile: Profile) -> DirectoryPerson | None:
+    def person(self, profile: DirectoryProfile) -> DirectoryPerson | None:
         """The person a Graph profile is in the marketplace, live from Graph or from the cache alike."""
         organisation = self.of(profile.company_name)
         if organisation is None:

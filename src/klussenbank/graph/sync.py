@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -151,13 +151,18 @@ class DeltaSource:
         return page_from_json(json.loads(raw or b"{}"))
 
 
-async def sync_users(source: DeltaSource, cache: UserCache) -> SyncResult:
-    """Follow the delta pages from where the cache stands to the next delta link, one sync at a time."""
+async def sync_users(
+    source: DeltaSource, cache: UserCache, *, on_page: Callable[[SyncResult], None] | None = None
+) -> SyncResult:
+    """Follow the delta pages from where the cache stands to the next delta link, one sync at a time;
+    `on_page` hears the totals so far after each page is stored."""
     async with cache.exclusive():
-        return await _sync_users(source, cache)
+        return await _sync_users(source, cache, on_page)
 
 
-async def _sync_users(source: DeltaSource, cache: UserCache) -> SyncResult:
+async def _sync_users(
+    source: DeltaSource, cache: UserCache, on_page: Callable[[SyncResult], None] | None
+) -> SyncResult:
     next_link, delta_link = await cache.sync_state()
     # Only a full round has no delta link: incremental rounds keep the old one until they end.
     result = SyncResult(full=delta_link is None)
@@ -174,6 +179,8 @@ async def _sync_users(source: DeltaSource, cache: UserCache) -> SyncResult:
         result.pages += 1
         result.upserted += len(page.users)
         result.removed += len(page.removed)
+        if on_page is not None:
+            on_page(result)
         if page.delta_link or not page.next_link:
             return result
         page = await source.page(page.next_link)

@@ -43,8 +43,8 @@ class ApprovalChores:
             if approval is None or not approval.pending:
                 return result
             now, today = self._clock.now(), self._clock.today()
-            policy = self._router.rules.of(approval.organisation_key).approval
-            what = due(approval, policy, today)
+            rules = self._router.rules.of(approval.organisation_key)
+            what = due(approval, rules.approval, rules.calendar, today)
             if what is Due.EXPIRE:
                 approval = await self._outcome.finish(uow, approval, ApprovalStatus.EXPIRED, None)
                 await self._router.update_cards(uow, approval)

@@ -209,7 +209,8 @@ class ApprovalRouter:
         klus = await uow.klussen.get(approval.klus_id)
         if klus is None:
             raise LookupError(f"approval {approval.id} of a klus that is gone")
-        zone = self.rules.of(approval.organisation_key).zone
+        rules = self.rules.of(approval.organisation_key)
+        zone = rules.zone
         candidate = await uow.people.get(approval.candidate_id)
         organisation = await uow.organisations.get(approval.organisation_key)
         interest = await uow.interests.get(approval.klus_id, approval.candidate_id)
@@ -235,7 +236,7 @@ class ApprovalRouter:
             at_work=approval.status is ApprovalStatus.APPROVED and approval.completed_at is None,
             completed_on=approval.completed_at.astimezone(zone).date() if approval.completed_at else None,
             expires_on=(
-                expires_on(approval, self.rules.of(approval.organisation_key).approval)
+                expires_on(approval, rules.approval, rules.calendar)
                 if approval.pending and role == "approver"
                 else None
             ),

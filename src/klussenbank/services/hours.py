@@ -8,7 +8,7 @@ from datetime import date
 
 from klussenbank.domain.approval import Approval
 from klussenbank.domain.fields import FieldError
-from klussenbank.domain.work import HoursMonth, Role, check_hours, month_of
+from klussenbank.domain.work import HoursDraft, HoursMonth, Role, check_hours, month_of
 from klussenbank.services.clock import Clock
 from klussenbank.services.ports.records import Actor, Recipient
 from klussenbank.services.ports.renderers import WorkCards
@@ -28,45 +28,24 @@ class HoursService:
             found = await self._month(uow, actor, approval_id, month)
             return found if isinstance(found, Refusal) else await self._hours_view(uow, *found)
 
-    async def report_hours(
-        self,
-        actor: Actor,
-        approval_id: int,
-        month: date | None,
-        value: float | None,
-        unreadable: tuple[str, ...] = (),
-    ) -> HoursView | Refusal:
+    async def report_hours(self, actor: Actor, approval_id: int, draft: HoursDraft) -> HoursView | Refusal:
         """The employee confirms (or changes) a month's hours until the poster has checked them;
         the poster's card for the month shows them (changed in place after the first time)."""
-        return await self._hours(actor, approval_id, month, value, unreadable, Role.EMPLOYEE)
+        return await self._hours(actor, approval_id, draft, Role.EMPLOYEE)
 
     async def correct_hours(
-        self,
-        actor: Actor,
-        approval_id: int,
-        month: date | None,
-        value: float | None,
-        unreadable: tuple[str, ...] = (),
-        *,
-        shown: float | None,
+        self, actor: Actor, approval_id: int, draft: HoursDraft, *, shown: float | None
     ) -> HoursView | Refusal:
-        """The poster agrees with the hours (`value` is `shown`) or corrects them; that settles them.
+        """The poster agrees with the hours (the draft's are `shown`) or corrects them; that settles them.
         `shown`: the employee's hours on the poster's card. If the employee changed them since, that
         card is out of date: nothing is saved, and the poster gets the month as it is now."""
-        return await self._hours(actor, approval_id, month, value, unreadable, Role.POSTER, shown)
+        return await self._hours(actor, approval_id, draft, Role.POSTER, shown)
 
     async def _hours(
-        self,
-        actor: Actor,
-        approval_id: int,
-        month: date | None,
-        value: float | None,
-        unreadable: tuple[str, ...],
-        role: Role,
-        shown: float | None = None,
+        self, actor: Actor, approval_id: int, draft: HoursDraft, role: Role, shown: float | None = None
     ) -> HoursView | Refusal:
         async with self._uow() as uow:
-            found = await self._month(uow, actor, approval_id, month, lock=True)
+            found = await self._month(uow, actor, approval_id, draft.month, lock=True)
             if isinstance(found, Refusal) or found[2] is not role:
                 return Refusal("match_not_found")
             approval, hours, _ = found
@@ -75,7 +54,8 @@ class HoursService:
                 return await self._hours_view(uow, approval, hours, role)
             if not employee and shown != hours.reported:
                 return await self._hours_view(uow, approval, hours, role, changed=True)
-            errors = check_hours(value, unreadable)
+            value = draft.hours
+            errors = check_hours(value, draft.unreadable)
             if errors or value is None:
                 return await self._hours_view(uow, approval, hours, role, errors=tuple(errors))
             hours = replace(hours, reported=value) if employee else replace(hours, corrected=value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from klussenbank.domain.people import Person
@@ -18,9 +19,15 @@ class ImportResult:
 
 
 async def import_directory(
-    uow_factory: UnitOfWorkFactory, directory: Directory, clock: Clock, *, tenant_id: str
+    uow_factory: UnitOfWorkFactory,
+    directory: Directory,
+    clock: Clock,
+    *,
+    tenant_id: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Upsert every organisation and person of the directory; profiles are left alone."""
+    """Upsert every organisation and person of the directory; profiles are left alone. `progress`
+    hears how many people are done of how many."""
     now = clock.now()
     orgs_added = added = updated = 0
     async with uow_factory() as uow:
@@ -28,7 +35,8 @@ async def import_directory(
             if await uow.organisations.get(organisation.key) is None:
                 await uow.organisations.add(organisation, now=now)
                 orgs_added += 1
-        for entry in await directory.people():
+        people = await directory.people()
+        for done, entry in enumerate(people, 1):
             existing = await uow.people.get(entry.aad_object_id)
             await uow.people.save(
                 Person(
@@ -45,5 +53,7 @@ async def import_directory(
                 updated += 1
             else:
                 added += 1
+            if progress is not None:
+                progress(done, len(people))
         await uow.commit()
     return ImportResult(orgs_added, added, updated)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.people import Organisation
+from klussenbank.services.ports.directory import DirectoryProfile
 from klussenbank.services.ports.records import DirectoryPerson
 from klussenbank.store.db import engine_of
 from klussenbank.store.orm.directory import DirectorySyncStateRow, DirectoryUserRow
@@ -34,32 +35,11 @@ PROFILE = frozenset(
 )
 
 
-class CachedProfile(Protocol):
-    """A user's profile as the sync hands it over (graph.graph_directory.GraphUser)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def display_name(self) -> str: ...
-    @property
-    def mail(self) -> str: ...
-    @property
-    def user_principal_name(self) -> str: ...
-    @property
-    def department(self) -> str | None: ...
-    @property
-    def job_title(self) -> str | None: ...
-    @property
-    def office_location(self) -> str | None: ...
-    @property
-    def company_name(self) -> str | None: ...
-
-
 class CachedPage(Protocol):
     """One delta page (graph.sync.DeltaPage)."""
 
     @property
-    def users(self) -> Sequence[CachedProfile]: ...
+    def users(self) -> Sequence[DirectoryProfile]: ...
     @property
     def removed(self) -> Sequence[str]: ...
     @property

@@ -5,7 +5,8 @@ Pure domain code: no I/O, no clock (``today`` is always given), no randomness.
 - `shapes`: what matching takes and gives (`Candidate`, `Commitment`, `Match`, `Reason`) and the
   weights of a score's parts.
 - `scoring`: the hard filters, the score and its reasons (documented there), on the profiles of
-  `profiles`; `words` compares free-text skills.
+  `profiles` (which also tell when a text names a skill); `words` reads skill texts as Dutch words
+  (lemmas and compounds).
 - `ranker`: `Matcher`, which scores every input it is given and ranks (the order is documented there).
 
 **Indexes.** `Matcher.rank_candidates` and `Matcher.rank_klussen` look at every input; for the whole
@@ -27,6 +28,7 @@ from klussenbank.domain.matching.pool import CandidatePool
 from klussenbank.domain.matching.ranker import Matcher
 from klussenbank.domain.matching.shapes import (
     HOURS_WEIGHT,
+    MENTIONED_WEIGHT,
     NEAR_EQUAL,
     NICE_SKILLS_WEIGHT,
     PERIOD_WEIGHT,
@@ -42,6 +44,7 @@ from klussenbank.domain.matching.shapes import (
 
 __all__ = [
     "HOURS_WEIGHT",
+    "MENTIONED_WEIGHT",
     "NEAR_EQUAL",
     "NICE_SKILLS_WEIGHT",
     "PERIOD_WEIGHT",

@@ -11,6 +11,7 @@ from klussenbank.domain.matching.profiles import _Klus, _Person
 from klussenbank.domain.matching.scoring import _SCALE, _bound, _bound_units, _Fit, _hours_value, _new_fit
 from klussenbank.domain.matching.shapes import (
     HOURS_WEIGHT,
+    MENTIONED_WEIGHT,
     NICE_SKILLS_WEIGHT,
     PERIOD_WEIGHT,
     PLACE_WEIGHT,
@@ -34,12 +35,23 @@ class _Cells:
     """A klus's eligible people, handed out in cells, best bound first (see `pool`).
 
     The queue holds whole skill levels (coarse, bound as if all else fits), split into cells when
-    they come up: by nice-to-have level, work mode fit and place fit, then into the exact part
-    (everyone has that score) and the rest (bound by it). The digest shares one queue between all
+    they come up: by nice-to-have level, work mode fit, place fit and whether the klus's text names a
+    skill of theirs, then into the exact part (everyone has that score) and the rest (bound by it). The digest shares one queue between all
     its klussen; `number` tells whose an entry is.
     """
 
-    __slots__ = ("counter", "exact", "klus", "modes", "near", "nice", "number", "order", "queue")
+    __slots__ = (
+        "counter",
+        "exact",
+        "klus",
+        "mentioning",
+        "modes",
+        "near",
+        "nice",
+        "number",
+        "order",
+        "queue",
+    )
 
     def __init__(
         self, pool: _PeopleIndex, klus: _Klus, day: int, queue: list[_Entry], number: int = 0
@@ -70,6 +82,7 @@ class _Cells:
             exact ^= exact & pool._committed
         self.exact = exact
         self.near = 0 if klus.remote else pool._home.get(klus.organisation, 0)
+        self.mentioning = pool._owning(klus.text_skills)  # (people the mentioned reason is for)
         # People by how well their work mode fits (not by work mode: fewer cells).
         by_fit: dict[float, int] = {}
         for code, people in enumerate(pool._modes):
@@ -130,17 +143,30 @@ class _Cells:
     def _push_level(self, rest: int) -> None:
         klus = self.klus
         level, members = _highest(self.counter, rest)
-        bound = _bound_units(_bound(klus.total, klus.nice_total, level, 1.0, 1.0, 1.0))
+        bound = _bound_units(
+            _bound(klus.total, klus.nice_total, level, 1.0, 1.0, 1.0, bool(klus.text_skills))
+        )
         self._push(bound, _COARSE, level, members, rest, None, 0.0)
 
     def _push_cells(self, level: int, nice_level: int, mode_fit: float, place: float, people: int) -> None:
+        mentioning = people & self.mentioning
+        if mentioning:
+            self._push_cell(level, nice_level, mode_fit, place, mentioning, 1)
+        if people ^ mentioning:
+            self._push_cell(level, nice_level, mode_fit, place, people ^ mentioning, 0)
+
+    def _push_cell(
+        self, level: int, nice_level: int, mode_fit: float, place: float, people: int, mention: int
+    ) -> None:
         klus = self.klus
+        weight_sum = klus.weight_sums[mention]
         if klus.terms:  # only a bound: the level does not say how it splits over skills and terms
             parts = SKILLS_WEIGHT * level / (2 * klus.total)
             if klus.nice_total:
                 parts += NICE_SKILLS_WEIGHT * nice_level / (2 * klus.nice_total)
+            parts += MENTIONED_WEIGHT * mention
             parts += HOURS_WEIGHT + PERIOD_WEIGHT + WORK_MODE_WEIGHT * mode_fit + PLACE_WEIGHT * place
-            self._push(_bound_units(parts / klus.weight_sum), _CELL, 0, people, 0, None, parts)
+            self._push(_bound_units(parts / weight_sum), _CELL, 0, people, 0, None, parts)
             return
         # The values everyone here has with all the hours and the whole period, scored exactly as
         # `_fit` does; nobody here can score more.
@@ -151,9 +177,10 @@ class _Cells:
                 values.append(nice_level / (2 * klus.nice_total))
         elif klus.nice_total:
             values.append(level / (2 * klus.nice_total))
+        values += [1.0] * mention
         values += [1.0, 1.0, mode_fit, place]
-        parts = sum(map(mul, values, klus.weights))
-        score = round(parts / klus.weight_sum, 4)
+        parts = sum(map(mul, values, klus.weights_by_mention[mention]))
+        score = round(parts / weight_sum, 4)
         units = round(score * _SCALE)
         exact = people & self.exact
         if exact:
@@ -170,7 +197,10 @@ def _cell_score(klus: _Klus, person: _Person, hours_left: int, values: list[floa
     at = len(values) - 4
     values[at] = _hours_value(hours_left, klus.hours)
     values[at + 1] = overlap / klus.days
-    return round(sum(map(mul, values, klus.weights)) / klus.weight_sum, 4), overlap
+    mention = 1 if klus.text_skills & person.own else 0  # (as for everyone in the cell)
+    return round(
+        sum(map(mul, values, klus.weights_by_mention[mention])) / klus.weight_sums[mention], 4
+    ), overlap
 
 
 def _cell_fit(klus: _Klus, person: _Person, units: int, score: float, hours_left: int, overlap: int) -> _Fit:
@@ -184,5 +214,5 @@ def _cell_fit(klus: _Klus, person: _Person, units: int, score: float, hours_left
         (klus.nice & own).bit_count(),
         (klus.nice & related).bit_count(),
     )
-    fit: _Fit = _new_fit(_Fit, (score, units, counts, hours_left, overlap))
+    fit: _Fit = _new_fit(_Fit, (score, units, counts, hours_left, overlap, klus.text_skills & own))
     return fit

@@ -124,7 +124,8 @@ def _digest_slice(
                     hours = 1.0 if person.hours >= klus.hours else person.hours / klus.hours
                     overlap = min(person.end, klus.end) - max(person.start, klus.start) + 1
                     short = HOURS_WEIGHT * (1.0 - hours) + PERIOD_WEIGHT * (1.0 - overlap / klus.days)
-                    if _bound_units((score - short) / klus.weight_sum) < least:
+                    mention = 1 if klus.text_skills & person.own else 0  # (as for everyone in the cell)
+                    if _bound_units((score - short) / klus.weight_sums[mention]) < least:
                         continue
                 fit = fit_of(klus, person, day)
                 if fit is None or fit.units < least:

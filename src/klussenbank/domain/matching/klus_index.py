@@ -25,6 +25,7 @@ from klussenbank.domain.matching.scoring import (
 )
 from klussenbank.domain.matching.shapes import (
     HOURS_WEIGHT,
+    MENTIONED_WEIGHT,
     PERIOD_WEIGHT,
     PLACE_WEIGHT,
     WORK_MODE_WEIGHT,
@@ -50,7 +51,7 @@ class KlusIndex:
         organisation_only: dict[str, list[int]] = defaultdict(list)
         by_poster: dict[str, list[int]] = defaultdict(list)
         by_mode: dict[WorkMode, list[int]] = defaultdict(list)
-        by_group: dict[tuple[int, int], list[int]] = defaultdict(list)
+        by_group: dict[tuple[int, int, bool], list[int]] = defaultdict(list)
         self._terms: dict[str, tuple[_Term, list[int]]] = {}
         for index, klus in enumerate(self._klussen):
             for bit in _bits(klus.required):
@@ -63,8 +64,9 @@ class KlusIndex:
             by_poster[klus.poster].append(index)
             by_mode[klus.mode].append(index)
             # Klussen with required or free-text skills are grouped by their number; the others by
-            # their number of nice-to-have skills (their skill level counts those).
-            by_group[klus.total, 0 if klus.total else klus.nice_total].append(index)
+            # their number of nice-to-have skills (their skill level counts those); and by whether
+            # their text names skills.
+            by_group[klus.total, 0 if klus.total else klus.nice_total, bool(klus.text_skills)].append(index)
             for term in klus.terms:
                 self._terms.setdefault(term.key, (term, []))[1].append(index)
         self._required = {bit: _mask_of(ks, size) for bit, ks in by_required.items()}
@@ -87,11 +89,11 @@ class KlusIndex:
                 [
                     # (with skills, nice-to-have ones are taken as there and perfect: a bound either
                     # way; without any skills, everyone is on level 1)
-                    _bound_units(_bound(total, 1 if total else nice, level, 1.0, 1.0, 1.0))
+                    _bound_units(_bound(total, 1 if total else nice, level, 1.0, 1.0, 1.0, mentioned))
                     for level in range(2 * (total or nice or 1) + 1)
                 ],
             )
-            for (total, nice), ks in by_group.items()
+            for (total, nice, mentioned), ks in by_group.items()
         ]
         self._term_masks = {key: _mask_of(ks, size) for key, (_, ks) in self._terms.items()}
         # Which free-text terms a person could match, by a word of their skills or their own words.
@@ -99,8 +101,6 @@ class KlusIndex:
         self._terms_by_word: dict[str, set[str]] = defaultdict(set)
         for key, (term, _) in self._terms.items():
             self._terms_by_word[key].add(key)
-            for bit in _bits(term.key_skill):
-                self._terms_by_skill[bit].add(key)
             for word, skills in term.words:
                 self._terms_by_word[word].add(key)
                 for bit in _bits(skills):
@@ -250,7 +250,9 @@ class KlusIndex:
                     bound_sum += klus.nice_unit * (
                         2 * (nice & own).bit_count() + (nice & related).bit_count()
                     )
-                bound = math.floor(bound_sum / klus.weight_sum * _SCALE + _ROUNDING_SLACK)
+                mention = 1 if klus.text_skills & own else 0
+                bound_sum += MENTIONED_WEIGHT * mention
+                bound = math.floor(bound_sum / klus.weight_sums[mention] * _SCALE + _ROUNDING_SLACK)
                 if bound >= kth:
                     heapq.heappush(queue, (-bound, order, -1, index, 0, counter, bounds))
                     order += 1

@@ -190,11 +190,15 @@ class _PeopleIndex:
         """Everyone available until this day or later (or without an end)."""
         return self._ends_from[bisect_left(self._end_values, day)]
 
-    def _word_mask(self, word: str, skills: int) -> int:
-        mask = self._free_word.get(word, 0)
+    def _owning(self, skills: int) -> int:
+        """Everyone who owns one of these skills."""
+        mask = 0
         for bit in _bits(skills):
             mask |= self._own.get(bit, 0)
         return mask
+
+    def _word_mask(self, word: str, skills: int) -> int:
+        return self._free_word.get(word, 0) | self._owning(skills)
 
     def _levels(self, skills: int, terms: Sequence[_Term]) -> list[int]:
         """Per person, the halves of these skills (and free-text terms) they bring, bit-sliced."""
@@ -204,8 +208,6 @@ class _PeopleIndex:
             _add(counter, self._related.get(bit, 0), 1)
         for term in terms:
             full = self._free_key.get(term.key, 0)
-            if term.key_skill:
-                full |= self._own.get(term.key_skill.bit_length() - 1, 0)
             words: list[int] = []
             every = -1
             for word, word_skills in term.words:

@@ -1,5 +1,16 @@
 """What the matcher needs of a person or a klus, precomputed once: their profiles, and what making
-them derives from the skills vocabulary."""
+them derives from the skills vocabulary.
+
+**Skills named in words.** A text *names* a vocabulary skill when it has every lemma of one of the
+skill's names (id, labels, synonyms; see `words`): "begrotingen opstellen" names budgeting (synonym
+"begroting"), "juridische adviezen" legal advice (label "Juridisch advies"). A person owns the skills
+their free-text skills name, as if they had picked them. A klus's free-text skill that is a name of a
+skill, lemma for lemma ("juridische adviezen"), is that skill required, as the form reads a name
+written as the vocabulary spells it; one that says more ("Arabisch tolken" is more than "tolken")
+stays a free-text skill, compared word by word. A klus's title and description are weak evidence: the skills they
+name (one-word names of three letters or fewer left out: in running text "rot" or "bag" are
+ordinary words) give a person who owns one of them the `mentioned` reason (see `scoring`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +22,7 @@ from klussenbank.domain.klus import Klus, Visibility
 from klussenbank.domain.matching.bitsets import _bits
 from klussenbank.domain.matching.shapes import (
     HOURS_WEIGHT,
+    MENTIONED_WEIGHT,
     NICE_SKILLS_WEIGHT,
     PERIOD_WEIGHT,
     PLACE_WEIGHT,
@@ -20,7 +32,7 @@ from klussenbank.domain.matching.shapes import (
     Candidate,
     Reason,
 )
-from klussenbank.domain.matching.words import _Term, _words
+from klussenbank.domain.matching.words import _Lexicon, _Term
 from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary, normalise_term
 
@@ -67,15 +79,17 @@ class _Person:
         )
         self.recent = candidate.recent_matches
         self.passed_over = candidate.times_passed_over
+        free = availability.free_skills
         own = matcher._skill_mask(availability.skills)
+        for text in free:
+            own |= matcher._named(text)
         related = 0
         for bit in _bits(own):
             related |= matcher._related.get(bit, 0)
         self.own = own
         self.related = related ^ (related & own)
-        free = availability.free_skills
         self.free_keys = frozenset(filter(None, map(normalise_term, free))) if free else _NOTHING
-        self.free_words = frozenset().union(*map(_words, free)) if free else _NOTHING
+        self.free_words = frozenset().union(*map(matcher._lexicon.words, free)) if free else _NOTHING
 
 
 _NOTHING: frozenset[str] = frozenset()
@@ -97,6 +111,7 @@ class _Klus:
         "hours",
         "id",
         "klus",
+        "mentioned",
         "mode",
         "mode_fit",
         "nice",
@@ -112,10 +127,13 @@ class _Klus:
         "required_total",
         "start",
         "terms",
+        "text_skills",
         "total",
         "unit",
         "weight_sum",
+        "weight_sums",
         "weights",
+        "weights_by_mention",
     )
 
     def __init__(self, matcher: _Profiles, klus: Klus) -> None:
@@ -132,16 +150,20 @@ class _Klus:
         self.start = klus.start_date.toordinal()
         self.end = klus.end_date.toordinal()
         self.days = self.end - self.start + 1
-        self.required = matcher._skill_mask(klus.required_skills)
-        self.nice = matcher._skill_mask(klus.nice_skills)
-        self.required_total = self.required.bit_count()
-        self.nice_total = self.nice.bit_count()
+        required = matcher._skill_mask(klus.required_skills)
         terms: dict[str, _Term] = {}
         for text in klus.free_skills:
+            named = matcher._named(text, exactly=True)
             key = normalise_term(text)
-            if key and key not in terms:
+            if named:
+                required |= named
+            elif key and key not in terms:
                 terms[key] = matcher._term(key, text)
         self.terms = tuple(terms.values())
+        self.required = required
+        self.nice = matcher._skill_mask(klus.nice_skills) & ~required
+        self.required_total = self.required.bit_count()
+        self.nice_total = self.nice.bit_count()
         self.total = self.required_total + len(self.terms)
         weights: list[float] = []  # in the order of the reasons (see `scoring`)
         if self.required_total:
@@ -150,12 +172,22 @@ class _Klus:
             weights.append(SKILLS_WEIGHT * len(self.terms) / self.total)
         if self.nice_total:
             weights.append(NICE_SKILLS_WEIGHT)
-        weights += [HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT]
-        self.weights = tuple(weights)
-        # Reasons made so far, to share (see `scoring._reasons`): the skill reasons by the fit's counts, and
-        # work mode with place by the person's work mode and whether they are near.
-        self.reasons: tuple[dict[_Counts, tuple[Reason, ...]], dict[int, tuple[Reason, ...]]] = ({}, {})
-        self.weight_sum = sum(weights)
+        rest = (HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT)
+        self.weights = (*weights, *rest)
+        self.weight_sum = sum(self.weights)
+        # The skills the title and description name, with the words that name them there; for someone who
+        # owns one of them the weights have the mentioned reason's after the skill reasons'.
+        self.mentioned = matcher._mentioned(f"{klus.title}\n{klus.description}")
+        self.text_skills = sum(self.mentioned)
+        with_mention = (*weights, MENTIONED_WEIGHT, *rest)
+        self.weights_by_mention = (self.weights, with_mention)
+        self.weight_sums = (self.weight_sum, sum(with_mention))
+        # Reasons made so far, to share (see `scoring._reasons`): the skill reasons by the fit's counts,
+        # work mode with place by the person's work mode and whether they are near, and the mentioned
+        # reason by the skills it is about.
+        self.reasons: tuple[
+            dict[_Counts, tuple[Reason, ...]], dict[int, tuple[Reason, ...]], dict[int, Reason]
+        ] = ({}, {}, {})
         # For the threshold algorithm: the weight of half a skill of the kind that sets the level
         # (see `scoring._bound`), and of half a nice-to-have skill besides.
         if self.total:
@@ -178,16 +210,30 @@ class _Profiles:
         self._new_bit = threading.Lock()
         self._related: dict[int, int] = defaultdict(int)
         self._word_skills: dict[str, int] = defaultdict(int)
+        names = [
+            (skill, text)
+            for skill in vocabulary
+            for text in (skill.id, skill.label_nl, skill.label_en, *skill.synonyms)
+        ]
+        self._lexicon = _Lexicon(text for _, text in names)
+        # Per lemma, the names that have it: (their lemmas, the skill's bit, whether text may name it).
+        self._names: dict[str, list[tuple[frozenset[str], int, bool]]] = defaultdict(list)
         for skill in vocabulary:
             bit = self._bit[skill.id]
             for other in skill.related:  # related works in both directions
                 self._related[bit] |= 1 << self._bit[other]
                 self._related[self._bit[other]] |= 1 << bit
-            for text in (skill.id, skill.label_nl, skill.label_en, *skill.synonyms):
-                for word in _words(text):
-                    self._word_skills[word] |= 1 << bit
+        for skill, text in names:
+            bit = 1 << self._bit[skill.id]
+            for word in self._lexicon.words(text):
+                self._word_skills[word] |= bit
+            lemmas = self._lexicon.lemmas(text)
+            in_text = len(lemmas) > 1 or len(min(lemmas, default="")) > 3
+            for lemma in lemmas:
+                self._names[lemma].append((lemmas, bit, in_text))
         self._related = dict(self._related)
         self._word_skills = dict(self._word_skills)
+        self._names = dict(self._names)
 
     def _skill_mask(self, skill_ids: Iterable[str]) -> int:
         """Skills as bits; a skill not (or no longer) in the vocabulary gets a bit of its own."""
@@ -206,12 +252,34 @@ class _Profiles:
             mask |= 1 << bit
         return mask
 
+    def _named(self, text: str, *, exactly: bool = False) -> int:
+        """The skills a text names (see the module docstring), or `exactly` is a name of, as bits."""
+        lemmas = self._lexicon.lemmas(text)
+        named = 0
+        for lemma in lemmas:
+            for name, bit, _ in self._names.get(lemma, ()):
+                if name == lemmas if exactly else name <= lemmas:
+                    named |= bit
+        return named
+
+    def _mentioned(self, text: str) -> dict[int, str]:
+        """The skills a klus's title and description name (one bit each), with the words that name them."""
+        tokens = self._lexicon.tokens(text)
+        lemmas = frozenset(token.lemma for token in tokens)
+        named: dict[int, frozenset[str]] = {}  # (all the names of a skill the text has, for the words)
+        for lemma in lemmas:
+            for name, bit, in_text in self._names.get(lemma, ()):
+                if in_text and name <= lemmas:
+                    named[bit] = named.get(bit, frozenset()) | name
+        return {
+            bit: " ".join(dict.fromkeys(token.surface for token in tokens if token.lemma in name))
+            for bit, name in sorted(named.items())
+        }
+
     def _term(self, key: str, text: str) -> _Term:
-        skill = self._vocabulary.find(text)
-        words = sorted(_words(text))
+        words = sorted(self._lexicon.words(text))
         return _Term(
             key=key,
-            key_skill=0 if skill is None else 1 << self._bit[skill.id],
             words=tuple((word, self._word_skills.get(word, 0)) for word in words),
         )
 

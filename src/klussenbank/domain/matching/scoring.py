@@ -31,6 +31,10 @@ free_skills    0.45 * F / (R + F)          the klus's free-text skills, matched 
                                            ``{"matched", "partial", "total"}``
 nice_skills    0.10                        nice-to-have skills, as for skills. ``{"matched", "related",
                                            "total"}``
+mentioned      0.10                        only for someone who owns a skill the klus's title or
+                                           description names (see `profiles`): 1. Weak evidence, never
+                                           against anyone, and never enough for a match on its own.
+                                           ``{"words": those words, as written there}``
 hours          0.15                        min(hours left, hours needed) / hours needed.
                                            ``{"offered": that minimum, "needed"}`` ("16 van 16 uur")
 period         0.15                        share of the klus period the person is available.
@@ -43,7 +47,8 @@ place          0.05                        1 when the person belongs to the klus
 =============  ==========================  ==============================================================
 
 R, F and N are the numbers of required, free-text and nice-to-have skills; a part the klus does not
-ask for (R, F or N is 0) has no reason. So a card can say "3 van 4 vaardigheden · 16 van 16 uur ·
+ask for (R, F or N is 0) has no reason. The mentioned reason only ever lifts a score towards 1: a
+person whose skills the text does not name keeps the score they would have without it. So a card can say "3 van 4 vaardigheden · 16 van 16 uur ·
 periode past" straight from the params.
 """
 
@@ -58,6 +63,7 @@ from typing import NamedTuple
 from klussenbank.domain.matching.profiles import _MODES, _Counts, _Klus, _Person
 from klussenbank.domain.matching.shapes import (
     HOURS_WEIGHT,
+    MENTIONED_WEIGHT,
     NICE_SKILLS_WEIGHT,
     PERIOD_WEIGHT,
     PLACE_WEIGHT,
@@ -82,6 +88,7 @@ class _Fit(NamedTuple):
     counts: _Counts
     hours_left: int
     overlap: int
+    mentioned: int  # the skills the person owns that the klus's title or description names
 
 
 def _part(full: int, half: int, total: int) -> float:
@@ -95,7 +102,7 @@ def _hours_value(hours: int, needed: int) -> float:
 
 def _term_credit(term: _Term, person: _Person) -> int:
     """2 when the person has every word of the term (or the term itself), 1 for at least half."""
-    if term.key in person.free_keys or term.key_skill & person.own:
+    if term.key in person.free_keys:
         return 2
     covered = 0
     for word, skills in term.words:
@@ -161,6 +168,9 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
         values.append(_part(full, half, len(klus.terms)))
     if klus.nice_total:
         values.append(_part(nice, nice_related, klus.nice_total))
+    mentioned = klus.text_skills & own_skills
+    if mentioned:
+        values.append(1.0)
     values += (
         _hours_value(hours_left, klus.hours),
         overlap / klus.days,
@@ -168,9 +178,10 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
         1.0 if near or klus.remote else 0.0,
     )
     # The documented formula, literally, so that the score is exactly what the reasons give.
-    score = round(sum(map(mul, values, klus.weights)) / klus.weight_sum, 4)
+    mention = 1 if mentioned else 0
+    score = round(sum(map(mul, values, klus.weights_by_mention[mention])) / klus.weight_sums[mention], 4)
     counts = (own, related, full, half, nice, nice_related)
-    fit: _Fit = _new_fit(_Fit, (score, round(score * _SCALE), counts, hours_left, overlap))
+    fit: _Fit = _new_fit(_Fit, (score, round(score * _SCALE), counts, hours_left, overlap, mentioned))
     return fit
 
 
@@ -184,16 +195,23 @@ def _bound_units(bound: float) -> int:
     return math.floor(bound * _SCALE + _ROUNDING_SLACK)
 
 
-def _bound(total: int, nice_total: int, level: int, work_mode: float, place: float, hours: float) -> float:
+def _bound(
+    total: int, nice_total: int, level: int, work_mode: float, place: float, hours: float, mentioned: bool
+) -> float:
     """The best score a person can reach for a klus with `total` required and free-text skills and
-    `nice_total` nice-to-have ones, given their skill level and the fits of work mode, place and hours.
+    `nice_total` nice-to-have ones, given their skill level, the fits of work mode, place and hours, and
+    whether the klus's text may name a skill of theirs.
 
     The level counts halves of the required and free-text skills; when the klus has none of those it
     counts halves of the nice-to-have skills. Parts not known yet are taken as perfect. (With
-    nice-to-have skills taken as perfect, the bound is also one for the same klus without them.)
+    nice-to-have skills taken as perfect, the bound is also one for the same klus without them; the
+    mentioned reason only lifts a score below 1, so a bound with it is also one without it.)
     """
     weight_sum = HOURS_WEIGHT + PERIOD_WEIGHT + WORK_MODE_WEIGHT + PLACE_WEIGHT
     rest = HOURS_WEIGHT * hours + PERIOD_WEIGHT + WORK_MODE_WEIGHT * work_mode + PLACE_WEIGHT * place
+    if mentioned:
+        weight_sum += MENTIONED_WEIGHT
+        rest += MENTIONED_WEIGHT
     if total:
         weight_sum += SKILLS_WEIGHT
         rest += SKILLS_WEIGHT * level / (2 * total)
@@ -235,11 +253,21 @@ def _match(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared | None = Non
 
 def _reasons(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared) -> tuple[Reason, ...]:
     """The reasons, each made once from the numbers it shows (reasons are immutable): the skill
-    reasons and work mode with place on the klus profile, hours and period in `shared`."""
-    skills_made, rest_made = klus.reasons
+    reasons, the mentioned reason and work mode with place on the klus profile, hours and period in
+    `shared`."""
+    skills_made, rest_made, mentioned_made = klus.reasons
     skills = skills_made.get(fit.counts)
     if skills is None:
         skills = skills_made[fit.counts] = _skill_reasons(klus, *fit.counts)
+    if fit.mentioned:
+        mentioned = mentioned_made.get(fit.mentioned)
+        if mentioned is None:
+            words = ", ".join(
+                dict.fromkeys(text for bit, text in klus.mentioned.items() if bit & fit.mentioned)
+            )
+            said: Mapping[str, int | str] = MappingProxyType({"words": words})
+            mentioned = mentioned_made[fit.mentioned] = Reason("mentioned", said, 1.0, MENTIONED_WEIGHT)
+        skills = (*skills, mentioned)
     needed = klus.hours
     offered = min(fit.hours_left, needed)
     key = offered << 32 | needed

@@ -16,6 +16,8 @@ HOURS_WEIGHT = 0.15
 PERIOD_WEIGHT = 0.15
 WORK_MODE_WEIGHT = 0.10
 PLACE_WEIGHT = 0.05
+# Weak evidence, only ever for: the klus's title or description names a skill the person owns.
+MENTIONED_WEIGHT = 0.10
 NEAR_EQUAL = 0.02  # scores in the same band of this width count as equal when ranking people
 
 # (klus work mode, person work mode) -> fit. A hybrid person does either; a hybrid klus half suits

@@ -10,6 +10,31 @@ from klussenbank.domain.people import Organisation
 from klussenbank.services.ports.records import DirectoryPerson
 
 
+class DirectoryProfile(Protocol):
+    """A user's profile as the directory gives it: graph.graph_directory.GraphUser (also in a delta
+    page of the sync), or its copy in the local cache (store.orm.directory.DirectoryUserRow) that the
+    bot routes with."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def mail(self) -> str: ...
+    @property
+    def user_principal_name(self) -> str: ...
+    @property
+    def department(self) -> str | None: ...
+    @property
+    def job_title(self) -> str | None: ...
+    @property
+    def office_location(self) -> str | None: ...
+    @property
+    def company_name(self) -> str | None: ...
+    @property
+    def manager_id(self) -> str | None: ...
+
+
 class Directory(Protocol):
     """Who someone is in the organisation: from Microsoft Graph or a directory file."""
 
