@@ -31,3 +31,19 @@ def test_a_link_works_for_its_path_until_it_expires() -> None:
 def test_a_short_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 16 bytes"):
         LinkSigner(b"short", "https://bot.example")
+
+
+@pytest.mark.parametrize(
+    "expires",
+    [
+        "9" * 5000,  # int() of this many digits raises in Python 3.11
+        "١٧٩٩٩٩٩٩٩٩",  # Arabic-Indic digits: isdigit() alone accepts them
+        "１７９９９９９９９９",  # fullwidth digits
+        "+1799999999",
+        "1799999999.5",
+        "",
+    ],
+)
+def test_a_link_whose_expiry_is_not_a_plain_timestamp_is_refused_without_an_error(expires: str) -> None:
+    signer = LinkSigner(b"s" * 32, "https://bot.example/")
+    assert signer.valid("/api/x.csv", expires, "0" * 64, NOW) is False

@@ -24,7 +24,11 @@ class LinkSigner:
         return f"{self._base_url}{path}?expires={expires}&sig={self._sign(path, expires)}"
 
     def valid(self, path: str, expires: str, signature: str, now: datetime) -> bool:
-        if not expires.isdigit() or int(expires) < now.timestamp():
+        # ASCII digits only, and no more than a timestamp needs: `isdigit` also accepts other scripts'
+        # digits, and int() of thousands of digits is refused by Python (an error, not an answer).
+        if not (expires.isascii() and expires.isdigit() and len(expires) <= 12):
+            return False
+        if int(expires) < now.timestamp():
             return False
         return hmac.compare_digest(self._sign(path, int(expires)), signature)
 
