@@ -25,7 +25,13 @@ def welcomed(*chats: Chat) -> list[Card]:
     """Each person's welcome, in their chat: from then on the bot can message them. The first card
     after a page load gets the start-up time: in CI a welcome once showed up in the page only after
     the usual 15 s, though the Playground had it within a second."""
-    return [chat.wait_for_card(T("welcome.privacy"), timeout=STARTUP_TIMEOUT) for chat in chats]
+    cards = []
+    for chat in chats:
+        # The failure screenshots show the welcome the wait missed, and a screenshot makes the page
+        # draw: a page behind the others may not, so bring each to the front before looking.
+        chat.page.bring_to_front()
+        cards.append(chat.wait_for_card(T("welcome.privacy"), timeout=STARTUP_TIMEOUT))
+    return cards
 
 
 def sign_up(chat: Chat, skills: str = "minute-taking,copywriting") -> None:
