@@ -99,11 +99,7 @@ class Settings(BaseSettings):
     @classmethod
     def _public_url(cls, url: str) -> str:
         url = url.strip().rstrip("/")
-        if url and not url.startswith(LOCAL):
-            raise ValueError(
-                "KLUSSENBANK_PUBLIC_URL must be an https:// address (http only on this machine)."
-            )
-        return url
+        return _https(url, "KLUSSENBANK_PUBLIC_URL") if url else url
 
     @field_validator("tenant_ids", mode="before")
     @classmethod
@@ -115,11 +111,7 @@ class Settings(BaseSettings):
     @field_validator("openid_metadata_url")
     @classmethod
     def _openid_metadata_url(cls, url: str) -> str:
-        if not url.startswith(LOCAL):
-            raise ValueError(
-                "KLUSSENBANK_OPENID_METADATA_URL must be an https:// address (http only on this machine)."
-            )
-        return url
+        return _https(url, "KLUSSENBANK_OPENID_METADATA_URL")
 
     @field_validator("link_secret")
     @classmethod
@@ -172,10 +164,7 @@ class Settings(BaseSettings):
                 "KLUSSENBANK_GRAPH_ORGANISATION_BY=companyName needs KLUSSENBANK_GRAPH_ORGANISATIONS, "
                 "for example 'Gemeente Noord=noord;Gemeente Zuid=zuid'."
             )
-        if not self.graph_base_url.startswith(LOCAL):
-            raise ValueError(
-                "KLUSSENBANK_GRAPH_BASE_URL must be an https:// address (http only on this machine)."
-            )
+        _https(self.graph_base_url, "KLUSSENBANK_GRAPH_BASE_URL")
         return self
 
     @property
@@ -215,6 +204,12 @@ class Settings(BaseSettings):
                 "KLUSSENBANK_APP_SECRET is required for KLUSSENBANK_AUTH_TYPE=ClientSecret "
                 "(or use UserManagedIdentity / SystemManagedIdentity)."
             )
+
+
+def _https(url: str, variable: str) -> str:
+    if not url.startswith(LOCAL):
+        raise ValueError(f"{variable} must be an https:// address (http only on this machine).")
+    return url
 
 
 def variable(field: str) -> str:
