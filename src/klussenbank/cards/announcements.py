@@ -102,7 +102,12 @@ def preview_card(view: PreviewView, t: Translator) -> Element:
     data = _draft_data(view.draft)
     channels = ", ".join(f"{c.team_name} › {c.channel_name}" for c in view.channels)
     people = (
-        t("announce.people_count", count=view.people, organisations=", ".join(view.organisations))
+        t.plural(
+            "announce.people_count",
+            view.people,
+            count=view.people,
+            organisations=", ".join(view.organisations),
+        )
         if view.organisations
         else t("announce.none")
     )
@@ -155,13 +160,15 @@ def announcement_card(view: AnnouncementView) -> Element:
 
 def report_card(view: ReportView, t: Translator) -> Element:
     data = {A.ANNOUNCEMENT_ID.value: view.announcement_id}
-    when = f"{t.date(view.send_at.date())} {view.send_at:%H:%M}"
+    when = t.datetime(view.send_at)
     body: list[Element] = [title(t("announce.report_title", title=view.title))]
     if view.banner:
         body.append(good(t(view.banner)))
     body.append(text(t(f"announce.status.{view.status.value}", when=when), weight="Bolder"))
     body.append(
-        facts([(t(f"announce.count.{group}"), str(count)) for group, count in view.counts.items() if count])
+        facts(
+            [(t(f"announce.count.{group}"), t.number(count)) for group, count in view.counts.items() if count]
+        )
     )
     actions: list[Element] = [execute(t("action.refresh"), Verb.ANNOUNCE_REPORT, data=data)]
     if view.status in (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING):

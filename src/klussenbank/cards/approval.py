@@ -50,7 +50,10 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
                     f"{person(view.candidate_name, t)} ({view.candidate_organisation})",
                 ),
                 (t("klus.poster"), f"{person(klus.poster_name, t)} ({klus.organisation.name})"),
-                (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
+                (
+                    t("klus.hours"),
+                    t.plural("profile.hours_value", klus.hours_per_week, hours=klus.hours_per_week),
+                ),
                 (
                     t("klus.period"),
                     t("profile.period_closed", start=t.date(klus.start_date), end=t.date(klus.end_date)),

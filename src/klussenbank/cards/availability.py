@@ -154,7 +154,10 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
             [
                 (t("profile.status"), _status_text(view, t)),
                 (t("profile.skills"), ", ".join(skills + list(view.free_skills))),
-                (t("profile.hours"), t("profile.hours_value", hours=view.hours_per_week)),
+                (
+                    t("profile.hours"),
+                    t.plural("profile.hours_value", view.hours_per_week, hours=view.hours_per_week),
+                ),
                 (t("profile.period"), period),
                 (
                     t("profile.weekdays"),

@@ -43,7 +43,10 @@ def klus_body(klus: KlusView, t: Translator) -> list[Element]:
                 (t("klus.poster"), klus.poster_name),
                 (t("klus.skills"), ", ".join(skills)),
                 (t("klus.nice_skills"), ", ".join(skill_label(s, t) for s in klus.nice_skill_choices)),
-                (t("klus.hours"), t("profile.hours_value", hours=klus.hours_per_week)),
+                (
+                    t("klus.hours"),
+                    t.plural("profile.hours_value", klus.hours_per_week, hours=klus.hours_per_week),
+                ),
                 (
                     t("klus.period"),
                     t("profile.period_closed", start=t.date(klus.start_date), end=t.date(klus.end_date)),

@@ -38,15 +38,15 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
     body.append(
         facts(
             [
-                (t("report.people_available"), str(found.people_available)),
-                (t("report.posted"), str(found.posted)),
-                (t("report.filled"), str(found.filled)),
-                (t("report.expired_cancelled"), f"{found.expired} / {found.cancelled}"),
+                (t("report.people_available"), t.number(found.people_available)),
+                (t("report.posted"), t.number(found.posted)),
+                (t("report.filled"), t.number(found.filled)),
+                (t("report.expired_cancelled"), f"{t.number(found.expired)} / {t.number(found.cancelled)}"),
                 (t("report.days_to_first_interest"), _days(found.days_to_first_interest, t)),
                 (t("report.days_to_match"), _days(found.days_to_match, t)),
                 (
                     t("report.approval"),
-                    t("report.approval_value", percent=round(rate * 100), decided=found.approvals_decided)
+                    t("report.approval_value", percent=t.percent(rate), decided=found.approvals_decided)
                     if rate is not None
                     else "–",
                 ),
@@ -54,14 +54,12 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
                 (t("report.hours"), _hours(found.hours, t)),
                 (
                     t("report.euros"),
-                    t("report.euros_value", euros=_number(euros, t, decimals=0))
-                    if euros is not None
-                    else t("report.no_rate"),
+                    t.money(euros, cents=False) if euros is not None else t("report.no_rate"),
                 ),
-                (t("report.internal_first"), str(found.filled_internally_in_time)),
+                (t("report.internal_first"), t.number(found.filled_internally_in_time)),
                 (
                     t("report.satisfaction"),
-                    " / ".join("–" if v is None else _number(v, t) for v in found.satisfaction),
+                    " / ".join("–" if v is None else t.number(v) for v in found.satisfaction),
                 ),
             ]
         )
@@ -126,9 +124,9 @@ def months_chart(months: tuple[Month, ...], t: Translator) -> BarChart:
     """Klussen posted and filled per month; the year under the first month and under each January."""
     return BarChart(
         categories=tuple(
-            f"{t(f'month_short.{m.first_day.month}')}\n{m.first_day.year}"
+            f"{t.month_short(m.first_day)}\n{m.first_day.year}"
             if n == 0 or m.first_day.month == 1
-            else t(f"month_short.{m.first_day.month}")
+            else t.month_short(m.first_day)
             for n, m in enumerate(months)
         ),
         series=(
@@ -155,7 +153,7 @@ def _months(months: tuple[Month, ...], t: Translator) -> list[Element]:
     header = _row(
         (t("report.table.month"), t("report.table.posted"), t("report.table.filled")), weight="Bolder"
     )
-    rows = [_row((t.month(m.first_day), str(m.posted), str(m.filled))) for m in months]
+    rows = [_row((t.month(m.first_day), t.number(m.posted), t.number(m.filled))) for m in months]
     return [text(t("report.chart"), weight="Bolder"), chart, container([header, *rows])]
 
 
@@ -176,17 +174,10 @@ def _errors(errors: tuple[FieldError, ...], t: Translator) -> list[Element]:
 
 
 def _days(value: float | None, t: Translator) -> str:
-    return "–" if value is None else t.plural("report.days_value", value, days=_number(value, t))
+    return "–" if value is None else t.plural("report.days_value", value, days=value)
 
 
 def _hours(value: float, t: Translator) -> str:
     """To the half hour, as hours are given elsewhere."""
     halves = round(value * 2) / 2
-    return t.plural("report.hours_value", halves, hours=_number(halves, t))
-
-
-def _number(value: float, t: Translator, *, decimals: int = 1) -> str:
-    text_ = f"{value:,.{decimals}f}"
-    if t.language == "nl":  # 1.234,5
-        text_ = text_.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text_.removesuffix(",0").removesuffix(".0")
+    return t.plural("report.hours_value", halves, hours=halves)

@@ -38,7 +38,7 @@ def hours_card(view: HoursView, t: Translator) -> Element:
     hours = view.hours
     employee = view.role is Role.EMPLOYEE
     name = person(view.employee_name, t)
-    month = f"{t(f'month.{hours.month.month}')} {hours.month.year}"
+    month = t.month(hours.month)
     heading = [title(t(f"hours.title.{view.role.value}", month=month, title=view.klus_title, name=name))]
     if view.changed:
         heading.append(attention(t("hours.changed", name=name)))
@@ -279,5 +279,4 @@ class WorkCardRenderer:
 
 
 def _hours(value: float, t: Translator) -> str:
-    shown = f"{value:g}".replace(".", "," if t.language == "nl" else ".")
-    return t("report.hours_value", hours=shown)
+    return t.plural("report.hours_value", value, hours=value)

@@ -9,7 +9,6 @@ the built-in ones and before the signatures.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from klussenbank.documents.pdf import (
     Block,
@@ -21,59 +20,8 @@ from klussenbank.documents.pdf import (
     Title,
     render_pdf,
 )
-from klussenbank.domain.agreement import CENT, AgreementView, Contact
-from klussenbank.domain.agreement_wording import Language
-
-MONTHS: dict[Language, tuple[str, ...]] = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-PDF_LANGUAGE: dict[Language, str] = {"nl": "nl-NL", "en": "en-GB"}
-
-
-def format_date(value: date, language: Language) -> str:
-    """12 mei 2027 / 12 May 2027."""
-    return f"{value.day} {MONTHS[language][value.month - 1]} {value.year}"
-
-
-def format_money(amount: Decimal, language: Language) -> str:
-    """€ 1.234,50 in Dutch, €1,234.50 in English."""
-    english = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    if language == "en":
-        return f"€{english}"
-    return "€ " + english.translate(str.maketrans(",.", ".,"))
-
-
-def format_decimal(value: Decimal, language: Language) -> str:
-    """13 / 12,9 / 12.9: no decimals when the number is whole."""
-    text = f"{value:f}" if value != value.to_integral_value() else f"{value:.0f}"
-    return text.replace(".", ",") if language == "nl" else text
+from klussenbank.domain.agreement import AgreementView, Contact
+from klussenbank.i18n.formatting import format_date, format_money, format_number, language_tag
 
 
 class _Texts:
@@ -96,7 +44,7 @@ def render_agreement(view: AgreementView) -> bytes:
     info = DocumentInfo(
         title=f"{say('title')} {view.number}",
         created=view.generated_at,
-        language=PDF_LANGUAGE[view.language],
+        language=language_tag(view.language),
         footer=say("footer", number=view.number),
         # The layout fills in the page numbers once it knows how many pages there are.
         page_label=say("page_label", page="{page}", pages="{pages}"),
@@ -207,7 +155,7 @@ def _costs(view: AgreementView, say: _Texts) -> list[Block]:
             say(
                 "estimate_value",
                 hours=str(view.hours_per_week),
-                weeks=format_decimal(view.weeks, view.language),
+                weeks=format_number(view.weeks, view.language),
                 rate=rate,
                 estimate=format_money(estimate, view.language),
             ),

@@ -1,19 +1,18 @@
-"""Message catalogs: Dutch by default, English for an English Teams locale."""
+"""Message catalogs: Dutch by default, English for an English Teams locale. Dates, numbers, money
+and plural forms come from `formatting` (CLDR through Babel)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from datetime import date
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
-from typing import Literal
 
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
+from klussenbank.i18n import formatting
+from klussenbank.i18n.languages import LANGUAGES, Language, language_of
 
-
-def language_of(locale: str | None) -> Language:
-    return "en" if (locale or "").lower().startswith("en") else "nl"
+__all__ = ["LANGUAGES", "Language", "Translator", "catalog", "language_of"]
 
 
 @cache
@@ -33,18 +32,44 @@ class Translator:
         return cls(language_of(locale))
 
     def __call__(self, key: str, **params: object) -> str:
+        """The message `key` filled in with `params`; a number among them is written the way the
+        language writes numbers (2.000 / 2,000; 12,5 / 12.5)."""
         message = self._messages[key]
-        return message.format(**params) if params else message
+        if not params:
+            return message
+        return message.format(**{name: self._shown(value) for name, value in params.items()})
 
-    def plural(self, key: str, number: float, **params: object) -> str:
-        """The message `key`, or `key_one` for exactly one ("1 dag", "2 dagen")."""
-        return self(f"{key}_one" if number == 1 else key, **params)
+    def _shown(self, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            return value
+        return formatting.format_number(value, self.language, decimals=3)
 
-    def month(self, value: date) -> str:
-        return f"{self(f'month.{value.month}')} {value.year}"
+    def plural(self, key: str, number: float | Decimal, **params: object) -> str:
+        """The message `key` for CLDR's "other" form ("2 dagen", "0 dagen", "1,5 dagen"), or
+        `key_one` for its "one" form ("1 dag"); `key_<category>` for any other category."""
+        category = formatting.plural_category(number, self.language)
+        return self(key if category == "other" else f"{key}_{category}", **params)
 
-    def date(self, value: date) -> str:
-        return f"{value.day} {self.month(value)}"
+    def date(self, value: dt.date) -> str:
+        return formatting.format_date(value, self.language)
+
+    def datetime(self, value: dt.datetime) -> str:
+        return formatting.format_datetime(value, self.language)
+
+    def month(self, value: dt.date) -> str:
+        return formatting.format_month(value, self.language)
+
+    def month_short(self, value: dt.date) -> str:
+        return formatting.month_abbreviation(value, self.language)
 
     def weekday(self, code: str) -> str:
-        return self(f"weekday.{code}")
+        return formatting.weekday_name(code, self.language)
+
+    def number(self, value: float | Decimal, *, decimals: int = 1) -> str:
+        return formatting.format_number(value, self.language, decimals=decimals)
+
+    def money(self, amount: float | Decimal, *, cents: bool = True) -> str:
+        return formatting.format_money(amount, self.language, cents=cents)
+
+    def percent(self, fraction: float) -> str:
+        return formatting.format_percent(fraction, self.language)
