@@ -131,7 +131,11 @@ def _bearer(make: Callable[[Secured], str]) -> Authorization:
 
 
 def _claims_token(**changes: Any) -> Authorization:
-    return _bearer(lambda s: s.keys.token(s.claims(**changes)))
+    """A token with these claims changed; a callable value is read when the token is made, so that
+    times stay relative to the moment of the test, however long the run before it took."""
+    return _bearer(
+        lambda s: s.keys.token(s.claims(**{k: v() if callable(v) else v for k, v in changes.items()}))
+    )
 
 
 def _hello(**fields: Any) -> ActivityOf:
@@ -205,11 +209,11 @@ REFUSED: list[tuple[str, Authorization, ActivityOf, int]] = [
     ),
     (
         "expired beyond the leeway",
-        _claims_token(exp=_now() - int(LEEWAY) - 60, nbf=_now() - 7200),
+        _claims_token(exp=lambda: _now() - int(LEEWAY) - 60, nbf=lambda: _now() - 7200),
         _hello(),
         401,
     ),
-    ("not valid before a later time", _claims_token(nbf=_now() + int(LEEWAY) + 60), _hello(), 401),
+    ("not valid before a later time", _claims_token(nbf=lambda: _now() + int(LEEWAY) + 60), _hello(), 401),
     ("no expiry", _claims_token(exp=None), _hello(), 401),
     ("another app's audience", _claims_token(aud="99999999-2222-3333-4444-555555555555"), _hello(), 401),
     ("a list of other audiences", _claims_token(aud=["other-app", "another-app"]), _hello(), 401),
