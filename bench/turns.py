@@ -1,9 +1,11 @@
 """Turn benchmark: the real bot over real HTTP, side by side with a bare Agents SDK echo bot.
 
 Run: ``.venv/bin/python -m bench.turns [--db sqlite,postgresql] [--pools 1000,10000,100000]
-[--users 1,10,50] [--rounds 3] [--samples 20] [--postgres URL]``
+[--users 1,10,50] [--kinds help,profile,...] [--rounds 3] [--samples 20] [--postgres URL]``
 
-Quick (well under two minutes): ``python -m bench.turns --db sqlite --pools 1000 --users 1,10 --rounds 2``.
+A quick look: ``python -m bench.turns --db sqlite --pools 1000 --users 1,10 --kinds help,profile,jobs
+--rounds 1``. Every user count's rounds run each kind in turn: all users take the same kind of turn at
+once, on one bot and then the other.
 
 For each database and pool size: a fresh database (a SQLite file, or a PostgreSQL database created
 and dropped on the server ``--postgres`` names: default ``$KLUSSENBANK_TEST_POSTGRES_URL``), migrated,
@@ -14,14 +16,14 @@ of the benchmark's own cast, and replies go to the fake Bot Connector (``tests/f
 Teams' limits off: this measures the bot, not throttling). The bare echo bot (``bench/echo_bot.py``:
 the same SDK, aiohttp host and auth setting) runs beside it for the whole benchmark.
 
-A virtual user is a poster, a candidate and the candidate's line manager. One iteration of its
-script is nine turns, each timed at the client from request to response: ``help`` (a message),
+A virtual user is a poster, a candidate and the candidate's line manager. There are nine kinds of
+turn, each timed at the client from request to response: ``help`` (a message),
 ``profile`` and ``jobs`` (messages: the candidate's profile and open klussen), ``post klus`` (the
 form's card action), ``candidates`` (the poster's candidates card), ``interest`` (the candidate
 shows interest), ``choose`` and ``confirm`` (poster and candidate), ``approve`` (the manager). The
-echo bot gets the same nine requests (message or card action, same activity shape, same user
-count), so each kind has its own echo figure. For each user count, rounds alternate which bot goes
-first; the same aiohttp client session drives both. Printed: p50/p99 per turn kind for both and
+echo bot gets the same requests (message or card action, same activity shape, same user count), so
+each kind has its own echo figure. Rounds alternate which bot goes first; the same aiohttp client
+session drives both. Printed: p50/p99 per turn kind for both and
 their ratios (same run), CPU per turn (the server process's CPU time over a phase ÷ its turns) and
 the bot's resident memory (now and peak). Timing is printed, never judged; a turn answered with
 an error status, or a flow that did not end approved, makes the exit code 1.
