@@ -156,12 +156,19 @@ def _terminating(process: subprocess.Popen[bytes], grace: float = 10.0) -> Itera
 
 @contextlib.asynccontextmanager
 async def fake_connector(
-    workdir: Path, *, fault_seed: int = 0, fault_rate: float = 0.0, start_timeout: float = 20.0
+    workdir: Path,
+    *,
+    fault_seed: int = 0,
+    fault_rate: float = 0.0,
+    limits: bool = True,
+    start_timeout: float = 20.0,
 ) -> AsyncIterator[Connector]:
-    """Start the fake connector (Teams' limits enforced) and wait for its ``listening on`` line."""
+    """Start the fake connector (Teams' limits enforced unless `limits` is off) and wait for its
+    ``listening on`` line."""
     log = workdir / "connector.log"
     command = [sys.executable, "-m", "tests.fake_connector", "--host", "127.0.0.1", "--port", "0"]
     command += ["--seed", str(fault_seed), "--fault-rate", str(fault_rate)]
+    command += [] if limits else ["--no-limits"]
     process = _spawn(command, cwd=REPO, log=log)
     with _terminating(process):
         deadline = time.monotonic() + start_timeout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -145,3 +146,19 @@ def no_services() -> Services:
     """For tests that never reach a use case (token checks)."""
     services: dict[str, Any] = dict.fromkeys(field.name for field in dataclasses.fields(Services))
     return Services(**services)
+
+
+@contextlib.contextmanager
+def writes(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The statements that change something, sent to the database inside the block."""
+    found: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            found.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        yield found
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)

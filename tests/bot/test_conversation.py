@@ -14,6 +14,7 @@ from klussenbank.appmanifest import load_manifest
 from klussenbank.i18n import catalog
 from klussenbank.store.orm.people import AvailabilityRow, ConversationRow
 from tests.bot.conftest import ANNA, BOT_ID, CHANTAL, DAAN, BotHarness
+from tests.conftest import writes
 
 NL = catalog("nl")
 EN = catalog("en")
@@ -210,6 +211,21 @@ async def test_conversation_reference_is_refreshed_every_turn(
     async with engine.connect() as connection:
         urls = (await connection.execute(select(ConversationRow.service_url))).scalars().all()
     assert urls == [harness.service_url + "moved/"]
+
+
+async def test_a_turn_where_nothing_changed_writes_nothing(harness: BotHarness, engine: AsyncEngine) -> None:
+    """On SQLite every write waits for every other: an ordinary turn must not make one."""
+    await harness.say("hallo")
+
+    with writes(engine) as written:
+        [card] = await harness.say("help")
+        await harness.say("profiel")
+
+    assert written == []
+    assert NL["help.title"] in texts(card)
+    async with engine.connect() as connection:
+        stored = (await connection.execute(select(ConversationRow.reference))).scalars().all()
+    assert [reference["conversation"]["id"] for reference in stored] == [f"a:personal-{CHANTAL}"]
 
 
 async def test_channel_messages_point_to_the_personal_chat(harness: BotHarness, engine: AsyncEngine) -> None:

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import MAX_OTHER_SKILLS_TEXT, FieldError
@@ -16,7 +17,7 @@ from klussenbank.services.ports.records import Actor, ConversationRef
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import DEFAULT_HOURS, SignupService, UnknownPerson
 from klussenbank.services.views import FormView, PauseView, ProfileView, SkillChoice, WelcomeView
-from tests.conftest import TODAY, FixedClock, good_draft
+from tests.conftest import TODAY, FixedClock, good_draft, writes
 
 TENANT = "tenant-1"
 ANNA_ID = "aaaa-0001"
@@ -186,6 +187,42 @@ async def test_meet_again_refreshes_the_conversation_instead_of_adding_one(
 
     async with uow_factory() as uow:
         assert await uow.conversations.for_person(ANNA_ID) == [moved]
+
+
+async def test_meeting_again_as_before_writes_nothing(
+    service: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock, engine: AsyncEngine
+) -> None:
+    ref = conversation(ANNA_ID)
+    await service.meet(ANNA, ref)
+    clock.current = TODAY + timedelta(days=1)
+    # Every activity and request has its own id, and the reference built from it carries them along.
+    next_turn = dataclasses.replace(
+        ref, reference={**ref.reference, "activityId": "1:next", "requestId": "a-new-uuid"}
+    )
+
+    with writes(engine) as written:
+        assert await service.meet(ANNA, next_turn) is None
+
+    assert written == []
+    async with uow_factory() as uow:
+        assert await uow.conversations.for_person(ANNA_ID) == [ref]
+
+
+async def test_meeting_in_an_older_conversation_makes_it_the_current_one_again(
+    service: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock, engine: AsyncEngine
+) -> None:
+    first, second = conversation(ANNA_ID), conversation(ANNA_ID, "a:personal-reinstalled")
+    await service.meet(ANNA, first)
+    clock.current = TODAY + timedelta(days=1)
+    await service.meet(ANNA, second)
+    clock.current = TODAY + timedelta(days=2)
+
+    with writes(engine) as written:
+        await service.meet(ANNA, first)
+
+    assert written  # unchanged, but no longer the latest: messages must go where she spoke last
+    async with uow_factory() as uow:
+        assert await uow.conversations.for_person(ANNA_ID) == [first, second]
 
 
 async def test_meet_without_conversation_stores_none(

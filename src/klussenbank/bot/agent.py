@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse
 from microsoft_agents.hosting.core import (
@@ -95,7 +96,7 @@ class KlussenbankBot:
         if context.activity.name != CARD_ACTION:
             return
         response = _card_response(await self._on_card_action(context))
-        body = response.model_dump(mode="json", by_alias=True, exclude_none=True)
+        body = Uncopied(response.model_dump(mode="json", by_alias=True, exclude_none=True))
         await context.send_activity(
             Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
         )
@@ -170,8 +171,18 @@ def _card_response(card: Element) -> AdaptiveCardInvokeResponse:
     return invoke_factory.adaptive_card(card)  # type: ignore[arg-type]
 
 
+class Uncopied(dict[str, Any]):
+    """A card (or an invoke response's body) that the SDK sends as it is.
+
+    The SDK deep-copies every activity it sends; a card is made for its one turn and nobody changes
+    it after, so copying it (hundreds of dicts and lists for the help card) is only work."""
+
+    def __deepcopy__(self, _memo: dict[int, object]) -> Uncopied:
+        return self
+
+
 async def _send(context: TurnContext, card: Element) -> None:
-    await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+    await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(Uncopied(card))))
 
 
 def _describe(context: TurnContext) -> str:

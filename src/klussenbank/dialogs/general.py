@@ -27,7 +27,7 @@ async def not_understood(services: Services, actor: Actor, turn: Turn) -> Elemen
 
 async def _help(services: Services, actor: Actor, t: Translator, *, not_understood: bool = False) -> Element:
     """What the bot can do; HR's own commands only for HR."""
-    has_profile = await services.signup.profile(actor) is not None
+    has_profile = await services.signup.has_profile(actor)
     hr = bool(await services.announcements.hr_of(actor))
     return help_card(t, has_profile=has_profile, hr=hr, not_understood=not_understood)
 

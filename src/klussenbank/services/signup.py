@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from klussenbank.domain.availability import AvailabilityDraft, validate_availability, validate_pause
@@ -53,47 +54,58 @@ class SignupService:
         self._default_organisation = default_organisation
 
     async def meet(self, actor: Actor, conversation: ConversationRef | None) -> WelcomeView | None:
-        """Register or refresh the person and their conversation; a welcome the first time."""
+        """Register or refresh the person and their conversation; a welcome the first time.
+
+        Nearly every turn finds both as they were: then it only reads. A write on every turn would
+        make every turn wait for the others on SQLite, which has one writer at a time.
+        """
         now = self._clock.now()
         entry = await self._directory.person(actor.aad_object_id)
         async with self._uow() as uow:
-            person = await uow.people.get(actor.aad_object_id)
+            known = await uow.people.get(actor.aad_object_id)
             organisation = entry.organisation if entry else None
             if organisation is None:
-                key = person.organisation_key if person else self._default_organisation
+                key = known.organisation_key if known else self._default_organisation
                 organisation = Organisation(key, key)
-            if await uow.organisations.get(organisation.key) is None:
-                await uow.organisations.add(organisation, now=now)
             person = Person(
                 aad_object_id=actor.aad_object_id,
                 tenant_id=actor.tenant_id,
-                name=actor.name or (entry.name if entry else "") or (person.name if person else ""),
-                email=entry.email if entry else (person.email if person else ""),
+                name=actor.name or (entry.name if entry else "") or (known.name if known else ""),
+                email=entry.email if entry else (known.email if known else ""),
                 organisation_key=organisation.key,
-                locale=actor.locale or (person.locale if person else ""),
+                locale=actor.locale or (known.locale if known else ""),
             )
-            await uow.people.save(person, now=now)
+            changed = known is None or replace(known, welcomed_at=None) != person
+            if changed:
+                if await uow.organisations.get(organisation.key) is None:
+                    await uow.organisations.add(organisation, now=now)
+                await uow.people.save(person, now=now)
             # Teams may deliver two first turns at once (install events, a quick first message):
             # claiming the welcome in the database lets exactly one of them say hello.
-            first_contact = await uow.people.claim_welcome(actor.aad_object_id, now=now)
-            if conversation is not None:
+            first_contact = (known is None or known.welcomed_at is None) and await uow.people.claim_welcome(
+                actor.aad_object_id, now=now
+            )
+            if conversation is not None and not await uow.conversations.is_current(conversation):
                 await uow.conversations.save(conversation, now=now)
+                changed = True
             # Only a welcome needs to know about the profile: no extra query on every other turn.
             welcome = (
-                WelcomeView(
-                    name=person.name,
-                    has_profile=await uow.availability.get(actor.aad_object_id) is not None,
-                )
+                WelcomeView(name=person.name, has_profile=await uow.availability.exists(actor.aad_object_id))
                 if first_contact
                 else None
             )
-            await uow.commit()
+            if changed or first_contact:
+                await uow.commit()
         return welcome
 
     async def remember_conversation(self, conversation: ConversationRef) -> None:
         async with self._uow() as uow:
             await uow.conversations.save(conversation, now=self._clock.now())
             await uow.commit()
+
+    async def has_profile(self, actor: Actor) -> bool:
+        async with self._uow() as uow:
+            return await uow.availability.exists(actor.aad_object_id)
 
     async def profile(self, actor: Actor) -> ProfileView | None:
         async with self._uow() as uow:

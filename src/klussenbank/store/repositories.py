@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, and_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from klussenbank.domain.people import (
     Availability,
@@ -54,6 +56,20 @@ class SqlOrganisations:
         return {key: id_ for key, id_ in rows}
 
 
+_PERSON = (
+    select(
+        PersonRow.tenant_id,
+        PersonRow.name,
+        PersonRow.email,
+        OrganisationRow.key,
+        PersonRow.locale,
+        PersonRow.welcomed_at,
+    )
+    .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
+    .where(PersonRow.aad_object_id == bindparam("aad_object_id"))
+)
+
+
 class SqlPeople:
     def __init__(self, session: AsyncSession, organisations: SqlOrganisations) -> None:
         self._session = session
@@ -63,8 +79,13 @@ class SqlPeople:
         return await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
 
     async def get(self, aad_object_id: str) -> Person | None:
-        row = await self.row(aad_object_id)
-        return person_of(row) if row else None
+        # Columns, not the mapped row: every turn reads its person, and the ORM's bookkeeping
+        # (identity map, the joined organisation) costs more than the query.
+        found = (await self._session.execute(_PERSON, {"aad_object_id": aad_object_id})).first()
+        if found is None:
+            return None
+        tenant_id, name, email, organisation_key, locale, welcomed_at = found
+        return Person(aad_object_id, tenant_id, name, email, organisation_key, locale, welcomed_at)
 
     async def save(self, person: Person, *, now: datetime) -> None:
         org_ids = await self._organisations.ids((person.organisation_key,))
@@ -156,6 +177,18 @@ class SqlAvailability:
         row = await self._row(aad_object_id)
         return self.availability_of(row) if row else None
 
+    async def exists(self, aad_object_id: str) -> bool:
+        return bool(
+            await self._session.scalar(
+                select(
+                    select(AvailabilityRow.person_id)
+                    .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
+                    .where(PersonRow.aad_object_id == aad_object_id)
+                    .exists()
+                )
+            )
+        )
+
     @staticmethod
     def availability_of(row: AvailabilityRow) -> Availability:
         return Availability(
@@ -208,6 +241,39 @@ class SqlAvailability:
         await self._session.flush()
 
 
+def _stored_reference() -> Select[str, str, str, str, dict[str, object], str, bool]:
+    """One query, built once (an alias is costly to build on every turn): the stored row of a
+    conversation, whose it is, and whether another of theirs was used since."""
+    other = aliased(ConversationRow)
+    used_since = (
+        select(other.id)
+        .where(
+            other.person_id == ConversationRow.person_id,
+            or_(
+                other.updated_at > ConversationRow.updated_at,
+                and_(other.updated_at == ConversationRow.updated_at, other.id > ConversationRow.id),
+            ),
+        )
+        .exists()
+    )
+    return (
+        select(
+            ConversationRow.conversation_type,
+            ConversationRow.tenant_id,
+            ConversationRow.channel_id,
+            ConversationRow.service_url,
+            ConversationRow.reference,
+            PersonRow.aad_object_id,
+            used_since,
+        )
+        .outerjoin(PersonRow, PersonRow.id == ConversationRow.person_id)
+        .where(ConversationRow.conversation_id == bindparam("conversation_id"))
+    )
+
+
+_STORED_REFERENCE = _stored_reference()
+
+
 class SqlConversations:
     def __init__(self, session: AsyncSession, people: SqlPeople) -> None:
         self._session = session
@@ -235,6 +301,22 @@ class SqlConversations:
             statement.on_conflict_do_update(index_elements=[ConversationRow.conversation_id], set_=changes)
         )
 
+    async def is_current(self, ref: ConversationRef) -> bool:
+        found = (
+            await self._session.execute(_STORED_REFERENCE, {"conversation_id": ref.conversation_id})
+        ).first()
+        if found is None:
+            return False
+        *where, reference, person, newer = found
+        if ref.person_aad_object_id is not None and (person != ref.person_aad_object_id or newer):
+            return False
+        return tuple(where) == (
+            ref.conversation_type,
+            ref.tenant_id,
+            ref.channel_id,
+            ref.service_url,
+        ) and _without_activity(reference) == _without_activity(ref.reference)
+
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
         rows = await self._session.scalars(
             select(ConversationRow)
@@ -243,6 +325,15 @@ class SqlConversations:
             .order_by(ConversationRow.updated_at.desc())
         )
         return [conversation_ref(row, aad_object_id) for row in rows]
+
+
+PER_REQUEST = ("activityId", "requestId")  # of the activity a reference was taken from
+
+
+def _without_activity(reference: dict[str, Any]) -> dict[str, Any]:
+    """A stored reference but for what is new on every turn: the incoming activity's id and the
+    request's id (nothing sent later uses them: a proactive message starts its own thread)."""
+    return {key: value for key, value in reference.items() if key not in PER_REQUEST}
 
 
 def conversation_ref(row: ConversationRow, person_aad_object_id: str | None) -> ConversationRef:

@@ -59,6 +59,9 @@ class PersonRepository(Protocol):
 class AvailabilityRepository(Protocol):
     async def get(self, aad_object_id: str) -> Availability | None: ...
 
+    async def exists(self, aad_object_id: str) -> bool:
+        """Whether the person has a profile (whatever its status), without reading it."""
+
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None: ...
 
 
@@ -265,6 +268,10 @@ class AuditRepository(Protocol):
 
 class ConversationRepository(Protocol):
     async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
+
+    async def is_current(self, ref: ConversationRef) -> bool:
+        """Whether saving `ref` would change nothing but its time: stored exactly so (but for the
+        ids of the activity and the request it came with), and the most recently used conversation of its person."""
 
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]: ...
 
