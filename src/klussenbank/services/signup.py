@@ -78,15 +78,7 @@ class SignupService:
             first_contact = await uow.people.claim_welcome(actor.aad_object_id, now=now)
             if conversation is not None:
                 await uow.conversations.save(conversation, now=now)
-            # Only a welcome needs to know about the profile: no extra query on every other turn.
-            welcome = (
-                WelcomeView(
-                    name=person.name,
-                    has_profile=await uow.availability.get(actor.aad_object_id) is not None,
-                )
-                if first_contact
-                else None
-            )
+            welcome = WelcomeView(name=person.name) if first_contact else None
             await uow.commit()
         return welcome
 
