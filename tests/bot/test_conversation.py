@@ -305,7 +305,7 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         **dict.fromkeys((Verb.REPORT_SHOW, Verb.REPORT_EVALUATIONS), NL["refusal.not_hr"]),
         Verb.AGREEMENT_SHOW: NL["refusal.agreement_not_found"],
         Verb.AGREEMENT_LIST: NL["agreements.none"],
-        Verb.APPLICATIONS_SHOW: NL["applications.none_no_profile"],
+        Verb.APPLICATIONS_SHOW: NL["applications.title"],
         **dict.fromkeys(
             (
                 Verb.HOURS_SHOW,

@@ -329,9 +329,9 @@ class ApprovalOutcome:
             now=now,
         )
         await self._settle(uow, klus)
-        agreement = approved and self._agreements is not None
-        if agreement and self._agreements is not None:
-            await self._agreements.draw_up(uow, approval)
+        agreements = self._agreements if approved else None
+        if agreements is not None:
+            await agreements.draw_up(uow, approval)
         # One message per person: whoever decided sees it on their own card (with the agreement),
         # so a poster who approved their own klus is not told "the manager approved" about
         # themself; the others' outcome message carries the agreement.
@@ -339,12 +339,11 @@ class ApprovalOutcome:
         for person_id, role in ((approval.candidate_id, "candidate"), (approval.poster_id, "poster")):
             person = await uow.people.get(person_id)
             if person is not None and person_id not in told:
-                await self.notify(
-                    uow, person, approval, f"approval_{status.value}_{role}", agreement=agreement
-                )
+                outcome = f"approval_{status.value}_{role}"
+                await self.notify(uow, person, approval, outcome, agreement=agreements is not None)
                 told.add(person_id)
-        if agreement and self._agreements is not None:
-            await self._agreements.offer(uow, approval, told=told)
+        if agreements is not None:
+            await agreements.offer(uow, approval, told=told)
         return approval
 
     async def notify(
