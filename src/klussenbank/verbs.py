@@ -36,6 +36,8 @@ class Verb(StrEnum):
     APPROVAL_DECLINE = "approval.decline"
     APPROVAL_FORWARD = "approval.forward"
     AGREEMENT_SHOW = "agreement.show"
+    AGREEMENT_LIST = "agreement.list"
+    APPLICATIONS_SHOW = "applications.show"
     HOURS_SHOW = "hours.show"
     HOURS_REPORT = "hours.report"
     HOURS_CHECK = "hours.check"

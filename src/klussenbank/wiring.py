@@ -36,6 +36,7 @@ from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.announcer import Announcer
+from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.approval_chores import ApprovalChores
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
 from klussenbank.services.approvals import ApprovalService
@@ -43,6 +44,7 @@ from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.digests import DigestService
+from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
 from klussenbank.services.klus_chores import KlusChores
@@ -311,6 +313,8 @@ def build_web_app(settings: Settings) -> web.Application:
         agreements=agreements,
         hours=hours,
         work=work,
+        guide=GuideService(parts.uow, directory=parts.directory, rules=parts.rules),
+        applications=ApplicationsService(parts.uow, vocabulary=parts.vocabulary),
     )
     return init_app(
         settings,

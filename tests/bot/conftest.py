@@ -16,11 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
+from klussenbank.data import load_rules
 from klussenbank.dialogs.turn import Services
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcement_chores import AnnouncementChores
+from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.delivery import DeliveryWorker
+from klussenbank.services.guide import GuideService
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
@@ -176,6 +179,8 @@ async def harness(
         agreements=agreement_service(uow_factory, clock, directory),
         hours=hours_service(uow_factory, clock),
         work=work,
+        guide=GuideService(uow_factory, directory=directory, rules=load_rules("demo")),
+        applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
     )
     app = init_app(Settings(), engine=engine, services=services)
     client = TestClient(TestServer(app, host="127.0.0.1"))

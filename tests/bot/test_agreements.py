@@ -13,10 +13,13 @@ from tests.bot.conftest import BRAM, DAAN, BotHarness
 from tests.bot.test_klussen import LOCALE, buttons, card_of, post_klus, signed_up
 
 
-async def download_link(harness: BotHarness, user: str) -> tuple[str, str]:
-    """The user presses the button on their agreement card: the link's path and query."""
+async def download_link(harness: BotHarness, user: str, own: dict[str, Any] | None = None) -> tuple[str, str]:
+    """The user presses the button on the message that offers them the agreement (or on `own`, the
+    card they decided on): the link's path and query."""
     ready = [card_of(a) for a in harness.connector.sent if a.get("_conversation") == f"a:personal-{user}"]
-    [show] = [buttons(card)["agreement.show"] for card in ready if "agreement.show" in buttons(card)]
+    [show] = [buttons(card)["agreement.show"] for card in ready if "agreement.show" in buttons(card)] or [
+        buttons(own or {})["agreement.show"]
+    ]
     card = await harness.execute("agreement.show", show["data"], user=user, locale=LOCALE.get(user, "nl-NL"))
     [url] = [a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl"]
     link = urlsplit(url)
@@ -32,12 +35,14 @@ async def test_each_party_downloads_the_agreement_in_their_language(harness: Bot
     )
     await harness.execute("candidate.choose", {"klus_id": klus_id, "person_id": DAAN}, user=BRAM)
     await harness.execute("match.confirm", {"klus_id": klus_id}, user=DAAN, locale="en-US")
-    # Bram is poster and approver: his status card and the request both have the buttons.
+    # Bram is poster and approver: one card, the request; the card he approved on offers the agreement.
     request = next(c for c in map(card_of, await harness.deliver()) if "approval.approve" in buttons(c))
-    await harness.execute("approval.approve", buttons(request)["approval.approve"]["data"], user=BRAM)
+    approved = await harness.execute(
+        "approval.approve", buttons(request)["approval.approve"]["data"], user=BRAM
+    )
     await harness.deliver()
 
-    daans, brams = [await download_link(harness, user) for user in (DAAN, BRAM)]
+    daans, brams = await download_link(harness, DAAN), await download_link(harness, BRAM, approved)
 
     pdfs: dict[str, Any] = {}
     for (path, query), language in ((daans, "en"), (brams, "nl")):

@@ -320,6 +320,8 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         Verb.DIGEST_OFF: NL["digest.off"],
         **dict.fromkeys((Verb.REPORT_SHOW, Verb.REPORT_EVALUATIONS), NL["refusal.not_hr"]),
         Verb.AGREEMENT_SHOW: NL["refusal.agreement_not_found"],
+        Verb.AGREEMENT_LIST: NL["agreements.none"],
+        Verb.APPLICATIONS_SHOW: NL["applications.title"],
         **dict.fromkeys(
             (
                 Verb.HOURS_SHOW,

@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 
 from klussenbank.bot.agent import ROUTES
+from klussenbank.cards.agreements import agreement_link_card, agreement_ready_card, agreements_card
 from klussenbank.cards.announcements import (
     announcement_card,
     composer_card,
@@ -24,10 +25,9 @@ from klussenbank.cards.announcements import (
     published_card,
     report_card,
 )
+from klussenbank.cards.applications import applications_card
 from klussenbank.cards.approval import (
     access_log_card,
-    agreement_link_card,
-    agreement_ready_card,
     approval_card,
     erase_confirm_card,
     my_data_card,
@@ -62,7 +62,9 @@ from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator
-from klussenbank.services.agreements import AgreementLink
+from klussenbank.services.agreements import AgreementLink, AgreementRowView, AgreementsView
+from klussenbank.services.applications import Application, ApplicationsView
+from klussenbank.services.guide import Situation
 from klussenbank.services.ports.records import Channel
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.reports import EVALUATIONS_SHOWN, EvaluationsListView, FiguresView, ReportRequest
@@ -93,7 +95,6 @@ from klussenbank.services.views import (
     ReportView,
     SkillChoice,
     StepDecision,
-    WelcomeView,
 )
 from klussenbank.verbs import Verb
 
@@ -325,11 +326,15 @@ def _notice(kind: str, **extra: Any) -> Callable[[Translator], dict[str, Any]]:
 
 
 CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
-    "welcome": lambda t: welcome_card(WelcomeView(name="Chantal Bakker", has_profile=False), t),
-    "welcome_returning": lambda t: welcome_card(WelcomeView(name="", has_profile=True), t),
-    "help": lambda t: help_card(t, has_profile=False),
-    "help_not_understood": lambda t: help_card(t, has_profile=True, not_understood=True),
-    "help_hr": lambda t: help_card(t, has_profile=True, hr=True),
+    "welcome": lambda t: welcome_card("Chantal Bakker", Situation(), t),
+    "welcome_returning": lambda t: welcome_card("", Situation(has_profile=True, reacted=True), t),
+    # A team lead who posted klussen before their first message, and manages people: no "Sign up"
+    # up front, their klussen first.
+    "welcome_team_lead": lambda t: welcome_card("Bram Jansen", Situation(posted=True, manages=True), t),
+    "help": lambda t: help_card(t, Situation()),
+    "help_not_understood": lambda t: help_card(t, Situation(has_profile=True), not_understood=True),
+    "help_hr": lambda t: help_card(t, Situation(has_profile=True, hr=True)),
+    "help_team_lead": lambda t: help_card(t, Situation(posted=True, reacted=True, manages=True)),
     "notice": lambda t: notice_card(t("error.apology")),
     "form_new": lambda t: availability_form_card(FORM, t),
     "form_errors": lambda t: availability_form_card(FORM_ERRORS, t),
@@ -370,6 +375,13 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "offers_none": lambda t: offers_card(
         OffersView((), OfferFilters(organisation="ermelo", remote=True, max_hours=8), ORGS), t
     ),
+    "offers_none_signed_up": lambda t: offers_card(OffersView((), OfferFilters(), ORGS), t),
+    "offers_none_no_profile": lambda t: offers_card(
+        OffersView((), OfferFilters(), ORGS, has_profile=False), t
+    ),
+    "offers_no_profile": lambda t: offers_card(
+        OffersView((OFFER,), OfferFilters(), ORGS, has_profile=False), t
+    ),
     "mine": lambda t: my_klussen_card([KlusSummary(KLUS, 3, 1, 0), KlusSummary(CLOSED, 2, 0, 1)], t),
     "mine_none": lambda t: my_klussen_card([], t),
     "candidates": lambda t: candidates_card(CANDIDATES, t, banner=t("candidates.invited")),
@@ -379,8 +391,10 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "notice_invited": _notice("invited", match=MATCH),
     "notice_chosen": _notice("chosen", refresh_user_ids=("29:eva",)),
     "notice_interest": _notice("interest", name="Eva Smit", motivation="Ik notuleer graag."),
-    "notice_approval_approved_candidate": _notice("approval_approved_candidate", name="Eva Smit"),
-    "notice_approval_approved_poster": _notice("approval_approved_poster", name="Eva Smit"),
+    "notice_approval_approved_candidate": _notice(
+        "approval_approved_candidate", name="Eva Smit", agreement_id=11
+    ),
+    "notice_approval_approved_poster": _notice("approval_approved_poster", name="Eva Smit", agreement_id=11),
     "notice_approval_declined_candidate": _notice(
         "approval_declined_candidate", name="Eva Smit", reason="We hebben je in mei zelf nodig."
     ),
@@ -413,6 +427,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
             status=ApprovalStatus.APPROVED,
             decisions=(StepDecision(True, "Bram Jansen", TODAY),),
             at_work=True,
+            agreement=True,
         ),
         t,
     ),
@@ -617,11 +632,43 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "agreement_ready": lambda t: agreement_ready_card(11, "Notuleren bij de raad", t),
     "agreement_link": lambda t: agreement_link_card(
         AgreementLink(
+            11,
             "KB-2026-0011",
             "Notuleren bij de raad",
             "https://bot.example/api/agreements/11.pdf?expires=1&sig=ab",
         ),
         t,
+    ),
+    "agreements": lambda t: agreements_card(
+        AgreementsView(
+            (
+                AgreementRowView(11, "KB-2026-0011", "Notuleren bij de raad", "Eva Smit", date(2026, 12, 2)),
+                AgreementRowView(4, "KB-2026-0004", "Website teksten", "Chantal Bakker", date(2026, 10, 1)),
+            ),
+            has_profile=True,
+        ),
+        t,
+    ),
+    "agreements_none": lambda t: agreements_card(AgreementsView((), has_profile=False), t),
+    "applications": lambda t: applications_card(
+        ApplicationsView(
+            (
+                Application(KLUS, InterestStatus.CHOSEN),
+                Application(KLUS, InterestStatus.INVITED),
+                Application(KLUS, InterestStatus.INTERESTED),
+                Application(KLUS, InterestStatus.CONFIRMED, approval_id=9),
+                Application(CLOSED, InterestStatus.APPROVED, approval_id=11, agreement=True),
+                Application(CLOSED, InterestStatus.APPROVED, approval_id=12, work_done=True, agreement=True),
+                Application(CLOSED, InterestStatus.NOT_CHOSEN),
+            ),
+            more=3,
+            has_profile=True,
+        ),
+        t,
+    ),
+    "applications_none": lambda t: applications_card(ApplicationsView((), 0, has_profile=True), t),
+    "applications_none_no_profile": lambda t: applications_card(
+        ApplicationsView((), 0, has_profile=False), t
     ),
     "report": lambda t: report_figures_card(
         FiguresView(

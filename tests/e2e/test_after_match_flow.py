@@ -4,9 +4,10 @@ Anna de Vries (HR, Gemeente Harderwijk) posts a klus; Chantal Bakker (Gemeente E
 interest, is chosen and confirms; her line manager Bram Jansen approves in his chat. Each person
 has an Agents Playground of their own on the same bot (see test_approval_flow.py).
 
-- The agreement: Chantal, Anna (the poster, and HR: one card, not two) and Bram each get an
-  "Secondment agreement" card. Chantal opens it in her chat; the card turns into a signed,
-  short-lived link to the PDF, which the bot serves without a login (a forged link gets 403).
+- The agreement: Chantal and Anna (the poster, and HR: one message, not two) find it in the one
+  message that tells them of the approval; Bram, who approved, on the card he approved on.
+  Chantal opens it in her chat; the card turns into a signed, short-lived link to the PDF, which
+  the bot serves without a login (a forged link gets 403).
 - The end of the work: Anna's status card, changed in place by the approval, has "The klus is
   done". She presses it; in its place she is asked whether she is sure, and says yes; the klus is
   completed and both get an evaluation card.
@@ -174,11 +175,14 @@ def test_agreement_end_of_work_and_evaluations(
     approval_id = int(status.json["refresh"]["action"]["data"]["approval_id"])
     assert action_data(status.json, Verb.WORK_COMPLETE) == {"approval_id": approval_id}
 
-    # The agreement is ready for each party: Chantal, Anna (poster and HR) and Bram.
-    ready = (T("agreement.title", title=KLUS), T("agreement.text"))
-    for person in (anna, bram):
-        person.wait_for_card(*ready)
-    agreement = chantal.wait_for_card(*ready)
+    # The agreement is offered to each party once: to Chantal and Anna (poster and HR) in the
+    # message about the approval, to Bram on the card he approved on.
+    anna.wait_for_card(T("notice.approval_approved_poster.title", name=CHANTAL), T("agreement.ready_line"))
+    approved = bram.wait_for_card(T("approval.status.approved", name=CHANTAL), after=request.index)
+    assert approved.button(T("action.agreement_open")).is_visible()
+    agreement = chantal.wait_for_card(
+        T("notice.approval_approved_candidate.title", title=KLUS), T("agreement.ready_line")
+    )
 
     # Chantal opens it: the card turns into a download link, served by the bot itself.
     link_card = agreement.click(T("action.agreement_open"))
@@ -306,5 +310,7 @@ def test_agreement_end_of_work_and_evaluations(
     profile = chantal.wait_for_card(T("profile.title"), after=before)
     assert NEW_SKILL_LABEL in profile.text(), profile.text()
 
-    # Anna got one agreement card, though she is both poster and HR.
-    assert sum(KLUS in text and T("agreement.text") in text for text in anna.card_texts()) == 1
+    # Anna got the agreement once, though she is both poster and HR; nobody got a separate card.
+    assert sum(KLUS in text and T("agreement.ready_line") in text for text in anna.card_texts()) == 1
+    for person in (anna, bram, chantal):
+        assert not any(T("agreement.text") in text for text in person.card_texts())

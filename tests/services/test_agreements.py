@@ -63,8 +63,14 @@ async def test_an_approved_match_gets_its_agreement(
 
     await market.approvals.approve(ANNA, approval.id)
 
-    ready = sorted(name for reason, name in await outbox(engine) if reason == "agreement.ready")
-    assert ready == ["Anna de Vries", "Bram Jansen", "Eva Smit"]  # Anna approved and is HR: once
+    # One message each, with the agreement in it; Anna approved (and is HR): her own card offers it.
+    told = [q for q in await outbox(engine) if q[0].startswith(("klus.approval_", "agreement."))]
+    assert sorted(told) == [
+        ("klus.approval_approved_candidate", "Eva Smit"),
+        ("klus.approval_approved_poster", "Bram Jansen"),
+    ]
+    anna = await market.approvals.show(ANNA, approval.id)
+    assert not isinstance(anna, Refusal) and anna.agreement
     link = await agreements.link(EVA, approval.id)
     assert isinstance(link, AgreementLink) and link.number.startswith("KB-2026-")
     assert await agreements.link(DAAN, approval.id) == Refusal("agreement_not_found")

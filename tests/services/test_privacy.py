@@ -183,7 +183,7 @@ async def test_coming_back_after_erasure_starts_fresh(
 
     welcome = await signup.meet(CHANTAL, None)
 
-    assert welcome is not None and not welcome.has_profile
+    assert welcome is not None and await signup.profile(CHANTAL) is None
 
 
 async def test_retention_purges_what_is_personal_about_old_klussen_and_keeps_the_figures(

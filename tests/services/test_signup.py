@@ -111,7 +111,7 @@ async def test_meet_creates_the_person_in_their_organisation_and_welcomes_once(
 ) -> None:
     first = await service.meet(ANNA, conversation(ANNA_ID))
 
-    assert first == WelcomeView(name="Anna de Vries", has_profile=False)
+    assert first == WelcomeView(name="Anna de Vries")
     anna = await person(uow_factory, ANNA_ID)
     assert anna is not None
     assert (
@@ -160,7 +160,7 @@ async def test_meet_uses_the_directory_name_when_teams_sends_none(
 ) -> None:
     welcome = await service.meet(dataclasses.replace(ANNA, name=""), None)
 
-    assert welcome == WelcomeView(name="Anna de Vries", has_profile=False)
+    assert welcome == WelcomeView(name="Anna de Vries")
     anna = await person(uow_factory, ANNA_ID)
     assert anna is not None
     assert anna.name == "Anna de Vries"
@@ -239,7 +239,7 @@ async def test_an_unknown_person_lands_in_the_default_organisation(
 ) -> None:
     welcome = await service.meet(STRANGER, conversation(STRANGER.aad_object_id))
 
-    assert welcome == WelcomeView(name="Cees Onbekend", has_profile=False)
+    assert welcome == WelcomeView(name="Cees Onbekend")
     stranger = await person(uow_factory, STRANGER.aad_object_id)
     assert stranger is not None
     assert stranger.organisation_key == "default"
@@ -263,7 +263,7 @@ async def test_the_welcome_says_whether_there_is_a_profile(
         await uow.commit()
     assert isinstance(await met.save(carla, good_draft()), ProfileView)
 
-    assert await met.meet(carla, None) == WelcomeView(name="Carla Kok", has_profile=True)
+    assert await met.meet(carla, None) == WelcomeView(name="Carla Kok")
     assert await met.meet(carla, None) is None
 
 

@@ -6,7 +6,17 @@ import pytest
 
 from klussenbank.bot.agent import ROUTES
 from klussenbank.cards.elements import Element
-from klussenbank.dialogs import general, klussen, matching, privacy, profile, reports, work
+from klussenbank.dialogs import (
+    agreements,
+    applications,
+    general,
+    klussen,
+    matching,
+    privacy,
+    profile,
+    reports,
+    work,
+)
 from klussenbank.dialogs.router import DuplicateRoute, Handler, Router, Routes
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.i18n import LANGUAGES, catalog
@@ -27,6 +37,9 @@ async def _elsewhere(services: Services, actor: Actor, turn: Turn) -> Element:
         (Verb.CANDIDATE_CHOOSE, matching.on_candidate_choose),
         (Verb.HOURS_CHECK, work.on_hours_check),
         (Verb.REPORT_EVALUATIONS, reports.on_report_evaluations),
+        (Verb.AGREEMENT_SHOW, agreements.on_agreement_show),
+        (Verb.AGREEMENT_LIST, agreements.on_agreement_list),
+        (Verb.APPLICATIONS_SHOW, applications.on_applications_show),
         (Verb.MY_DATA_ERASE_CONFIRM, privacy.on_my_data_erase_confirm),
     ],
 )
@@ -53,6 +66,10 @@ def test_no_verb_selects_nothing() -> None:
         ("rapport", reports.on_report_show),
         ("report", reports.on_report_show),
         ("hulp", general.on_help_show),
+        ("Mijn reacties", applications.on_applications_show),
+        ("my applications", applications.on_applications_show),
+        ("overeenkomst", agreements.on_agreement_list),
+        ("My agreements", agreements.on_agreement_list),
         ("Goedemorgen", general.on_help_show),
     ],
 )

@@ -23,7 +23,9 @@ from klussenbank.bot.activity import CARD_ACTION, turn_of
 from klussenbank.cards.elements import Element
 from klussenbank.cards.general import notice_card
 from klussenbank.dialogs import (
+    agreements,
     announcements,
+    applications,
     approvals,
     general,
     klussen,
@@ -49,6 +51,8 @@ ROUTES = Routes(
     klussen.router,
     matching.router,
     approvals.router,
+    agreements.router,
+    applications.router,
     work.router,
     announcements.router,
     reports.router,

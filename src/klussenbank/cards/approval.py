@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from klussenbank.cards.agreements import agreement_ready_card, open_agreement
 from klussenbank.cards.elements import (
     Element,
     attention,
@@ -24,7 +25,6 @@ from klussenbank.cards.elements import (
 from klussenbank.cards.klus_elements import work_place
 from klussenbank.domain.approval import MAX_REASON, ApprovalStatus, ApprovalStep
 from klussenbank.i18n import Translator
-from klussenbank.services.agreements import AgreementLink
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.views import AccessLogView, ApprovalView
 from klussenbank.verbs import ApprovalInput, Verb
@@ -78,6 +78,8 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
         actions = [execute(t("action.work_complete"), Verb.WORK_COMPLETE, data=data)]
     if view.role in ("candidate", "poster") and view.completed_on:
         actions = [execute(t("action.evaluations_show"), Verb.EVALUATIONS_SHOW, data=data)]
+    if view.agreement:
+        actions.append(open_agreement(view.approval_id, t))
     if view.role == "approver":
         errors = errors_by_field(view.errors, t)
         for field in (A.REASON, A.DELEGATE):
@@ -150,31 +152,6 @@ def _status(view: ApprovalView, t: Translator) -> Element:
     elif view.status is ApprovalStatus.APPROVED and view.role == "candidate":
         key += ".candidate"  # to her, not about her
     return text(t(key, name=person(view.candidate_name, t)), weight="Bolder")
-
-
-def agreement_ready_card(approval_id: int, klus_title: str, t: Translator) -> Element:
-    """The agreement is ready: a button gets a fresh download link (links are short-lived)."""
-    return card(
-        [title(t("agreement.title", title=klus_title)), text(t("agreement.text"))],
-        [
-            execute(
-                t("action.agreement_open"),
-                Verb.AGREEMENT_SHOW,
-                style="positive",
-                data={A.APPROVAL_ID.value: approval_id},
-            )
-        ],
-    )
-
-
-def agreement_link_card(link: AgreementLink, t: Translator) -> Element:
-    return card(
-        [
-            title(t("agreement.title", title=link.klus_title)),
-            subtle(t("agreement.link_note", number=link.number)),
-        ],
-        [{"type": "Action.OpenUrl", "title": t("action.agreement_download"), "url": link.url}],
-    )
 
 
 def access_log_card(view: AccessLogView, t: Translator) -> Element:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from klussenbank.cards.elements import Element, card, container, execute, facts, text, title
+from klussenbank.cards.elements import Element, card, container, execute, facts, subtle, text, title
 from klussenbank.i18n import LANGUAGES, Translator
-from klussenbank.services.views import WelcomeView
+from klussenbank.services.guide import Situation
 from klussenbank.verbs import Verb
 
 HELP_COMMANDS = (
@@ -13,9 +13,11 @@ HELP_COMMANDS = (
     "profile",
     "pause",
     "withdraw",
+    "klussen",
+    "my_applications",
     "post_klus",
     "my_klussen",
-    "klussen",
+    "agreement",
     "access_log",
     "my_data",
     "digest_on",
@@ -23,35 +25,76 @@ HELP_COMMANDS = (
 HR_COMMANDS = ("announce", "report")  # listed for HR only
 
 
-def welcome_card(view: WelcomeView, t: Translator) -> Element:
+def welcome_card(name: str, situation: Situation, t: Translator) -> Element:
+    """The first hello, fitted to what the person already does here."""
     return card(
         [
-            title(t("welcome.title", name=view.name) if view.name else t("welcome.title_anonymous")),
+            title(t("welcome.title", name=name) if name else t("welcome.title_anonymous")),
             text(t("welcome.intro")),
-            text(t("welcome.quick")),
+            *[text(t(key)) for key in guide_lines(situation)],
             container(
                 [text(t("welcome.privacy_title"), weight="Bolder"), text(t("welcome.privacy"))],
                 style="emphasis",
             ),
         ],
-        [_profile_action(view.has_profile, t), execute(t("action.help"), Verb.HELP_SHOW)],
+        [*next_steps(situation, t), execute(t("action.help"), Verb.HELP_SHOW)],
     )
 
 
-def help_card(t: Translator, *, has_profile: bool, hr: bool = False, not_understood: bool = False) -> Element:
-    commands = HELP_COMMANDS + HR_COMMANDS if hr else HELP_COMMANDS
+def help_card(t: Translator, situation: Situation, *, not_understood: bool = False) -> Element:
+    commands = HELP_COMMANDS + HR_COMMANDS if situation.hr else HELP_COMMANDS
     return card(
         [
             title(t("help.title")),
             text(t("help.unknown") if not_understood else t("help.intro")),
+            *[subtle(t(key)) for key in guide_lines(situation)],
             facts([(t(f"command.{name}"), t(f"help.command.{name}")) for name in commands]),
         ],
-        [
-            _profile_action(has_profile, t),
-            execute(t("action.klus_list"), Verb.KLUS_LIST),
-            execute(t("action.klus_new"), Verb.KLUS_NEW),
-        ],
+        next_steps(situation, t),
     )
+
+
+def guide_lines(situation: Situation) -> list[str]:
+    """A line for each thing the person does here, saying what comes next; catalog keys."""
+    lines = []
+    if situation.posted:
+        lines.append("guide.poster")
+    if situation.has_profile:
+        lines.append("guide.available")
+    elif situation.posted or situation.manages or situation.hr:
+        lines.append("guide.also_available")
+    else:
+        lines.append("guide.new")
+    if situation.manages:
+        lines.append("guide.manager")
+    if situation.hr:
+        lines.append("guide.hr")
+    return lines
+
+
+def next_steps(situation: Situation, t: Translator) -> list[Element]:
+    """The buttons for what the person does, the most likely next step first (and highlighted)."""
+    steps: list[Element] = []
+    if situation.posted:
+        steps.append(execute(t("action.mine"), Verb.KLUS_MINE, style="positive"))
+    if situation.reacted:
+        steps.append(execute(t("action.applications"), Verb.APPLICATIONS_SHOW))
+    if situation.has_profile:
+        steps.append(execute(t("action.klus_list"), Verb.KLUS_LIST, style=None if steps else "positive"))
+    else:
+        steps.append(
+            execute(t("action.sign_up"), Verb.AVAILABILITY_EDIT, style=None if steps else "positive")
+        )
+    if not situation.posted:
+        steps.append(execute(t("action.klus_new"), Verb.KLUS_NEW))
+    return steps
+
+
+def next_step_action(has_profile: bool, t: Translator) -> Element:
+    """Where an empty list leads: sign up first; signed up, the open klussen."""
+    if has_profile:
+        return execute(t("action.klus_list"), Verb.KLUS_LIST, style="positive")
+    return execute(t("action.sign_up"), Verb.AVAILABILITY_EDIT, style="positive")
 
 
 def notice_card(message: str, actions: list[Element] | None = None) -> Element:
@@ -62,9 +105,3 @@ def erased_card() -> Element:
     """What a delivered card about someone who erased their data turns into, in every chat: in
     both languages, because one update goes to every copy."""
     return notice_card("\n\n".join(Translator(lang)("erase.removed_message") for lang in LANGUAGES))
-
-
-def _profile_action(has_profile: bool, t: Translator) -> Element:
-    if has_profile:
-        return execute(t("action.show_profile"), Verb.PROFILE_SHOW)
-    return execute(t("action.sign_up"), Verb.AVAILABILITY_EDIT, style="positive")

@@ -4,6 +4,7 @@ candidates."""
 from __future__ import annotations
 
 from klussenbank.cards.elements import Element, card, container, execute, good, show_card, subtle, text, title
+from klussenbank.cards.general import next_step_action
 from klussenbank.cards.klus_elements import (
     confirm_actions,
     explain,
@@ -16,7 +17,14 @@ from klussenbank.cards.klus_elements import (
 )
 from klussenbank.domain.klus import MAX_MOTIVATION, InterestStatus, KlusStatus
 from klussenbank.i18n import Translator
-from klussenbank.services.views import CandidatesView, KlusOffer, KlusSummary, KlusView, OffersView
+from klussenbank.services.views import (
+    CandidatesView,
+    KlusOffer,
+    KlusSummary,
+    KlusView,
+    OfferFilters,
+    OffersView,
+)
 from klussenbank.verbs import KlusInput, Verb
 
 F = KlusInput
@@ -85,7 +93,12 @@ def offers_card(view: OffersView, t: Translator) -> Element:
     filters = view.filters
     body: list[Element] = [title(t("offers.title"))]
     if not view.offers:
-        body.append(text(t("offers.none")))
+        if view.filters != OfferFilters():
+            body.append(text(t("offers.none_filtered")))
+        else:
+            body.append(text(t("offers.none" if view.has_profile else "offers.none_no_profile")))
+    elif not view.has_profile:
+        body.append(text(t("offers.sign_up_first")))
     for offer in view.offers:
         items = [
             text(offer.klus.title, weight="Bolder"),
@@ -124,9 +137,10 @@ def offers_card(view: OffersView, t: Translator) -> Element:
         ],
         [execute(t("action.filter"), Verb.KLUS_LIST, style="positive")],
     )
-    return card(
-        body, [show_card(t("action.filters"), filter_form), execute(t("action.klus_new"), Verb.KLUS_NEW)]
-    )
+    actions = [show_card(t("action.filters"), filter_form), execute(t("action.klus_new"), Verb.KLUS_NEW)]
+    if not view.has_profile:
+        actions.insert(0, next_step_action(False, t))
+    return card(body, actions)
 
 
 def my_klussen_card(summaries: list[KlusSummary], t: Translator, *, banner: str | None = None) -> Element:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from klussenbank.cards.agreements import open_agreement
 from klussenbank.cards.elements import Element, card, execute, subtle, text, title
 from klussenbank.cards.klus_elements import (
     confirm_actions,
@@ -56,6 +57,9 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
     elif notice.kind.startswith("approval_"):
         if notice.reason:
             body.append(text(t("approval.reason_was", reason=notice.reason)))
+        if notice.agreement_id is not None:  # one message with the outcome and the agreement
+            body.append(text(t("agreement.ready_line")))
+            actions.append(open_agreement(notice.agreement_id, t, style="positive"))
         if notice.kind in ("approval_declined_poster", "approval_expired_poster"):
             actions.append(execute(t("action.candidates"), Verb.KLUS_CANDIDATES, style="positive", data=data))
         else:

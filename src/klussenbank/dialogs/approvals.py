@@ -1,10 +1,10 @@
-"""The manager's approval of a match: the approval card and its decisions, and the agreement."""
+"""The manager's approval of a match: the approval card and its decisions."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from klussenbank.cards.approval import agreement_link_card, approval_card
+from klussenbank.cards.approval import approval_card
 from klussenbank.cards.elements import Element
 from klussenbank.dialogs.inputs import Inputs, record_id
 from klussenbank.dialogs.router import Router
@@ -50,13 +50,6 @@ async def on_approval_decline(services: Services, actor: Actor, turn: Turn) -> E
 async def on_approval_forward(services: Services, actor: Actor, turn: Turn) -> Element:
     delegate = parse_delegate(turn.data)
     return await _on_approval(turn, lambda a: services.approvals.forward(actor, a, delegate))
-
-
-@router.verb(Verb.AGREEMENT_SHOW)
-async def on_agreement_show(services: Services, actor: Actor, turn: Turn) -> Element:
-    approval_id = parse_approval_id(turn.data)
-    result = await on_record(approval_id, "agreement_not_found", lambda a: services.agreements.link(actor, a))
-    return on_card(result, turn.t, agreement_link_card)
 
 
 async def _on_approval(turn: Turn, action: Callable[[int], Awaitable[ApprovalView | Refusal]]) -> Element:

@@ -26,16 +26,18 @@ async def not_understood(services: Services, actor: Actor, turn: Turn) -> Elemen
 
 
 async def _help(services: Services, actor: Actor, t: Translator, *, not_understood: bool = False) -> Element:
-    """What the bot can do; HR's own commands only for HR."""
-    has_profile = await services.signup.has_profile(actor)
-    hr = bool(await services.announcements.hr_of(actor))
-    return help_card(t, has_profile=has_profile, hr=hr, not_understood=not_understood)
+    """What the bot can do, with the next steps for what this person does; HR's own commands only for HR."""
+    situation = await services.guide.situation(actor)
+    return help_card(t, situation, not_understood=not_understood)
 
 
 async def meet(services: Services, actor: Actor, turn: Turn) -> Element | None:
-    """Every turn keeps the person's conversation current; the first one also welcomes them."""
+    """Every turn keeps the person's conversation current; the first one also welcomes them, with
+    the next steps for what they already do (a team lead may have posted klussen before)."""
     welcome = await services.signup.meet(actor, turn.conversation)
-    return welcome_card(welcome, turn.t) if welcome is not None else None
+    if welcome is None:
+        return None
+    return welcome_card(welcome.name, await services.guide.situation(actor), turn.t)
 
 
 async def remember(services: Services, turn: Turn) -> None:

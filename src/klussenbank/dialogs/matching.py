@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from klussenbank.cards.availability import no_profile_card
 from klussenbank.cards.elements import Element
 from klussenbank.cards.general import notice_card
 from klussenbank.cards.klus import candidates_card, klus_card, offers_card
@@ -55,7 +56,7 @@ async def on_klus_list(services: Services, actor: Actor, turn: Turn) -> Element:
 @router.verb(Verb.SUGGESTIONS_OFF)
 async def on_suggestions_off(services: Services, actor: Actor, turn: Turn) -> Element:
     done = await services.interest.stop_suggestions(actor)
-    return notice_card(turn.t("suggestions.off" if done else "profile.none"))
+    return notice_card(turn.t("suggestions.off")) if done else no_profile_card(turn.t)
 
 
 @router.verb(Verb.KLUS_SHOW)

@@ -12,9 +12,11 @@ from klussenbank.i18n import Translator
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
+from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
+from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
 from klussenbank.services.ports.records import Actor, Channel, ConversationRef
@@ -70,6 +72,8 @@ class Services:
     agreements: AgreementService
     hours: HoursService
     work: WorkService
+    guide: GuideService
+    applications: ApplicationsService
 
 
 def with_help(text: str, t: Translator) -> Element:

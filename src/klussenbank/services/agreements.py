@@ -4,8 +4,9 @@ a PDF in each one's language behind a short-lived, signed link."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from klussenbank.domain.agreement import AgreementView, Contact
@@ -32,9 +33,29 @@ def pdf_path(approval_id: int, language: str) -> str:
 
 @dataclass(frozen=True)
 class AgreementLink:
+    approval_id: int
     number: str
     klus_title: str
     url: str
+
+
+@dataclass(frozen=True)
+class AgreementRowView:
+    """One agreement in my list: of which match, its number, and the day it was drawn up."""
+
+    approval_id: int
+    number: str
+    klus_title: str
+    employee_name: str
+    drawn_up_on: date
+
+
+@dataclass(frozen=True)
+class AgreementsView:
+    """`overeenkomst`: the agreements I may open; `has_profile` picks the next step when there are none."""
+
+    rows: tuple[AgreementRowView, ...]
+    has_profile: bool
 
 
 class AgreementService:
@@ -59,16 +80,21 @@ class AgreementService:
         self._roles = HrRoles(directory, rules)
 
     async def draw_up(self, uow: UnitOfWork, approval: Approval) -> None:
-        """In the approving transaction: the PDFs are made and stored, and the parties hear of it."""
+        """In the approving transaction: the PDFs are made and stored."""
         view = await self._view(uow, approval)
         pdfs = {language: self._render(replace(view, language=language)) for language in LANGUAGES}
         await uow.agreements.add(approval.id, view.number, pdfs, now=self._clock.now())
+
+    async def offer(self, uow: UnitOfWork, approval: Approval, *, told: Collection[str]) -> None:
+        """The parties hear the agreement is ready, except those `told` already (in one message
+        with the outcome, or on their own card): one message each."""
+        klus = await uow.klussen.get(approval.klus_id)
         for person_id in await self._parties(uow, approval):
             person = await uow.people.get(person_id)
-            if person is None:
+            if person is None or person_id in told:
                 continue
             await uow.outbox.enqueue(
-                {"card": self._cards.ready(approval.id, view.klus_title, person.locale)},
+                {"card": self._cards.ready(approval.id, klus.title if klus else "", person.locale)},
                 [Recipient(person_aad_object_id=person_id)],
                 reason="agreement.ready",
                 now=self._clock.now(),
@@ -85,10 +111,35 @@ class AgreementService:
                 return Refusal("agreement_not_found")
             klus = await uow.klussen.get(approval.klus_id)
             return AgreementLink(
+                approval_id,
                 stored[0],
                 klus.title if klus else "",
                 self._links.url(pdf_path(approval_id, language), self._clock.now()),
             )
+
+    async def mine(self, actor: Actor) -> AgreementsView:
+        """The agreements I may open: as a party, or as HR of the employee's organisation."""
+        hr_of = await self._roles.organisations_of(actor)
+        async with self._uow() as uow:
+            rows = []
+            for entry in await uow.agreements.readable(actor.aad_object_id, hr_of):
+                approval = await uow.approvals.get(entry.approval_id)
+                if approval is None:
+                    continue
+                klus = await uow.klussen.get(approval.klus_id)
+                employee = await uow.people.get(approval.candidate_id)
+                zone = self._rules.of(approval.organisation_key).zone
+                rows.append(
+                    AgreementRowView(
+                        approval.id,
+                        entry.number,
+                        klus.title if klus else "",
+                        employee.name if employee else "",
+                        entry.created_at.astimezone(zone).date(),
+                    )
+                )
+            has_profile = await uow.availability.get(actor.aad_object_id) is not None
+            return AgreementsView(tuple(rows), has_profile)
 
     async def pdf(
         self, approval_id: int, language: str, expires: str, signature: str

@@ -86,8 +86,11 @@ class ApprovalRouter:
         )
         approval = replace(approval, id=await uow.approvals.add(approval, now=now))
         await self.event(uow, approval, kind)
+        # One card each: a poster who is also the approver (a team lead posting for their own
+        # team) gets only the approver's card, which shows the status too.
         for person_id in (candidate.aad_object_id, klus.poster_id):
-            await self.send_card(uow, approval, person_id)
+            if person_id != approval.approver_id:
+                await self.send_card(uow, approval, person_id)
         await self.ask(uow, approval)
         return approval
 
@@ -215,6 +218,7 @@ class ApprovalRouter:
         organisation = await uow.organisations.get(approval.organisation_key)
         interest = await uow.interests.get(approval.klus_id, approval.candidate_id)
         role = _role(approval, person_id)
+        events = await uow.approvals.events(approval.id)
         return ApprovalView(
             approval_id=approval.id,
             role=role,
@@ -224,7 +228,7 @@ class ApprovalRouter:
             candidate_name=candidate.name if candidate else "",
             candidate_organisation=organisation.name if organisation else approval.organisation_key,
             approver_name=await self.name(uow, approval.approver_id),
-            decisions=await self._decisions(uow, await uow.approvals.events(approval.id), zone),
+            decisions=await self._decisions(uow, events, zone),
             motivation=(
                 interest.motivation if interest and approval.share_motivation and role == "approver" else ""
             ),
@@ -240,7 +244,19 @@ class ApprovalRouter:
                 if approval.pending and role == "approver"
                 else None
             ),
+            agreement=await self._agreement_for(uow, approval, person_id, events),
         )
+
+    async def _agreement_for(
+        self, uow: UnitOfWork, approval: Approval, person_id: str, events: list[ApprovalEvent]
+    ) -> bool:
+        """The card offers the agreement to the parties who may open it (the server checks again)."""
+        if approval.status is not ApprovalStatus.APPROVED:
+            return False
+        deciders = {e.actor_id for e in events if e.kind is EventKind.APPROVED}
+        if person_id not in {approval.candidate_id, approval.poster_id, *deciders}:
+            return False
+        return await uow.agreements.number(approval.id) is not None
 
     async def name(self, uow: UnitOfWork, person_id: str | None) -> str:
         if person_id is None:
@@ -313,16 +329,28 @@ class ApprovalOutcome:
             now=now,
         )
         await self._settle(uow, klus)
-        if approved and self._agreements is not None:
-            await self._agreements.draw_up(uow, approval)
+        agreements = self._agreements if approved else None
+        if agreements is not None:
+            await agreements.draw_up(uow, approval)
+        # One message per person: whoever decided sees it on their own card (with the agreement),
+        # so a poster who approved their own klus is not told "the manager approved" about
+        # themself; the others' outcome message carries the agreement.
+        told = {by} if by else set()
         for person_id, role in ((approval.candidate_id, "candidate"), (approval.poster_id, "poster")):
             person = await uow.people.get(person_id)
-            if person is not None:
-                await self.notify(uow, person, approval, f"approval_{status.value}_{role}")
+            if person is not None and person_id not in told:
+                outcome = f"approval_{status.value}_{role}"
+                await self.notify(uow, person, approval, outcome, agreement=agreements is not None)
+                told.add(person_id)
+        if agreements is not None:
+            await agreements.offer(uow, approval, told=told)
         return approval
 
-    async def notify(self, uow: UnitOfWork, person: Person, approval: Approval, kind: str) -> None:
-        """A new message to candidate or poster about the outcome (their status card changes too)."""
+    async def notify(
+        self, uow: UnitOfWork, person: Person, approval: Approval, kind: str, *, agreement: bool = False
+    ) -> None:
+        """A new message to candidate or poster about the outcome (their status card changes too);
+        `agreement`: it offers the agreement that was drawn up."""
         view = await self._router.view(uow, approval, person.aad_object_id)
         notice = KlusNotice(
             kind,
@@ -330,6 +358,7 @@ class ApprovalOutcome:
             name=view.candidate_name,
             reason=view.reason,
             approver=view.approver_name,
+            agreement_id=approval.id if agreement else None,
         )
         await uow.outbox.enqueue(
             {"card": self._notices.render(notice, person.locale)},

@@ -48,7 +48,12 @@ class InterestService:
                 and (filters.max_hours is None or k.hours_per_week <= filters.max_hours)
             ]
             offers = await self._market.offers_for(uow, actor.aad_object_id, klussen, limit=20)
-            return OffersView(tuple(offers), filters, tuple(await uow.organisations.all()))
+            return OffersView(
+                tuple(offers),
+                filters,
+                tuple(await uow.organisations.all()),
+                has_profile=await uow.availability.get(actor.aad_object_id) is not None,
+            )
 
     async def offer(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
         async with self._uow() as uow:

@@ -88,12 +88,7 @@ class SignupService:
             if conversation is not None and not await uow.conversations.is_current(conversation):
                 await uow.conversations.save(conversation, now=now)
                 changed = True
-            # Only a welcome needs to know about the profile: no extra query on every other turn.
-            welcome = (
-                WelcomeView(name=person.name, has_profile=await uow.availability.exists(actor.aad_object_id))
-                if first_contact
-                else None
-            )
+            welcome = WelcomeView(name=person.name) if first_contact else None
             if changed or first_contact:
                 await uow.commit()
         return welcome
@@ -102,10 +97,6 @@ class SignupService:
         async with self._uow() as uow:
             await uow.conversations.save(conversation, now=self._clock.now())
             await uow.commit()
-
-    async def has_profile(self, actor: Actor) -> bool:
-        async with self._uow() as uow:
-            return await uow.availability.exists(actor.aad_object_id)
 
     async def profile(self, actor: Actor) -> ProfileView | None:
         async with self._uow() as uow:

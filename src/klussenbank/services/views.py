@@ -69,7 +69,6 @@ class PauseView:
 @dataclass(frozen=True)
 class WelcomeView:
     name: str
-    has_profile: bool
 
 
 @dataclass(frozen=True)
@@ -150,6 +149,7 @@ class KlusNotice:
     motivation: str = ""
     reason: str = ""  # why an approver said no (for the candidate only)
     approver: str = ""  # who was asked to approve
+    agreement_id: int | None = None  # the approval whose agreement the message offers
     refresh_user_ids: tuple[str, ...] = ()  # the recipient's Teams user ids: their client refreshes the card
 
 
@@ -167,6 +167,7 @@ class OffersView:
     offers: tuple[KlusOffer, ...]
     filters: OfferFilters
     organisation_choices: tuple[Organisation, ...]
+    has_profile: bool = True  # without one, the next step is signing up
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ class ApprovalView:
     completed_on: date | None = None  # the day the work ended, where the candidate works
     expires_on: date | None = None  # for the approver of a pending approval: decide before this day
     errors: tuple[FieldError, ...] = ()
+    agreement: bool = False  # approved, and this person is a party to its agreement
 
 
 @dataclass(frozen=True)

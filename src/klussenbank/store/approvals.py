@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
@@ -14,7 +14,7 @@ from klussenbank.domain.agreement_wording import Language
 from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus, ApprovalStep, EventKind
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
-from klussenbank.services.ports.records import AccessEntry
+from klussenbank.services.ports.records import AccessEntry, AgreementEntry
 from klussenbank.store.db import utc
 from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
 from klussenbank.store.orm.klussen import KlusRow
@@ -292,6 +292,31 @@ class SqlAgreements:
             .limit(1)
         )
         return (row.number, row.pdf) if row else None
+
+    async def number(self, approval_id: int) -> str | None:
+        return await self._session.scalar(
+            select(AgreementRow.number).where(AgreementRow.approval_id == approval_id).limit(1)
+        )
+
+    async def readable(self, aad_object_id: str, hr_organisations: Sequence[str]) -> list[AgreementEntry]:
+        approved_it = select(ApprovalEventRow.approval_id).where(
+            ApprovalEventRow.kind == EventKind.APPROVED.value, ApprovalEventRow.actor_id == aad_object_id
+        )
+        rows = await self._session.execute(
+            select(AgreementRow.approval_id, AgreementRow.number, func.min(AgreementRow.created_at))
+            .join(ApprovalRow, ApprovalRow.id == AgreementRow.approval_id)
+            .where(
+                or_(
+                    ApprovalRow.candidate_id == aad_object_id,
+                    ApprovalRow.poster_id == aad_object_id,
+                    ApprovalRow.id.in_(approved_it),
+                    ApprovalRow.organisation_key.in_(list(hr_organisations)),
+                )
+            )
+            .group_by(AgreementRow.approval_id, AgreementRow.number)
+            .order_by(func.min(AgreementRow.created_at).desc(), AgreementRow.approval_id.desc())
+        )
+        return [AgreementEntry(approval_id, number, utc(at)) for approval_id, number, at in rows]
 
 
 class SqlAccessLog:

@@ -70,6 +70,15 @@ class AccessEntry:
 
 
 @dataclass(frozen=True)
+class AgreementEntry:
+    """An agreement someone may open: of which approval, its number, when it was drawn up."""
+
+    approval_id: int
+    number: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class Channel:
     """A team channel the app can post in."""
 

@@ -19,6 +19,7 @@ from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.delivery import OutboxRepository
 from klussenbank.services.ports.records import (
     AccessEntry,
+    AgreementEntry,
     AuditEntry,
     Channel,
     ConversationRef,
@@ -231,6 +232,13 @@ class AgreementRepository(Protocol):
     async def get(self, approval_id: int, language: str) -> tuple[str, bytes] | None:
         """(number, PDF) of the approval's agreement in `language`, if there is one; in another
         language when it has none in this one (those made before 0010 are in Dutch only)."""
+
+    async def number(self, approval_id: int) -> str | None:
+        """The agreement's number, if the approval has one (without reading its PDFs)."""
+
+    async def readable(self, aad_object_id: str, hr_organisations: Sequence[str]) -> list[AgreementEntry]:
+        """The agreements this person is a party to (employee, poster, someone who approved), and
+        those of employees of the organisations they are HR for; newest first."""
 
 
 class ReportRepository(Protocol):
