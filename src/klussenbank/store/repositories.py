@@ -66,6 +66,14 @@ class SqlPeople:
         row = await self.row(aad_object_id)
         return person_of(row) if row else None
 
+    async def some(self, aad_object_ids: Sequence[str]) -> list[Person]:
+        if not aad_object_ids:
+            return []
+        rows = await self._session.scalars(
+            select(PersonRow).where(PersonRow.aad_object_id.in_(aad_object_ids))
+        )
+        return [person_of(row) for row in rows]
+
     async def save(self, person: Person, *, now: datetime) -> None:
         org_ids = await self._organisations.ids((person.organisation_key,))
         if person.organisation_key not in org_ids:
