@@ -12,7 +12,7 @@ dialogs do, one user: ``PostingService.post`` (the klus is saved and the people 
 told through the outbox) and ``ChoosingService.candidates`` (the poster's candidates card), ``--rounds``
 times, each round after someone else saved their profile (so the index catches up on a change every
 turn). The first turn, which loads the pool into the index, is printed apart. Printed: p50 and p95 of
-posting, of the card and of both together, the ratio of each size's p95 to the first size's, measured in
+posting, of the card and of both together, the serving process's CPU time for both, the ratio of each size's p95 to the first size's, measured in
 the same run, and the serving process's RSS (now and peak). Timing is printed, never judged.
 """
 
@@ -194,14 +194,17 @@ async def serve(url: str, rounds: int) -> dict[str, Any]:
 
         async def turn() -> tuple[float, float, int]:
             draft = _draft(rng, skills, today, poster.person.organisation_key)
+            cpu = time.process_time()
             started = time.perf_counter()
             view = await posting.post(actor, draft)
             posted = time.perf_counter()
             assert isinstance(view, KlusView), view
             card = await choosing.candidates(actor, view.id)
             assert isinstance(card, CandidatesView), card
+            cpus.append(time.process_time() - cpu)
             return posted - started, time.perf_counter() - posted, len(card.candidates)
 
+        cpus: list[float] = []
         first_post, first_card, _ = await turn()
         posts: list[float] = []
         cards: list[float] = []
@@ -228,6 +231,7 @@ async def serve(url: str, rounds: int) -> dict[str, Any]:
             "cards": cards,
             "both": [p + c for p, c in zip(posts, cards, strict=True)],
             "shown": statistics.mean(shown),
+            "cpu": cpus[1:],
             "rss": rss,
             "peak": peak,
         }
@@ -269,14 +273,23 @@ def run(url: str, sizes: list[int], rounds: int) -> int:
         for name, key in (("post a klus", "posts"), ("candidates card", "cards"), ("both", "both")):
             values = result[key]
             print(f"    {name:<16} p50 {_ms(statistics.median(values))}   p95 {_ms(_p(values, 0.95))}")
+        cpu = result["cpu"]
+        print(
+            f"    CPU of the serving process for both: p50 {_ms(statistics.median(cpu))}   p95 {_ms(_p(cpu, 0.95))}"
+        )
         print(f"    RSS of the serving process: {result['rss']:.0f} MB now, {result['peak']:.0f} MB peak")
     first, last = sizes[0], sizes[-1]
     p95_first, p95_last = _p(results[first]["both"], 0.95), _p(results[last]["both"], 0.95)
+    cpu_first, cpu_last = (statistics.median(results[size]["cpu"]) for size in (first, last))
     print(
         f"\n  p95 of both at {last:,}: {p95_last * 1000:.1f} ms (/ target {TARGET_P95 * 1000:.0f} ms = "
         f"{p95_last / TARGET_P95:.2f}); {last:,} / {first:,}: {p95_last / p95_first:.2f} "
         f"(target ≤ {TARGET_RATIO}); RSS {results[last]['rss']:.0f} MB (/ target {TARGET_RSS} MB = "
         f"{results[last]['rss'] / TARGET_RSS:.2f})"
+    )
+    print(
+        f"  CPU of the serving process per post + card, p50: {cpu_first * 1000:.1f} ms at {first:,}, "
+        f"{cpu_last * 1000:.1f} ms at {last:,} ({cpu_last / cpu_first:.2f}; wall time follows the machine's load)"
     )
     load = os.getloadavg()
     print(f"  load average (1/5/15 min) {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
