@@ -1,7 +1,6 @@
-"""Matching benchmark: a klus's top 20 out of 100,000 people, and every person's daily digest.
+"""Matching benchmark: a klus's top 20 out of 100,000 people with the pool index.
 
-Run: ``.venv/bin/python -m bench.matching [--people 100000] [--klussen 2000] [--seed 7] [--sample 200]
-[--repeat 3]``
+Run: ``.venv/bin/python -m bench.matching [--people 100000] [--klussen 2000] [--seed 7] [--sample 200]``
 
 A synthetic but realistic pool over the real skills vocabulary, always the same for the same seed:
 people with 2-8 skills drawn mostly from one or two domains, some free-text skills, 4-32 hours a week,
@@ -10,22 +9,20 @@ withdrawn, some with hours already committed; open klussen with 1-5 required ski
 nice-to-have and free-text skills, 2-32 hours, all work modes, a fifth only for their own organisation,
 titled after their main skill and half of them describing another.
 
-Measured: building the indexes, a klus's top 20 people (``CandidatePool.top_candidates``) for 200
-klussen, a person's top 20 klussen (``KlusIndex.top_klussen``) for 200 people, the full daily digest
-(every person's top 5 open klussen, ``CandidatePool.digest``) in this process and split over two
-forked processes (``part=``), each ``--repeat`` times (the median counts: the machine's speed varies
-by some 20 %), and memory (also what making the first ``Matcher`` adds: the Dutch lemmatiser). Then, on a sample, the fast paths are compared with the
-plain ``Matcher`` methods that score every input, and the two-process digest with the one-process
-one: a difference makes the exit code 1. Timing is printed, never judged; the load average is
-printed before and after, as other work on the machine slows everything down.
+Measured: building the pool index, a klus's top 20 people (``CandidatePool.top_candidates``) for
+``--sample`` klussen, the same after 1,000 people changed (``update``, scored one by one until
+``compacted``), and memory (also what making the first ``Matcher`` adds: the Dutch lemmatiser). Then, on a
+sample, the index is compared with the plain ``Matcher.rank_candidates`` that scores every person: a
+difference makes the exit code 1. Timing is printed, never judged; the load average is printed before
+and after, as other work on the machine slows everything down. The product's own path (the database,
+the services) is measured by ``bench.product_matching``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
-import hashlib
-import multiprocessing
 import os
 import random
 import resource
@@ -41,13 +38,12 @@ from typing import TypeVar
 
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.klus import Klus, Visibility
-from klussenbank.domain.matching import Candidate, CandidatePool, Commitment, KlusIndex, Match, Matcher
+from klussenbank.domain.matching import Candidate, CandidatePool, Commitment, Matcher
 from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 
 TODAY = date(2026, 11, 23)
 TOP_20_TARGET = 0.020  # seconds, p95
-DIGEST_TARGET = 10.0  # seconds
 ORGANISATIONS = (
     "apeldoorn", "amersfoort", "ede", "zwolle", "almere", "lelystad", "barneveld", "nijkerk", "harderwijk",
     "kampen", "dronten", "epe", "putten", "ermelo", "nunspeet", "elburg", "oldebroek", "zeewolde", "heerde",
@@ -218,53 +214,7 @@ def _load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def _timed_cpu(action: Callable[[], T]) -> tuple[T, float, float]:
-    """The result, the wall time and the CPU time of this process."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = action()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
-
-
-def _fingerprint(digest: dict[str, list[Match]]) -> int:
-    """The same for the same suggestions however the digest was split into parts (a sum of hashes)."""
-    total = 0
-    for person_id, matches in digest.items():
-        line = "\x1f".join(f"{m.klus_id}:{m.score}" for m in matches)
-        total += int.from_bytes(hashlib.blake2b(f"{person_id}\x1e{line}".encode(), digest_size=16).digest())
-    return total % 2**128
-
-
-# What the forked digest workers work on (inherited, not pickled).
-_SHARED: tuple[CandidatePool, list[Klus]] | None = None
-
-
-def _digest_part(number: int, parts: int) -> tuple[int, int, float, float]:
-    """One worker's part of the digest: its fingerprint and size; the Matches stay in the worker, as
-    they would in a digest job that queues each part's messages itself."""
-    assert _SHARED is not None
-    pool, klussen = _SHARED
-    digest, wall, cpu = _timed_cpu(
-        partial(pool.digest, klussen, today=TODAY, limit_per_person=5, part=(number, parts))
-    )
-    return _fingerprint(digest), sum(len(matches) for matches in digest.values()), wall, cpu
-
-
-def _digest_in_processes(pool: CandidatePool, klussen: list[Klus], parts: int) -> tuple[int, float, float]:
-    """The digest in `parts` forked processes: the combined fingerprint, the wall time from start to
-    the last result, and the slowest worker's CPU time."""
-    global _SHARED
-    _SHARED = (pool, klussen)
-    try:
-        started = time.perf_counter()
-        with multiprocessing.get_context("fork").Pool(parts) as workers:
-            results = workers.starmap(_digest_part, [(number, parts) for number in range(parts)])
-        wall = time.perf_counter() - started
-    finally:
-        _SHARED = None
-    return sum(fingerprint for fingerprint, *_ in results) % 2**128, wall, max(cpu for *_, cpu in results)
-
-
-def run(people_count: int, klus_count: int, seed: int, sample: int, repeat: int = 3) -> int:
+def run(people_count: int, klus_count: int, seed: int, sample: int) -> int:
     print(f"matching benchmark: {people_count:,} people, {klus_count:,} klussen, seed {seed}")
     print(f"  load average (1/5/15 min) {_load()}")
     rng = random.Random(seed)
@@ -288,40 +238,20 @@ def run(people_count: int, klus_count: int, seed: int, sample: int, repeat: int 
     pool_kept, pool_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     pool, pool_build = _timed(lambda: CandidatePool(matcher, people))  # again, timed without tracing
-    index, index_build = _timed(lambda: KlusIndex(matcher, klussen))
     gc.collect()
 
     klus_sample = rng.sample(klussen, min(sample, len(klussen)))
-    top_times: list[float] = []
-    top_sizes: list[int] = []
-    for klus in klus_sample:
-        found, seconds = _timed(partial(pool.top_candidates, klus, today=TODAY, limit=20))
-        top_times.append(seconds)
-        top_sizes.append(len(found))
-    person_sample = rng.sample(people, min(sample, len(people)))
-    person_times: list[float] = []
-    for person in person_sample:
-        _, seconds = _timed(partial(index.top_klussen, person, today=TODAY, limit=20))
-        person_times.append(seconds)
-    rss_before_digest = _rss_mb()
-    digest, digest_time, digest_cpu = _timed_cpu(
-        lambda: pool.digest(klussen, today=TODAY, limit_per_person=5)
-    )
+    top_times, top_sizes = _top_times(pool, klus_sample)
+    changed = [
+        dataclasses.replace(person, times_passed_over=person.times_passed_over + 1)
+        for person in rng.sample(people, min(1_000, len(people)))
+    ]
+    pool.update(changed)
+    changed_times, _ = _top_times(pool, klus_sample)
+    compacted, compact_time = _timed(pool.compacted)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    suggestions = sum(len(matches) for matches in digest.values())
-    digest_times, digest_cpus = [digest_time], [digest_cpu]
-    for _ in range(repeat - 1):
-        _, seconds, cpu = _timed_cpu(lambda: pool.digest(klussen, today=TODAY, limit_per_person=5))
-        digest_times.append(seconds)
-        digest_cpus.append(cpu)
-    splits = [_digest_in_processes(pool, klussen, 2) for _ in range(repeat)]
-    split_same = all(fingerprint == _fingerprint(digest) for fingerprint, _, _ in splits)
-    digest_time, digest_cpu = statistics.median(digest_times), statistics.median(digest_cpus)
-    split_time = statistics.median(wall for _, wall, _ in splits)
-    split_cpu = statistics.median(cpu for _, _, cpu in splits)
 
     print(f"\n  build CandidatePool         {pool_build:7.2f} s   ({people_count:,} people)")
-    print(f"  build KlusIndex             {index_build:7.2f} s   ({klus_count:,} klussen)")
     p95 = _percentile(top_times, 0.95)
     print(
         f"  top 20 people for a klus    p50 {_ms(statistics.median(top_times))}   p95 {_ms(p95)}   "
@@ -329,79 +259,61 @@ def run(people_count: int, klus_count: int, seed: int, sample: int, repeat: int 
         f"{p95 / TOP_20_TARGET:.2f}; {len(top_times)} klussen, mean {statistics.mean(top_sizes):.1f} found)"
     )
     print(
-        f"  top 20 klussen for a person p50 {_ms(statistics.median(person_times))}   "
-        f"p95 {_ms(_percentile(person_times, 0.95))}   max {_ms(max(person_times))}   "
-        f"({len(person_times)} people)"
+        f"  after {len(changed):,} changes        p50 {_ms(statistics.median(changed_times))}   "
+        f"p95 {_ms(_percentile(changed_times, 0.95))}   (compacting them in: {compact_time:.2f} s)"
     )
-    print(
-        f"  daily digest (top 5 each)   {digest_time:7.2f} s   in 1 process (/ target {DIGEST_TARGET:.0f} s = "
-        f"{digest_time / DIGEST_TARGET:.2f}; CPU {digest_cpu:.2f} s; {len(digest):,} people get "
-        f"{suggestions:,} suggestions)"
-    )
-    same = "the same suggestions" if split_same else "!!! OTHER SUGGESTIONS"
-    print(
-        f"                              {split_time:7.2f} s   in 2 processes (/ target {DIGEST_TARGET:.0f} s = "
-        f"{split_time / DIGEST_TARGET:.2f}; slowest part CPU {split_cpu:.2f} s; {same})"
-    )
-    if repeat > 1:
-        print(
-            f"                              (median of {repeat} runs each: 1 process "
-            f"{' '.join(f'{seconds:.2f}' for seconds in digest_times)} s; 2 processes "
-            f"{' '.join(f'{wall:.2f}' for _, wall, _ in splits)} s)"
-        )
     print(
         f"  memory                      pool {pool_kept / 2**20:.0f} MB kept ({pool_peak / 2**20:.0f} MB while "
-        f"building, traced); RSS {rss_before_digest:.0f} MB before the digest, peak {peak:.0f} MB "
-        f"(people, klussen, indexes, digest)"
+        f"building, traced); peak RSS {peak:.0f} MB (people, klussen, indexes)"
     )
     print(f"  load average (1/5/15 min) {_load()}")
 
-    failures = _check(matcher, pool, index, people, klussen, digest, rng, sample)
-    return 1 if failures or not split_same else 0
+    now = {person.person_id: person for person in people}
+    now.update((person.person_id, person) for person in changed)
+    failures = _check(matcher, pool, compacted, list(now.values()), klussen, rng, sample)
+    return 1 if failures else 0
+
+
+def _top_times(pool: CandidatePool, klussen: Sequence[Klus]) -> tuple[list[float], list[int]]:
+    times: list[float] = []
+    sizes: list[int] = []
+    for klus in klussen:
+        found, seconds = _timed(partial(pool.top_candidates, klus, today=TODAY, limit=20))
+        times.append(seconds)
+        sizes.append(len(found))
+    return times, sizes
 
 
 def _check(
     matcher: Matcher,
     pool: CandidatePool,
-    index: KlusIndex,
+    compacted: CandidatePool,
     people: Sequence[Candidate],
     klussen: Sequence[Klus],
-    digest: dict[str, list[Match]],
     rng: random.Random,
     sample: int,
 ) -> int:
-    """The fast paths against the plain methods, which score every input."""
-    print("\n  check: fast path == brute force")
+    """The index (with changes, and compacted) against the plain method, which scores everyone."""
+    print("\n  check: index == brute force")
     failures = 0
-    klus_checks = max(3, sample // 20)
+    checks = max(3, sample // 20)
     brute_times: list[float] = []
-    for klus in rng.sample(list(klussen), klus_checks):
+    for klus in rng.sample(list(klussen), checks):
         hidden = frozenset(p.person_id for p in rng.sample(list(people), 50))
-        fast = pool.top_candidates(klus, today=TODAY, hidden=hidden, limit=20)
         slow, seconds = _timed(
             partial(matcher.rank_candidates, klus, people, today=TODAY, hidden=hidden, limit=20)
         )
         brute_times.append(seconds)
-        if fast != slow:
-            failures += 1
-            print(f"    !!! klus {klus.id}: top_candidates differs from rank_candidates")
+        for which in (pool, compacted):
+            if which.top_candidates(klus, today=TODAY, hidden=hidden, limit=20) != slow:
+                failures += 1
+                print(f"    !!! klus {klus.id}: top_candidates differs from rank_candidates")
     print(
-        f"    top_candidates == rank_candidates  {klus_checks - failures}/{klus_checks} klussen "
-        f"(brute force takes {statistics.mean(brute_times):.2f} s a klus)"
+        f"    top_candidates == rank_candidates  {2 * checks - failures}/{2 * checks} "
+        f"(with changes and compacted; brute force takes {statistics.mean(brute_times):.2f} s a klus)"
     )
-    person_failures = 0
-    for person in rng.sample(list(people), sample):
-        hidden_posters = frozenset(k.poster_id for k in rng.sample(list(klussen), 20))
-        slow = matcher.rank_klussen(person, klussen, today=TODAY, hidden_posters=hidden_posters, limit=20)
-        fast = index.top_klussen(person, today=TODAY, hidden_posters=hidden_posters, limit=20)
-        plain = matcher.rank_klussen(person, klussen, today=TODAY, limit=5)
-        if fast != slow or digest.get(person.person_id, []) != plain:
-            person_failures += 1
-            print(f"    !!! person {person.person_id}: top_klussen or digest differs from rank_klussen")
-    print(f"    top_klussen and digest == rank_klussen  {sample - person_failures}/{sample} people")
-    failures += person_failures
     if failures:
-        print("\n!!! CORRECTNESS FAILURE: the indexes do not return what the plain methods return")
+        print("\n!!! CORRECTNESS FAILURE: the index does not return what the plain method returns")
     return failures
 
 
@@ -411,13 +323,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--klussen", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sample", type=int, default=200, help="klussen and people timed and checked")
-    parser.add_argument("--repeat", type=int, default=3, help="digest runs; the median is printed")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return run(args.people, args.klussen, args.seed, args.sample, max(args.repeat, 1))
+    return run(args.people, args.klussen, args.seed, args.sample)
 
 
 if __name__ == "__main__":

@@ -559,7 +559,7 @@ async def test_one_persons_history_is_their_part_of_everyones(
         everyone = await uow.interests.history(since)
         for actor in (ANNA, EVA):
             person = actor.aad_object_id
-            assert await uow.interests.history(since, person) == {person: everyone[person]}
+            assert await uow.interests.history(since, [person]) == {person: everyone[person]}
     assert (everyone[EVA.aad_object_id].recent_matches, everyone[ANNA.aad_object_id].times_passed_over) == (
         1,
         1,

@@ -18,12 +18,10 @@ from klussenbank.domain.matching import (
     Candidate,
     CandidatePool,
     Commitment,
-    KlusIndex,
     Match,
     Matcher,
     Reason,
 )
-from klussenbank.domain.matching import digest as digest_search
 from klussenbank.domain.matching.ranker import _stable_hash
 from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
 
@@ -327,8 +325,6 @@ def test_each_hard_filter_rules_the_person_out(the_klus: Klus, the_candidate: Ca
     assert MATCHER.rank_candidates(the_klus, [the_candidate], today=TODAY) == []
     assert MATCHER.rank_klussen(the_candidate, [the_klus], today=TODAY) == []
     assert CandidatePool(MATCHER, [the_candidate]).top_candidates(the_klus, today=TODAY) == []
-    assert CandidatePool(MATCHER, [the_candidate]).digest([the_klus], today=TODAY) == {}
-    assert KlusIndex(MATCHER, [the_klus]).top_klussen(the_candidate, today=TODAY) == []
 
 
 @pytest.mark.parametrize(
@@ -368,8 +364,6 @@ def test_hidden_people_and_posters_are_left_out() -> None:
     ]
     hidden = frozenset({"poster"})
     assert MATCHER.rank_klussen(people[0], [klus()], today=TODAY, hidden_posters=hidden) == []
-    assert KlusIndex(MATCHER, [klus()]).top_klussen(people[0], today=TODAY, hidden_posters=hidden) == []
-    assert set(pool.digest([klus()], today=TODAY, hidden_posters={"anna": hidden})) == {"bram"}
 
 
 def test_a_poster_who_is_in_the_pool_twice_is_left_out_twice() -> None:
@@ -392,8 +386,6 @@ def test_only_open_klussen_are_offered(closed: Klus) -> None:
     person = candidate()
 
     assert MATCHER.rank_klussen(person, [closed], today=TODAY) == []
-    assert KlusIndex(MATCHER, [closed]).top_klussen(person, today=TODAY) == []
-    assert CandidatePool(MATCHER, [person]).digest([closed], today=TODAY) == {}
     # The deadline day itself is still open.
     assert MATCHER.rank_klussen(person, [klus(interest_deadline=TODAY)], today=TODAY) != []
 
@@ -469,10 +461,6 @@ def test_klussen_without_skills_rank_among_the_others() -> None:
     expected = MATCHER.rank_klussen(person, offered, today=TODAY, limit=2)
 
     assert [m.score for m in expected] == [1.0, 1.0]  # 1, 3 and 4 score 1.0; the person's turn order picks
-    assert KlusIndex(MATCHER, offered).top_klussen(person, today=TODAY, limit=2) == expected
-    assert CandidatePool(MATCHER, [person]).digest(offered, today=TODAY, limit_per_person=2) == {
-        "anna": expected
-    }
 
 
 def test_limit() -> None:
@@ -486,9 +474,6 @@ def test_limit() -> None:
         klus(), people, today=TODAY, limit=3
     )
     assert pool.top_candidates(klus(), today=TODAY, limit=0) == []
-    klussen = [klus(id=n) for n in range(1, 9)]
-    assert len(pool.digest(klussen, today=TODAY)["p00"]) == 5
-    assert len(pool.digest(klussen, today=TODAY, limit_per_person=2)["p00"]) == 2
 
 
 # -- properties ------------------------------------------------------------------------------------------
@@ -769,56 +754,7 @@ def test_the_pool_ranks_as_the_plain_method(k: Klus, people: list[Candidate], li
     ) == MATCHER.rank_candidates(k, people, today=TODAY, hidden=hidden, limit=limit)
 
 
-@POOL_PROPERTY
-@given(candidates(), klus_lists(15), st.integers(1, 6))
-def test_the_klus_index_ranks_as_the_plain_method(c: Candidate, offered: list[Klus], limit: int) -> None:
-    hidden = frozenset(k.poster_id for k in offered[:1])
-
-    assert KlusIndex(MATCHER, offered).top_klussen(
-        c, today=TODAY, hidden_posters=hidden, limit=limit
-    ) == MATCHER.rank_klussen(c, offered, today=TODAY, hidden_posters=hidden, limit=limit)
-
-
-@POOL_PROPERTY
-@given(pools(15), klus_lists(10), st.integers(1, 4), st.sampled_from([3, 7, 32_768]))
-def test_the_digest_is_every_persons_ranking(
-    people: list[Candidate], offered: list[Klus], limit: int, slice_size: int
-) -> None:
-    hidden_posters = {c.person_id: frozenset({"anna", "bram"}) for c in people[::3]}
-    pool = CandidatePool(MATCHER, people)
-    original = digest_search._DIGEST_SLICE
-    digest_search._DIGEST_SLICE = slice_size  # several slices of the pool, also with few people
-    try:
-        digest = pool.digest(offered, today=TODAY, limit_per_person=limit, hidden_posters=hidden_posters)
-        parts = [
-            pool.digest(
-                offered, today=TODAY, limit_per_person=limit, hidden_posters=hidden_posters, part=(n, 3)
-            )
-            for n in range(3)
-        ]
-    finally:
-        digest_search._DIGEST_SLICE = original
-
-    expected = {
-        c.person_id: ranked
-        for c in people
-        if (
-            ranked := MATCHER.rank_klussen(
-                c,
-                offered,
-                today=TODAY,
-                hidden_posters=hidden_posters.get(c.person_id, frozenset()),
-                limit=limit,
-            )
-        )
-    }
-    assert digest == expected
-    assert {person: matches for part in parts for person, matches in part.items()} == expected
-    assert sum(len(part) for part in parts) == len(expected)
-
-
 def test_the_pool_gives_people_with_commitments_their_hours_left() -> None:
-    # Scored from their cell's values, as people without commitments are, with the hours left.
     offered = klus(hours_per_week=16)
     people = [
         candidate("anna", hours_per_week=24, commitments=(Commitment(TODAY, TODAY + 30 * DAY, 16),)),
@@ -829,23 +765,14 @@ def test_the_pool_gives_people_with_commitments_their_hours_left() -> None:
         ),
         candidate("cor", hours_per_week=24, commitments=(Commitment(TODAY, TODAY + 5 * DAY, 24),)),
     ]
-    pool = CandidatePool(MATCHER, people)
 
-    digest = pool.digest([offered], today=TODAY)
-    top = pool.top_candidates(offered, today=TODAY)
+    top = CandidatePool(MATCHER, people).top_candidates(offered, today=TODAY)
 
-    assert sorted(digest) == ["anna", "cor"]  # bram's commitments together take all his hours
-    assert dict(reason(digest["anna"][0], "hours").params) == {"offered": 8, "needed": 16}
-    assert dict(reason(digest["cor"][0], "hours").params) == {"offered": 16, "needed": 16}
-    assert digest["anna"] == [explain(offered, people[0])]
+    assert sorted(m.person_id for m in top) == ["anna", "cor"]  # bram's commitments take all his hours
+    by_id = {m.person_id: m for m in top}
+    assert dict(reason(by_id["anna"], "hours").params) == {"offered": 8, "needed": 16}
+    assert dict(reason(by_id["cor"], "hours").params) == {"offered": 16, "needed": 16}
     assert top == MATCHER.rank_candidates(offered, people, today=TODAY)
-
-
-def test_a_part_of_the_digest_must_exist() -> None:
-    pool = CandidatePool(MATCHER, [candidate()])
-
-    with pytest.raises(ValueError, match="no part 2 of 2"):
-        pool.digest([klus()], today=TODAY, part=(2, 2))
 
 
 def test_a_bigger_pool_ranks_as_the_plain_methods() -> None:
@@ -854,17 +781,38 @@ def test_a_bigger_pool_ranks_as_the_plain_methods() -> None:
     people = [_random_candidate(rng, f"p{n}") for n in range(400)]
     offered = [_random_klus(rng, n) for n in range(1, 61)]
     pool = CandidatePool(MATCHER, people)
-    index = KlusIndex(MATCHER, offered)
 
     for k in offered[:15]:
         assert pool.top_candidates(k, today=TODAY, limit=10) == MATCHER.rank_candidates(
             k, people, today=TODAY, limit=10
         )
-    digest = pool.digest(offered, today=TODAY, limit_per_person=3)
-    for c in people[:80]:
-        expected = MATCHER.rank_klussen(c, offered, today=TODAY, limit=3)
-        assert digest.get(c.person_id, []) == expected
-        assert index.top_klussen(c, today=TODAY, limit=3) == expected
+
+
+@POOL_PROPERTY
+@given(klussen(), pools(20), pools(8), st.randoms(use_true_random=False), st.integers(1, 8))
+def test_an_updated_pool_ranks_as_the_plain_method_over_the_people_as_they_are_now(
+    k: Klus, before: list[Candidate], changed: list[Candidate], rng: random.Random, limit: int
+) -> None:
+    # Half the changes are to people already in the pool.
+    changed = [
+        dataclasses.replace(c, person_id=rng.choice(before).person_id) if before and n % 2 == 0 else c
+        for n, c in enumerate(changed)
+    ]
+    pool = CandidatePool(MATCHER, before)
+    gone = {c.person_id for c in rng.sample(before, len(before) // 4)}
+    pool.update(removed=gone)
+    pool.update(changed[: len(changed) // 2])
+    pool.update(changed[len(changed) // 2 :])
+    now = {c.person_id: c for c in before if c.person_id not in gone}
+    for c in changed:
+        now.pop(c.person_id, None)
+        now[c.person_id] = c
+    hidden = frozenset(list(now)[::4])
+    expected = MATCHER.rank_candidates(k, now.values(), today=TODAY, hidden=hidden, limit=limit)
+
+    assert pool.top_candidates(k, today=TODAY, hidden=hidden, limit=limit) == expected
+    assert pool.compacted().top_candidates(k, today=TODAY, hidden=hidden, limit=limit) == expected
+    assert len(pool) == len(pool.compacted()) == len(now)
 
 
 def _random_candidate(rng: random.Random, person_id: str) -> Candidate:

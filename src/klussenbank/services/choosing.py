@@ -38,21 +38,24 @@ class ChoosingService:
         today = self._clock.today()
         matcher = self._market.matcher
         interests = {i.person_id: i for i in await uow.interests.for_klus(klus.id)}
-        members = await uow.pool.members()
-        by_id = {m.person.aad_object_id: m for m in members}
-        pool = await self._market.candidates(uow, members)
         explained = {
-            c.person_id: matcher.explain(klus, c, today=today) for c in pool if c.person_id in interests
+            c.person_id: matcher.explain(klus, c, today=today)
+            for c in await self._market.candidates(uow, list(interests))
         }
         # A poster never sees the people in their own reporting line among suggestions, unless
         # they allowed it; someone who showed interest themselves chose to be seen.
         line = await self._directory.reports(klus.poster_id)
-        hidden = frozenset(
-            p for p in line if not (p in by_id and by_id[p].availability.visible_to_own_line)
-        ) | frozenset(interests)
-        suggested = matcher.rank_candidates(
-            klus, pool, today=today, hidden=hidden, limit=self._market.settings.candidates_shown
+        allowed = {
+            m.person.aad_object_id for m in await uow.pool.some(line) if m.availability.visible_to_own_line
+        }
+        hidden = frozenset(p for p in line if p not in allowed) | frozenset(interests)
+        pool = await self._market.pool.current(uow)
+        suggested = pool.top_candidates(
+            klus, today=today, hidden=hidden, limit=self._market.settings.candidates_shown
         )
+        suggested_people = {
+            p.aad_object_id: p for p in await uow.people.some([m.person_id for m in suggested])
+        }
         rows: list[CandidateRow] = []
         for person_id, interest in interests.items():
             if interest.status is InterestStatus.WITHDRAWN:
@@ -63,7 +66,7 @@ class ChoosingService:
             rows.append(await self._row(uow, person, interest, explained.get(person_id)))
         rows.sort(key=lambda row: -(row.match.score if row.match else 0.0))
         for match in suggested:
-            rows.append(await self._row(uow, by_id[match.person_id].person, None, match))
+            rows.append(await self._row(uow, suggested_people[match.person_id], None, match))
         now = self._clock.now()
         for row in rows:  # the poster saw these people: each may read so in their access log
             what = SAW_SUGGESTION if row.interest in (None, InterestStatus.INVITED) else SAW_CANDIDACY

@@ -7,9 +7,8 @@ the change that causes it; the delivery worker sends it later, never inside the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from itertools import islice
 
 from klussenbank.domain.klus import (
@@ -20,17 +19,16 @@ from klussenbank.domain.klus import (
     Klus,
     Visibility,
 )
-from klussenbank.domain.matching import Candidate, Commitment, Match, Matcher
+from klussenbank.domain.matching import Candidate, Match, Matcher
 from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import klus_view, teams_user_ids
-from klussenbank.services.ports.records import Actor, KlusHistory, PoolMember, Recipient
+from klussenbank.services.pool_index import PoolIndex, candidates_of, history_since
+from klussenbank.services.ports.records import Actor, PoolMember, Recipient
 from klussenbank.services.ports.renderers import NoticeRenderer
 from klussenbank.services.ports.repositories import UnitOfWork
 from klussenbank.services.views import KlusNotice, KlusOffer, KlusView, Refusal
-
-HISTORY = timedelta(days=90)  # how far back fair spread looks
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,7 @@ class Marketplace:
         self.clock = clock
         self.vocabulary = vocabulary
         self.matcher = Matcher(vocabulary)
+        self.pool = PoolIndex(self.matcher, clock)  # the whole pool, indexed, in this process
         self.settings = settings or KlusSettings()
         self._renderer = renderer
 
@@ -77,21 +76,22 @@ class Marketplace:
             replace(interest, status=status), hours_per_week=klus.hours_per_week, now=self.clock.now()
         )
 
-    async def candidates(self, uow: UnitOfWork, members: Iterable[PoolMember]) -> list[Candidate]:
-        """The whole pool as the matcher sees it: one query for everyone's history and hours."""
-        history = await uow.interests.history(self.clock.now() - HISTORY)
-        commitments = await uow.interests.all_commitments()
-        return [_candidate_of(m, commitments.get(m.person.aad_object_id, ()), history) for m in members]
-
     async def candidate(self, uow: UnitOfWork, person_id: str) -> Candidate | None:
-        """One person as the matcher sees them, reading only their own history and hours."""
+        """One person as the matcher sees them (also when withdrawn), reading only their own history
+        and hours."""
         person = await uow.people.get(person_id)
         availability = await uow.availability.get(person_id)
         if person is None or availability is None:
             return None
-        history = await uow.interests.history(self.clock.now() - HISTORY, person_id)
-        commitments = await uow.interests.commitments(person_id)
-        return _candidate_of(PoolMember(person, availability), commitments, history)
+        candidates = await candidates_of(
+            uow, [PoolMember(person, availability)], history_since(self.clock), [person_id]
+        )
+        return candidates[0]
+
+    async def candidates(self, uow: UnitOfWork, person_ids: Collection[str]) -> list[Candidate]:
+        """These people (those with a profile that is not withdrawn) as the matcher sees them."""
+        members = await uow.pool.some(person_ids)
+        return await candidates_of(uow, members, history_since(self.clock), person_ids)
 
     async def offers_for(
         self, uow: UnitOfWork, person_id: str, klussen: list[Klus], *, limit: int
@@ -158,18 +158,3 @@ def may_manage(klus: Klus | None, actor: Actor) -> Refusal | None:
     if klus is None or klus.poster_id != actor.aad_object_id:
         return Refusal("klus_not_found")
     return None
-
-
-def _candidate_of(
-    member: PoolMember, commitments: Iterable[Commitment], history: Mapping[str, KlusHistory]
-) -> Candidate:
-    person_id = member.person.aad_object_id
-    past = history.get(person_id, KlusHistory())
-    return Candidate(
-        person_id=person_id,
-        organisation_key=member.person.organisation_key,
-        availability=member.availability,
-        commitments=tuple(commitments),
-        recent_matches=past.recent_matches,
-        times_passed_over=past.times_passed_over,
-    )

@@ -3,6 +3,7 @@ of what they posted, and cancelling it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -111,23 +112,20 @@ class PostingService:
         """Tell the people who fit a new klus best, within each person's weekly number of cards."""
         now = self._clock.now()
         settings = self._market.settings
-        members = await uow.pool.members()
+        pool = await self._market.pool.current(uow)
         sent = await uow.suggestions.counts_since(now - WEEK)
-        wanted = [
-            m
-            for m in members
-            if m.availability.suggestions
-            and sent.get(m.person.aad_object_id, 0) < settings.suggestions_per_week
-        ]
-        candidates = await self._market.candidates(uow, wanted)
+        enough = {person for person, count in sent.items() if count >= settings.suggestions_per_week}
         matches = [
             match
-            for match in self._market.matcher.rank_candidates(
-                klus, candidates, today=self._clock.today(), limit=settings.suggestions_per_klus
+            for match in pool.top_candidates(
+                klus,
+                today=self._clock.today(),
+                hidden=_AnyOf(enough, self._market.pool.quiet),
+                limit=settings.suggestions_per_klus,
             )
             if match.score >= settings.min_suggestion_score
         ]
-        people = {m.person.aad_object_id: m.person for m in wanted}
+        people = {p.aad_object_id: p for p in await uow.people.some([m.person_id for m in matches])}
         await uow.suggestions.add(klus.id, [match.person_id for match in matches], now=now)
         view = await self._market.view(uow, klus)
         for match in matches:
@@ -175,6 +173,16 @@ class PostingService:
     def _skill_choices(self) -> tuple[SkillChoice, ...]:
         vocabulary = self._market.vocabulary
         return skill_choices(vocabulary, (s.id for s in vocabulary.skills))
+
+
+class _AnyOf:
+    """In any of these sets (without copying them into one)."""
+
+    def __init__(self, *sets: Collection[str]) -> None:
+        self._sets = sets
+
+    def __contains__(self, item: object) -> bool:
+        return any(item in found for found in self._sets)
 
 
 def _may_edit(klus: Klus | None, actor: Actor) -> Refusal | None:

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from klussenbank.domain.klus import HOLDS_HOURS, Interest, InterestStatus, Klus, KlusStatus, Visibility
 from klussenbank.domain.matching import Commitment
-from klussenbank.domain.people import AvailabilityStatus, WorkMode
+from klussenbank.domain.people import Availability, AvailabilityStatus, Person, WorkMode
 from klussenbank.services.ports.records import KlusHistory, PoolMember
 from klussenbank.store.db import utc
 from klussenbank.store.orm.klussen import InterestRow, KlusRow, KlusSkillRow, SuggestionRow
-from klussenbank.store.orm.people import AvailabilityRow, PersonRow
-from klussenbank.store.repositories import SqlAvailability, SqlOrganisations, SqlPeople, person_of
+from klussenbank.store.orm.people import (
+    AvailabilityOrganisationRow,
+    AvailabilityRow,
+    AvailabilitySkillRow,
+    OrganisationRow,
+    PersonRow,
+)
+from klussenbank.store.orm.pool import PoolChangeRow, PoolVersionRow
+from klussenbank.store.pool_changes import KEPT
+from klussenbank.store.repositories import SqlOrganisations, SqlPeople
 
 REQUIRED, NICE, FREE = "required", "nice", "free"
 PASSED_OVER = (InterestStatus.NOT_CHOSEN,)
@@ -202,8 +212,12 @@ class SqlInterests:
             )
         return (await self._commitments(PersonRow.aad_object_id == aad_object_id)).get(aad_object_id, [])
 
-    async def all_commitments(self) -> dict[str, list[Commitment]]:
-        return await self._commitments()
+    async def all_commitments(
+        self, aad_object_ids: Collection[str] | None = None
+    ) -> dict[str, list[Commitment]]:
+        if aad_object_ids is None:
+            return await self._commitments()
+        return await self._commitments(PersonRow.aad_object_id.in_(list(aad_object_ids)))
 
     async def _commitments(self, *where: ColumnElement[bool]) -> dict[str, list[Commitment]]:
         rows = await self._session.execute(
@@ -217,8 +231,10 @@ class SqlInterests:
             found[person].append(Commitment(start, end, hours))
         return dict(found)
 
-    async def history(self, since: datetime, aad_object_id: str | None = None) -> dict[str, KlusHistory]:
-        only = () if aad_object_id is None else (PersonRow.aad_object_id == aad_object_id,)
+    async def history(
+        self, since: datetime, aad_object_ids: Collection[str] | None = None
+    ) -> dict[str, KlusHistory]:
+        only = () if aad_object_ids is None else (PersonRow.aad_object_id.in_(list(aad_object_ids)),)
         rows = await self._session.execute(
             select(PersonRow.aad_object_id, InterestRow.status, func.count())
             .join(PersonRow, PersonRow.id == InterestRow.person_id)
@@ -278,14 +294,156 @@ class SqlSuggestions:
 
 
 class SqlPool:
+    """The pool as matching sees it, read lean (plain rows, no ORM objects): 100,000 people load in
+    pages without holding them all at once."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def members(self) -> list[PoolMember]:
-        rows = await self._session.execute(
-            select(PersonRow, AvailabilityRow)
+    async def page(self, after: int, size: int) -> tuple[list[PoolMember], int]:
+        """Up to `size` members after the person with row id `after`, and the last row id read (0 at
+        the end)."""
+        ids = list(
+            await self._session.scalars(
+                self._members_query(PersonRow.id > after).with_only_columns(PersonRow.id).limit(size)
+            )
+        )
+        if not ids:
+            return [], 0
+        where = (PersonRow.id >= ids[0], PersonRow.id <= ids[-1])
+        return await self._members(*where), ids[-1]
+
+    async def some(self, aad_object_ids: Collection[str]) -> list[PoolMember]:
+        """These people, those of them who are members."""
+        if not aad_object_ids:
+            return []
+        return await self._members(PersonRow.aad_object_id.in_(list(aad_object_ids)))
+
+    async def version(self) -> int:
+        """The number of the last change to the pool (see `pool_changes`)."""
+        return await self._session.scalar(select(PoolVersionRow.version).where(PoolVersionRow.id == 1)) or 0
+
+    async def changed_since(self, version: int) -> tuple[int, set[str]] | None:
+        """The version now and the people changed after `version`; None when the log no longer goes
+        back that far."""
+        now = await self.version()
+        if now - version >= KEPT:
+            return None
+        rows = await self._session.scalars(
+            select(PersonRow.aad_object_id)
+            .join(PoolChangeRow, PoolChangeRow.person_id == PersonRow.id)
+            .where(PoolChangeRow.version > version, PoolChangeRow.version <= now)
+        )
+        return now, set(rows)
+
+    async def history_changed(self, start: datetime, end: datetime) -> set[str]:
+        """People with an interest last changed in [start, end): they leave a history window then."""
+        rows = await self._session.scalars(
+            select(PersonRow.aad_object_id)
+            .join(InterestRow, InterestRow.person_id == PersonRow.id)
+            .where(InterestRow.updated_at >= start, InterestRow.updated_at < end)
+        )
+        return set(rows)
+
+    @staticmethod
+    def _members_query(*where: ColumnElement[bool]) -> Select[Any]:
+        return (
+            select(PersonRow.id)
             .join(AvailabilityRow, AvailabilityRow.person_id == PersonRow.id)
-            .where(AvailabilityRow.status != AvailabilityStatus.WITHDRAWN.value)
+            .where(AvailabilityRow.status != AvailabilityStatus.WITHDRAWN.value, *where)
             .order_by(PersonRow.id)
         )
-        return [PoolMember(person_of(person), SqlAvailability.availability_of(row)) for person, row in rows]
+
+    async def _members(self, *where: ColumnElement[bool]) -> list[PoolMember]:
+        a = AvailabilityRow
+        rows = (
+            await self._session.execute(
+                self._members_query(*where)
+                .with_only_columns(
+                    PersonRow.id,
+                    PersonRow.aad_object_id,
+                    PersonRow.tenant_id,
+                    PersonRow.name,
+                    PersonRow.email,
+                    OrganisationRow.key,
+                    PersonRow.locale,
+                    PersonRow.welcomed_at,
+                    a.hours_per_week,
+                    a.start_date,
+                    a.end_date,
+                    a.weekdays,
+                    a.work_mode,
+                    a.intro,
+                    a.status,
+                    a.paused_until,
+                    a.suggestions,
+                    a.visible_to_own_line,
+                )
+                .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
+            )
+        ).all()
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+
+        def of_these(column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+            return column.in_(ids) if len(ids) <= 1_000 else column.between(ids[0], ids[-1])
+
+        skills: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+        for person, skill, known in await self._session.execute(
+            select(
+                AvailabilitySkillRow.person_id,
+                AvailabilitySkillRow.skill,
+                AvailabilitySkillRow.from_vocabulary,
+            )
+            .where(of_these(AvailabilitySkillRow.person_id))
+            .order_by(AvailabilitySkillRow.person_id, AvailabilitySkillRow.position)
+        ):
+            skills[person][0 if known else 1].append(skill)
+        willing: dict[int, list[str]] = defaultdict(list)
+        for person, key in await self._session.execute(
+            select(AvailabilityOrganisationRow.person_id, OrganisationRow.key)
+            .join(OrganisationRow, OrganisationRow.id == AvailabilityOrganisationRow.organisation_id)
+            .where(of_these(AvailabilityOrganisationRow.person_id))
+        ):
+            willing[person].append(key)
+        return [
+            PoolMember(
+                Person(aad, tenant, name, email, organisation, locale, utc(welcomed)),
+                Availability(
+                    skills=tuple(skills[row_id][0]),
+                    free_skills=tuple(skills[row_id][1]),
+                    hours_per_week=hours,
+                    start_date=start,
+                    end_date=end,
+                    weekdays=tuple(weekdays),
+                    organisations=tuple(sorted(willing[row_id])),
+                    work_mode=WorkMode(mode),
+                    intro=intro,
+                    status=AvailabilityStatus(status),
+                    paused_until=paused_until,
+                    suggestions=suggestions,
+                    visible_to_own_line=visible,
+                ),
+            )
+            for (
+                row_id,
+                aad,
+                tenant,
+                name,
+                email,
+                organisation,
+                locale,
+                welcomed,
+                hours,
+                start,
+                end,
+                weekdays,
+                mode,
+                intro,
+                status,
+                paused_until,
+                suggestions,
+                visible,
+            ) in rows
+        ]

@@ -87,6 +87,14 @@ class SqlPeople:
         tenant_id, name, email, organisation_key, locale, welcomed_at = found
         return Person(aad_object_id, tenant_id, name, email, organisation_key, locale, welcomed_at)
 
+    async def some(self, aad_object_ids: Sequence[str]) -> list[Person]:
+        if not aad_object_ids:
+            return []
+        rows = await self._session.scalars(
+            select(PersonRow).where(PersonRow.aad_object_id.in_(aad_object_ids))
+        )
+        return [person_of(row) for row in rows]
+
     async def save(self, person: Person, *, now: datetime) -> None:
         org_ids = await self._organisations.ids((person.organisation_key,))
         if person.organisation_key not in org_ids:

@@ -13,6 +13,7 @@ from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApproval
 from klussenbank.store.audit import SqlAudit
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.outbox import SqlOutbox
+from klussenbank.store.pool_changes import record_changes
 from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
@@ -76,6 +77,7 @@ class SqlUnitOfWork:
         await self._session.close()
 
     async def commit(self) -> None:
+        await record_changes(self._session)
         await self._session.commit()
 
 

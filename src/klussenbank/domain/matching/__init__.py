@@ -9,21 +9,13 @@ Pure domain code: no I/O, no clock (``today`` is always given), no randomness.
   (lemmas and compounds).
 - `ranker`: `Matcher`, which scores every input it is given and ranks (the order is documented there).
 
-**Indexes.** `Matcher.rank_candidates` and `Matcher.rank_klussen` look at every input; for the whole
-pool build an index once and ask it many times. They return exactly what the plain methods return.
-
-- `CandidatePool` (people, `pool`): `CandidatePool.top_candidates` (a klus's best people) and
-  `CandidatePool.digest` (every person's best open klussen, for the daily message; see `digest`).
-- `KlusIndex` (klussen, `klus_index`): `KlusIndex.top_klussen` (one person's best klussen).
-
-Both keep sets of people (or klussen) as bitsets in Python ints (`bitsets`, `people_index`): one per
-skill, organisation, work mode, hours offered, start and end date, and so on. A query adds up per
-person (or klus) the halves of the klus's skills they bring, as a bit-sliced counter, and then visits
-them in order of the best score they could still reach, stopping as soon as nobody left could enter
-the top (threshold algorithm). How the pool does that with cells of people is told in `pool`.
+**Index.** `Matcher.rank_candidates` scores every candidate it is given; `CandidatePool` indexes a
+whole pool once (`people_index`, bitsets in `bitsets`), finds a klus's best people visiting only those
+who can still enter the top, and scores them with the same scorer: it returns exactly what the plain
+method returns (see `pool`). A person's best klussen are ranked by the plain `Matcher.rank_klussen`:
+that work grows with the open klussen, not with the pool.
 """
 
-from klussenbank.domain.matching.klus_index import KlusIndex
 from klussenbank.domain.matching.pool import CandidatePool
 from klussenbank.domain.matching.ranker import Matcher
 from klussenbank.domain.matching.shapes import (
@@ -55,7 +47,6 @@ __all__ = [
     "Candidate",
     "CandidatePool",
     "Commitment",
-    "KlusIndex",
     "Match",
     "Matcher",
     "Reason",

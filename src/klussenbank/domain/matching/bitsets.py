@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 _BYTE_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
@@ -80,23 +80,3 @@ def _at_least(counter: Sequence[int], threshold: int, universe: int) -> int:
             greater |= equal & bits
             equal ^= equal & bits
     return greater | equal
-
-
-def _cumulative(
-    by_value: Mapping[int, list[int]], size: int, *, upwards: bool
-) -> tuple[list[int], list[int]]:
-    """The distinct values ascending, and per position the set of everyone with a value up to and
-    including it (`upwards`: masks[n] holds the first n values) or from it on (masks[n] holds the
-    values from position n)."""
-    values = sorted(by_value)
-    masks = [0] * (len(values) + 1)
-    mask = 0
-    if upwards:
-        for position, value in enumerate(values, start=1):
-            mask |= _mask_of(by_value[value], size)
-            masks[position] = mask
-    else:
-        for position in range(len(values) - 1, -1, -1):
-            mask |= _mask_of(by_value[values[position]], size)
-            masks[position] = mask
-    return values, masks

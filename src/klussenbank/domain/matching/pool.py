@@ -1,50 +1,85 @@
-"""Every candidate, indexed once to rank people for a klus and for the daily digest.
+"""Every candidate, indexed once to find a klus's best people without scoring the whole pool.
 
-For a klus the pool hands out *cells* (see `cells`): eligible people (people whose commitment alone
-takes all their hours in the klus period are left out by bitsets too) at one skill level whose
-nice-to-have level, work mode fit and place fit are the same. In a cell's exact part everyone has
-the hours (and no commitments) and the whole period, so they all get the cell's score without being
-scored one by one; the others are bound by that score, and scored one by one from the cell's values
-with their own hours left and period (fully for a klus with free-text skills). The digest (see
-`digest`) runs all klussen at once against a slice of the pool (its bitsets for every klus in
-memory): one queue of every klus's levels and cells, best first; a person is done as soon as they
-have their klussen and nothing left can beat them. Its `part` lets several processes each compute a
-share of the people.
+**How.** The people are kept as bitsets by skill (see `people_index`). For a klus the pool counts per
+person the halves of the klus's skills they bring (its *level*), and visits people level by level,
+split by how well their work mode and place fit and whether the klus's text names a skill of theirs,
+best possible score first. Every person visited is scored by the plain scorer (`scoring._fit`: all the
+hard filters, the score) and ordered by the plain matcher's key (`ranker._candidate_key`); the search
+stops when the best score still possible (`scoring._bound`) falls in a lower band than the limit-th
+found: nobody left can enter the top. So the pool gives exactly what `Matcher.rank_candidates` gives
+over the same people, with the same explanation (`scoring._match`), and a change to the scorer's hard
+filters, score or wording carries over by itself; the index assumes only what the scorer documents: a
+person with none of the klus's skills (level 0) is no match, and `_bound` bounds the score.
+
+**Changes.** `update` replaces or removes people without rebuilding: the old entries are left out
+(a *stale* bitset) and the people as they are now are scored one by one on every query, until
+`compacted` builds a fresh pool of everyone as they are now.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable
 from datetime import date
 
 from klussenbank.domain.klus import Klus
-from klussenbank.domain.matching.bitsets import _bits
-from klussenbank.domain.matching.cells import _cell_score, _Cells, _Entry
-from klussenbank.domain.matching.digest import _digest
+from klussenbank.domain.matching.bitsets import _any, _bits, _highest
 from klussenbank.domain.matching.people_index import _PeopleIndex
-from klussenbank.domain.matching.ranker import Matcher, _band, _CandidateKey, _stable_hash
-from klussenbank.domain.matching.scoring import _SCALE, _fit, _hours_left, _match
+from klussenbank.domain.matching.profiles import _Klus, _Person
+from klussenbank.domain.matching.ranker import Matcher, _band, _candidate_key, _CandidateKey
+from klussenbank.domain.matching.scoring import _bound, _bound_units, _Fit, _fit, _match
 from klussenbank.domain.matching.shapes import Candidate, Match
+
+_Found = tuple[_CandidateKey, _Person, _Fit]
 
 
 class CandidatePool:
-    """Every candidate, indexed for ranking people for a klus and for the daily digest."""
+    """Every candidate, indexed for ranking people for a klus; `update` keeps it current."""
 
     def __init__(self, matcher: Matcher, candidates: Iterable[Candidate]) -> None:
         self._matcher = matcher
-        people = [matcher._person(candidate) for candidate in candidates]
-        self._index = _PeopleIndex(people, matcher._related)
+        self._build([matcher._person(candidate) for candidate in candidates])
+
+    def _build(self, people: list[_Person]) -> None:
+        self._index = _PeopleIndex(people, self._matcher._related)
+        self._stale = 0  # indexed people replaced or removed since
+        self._changed: dict[str, _Person] = {}  # people as they are now, not indexed
 
     def __len__(self) -> int:
-        return self._index._size
+        return self._index._size - self._stale.bit_count() + len(self._changed)
+
+    @property
+    def changes(self) -> int:
+        """How many people are scored one by one since the pool was built (see `compacted`)."""
+        return len(self._changed) + self._stale.bit_count()
+
+    def update(self, candidates: Iterable[Candidate] = (), removed: Iterable[str] = ()) -> None:
+        """These people as they are now; the `removed` ones are no longer in the pool."""
+        for candidate in candidates:
+            self._forget(candidate.person_id)
+            self._changed[candidate.person_id] = self._matcher._person(candidate)
+        for person_id in removed:
+            self._forget(person_id)
+
+    def _forget(self, person_id: str) -> None:
+        self._changed.pop(person_id, None)
+        for index in self._index._indexes(person_id):
+            self._stale |= 1 << index
+
+    def compacted(self) -> CandidatePool:
+        """A new pool of everyone as they are now, all indexed (this one is left as it is)."""
+        people = self._index._people
+        current = [people[index] for index in range(len(people)) if not self._stale >> index & 1]
+        pool = CandidatePool.__new__(CandidatePool)
+        pool._matcher = self._matcher
+        pool._build([*current, *self._changed.values()])
+        return pool
 
     def top_candidates(
         self,
         klus: Klus,
         *,
         today: date,
-        hidden: frozenset[str] = frozenset(),
+        hidden: Container[str] = frozenset(),
         limit: int = 20,
     ) -> list[Match]:
         """What `Matcher.rank_candidates` gives for this klus and every candidate in the pool."""
@@ -52,84 +87,63 @@ class CandidatePool:
             return []
         profile = self._matcher._klus(klus)
         day = today.toordinal()
+        best: list[_Found] = []
+
+        def consider(person: _Person) -> None:
+            if person.id in hidden:
+                return
+            fit = _fit(profile, person, day)
+            if fit is not None:
+                best.append((_candidate_key(profile, person, fit), person, fit))
+
+        for person in self._changed.values():
+            consider(person)
+        kth = _keep_best(best, limit)
         people = self._index._people
-        queue: list[_Entry] = []
-        cells = _Cells(self._index, profile, day, queue)
-        best: list[tuple[_CandidateKey, int]] = []
-        kth: _CandidateKey | None = None  # the limit-th best key so far
-        while queue:
-            if kth is not None and _band(-queue[0][0]) < -kth[0]:
-                break
-            cell = cells.step(heapq.heappop(queue), 0)
-            if cell is None:
-                continue
-            units, members, values, _, exact = cell
-            if not exact:  # score one by one
-                scratch = None if values is None else values.copy()
-                for index in _bits(members):
-                    person = people[index]
-                    if person.id in hidden:
-                        continue
-                    if scratch is not None:
-                        hours_left = _hours_left(person, profile.start, profile.end)
-                        if hours_left <= 0:
-                            continue
-                        score, _ = _cell_score(profile, person, hours_left, scratch)
-                        own_units = round(score * _SCALE)
-                    else:
-                        fit = _fit(profile, person, day)
-                        if fit is None:
-                            continue
-                        own_units = fit.units
-                    band = -_band(own_units)
-                    key = (band, person.recent, person.passed_over, _stable_hash(profile.id, person.id))
-                    best.append((key, index))
-            else:  # one score for all; who comes first only depends on fairness
-                band = -_band(units)
-                for (recent, passed_over), fair in self._index._fairness:
-                    if kth is not None and kth < (band, recent, passed_over):
-                        break
-                    for index in _bits(members & fair):
-                        person = people[index]
-                        if person.id not in hidden:
-                            key = (band, recent, passed_over, _stable_hash(profile.id, person.id))
-                            best.append((key, index))
-                    if len(best) >= limit:
-                        best.sort()
-                        del best[limit:]
-                        kth = best[-1][0]
-            best.sort()
-            del best[limit:]
-            if len(best) >= limit:
-                kth = best[-1][0]
-        matches: list[Match] = []
-        for _, index in best:
-            fit = _fit(profile, people[index], day)
-            assert fit is not None
-            matches.append(_match(profile, people[index], fit))
-        return matches
+        for bound, members in self._cells(profile):
+            if kth is not None and -_band(bound) > kth[0]:
+                break  # nobody left can enter the top: everyone further is in a lower band
+            for index in _bits(members):
+                consider(people[index])
+            kth = _keep_best(best, limit)
+        return [_match(profile, person, fit) for _, person, fit in best]
 
-    def digest(
-        self,
-        klussen: Iterable[Klus],
-        *,
-        today: date,
-        limit_per_person: int = 5,
-        hidden_posters: Mapping[str, frozenset[str]] | None = None,
-        part: tuple[int, int] = (0, 1),
-    ) -> dict[str, list[Match]]:
-        """Every person's best open klussen (as `Matcher.rank_klussen`), for people with at least one.
+    def _cells(self, profile: _Klus) -> Iterable[tuple[int, int]]:
+        """The indexed people who share a skill with the klus, in groups with the best score any of
+        them can reach (in units), highest first."""
+        index = self._index
+        if profile.total:
+            counter = index._levels(profile.required, profile.terms)
+        elif profile.nice_total:
+            counter = index._levels(profile.nice, ())
+        else:  # a klus without skills: everyone is on the same level
+            counter = [(1 << index._size) - 1]
+        rest = _any(counter)
+        rest ^= rest & self._stale
+        near = (1 << index._size) - 1 if profile.remote else index._home.get(profile.organisation, 0)
+        mentioning = index._owning(profile.text_skills)
+        by_fit: dict[float, int] = {}
+        for code, members in enumerate(index._modes):
+            by_fit[profile.mode_fit[code]] = by_fit.get(profile.mode_fit[code], 0) | members
+        cells: list[tuple[int, int]] = []
+        while rest:
+            level, members = _highest(counter, rest)
+            rest ^= members
+            for mode_fit, in_mode in by_fit.items():
+                for place, at_place in ((1.0, in_mode & near), (0.0, in_mode & ~near)):
+                    for mentioned, group in ((True, at_place & mentioning), (False, at_place & ~mentioning)):
+                        group &= members
+                        if group:
+                            bound = _bound(
+                                profile.total, profile.nice_total, level, mode_fit, place, 1.0, mentioned
+                            )
+                            cells.append((_bound_units(bound), group))
+        cells.sort(key=lambda cell: -cell[0])  # (stable: the same order in every process)
+        return cells
 
-        `hidden_posters` maps a person id to the posters whose klussen that person must not see.
-        `part` (n, of) computes only the n-th (from 0) of `of` equal parts of the pool, so that
-        several processes can share the work; together the parts give the whole digest.
-        """
-        number, parts = part
-        if not 0 <= number < parts:
-            raise ValueError(f"no part {number} of {parts}")
-        if limit_per_person <= 0:
-            return {}
-        open_klussen = [self._matcher._klus(klus) for klus in klussen if klus.open_on(today)]
-        return _digest(
-            self._index, open_klussen, today.toordinal(), limit_per_person, hidden_posters or {}, part
-        )
+
+def _keep_best(best: list[_Found], limit: int) -> _CandidateKey | None:
+    """Keep the `limit` best, in order; the limit-th's key once there are that many."""
+    best.sort(key=lambda found: found[0])
+    del best[limit:]
+    return best[-1][0] if len(best) >= limit else None

@@ -227,34 +227,14 @@ def _bound(
 # -- explanations: a fit's reasons, made from its numbers ---------------------------------------------------
 
 
-class _Shared:
-    """Hours and period reasons made so far, to share between the matches of many klussen."""
-
-    __slots__ = ("hours", "period")
-
-    def __init__(self) -> None:
-        self.hours: dict[int, Reason] = {}
-        self.period: dict[int, Reason] = {}
+def _match(klus: _Klus, person: _Person, fit: _Fit) -> Match:
+    """The match with its reasons."""
+    return Match(klus_id=klus.id, person_id=person.id, score=fit.score, reasons=_reasons(klus, person, fit))
 
 
-def _match(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared | None = None) -> Match:
-    """The match with its reasons; with `shared` (the digest), more matches share their reasons."""
-    # (a frozen dataclass's __init__ sets each field through object.__setattr__: this runs for every
-    # suggestion in the digest)
-    match: Match = object.__new__(Match)
-    match.__dict__.update(
-        klus_id=klus.id,
-        person_id=person.id,
-        score=fit.score,
-        reasons=_reasons(klus, person, fit, shared or _Shared()),
-    )
-    return match
-
-
-def _reasons(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared) -> tuple[Reason, ...]:
-    """The reasons, each made once from the numbers it shows (reasons are immutable): the skill
-    reasons, the mentioned reason and work mode with place on the klus profile, hours and period in
-    `shared`."""
+def _reasons(klus: _Klus, person: _Person, fit: _Fit) -> tuple[Reason, ...]:
+    """The reasons; those made from the klus's numbers alone are made once (reasons are immutable): the
+    skill reasons, the mentioned reason and work mode with place, on the klus profile."""
     skills_made, rest_made, mentioned_made = klus.reasons
     skills = skills_made.get(fit.counts)
     if skills is None:
@@ -270,18 +250,12 @@ def _reasons(klus: _Klus, person: _Person, fit: _Fit, shared: _Shared) -> tuple[
         skills = (*skills, mentioned)
     needed = klus.hours
     offered = min(fit.hours_left, needed)
-    key = offered << 32 | needed
-    hours = shared.hours.get(key)
-    if hours is None:
-        offer = MappingProxyType({"offered": offered, "needed": needed})
-        hours = shared.hours[key] = Reason("hours", offer, _hours_value(offered, needed), HOURS_WEIGHT)
+    offer = MappingProxyType({"offered": offered, "needed": needed})
+    hours = Reason("hours", offer, _hours_value(offered, needed), HOURS_WEIGHT)
     overlap, days = fit.overlap, klus.days
-    key = overlap << 32 | days
-    period = shared.period.get(key)
-    if period is None:
-        fit_word = "full" if overlap >= days else "partial"
-        span: Mapping[str, int | str] = MappingProxyType({"fit": fit_word, "days": overlap, "total": days})
-        period = shared.period[key] = Reason("period", span, overlap / days, PERIOD_WEIGHT)
+    fit_word = "full" if overlap >= days else "partial"
+    span: Mapping[str, int | str] = MappingProxyType({"fit": fit_word, "days": overlap, "total": days})
+    period = Reason("period", span, overlap / days, PERIOD_WEIGHT)
     near = person.organisation == klus.organisation
     key = person.mode_code << 1 | near
     rest = rest_made.get(key)

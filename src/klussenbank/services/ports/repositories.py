@@ -3,7 +3,7 @@ one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -39,6 +39,9 @@ class OrganisationRepository(Protocol):
 class PersonRepository(Protocol):
     async def get(self, aad_object_id: str) -> Person | None: ...
 
+    async def some(self, aad_object_ids: Sequence[str]) -> list[Person]:
+        """Those of these people who are known, in no particular order."""
+
     async def save(self, person: Person, *, now: datetime) -> None:
         """Insert or update the person; `welcomed_at` is only ever set by `claim_welcome`."""
 
@@ -67,8 +70,23 @@ class AvailabilityRepository(Protocol):
 
 
 class PoolRepository(Protocol):
-    async def members(self) -> list[PoolMember]:
-        """Everyone whose profile is active or paused (withdrawn people are left out)."""
+    """Members are everyone whose profile is active or paused (withdrawn people are left out)."""
+
+    async def page(self, after: int, size: int) -> tuple[list[PoolMember], int]:
+        """Up to `size` members after the one at `after` (0: from the start), and where this page ends
+        (0 when there are no more)."""
+
+    async def some(self, aad_object_ids: Collection[str]) -> list[PoolMember]:
+        """Those of these people who are members."""
+
+    async def version(self) -> int:
+        """The number of the last change to anyone as matching sees them (0 before any)."""
+
+    async def changed_since(self, version: int) -> tuple[int, set[str]] | None:
+        """The version now and who changed after `version`; None when that is too long ago to say."""
+
+    async def history_changed(self, start: datetime, end: datetime) -> set[str]:
+        """People with an interest last changed in [start, end)."""
 
 
 class KlusRepository(Protocol):
@@ -105,11 +123,15 @@ class InterestRepository(Protocol):
     async def commitments(self, aad_object_id: str, *, lock: bool = False) -> list[Commitment]:
         """The hours this person confirmed for klussen; `lock` serialises capacity checks for them."""
 
-    async def all_commitments(self) -> dict[str, list[Commitment]]:
-        """Everyone's confirmed hours, by person: one query for a whole pool."""
+    async def all_commitments(
+        self, aad_object_ids: Collection[str] | None = None
+    ) -> dict[str, list[Commitment]]:
+        """Everyone's (or these people's) confirmed hours, by person: one query for a whole pool."""
 
-    async def history(self, since: datetime, aad_object_id: str | None = None) -> dict[str, KlusHistory]:
-        """Recent matches and times passed over, by person: everyone's, or one person's."""
+    async def history(
+        self, since: datetime, aad_object_ids: Collection[str] | None = None
+    ) -> dict[str, KlusHistory]:
+        """Recent matches and times passed over, by person: everyone's, or these people's."""
 
 
 class SuggestionRepository(Protocol):

@@ -11,6 +11,7 @@ from klussenbank.store.orm import (  # noqa: F401
     klussen,
     outbox,
     people,
+    pool,
     privacy,
     work,
 )
