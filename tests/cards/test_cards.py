@@ -177,10 +177,16 @@ MATCH = Match(
     klus_id=7,
     person_id="eva",
     score=0.9,
+    # As the matcher makes it for KLUS (hybrid, 8 hours) and someone who takes minutes, knows sign
+    # language partly, organises events and works from home: every kind of sentence.
     reasons=(
-        Reason("skills", {"matched": 1, "total": 2}, 0.5, 0.5),
-        Reason("hours", {"offered": 8, "needed": 8}, 1.0, 0.2),
-        Reason("period", {"fit": "full"}, 1.0, 0.15),
+        Reason("skills", {"matched": 1, "related": 0, "total": 1}, 1.0, 0.225, ("minute-taking",)),
+        Reason("free_skills", {"matched": 0, "partial": 1, "total": 1}, 0.5, 0.225, (), ("gebarentaal",)),
+        Reason("nice_skills", {"matched": 1, "related": 0, "total": 1}, 1.0, 0.1, ("event-organisation",)),
+        Reason("hours", {"offered": 6, "needed": 8}, 0.75, 0.15),
+        Reason("period", {"fit": "full", "days": 115, "total": 115}, 1.0, 0.15),
+        Reason("work_mode", {"fit": "partial", "klus": "hybrid", "person": "remote"}, 0.5, 0.1),
+        Reason("place", {"fit": "near", "organisation": "ermelo"}, 1.0, 0.05),
     ),
 )
 KLUS_FORM = KlusFormView(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from klussenbank.cards.elements import Element, card, container, execute, good, show_card, subtle, text, title
 from klussenbank.cards.klus_elements import (
     confirm_actions,
-    explain,
     kept_current,
     klus_body,
     klus_data,
@@ -14,6 +13,7 @@ from klussenbank.cards.klus_elements import (
     openable,
     share_toggle,
 )
+from klussenbank.cards.why import why, why_block
 from klussenbank.domain.klus import MAX_MOTIVATION, InterestStatus, KlusStatus
 from klussenbank.i18n import Translator
 from klussenbank.services.views import CandidatesView, KlusOffer, KlusSummary, KlusView, OffersView
@@ -32,7 +32,7 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
         body.append(good(banner))
     body += klus_body(klus, t)
     if offer.match is not None:
-        body.append(text(t("klus.why", reasons=explain(offer.match, t)), weight="Bolder"))
+        body += why_block(offer.match, t)
     data = klus_data(klus.id)
     if offer.own:
         return kept_current(
@@ -92,7 +92,7 @@ def offers_card(view: OffersView, t: Translator) -> Element:
             subtle(klus_line(offer.klus, t)),
         ]
         if offer.match is not None:
-            items.append(subtle(explain(offer.match, t)))
+            items.append(text(why(offer.match, t, "you")))
         if offer.interest is not None:
             items.append(subtle(t(f"interest.status.{offer.interest.value}")))
         body.append(openable(items, offer.klus.id, t))
@@ -172,7 +172,7 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
     for row in view.candidates:
         items: list[Element] = [text(f"{row.name} · {row.organisation}", weight="Bolder")]
         if row.match is not None:
-            items.append(subtle(explain(row.match, t)))
+            items.append(text(why(row.match, t, "they")))
         status = row.interest
         items.append(subtle(t(f"candidates.status.{status.value if status else 'suggested'}")))
         if row.motivation:

@@ -1,33 +1,16 @@
-"""The pieces klus cards share: a klus's facts and one-line summary, why it fits someone, the data its buttons
-send, and the choices of a chosen candidate."""
+"""The pieces klus cards share: a klus's facts and one-line summary, the data its buttons send, and the
+choices of a chosen candidate."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from klussenbank.cards.elements import Element, container, execute, facts, refresh, skill_label, text
-from klussenbank.domain.matching import Match
 from klussenbank.i18n import Translator
 from klussenbank.services.views import KlusView
 from klussenbank.verbs import KlusInput, Verb
 
 F = KlusInput
-
-
-def explain(match: Match, t: Translator) -> str:
-    """ "3 van 4 vaardigheden · 16 van 16 uur · periode past", from the match's reasons."""
-    parts = []
-    for reason in match.reasons:
-        params: dict[str, object] = dict(reason.params)
-        variant = params.pop("fit", None)
-        if reason.code == "hours":  # "16 van 16 uur", also for someone with more hours free
-            params["offered"] = min(int(reason.params["offered"]), int(reason.params["needed"]))
-        if variant is None and params.get("related"):
-            variant = "related"
-        if variant is None and params.get("partial"):
-            variant = "partial"
-        parts.append(t(f"reason.{reason.code}" + (f".{variant}" if variant else ""), **params))
-    return " · ".join(parts)
 
 
 def klus_body(klus: KlusView, t: Translator) -> list[Element]:

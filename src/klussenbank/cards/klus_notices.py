@@ -7,7 +7,6 @@ from typing import Any
 from klussenbank.cards.elements import Element, card, execute, subtle, text, title
 from klussenbank.cards.klus_elements import (
     confirm_actions,
-    explain,
     kept_current,
     klus_body,
     klus_data,
@@ -15,6 +14,7 @@ from klussenbank.cards.klus_elements import (
     openable,
     share_toggle,
 )
+from klussenbank.cards.why import why, why_block
 from klussenbank.i18n import Translator
 from klussenbank.services.views import DigestView, KlusNotice
 from klussenbank.verbs import Verb
@@ -45,7 +45,7 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
     if notice.kind in ("new_klus", "invited"):
         body += klus_body(klus, t)
         if notice.match is not None:
-            body.append(text(t("klus.why", reasons=explain(notice.match, t)), weight="Bolder"))
+            body += why_block(notice.match, t)
         actions.append(execute(t("action.klus_show"), Verb.KLUS_SHOW, style="positive", data=data))
         if notice.kind == "new_klus":
             actions.append(execute(t("action.suggestions_off"), Verb.SUGGESTIONS_OFF))
@@ -97,7 +97,7 @@ def digest_card(view: DigestView, t: Translator) -> Element:
     for offer in view.offers:
         items: list[Element] = [text(offer.klus.title, weight="Bolder"), subtle(klus_line(offer.klus, t))]
         if offer.match is not None:
-            items.append(subtle(t("klus.why", reasons=explain(offer.match, t))))
+            items.append(text(why(offer.match, t, "you")))
         body.append(openable(items, offer.klus.id, t))
     actions = [execute(t("action.klus_list"), Verb.KLUS_LIST, style="positive")]
     if view.personal:

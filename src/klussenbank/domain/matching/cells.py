@@ -83,11 +83,12 @@ class _Cells:
         self.exact = exact
         self.near = 0 if klus.remote else pool._home.get(klus.organisation, 0)
         self.mentioning = pool._owning(klus.text_skills)  # (people the mentioned reason is for)
-        # People by how well their work mode fits (not by work mode: fewer cells).
+        # People by how well their work mode fits (not by work mode: fewer cells); a fit of 0 is a hard
+        # filter (see `scoring`).
         by_fit: dict[float, int] = {}
         for code, people in enumerate(pool._modes):
             by_fit[klus.mode_fit[code]] = by_fit.get(klus.mode_fit[code], 0) | people
-        self.modes = [(mode_fit, people) for mode_fit, people in by_fit.items() if people]
+        self.modes = [(mode_fit, people) for mode_fit, people in by_fit.items() if people and mode_fit]
         self.order = 0
         rest = eligible & _any(counter)
         if rest:
