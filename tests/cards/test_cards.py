@@ -74,6 +74,7 @@ from klussenbank.services.views import (
     CandidateRow,
     CandidatesView,
     ComposerView,
+    Contact,
     DigestView,
     EvaluationsView,
     EvaluationView,
@@ -208,6 +209,8 @@ KLUS_FORM_ERRORS = KlusFormView(
     ),
 )
 OFFER = KlusOffer(KLUS, MATCH)
+BRAM = Contact("Bram Jansen", "bram.jansen@ermelo.example", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02")
+ANNA = Contact("Anna de Vries", "", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01")  # no e-mail in the directory
 CLOSED = KlusView(**{**KLUS.__dict__, "status": KlusStatus.FILLED, "id": 8, "title": "Archief ordenen"})
 CANDIDATES = CandidatesView(
     klus=KLUS,
@@ -221,11 +224,14 @@ CANDIDATES = CandidatesView(
             MATCH,
             intro="Beleidsmedewerker, schrijf graag en snel.",
         ),
-        CandidateRow("anna", "Anna de Vries", "Gemeente Harderwijk", InterestStatus.CHOSEN, "", MATCH),
+        CandidateRow(
+            "anna", "Anna de Vries", "Gemeente Harderwijk", InterestStatus.CHOSEN, "", MATCH, contact=ANNA
+        ),
         CandidateRow("daan", "Daan Visser", "Gemeente Ermelo", None, "", MATCH),
     ),
     chosen=1,
 )
+FULL = dataclasses.replace(CANDIDATES, chosen=2)  # both places taken: no more inviting or choosing
 RENDER = CardRenderer()
 
 
@@ -354,7 +360,14 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "klus_form_errors": lambda t: klus_form_card(KLUS_FORM_ERRORS, t),
     "klus_offer": lambda t: klus_card(OFFER, t),
     "klus_offer_chosen": lambda t: klus_card(
-        KlusOffer(KLUS, MATCH, InterestStatus.CHOSEN, "Ik notuleer graag.", refresh_user_ids=("29:eva",)),
+        KlusOffer(
+            KLUS,
+            MATCH,
+            InterestStatus.CHOSEN,
+            "Ik notuleer graag.",
+            refresh_user_ids=("29:eva",),
+            contact=BRAM,
+        ),
         t,
         banner=t("candidates.chosen"),
     ),
@@ -365,7 +378,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
         banner=t("interest.withdrawn"),  # the press's own banner: not shown, nothing happened
     ),
-    "klus_offer_approved": lambda t: klus_card(KlusOffer(CLOSED, None, InterestStatus.APPROVED), t),
+    "klus_offer_approved": lambda t: klus_card(
+        KlusOffer(CLOSED, None, InterestStatus.APPROVED, contact=BRAM), t
+    ),
     "klus_offer_work_done": lambda t: klus_card(
         KlusOffer(CLOSED, None, InterestStatus.APPROVED, work_done=True), t
     ),
@@ -379,14 +394,21 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "mine": lambda t: my_klussen_card([KlusSummary(KLUS, 3, 1, 0), KlusSummary(CLOSED, 2, 0, 1)], t),
     "mine_none": lambda t: my_klussen_card([], t),
     "candidates": lambda t: candidates_card(CANDIDATES, t, banner=t("candidates.invited")),
+    "candidates_full": lambda t: candidates_card(FULL, t),
     "klus_cancel_confirm": lambda t: cancel_confirm_card(7, t),
     "klus_posted": lambda t: posted_card(KLUS, t, banner=t("klus.posted")),
     "notice_new_klus": _notice("new_klus", match=MATCH),
     "notice_invited": _notice("invited", match=MATCH),
-    "notice_chosen": _notice("chosen", refresh_user_ids=("29:eva",)),
+    "notice_chosen": _notice("chosen", refresh_user_ids=("29:eva",), contact=BRAM),
     "notice_interest": _notice("interest", name="Eva Smit", motivation="Ik notuleer graag."),
-    "notice_approval_approved_candidate": _notice("approval_approved_candidate", name="Eva Smit"),
-    "notice_approval_approved_poster": _notice("approval_approved_poster", name="Eva Smit"),
+    "notice_approval_approved_candidate": _notice(
+        "approval_approved_candidate", name="Eva Smit", contact=BRAM
+    ),
+    "notice_approval_approved_poster": _notice(
+        "approval_approved_poster",
+        name="Eva Smit",
+        contact=Contact("Eva Smit", "eva.smit@zeewolde.example", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05"),
+    ),
     "notice_approval_declined_candidate": _notice(
         "approval_declined_candidate", name="Eva Smit", reason="We hebben je in mei zelf nodig."
     ),
@@ -891,3 +913,26 @@ def test_the_renderer_check_can_fail(tmp_path: Path) -> None:
     )
     problems = _renderer_report([broken])[str(broken)]
     assert any("Unknown element type" in problem for problem in problems)
+
+
+def test_the_sides_of_a_match_get_a_teams_chat_and_the_e_mail() -> None:
+    t = Translator("en")
+    chosen = json.dumps(CARDS["klus_offer_chosen"](t))
+    assert "https://teams.microsoft.com/l/chat/0/0?users=bram.jansen%40ermelo.example" in chosen
+    assert "mailto:bram.jansen@ermelo.example" in chosen and "Chat with Bram Jansen" in chosen
+    # Without an e-mail in the directory: the chat by Entra object id, and no e-mail button.
+    candidates = json.dumps(CARDS["candidates"](t))
+    assert "chat/0/0?users=6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01" in candidates
+    assert "mailto:" not in candidates
+    # Nobody without a place on the klus is shown as a contact.
+    assert json.dumps(CARDS["klus_offer"](t)).count("teams.microsoft.com/l/chat") == 0
+
+
+def test_a_full_klus_offers_no_more_invitations_and_the_suggestion_offers_interest_at_once() -> None:
+    t = Translator("en")
+    assert Verb.CANDIDATE_INVITE.value in json.dumps(CARDS["candidates"](t))
+    full = json.dumps(CARDS["candidates_full"](t))
+    assert Verb.CANDIDATE_INVITE.value not in full and Verb.CANDIDATE_CHOOSE.value not in full
+    suggestion = CARDS["notice_new_klus"](t)
+    assert [a["title"] for a in suggestion["actions"]][:2] == [t("action.interest"), t("action.klus_show")]
+    assert Verb.INTEREST_ADD.value in json.dumps(suggestion)

@@ -3,9 +3,11 @@ candidates."""
 
 from __future__ import annotations
 
+from klussenbank.cards.contact import contact_block
 from klussenbank.cards.elements import Element, card, container, execute, good, show_card, subtle, text, title
 from klussenbank.cards.klus_elements import (
     confirm_actions,
+    interest_action,
     kept_current,
     klus_body,
     klus_data,
@@ -14,7 +16,7 @@ from klussenbank.cards.klus_elements import (
     share_toggle,
 )
 from klussenbank.cards.why import why, why_block
-from klussenbank.domain.klus import MAX_MOTIVATION, InterestStatus, KlusStatus
+from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.i18n import Translator
 from klussenbank.services.views import CandidatesView, KlusOffer, KlusSummary, KlusView, OffersView
 from klussenbank.verbs import KlusInput, Verb
@@ -54,29 +56,14 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
             body.append(subtle(t("interest.your_motivation", motivation=offer.motivation)))
     not_in_yet = status in (None, InterestStatus.INVITED, InterestStatus.WITHDRAWN)
     if offer.accepts_interest and klus.status is KlusStatus.OPEN and not_in_yet:
-        actions.append(
-            show_card(
-                t("action.interest"),
-                card(
-                    [
-                        {
-                            "type": "Input.Text",
-                            "id": F.MOTIVATION,
-                            "label": t("interest.motivation"),
-                            "placeholder": t("interest.motivation_placeholder"),
-                            "isMultiline": True,
-                            "maxLength": MAX_MOTIVATION,
-                        }
-                    ],
-                    [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=data)],
-                ),
-            )
-        )
+        actions.append(interest_action(data, t))
     elif status in (InterestStatus.INTERESTED,) and klus.status is KlusStatus.OPEN:
         actions.append(execute(t("action.interest_withdraw"), Verb.INTEREST_WITHDRAW, data=data))
     elif status is InterestStatus.CHOSEN and klus.status is KlusStatus.OPEN:
         body.append(share_toggle(t))
         actions += confirm_actions(data, t)
+    if offer.contact is not None:
+        body.append(contact_block(offer.contact, t))
     actions.append(execute(t("action.klus_list"), Verb.KLUS_LIST))
     return kept_current(card(body, actions), klus.id, offer.refresh_user_ids)
 
@@ -179,11 +166,14 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
             items.append(text(t("candidates.motivation", motivation=row.motivation)))
         if row.intro:
             items.append(subtle(t("candidates.about", intro=row.intro)))
+        if row.contact is not None:
+            items.append(contact_block(row.contact, t))
         data = klus_data(klus.id, row.person_id)
-        if klus.status is KlusStatus.OPEN:
+        places_left = view.chosen < klus.people_needed  # (inviting or choosing more is no use when full)
+        if klus.status is KlusStatus.OPEN and places_left:
             if status is None:
                 items.append(_action_set([execute(t("action.invite"), Verb.CANDIDATE_INVITE, data=data)]))
-            elif status is InterestStatus.INTERESTED and view.chosen < klus.people_needed:
+            elif status is InterestStatus.INTERESTED:
                 items.append(
                     _action_set(
                         [execute(t("action.choose"), Verb.CANDIDATE_CHOOSE, style="positive", data=data)]

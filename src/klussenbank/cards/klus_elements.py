@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from klussenbank.cards.elements import Element, container, execute, facts, refresh, skill_label, text
+from klussenbank.cards.elements import (
+    Element,
+    card,
+    container,
+    execute,
+    facts,
+    refresh,
+    show_card,
+    skill_label,
+    text,
+)
+from klussenbank.domain.klus import MAX_MOTIVATION
 from klussenbank.i18n import Translator
 from klussenbank.services.views import KlusView
 from klussenbank.verbs import KlusInput, Verb
@@ -69,6 +80,26 @@ def openable(items: list[Element], klus_id: int, t: Translator) -> Element:
     cue = {"type": "TextBlock", "text": t("action.klus_show") + " ›", "color": "Accent", "size": "Small"}
     show = execute(t("action.klus_show"), Verb.KLUS_SHOW, data=klus_data(klus_id))
     return container([*items, cue], separator=True, selectAction=show)
+
+
+def interest_action(data: dict[str, Any], t: Translator) -> Element:
+    """ "Ik heb interesse": opens a motivation box in the card, and sends it."""
+    return show_card(
+        t("action.interest"),
+        card(
+            [
+                {
+                    "type": "Input.Text",
+                    "id": F.MOTIVATION,
+                    "label": t("interest.motivation"),
+                    "placeholder": t("interest.motivation_placeholder"),
+                    "isMultiline": True,
+                    "maxLength": MAX_MOTIVATION,
+                }
+            ],
+            [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=data)],
+        ),
+    )
 
 
 def share_toggle(t: Translator) -> Element:

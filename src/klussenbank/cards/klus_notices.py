@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from klussenbank.cards.contact import contact_block
 from klussenbank.cards.elements import Element, card, execute, subtle, text, title
 from klussenbank.cards.klus_elements import (
     confirm_actions,
+    interest_action,
     kept_current,
     klus_body,
     klus_data,
@@ -46,7 +48,7 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
         body += klus_body(klus, t)
         if notice.match is not None:
             body += why_block(notice.match, t)
-        actions.append(execute(t("action.klus_show"), Verb.KLUS_SHOW, style="positive", data=data))
+        actions += [interest_action(data, t), execute(t("action.klus_show"), Verb.KLUS_SHOW, data=data)]
         if notice.kind == "new_klus":
             actions.append(execute(t("action.suggestions_off"), Verb.SUGGESTIONS_OFF))
     elif notice.kind == "chosen":
@@ -66,6 +68,8 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
         if notice.kind == "expired":
             body.append(text(t("notice.expired.next", date=t.date(klus.internal_first_until))))
         actions.append(execute(t("action.candidates"), Verb.KLUS_CANDIDATES, style="positive", data=data))
+    if notice.contact is not None:
+        body.append(contact_block(notice.contact, t))
     if notice.others:
         body.append(text(t("notice.others"), weight="Bolder"))
         for other in notice.others:

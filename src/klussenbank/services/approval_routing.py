@@ -26,6 +26,7 @@ from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.clock import Clock
+from klussenbank.services.contacts import contact_for
 from klussenbank.services.klus_views import klus_view, teams_user_ids
 from klussenbank.services.ports.directory import AppInstaller, Directory
 from klussenbank.services.ports.records import Recipient
@@ -324,12 +325,15 @@ class ApprovalOutcome:
     async def notify(self, uow: UnitOfWork, person: Person, approval: Approval, kind: str) -> None:
         """A new message to candidate or poster about the outcome (their status card changes too)."""
         view = await self._router.view(uow, approval, person.aad_object_id)
+        me = person.aad_object_id
+        other = approval.poster_id if me == approval.candidate_id else approval.candidate_id
         notice = KlusNotice(
             kind,
             view.klus,
             name=view.candidate_name,
             reason=view.reason,
             approver=view.approver_name,
+            contact=await contact_for(uow, view.klus, me, other),  # (once approved: they start together)
         )
         await uow.outbox.enqueue(
             {"card": self._notices.render(notice, person.locale)},
