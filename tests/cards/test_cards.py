@@ -39,7 +39,7 @@ from klussenbank.cards.availability import (
     profile_card,
     withdraw_confirm_card,
 )
-from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.cards.general import channel_hello_card, help_card, notice_card, welcome_card
 from klussenbank.cards.klus import (
     cancel_confirm_card,
     candidates_card,
@@ -337,6 +337,7 @@ def _notice(kind: str, **extra: Any) -> Callable[[Translator], dict[str, Any]]:
 
 
 CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
+    "channel_hello": lambda t: channel_hello_card(t, "28:klussenbank"),
     "welcome": lambda t: welcome_card(WelcomeView(name="Chantal Bakker", has_profile=False), t),
     "welcome_returning": lambda t: welcome_card(WelcomeView(name="", has_profile=True), t),
     "help": lambda t: help_card(t, has_profile=False),

@@ -14,9 +14,10 @@ from klussenbank.services.views import Contact
 CHAT = "https://teams.microsoft.com/l/chat/0/0"  # Teams' deep link to a new or existing 1:1 chat
 
 
-def chat_link(contact: Contact) -> str:
-    """A Teams chat with them: by their sign-in name (UPN) or e-mail, else by their Entra object id."""
-    return f"{CHAT}?{urlencode({'users': contact.email or contact.aad_object_id}, quote_via=quote)}"
+def chat_link(user: str) -> str:
+    """A Teams chat with someone: by their sign-in name (UPN) or e-mail, or Entra object id; or with
+    a bot, by its "28:" id."""
+    return f"{CHAT}?{urlencode({'users': user}, quote_via=quote)}"
 
 
 def contact_block(contact: Contact, t: Translator) -> Element:
@@ -24,7 +25,9 @@ def contact_block(contact: Contact, t: Translator) -> Element:
     items: list[Element] = [text(t("contact.talk", name=contact.name), weight="Bolder")]
     if contact.email:
         items.append(text(t("contact.email", email=contact.email)))
-    actions = [open_url(t("action.chat", name=contact.name), chat_link(contact))]
+    actions = [
+        open_url(t("action.chat", name=contact.name), chat_link(contact.email or contact.aad_object_id))
+    ]
     if contact.email:
         actions.append(open_url(t("action.email"), f"mailto:{contact.email}"))
     return container([*items, {"type": "ActionSet", "actions": actions}], separator=True, spacing="Medium")

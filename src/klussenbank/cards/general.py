@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from klussenbank.cards.elements import Element, card, container, execute, facts, text, title
+from klussenbank.cards.contact import chat_link
+from klussenbank.cards.elements import Element, card, container, execute, facts, open_url, text, title
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.views import WelcomeView
 from klussenbank.verbs import Verb
@@ -68,3 +69,10 @@ def _profile_action(has_profile: bool, t: Translator) -> Element:
     if has_profile:
         return execute(t("action.show_profile"), Verb.PROFILE_SHOW)
     return execute(t("action.sign_up"), Verb.AVAILABILITY_EDIT, style="positive")
+
+
+def channel_hello_card(t: Translator, bot_id: str) -> Element:
+    """Said once in a team channel when the app joins: what Klussenbank is, and the way to the
+    personal chat, where signing up happens (never where colleagues can see it)."""
+    actions = [open_url(t("action.open_personal_chat"), chat_link(bot_id))] if bot_id else []
+    return card([title(t("channel.hello.title")), text(t("welcome.channel"))], actions)
