@@ -189,19 +189,20 @@ async def test_only_the_poster_edits_and_an_edit_keeps_the_id(market: Market) ->
 async def test_open_klussen_are_ranked_with_their_reasons_and_filtered(
     market: Market, signup: SignupService
 ) -> None:
-    await sign_up(signup, EVA)
+    await sign_up(signup, EVA)  # she works from home only
     await posted(market, title="Past goed")
+    await posted(market, title="Deels op locatie", work_mode=WorkMode.HYBRID, place="Ermelo")
     await posted(market, title="Op locatie", work_mode=WorkMode.ON_SITE, place="Ermelo")
 
     offers = (await market.interest.offers(EVA)).offers
-    assert [o.klus.title for o in offers] == ["Past goed", "Op locatie"]
+    assert [o.klus.title for o in offers] == ["Past goed", "Deels op locatie"]  # never the on-site one
     assert offers[0].match is not None and offers[0].match.reasons
     assert offers[0].match.score > offers[1].match.score  # type: ignore[union-attr]
 
     async def titles(**filters: Any) -> list[str]:
         return [o.klus.title for o in (await market.interest.offers(EVA, OfferFilters(**filters))).offers]
 
-    assert await titles(remote=True) == ["Past goed"]
+    assert await titles(remote=True) == ["Past goed", "Deels op locatie"]
     assert await titles(organisation="zeewolde") == []
     assert await titles(max_hours=4) == []
 
