@@ -14,7 +14,8 @@ poster sees it and as expected over the order of ties (the fair order counts sco
 of `NEAR_EQUAL` as equal and lets a stable hash take turns, so a tie could go either way); the number
 of forbidden proposals anywhere in the rankings (people named under `never`, or breaking a hard rule
 as written out here: not active, no hours left, not willing, the klus only for another organisation,
-the poster, no overlap in time); whether the pool index gives what the plain matcher gives; and what
+the poster, no overlap in time, only from home for an on-site klus or only on site for a remote one);
+whether the pool index gives what the plain matcher gives; and what
 loading the matcher costs (the Dutch lemmatiser is loaded when the first `Matcher` is made). The
 exit code is 1 when a proposal is forbidden or an index disagrees.
 """
@@ -156,7 +157,8 @@ def _klus(raw: Mapping[str, Any], today: date, organisations: list[str], vocabul
 
 
 def breaks_a_hard_rule(klus: Klus, person: Candidate, today: date) -> bool:
-    """The hard rules on time, hours, organisations and the poster, written out from their description."""
+    """The hard rules on time, hours, organisations, the poster and the place of work, written out from
+    their description."""
     availability = person.availability
     if availability.status_on(today) is not AvailabilityStatus.ACTIVE:
         return True
@@ -171,6 +173,8 @@ def breaks_a_hard_rule(klus: Klus, person: Candidate, today: date) -> bool:
         return True
     if klus.visibility is Visibility.ORGANISATION and person.organisation_key != klus.organisation_key:
         return True
+    if {klus.work_mode, availability.work_mode} == {WorkMode.ON_SITE, WorkMode.REMOTE}:
+        return True  # only from home and an on-site klus, or only on site and a remote one
     ends = availability.end_date
     return availability.start_date > klus.end_date or (ends is not None and ends < klus.start_date)
 

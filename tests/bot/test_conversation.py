@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.appmanifest import load_manifest
 from klussenbank.i18n import catalog
 from klussenbank.store.orm.people import AvailabilityRow, ConversationRow
-from tests.bot.conftest import ANNA, BOT_ID, CHANTAL, DAAN, BotHarness
+from tests.bot.conftest import ANNA, BOT_ID, CHANTAL, DAAN, EVA, BotHarness
 from tests.conftest import writes
 
 NL = catalog("nl")
@@ -183,7 +183,32 @@ async def test_team_install_says_hello_in_the_channel_without_personal_details(h
     added = harness.activity(type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
     added["conversation"] = {"id": "19:general@thread.tacv2", "conversationType": "channel", "tenantId": "t"}
     await harness.post(added)
-    assert [NL["welcome.channel"] in texts(card) for card in harness.connector.cards()] == [True]
+    [hello] = harness.connector.cards()
+    assert NL["channel.hello.title"] in texts(hello) and NL["welcome.channel"] in texts(hello)
+    # A button to the personal chat with the bot, where signing up happens.
+    assert hello["actions"] == [
+        {
+            "type": "Action.OpenUrl",
+            "title": NL["action.open_personal_chat"],
+            "url": "https://teams.microsoft.com/l/chat/0/0?users=28%3Aklussenbank",
+        }
+    ]
+
+
+async def test_the_channel_hello_is_in_the_language_of_who_added_the_app(harness: BotHarness) -> None:
+    await harness.say("help", user=DAAN, locale="en-US")  # Klussenbank knows Daan reads English
+    for user, heading in ((DAAN, EN["channel.hello.title"]), (EVA, NL["channel.hello.title"])):
+        added = harness.activity(user, type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+        del added["locale"]  # as Teams sends it
+        added["conversation"] = {
+            "id": f"19:{user}@thread.tacv2",
+            "conversationType": "channel",
+            "tenantId": "t",
+        }
+        before = len(harness.connector.cards())
+        await harness.post(added)
+        [hello] = harness.connector.cards()[before:]
+        assert heading in texts(hello), user
 
 
 async def test_greetings_get_the_help_card(harness: BotHarness) -> None:

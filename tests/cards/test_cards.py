@@ -39,7 +39,7 @@ from klussenbank.cards.availability import (
     profile_card,
     withdraw_confirm_card,
 )
-from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.cards.general import channel_hello_card, help_card, notice_card, welcome_card
 from klussenbank.cards.klus import (
     cancel_confirm_card,
     candidates_card,
@@ -76,6 +76,7 @@ from klussenbank.services.views import (
     CandidateRow,
     CandidatesView,
     ComposerView,
+    Contact,
     DigestView,
     EvaluationsView,
     EvaluationView,
@@ -178,10 +179,16 @@ MATCH = Match(
     klus_id=7,
     person_id="eva",
     score=0.9,
+    # As the matcher makes it for KLUS (hybrid, 8 hours) and someone who takes minutes, knows sign
+    # language partly, organises events and works from home: every kind of sentence.
     reasons=(
-        Reason("skills", {"matched": 1, "total": 2}, 0.5, 0.5),
-        Reason("hours", {"offered": 8, "needed": 8}, 1.0, 0.2),
-        Reason("period", {"fit": "full"}, 1.0, 0.15),
+        Reason("skills", {"matched": 1, "related": 0, "total": 1}, 1.0, 0.225, ("minute-taking",)),
+        Reason("free_skills", {"matched": 0, "partial": 1, "total": 1}, 0.5, 0.225, (), ("gebarentaal",)),
+        Reason("nice_skills", {"matched": 1, "related": 0, "total": 1}, 1.0, 0.1, ("event-organisation",)),
+        Reason("hours", {"offered": 6, "needed": 8}, 0.75, 0.15),
+        Reason("period", {"fit": "full", "days": 115, "total": 115}, 1.0, 0.15),
+        Reason("work_mode", {"fit": "partial", "klus": "hybrid", "person": "remote"}, 0.5, 0.1),
+        Reason("place", {"fit": "near", "organisation": "ermelo"}, 1.0, 0.05),
     ),
 )
 KLUS_FORM = KlusFormView(
@@ -203,6 +210,8 @@ KLUS_FORM_ERRORS = KlusFormView(
     ),
 )
 OFFER = KlusOffer(KLUS, MATCH)
+BRAM = Contact("Bram Jansen", "bram.jansen@ermelo.example", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e02")
+ANNA = Contact("Anna de Vries", "", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01")  # no e-mail in the directory
 CLOSED = KlusView(**{**KLUS.__dict__, "status": KlusStatus.FILLED, "id": 8, "title": "Archief ordenen"})
 CANDIDATES = CandidatesView(
     klus=KLUS,
@@ -216,11 +225,14 @@ CANDIDATES = CandidatesView(
             MATCH,
             intro="Beleidsmedewerker, schrijf graag en snel.",
         ),
-        CandidateRow("anna", "Anna de Vries", "Gemeente Harderwijk", InterestStatus.CHOSEN, "", MATCH),
+        CandidateRow(
+            "anna", "Anna de Vries", "Gemeente Harderwijk", InterestStatus.CHOSEN, "", MATCH, contact=ANNA
+        ),
         CandidateRow("daan", "Daan Visser", "Gemeente Ermelo", None, "", MATCH),
     ),
     chosen=1,
 )
+FULL = dataclasses.replace(CANDIDATES, chosen=2)  # both places taken: no more inviting or choosing
 RENDER = CardRenderer()
 
 
@@ -326,6 +338,7 @@ def _notice(kind: str, **extra: Any) -> Callable[[Translator], dict[str, Any]]:
 
 
 CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
+    "channel_hello": lambda t: channel_hello_card(t, "28:klussenbank"),
     "welcome": lambda t: welcome_card("Chantal Bakker", Situation(), t),
     "welcome_returning": lambda t: welcome_card("", Situation(has_profile=True, reacted=True), t),
     # A team lead who posted klussen before their first message, and manages people: no "Sign up"
@@ -353,7 +366,14 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "klus_form_errors": lambda t: klus_form_card(KLUS_FORM_ERRORS, t),
     "klus_offer": lambda t: klus_card(OFFER, t),
     "klus_offer_chosen": lambda t: klus_card(
-        KlusOffer(KLUS, MATCH, InterestStatus.CHOSEN, "Ik notuleer graag.", refresh_user_ids=("29:eva",)),
+        KlusOffer(
+            KLUS,
+            MATCH,
+            InterestStatus.CHOSEN,
+            "Ik notuleer graag.",
+            refresh_user_ids=("29:eva",),
+            contact=BRAM,
+        ),
         t,
         banner=t("candidates.chosen"),
     ),
@@ -364,7 +384,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
         banner=t("interest.withdrawn"),  # the press's own banner: not shown, nothing happened
     ),
-    "klus_offer_approved": lambda t: klus_card(KlusOffer(CLOSED, None, InterestStatus.APPROVED), t),
+    "klus_offer_approved": lambda t: klus_card(
+        KlusOffer(CLOSED, None, InterestStatus.APPROVED, contact=BRAM), t
+    ),
     "klus_offer_work_done": lambda t: klus_card(
         KlusOffer(CLOSED, None, InterestStatus.APPROVED, work_done=True), t
     ),
@@ -385,16 +407,22 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "mine": lambda t: my_klussen_card([KlusSummary(KLUS, 3, 1, 0), KlusSummary(CLOSED, 2, 0, 1)], t),
     "mine_none": lambda t: my_klussen_card([], t),
     "candidates": lambda t: candidates_card(CANDIDATES, t, banner=t("candidates.invited")),
+    "candidates_full": lambda t: candidates_card(FULL, t),
     "klus_cancel_confirm": lambda t: cancel_confirm_card(7, t),
     "klus_posted": lambda t: posted_card(KLUS, t, banner=t("klus.posted")),
     "notice_new_klus": _notice("new_klus", match=MATCH),
     "notice_invited": _notice("invited", match=MATCH),
-    "notice_chosen": _notice("chosen", refresh_user_ids=("29:eva",)),
+    "notice_chosen": _notice("chosen", refresh_user_ids=("29:eva",), contact=BRAM),
     "notice_interest": _notice("interest", name="Eva Smit", motivation="Ik notuleer graag."),
     "notice_approval_approved_candidate": _notice(
-        "approval_approved_candidate", name="Eva Smit", agreement_id=11
+        "approval_approved_candidate", name="Eva Smit", agreement_id=11, contact=BRAM
     ),
-    "notice_approval_approved_poster": _notice("approval_approved_poster", name="Eva Smit", agreement_id=11),
+    "notice_approval_approved_poster": _notice(
+        "approval_approved_poster",
+        name="Eva Smit",
+        agreement_id=11,
+        contact=Contact("Eva Smit", "eva.smit@zeewolde.example", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05"),
+    ),
     "notice_approval_declined_candidate": _notice(
         "approval_declined_candidate", name="Eva Smit", reason="We hebben je in mei zelf nodig."
     ),
@@ -932,3 +960,26 @@ def test_the_renderer_check_can_fail(tmp_path: Path) -> None:
     )
     problems = _renderer_report([broken])[str(broken)]
     assert any("Unknown element type" in problem for problem in problems)
+
+
+def test_the_sides_of_a_match_get_a_teams_chat_and_the_e_mail() -> None:
+    t = Translator("en")
+    chosen = json.dumps(CARDS["klus_offer_chosen"](t))
+    assert "https://teams.microsoft.com/l/chat/0/0?users=bram.jansen%40ermelo.example" in chosen
+    assert "mailto:bram.jansen@ermelo.example" in chosen and "Chat with Bram Jansen" in chosen
+    # Without an e-mail in the directory: the chat by Entra object id, and no e-mail button.
+    candidates = json.dumps(CARDS["candidates"](t))
+    assert "chat/0/0?users=6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e01" in candidates
+    assert "mailto:" not in candidates
+    # Nobody without a place on the klus is shown as a contact.
+    assert json.dumps(CARDS["klus_offer"](t)).count("teams.microsoft.com/l/chat") == 0
+
+
+def test_a_full_klus_offers_no_more_invitations_and_the_suggestion_offers_interest_at_once() -> None:
+    t = Translator("en")
+    assert Verb.CANDIDATE_INVITE.value in json.dumps(CARDS["candidates"](t))
+    full = json.dumps(CARDS["candidates_full"](t))
+    assert Verb.CANDIDATE_INVITE.value not in full and Verb.CANDIDATE_CHOOSE.value not in full
+    suggestion = CARDS["notice_new_klus"](t)
+    assert [a["title"] for a in suggestion["actions"]][:2] == [t("action.interest"), t("action.klus_show")]
+    assert Verb.INTEREST_ADD.value in json.dumps(suggestion)

@@ -21,7 +21,8 @@ channel {id}, no names).
 Each person has a Playground of their own on the same bot (see test_klus_flow.py): Chantal the one
 of .m365agentsplayground.yml (`chat`), Anna and Daan copies with them signed in and ids of their
 own (`chat_as`). The Playground sends locale "en-US" with messages and invokes, so the bot answers
-in English; a conversationUpdate carries no locale, so the channel's hello is Dutch.
+in English; a conversationUpdate carries no locale, so the channel's hello is in the language Daan,
+who added the app, uses with the bot: English too.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from tests.e2e.playground import CARD_TIMEOUT, PLAYGROUND_LOCALE, BotServer, Cha
 pytestmark = pytest.mark.e2e
 
 T = Translator.for_locale(PLAYGROUND_LOCALE)
-NL = Translator("nl")
 
 ANNA, CHANTAL, DAAN = "Anna de Vries", "Chantal Bakker", "Daan Visser"
 EMAILS = {
@@ -118,7 +118,8 @@ def test_hr_announces_to_a_channel_and_people_then_withdraws(
     # The app joins the team: Daan opens the Klussen channel; the bot says hello there.
     channel = daan  # from here on Daan's page shows the channel
     channel_id = _open_channel(daan, TEAM, CHANNEL)
-    channel.wait_for_card(NL("welcome.channel"))
+    # A card with the way to the personal chat, in Daan's language (English: his Playground's).
+    channel.wait_for_card(T("channel.hello.title"), T("action.open_personal_chat"))
 
     # Anna, HR, writes an announcement for the channel and for Ermelo and Harderwijk.
     before = anna.card_count()

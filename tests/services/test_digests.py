@@ -82,7 +82,7 @@ async def test_new_klussen_go_to_the_channel_and_to_readers_ranked_for_them(
                 text("SELECT content FROM outbox_messages WHERE reason = 'digest.person'")
             )
         )
-    assert "Notuleren" in card and "Archief ordenen" in card and "Waarom jij" in card
+    assert "Notuleren" in card and "Archief ordenen" in card and "Je kunt: Notuleren" in card
     assert await digests.run_due() == DigestResult()  # once a week
 
 

@@ -15,11 +15,13 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.people import WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.contacts import contact_for
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import (
     CandidatesView,
+    Contact,
     KlusFormView,
     KlusOffer,
     KlusView,
@@ -187,19 +189,20 @@ async def test_only_the_poster_edits_and_an_edit_keeps_the_id(market: Market) ->
 async def test_open_klussen_are_ranked_with_their_reasons_and_filtered(
     market: Market, signup: SignupService
 ) -> None:
-    await sign_up(signup, EVA)
+    await sign_up(signup, EVA)  # she works from home only
     await posted(market, title="Past goed")
+    await posted(market, title="Deels op locatie", work_mode=WorkMode.HYBRID, place="Ermelo")
     await posted(market, title="Op locatie", work_mode=WorkMode.ON_SITE, place="Ermelo")
 
     offers = (await market.interest.offers(EVA)).offers
-    assert [o.klus.title for o in offers] == ["Past goed", "Op locatie"]
+    assert [o.klus.title for o in offers] == ["Past goed", "Deels op locatie"]  # never the on-site one
     assert offers[0].match is not None and offers[0].match.reasons
     assert offers[0].match.score > offers[1].match.score  # type: ignore[union-attr]
 
     async def titles(**filters: Any) -> list[str]:
         return [o.klus.title for o in (await market.interest.offers(EVA, OfferFilters(**filters))).offers]
 
-    assert await titles(remote=True) == ["Past goed"]
+    assert await titles(remote=True) == ["Past goed", "Deels op locatie"]
     assert await titles(organisation="zeewolde") == []
     assert await titles(max_hours=4) == []
 
@@ -368,6 +371,72 @@ async def test_the_whole_way_from_interest_to_a_filled_klus(
     assert summary.klus.status is KlusStatus.FILLED
     assert (summary.interested, summary.chosen, summary.confirmed) == (3, 0, 1)
     assert other.status is KlusStatus.OPEN
+
+
+async def contents(engine: AsyncEngine, reason: str) -> list[str]:
+    """The queued cards with this reason, as JSON text, with their recipients' names in front."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT p.name, m.content FROM outbox_messages m JOIN outbox_deliveries d "
+                "ON d.message_id = m.id JOIN people p ON p.id = d.person_id WHERE m.reason = :reason"
+            ),
+            {"reason": reason},
+        )
+        return [f"{name}: {content}" for name, content in rows]
+
+
+async def test_only_the_sides_of_a_match_get_each_others_contact(
+    market: Market, signup: SignupService, engine: AsyncEngine, uow_factory: UnitOfWorkFactory
+) -> None:
+    await sign_up(signup, ANNA, EVA, DAAN)
+    klus = await posted(market)
+    for actor in (ANNA, EVA):
+        await interested(market, actor, klus.id)
+    before = await market.choosing.candidates(BRAM, klus.id)
+    assert isinstance(before, CandidatesView) and all(r.contact is None for r in before.candidates)
+
+    after = await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
+
+    assert isinstance(after, CandidatesView)
+    assert {r.name: r.contact for r in after.candidates} == {
+        "Eva Smit": Contact("Eva Smit", "eva.smit@zeewolde.example", EVA.aad_object_id),
+        "Anna de Vries": None,
+    }  # (Daan is in Bram's own line: not suggested to him)
+    bram = Contact("Bram Jansen", "bram.jansen@ermelo.example", BRAM.aad_object_id)
+    offers = {actor.name: await market.interest.offer(actor, klus.id) for actor in (EVA, ANNA, DAAN)}
+    assert {name: o.contact for name, o in offers.items() if isinstance(o, KlusOffer)} == {
+        "Eva Smit": bram,
+        "Anna de Vries": None,
+        "Daan Visser": None,
+    }
+    [chosen] = await contents(engine, "klus.chosen")
+    assert chosen.startswith("Eva Smit:") and "l/chat/0/0?users=bram.jansen%40ermelo.example" in chosen
+
+    await market.interest.confirm(EVA, klus.id)
+    await approve_all(market, ANNA, uow_factory)  # Eva has no line manager: HR approves
+
+    [to_eva] = await contents(engine, "klus.approval_approved_candidate")
+    [to_bram] = await contents(engine, "klus.approval_approved_poster")
+    assert "users=bram.jansen%40ermelo.example" in to_eva and "mailto:bram.jansen@ermelo.example" in to_eva
+    assert "users=eva.smit%40zeewolde.example" in to_bram
+    # The approver, and everyone else, gets no contact: only the two sides of the match.
+    for reason in ("approval.approver", "klus.not_chosen", "klus.new"):
+        assert not [c for c in await contents(engine, reason) if "l/chat/0/0" in c], reason
+    async with uow_factory() as uow:
+        stored = await uow.klussen.get(klus.id)
+        assert stored is not None
+        assert await contact_for(uow, stored, ANNA.aad_object_id, EVA.aad_object_id) is None
+        assert await contact_for(uow, stored, ANNA.aad_object_id, BRAM.aad_object_id) is None
+
+
+async def test_a_full_klus_takes_no_more_invitations(market: Market, signup: SignupService) -> None:
+    await sign_up(signup, ANNA, EVA)
+    klus = await posted(market)
+    await interested(market, EVA, klus.id)
+    await market.choosing.choose(BRAM, klus.id, EVA.aad_object_id)
+
+    assert await market.choosing.invite(BRAM, klus.id, ANNA.aad_object_id) == Refusal("choose_full")
 
 
 async def test_a_kind_no_names_other_klussen_that_fit(

@@ -154,6 +154,43 @@ def test_the_params_say_what_a_card_shows() -> None:
     assert match.score == formula(match)
 
 
+def test_the_skill_reasons_name_what_the_person_brings_in_the_klus_order() -> None:
+    match = explain(
+        klus(
+            required_skills=("report-writing", "mowing", "minute-taking", "data-entry"),
+            nice_skills=("diary-management", "social-media"),
+            free_skills=("Arabisch tolken", "straatinterviews houden"),
+        ),
+        candidate(
+            skills=("minute-taking", "report-writing", "excel", "meeting-support"),
+            free_skills=("Arabisch tolken", "interviews afnemen"),
+        ),
+    )
+
+    assert match is not None
+    skills, free, nice = (reason(match, code) for code in ("skills", "free_skills", "nice_skills"))
+    assert (skills.skills, skills.related) == (("report-writing", "minute-taking"), ("data-entry",))
+    assert (free.skills, free.related) == (("Arabisch tolken",), ())
+    assert (nice.skills, nice.related) == ((), ("diary-management",))
+    assert dict(skills.params) == {"matched": 2, "related": 1, "total": 4}
+
+
+def test_someone_who_works_only_from_home_never_gets_an_on_site_klus_first() -> None:
+    # The on-site klus fits her skills better; she chose to work from home only.
+    on_site = klus(id=1, required_skills=("minute-taking",), work_mode=WorkMode.ON_SITE)
+    remote = klus(id=2, required_skills=("minute-taking", "mowing"), work_mode=WorkMode.REMOTE)
+    at_home = candidate(work_mode=WorkMode.REMOTE)
+
+    ranked = MATCHER.rank_klussen(at_home, [on_site, remote], today=TODAY)
+
+    assert [m.klus_id for m in ranked] == [2]
+    people = [at_home, candidate("bram")]
+    assert [m.person_id for m in MATCHER.rank_candidates(on_site, people, today=TODAY)] == ["bram"]
+    assert [m.person_id for m in CandidatePool(MATCHER, people).top_candidates(on_site, today=TODAY)] == [
+        "bram"
+    ]
+
+
 def test_more_hours_than_needed_offer_what_is_needed() -> None:
     match = explain(klus(hours_per_week=8), candidate(hours_per_week=32))
 
@@ -172,9 +209,8 @@ def test_a_remote_klus_is_near_for_everyone() -> None:
 @pytest.mark.parametrize(
     ("klus_mode", "person_mode", "fit"),
     [
-        (WorkMode.ON_SITE, WorkMode.REMOTE, 0.0),
-        (WorkMode.REMOTE, WorkMode.ON_SITE, 0.0),
         (WorkMode.HYBRID, WorkMode.ON_SITE, 0.5),
+        (WorkMode.HYBRID, WorkMode.REMOTE, 0.5),
         (WorkMode.REMOTE, WorkMode.HYBRID, 1.0),
         (WorkMode.ON_SITE, WorkMode.ON_SITE, 1.0),
     ],
@@ -318,6 +354,12 @@ def test_a_skill_no_longer_in_the_vocabulary_still_matches_itself() -> None:
         pytest.param(klus(), candidate(end_date=TODAY + 9 * DAY), id="ends-before"),
         pytest.param(klus(), candidate(start_date=TODAY + 70 * DAY), id="starts-after"),
         pytest.param(klus(), candidate(hours_per_week=0), id="no-hours"),
+        pytest.param(klus(), candidate(work_mode=WorkMode.REMOTE), id="only-from-home-on-site-klus"),
+        pytest.param(
+            klus(work_mode=WorkMode.REMOTE),
+            candidate(work_mode=WorkMode.ON_SITE),
+            id="only-on-site-remote-klus",
+        ),
     ],
 )
 def test_each_hard_filter_rules_the_person_out(the_klus: Klus, the_candidate: Candidate) -> None:
@@ -345,6 +387,9 @@ def test_each_hard_filter_rules_the_person_out(the_klus: Klus, the_candidate: Ca
         pytest.param(klus(), candidate(end_date=TODAY + 10 * DAY), id="overlaps-one-day"),
         pytest.param(
             klus(), candidate(start_date=TODAY + 69 * DAY, end_date=TODAY + 400 * DAY), id="last-day"
+        ),
+        pytest.param(
+            klus(work_mode=WorkMode.HYBRID), candidate(work_mode=WorkMode.REMOTE), id="partly-on-site"
         ),
     ],
 )
@@ -626,6 +671,8 @@ def allowed(k: Klus, c: Candidate) -> bool:
         return False
     if a.start_date > k.end_date or (a.end_date is not None and a.end_date < k.start_date):
         return False
+    if {k.work_mode, a.work_mode} == {WorkMode.ON_SITE, WorkMode.REMOTE}:
+        return False
     if not k.required_skills and not k.free_skills and not k.nice_skills:
         return True
     owned = set(a.skills) | {skill for text in a.free_skills for skill in named(text)}
@@ -660,6 +707,7 @@ def free_credit(term: str, c: Candidate) -> bool:
         organisation_key="x",
         poster_id="",
         visibility=Visibility.POOL,
+        work_mode=WorkMode.HYBRID,
     )
     probe = dataclasses.replace(
         probe, start_date=c.availability.start_date, end_date=c.availability.start_date

@@ -139,4 +139,6 @@ def turn_of(activity: Activity) -> Turn:
         members_added=bool(activity.members_added),
         bot_added=any(member.id == recipient for member in activity.members_added or []),
         install_action=activity.action or "",
+        locale=activity.locale or "",
+        bot_id=recipient or "",
     )

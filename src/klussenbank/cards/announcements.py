@@ -15,6 +15,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    open_url,
     show_card,
     subtle,
     text,
@@ -113,7 +114,7 @@ def preview_card(view: PreviewView, t: Translator) -> Element:
     )
     shown = view.announcement
     link = (
-        [{"type": "ActionSet", "actions": [_open_url(shown.link_title, shown.link_url)]}]
+        [{"type": "ActionSet", "actions": [open_url(shown.link_title, shown.link_url)]}]
         if shown.link_url
         else []
     )
@@ -154,7 +155,7 @@ def announcement_card(view: AnnouncementView) -> Element:
         withdrawn = " · ".join(Translator(lang)("announce.withdrawn_note") for lang in LANGUAGES)
         body = [text(withdrawn, color="Attention", weight="Bolder"), title(view.title)]
         return card(body)
-    actions = [_open_url(view.link_title, view.link_url)] if view.link_url else None
+    actions = [open_url(view.link_title, view.link_url)] if view.link_url else None
     return card(body, actions)
 
 
@@ -176,7 +177,7 @@ def report_card(view: ReportView, t: Translator) -> Element:
     if view.status in (AnnouncementStatus.SENDING, AnnouncementStatus.SENT):
         actions.append(execute(t("action.withdraw_announcement"), Verb.ANNOUNCE_WITHDRAW, data=data))
     if view.status is not AnnouncementStatus.SCHEDULED:
-        actions.append(_open_url(t("action.download_csv"), view.csv_url))
+        actions.append(open_url(t("action.download_csv"), view.csv_url))
     return card(body, actions)
 
 
@@ -204,10 +205,6 @@ class AnnouncementCardRenderer:
 def _announcement_body(view: AnnouncementView) -> list[Element]:
     byline = f"{view.author_name} · {view.organisation_name}" if view.author_name else view.organisation_name
     return [title(view.title), text(view.text), subtle(byline)]
-
-
-def _open_url(title_: str, url: str) -> Element:
-    return {"type": "Action.OpenUrl", "title": title_, "url": url}
 
 
 def _draft_data(draft: AnnouncementDraft) -> dict[str, Any]:

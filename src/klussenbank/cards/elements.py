@@ -71,6 +71,10 @@ def execute(
     return action
 
 
+def open_url(title_: str, url: str) -> Element:
+    return {"type": "Action.OpenUrl", "title": title_, "url": url}
+
+
 def refresh(verb: Verb, data: dict[str, Any], user_ids: tuple[str, ...]) -> Element:
     """A card's `refresh`: Teams asks for the card again (`verb`, `data`) when these people see it,
     so they always see it as it is now. Only for a card in one person's chat: their own ids."""

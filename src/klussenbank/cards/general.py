@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from klussenbank.cards.elements import Element, card, container, execute, facts, subtle, text, title
+from klussenbank.cards.contact import chat_link
+from klussenbank.cards.elements import Element, card, container, execute, facts, open_url, subtle, text, title
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.guide import Situation
 from klussenbank.verbs import Verb
@@ -105,3 +106,10 @@ def erased_card() -> Element:
     """What a delivered card about someone who erased their data turns into, in every chat: in
     both languages, because one update goes to every copy."""
     return notice_card("\n\n".join(Translator(lang)("erase.removed_message") for lang in LANGUAGES))
+
+
+def channel_hello_card(t: Translator, bot_id: str) -> Element:
+    """Said once in a team channel when the app joins: what Klussenbank is, and the way to the
+    personal chat, where signing up happens (never where colleagues can see it)."""
+    actions = [open_url(t("action.open_personal_chat"), chat_link(bot_id))] if bot_id else []
+    return card([title(t("channel.hello.title")), text(t("welcome.channel"))], actions)

@@ -3,11 +3,12 @@ candidates."""
 
 from __future__ import annotations
 
+from klussenbank.cards.contact import contact_block
 from klussenbank.cards.elements import Element, card, container, execute, good, show_card, subtle, text, title
 from klussenbank.cards.general import next_step_action
 from klussenbank.cards.klus_elements import (
     confirm_actions,
-    explain,
+    interest_action,
     kept_current,
     klus_body,
     klus_data,
@@ -15,7 +16,8 @@ from klussenbank.cards.klus_elements import (
     openable,
     share_toggle,
 )
-from klussenbank.domain.klus import MAX_MOTIVATION, InterestStatus, KlusStatus
+from klussenbank.cards.why import why, why_block
+from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.i18n import Translator
 from klussenbank.services.views import (
     CandidatesView,
@@ -40,7 +42,7 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
         body.append(good(banner))
     body += klus_body(klus, t)
     if offer.match is not None:
-        body.append(text(t("klus.why", reasons=explain(offer.match, t)), weight="Bolder"))
+        body += why_block(offer.match, t)
     data = klus_data(klus.id)
     if offer.own:
         return kept_current(
@@ -62,29 +64,14 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
             body.append(subtle(t("interest.your_motivation", motivation=offer.motivation)))
     not_in_yet = status in (None, InterestStatus.INVITED, InterestStatus.WITHDRAWN)
     if offer.accepts_interest and klus.status is KlusStatus.OPEN and not_in_yet:
-        actions.append(
-            show_card(
-                t("action.interest"),
-                card(
-                    [
-                        {
-                            "type": "Input.Text",
-                            "id": F.MOTIVATION,
-                            "label": t("interest.motivation"),
-                            "placeholder": t("interest.motivation_placeholder"),
-                            "isMultiline": True,
-                            "maxLength": MAX_MOTIVATION,
-                        }
-                    ],
-                    [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=data)],
-                ),
-            )
-        )
+        actions.append(interest_action(data, t))
     elif status in (InterestStatus.INTERESTED,) and klus.status is KlusStatus.OPEN:
         actions.append(execute(t("action.interest_withdraw"), Verb.INTEREST_WITHDRAW, data=data))
     elif status is InterestStatus.CHOSEN and klus.status is KlusStatus.OPEN:
         body.append(share_toggle(t))
         actions += confirm_actions(data, t)
+    if offer.contact is not None:
+        body.append(contact_block(offer.contact, t))
     actions.append(execute(t("action.klus_list"), Verb.KLUS_LIST))
     return kept_current(card(body, actions), klus.id, offer.refresh_user_ids)
 
@@ -105,7 +92,7 @@ def offers_card(view: OffersView, t: Translator) -> Element:
             subtle(klus_line(offer.klus, t)),
         ]
         if offer.match is not None:
-            items.append(subtle(explain(offer.match, t)))
+            items.append(text(why(offer.match, t, "you")))
         if offer.interest is not None:
             items.append(subtle(t(f"interest.status.{offer.interest.value}")))
         body.append(openable(items, offer.klus.id, t))
@@ -186,18 +173,21 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
     for row in view.candidates:
         items: list[Element] = [text(f"{row.name} · {row.organisation}", weight="Bolder")]
         if row.match is not None:
-            items.append(subtle(explain(row.match, t)))
+            items.append(text(why(row.match, t, "they")))
         status = row.interest
         items.append(subtle(t(f"candidates.status.{status.value if status else 'suggested'}")))
         if row.motivation:
             items.append(text(t("candidates.motivation", motivation=row.motivation)))
         if row.intro:
             items.append(subtle(t("candidates.about", intro=row.intro)))
+        if row.contact is not None:
+            items.append(contact_block(row.contact, t))
         data = klus_data(klus.id, row.person_id)
-        if klus.status is KlusStatus.OPEN:
+        places_left = view.chosen < klus.people_needed  # (inviting or choosing more is no use when full)
+        if klus.status is KlusStatus.OPEN and places_left:
             if status is None:
                 items.append(_action_set([execute(t("action.invite"), Verb.CANDIDATE_INVITE, data=data)]))
-            elif status is InterestStatus.INTERESTED and view.chosen < klus.people_needed:
+            elif status is InterestStatus.INTERESTED:
                 items.append(
                     _action_set(
                         [execute(t("action.choose"), Verb.CANDIDATE_CHOOSE, style="positive", data=data)]

@@ -1,33 +1,27 @@
-"""The pieces klus cards share: a klus's facts and one-line summary, why it fits someone, the data its buttons
-send, and the choices of a chosen candidate."""
+"""The pieces klus cards share: a klus's facts and one-line summary, the data its buttons send, and the
+choices of a chosen candidate."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from klussenbank.cards.elements import Element, container, execute, facts, refresh, skill_label, text
-from klussenbank.domain.matching import Match
+from klussenbank.cards.elements import (
+    Element,
+    card,
+    container,
+    execute,
+    facts,
+    refresh,
+    show_card,
+    skill_label,
+    text,
+)
+from klussenbank.domain.klus import MAX_MOTIVATION
 from klussenbank.i18n import Translator
 from klussenbank.services.views import KlusView
 from klussenbank.verbs import KlusInput, Verb
 
 F = KlusInput
-
-
-def explain(match: Match, t: Translator) -> str:
-    """ "3 van 4 vaardigheden · 16 van 16 uur · periode past", from the match's reasons."""
-    parts = []
-    for reason in match.reasons:
-        params: dict[str, object] = dict(reason.params)
-        variant = params.pop("fit", None)
-        if reason.code == "hours":  # "16 van 16 uur", also for someone with more hours free
-            params["offered"] = min(int(reason.params["offered"]), int(reason.params["needed"]))
-        if variant is None and params.get("related"):
-            variant = "related"
-        if variant is None and params.get("partial"):
-            variant = "partial"
-        parts.append(t(f"reason.{reason.code}" + (f".{variant}" if variant else ""), **params))
-    return " · ".join(parts)
 
 
 def klus_body(klus: KlusView, t: Translator) -> list[Element]:
@@ -89,6 +83,26 @@ def openable(items: list[Element], klus_id: int, t: Translator) -> Element:
     cue = {"type": "TextBlock", "text": t("action.klus_show") + " ›", "color": "Accent", "size": "Small"}
     show = execute(t("action.klus_show"), Verb.KLUS_SHOW, data=klus_data(klus_id))
     return container([*items, cue], separator=True, selectAction=show)
+
+
+def interest_action(data: dict[str, Any], t: Translator) -> Element:
+    """ "Ik heb interesse": opens a motivation box in the card, and sends it."""
+    return show_card(
+        t("action.interest"),
+        card(
+            [
+                {
+                    "type": "Input.Text",
+                    "id": F.MOTIVATION,
+                    "label": t("interest.motivation"),
+                    "placeholder": t("interest.motivation_placeholder"),
+                    "isMultiline": True,
+                    "maxLength": MAX_MOTIVATION,
+                }
+            ],
+            [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=data)],
+        ),
+    )
 
 
 def share_toggle(t: Translator) -> Element:

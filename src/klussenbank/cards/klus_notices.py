@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from klussenbank.cards.agreements import open_agreement
+from klussenbank.cards.contact import contact_block
 from klussenbank.cards.elements import Element, card, execute, subtle, text, title
 from klussenbank.cards.klus_elements import (
     confirm_actions,
-    explain,
+    interest_action,
     kept_current,
     klus_body,
     klus_data,
@@ -16,6 +17,7 @@ from klussenbank.cards.klus_elements import (
     openable,
     share_toggle,
 )
+from klussenbank.cards.why import why, why_block
 from klussenbank.i18n import Translator
 from klussenbank.services.views import DigestView, KlusNotice
 from klussenbank.verbs import Verb
@@ -46,8 +48,8 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
     if notice.kind in ("new_klus", "invited"):
         body += klus_body(klus, t)
         if notice.match is not None:
-            body.append(text(t("klus.why", reasons=explain(notice.match, t)), weight="Bolder"))
-        actions.append(execute(t("action.klus_show"), Verb.KLUS_SHOW, style="positive", data=data))
+            body += why_block(notice.match, t)
+        actions += [interest_action(data, t), execute(t("action.klus_show"), Verb.KLUS_SHOW, data=data)]
         if notice.kind == "new_klus":
             actions.append(execute(t("action.suggestions_off"), Verb.SUGGESTIONS_OFF))
     elif notice.kind == "chosen":
@@ -70,6 +72,8 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
         if notice.kind == "expired":
             body.append(text(t("notice.expired.next", date=t.date(klus.internal_first_until))))
         actions.append(execute(t("action.candidates"), Verb.KLUS_CANDIDATES, style="positive", data=data))
+    if notice.contact is not None:
+        body.append(contact_block(notice.contact, t))
     if notice.others:
         body.append(text(t("notice.others"), weight="Bolder"))
         for other in notice.others:
@@ -101,7 +105,7 @@ def digest_card(view: DigestView, t: Translator) -> Element:
     for offer in view.offers:
         items: list[Element] = [text(offer.klus.title, weight="Bolder"), subtle(klus_line(offer.klus, t))]
         if offer.match is not None:
-            items.append(subtle(t("klus.why", reasons=explain(offer.match, t))))
+            items.append(text(why(offer.match, t, "you")))
         body.append(openable(items, offer.klus.id, t))
     actions = [execute(t("action.klus_list"), Verb.KLUS_LIST, style="positive")]
     if view.personal:

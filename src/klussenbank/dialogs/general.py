@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from klussenbank.cards.elements import Element
-from klussenbank.cards.general import help_card, notice_card, welcome_card
+from klussenbank.cards.general import channel_hello_card, help_card, welcome_card
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.i18n import Translator
@@ -59,7 +59,14 @@ async def conversation_updated(services: Services, turn: Turn) -> Element | None
         if not turn.bot_added:
             return None
         await remember(services, turn)
-        return None if turn.personal else notice_card(turn.t("welcome.channel"))
+        if turn.personal:
+            return None
+        # Teams sends no locale with a conversation update: the hello is in the language of whoever
+        # added the app, as far as Klussenbank knows it (Dutch when it does not).
+        t = turn.t
+        if not turn.locale and turn.actor is not None:
+            t = Translator.for_locale(await services.signup.locale_of(turn.actor.aad_object_id))
+        return channel_hello_card(t, turn.bot_id)
     if channel is not None and turn.event in ("channelCreated", "channelRenamed", "channelRestored"):
         await services.announcement_chores.remember_channel(channel, turn.channel_conversation)
     elif channel is not None and turn.event == "channelDeleted":

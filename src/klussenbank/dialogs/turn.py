@@ -53,6 +53,8 @@ class Turn:
     members_added: bool = False
     bot_added: bool = False  # the bot itself is among the members added
     install_action: str = ""
+    locale: str = ""  # as the activity says it; empty when it says none (a conversation update)
+    bot_id: str = ""  # the bot's own id in this conversation ("28:<app id>")
 
 
 @dataclass(frozen=True)

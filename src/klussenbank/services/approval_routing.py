@@ -26,6 +26,7 @@ from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.clock import Clock
+from klussenbank.services.contacts import contact_for
 from klussenbank.services.klus_views import klus_view, teams_user_ids
 from klussenbank.services.ports.directory import AppInstaller, Directory
 from klussenbank.services.ports.records import Recipient
@@ -352,6 +353,8 @@ class ApprovalOutcome:
         """A new message to candidate or poster about the outcome (their status card changes too);
         `agreement`: it offers the agreement that was drawn up."""
         view = await self._router.view(uow, approval, person.aad_object_id)
+        me = person.aad_object_id
+        other = approval.poster_id if me == approval.candidate_id else approval.candidate_id
         notice = KlusNotice(
             kind,
             view.klus,
@@ -359,6 +362,7 @@ class ApprovalOutcome:
             reason=view.reason,
             approver=view.approver_name,
             agreement_id=approval.id if agreement else None,
+            contact=await contact_for(uow, view.klus, me, other),  # (once approved: they start together)
         )
         await uow.outbox.enqueue(
             {"card": self._notices.render(notice, person.locale)},

@@ -9,6 +9,7 @@ from klussenbank.domain.klus import DECIDED, TAKES_A_PLACE, Interest, InterestSt
 from klussenbank.domain.matching import Match
 from klussenbank.domain.people import Person
 from klussenbank.services.approval_routing import SAW_CANDIDACY, SAW_SUGGESTION
+from klussenbank.services.contacts import contact_for
 from klussenbank.services.marketplace import Marketplace, may_manage
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor
@@ -63,10 +64,10 @@ class ChoosingService:
             person = await uow.people.get(person_id)
             if person is None:
                 continue
-            rows.append(await self._row(uow, person, interest, explained.get(person_id)))
+            rows.append(await self._row(uow, klus, person, interest, explained.get(person_id)))
         rows.sort(key=lambda row: -(row.match.score if row.match else 0.0))
         for match in suggested:
-            rows.append(await self._row(uow, suggested_people[match.person_id], None, match))
+            rows.append(await self._row(uow, klus, suggested_people[match.person_id], None, match))
         now = self._clock.now()
         for row in rows:  # the poster saw these people: each may read so in their access log
             what = SAW_SUGGESTION if row.interest in (None, InterestStatus.INVITED) else SAW_CANDIDACY
@@ -75,7 +76,7 @@ class ChoosingService:
         return CandidatesView(klus=await self._market.view(uow, klus), candidates=tuple(rows), chosen=chosen)
 
     async def _row(
-        self, uow: UnitOfWork, person: Person, interest: Interest | None, match: Match | None
+        self, uow: UnitOfWork, klus: Klus, person: Person, interest: Interest | None, match: Match | None
     ) -> CandidateRow:
         organisation = await uow.organisations.get(person.organisation_key)
         availability = await uow.availability.get(person.aad_object_id)
@@ -87,6 +88,7 @@ class ChoosingService:
             motivation=interest.motivation if interest else "",
             match=match,
             intro=availability.intro if availability else "",
+            contact=await contact_for(uow, klus, klus.poster_id, person.aad_object_id) if interest else None,
         )
 
     async def invite(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:
@@ -103,6 +105,8 @@ class ChoosingService:
                 return Refusal("candidate_unknown")
             if row.interest is not None:
                 return Refusal("already_done")
+            if view.chosen >= klus.people_needed:
+                return Refusal("choose_full")
             person = await uow.people.get(person_id)
             assert person is not None
             await uow.interests.save(
@@ -138,7 +142,8 @@ class ChoosingService:
             assert person is not None
             await self._market.move(uow, klus, interest, InterestStatus.CHOSEN)
             view = await self._market.view(uow, klus)
-            await self._market.notify(uow, person, KlusNotice("chosen", view), "klus.chosen")
+            contact = await contact_for(uow, klus, person_id, klus.poster_id)
+            await self._market.notify(uow, person, KlusNotice("chosen", view, contact=contact), "klus.chosen")
             result = await self._candidates_view(uow, klus)
             await uow.commit()
             return result

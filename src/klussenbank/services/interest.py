@@ -16,6 +16,7 @@ from klussenbank.domain.klus import (
 )
 from klussenbank.domain.people import WorkMode
 from klussenbank.services.approval_routing import SAW_CANDIDACY, ApprovalRouter
+from klussenbank.services.contacts import contact_for
 from klussenbank.services.klus_views import teams_user_ids
 from klussenbank.services.marketplace import Marketplace, may_see, person_of
 from klussenbank.services.ports.records import Actor
@@ -83,6 +84,7 @@ class InterestService:
             work_done=work_done,
             banner=banner,
             refresh_user_ids=await teams_user_ids(uow, person_id),
+            contact=await contact_for(uow, klus, person_id, klus.poster_id),
         )
 
     async def _moved_on(

@@ -98,6 +98,12 @@ class SignupService:
             await uow.conversations.save(conversation, now=self._clock.now())
             await uow.commit()
 
+    async def locale_of(self, aad_object_id: str) -> str:
+        """The Teams locale this person last used with Klussenbank; empty when they never did."""
+        async with self._uow() as uow:
+            person = await uow.people.get(aad_object_id)
+            return person.locale if person else ""
+
     async def profile(self, actor: Actor) -> ProfileView | None:
         async with self._uow() as uow:
             availability = await uow.availability.get(actor.aad_object_id)

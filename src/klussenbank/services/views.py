@@ -95,6 +95,15 @@ class KlusView(Klus):
 
 
 @dataclass(frozen=True)
+class Contact:
+    """The other side of a match, to talk to: given only between its parties (see `contacts`)."""
+
+    name: str
+    email: str  # from the directory; may be empty
+    aad_object_id: str
+
+
+@dataclass(frozen=True)
 class KlusOffer:
     """A klus as a candidate sees it: why it fits them, and where they stand."""
 
@@ -107,6 +116,7 @@ class KlusOffer:
     work_done: bool = False  # approved, and the reader's work on it has ended
     banner: str = ""  # a catalog key shown on top: why the reader's press changed nothing
     refresh_user_ids: tuple[str, ...] = ()  # the reader's Teams user ids: their client refreshes the card
+    contact: Contact | None = None  # the poster, once the reader has a place on the klus
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,7 @@ class CandidateRow:
     motivation: str
     match: Match | None
     intro: str = ""  # what they wrote about themselves when they signed up
+    contact: Contact | None = None  # once they have a place on the klus
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,7 @@ class KlusNotice:
     approver: str = ""  # who was asked to approve
     agreement_id: int | None = None  # the approval whose agreement the message offers
     refresh_user_ids: tuple[str, ...] = ()  # the recipient's Teams user ids: their client refreshes the card
+    contact: Contact | None = None  # the other side of the match, when the two should talk
 
 
 @dataclass(frozen=True)

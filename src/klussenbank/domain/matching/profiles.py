@@ -125,6 +125,7 @@ class _Klus:
         "remote",
         "required",
         "required_total",
+        "skill_ids",
         "start",
         "terms",
         "text_skills",
@@ -162,6 +163,12 @@ class _Klus:
         self.terms = tuple(terms.values())
         self.required = required
         self.nice = matcher._skill_mask(klus.nice_skills) & ~required
+        # Each skill's bit with its id, in the klus's order, to name in the reasons what someone brings.
+        ids = {matcher._skill_mask((skill,)): skill for skill in (*klus.required_skills, *klus.nice_skills)}
+        for bit in _bits(required):
+            if 1 << bit not in ids:
+                ids[1 << bit] = matcher._skill_id[bit]
+        self.skill_ids = tuple(ids.items())
         self.required_total = self.required.bit_count()
         self.nice_total = self.nice.bit_count()
         self.total = self.required_total + len(self.terms)
@@ -182,11 +189,13 @@ class _Klus:
         with_mention = (*weights, MENTIONED_WEIGHT, *rest)
         self.weights_by_mention = (self.weights, with_mention)
         self.weight_sums = (self.weight_sum, sum(with_mention))
-        # Reasons made so far, to share (see `scoring._reasons`): the skill reasons by the fit's counts,
+        # Reasons made so far, to share (see `scoring._reasons`): the skill reasons by what the person brings,
         # work mode with place by the person's work mode and whether they are near, and the mentioned
         # reason by the skills it is about.
         self.reasons: tuple[
-            dict[_Counts, tuple[Reason, ...]], dict[int, tuple[Reason, ...]], dict[int, Reason]
+            dict[tuple[int, int, int, int, tuple[int, ...]], tuple[Reason, ...]],
+            dict[int, tuple[Reason, ...]],
+            dict[int, Reason],
         ] = ({}, {}, {})
         # For the threshold algorithm: the weight of half a skill of the kind that sets the level
         # (see `scoring._bound`), and of half a nice-to-have skill besides.
@@ -204,6 +213,7 @@ class _Profiles:
     def __init__(self, vocabulary: SkillVocabulary) -> None:
         self._vocabulary = vocabulary
         self._bit: dict[str, int] = {skill.id: n for n, skill in enumerate(vocabulary)}
+        self._skill_id = [skill.id for skill in vocabulary]  # (a skill named in a text is in the vocabulary)
         self._organisation_bit: dict[str, int] = {}
         # Pure all the same: the lock only keeps threads that share a matcher from giving two new
         # skill or organisation keys the same bit; no result depends on it.
@@ -281,6 +291,7 @@ class _Profiles:
         return _Term(
             key=key,
             words=tuple((word, self._word_skills.get(word, 0)) for word in words),
+            text=text,
         )
 
     def _person(self, candidate: Candidate) -> _Person:

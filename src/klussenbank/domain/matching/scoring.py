@@ -9,6 +9,9 @@
 - the klus is only for its own organisation and they belong to another one,
 - they posted the klus themselves,
 - their availability period (open-ended when it has no end) does not overlap the klus period,
+- the place of work does not fit at all (`WORK_MODE_FIT` 0): they chose to work only from home and
+  the klus is on site, or only on site and the klus is remote. That is a hard preference, not a
+  lower score: an on-site klus never tops the list of someone who works from home only,
 - the caller hides them (``hidden``: e.g. the poster's reporting line that did not allow it), or
   hides the poster from them (``hidden_posters``),
 - they have nothing the klus asks for: not one required or free-text skill, not even a related one
@@ -24,22 +27,26 @@ Only klussen that are open on ``today`` (``Klus.open_on``) are offered to people
 code           weight                      value and params
 =============  ==========================  ==============================================================
 skills         0.45 * R / (R + F)          required skills: own skill 1, a related skill (either
-                                           direction) 1/2. ``{"matched", "related", "total"}``
+                                           direction) 1/2. ``{"matched", "related", "total"}``;
+                                           ``Reason.skills`` and ``Reason.related`` name them
 free_skills    0.45 * F / (R + F)          the klus's free-text skills, matched by words against the
                                            person's own free-text skills and the labels and synonyms of
                                            their skills: every word 1, at least half the words 1/2.
-                                           ``{"matched", "partial", "total"}``
+                                           ``{"matched", "partial", "total"}``; named as
+                                           the klus wrote them
 nice_skills    0.10                        nice-to-have skills, as for skills. ``{"matched", "related",
                                            "total"}``
 mentioned      0.10                        only for someone who owns a skill the klus's title or
                                            description names (see `profiles`): 1. Weak evidence, never
                                            against anyone, and never enough for a match on its own.
-                                           ``{"words": those words, as written there}``
+                                           ``{"words": those words, as written there}``;
+                                           ``Reason.skills``: those words, of the skills
+                                           the klus does not list (the others are said)
 hours          0.15                        min(hours left, hours needed) / hours needed.
                                            ``{"offered": that minimum, "needed"}`` ("16 van 16 uur")
 period         0.15                        share of the klus period the person is available.
                                            ``{"fit": "full"|"partial", "days": overlap, "total": klus days}``
-work_mode      0.10                        see `WORK_MODE_FIT`. ``{"fit": "full"|"partial"|"none", "klus",
+work_mode      0.10                        see `WORK_MODE_FIT`. ``{"fit": "full"|"partial", "klus",
                                            "person"}`` (work modes as their values)
 place          0.05                        1 when the person belongs to the klus's organisation or the klus
                                            is remote, else 0. ``{"fit": "near"|"far"|"remote",
@@ -48,8 +55,9 @@ place          0.05                        1 when the person belongs to the klus
 
 R, F and N are the numbers of required, free-text and nice-to-have skills; a part the klus does not
 ask for (R, F or N is 0) has no reason. The mentioned reason only ever lifts a score towards 1: a
-person whose skills the text does not name keeps the score they would have without it. So a card can say "3 van 4 vaardigheden · 16 van 16 uur ·
-periode past" straight from the params.
+person whose skills the text does not name keeps the score they would have without it. The skill
+reasons name what the person brings, so a card can say "Je kunt: Notuleren · 4 uur per week past"
+straight from the reasons (see `cards/why.py`).
 """
 
 from __future__ import annotations
@@ -74,7 +82,7 @@ from klussenbank.domain.matching.shapes import (
 )
 from klussenbank.domain.matching.words import _Term
 
-_FIT_WORDS = {1.0: "full", 0.5: "partial", 0.0: "none"}
+_FIT_WORDS = {1.0: "full", 0.5: "partial"}  # (a fit of 0 is a hard filter)
 _SCALE = 10_000  # a score in units of its last decimal
 
 _new_fit = tuple.__new__  # (skips NamedTuple's Python-level __new__: this runs for every pair scored)
@@ -125,6 +133,8 @@ def _hours_left(person: _Person, first: int, last: int) -> int:
 def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     """The fit of a person for a klus, or None when a hard filter rules it out."""
     if today <= person.active_after or person.id == klus.poster or not klus.organisation_bit & person.willing:
+        return None
+    if not klus.mode_fit[person.mode_code]:  # a hard preference: only from home, or only on site
         return None
     near = person.organisation == klus.organisation
     if klus.organisation_only and not near:
@@ -236,9 +246,12 @@ def _reasons(klus: _Klus, person: _Person, fit: _Fit) -> tuple[Reason, ...]:
     """The reasons; those made from the klus's numbers alone are made once (reasons are immutable): the
     skill reasons, the mentioned reason and work mode with place, on the klus profile."""
     skills_made, rest_made, mentioned_made = klus.reasons
-    skills = skills_made.get(fit.counts)
+    own, related = person.own, person.related
+    credits = tuple(_term_credit(term, person) for term in klus.terms) if klus.terms else ()
+    brings = (klus.required & own, klus.required & related, klus.nice & own, klus.nice & related, credits)
+    skills = skills_made.get(brings)
     if skills is None:
-        skills = skills_made[fit.counts] = _skill_reasons(klus, *fit.counts)
+        skills = skills_made[brings] = _skill_reasons(klus, *brings)
     if fit.mentioned:
         mentioned = mentioned_made.get(fit.mentioned)
         if mentioned is None:
@@ -246,7 +259,11 @@ def _reasons(klus: _Klus, person: _Person, fit: _Fit) -> tuple[Reason, ...]:
                 dict.fromkeys(text for bit, text in klus.mentioned.items() if bit & fit.mentioned)
             )
             said: Mapping[str, int | str] = MappingProxyType({"words": words})
-            mentioned = mentioned_made[fit.mentioned] = Reason("mentioned", said, 1.0, MENTIONED_WEIGHT)
+            listed = klus.required | klus.nice  # (said by the skill reasons already)
+            news = tuple(
+                dict.fromkeys(text for bit, text in klus.mentioned.items() if bit & fit.mentioned & ~listed)
+            )
+            mentioned = mentioned_made[fit.mentioned] = Reason("mentioned", said, 1.0, MENTIONED_WEIGHT, news)
         skills = (*skills, mentioned)
     needed = klus.hours
     offered = min(fit.hours_left, needed)
@@ -265,19 +282,40 @@ def _reasons(klus: _Klus, person: _Person, fit: _Fit) -> tuple[Reason, ...]:
 
 
 def _skill_reasons(
-    klus: _Klus, own: int, related: int, full: int, half: int, nice: int, nice_related: int
+    klus: _Klus, own: int, related: int, nice: int, nice_related: int, credits: tuple[int, ...]
 ) -> tuple[Reason, ...]:
+    """The skill reasons, naming what the person brings of what the klus asks (in the klus's order)."""
+    ids = klus.skill_ids
+    terms = tuple(zip(klus.terms, credits, strict=True))
     parts = (
-        ("skills", {"matched": own, "related": related, "total": klus.required_total}),
-        ("free_skills", {"matched": full, "partial": half, "total": len(klus.terms)}),
-        ("nice_skills", {"matched": nice, "related": nice_related, "total": klus.nice_total}),
+        ("skills", klus.required_total, [s for b, s in ids if b & own], [s for b, s in ids if b & related]),
+        (
+            "free_skills",
+            len(terms),
+            [t.text for t, c in terms if c == 2],
+            [t.text for t, c in terms if c == 1],
+        ),
+        (
+            "nice_skills",
+            klus.nice_total,
+            [s for b, s in ids if b & nice],
+            [s for b, s in ids if b & nice_related],
+        ),
     )
     weights = iter(klus.weights)  # (the skill reasons' weights come first)
-    return tuple(
-        Reason(code, MappingProxyType(params), _part(*params.values()), next(weights))
-        for code, params in parts
-        if params["total"]
-    )
+    reasons: list[Reason] = []
+    for code, total, has, close in parts:
+        if total:
+            params = {
+                "matched": len(has),
+                "partial" if code == "free_skills" else "related": len(close),
+                "total": total,
+            }
+            value = _part(len(has), len(close), total)
+            reasons.append(
+                Reason(code, MappingProxyType(params), value, next(weights), tuple(has), tuple(close))
+            )
+    return tuple(reasons)
 
 
 def _work_mode_and_place(klus: _Klus, mode_code: int, near: bool) -> tuple[Reason, Reason]:

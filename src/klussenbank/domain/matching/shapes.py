@@ -21,7 +21,8 @@ MENTIONED_WEIGHT = 0.10
 NEAR_EQUAL = 0.02  # scores in the same band of this width count as equal when ranking people
 
 # (klus work mode, person work mode) -> fit. A hybrid person does either; a hybrid klus half suits
-# someone who only wants one of the two.
+# someone who only wants one of the two. A fit of 0 is a hard filter: someone who chose to work only
+# from home never gets an on-site klus, nor someone who chose only on site a remote one.
 WORK_MODE_FIT: Mapping[tuple[WorkMode, WorkMode], float] = MappingProxyType(
     {
         (WorkMode.ON_SITE, WorkMode.ON_SITE): 1.0,
@@ -66,6 +67,11 @@ class Reason:
     params: Mapping[str, int | str]
     value: float  # in [0, 1]
     weight: float
+    # Of a skills reason, what the klus asks that the person brings, in the klus's order: skill ids
+    # (free-text skills: the klus's own words), in `skills` when they have it, in `related` when they
+    # have something close to it (a related skill, or half the words).
+    skills: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

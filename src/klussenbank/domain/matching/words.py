@@ -67,6 +67,7 @@ class _Term:
 
     key: str
     words: tuple[tuple[str, int], ...]  # each part with the bits of the skills that use it
+    text: str = ""  # as the klus wrote it, for the reasons
 
 
 class _Lexicon:
