@@ -3,7 +3,18 @@ candidates."""
 
 from __future__ import annotations
 
-from klussenbank.cards.elements import Element, card, container, execute, good, show_card, subtle, text, title
+from klussenbank.cards.elements import (
+    Element,
+    card,
+    container,
+    execute,
+    good,
+    once_data,
+    show_card,
+    subtle,
+    text,
+    title,
+)
 from klussenbank.cards.klus_elements import (
     confirm_actions,
     explain,
@@ -68,7 +79,14 @@ def klus_card(offer: KlusOffer, t: Translator, *, banner: str | None = None) -> 
                             "maxLength": MAX_MOTIVATION,
                         }
                     ],
-                    [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=data)],
+                    [
+                        execute(
+                            t("action.interest_send"),
+                            Verb.INTEREST_ADD,
+                            style="positive",
+                            data=once_data(data),
+                        )
+                    ],
                 ),
             )
         )
@@ -179,7 +197,7 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
             items.append(text(t("candidates.motivation", motivation=row.motivation)))
         if row.intro:
             items.append(subtle(t("candidates.about", intro=row.intro)))
-        data = klus_data(klus.id, row.person_id)
+        data = once_data(klus_data(klus.id, row.person_id))  # a key per person: choose one, then another
         if klus.status is KlusStatus.OPEN:
             if status is None:
                 items.append(_action_set([execute(t("action.invite"), Verb.CANDIDATE_INVITE, data=data)]))
@@ -194,7 +212,7 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
 
 
 def cancel_confirm_card(klus_id: int, t: Translator) -> Element:
-    data = klus_data(klus_id)
+    data = once_data(klus_data(klus_id))
     return card(
         [title(t("cancel.title")), text(t("cancel.text"))],
         [

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from klussenbank.cards.elements import Element, container, execute, facts, refresh, skill_label, text
+from klussenbank.cards.elements import (
+    Element,
+    container,
+    execute,
+    facts,
+    once_data,
+    refresh,
+    skill_label,
+    text,
+)
 from klussenbank.domain.matching import Match
 from klussenbank.i18n import Translator
 from klussenbank.services.views import KlusView
@@ -101,6 +110,8 @@ def share_toggle(t: Translator) -> Element:
 
 
 def confirm_actions(data: dict[str, Any], t: Translator) -> list[Element]:
+    """Yes or no: one key for both, so only the first press counts."""
+    data = once_data(data)
     return [
         execute(t("action.match_confirm"), Verb.MATCH_CONFIRM, style="positive", data=data),
         execute(t("action.match_decline"), Verb.MATCH_DECLINE, data=data),
