@@ -10,12 +10,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.announcement import AnnouncementDraft
+from klussenbank.domain.approval import EventKind
+from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.once import ALREADY_DONE, Repeated
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import (
+    ApprovalView,
     CandidatesView,
     KlusFormView,
     KlusOffer,
@@ -34,8 +37,10 @@ from tests.services.conftest import (
     announcement_chores,
     announcement_service,
     privacy_service,
+    work_service,
 )
 from tests.services.test_announcements import KLUSSEN_CHANNEL, draft, in_team, with_chats
+from tests.services.test_approvals import approved_match, confirmed_match, only_approval
 from tests.services.test_klussen import interested, klus_draft, posted, sign_up
 
 KEY = "k3y-0f-a-card-000001"
@@ -267,3 +272,42 @@ async def test_first_contacts_at_once_from_a_new_organisation_never_fail(
     assert sum(w is not None for w in welcomes) == 10
     assert await count(engine, "SELECT count(*) FROM organisations WHERE key = 'nieuw'") == 1
     assert await count(engine, "SELECT count(*) FROM people") == 10
+
+
+# -- approving, ending the work -----------------------------------------------------------------------
+
+
+async def test_approve_and_decline_pressed_at_once_on_one_card_decide_once(
+    market: Market, signup: SignupService, uow_factory: UnitOfWorkFactory
+) -> None:
+    klus_id = await confirmed_match(market, signup, CHANTAL)
+    approval = await only_approval(uow_factory, klus_id)
+
+    results = await asyncio.gather(
+        market.approvals.approve(BRAM, approval.id, once=KEY),
+        market.approvals.decline(BRAM, approval.id, "Geen tijd", once=KEY),
+    )
+
+    banners = sorted(r.banner for r in results if isinstance(r, ApprovalView))
+    assert len(banners) == 2 and banners.count(ALREADY_DONE) == 1, results
+    async with uow_factory() as uow:
+        events = [e.kind for e in await uow.approvals.events(approval.id)]
+    assert len([e for e in events if e in (EventKind.APPROVED, EventKind.DECLINED)]) == 1
+
+
+async def test_ending_the_work_pressed_twice_at_once_asks_for_evaluations_once(
+    market: Market,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: FileDirectory,
+    engine: AsyncEngine,
+) -> None:
+    approval_id = await approved_match(market, signup, uow_factory)
+    work = work_service(uow_factory, clock, vocabulary, directory)
+
+    results = await asyncio.gather(*(work.complete(ANNA, approval_id, once=KEY) for _ in range(2)))
+
+    assert sorted(results) == [False, True]
+    assert await messages(engine, "work.evaluation") == 2  # one for each side
