@@ -289,7 +289,7 @@ async def test_approve_and_decline_pressed_at_once_on_one_card_decide_once(
     )
 
     banners = sorted(r.banner for r in results if isinstance(r, ApprovalView))
-    assert len(banners) == 2 and banners.count(ALREADY_DONE) == 1, results
+    assert len(banners) == 2 and banners.count("approval.already_decided") == 1, results
     async with uow_factory() as uow:
         events = [e.kind for e in await uow.approvals.events(approval.id)]
     assert len([e for e in events if e in (EventKind.APPROVED, EventKind.DECLINED)]) == 1

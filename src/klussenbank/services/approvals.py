@@ -8,7 +8,7 @@ from klussenbank.domain.approval import MAX_REASON, Approval, ApprovalStatus, Ap
 from klussenbank.domain.fields import FieldError
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter, locked
 from klussenbank.services.clock import AMSTERDAM
-from klussenbank.services.once import ALREADY_DONE, first_press
+from klussenbank.services.once import first_press
 from klussenbank.services.ports.records import Actor, DirectoryPerson
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import person_by_email
@@ -143,8 +143,10 @@ class ApprovalService:
         visible = await self._visible(uow, actor, approval_id)
         if isinstance(visible, Refusal):
             return visible
-        if again:
-            return await self._router.view(uow, visible, actor.aad_object_id, banner=ALREADY_DONE)
+        if again:  # the approval card's own words for a decision already taken
+            return await self._router.view(
+                uow, visible, actor.aad_object_id, banner="approval.already_decided"
+            )
         approval = await locked(uow, approval_id)  # a double click waits here
         assert approval is not None
         if approval.may_decide(actor.aad_object_id):
