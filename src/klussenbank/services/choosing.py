@@ -149,9 +149,7 @@ class ChoosingService:
             await uow.commit()
             return result
 
-    async def _again(
-        self, uow: UnitOfWork, actor: Actor, klus_id: int
-    ) -> CandidatesView | Refusal | Repeated[CandidatesView]:
+    async def _again(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> Refusal | Repeated[CandidatesView]:
         """A second press of a candidate's button: the candidates as they are now."""
         klus = await uow.klussen.get(klus_id)
         refusal = may_manage(klus, actor)
