@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # not started (a crashed worker's). It must comfortably exceed the time one batch (50) takes at
     # Teams' rate, about 1 s; short leases are for tests.
     worker_lease_seconds: float = Field(60.0, gt=0, allow_inf_nan=False)
+    # Seconds between runs of every background chore; unset, each its own (5 s to a day). For tests.
+    chore_seconds: float | None = Field(None, gt=0, allow_inf_nan=False)
     suggestions_per_week: int = Field(3, ge=0)
     # Where people's browsers reach the bot, for download links; "" means http://host:port.
     public_url: str = ""

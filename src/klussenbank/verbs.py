@@ -64,6 +64,11 @@ class Verb(StrEnum):
     MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
 
 
+# A card's one-time key, in the data of each of its buttons that create something: the server takes
+# the effect once per person and key, and answers a second press with what the first one made.
+ONCE = "once"
+
+
 class AvailabilityInput(StrEnum):
     """Input ids of the sign-up card; `availability.save` sends them back."""
 

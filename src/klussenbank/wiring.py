@@ -322,13 +322,16 @@ def build_web_app(settings: Settings) -> web.Application:
         services=services,
         worker=worker,
         chores=[
-            (chores.expire_overdue, CHORE_EVERY),
-            (approval_chores.tick, APPROVALS_EVERY),
-            (announcement_chores.send_due, ANNOUNCEMENTS_EVERY),
-            (announcement_chores.refresh_reports, ANNOUNCEMENTS_EVERY),
-            (digests.run_due, CHORE_EVERY),
-            (privacy.purge, DAILY),
-            (work.tick, CHORE_EVERY),
-            *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
+            (job, settings.chore_seconds or every)
+            for job, every in [
+                (chores.expire_overdue, CHORE_EVERY),
+                (approval_chores.tick, APPROVALS_EVERY),
+                (announcement_chores.send_due, ANNOUNCEMENTS_EVERY),
+                (announcement_chores.refresh_reports, ANNOUNCEMENTS_EVERY),
+                (digests.run_due, CHORE_EVERY),
+                (privacy.purge, DAILY),
+                (work.tick, CHORE_EVERY),
+                *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
+            ]
         ],
     )

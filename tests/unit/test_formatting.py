@@ -106,8 +106,8 @@ def test_numbers_given_to_a_message_are_written_the_languages_way() -> None:
 
     assert nl("error.too_long", max=2000) == "Dit is te lang: maximaal 2.000 tekens."
     assert en("error.too_long", max=2000) == "This is too long: 2,000 characters at most."
-    assert nl("reason.hours", offered=12.5, needed=16) == "12,5 van 16 uur"
-    assert en("reason.hours", offered=12.5, needed=16) == "12.5 of 16 hours"
+    assert nl("why.you.hours.partial", offered=12.5, needed=16) == "Je hebt 12,5 van de 16 uur per week vrij"
+    assert en("why.you.hours.partial", offered=12.5, needed=16) == "You have 12.5 of the 16 hours a week free"
     # Text stays text, and a yes/no is no number.
     assert nl("report.period", start="1 mei", end=True) == "1 mei tot en met True"
 

@@ -15,6 +15,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    once_data,
     open_url,
     show_card,
     subtle,
@@ -101,6 +102,7 @@ def composer_card(view: ComposerView, t: Translator) -> Element:
 
 def preview_card(view: PreviewView, t: Translator) -> Element:
     data = _draft_data(view.draft)
+    sends = once_data(data)  # "send now" and "plan": one announcement, whichever is pressed (twice)
     channels = ", ".join(f"{c.team_name} › {c.channel_name}" for c in view.channels)
     people = (
         t.plural(
@@ -136,12 +138,12 @@ def preview_card(view: PreviewView, t: Translator) -> Element:
                 "value": view.draft.send_time.strftime("%H:%M") if view.draft.send_time else "08:30",
             },
         ],
-        [execute(t("action.schedule_send"), Verb.ANNOUNCE_SCHEDULE, style="positive", data=data)],
+        [execute(t("action.schedule_send"), Verb.ANNOUNCE_SCHEDULE, style="positive", data=sends)],
     )
     return card(
         body,
         [
-            execute(t("action.send_now"), Verb.ANNOUNCE_SEND, style="positive", data=data),
+            execute(t("action.send_now"), Verb.ANNOUNCE_SEND, style="positive", data=sends),
             show_card(t("action.schedule"), schedule),
             execute(t("action.edit"), Verb.ANNOUNCE_EDIT, data=data),
         ],

@@ -15,6 +15,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    once_data,
     person,
     refresh,
     show_card,
@@ -85,8 +86,9 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
         for field in (A.REASON, A.DELEGATE):
             if field.value in errors:
                 body.append(attention(errors[field.value], f"{field.value}_error"))
+        decide = once_data(data)  # approve, decline or forward: one decision, however often pressed
         actions = [
-            execute(t("action.approve"), Verb.APPROVAL_APPROVE, style="positive", data=data),
+            execute(t("action.approve"), Verb.APPROVAL_APPROVE, style="positive", data=decide),
             show_card(
                 t("action.decline_approval"),
                 card(
@@ -104,7 +106,7 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
                     ],
                     [
                         execute(
-                            t("action.decline_send"), Verb.APPROVAL_DECLINE, style="destructive", data=data
+                            t("action.decline_send"), Verb.APPROVAL_DECLINE, style="destructive", data=decide
                         )
                     ],
                 ),
@@ -124,7 +126,7 @@ def approval_card(view: ApprovalView, t: Translator) -> Element:
                             "maxLength": 320,
                         }
                     ],
-                    [execute(t("action.forward_send"), Verb.APPROVAL_FORWARD, data=data)],
+                    [execute(t("action.forward_send"), Verb.APPROVAL_FORWARD, data=decide)],
                 ),
             ),
         ]

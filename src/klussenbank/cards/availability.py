@@ -14,6 +14,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    once_data,
     show_card,
     skill_choices,
     skill_label,
@@ -128,7 +129,7 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
                 "valueOff": "false",
             }
         )
-    actions = [execute(t("action.save"), Verb.AVAILABILITY_SAVE, style="positive")]
+    actions = [execute(t("action.save"), Verb.AVAILABILITY_SAVE, style="positive", data=once_data())]
     if view.is_update:
         actions.append(execute(t("action.cancel"), Verb.PROFILE_SHOW))
     return card(form.items, actions)

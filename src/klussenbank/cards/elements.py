@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
 from klussenbank.domain.fields import FieldError
 from klussenbank.i18n import Translator
 from klussenbank.services.views import SkillChoice
-from klussenbank.verbs import Verb
+from klussenbank.verbs import ONCE, Verb
 
 Element = dict[str, Any]
 
@@ -73,6 +74,16 @@ def execute(
 
 def open_url(title_: str, url: str) -> Element:
     return {"type": "Action.OpenUrl", "title": title_, "url": url}
+
+
+def new_once_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def once_data(data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`data` and a new one-time key: give it to every button of one card that creates something, so
+    a double click (or a press of its other such button) takes effect once."""
+    return {**(data or {}), ONCE: new_once_key()}
 
 
 def refresh(verb: Verb, data: dict[str, Any], user_ids: tuple[str, ...]) -> Element:

@@ -4,7 +4,18 @@ candidates."""
 from __future__ import annotations
 
 from klussenbank.cards.contact import contact_block
-from klussenbank.cards.elements import Element, card, container, execute, good, show_card, subtle, text, title
+from klussenbank.cards.elements import (
+    Element,
+    card,
+    container,
+    execute,
+    good,
+    once_data,
+    show_card,
+    subtle,
+    text,
+    title,
+)
 from klussenbank.cards.general import next_step_action
 from klussenbank.cards.klus_elements import (
     confirm_actions,
@@ -182,7 +193,7 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
             items.append(subtle(t("candidates.about", intro=row.intro)))
         if row.contact is not None:
             items.append(contact_block(row.contact, t))
-        data = klus_data(klus.id, row.person_id)
+        data = once_data(klus_data(klus.id, row.person_id))  # a key per person: choose one, then another
         places_left = view.chosen < klus.people_needed  # (inviting or choosing more is no use when full)
         if klus.status is KlusStatus.OPEN and places_left:
             if status is None:
@@ -198,7 +209,7 @@ def candidates_card(view: CandidatesView, t: Translator, *, banner: str | None =
 
 
 def cancel_confirm_card(klus_id: int, t: Translator) -> Element:
-    data = klus_data(klus_id)
+    data = once_data(klus_data(klus_id))
     return card(
         [title(t("cancel.title")), text(t("cancel.text"))],
         [

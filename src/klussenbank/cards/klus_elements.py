@@ -11,6 +11,7 @@ from klussenbank.cards.elements import (
     container,
     execute,
     facts,
+    once_data,
     refresh,
     show_card,
     skill_label,
@@ -100,7 +101,7 @@ def interest_action(data: dict[str, Any], t: Translator) -> Element:
                     "maxLength": MAX_MOTIVATION,
                 }
             ],
-            [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=data)],
+            [execute(t("action.interest_send"), Verb.INTEREST_ADD, style="positive", data=once_data(data))],
         ),
     )
 
@@ -118,6 +119,8 @@ def share_toggle(t: Translator) -> Element:
 
 
 def confirm_actions(data: dict[str, Any], t: Translator) -> list[Element]:
+    """Yes or no: one key for both, so only the first press counts."""
+    data = once_data(data)
     return [
         execute(t("action.match_confirm"), Verb.MATCH_CONFIRM, style="positive", data=data),
         execute(t("action.match_decline"), Verb.MATCH_DECLINE, data=data),

@@ -10,6 +10,7 @@ from klussenbank.cards.elements import (
     card,
     date_input,
     execute,
+    once_data,
     skill_choices,
     subtle,
     title,
@@ -129,7 +130,7 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
             minimum=view.today,
         )
     )
-    data = klus_data(view.klus_id) if view.klus_id else None
+    data = once_data(klus_data(view.klus_id) if view.klus_id else None)
     actions = [
         execute(
             t("action.klus_post" if not view.klus_id else "action.save"),

@@ -14,6 +14,7 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    once_data,
     person,
     show_card,
     skill_choices,
@@ -105,7 +106,10 @@ def work_complete_confirm_card(approval_id: int, month: date | None, t: Translat
         [title(t("work.complete.title")), text(t("work.complete.text"))],
         [
             execute(
-                t("action.work_complete_confirm"), Verb.WORK_COMPLETE_CONFIRM, style="positive", data=data
+                t("action.work_complete_confirm"),
+                Verb.WORK_COMPLETE_CONFIRM,
+                style="positive",
+                data=once_data(data),
             ),
             back,
         ],
@@ -182,7 +186,8 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
             }
         )
     return card(
-        form.items, [execute(t("action.evaluation_send"), Verb.EVALUATION_SEND, style="positive", data=data)]
+        form.items,
+        [execute(t("action.evaluation_send"), Verb.EVALUATION_SEND, style="positive", data=once_data(data))],
     )
 
 

@@ -9,11 +9,12 @@ from dataclasses import replace
 from klussenbank.cards.announcements import composer_card, preview_card, published_card, report_card
 from klussenbank.cards.elements import Element, execute
 from klussenbank.cards.general import notice_card
-from klussenbank.dialogs.inputs import Inputs, record_id
+from klussenbank.dialogs.inputs import Inputs, once_key, record_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, on_record, refused
 from klussenbank.domain.announcement import AnnouncementDraft
 from klussenbank.i18n import Translator
+from klussenbank.services.once import Repeated
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import ComposerView, PreviewView, Refusal, ReportView
 from klussenbank.verbs import AnnounceInput as A
@@ -73,7 +74,9 @@ async def on_announce_schedule(services: Services, actor: Actor, turn: Turn) -> 
 async def _publish(services: Services, actor: Actor, turn: Turn, *, scheduled: bool) -> Element:
     """The preview becomes a short confirmation: the live report is the card that follows."""
     draft = parse_announcement(turn.data)
-    result = await services.announcements.publish(actor, draft, scheduled=scheduled)
+    result = await services.announcements.publish(actor, draft, scheduled=scheduled, once=once_key(turn.data))
+    if isinstance(result, Repeated):
+        return published_card(result.result, turn.t)
     return (
         published_card(result, turn.t) if isinstance(result, ReportView) else _announce_result(result, turn.t)
     )

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from klussenbank.cards.approval import approval_card
 from klussenbank.cards.elements import Element
-from klussenbank.dialogs.inputs import Inputs, record_id
+from klussenbank.dialogs.inputs import Inputs, once_key, record_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, on_card, on_record
 from klussenbank.services.ports.records import Actor
@@ -37,19 +37,20 @@ async def on_approval_show(services: Services, actor: Actor, turn: Turn) -> Elem
 
 @router.verb(Verb.APPROVAL_APPROVE)
 async def on_approval_approve(services: Services, actor: Actor, turn: Turn) -> Element:
-    return await _on_approval(turn, lambda a: services.approvals.approve(actor, a))
+    once = once_key(turn.data)
+    return await _on_approval(turn, lambda a: services.approvals.approve(actor, a, once=once))
 
 
 @router.verb(Verb.APPROVAL_DECLINE)
 async def on_approval_decline(services: Services, actor: Actor, turn: Turn) -> Element:
-    reason = parse_reason(turn.data)
-    return await _on_approval(turn, lambda a: services.approvals.decline(actor, a, reason))
+    reason, once = parse_reason(turn.data), once_key(turn.data)
+    return await _on_approval(turn, lambda a: services.approvals.decline(actor, a, reason, once=once))
 
 
 @router.verb(Verb.APPROVAL_FORWARD)
 async def on_approval_forward(services: Services, actor: Actor, turn: Turn) -> Element:
-    delegate = parse_delegate(turn.data)
-    return await _on_approval(turn, lambda a: services.approvals.forward(actor, a, delegate))
+    delegate, once = parse_delegate(turn.data), once_key(turn.data)
+    return await _on_approval(turn, lambda a: services.approvals.forward(actor, a, delegate, once=once))
 
 
 async def _on_approval(turn: Turn, action: Callable[[int], Awaitable[ApprovalView | Refusal]]) -> Element:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, time
 from enum import StrEnum
 from typing import TypeVar
+
+from klussenbank.verbs import ONCE
 
 # Inputs are user text; bound what we even look at so a hostile payload costs nothing.
 MAX_TEXT = 5000
 MAX_CHOICES = 200
 
 E = TypeVar("E", bound=StrEnum)
+
+ONCE_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class Inputs:
@@ -97,3 +102,9 @@ def record_id(data: object, key: str) -> int | None:
     inputs = Inputs(data)
     value = inputs.number(key)
     return value if value is not None and not inputs.unreadable and 0 < value < 2**31 else None
+
+
+def once_key(data: object) -> str | None:
+    """The card's one-time key; None when it had none (a card from before keys) or sent no usable one."""
+    key = Inputs(data).text(ONCE)
+    return key if ONCE_KEY.fullmatch(key) else None

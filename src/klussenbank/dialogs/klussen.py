@@ -8,11 +8,12 @@ from dataclasses import replace
 from klussenbank.cards.elements import Element
 from klussenbank.cards.klus import cancel_confirm_card, my_klussen_card, posted_card
 from klussenbank.cards.klus_form import klus_form_card
-from klussenbank.dialogs.inputs import Inputs, record_id
+from klussenbank.dialogs.inputs import Inputs, once_key, record_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, on_card, on_record, refused
 from klussenbank.domain.klus import KlusDraft, Visibility
 from klussenbank.domain.people import WorkMode
+from klussenbank.services.once import ALREADY_DONE, Repeated
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import KlusFormView, Refusal
 from klussenbank.verbs import KlusInput as F
@@ -64,7 +65,9 @@ async def on_klus_edit(services: Services, actor: Actor, turn: Turn) -> Element:
 @router.verb(Verb.KLUS_POST)
 async def on_klus_post(services: Services, actor: Actor, turn: Turn) -> Element:
     klus_id = parse_klus_id(turn.data)
-    result = await services.posting.post(actor, parse_klus(turn.data), klus_id)
+    result = await services.posting.post(actor, parse_klus(turn.data), klus_id, once=once_key(turn.data))
+    if isinstance(result, Repeated):
+        return posted_card(result.result, turn.t, banner=turn.t(ALREADY_DONE))
     if isinstance(result, Refusal | KlusFormView):
         return on_card(result, turn.t, klus_form_card)
     return posted_card(result, turn.t, banner=turn.t("klus.saved" if klus_id else "klus.posted"))
@@ -84,9 +87,11 @@ async def on_klus_cancel(services: Services, actor: Actor, turn: Turn) -> Elemen
 
 @router.verb(Verb.KLUS_CANCEL_CONFIRM)
 async def on_klus_cancel_confirm(services: Services, actor: Actor, turn: Turn) -> Element:
+    once = once_key(turn.data)
     result = await on_record(
-        parse_klus_id(turn.data), "klus_not_found", lambda k: services.posting.cancel(actor, k)
+        parse_klus_id(turn.data), "klus_not_found", lambda k: services.posting.cancel(actor, k, once=once)
     )
     if isinstance(result, Refusal):
         return refused(result, turn.t)
-    return my_klussen_card(await services.posting.mine(actor), turn.t, banner=turn.t("cancel.done"))
+    banner = ALREADY_DONE if isinstance(result, Repeated) else "cancel.done"
+    return my_klussen_card(await services.posting.mine(actor), turn.t, banner=turn.t(banner))

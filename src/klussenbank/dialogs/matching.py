@@ -9,10 +9,11 @@ from klussenbank.cards.availability import no_profile_card
 from klussenbank.cards.elements import Element
 from klussenbank.cards.general import notice_card
 from klussenbank.cards.klus import candidates_card, klus_card, offers_card
-from klussenbank.dialogs.inputs import Inputs
+from klussenbank.dialogs.inputs import Inputs, once_key
 from klussenbank.dialogs.klussen import parse_klus_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, on_record, refused
+from klussenbank.services.once import ALREADY_DONE, Repeated
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import CandidatesView, KlusOffer, OfferFilters, Refusal
 from klussenbank.verbs import KlusInput as F
@@ -71,9 +72,11 @@ async def on_klus_candidates(services: Services, actor: Actor, turn: Turn) -> El
 
 @router.verb(Verb.INTEREST_ADD)
 async def on_interest_add(services: Services, actor: Actor, turn: Turn) -> Element:
-    motivation = parse_motivation(turn.data)
+    motivation, once = parse_motivation(turn.data), once_key(turn.data)
     return await _on_klus(
-        turn, lambda klus_id: services.interest.show_interest(actor, klus_id, motivation), "interest.sent"
+        turn,
+        lambda klus_id: services.interest.show_interest(actor, klus_id, motivation, once=once),
+        "interest.sent",
     )
 
 
@@ -86,45 +89,55 @@ async def on_interest_withdraw(services: Services, actor: Actor, turn: Turn) -> 
 
 @router.verb(Verb.CANDIDATE_INVITE)
 async def on_candidate_invite(services: Services, actor: Actor, turn: Turn) -> Element:
-    person_id = parse_person_id(turn.data) or ""
+    person_id, once = parse_person_id(turn.data) or "", once_key(turn.data)
     return await _on_klus(
-        turn, lambda klus_id: services.choosing.invite(actor, klus_id, person_id), "candidates.invited"
+        turn,
+        lambda klus_id: services.choosing.invite(actor, klus_id, person_id, once=once),
+        "candidates.invited",
     )
 
 
 @router.verb(Verb.CANDIDATE_CHOOSE)
 async def on_candidate_choose(services: Services, actor: Actor, turn: Turn) -> Element:
-    person_id = parse_person_id(turn.data) or ""
+    person_id, once = parse_person_id(turn.data) or "", once_key(turn.data)
     return await _on_klus(
-        turn, lambda klus_id: services.choosing.choose(actor, klus_id, person_id), "candidates.chosen"
+        turn,
+        lambda klus_id: services.choosing.choose(actor, klus_id, person_id, once=once),
+        "candidates.chosen",
     )
 
 
 @router.verb(Verb.MATCH_CONFIRM)
 async def on_match_confirm(services: Services, actor: Actor, turn: Turn) -> Element:
-    share = parse_share_motivation(turn.data)
+    share, once = parse_share_motivation(turn.data), once_key(turn.data)
     return await _on_klus(
         turn,
-        lambda klus_id: services.interest.confirm(actor, klus_id, share_motivation=share),
+        lambda klus_id: services.interest.confirm(actor, klus_id, share_motivation=share, once=once),
         "match.confirmed",
     )
 
 
 @router.verb(Verb.MATCH_DECLINE)
 async def on_match_decline(services: Services, actor: Actor, turn: Turn) -> Element:
-    return await _on_klus(turn, lambda klus_id: services.interest.decline(actor, klus_id), "match.declined")
+    once = once_key(turn.data)
+    return await _on_klus(
+        turn, lambda klus_id: services.interest.decline(actor, klus_id, once=once), "match.declined"
+    )
 
 
 async def _on_klus(
     turn: Turn,
-    action: Callable[[int], Awaitable[KlusOffer | CandidatesView | Refusal]],
+    action: Callable[[int], Awaitable[KlusOffer | CandidatesView | Refusal | Repeated[CandidatesView]]],
     banner: str | None = None,
 ) -> Element:
-    """Read the klus id the card sent, run the action, and show its outcome."""
+    """Read the klus id the card sent, run the action, and show its outcome (a second press of the
+    card: what it is now; a klus says why itself)."""
     t = turn.t
     result = await on_record(parse_klus_id(turn.data), "klus_not_found", action)
     if isinstance(result, Refusal):
         return refused(result, t)
+    if isinstance(result, Repeated):
+        result, banner = result.result, ALREADY_DONE
     if isinstance(result, CandidatesView):
         return candidates_card(result, t, banner=t(banner) if banner else None)
     return klus_card(result, t, banner=t(banner) if banner else None)

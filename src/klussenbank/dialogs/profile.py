@@ -14,12 +14,13 @@ from klussenbank.cards.availability import (
     withdraw_confirm_card,
 )
 from klussenbank.cards.elements import Element
-from klussenbank.dialogs.inputs import Inputs
+from klussenbank.dialogs.inputs import Inputs, once_key
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.people import WorkMode
 from klussenbank.i18n import Translator
+from klussenbank.services.once import ALREADY_DONE, Repeated
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.views import FormView, PauseView, ProfileView
 from klussenbank.verbs import AvailabilityInput as F
@@ -66,9 +67,11 @@ async def on_availability_edit(services: Services, actor: Actor, turn: Turn) -> 
 
 @router.verb(Verb.AVAILABILITY_SAVE)
 async def on_availability_save(services: Services, actor: Actor, turn: Turn) -> Element:
-    result = await services.signup.save(actor, parse_availability(turn.data))
+    result = await services.signup.save(actor, parse_availability(turn.data), once=once_key(turn.data))
     if isinstance(result, FormView):
         return availability_form_card(result, turn.t)
+    if isinstance(result, Repeated):
+        return profile_card(result.result, turn.t, banner=turn.t(ALREADY_DONE))
     return profile_card(result, turn.t, banner=turn.t("profile.saved"))
 
 

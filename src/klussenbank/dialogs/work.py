@@ -10,7 +10,7 @@ from klussenbank.cards.approval import approval_card
 from klussenbank.cards.elements import Element
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.dialogs.approvals import parse_approval_id
-from klussenbank.dialogs.inputs import Inputs
+from klussenbank.dialogs.inputs import Inputs, once_key
 from klussenbank.dialogs.reports import parse_report
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn, on_card, on_record, refused
@@ -96,7 +96,7 @@ async def on_work_complete_confirm(services: Services, actor: Actor, turn: Turn)
     approval_id = parse_approval_id(turn.data)
     if not approval_id:
         return refused(Refusal("match_not_found"), turn.t)
-    ended = await services.work.complete(actor, approval_id)
+    ended = await services.work.complete(actor, approval_id, once=once_key(turn.data))
     shown = ended if isinstance(ended, Refusal) else await services.approvals.show(actor, approval_id)
     if isinstance(shown, Refusal):
         return refused(shown, turn.t)
@@ -107,8 +107,8 @@ async def on_work_complete_confirm(services: Services, actor: Actor, turn: Turn)
 
 @router.verb(Verb.EVALUATION_SEND)
 async def on_evaluation_send(services: Services, actor: Actor, turn: Turn) -> Element:
-    draft = parse_evaluation(turn.data)
-    return await _on_work(turn, lambda a: services.work.evaluate(actor, a, draft))
+    draft, once = parse_evaluation(turn.data), once_key(turn.data)
+    return await _on_work(turn, lambda a: services.work.evaluate(actor, a, draft, once=once))
 
 
 @router.verb(Verb.EVALUATIONS_SHOW)

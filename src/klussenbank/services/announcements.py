@@ -17,6 +17,7 @@ from klussenbank.domain.announcement import (
 )
 from klussenbank.domain.fields import FieldError
 from klussenbank.services.announcer import Announcer, csv_path
+from klussenbank.services.once import ALREADY_DONE, Repeated, first_press, settle
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, Recipient
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
@@ -114,13 +115,20 @@ class AnnouncementService:
         return replace(announcement, author_id=actor.aad_object_id, organisation_key=org)
 
     async def publish(
-        self, actor: Actor, draft: AnnouncementDraft, *, scheduled: bool
-    ) -> ReportView | PreviewView | ComposerView | Refusal:
-        """Send now, or plan it: either way the author gets a report card that keeps up."""
+        self, actor: Actor, draft: AnnouncementDraft, *, scheduled: bool, once: str | None = None
+    ) -> ReportView | PreviewView | ComposerView | Refusal | Repeated[ReportView]:
+        """Send now, or plan it: either way the author gets a report card that keeps up. A second
+        press of the preview with the one-time key `once` gets the report of the first."""
         mine = await self.hr_of(actor)
         if not mine:
             return Refusal("not_hr")
         async with self._uow() as uow:
+            prior = await first_press(uow, actor, once, "announcement.publish", now=self._clock.now())
+            if prior is not None:
+                done = await self._mine(uow, actor, prior.record_id) if prior.record_id else None
+                if not isinstance(done, Announcement):
+                    return Refusal("already_done")
+                return Repeated(replace(await self._announcer.report(uow, done), banner=ALREADY_DONE))
             checked = await self._check(uow, actor, mine, draft, scheduled=scheduled)
             if isinstance(checked, ComposerView):
                 if {e.field for e in checked.errors} != {"send_date"}:
@@ -148,6 +156,7 @@ class AnnouncementService:
             await uow.audit.add(
                 actor.aad_object_id, action, f"#{announcement.id} {announcement.title}", now=now
             )
+            await settle(uow, actor, once, announcement.id)
             await uow.commit()
             return replace(report, banner=action)
 

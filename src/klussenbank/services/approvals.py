@@ -8,6 +8,7 @@ from klussenbank.domain.approval import MAX_REASON, Approval, ApprovalStatus, Ap
 from klussenbank.domain.fields import FieldError
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter, locked
 from klussenbank.services.clock import AMSTERDAM
+from klussenbank.services.once import first_press
 from klussenbank.services.ports.records import Actor, DirectoryPerson
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import person_by_email
@@ -31,9 +32,11 @@ class ApprovalService:
                 return approval
             return await self._router.view(uow, approval, actor.aad_object_id)
 
-    async def approve(self, actor: Actor, approval_id: int) -> ApprovalView | Refusal:
+    async def approve(
+        self, actor: Actor, approval_id: int, *, once: str | None = None
+    ) -> ApprovalView | Refusal:
         async with self._uow() as uow:
-            approval = await self._decidable(uow, actor, approval_id)
+            approval = await self._decidable(uow, actor, approval_id, once)
             if not isinstance(approval, Approval):
                 return approval
             now = self._clock.now()
@@ -60,10 +63,12 @@ class ApprovalService:
             await uow.commit()
             return view
 
-    async def decline(self, actor: Actor, approval_id: int, reason: str) -> ApprovalView | Refusal:
+    async def decline(
+        self, actor: Actor, approval_id: int, reason: str, *, once: str | None = None
+    ) -> ApprovalView | Refusal:
         reason = " ".join(reason.split())
         async with self._uow() as uow:
-            approval = await self._decidable(uow, actor, approval_id)
+            approval = await self._decidable(uow, actor, approval_id, once)
             if not isinstance(approval, Approval):
                 return approval
             error = None
@@ -81,10 +86,12 @@ class ApprovalService:
             await uow.commit()
             return view
 
-    async def forward(self, actor: Actor, approval_id: int, to: str) -> ApprovalView | Refusal:
+    async def forward(
+        self, actor: Actor, approval_id: int, to: str, *, once: str | None = None
+    ) -> ApprovalView | Refusal:
         """Hand the decision to someone else (a delegate), named by e-mail address."""
         async with self._uow() as uow:
-            approval = await self._decidable(uow, actor, approval_id)
+            approval = await self._decidable(uow, actor, approval_id, once)
             if not isinstance(approval, Approval):
                 return approval
             delegate, error = await self._delegate(to, approval, actor)
@@ -128,12 +135,18 @@ class ApprovalService:
         return Refusal("approval_not_found")
 
     async def _decidable(
-        self, uow: UnitOfWork, actor: Actor, approval_id: int
+        self, uow: UnitOfWork, actor: Actor, approval_id: int, once: str | None
     ) -> Approval | ApprovalView | Refusal:
-        """The approval, locked, if the actor may decide on it now; else what to show them."""
+        """The approval, locked, if the actor may decide on it now; else what to show them (a second
+        press of the card's approve, decline or forward: the approval as it is now)."""
+        again = await first_press(uow, actor, once, "approval.decide", now=self._clock.now())
         visible = await self._visible(uow, actor, approval_id)
         if isinstance(visible, Refusal):
             return visible
+        if again:  # the approval card's own words for a decision already taken
+            return await self._router.view(
+                uow, visible, actor.aad_object_id, banner="approval.already_decided"
+            )
         approval = await locked(uow, approval_id)  # a double click waits here
         assert approval is not None
         if approval.may_decide(actor.aad_object_id):

@@ -11,6 +11,7 @@ from klussenbank.domain.people import Person
 from klussenbank.services.approval_routing import SAW_CANDIDACY, SAW_SUGGESTION
 from klussenbank.services.contacts import contact_for
 from klussenbank.services.marketplace import Marketplace, may_manage
+from klussenbank.services.once import Repeated, first_press
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
@@ -91,9 +92,13 @@ class ChoosingService:
             contact=await contact_for(uow, klus, klus.poster_id, person.aad_object_id) if interest else None,
         )
 
-    async def invite(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:
+    async def invite(
+        self, actor: Actor, klus_id: int, person_id: str, *, once: str | None = None
+    ) -> CandidatesView | Refusal | Repeated[CandidatesView]:
         """Ask a suggested person to react: they get an invitation card."""
         async with self._uow() as uow:
+            if await first_press(uow, actor, once, "candidate.invite", now=self._clock.now()):
+                return await self._again(uow, actor, klus_id)
             klus = await uow.klussen.get(klus_id, lock=True)
             refusal = may_manage(klus, actor) or _still_open(klus, self._clock.today())
             if refusal is not None:
@@ -121,9 +126,13 @@ class ChoosingService:
             await uow.commit()
             return result
 
-    async def choose(self, actor: Actor, klus_id: int, person_id: str) -> CandidatesView | Refusal:
+    async def choose(
+        self, actor: Actor, klus_id: int, person_id: str, *, once: str | None = None
+    ) -> CandidatesView | Refusal | Repeated[CandidatesView]:
         """The poster picks someone who showed interest; they are asked to confirm."""
         async with self._uow() as uow:
+            if await first_press(uow, actor, once, "candidate.choose", now=self._clock.now()):
+                return await self._again(uow, actor, klus_id)
             klus = await uow.klussen.get(klus_id, lock=True)
             refusal = may_manage(klus, actor) or _still_open(klus, None)
             if refusal is not None:
@@ -147,6 +156,17 @@ class ChoosingService:
             result = await self._candidates_view(uow, klus)
             await uow.commit()
             return result
+
+    async def _again(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> Refusal | Repeated[CandidatesView]:
+        """A second press of a candidate's button: the candidates as they are now."""
+        klus = await uow.klussen.get(klus_id)
+        refusal = may_manage(klus, actor)
+        if refusal is not None:
+            return refusal
+        assert klus is not None
+        view = await self._candidates_view(uow, klus)
+        await uow.commit()  # the access log
+        return Repeated(view)
 
 
 def _still_open(klus: Klus | None, today: date | None) -> Refusal | None:

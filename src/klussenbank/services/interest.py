@@ -19,6 +19,7 @@ from klussenbank.services.approval_routing import SAW_CANDIDACY, ApprovalRouter
 from klussenbank.services.contacts import contact_for
 from klussenbank.services.klus_views import teams_user_ids
 from klussenbank.services.marketplace import Marketplace, may_see, person_of
+from klussenbank.services.once import ALREADY_DONE, first_press
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import KlusNotice, KlusOffer, OfferFilters, OffersView, Refusal
@@ -97,11 +98,15 @@ class InterestService:
             uow, klus, person_id, banner=code or _why_not(klus, interest, done, self._clock.today())
         )
 
-    async def show_interest(self, actor: Actor, klus_id: int, motivation: str) -> KlusOffer | Refusal:
+    async def show_interest(
+        self, actor: Actor, klus_id: int, motivation: str, *, once: str | None = None
+    ) -> KlusOffer | Refusal:
         """Whatever stops it, someone who may see the klus gets it back as it is now, with why."""
         motivation = motivation.strip()
         me = actor.aad_object_id
         async with self._uow() as uow:
+            if await first_press(uow, actor, once, "interest.add", now=self._clock.now()):
+                return await self._again(uow, actor, klus_id)
             person = await person_of(uow, actor)
             klus = await uow.klussen.get(klus_id, lock=True)
             if klus is None or not may_see(klus, person):
@@ -154,11 +159,13 @@ class InterestService:
             return offer
 
     async def confirm(
-        self, actor: Actor, klus_id: int, *, share_motivation: bool = False
+        self, actor: Actor, klus_id: int, *, share_motivation: bool = False, once: str | None = None
     ) -> KlusOffer | Refusal:
         """The chosen candidate says yes: their hours are taken, if they still have them, and
         their line manager is asked to approve (with the motivation only if they share it)."""
         async with self._uow() as uow:
+            if await first_press(uow, actor, once, "match.answer", now=self._clock.now()):
+                return await self._again(uow, actor, klus_id)
             chosen = await self._chosen(uow, actor, klus_id, InterestStatus.CONFIRMED)
             if not isinstance(chosen, tuple):
                 return chosen
@@ -182,9 +189,11 @@ class InterestService:
             await uow.commit()
             return offer
 
-    async def decline(self, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
+    async def decline(self, actor: Actor, klus_id: int, *, once: str | None = None) -> KlusOffer | Refusal:
         """The chosen candidate says no after all; the poster may choose again."""
         async with self._uow() as uow:
+            if await first_press(uow, actor, once, "match.answer", now=self._clock.now()):
+                return await self._again(uow, actor, klus_id)
             chosen = await self._chosen(uow, actor, klus_id, InterestStatus.DECLINED)
             if not isinstance(chosen, tuple):
                 return chosen
@@ -199,6 +208,13 @@ class InterestService:
                 )
             await uow.commit()
             return offer
+
+    async def _again(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
+        """A second press of a card: the klus as it is now, saying it was already done."""
+        klus = await uow.klussen.get(klus_id)
+        if klus is None or not may_see(klus, await person_of(uow, actor)):
+            return Refusal("klus_not_found")
+        return await self._offer(uow, klus, actor.aad_object_id, banner=ALREADY_DONE)
 
     async def _chosen(
         self, uow: UnitOfWork, actor: Actor, klus_id: int, done: InterestStatus

@@ -21,6 +21,7 @@ from klussenbank.domain.people import WorkMode
 from klussenbank.services.approval_routing import ApprovalRouter
 from klussenbank.services.klus_views import skill_choices
 from klussenbank.services.marketplace import Marketplace, may_manage, person_of
+from klussenbank.services.once import Repeated, first_press, settle
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import KlusFormView, KlusNotice, KlusSummary, KlusView, Refusal, SkillChoice
@@ -68,11 +69,21 @@ class PostingService:
             )
 
     async def post(
-        self, actor: Actor, draft: KlusDraft, klus_id: int | None = None, *, suggest: bool = True
-    ) -> KlusView | KlusFormView | Refusal:
-        """Post a new klus (and, unless not to `suggest`, tell the people who fit it), or save changes to one."""
+        self,
+        actor: Actor,
+        draft: KlusDraft,
+        klus_id: int | None = None,
+        *,
+        suggest: bool = True,
+        once: str | None = None,
+    ) -> KlusView | KlusFormView | Refusal | Repeated[KlusView]:
+        """Post a new klus (and, unless not to `suggest`, tell the people who fit it), or save changes to one;
+        a second press of the form with the one-time key `once` gets the klus of the first."""
         today, now = self._clock.today(), self._clock.now()
         async with self._uow() as uow:
+            prior = await first_press(uow, actor, once, "klus.post", now=now)
+            if prior is not None:
+                return await self._posted(uow, actor, prior.record_id)
             await person_of(uow, actor)
             existing = None
             if klus_id is not None:
@@ -104,9 +115,19 @@ class PostingService:
                 klus = replace(klus, id=await uow.klussen.add(klus, now=now))
                 if suggest:
                     await self._suggest(uow, klus)
+            await settle(uow, actor, once, klus.id)
             view = await self._market.view(uow, klus)
             await uow.commit()
             return view
+
+    async def _posted(
+        self, uow: UnitOfWork, actor: Actor, klus_id: int | None
+    ) -> Repeated[KlusView] | Refusal:
+        """The klus an earlier press of the form posted or saved; still only for its poster."""
+        klus = await uow.klussen.get(klus_id) if klus_id else None
+        if klus is None or may_manage(klus, actor) is not None:
+            return Refusal("already_done")
+        return Repeated(await self._market.view(uow, klus))
 
     async def _suggest(self, uow: UnitOfWork, klus: Klus) -> None:
         """Tell the people who fit a new klus best, within each person's weekly number of cards."""
@@ -152,9 +173,13 @@ class PostingService:
                 )
             return summaries
 
-    async def cancel(self, actor: Actor, klus_id: int) -> KlusView | Refusal:
+    async def cancel(
+        self, actor: Actor, klus_id: int, *, once: str | None = None
+    ) -> KlusView | Refusal | Repeated[KlusView]:
         """Cancel a klus; everyone who showed interest hears so, kindly."""
         async with self._uow() as uow:
+            if await first_press(uow, actor, once, "klus.cancel", now=self._clock.now()):
+                return await self._posted(uow, actor, klus_id)
             klus = await uow.klussen.get(klus_id, lock=True)
             refusal = may_manage(klus, actor)
             if refusal is not None:

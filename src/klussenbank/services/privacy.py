@@ -71,13 +71,15 @@ class PrivacyService:
             removed = {"card": self._erased_card()}
             for message_id in await uow.privacy.erase(actor.aad_object_id, pseudonym, now=now):
                 await uow.outbox.enqueue_update(message_id, removed, reason="privacy.erased", now=now)
+            await uow.once_keys.forget(actor.aad_object_id)
             await uow.audit.add(pseudonym, "privacy.erased", "at their own request", now=now)
             await uow.commit()
         return left
 
     async def purge(self, actor: str = "system") -> dict[str, int]:
         """Retention: per organisation, the personal data of klussen closed longer ago than its
-        `retention_months`; and outbox messages older than the default's. How many, by what."""
+        `retention_months`; outbox messages older than the default's; one-time keys of cards older
+        than a month (nobody double-clicks that late). How many, by what."""
         now = self._clock.now()
         purged: dict[str, int] = {}
         async with self._uow() as uow:
@@ -89,6 +91,7 @@ class PrivacyService:
             purged["outbox_messages"] = await uow.privacy.purge_messages(
                 now - MONTH * self._rules.default.retention_months
             )
+            purged["once_keys"] = await uow.once_keys.purge(now - MONTH)
             detail = ", ".join(f"{key} {count}" for key, count in purged.items())
             await uow.audit.add(actor, "privacy.purged", detail, now=now)
             await uow.commit()

@@ -17,6 +17,7 @@ from klussenbank.domain.people import (
 )
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.clock import Clock
+from klussenbank.services.once import Repeated, first_press
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, ConversationRef
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
@@ -146,9 +147,16 @@ class SignupService:
                 is_update=availability is not None,
             )
 
-    async def save(self, actor: Actor, draft: AvailabilityDraft) -> ProfileView | FormView:
+    async def save(
+        self, actor: Actor, draft: AvailabilityDraft, *, once: str | None = None
+    ) -> ProfileView | FormView | Repeated[ProfileView]:
+        """Sign up, or change the profile; a second press of the form gets the profile the first saved."""
         today = self._clock.today()
         async with self._uow() as uow:
+            if await first_press(uow, actor, once, "availability.save", now=self._clock.now()):
+                saved = await uow.availability.get(actor.aad_object_id)
+                if saved is not None:
+                    return Repeated(await self._profile_view(uow, actor, saved))
             await self._person(uow, actor)
             organisations = await uow.organisations.all()
             availability, errors = validate_availability(

@@ -23,6 +23,7 @@ from klussenbank.services.approval_routing import SAW_EVALUATIONS, ApprovalRoute
 from klussenbank.services.clock import Clock
 from klussenbank.services.hours import HoursService, role_of
 from klussenbank.services.klus_views import skill_choices
+from klussenbank.services.once import first_press
 from klussenbank.services.ports.records import Actor, Recipient
 from klussenbank.services.ports.renderers import WorkCards
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
@@ -86,10 +87,11 @@ class WorkService:
                 await uow.commit()
         return result
 
-    async def complete(self, actor: Actor, approval_id: int) -> bool | Refusal:
+    async def complete(self, actor: Actor, approval_id: int, *, once: str | None = None) -> bool | Refusal:
         """The poster says the work is done, before its end date; both sides are asked how it went.
-        True: it ended now; False: it had ended already."""
+        True: it ended now; False: it had ended already (also for a second press of the card)."""
         async with self._uow() as uow:
+            again = await first_press(uow, actor, once, "work.complete", now=self._clock.now())
             approval = await uow.approvals.get(approval_id, lock=True)
             if (
                 approval is None
@@ -97,21 +99,22 @@ class WorkService:
                 or approval.status is not ApprovalStatus.APPROVED
             ):
                 return Refusal("match_not_found")
-            if approval.completed_at is not None:
+            if again or approval.completed_at is not None:
                 return False
             await self._complete(uow, approval)
             await uow.commit()
             return True
 
     async def evaluate(
-        self, actor: Actor, approval_id: int, draft: EvaluationDraft
+        self, actor: Actor, approval_id: int, draft: EvaluationDraft, *, once: str | None = None
     ) -> EvaluationView | Refusal:
         async with self._uow() as uow:
+            again = await first_press(uow, actor, once, "evaluation.send", now=self._clock.now())
             approval = await uow.approvals.get(approval_id, lock=True)
             role = role_of(approval, actor)
             if approval is None or role is None or approval.completed_at is None:
                 return Refusal("match_not_found")
-            if await uow.work.evaluation(approval.id, role) is not None:
+            if again or await uow.work.evaluation(approval.id, role) is not None:
                 return await self._evaluation_view(uow, approval, role)
             evaluation, errors = validate_evaluation(
                 draft,

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.announcement import Announcement, AnnouncementStatus
 from klussenbank.services.ports.records import Channel
-from klussenbank.store.db import utc
+from klussenbank.store.db import insert_for, utc
 from klussenbank.store.orm.announcements import AnnouncementRow, ChannelRow, DigestRunRow
 
 
@@ -28,7 +26,7 @@ class SqlChannels:
             "active": True,
             "updated_at": now,
         }
-        insert = pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert = insert_for(self._session)
         # Most events name the team or the channel, not both (a message names neither): keep
         # the names already known rather than wipe them.
         changes = {k: v for k, v in values.items() if k != "conversation_id" and v != ""}
@@ -148,9 +146,8 @@ class SqlDigestRuns:
         self._session = session
 
     async def claim(self, organisation_key: str, day: date, klussen: int, *, now: datetime) -> bool:
-        insert = pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
         result = await self._session.execute(
-            insert(DigestRunRow)
+            insert_for(self._session)(DigestRunRow)
             .values(organisation_key=organisation_key, week=day, klussen=klussen, ran_at=now)
             .on_conflict_do_nothing()
         )

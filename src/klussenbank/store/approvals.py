@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.agreement_wording import Language
@@ -15,7 +13,7 @@ from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus,
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.records import AccessEntry, AgreementEntry
-from klussenbank.store.db import utc
+from klussenbank.store.db import insert_for, utc
 from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
 from klussenbank.store.orm.klussen import KlusRow
 from klussenbank.store.orm.outbox import OutboxDeliveryRow
@@ -326,10 +324,8 @@ class SqlAccessLog:
     async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
         if subject_id == viewer_id:
             return
-        dialect = self._session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         await self._session.execute(
-            insert(AccessLogRow)
+            insert_for(self._session)(AccessLogRow)
             .values(
                 subject_id=subject_id, viewer_id=viewer_id, what=what, klus_id=klus_id, day=now.date(), at=now
             )

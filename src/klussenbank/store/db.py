@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any, overload
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -42,6 +44,11 @@ def engine_of(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
     if not isinstance(engine, AsyncEngine):
         raise TypeError("these sessions are not bound to an engine")
     return engine
+
+
+def insert_for(session: AsyncSession) -> Any:
+    """The INSERT of the session's dialect, which knows ON CONFLICT (PostgreSQL and SQLite alike)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 @overload

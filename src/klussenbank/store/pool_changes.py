@@ -14,12 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, event, insert, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from klussenbank.domain.klus import HOLDS_HOURS
+from klussenbank.store.db import insert_for
 from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
@@ -56,6 +55,11 @@ def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
             klussen.add(row.id)
 
 
+def note_person(session: AsyncSession, person_id: int) -> None:
+    """A change the flush cannot see (a Core statement, such as the upsert of a person)."""
+    session.info.setdefault(_PEOPLE, set()).add(person_id)
+
+
 async def record_changes(session: AsyncSession) -> None:
     """Before the commit: a new version, with the people changed in this transaction."""
     await session.flush()
@@ -71,8 +75,7 @@ async def record_changes(session: AsyncSession) -> None:
         )
     if not people:
         return
-    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = upsert(PoolVersionRow).values(id=1, version=1)
+    statement = insert_for(session)(PoolVersionRow).values(id=1, version=1)
     raised = statement.on_conflict_do_update(
         index_elements=[PoolVersionRow.id], set_={"version": PoolVersionRow.version + 1}
     ).returning(PoolVersionRow.version)

@@ -7,8 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -20,6 +18,7 @@ from klussenbank.domain.people import (
     WorkMode,
 )
 from klussenbank.services.ports.records import ConversationRef
+from klussenbank.store.db import insert_for
 from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
     AvailabilityRow,
@@ -28,6 +27,7 @@ from klussenbank.store.orm.people import (
     OrganisationRow,
     PersonRow,
 )
+from klussenbank.store.pool_changes import note_person
 
 
 class SqlOrganisations:
@@ -43,8 +43,13 @@ class SqlOrganisations:
         return Organisation(row.key, row.name) if row else None
 
     async def add(self, organisation: Organisation, *, now: datetime) -> None:
-        self._session.add(OrganisationRow(key=organisation.key, name=organisation.name, created_at=now))
-        await self._session.flush()
+        # Two first contacts from one new organisation may reach two instances at once: whoever
+        # comes second finds it there (PostgreSQL waits for the first to commit), and no turn fails.
+        await self._session.execute(
+            insert_for(self._session)(OrganisationRow)
+            .values(key=organisation.key, name=organisation.name, created_at=now)
+            .on_conflict_do_nothing(index_elements=[OrganisationRow.key])
+        )
 
     async def _row(self, key: str) -> OrganisationRow | None:
         return await self._session.scalar(select(OrganisationRow).where(OrganisationRow.key == key))
@@ -76,7 +81,11 @@ class SqlPeople:
         self._organisations = organisations
 
     async def row(self, aad_object_id: str) -> PersonRow | None:
-        return await self._session.scalar(select(PersonRow).where(PersonRow.aad_object_id == aad_object_id))
+        return await self._session.scalar(
+            select(PersonRow)
+            .where(PersonRow.aad_object_id == aad_object_id)
+            .execution_options(populate_existing=True)  # as `save` left it
+        )
 
     async def get(self, aad_object_id: str) -> Person | None:
         # Columns, not the mapped row: every turn reads its person, and the ORM's bookkeeping
@@ -99,17 +108,23 @@ class SqlPeople:
         org_ids = await self._organisations.ids((person.organisation_key,))
         if person.organisation_key not in org_ids:
             raise LookupError(f"unknown organisation {person.organisation_key!r}")
-        row = await self.row(person.aad_object_id)
-        if row is None:
-            row = PersonRow(aad_object_id=person.aad_object_id, created_at=now)
-            self._session.add(row)
-        row.tenant_id = person.tenant_id
-        row.name = person.name
-        row.email = person.email
-        row.organisation_id = org_ids[person.organisation_key]
-        row.locale = person.locale
-        row.updated_at = now
-        await self._session.flush()
+        changes = {
+            "tenant_id": person.tenant_id,
+            "name": person.name,
+            "email": person.email,
+            "organisation_id": org_ids[person.organisation_key],
+            "locale": person.locale,
+            "updated_at": now,
+        }
+        # An upsert: a new person's install and first message may reach two instances at once.
+        person_id = await self._session.scalar(
+            insert_for(self._session)(PersonRow)
+            .values(aad_object_id=person.aad_object_id, created_at=now, **changes)
+            .on_conflict_do_update(index_elements=[PersonRow.aad_object_id], set_=changes)
+            .returning(PersonRow.id)
+        )
+        # A person is saved only when something changed, and their home organisation may be it.
+        note_person(self._session, person_id)
 
     async def claim_welcome(self, aad_object_id: str, *, now: datetime) -> bool:
         result = await self._session.execute(
@@ -302,9 +317,7 @@ class SqlConversations:
         if person is not None:
             values["person_id"] = changes["person_id"] = person.id
         # Teams sends install events at the same moment: an upsert, so neither turn fails.
-        dialect = self._session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(ConversationRow).values(values)
+        statement = insert_for(self._session)(ConversationRow).values(values)
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=[ConversationRow.conversation_id], set_=changes)
         )

@@ -12,6 +12,7 @@ from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDi
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
 from klussenbank.store.audit import SqlAudit
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
+from klussenbank.store.once import SqlOnceKeys
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.pool_changes import record_changes
 from klussenbank.store.privacy import SqlPrivacy
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     agreements: SqlAgreements
     audit: SqlAudit
     work: SqlWork
+    once_keys: SqlOnceKeys
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.agreements = SqlAgreements(self._session)
         self.audit = SqlAudit(self._session)
         self.work = SqlWork(self._session)
+        self.once_keys = SqlOnceKeys(self._session)
         return self
 
     async def __aexit__(

@@ -21,6 +21,14 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class PriorPress:
+    """What the first press of a card's one-time key recorded: its action and what it made."""
+
+    action: str
+    record_id: int | None
+
+
+@dataclass(frozen=True)
 class ConversationRef:
     """Enough of a Bot Framework conversation reference to message someone later."""
 

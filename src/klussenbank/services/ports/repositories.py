@@ -25,6 +25,7 @@ from klussenbank.services.ports.records import (
     ConversationRef,
     KlusHistory,
     PoolMember,
+    PriorPress,
 )
 
 
@@ -306,6 +307,22 @@ class ConversationRepository(Protocol):
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]: ...
 
 
+class OnceKeyRepository(Protocol):
+    async def claim(self, actor_id: str, key: str, action: str, *, now: datetime) -> PriorPress | None:
+        """Record the person's one-time key in this transaction: None for the first press; for a
+        later one (also one still under way in another transaction, which is waited for), what the
+        first recorded."""
+
+    async def settle(self, actor_id: str, key: str, record_id: int) -> None:
+        """What the press made or acted on, for a later press to show."""
+
+    async def forget(self, actor_id: str) -> None:
+        """Every key of the person (their data is erased)."""
+
+    async def purge(self, before: datetime) -> int:
+        """Keys older than `before`: a card that old is not pressed twice by accident."""
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -363,6 +380,9 @@ class UnitOfWork(Protocol):
 
     @property
     def work(self) -> WorkRepository: ...
+
+    @property
+    def once_keys(self) -> OnceKeyRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -9,6 +9,7 @@ from klussenbank.store.orm import (  # noqa: F401
     approvals,
     directory,
     klussen,
+    once,
     outbox,
     people,
     pool,
