@@ -62,6 +62,12 @@ class Verb(StrEnum):
     MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
 
 
+class Dataset(StrEnum):
+    """What a type-ahead list (`choices.data`) asks the bot to search in (an `application/search` invoke)."""
+
+    SKILLS = "skills"
+
+
 class AvailabilityInput(StrEnum):
     """Input ids of the sign-up card; `availability.save` sends them back."""
 

@@ -24,6 +24,7 @@ from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
+from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
@@ -146,7 +147,14 @@ async def snapshot(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
+def bot_settings() -> Settings:
+    """The bot's settings; a test module overrides this fixture for others (type-ahead lists)."""
+    return Settings()
+
+
+@pytest.fixture
 async def harness(
+    bot_settings: Settings,
     engine: AsyncEngine,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -176,8 +184,9 @@ async def harness(
         agreements=agreement_service(uow_factory, clock, directory),
         hours=hours_service(uow_factory, clock),
         work=work,
+        skills=SkillSearch(vocabulary),
     )
-    app = init_app(Settings(), engine=engine, services=services)
+    app = init_app(bot_settings, engine=engine, services=services)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -4,6 +4,7 @@ cancelling (asked first)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from klussenbank.cards.elements import Element
 from klussenbank.cards.klus import cancel_confirm_card, my_klussen_card, posted_card
@@ -50,7 +51,9 @@ def parse_klus_id(data: object) -> int | None:
 @router.verb(Verb.KLUS_NEW)
 @router.command("post_klus")
 async def on_klus_new(services: Services, actor: Actor, turn: Turn) -> Element:
-    return on_card(await services.posting.form(actor), turn.t, klus_form_card)
+    return on_card(
+        await services.posting.form(actor), turn.t, partial(klus_form_card, typeahead=turn.typeahead)
+    )
 
 
 @router.verb(Verb.KLUS_EDIT)
@@ -58,7 +61,7 @@ async def on_klus_edit(services: Services, actor: Actor, turn: Turn) -> Element:
     result = await on_record(
         parse_klus_id(turn.data), "klus_not_found", lambda k: services.posting.form(actor, k)
     )
-    return on_card(result, turn.t, klus_form_card)
+    return on_card(result, turn.t, partial(klus_form_card, typeahead=turn.typeahead))
 
 
 @router.verb(Verb.KLUS_POST)
@@ -66,7 +69,7 @@ async def on_klus_post(services: Services, actor: Actor, turn: Turn) -> Element:
     klus_id = parse_klus_id(turn.data)
     result = await services.posting.post(actor, parse_klus(turn.data), klus_id)
     if isinstance(result, Refusal | KlusFormView):
-        return on_card(result, turn.t, klus_form_card)
+        return on_card(result, turn.t, partial(klus_form_card, typeahead=turn.typeahead))
     return posted_card(result, turn.t, banner=turn.t("klus.saved" if klus_id else "klus.posted"))
 
 
