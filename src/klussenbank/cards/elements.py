@@ -143,7 +143,7 @@ class FormBody:
             target.append(attention(self._errors[element["id"]], f"{element['id']}_error"))
             self._named.append(str(element.get("label") or element.get("title") or ""))
             fields = ", ".join(f"'{name}'" for name in self._named if name)
-            self._summary["text"] = self._t("form.errors_in", fields=fields)
+            self._summary["text"] = f"{self._t('form.errors')} {self._t('form.errors_fields', fields=fields)}"
         if help_text:
             target.append(subtle(help_text))
 
