@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Seconds between runs of every background chore; unset, each its own (5 s to a day). For tests.
     chore_seconds: float | None = Field(None, gt=0, allow_inf_nan=False)
     suggestions_per_week: int = Field(3, ge=0)
+    # Skills lists: `typeahead` also asks the bot as people type (Teams), `filtered` filters the
+    # list in the client only (the Agents Playground); `auto`: typeahead with an app registration.
+    skill_search: Literal["auto", "typeahead", "filtered"] = "auto"
     # Where people's browsers reach the bot, for download links; "" means http://host:port.
     public_url: str = ""
     # Signs download links; "" makes a new one per process (links then end at a restart).
@@ -176,6 +179,11 @@ class Settings(BaseSettings):
     @property
     def has_credentials(self) -> bool:
         return bool(self.app_id)
+
+    @property
+    def skill_typeahead(self) -> bool:
+        """Whether cards ask the client for type-ahead skills lists (the bot always answers them)."""
+        return self.skill_search == "typeahead" or (self.skill_search == "auto" and self.has_credentials)
 
     @property
     def allowed_tenants(self) -> frozenset[str]:

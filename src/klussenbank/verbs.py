@@ -69,6 +69,12 @@ class Verb(StrEnum):
 ONCE = "once"
 
 
+class Dataset(StrEnum):
+    """What a type-ahead list (`choices.data`) asks the bot to search in (an `application/search` invoke)."""
+
+    SKILLS = "skills"
+
+
 class AvailabilityInput(StrEnum):
     """Input ids of the sign-up card; `availability.save` sends them back."""
 

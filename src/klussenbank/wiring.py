@@ -57,6 +57,7 @@ from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
+from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
@@ -315,6 +316,7 @@ def build_web_app(settings: Settings) -> web.Application:
         work=work,
         guide=GuideService(parts.uow, directory=parts.directory, rules=parts.rules),
         applications=ApplicationsService(parts.uow, vocabulary=parts.vocabulary),
+        skills=SkillSearch(parts.vocabulary),
     )
     return init_app(
         settings,

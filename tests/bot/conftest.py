@@ -27,6 +27,7 @@ from klussenbank.services.guide import GuideService
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
+from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
@@ -149,7 +150,14 @@ async def snapshot(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
+def bot_settings() -> Settings:
+    """The bot's settings; a test module overrides this fixture for others (type-ahead lists)."""
+    return Settings()
+
+
+@pytest.fixture
 async def harness(
+    bot_settings: Settings,
     engine: AsyncEngine,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
@@ -181,8 +189,9 @@ async def harness(
         work=work,
         guide=GuideService(uow_factory, directory=directory, rules=load_rules("demo")),
         applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
+        skills=SkillSearch(vocabulary),
     )
-    app = init_app(Settings(), engine=engine, services=services)
+    app = init_app(bot_settings, engine=engine, services=services)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -98,7 +98,9 @@ async def test_invalid_input_returns_the_same_card_with_messages_and_saves_nothi
     assert NL["form.errors"] in shown
     assert NL["error.hours_range"].format(min=1, max=40) in shown
     assert NL["error.end_before_start"] in shown
-    inputs = {element["id"]: element for element in card["body"] if element["type"].startswith("Input.")}
+    # Behind "Meer opties" too: the container of the fields with a default.
+    elements = [e for top in card["body"] for e in [top, *top.get("items", [])]]
+    inputs = {element["id"]: element for element in elements if element["type"].startswith("Input.")}
     assert inputs["hours_per_week"]["value"] == 60, "the user's values are kept"
     assert inputs["intro"]["value"] == "Hallo"
     assert inputs["skills"]["value"] == "minute-taking,event-organisation"

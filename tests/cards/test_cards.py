@@ -351,6 +351,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "notice": lambda t: notice_card(t("error.apology")),
     "form_new": lambda t: availability_form_card(FORM, t),
     "form_errors": lambda t: availability_form_card(FORM_ERRORS, t),
+    "form_typeahead": lambda t: availability_form_card(FORM, t, typeahead=True),
     "profile_active": lambda t: profile_card(
         _profile(AvailabilityStatus.ACTIVE), t, banner=t("profile.saved")
     ),
@@ -364,6 +365,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "withdraw_confirm": withdraw_confirm_card,
     "klus_form": lambda t: klus_form_card(KLUS_FORM, t),
     "klus_form_errors": lambda t: klus_form_card(KLUS_FORM_ERRORS, t),
+    "klus_form_typeahead": lambda t: klus_form_card(KLUS_FORM, t, typeahead=True),
     "klus_offer": lambda t: klus_card(OFFER, t),
     "klus_offer_chosen": lambda t: klus_card(
         KlusOffer(
@@ -797,6 +799,22 @@ def validator() -> jsonschema.Draft6Validator:
     schema = json.loads((files("adaptive_cards") / "schemas" / "schema-1.5.json").read_text(encoding="utf-8"))
     card_schema = {**schema, "$ref": "#/definitions/AdaptiveCard"}
     card_schema.pop("anyOf", None)
+    # Teams' type-ahead lists, documented by Teams ("Typeahead search in Adaptive Cards") but not in
+    # the published schema: the style `filtered`, and `choices.data`, a Data.Query the bot answers.
+    definitions = card_schema["definitions"]
+    definitions["ChoiceInputStyle"] = {"enum": ["compact", "expanded", "filtered"]}
+    definitions["Input.ChoiceSet"]["properties"]["choices.data"] = {
+        "type": "object",
+        "properties": {
+            "type": {"enum": ["Data.Query"]},
+            "dataset": {"type": "string", "minLength": 1},
+            "count": {"type": "integer", "minimum": 1},
+            "skip": {"type": "integer", "minimum": 0},
+            "associatedInputs": {"enum": ["auto", "none"]},
+        },
+        "required": ["type", "dataset"],
+        "additionalProperties": False,
+    }
     return jsonschema.Draft6Validator(card_schema)
 
 

@@ -563,6 +563,9 @@ class Chat:
         self.conversation_id: str = playground.test_config()["personalChat"]["id"]
         # Cards the bot sent to the personal chat, in order: (message id, card JSON).
         self.bot_cards: list[tuple[str, dict[str, Any]]] = []
+        # Per card: the ids of elements an Action.ToggleVisibility turned on or off (a new card
+        # from the bot is drawn afresh).
+        self.toggled: dict[str, set[str]] = {}
         # Every websocket frame for the personal chat, for debugging a test.
         self.frames: list[dict[str, Any]] = []
         # The Log Panel's entries that carry an activity (request body, response status).
@@ -649,6 +652,7 @@ class Chat:
             self._replace_card(message_id, cards[0])
 
     def _replace_card(self, message_id: str, card: dict[str, Any]) -> None:
+        self.toggled.pop(message_id, None)
         for index, (known_id, _) in enumerate(self.bot_cards):
             if known_id == message_id:
                 self.bot_cards[index] = (message_id, card)
@@ -782,7 +786,7 @@ class Card:
         """The rendered control of the input with this Adaptive Card id (its input container)."""
         _, element = self.input_spec(input_id)
         opened = self.open_show_cards()
-        rendered = _inputs(self.json, opened)
+        rendered = [e for e in _inputs(self.json, opened) if self._shown(e)]
         position = next((i for i, e in enumerate(rendered) if e.get("id") == input_id), None)
         if position is None:
             raise E2EError(
@@ -803,6 +807,16 @@ class Card:
             if _squash(label) not in shown:
                 raise E2EError(f"input {input_id!r}: expected label {label!r} near it, found {shown!r}")
         return container
+
+    def _shown(self, element: dict[str, Any]) -> bool:
+        """Whether the page draws this element: not inside an element hidden (`isVisible: false`
+        and not toggled, or toggled off); the page leaves hidden elements out altogether."""
+        toggled = self.chat.toggled.get(self.chat.bot_cards[self.index][0], set())
+        for node in _walk(self.json):
+            hidden = (node.get("isVisible", True) is False) != (node.get("id") in toggled)
+            if hidden and any(inner is element for inner in _walk(node.get("items"))):
+                return False
+        return True
 
     def open_show_cards(self) -> set[str]:
         """Titles of the card's Action.ShowCards that are open: the page renders a show-card's
@@ -903,6 +917,29 @@ class Card:
             self.chat.page.keyboard.press("Escape")
         popup.wait_for(state="hidden")
 
+    def type_into(self, input_id: str, typed: str) -> Locator:
+        """Type into a filtered ChoiceSet's box, as a person would; the list of what fits, open."""
+        _, element = self.input_spec(input_id)
+        if element.get("style") != "filtered":
+            raise E2EError(f"input {input_id!r} does not filter as you type (style {element.get('style')!r})")
+        combobox = self.input(input_id).get_by_role("combobox")
+        combobox.click()
+        # After a pick the box shows the chosen names: typing goes over them, as a person does.
+        combobox.press("Control+a")
+        combobox.press_sequentially(typed)
+        popup = self.chat.page.locator(f"#{combobox.get_attribute('aria-controls')}")
+        popup.wait_for(state="visible")
+        return popup
+
+    def pick(self, popup: Locator, title: str) -> None:
+        """Click the option with this title in an open list (after `type_into`), then close it."""
+        role = "menuitemcheckbox" if popup.get_by_role("menuitemcheckbox").count() else "option"
+        item = popup.get_by_role(role, name=title, exact=True)
+        item.click()
+        if role == "menuitemcheckbox":
+            _wait_attribute(item, "aria-checked", "true")
+        self.chat.page.keyboard.press("Escape")
+
     def message_after(self, input_id: str) -> str:
         """The text of the element right below an input (where the bot puts its field message)."""
         wrapper = self.input(input_id).locator("xpath=..")
@@ -938,6 +975,9 @@ class Card:
             raise E2EError(f"card #{self.index} has no {title!r} action in a container showing {within!r}")
         if action is None or action.get("type") != "Action.Execute":
             self.button(title, within=within).click()
+            if action is not None and action.get("type") == "Action.ToggleVisibility":
+                toggled = self.chat.toggled.setdefault(self.chat.bot_cards[self.index][0], set())
+                toggled.symmetric_difference_update(str(t) for t in action.get("targetElements", []))
             return None
         return self._execute(self.button(title, within=within), action)
 

@@ -379,3 +379,37 @@ def test_from_mapping_rejects_bad_data(data: Any, message: str) -> None:
 def test_from_mapping_rejects_a_non_mapping() -> None:
     with pytest.raises(ValueError, match="must be a mapping"):
         SkillVocabulary.from_mapping([])  # type: ignore[arg-type]
+
+
+# -- finding a skill by typing -------------------------------------------------------------------
+
+
+def _found(vocab: SkillVocabulary, text: str, lang: str = "en") -> list[tuple[str, str | None]]:
+    return [(hit.skill.id, hit.via) for hit in vocab.search(text, lang)]
+
+
+def test_search_finds_a_skill_by_a_synonym_and_says_by_which(vocab: SkillVocabulary) -> None:
+    assert _found(vocab, "notulist")[0] == ("minute-taking", "notulist")
+    assert _found(vocab, "NOTULÍST")[0] == ("minute-taking", "notulist")  # case and accents
+    assert _found(vocab, "minute-taker")[0] == ("minute-taking", "minute-taker")
+
+
+def test_search_puts_the_readers_own_label_first(vocab: SkillVocabulary) -> None:
+    assert _found(vocab, "minu")[0] == ("minute-taking", None)
+    assert _found(vocab, "notul", "nl")[0] == ("minute-taking", None)
+    # In English, the Dutch label is another word for it, and named.
+    assert _found(vocab, "notul", "en")[0] == ("minute-taking", "Notuleren")
+
+
+def test_search_finds_the_skills_of_a_domain_last(vocab: SkillVocabulary) -> None:
+    found = vocab.search("groenonderhoud", "en")
+    assert found and all(hit.skill.domain == "green-maintenance" for hit in found)
+    assert {hit.via for hit in found} == {"Groenonderhoud"}
+    ranks = [hit.rank for hit in vocab.search("minu", "en")]
+    assert ranks == sorted(ranks) and ranks[-1] > ranks[0]
+
+
+def test_search_needs_every_word_typed(vocab: SkillVocabulary) -> None:
+    assert ("data-analysis", None) in _found(vocab, "data an")
+    assert ("data-analysis", None) not in _found(vocab, "data zzz")
+    assert _found(vocab, "") == [] and _found(vocab, " ,. ") == []

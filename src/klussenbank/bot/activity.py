@@ -8,13 +8,15 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 
-from klussenbank.dialogs.turn import Turn
+from klussenbank.dialogs.turn import SearchQuery, Turn
 from klussenbank.i18n import Translator
 from klussenbank.services.ports.records import Actor, Channel, ConversationRef
-from klussenbank.verbs import Verb
+from klussenbank.verbs import Dataset, Verb
 
 PERSONAL = "personal"
 CARD_ACTION = "adaptiveCard/action"  # the invoke of Action.Execute
+SEARCH = "application/search"  # the invoke of a type-ahead list (`choices.data`) as someone types
+MAX_QUERY = 100  # characters of a search we even look at
 
 
 def channel_data_of(activity: Activity) -> Mapping[str, Any]:
@@ -114,8 +116,30 @@ def conversation_of(activity: Activity, actor: Actor | None) -> ConversationRef 
     )
 
 
-def turn_of(activity: Activity) -> Turn:
-    """The activity in the dialogs' terms; leniently: a malformed card payload is no verb, no data."""
+def search_of(activity: Activity) -> SearchQuery | None:
+    """A type-ahead list's search, read leniently: what is not text or a number counts as nothing."""
+    if activity.name != SEARCH:
+        return None
+    value = activity.value if isinstance(activity.value, dict) else {}
+    options = value.get("queryOptions")
+    options = options if isinstance(options, dict) else {}
+    dataset, text = value.get("dataset"), value.get("queryText")
+
+    def number(key: str, default: int) -> int:
+        raw = options.get(key)
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 10_000 else default
+
+    return SearchQuery(
+        dataset=Dataset(dataset) if isinstance(dataset, str) and dataset in set(Dataset) else None,
+        text=text[:MAX_QUERY] if isinstance(text, str) else "",
+        top=number("top", 15),
+        skip=number("skip", 0),
+    )
+
+
+def turn_of(activity: Activity, *, typeahead: bool = False) -> Turn:
+    """The activity in the dialogs' terms; leniently: a malformed card payload is no verb, no data.
+    `typeahead`: the client answers type-ahead lists' searches (see Turn)."""
     actor = actor_of(activity)
     channel = team_channel_of(activity)
     value = activity.value if isinstance(activity.value, dict) else {}
@@ -141,4 +165,6 @@ def turn_of(activity: Activity) -> Turn:
         install_action=activity.action or "",
         locale=activity.locale or "",
         bot_id=recipient or "",
+        search=search_of(activity),
+        typeahead=typeahead,
     )

@@ -19,7 +19,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.app.adaptive_card import factory as invoke_factory
 
-from klussenbank.bot.activity import CARD_ACTION, turn_of
+from klussenbank.bot.activity import CARD_ACTION, SEARCH, turn_of
 from klussenbank.cards.elements import Element
 from klussenbank.cards.general import notice_card
 from klussenbank.dialogs import (
@@ -33,6 +33,7 @@ from klussenbank.dialogs import (
     privacy,
     profile,
     reports,
+    skills,
     work,
 )
 from klussenbank.dialogs.router import Routes
@@ -57,17 +58,19 @@ ROUTES = Routes(
     announcements.router,
     reports.router,
     privacy.router,
+    skills.router,
 )
 
 
 class KlussenbankBot:
     """The SDK's handlers for each kind of activity."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, typeahead: bool = False) -> None:
         self._services = services
+        self._typeahead = typeahead  # the clients answer type-ahead searches (Teams)
 
     async def on_message(self, context: TurnContext, _state: TurnState) -> None:
-        turn = turn_of(context.activity)
+        turn = turn_of(context.activity, typeahead=self._typeahead)
         t, actor = turn.t, turn.actor
         handler = ROUTES.for_text(turn.text)
         action = f"message:{handler.__name__.removeprefix('on_') if handler else 'other'}"
@@ -96,18 +99,44 @@ class KlussenbankBot:
         _audit(turn, action, "answered")
 
     async def on_invoke(self, context: TurnContext, _state: TurnState) -> None:
-        """Card actions; any other invoke is left unanswered, which the SDK reports as 501."""
-        if context.activity.name != CARD_ACTION:
+        """Card actions and type-ahead searches; any other invoke is left unanswered, which the SDK
+        reports as 501."""
+        if context.activity.name == CARD_ACTION:
+            response = _card_response(await self._on_card_action(context))
+        elif context.activity.name == SEARCH:
+            response = invoke_factory.search_response({"results": await self._on_search(context)})
+        else:
             return
-        response = _card_response(await self._on_card_action(context))
         body = Uncopied(response.model_dump(mode="json", by_alias=True, exclude_none=True))
         await context.send_activity(
             Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
         )
 
+    async def _on_search(self, context: TurnContext) -> list[dict[str, str]]:
+        """The choices a type-ahead list offers for what was typed; whatever goes wrong: none (the
+        list then shows no results), never an error status."""
+        turn = turn_of(context.activity, typeahead=self._typeahead)
+        query = turn.search
+        action = f"search:{query.dataset if query and query.dataset else 'unknown'}"
+        if turn.actor is None:
+            _audit(turn, action, "refused: no identity")
+            return []
+        handler = ROUTES.for_dataset(query.dataset if query else None)
+        if handler is None:
+            _audit(turn, action, "refused: unknown dataset")
+            return []
+        try:
+            results = await handler(self._services, turn.actor, turn)
+        except Exception:
+            _audit(turn, action, "failed")
+            log.exception("search failed: %s", _describe(context))
+            return []
+        _audit(turn, action, "answered")
+        return results
+
     async def _on_card_action(self, context: TurnContext) -> Element:
         # Read leniently: a malformed payload still gets a friendly card, never an error status.
-        turn = turn_of(context.activity)
+        turn = turn_of(context.activity, typeahead=self._typeahead)
         t, actor = turn.t, turn.actor
         action = f"card:{turn.verb or 'unknown'}"
         if actor is None:

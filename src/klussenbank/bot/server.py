@@ -262,7 +262,7 @@ def init_app(
     adapter = CloudAdapter(connection_manager=connection_manager)
     adapter.on_turn_error = _on_adapter_error
     app = web.Application(client_max_size=MAX_BODY)
-    app[AGENT] = build_agent(KlussenbankBot(services), connection_manager)
+    app[AGENT] = build_agent(KlussenbankBot(services, typeahead=settings.skill_typeahead), connection_manager)
     app[ADAPTER] = adapter
     app[ENGINE] = engine
     app[SERVICES] = services

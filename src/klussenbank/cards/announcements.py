@@ -130,7 +130,9 @@ def preview_card(view: PreviewView, t: Translator) -> Element:
     schedule = card(
         [
             *([attention(when, "send_date_error")] if when else []),
-            date_input(A.SEND_DATE.value, t("announce.send_date"), view.draft.send_date, minimum=view.today),
+            date_input(
+                A.SEND_DATE.value, t("announce.send_date"), view.draft.send_date, t, minimum=view.today
+            ),
             {
                 "type": "Input.Time",
                 "id": A.SEND_TIME.value,

@@ -14,14 +14,15 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
+    more_options,
     once_data,
     show_card,
-    skill_choices,
     skill_label,
     subtle,
     text,
     title,
 )
+from klussenbank.cards.skills import skill_picker
 from klussenbank.domain.people import WEEKDAYS, AvailabilityStatus, WorkMode
 from klussenbank.i18n import Translator
 from klussenbank.services.views import FormView, PauseView, ProfileView
@@ -30,7 +31,9 @@ from klussenbank.verbs import AvailabilityInput, PauseInput, Verb
 F = AvailabilityInput
 
 
-def availability_form_card(view: FormView, t: Translator) -> Element:
+def availability_form_card(view: FormView, t: Translator, *, typeahead: bool = False) -> Element:
+    """The sign-up form: what you can do, hours and from when first; the rest has a default, shown
+    as text, and is behind "Meer opties"."""
     values = view.values
     form = FormBody(
         [title(t("form.title_update" if view.is_update else "form.title_new")), subtle(t("form.intro"))],
@@ -38,19 +41,7 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
         t,
     )
     field = form.field
-
-    field(
-        {
-            "type": "Input.ChoiceSet",
-            "id": F.SKILLS,
-            "label": t("form.skills"),
-            "isMultiSelect": True,
-            "style": "compact",
-            "placeholder": t("form.skills_placeholder"),
-            "choices": skill_choices(view.skill_choices, t),
-            "value": ",".join(values.skills),
-        }
-    )
+    field(skill_picker(F.SKILLS, t("form.skills"), view.skill_choices, values.skills, t, typeahead=typeahead))
     field(
         {
             "type": "Input.Text",
@@ -58,20 +49,42 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             "label": t("form.skills_other"),
             "placeholder": t("form.skills_other_placeholder"),
             "value": values.skills_other,
-        }
+        },
+        t("form.skills_other_help"),
     )
+    # No min or max: a client may change 0 into 1 without a word; the server says what is allowed.
     field(
         {
             "type": "Input.Number",
             "id": F.HOURS_PER_WEEK,
             "label": t("form.hours"),
-            "min": 1,
-            "max": 40,
             **({"value": values.hours_per_week} if values.hours_per_week is not None else {}),
         }
     )
-    field(date_input(F.START_DATE, t("form.start_date"), values.start_date, minimum=view.today))
-    field(date_input(F.END_DATE, t("form.end_date"), values.end_date, minimum=view.today))
+    field(date_input(F.START_DATE, t("form.start_date"), values.start_date, t, minimum=view.today))
+    organisations = {org.key: org.name for org in view.organisation_choices}
+    form.items.append(
+        facts(
+            [
+                (
+                    t("profile.weekdays"),
+                    ", ".join(t.weekday(d) for d in values.weekdays) or t("form.any_day"),
+                ),
+                (t("form.end_date"), t.date(values.end_date) if values.end_date else t("form.no_end")),
+                (
+                    t("profile.organisations"),
+                    ", ".join(organisations.get(key, key) for key in values.organisations) or "–",
+                ),
+                (
+                    t("profile.work_mode"),
+                    t(f"work_mode.{values.work_mode.value}") if values.work_mode else "–",
+                ),
+                (t("form.suggestions_short"), t("form.on" if values.suggestions else "form.off")),
+            ]
+        )
+    )
+    more: list[Element] = []
+    field(date_input(F.END_DATE, t("form.end_date"), values.end_date, t), t("form.end_date_help"), into=more)
     field(
         {
             "type": "Input.ChoiceSet",
@@ -79,9 +92,12 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             "label": t("form.weekdays"),
             "isMultiSelect": True,
             "style": "compact",
+            "placeholder": t("form.any_day"),
             "choices": [{"title": t.weekday(day), "value": day} for day in WEEKDAYS],
             "value": ",".join(values.weekdays),
-        }
+        },
+        t("form.weekdays_help"),
+        into=more,
     )
     field(
         {
@@ -92,7 +108,8 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             "style": "expanded",
             "choices": [{"title": org.name, "value": org.key} for org in view.organisation_choices],
             "value": ",".join(values.organisations),
-        }
+        },
+        into=more,
     )
     field(
         {
@@ -102,7 +119,8 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             "style": "expanded",
             "choices": [{"title": t(f"work_mode.{mode.value}"), "value": mode.value} for mode in WorkMode],
             "value": values.work_mode.value if values.work_mode else "",
-        }
+        },
+        into=more,
     )
     field(
         {
@@ -113,7 +131,8 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
             "isMultiline": True,
             "maxLength": 500,
             "value": values.intro,
-        }
+        },
+        into=more,
     )
     for input_id, on in (
         (F.SUGGESTIONS, values.suggestions),
@@ -127,8 +146,10 @@ def availability_form_card(view: FormView, t: Translator) -> Element:
                 "value": "true" if on else "false",
                 "valueOn": "true",
                 "valueOff": "false",
-            }
+            },
+            into=more,
         )
+    form.items += more_options(more, t, shown=form.has_error([str(e.get("id")) for e in more]))
     actions = [execute(t("action.save"), Verb.AVAILABILITY_SAVE, style="positive", data=once_data())]
     if view.is_update:
         actions.append(execute(t("action.cancel"), Verb.PROFILE_SHOW))
@@ -229,6 +250,7 @@ def _pause_body(view: PauseView, t: Translator) -> list[Element]:
             PauseInput.PAUSED_UNTIL,
             t("pause.date"),
             view.paused_until,
+            t,
             minimum=view.today + timedelta(days=1),
         ),
     ]

@@ -103,11 +103,31 @@ def container(items: list[Element], **style: Any) -> Element:
     return {"type": "Container", "items": items, **style}
 
 
-def date_input(input_id: str, label: str, value: date | None, *, minimum: date) -> Element:
-    element: Element = {"type": "Input.Date", "id": input_id, "label": label, "min": minimum.isoformat()}
+def date_input(
+    input_id: str, label: str, value: date | None, t: Translator, *, minimum: date | None = None
+) -> Element:
+    """A date field; with `minimum`, the client refuses an earlier date and says why (never a
+    silent button). Leave it out where the field may be hidden: the server checks it then."""
+    element: Element = {"type": "Input.Date", "id": input_id, "label": label}
+    if minimum is not None:
+        element["min"] = minimum.isoformat()
+        element["errorMessage"] = t("error.date_min", date=t.date(minimum))
     if value is not None:
         element["value"] = value.isoformat()
     return element
+
+
+def more_options(items: list[Element], t: Translator, *, shown: bool) -> list[Element]:
+    """The fields that have a sensible default, behind "Meer opties" (shown when one of them has a
+    message). Their inputs are sent with the form whether shown or not."""
+    toggle = {"type": "Action.ToggleVisibility", "title": t("form.more_options"), "targetElements": [MORE]}
+    return [
+        {"type": "ActionSet", "actions": [toggle]},
+        container(items, id=MORE, isVisible=shown),
+    ]
+
+
+MORE = "more_options"
 
 
 def errors_by_field(errors: tuple[FieldError, ...], t: Translator) -> dict[str, str]:
@@ -118,18 +138,32 @@ def errors_by_field(errors: tuple[FieldError, ...], t: Translator) -> dict[str, 
 
 
 class FormBody:
-    """The body of a form card: a heading, then each field followed by its error message, if any."""
+    """The body of a form card: a heading, then each field followed by its message, if any, and a
+    short help line where it needs one. On top, when something is wrong, a summary that names the
+    fields with a message."""
 
     def __init__(self, heading: list[Element], errors: tuple[FieldError, ...], t: Translator) -> None:
         self.items = list(heading)
+        self._t = t
         self._errors = errors_by_field(errors, t)
+        self._summary = attention(t("form.errors"))
+        self._named: list[str] = []
         if self._errors:
-            self.items.append(attention(t("form.errors")))
+            self.items.append(self._summary)
 
-    def field(self, element: Element) -> None:
-        self.items.append(element)
+    def field(self, element: Element, help_text: str = "", *, into: list[Element] | None = None) -> None:
+        target = self.items if into is None else into
+        target.append(element)
         if element["id"] in self._errors:
-            self.items.append(attention(self._errors[element["id"]], f"{element['id']}_error"))
+            target.append(attention(self._errors[element["id"]], f"{element['id']}_error"))
+            self._named.append(str(element.get("label") or element.get("title") or ""))
+            fields = ", ".join(f"'{name}'" for name in self._named if name)
+            self._summary["text"] = f"{self._t('form.errors')} {self._t('form.errors_fields', fields=fields)}"
+        if help_text:
+            target.append(subtle(help_text))
+
+    def has_error(self, input_ids: list[str]) -> bool:
+        return any(input_id in self._errors for input_id in input_ids)
 
 
 def skill_label(skill: SkillChoice, t: Translator) -> str:

@@ -128,8 +128,6 @@ def offers_card(view: OffersView, t: Translator) -> Element:
                 "type": "Input.Number",
                 "id": F.FILTER_MAX_HOURS,
                 "label": t("offers.filter_max_hours"),
-                "min": 1,
-                "max": 40,
                 **({"value": filters.max_hours} if filters.max_hours else {}),
             },
         ],

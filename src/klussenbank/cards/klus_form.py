@@ -10,12 +10,14 @@ from klussenbank.cards.elements import (
     card,
     date_input,
     execute,
+    facts,
+    more_options,
     once_data,
-    skill_choices,
     subtle,
     title,
 )
 from klussenbank.cards.klus_elements import klus_data
+from klussenbank.cards.skills import skill_picker
 from klussenbank.domain.klus import Visibility
 from klussenbank.domain.people import WorkMode
 from klussenbank.i18n import Translator
@@ -25,7 +27,9 @@ from klussenbank.verbs import KlusInput, Verb
 F = KlusInput
 
 
-def klus_form_card(view: KlusFormView, t: Translator) -> Element:
+def klus_form_card(view: KlusFormView, t: Translator, *, typeahead: bool = False) -> Element:
+    """The klus form: what, which skills, how long and where first; the rest has a default, shown as
+    text, and is behind "Meer opties"."""
     values = view.values
     form = FormBody(
         [
@@ -36,7 +40,6 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
         t,
     )
     field = form.field
-    skills = skill_choices(view.skill_choices, t)
 
     def choice_set(input_id: str, choices: list[dict[str, str]], value: str, **extra: Any) -> Element:
         return {
@@ -48,14 +51,9 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
             **extra,
         }
 
-    def number(input_id: str, value: int | None, minimum: int, maximum: int) -> Element:
-        element: Element = {
-            "type": "Input.Number",
-            "id": input_id,
-            "label": t(f"klus_form.{input_id}"),
-            "min": minimum,
-            "max": maximum,
-        }
+    def number(input_id: str, value: int | None) -> Element:
+        # No min or max: a client may change 0 into 1 without a word; the server says what is allowed.
+        element: Element = {"type": "Input.Number", "id": input_id, "label": t(f"klus_form.{input_id}")}
         if value is not None:
             element["value"] = value
         return element
@@ -73,29 +71,22 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
     field(line(F.TITLE, values.title, 80, placeholder=t("klus_form.title_placeholder")))
     field(line(F.DESCRIPTION, values.description, 2000, isMultiline=True))
     field(
-        choice_set(
-            F.ORGANISATION,
-            [{"title": org.name, "value": org.key} for org in view.organisation_choices],
-            values.organisation,
-            style="compact",
-        )
-    )
-    field(
-        choice_set(
+        skill_picker(
             F.REQUIRED_SKILLS,
-            skills,
-            ",".join(values.required_skills),
-            isMultiSelect=True,
-            style="compact",
+            t("klus_form.required_skills"),
+            view.skill_choices,
+            values.required_skills,
+            t,
+            typeahead=typeahead,
         )
     )
-    field(line(F.SKILLS_OTHER, values.skills_other, 300, placeholder=t("form.skills_other_placeholder")))
     field(
-        choice_set(F.NICE_SKILLS, skills, ",".join(values.nice_skills), isMultiSelect=True, style="compact")
+        line(F.SKILLS_OTHER, values.skills_other, 300, placeholder=t("form.skills_other_placeholder")),
+        t("form.skills_other_help"),
     )
-    field(number(F.HOURS_PER_WEEK, values.hours_per_week, 1, 40))
+    field(number(F.HOURS_PER_WEEK, values.hours_per_week))
     for input_id, value in ((F.START_DATE, values.start_date), (F.END_DATE, values.end_date)):
-        field(date_input(input_id, t(f"klus_form.{input_id}"), value, minimum=view.today))
+        field(date_input(input_id, t(f"klus_form.{input_id}"), value, t, minimum=view.today))
     field(
         choice_set(
             F.WORK_MODE,
@@ -104,32 +95,71 @@ def klus_form_card(view: KlusFormView, t: Translator) -> Element:
             style="expanded",
         )
     )
-    field(line(F.PLACE, values.place, 80, placeholder=t("klus_form.place_placeholder")))
-    field(number(F.PEOPLE_NEEDED, values.people_needed, 1, 20))
     field(
-        date_input(
-            F.INTEREST_DEADLINE,
-            t("klus_form.interest_deadline"),
-            values.interest_deadline,
-            minimum=view.today,
+        line(F.PLACE, values.place, 80, placeholder=t("klus_form.place_placeholder")),
+        t("klus_form.place_help"),
+    )
+    organisations = {org.key: org.name for org in view.organisation_choices}
+    visibility = values.visibility or Visibility.POOL
+    form.items.append(
+        facts(
+            [
+                (t("klus.organisation"), organisations.get(values.organisation, values.organisation) or "–"),
+                (t("klus.people_needed"), str(values.people_needed or "–")),
+                (t("klus.deadline"), t.date(values.interest_deadline) if values.interest_deadline else "–"),
+                (t("klus_form.visibility_short"), t(f"visibility.{visibility.value}")),
+                (
+                    t("klus_form.internal_first_short"),
+                    t.date(values.internal_first_until) if values.internal_first_until else "–",
+                ),
+            ]
         )
+    )
+    more: list[Element] = []
+    field(
+        choice_set(
+            F.ORGANISATION,
+            [{"title": org.name, "value": org.key} for org in view.organisation_choices],
+            values.organisation,
+            style="compact",
+        ),
+        into=more,
+    )
+    field(
+        skill_picker(
+            F.NICE_SKILLS,
+            t("klus_form.nice_skills"),
+            view.skill_choices,
+            values.nice_skills,
+            t,
+            typeahead=typeahead,
+        ),
+        into=more,
+    )
+    field(number(F.PEOPLE_NEEDED, values.people_needed), into=more)
+    # Dates behind "Meer opties" have no min: a hidden field cannot show why the button did nothing.
+    field(
+        date_input(F.INTEREST_DEADLINE, t("klus_form.interest_deadline"), values.interest_deadline, t),
+        t("klus_form.interest_deadline_help"),
+        into=more,
     )
     field(
         choice_set(
             F.VISIBILITY,
             [{"title": t(f"visibility.{v.value}"), "value": v.value} for v in Visibility],
-            (values.visibility or Visibility.POOL).value,
+            visibility.value,
             style="expanded",
-        )
+        ),
+        into=more,
     )
     field(
         date_input(
-            F.INTERNAL_FIRST_UNTIL,
-            t("klus_form.internal_first_until"),
-            values.internal_first_until,
-            minimum=view.today,
-        )
+            F.INTERNAL_FIRST_UNTIL, t("klus_form.internal_first_until"), values.internal_first_until, t
+        ),
+        t("klus_form.internal_first_until_help"),
+        into=more,
     )
+    form.items += more_options(more, t, shown=form.has_error([str(e.get("id")) for e in more]))
     data = once_data(klus_data(view.klus_id) if view.klus_id else None)
     actions = [
         execute(

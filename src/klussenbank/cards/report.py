@@ -75,8 +75,8 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
                 "choices": [{"title": o.name, "value": o.key} for o in view.organisations],
                 "value": view.organisation.key,
             },
-            date_input(R.START.value, t("report.from"), found.start, minimum=found.start.replace(year=2000)),
-            date_input(R.END.value, t("report.to"), found.end, minimum=found.start.replace(year=2000)),
+            date_input(R.START.value, t("report.from"), found.start, t),
+            date_input(R.END.value, t("report.to"), found.end, t),
         ],
         [execute(t("action.report_show"), Verb.REPORT_SHOW, style="positive")],
     )

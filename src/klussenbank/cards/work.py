@@ -17,11 +17,11 @@ from klussenbank.cards.elements import (
     once_data,
     person,
     show_card,
-    skill_choices,
     subtle,
     text,
     title,
 )
+from klussenbank.cards.skills import skill_picker
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, Role
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import ReportRequest
@@ -165,15 +165,11 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
         }
     )
     if view.role is Role.EMPLOYEE:
+        # Sent through the outbox, outside a turn: the list filters in the client, without search.
         form.field(
-            {
-                "type": "Input.ChoiceSet",
-                "id": W.SKILLS.value,
-                "label": t("evaluation.skills"),
-                "isMultiSelect": True,
-                "choices": skill_choices(view.skill_choices, t),
-                "value": ",".join(draft.skills),
-            }
+            skill_picker(
+                W.SKILLS.value, t("evaluation.skills"), view.skill_choices, draft.skills, t, typeahead=False
+            )
         )
         form.items.append(
             {

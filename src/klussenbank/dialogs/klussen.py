@@ -4,6 +4,7 @@ cancelling (asked first)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from klussenbank.cards.elements import Element
 from klussenbank.cards.klus import cancel_confirm_card, my_klussen_card, posted_card
@@ -51,7 +52,9 @@ def parse_klus_id(data: object) -> int | None:
 @router.verb(Verb.KLUS_NEW)
 @router.command("post_klus")
 async def on_klus_new(services: Services, actor: Actor, turn: Turn) -> Element:
-    return on_card(await services.posting.form(actor), turn.t, klus_form_card)
+    return on_card(
+        await services.posting.form(actor), turn.t, partial(klus_form_card, typeahead=turn.typeahead)
+    )
 
 
 @router.verb(Verb.KLUS_EDIT)
@@ -59,7 +62,7 @@ async def on_klus_edit(services: Services, actor: Actor, turn: Turn) -> Element:
     result = await on_record(
         parse_klus_id(turn.data), "klus_not_found", lambda k: services.posting.form(actor, k)
     )
-    return on_card(result, turn.t, klus_form_card)
+    return on_card(result, turn.t, partial(klus_form_card, typeahead=turn.typeahead))
 
 
 @router.verb(Verb.KLUS_POST)
@@ -69,7 +72,7 @@ async def on_klus_post(services: Services, actor: Actor, turn: Turn) -> Element:
     if isinstance(result, Repeated):
         return posted_card(result.result, turn.t, banner=turn.t(ALREADY_DONE))
     if isinstance(result, Refusal | KlusFormView):
-        return on_card(result, turn.t, klus_form_card)
+        return on_card(result, turn.t, partial(klus_form_card, typeahead=turn.typeahead))
     return posted_card(result, turn.t, banner=turn.t("klus.saved" if klus_id else "klus.posted"))
 
 

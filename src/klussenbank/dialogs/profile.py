@@ -62,14 +62,14 @@ async def on_profile_show(services: Services, actor: Actor, turn: Turn) -> Eleme
 @router.verb(Verb.AVAILABILITY_EDIT)
 @router.command("available", also=("aanmelden",))
 async def on_availability_edit(services: Services, actor: Actor, turn: Turn) -> Element:
-    return availability_form_card(await services.signup.form(actor), turn.t)
+    return availability_form_card(await services.signup.form(actor), turn.t, typeahead=turn.typeahead)
 
 
 @router.verb(Verb.AVAILABILITY_SAVE)
 async def on_availability_save(services: Services, actor: Actor, turn: Turn) -> Element:
     result = await services.signup.save(actor, parse_availability(turn.data), once=once_key(turn.data))
     if isinstance(result, FormView):
-        return availability_form_card(result, turn.t)
+        return availability_form_card(result, turn.t, typeahead=turn.typeahead)
     if isinstance(result, Repeated):
         return profile_card(result.result, turn.t, banner=turn.t(ALREADY_DONE))
     return profile_card(result, turn.t, banner=turn.t("profile.saved"))

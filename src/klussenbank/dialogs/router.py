@@ -12,10 +12,13 @@ from klussenbank.cards.elements import Element
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.i18n import LANGUAGES, catalog
 from klussenbank.services.ports.records import Actor
-from klussenbank.verbs import Verb
+from klussenbank.verbs import Dataset, Verb
 
 Handler = Callable[[Services, Actor, Turn], Awaitable[Element]]
 H = TypeVar("H", bound=Handler)
+# A type-ahead list's search: the choices to offer, each {"title": …, "value": …}.
+SearchHandler = Callable[[Services, Actor, Turn], Awaitable[list[dict[str, str]]]]
+S = TypeVar("S", bound=SearchHandler)
 
 
 class DuplicateRoute(ValueError):
@@ -28,15 +31,24 @@ def normalise(text: str) -> str:
 
 
 class Router:
-    """One feature's routes, registered with decorators: `@router.verb(Verb.X)`, `@router.command("x")`."""
+    """One feature's routes, registered with decorators: `@router.verb(Verb.X)`, `@router.command("x")`,
+    `@router.search(Dataset.X)`."""
 
     def __init__(self) -> None:
         self.verbs: dict[Verb, Handler] = {}
         self.words: dict[str, Handler] = {}
+        self.searches: dict[Dataset, SearchHandler] = {}
 
     def verb(self, verb: Verb) -> Callable[[H], H]:
         def register(handler: H) -> H:
             _add_verb(self.verbs, verb, handler)
+            return handler
+
+        return register
+
+    def search(self, dataset: Dataset) -> Callable[[S], S]:
+        def register(handler: S) -> S:
+            _add_search(self.searches, dataset, handler)
             return handler
 
         return register
@@ -60,9 +72,12 @@ class Routes:
     def __init__(self, *routers: Router) -> None:
         self.verbs: dict[Verb, Handler] = {}
         self.words: dict[str, Handler] = {}
+        self.searches: dict[Dataset, SearchHandler] = {}
         for router in routers:
             for verb, handler in router.verbs.items():
                 _add_verb(self.verbs, verb, handler)
+            for dataset, search in router.searches.items():
+                _add_search(self.searches, dataset, search)
             for word, handler in router.words.items():
                 _add_word(self.words, word, handler)
 
@@ -72,11 +87,20 @@ class Routes:
     def for_text(self, text: str) -> Handler | None:
         return self.words.get(normalise(text))
 
+    def for_dataset(self, dataset: Dataset | None) -> SearchHandler | None:
+        return self.searches.get(dataset) if dataset is not None else None
+
 
 def _add_verb(verbs: dict[Verb, Handler], verb: Verb, handler: Handler) -> None:
     if verb in verbs:
         raise DuplicateRoute(f"verb {verb} has two handlers: {_names(verbs[verb], handler)}")
     verbs[verb] = handler
+
+
+def _add_search(searches: dict[Dataset, SearchHandler], dataset: Dataset, handler: SearchHandler) -> None:
+    if dataset in searches:
+        raise DuplicateRoute(f"dataset {dataset} has two searches: {_names(searches[dataset], handler)}")
+    searches[dataset] = handler
 
 
 def _add_word(words: dict[str, Handler], word: str, handler: Handler) -> None:
@@ -86,5 +110,5 @@ def _add_word(words: dict[str, Handler], word: str, handler: Handler) -> None:
     words[word] = handler
 
 
-def _names(*handlers: Handler) -> str:
+def _names(*handlers: Handler | SearchHandler) -> str:
     return " and ".join(f"{h.__module__}.{h.__qualname__}" for h in handlers)

@@ -24,12 +24,24 @@ from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
+from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.views import Refusal
 from klussenbank.services.work import WorkService
-from klussenbank.verbs import Verb
+from klussenbank.verbs import Dataset, Verb
 
 R = TypeVar("R")
 V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a type-ahead list asks for (an `application/search` invoke): the text typed so far,
+    in which dataset, and which page of the results."""
+
+    dataset: Dataset | None  # None: a dataset we do not know
+    text: str
+    top: int
+    skip: int
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,10 @@ class Turn:
     install_action: str = ""
     locale: str = ""  # as the activity says it; empty when it says none (a conversation update)
     bot_id: str = ""  # the bot's own id in this conversation ("28:<app id>")
+    search: SearchQuery | None = None  # a type-ahead list's search (None for other activities)
+    # The client asks the bot for a type-ahead list's choices (Teams does; the Agents Playground
+    # does not, and draws such a list as a single choice): only then do cards offer `choices.data`.
+    typeahead: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,7 @@ class Services:
     work: WorkService
     guide: GuideService
     applications: ApplicationsService
+    skills: SkillSearch
 
 
 def with_help(text: str, t: Translator) -> Element:

@@ -77,6 +77,36 @@ class Skill:
         return self.label_en if _is_english(lang) else self.label_nl
 
 
+@dataclass(frozen=True)
+class SkillHit:
+    """A skill found by a search, and the synonym, other-language label or domain it was found
+    by (None: by its own label). Lower ``rank`` is a better match."""
+
+    skill: Skill
+    via: str | None
+    rank: int
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in (normalise_term(part) for part in re.split(r"[^\w]+", text)) if word]
+
+
+def _rank(words: list[str], term: str) -> int | None:
+    """0: the term itself; 1: the term begins with it; 2: each word begins a word of the term;
+    3: the term contains it (three letters or more); None: no match."""
+    key, typed = normalise_term(term), "".join(words)
+    if key == typed:
+        return 0
+    if key.startswith(typed):
+        return 1
+    term_words = _words(term)
+    if all(any(w.startswith(word) for w in term_words) for word in words):
+        return 2
+    if len(typed) >= 3 and typed in key:
+        return 3
+    return None
+
+
 class SkillVocabulary:
     """An immutable, validated set of skills grouped into domains."""
 
@@ -226,6 +256,36 @@ class SkillVocabulary:
                 free_keys.add(key)
                 free.append(term)
         return known, free
+
+    def search(self, text: str, lang: str) -> list[SkillHit]:
+        """The skills ``text`` may mean, best first: by their label in ``lang``, then by a synonym
+        or the other language's label ("notulist" finds Taking minutes), then by their domain.
+
+        Every word typed must begin a word of the same term ("data an" finds "Data-analyse");
+        from three letters on, a term that merely contains the text counts too, last.
+        """
+        words = _words(text)
+        if not words:
+            return []
+        hits: dict[str, SkillHit] = {}
+        other_lang = "nl" if _is_english(lang) else "en"
+        domains = {d.id: (d.label(lang), d.label(other_lang)) for d in self._domains}
+        for skill in self._skills:
+            own = skill.label(lang)
+            other = skill.label_nl if _is_english(lang) else skill.label_en
+            terms = [(own, None), *((term, term) for term in (other, *skill.synonyms))]
+            for term, via in terms:
+                rank = _rank(words, term)
+                if rank is not None:
+                    # A synonym or the other language ranks after the reader's own label.
+                    found = SkillHit(skill, via, rank + (0 if via is None else 3))
+                    if skill.id not in hits or found.rank < hits[skill.id].rank:
+                        hits[skill.id] = found
+            if skill.id not in hits:
+                domain = next((d for d in domains[skill.domain] if _rank(words, d) in (0, 1, 2)), None)
+                if domain is not None:
+                    hits[skill.id] = SkillHit(skill, domain, 6)
+        return sorted(hits.values(), key=lambda hit: (hit.rank, *_sort_key(hit.skill.label(lang))))
 
     def sorted_for(self, lang: str) -> list[Skill]:
         """All skills sorted by their label in ``lang``, ignoring case and accents."""
