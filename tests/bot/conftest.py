@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.sender import TeamsSender
-from klussenbank.bot.server import init_app
+from klussenbank.bot.server import METRICS, init_app
 from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
 from klussenbank.domain.skills import SkillVocabulary
@@ -29,6 +29,8 @@ from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.orm.base import Base
 from klussenbank.store.rate_limits import MemoryRateLimiter
+from klussenbank.telemetry.metrics import Metrics
+from klussenbank.wiring import process_metrics
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
@@ -70,6 +72,10 @@ class BotHarness:
     announcement_chores: AnnouncementChores  # run when a test says so
     work: WorkService  # its daily chore too
     services: Services
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.client.server.app[METRICS]
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
         return {
@@ -127,6 +133,7 @@ class BotHarness:
             MemoryRateLimiter(),
             self.clock,
             rng=Random(1),
+            observer=self.metrics,
         )
         try:
             while await worker.run_once():
@@ -177,7 +184,7 @@ async def harness(
         hours=hours_service(uow_factory, clock),
         work=work,
     )
-    app = init_app(Settings(), engine=engine, services=services)
+    app = init_app(Settings(), engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:
