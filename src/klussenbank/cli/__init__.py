@@ -1,4 +1,4 @@
-"""The `klussenbank` command: its arguments, the logging set-up, and which command runs (cli/commands.py)."""
+"""The `klussenbank` command: its arguments, the logging set-up (telemetry/logs.py), and which command runs (cli/commands.py)."""
 
 from __future__ import annotations
 
