@@ -14,12 +14,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.bot.server import CORRELATION_HEADER, Chore, init_app
+from klussenbank.bot.server import CORRELATION_HEADER, AccessLog, Chore, init_app
 from klussenbank.config import Settings
 from klussenbank.services import correlation
 from klussenbank.store.orm.outbox import OutboxMessageRow
@@ -255,3 +256,17 @@ async def test_json_log_lines_carry_the_turns_correlation_id_into_its_deliveries
     sent = [line for line in lines if line["logger"] == "klussenbank.services.delivery"]
     assert len(sent) >= 2 and all(line["message"].endswith(" sent") for line in sent)
     assert {line["correlation_id"] for line in sent} == {correlation_id}
+
+
+def test_the_access_log_leaves_out_the_query_and_keeps_the_correlation_id(json_log: io.StringIO) -> None:
+    """A download link's signature is in its query: it must not reach the log."""
+    path = "/api/reports/ermelo/2026-01-01/2026-02-01.csv"
+    request = make_mocked_request("GET", f"{path}?expires=1796660000&sig={'a' * 64}")
+    response = web.Response(status=403, headers={CORRELATION_HEADER: "0123456789abcdef"})
+
+    AccessLog(logging.getLogger("aiohttp.access"), "").log(request, response, 0.012)
+
+    [line] = [json.loads(line) for line in json_log.getvalue().splitlines()]
+    assert line["logger"] == "aiohttp.access" and line["correlation_id"] == "0123456789abcdef"
+    assert f'"GET {path}" 403 0.012 s' in line["message"]
+    assert "sig" not in line["message"] and "a" * 64 not in line["message"]

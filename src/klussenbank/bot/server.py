@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pydantic
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_request import BaseRequest
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import AgentApplication, ClaimsIdentity, TurnContext, TurnState
@@ -250,6 +252,22 @@ async def _correlated(
     if not response.prepared:
         response.headers[CORRELATION_HEADER] = correlation_id
     return response
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request, under its correlation id, without the query string: a download link's
+    signature is a key to personal data for an hour and must not end up in a log."""
+
+    def log(self, request: BaseRequest, response: web.StreamResponse, time: float) -> None:
+        correlation_id = response.headers.get(CORRELATION_HEADER)
+        with correlation.bound(correlation_id) if correlation_id else contextlib.nullcontext():
+            self.logger.info(
+                '%s "%s %s" %s %.3f s', request.remote, request.method, request.path, response.status, time
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
 
 
 def _adapter_error_handler(metrics: Metrics) -> Callable[[TurnContext, Exception], Awaitable[None]]:

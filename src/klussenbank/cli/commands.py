@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 def serve(settings: Settings) -> None:
     from aiohttp import web
 
+    from klussenbank.bot.server import AccessLog
     from klussenbank.wiring import build_web_app
 
     settings.check_can_serve()
@@ -38,7 +39,13 @@ def serve(settings: Settings) -> None:
     if not settings.has_credentials:
         print("Open the Agents Playground against it: make playground (then browse to the URL it prints)")
     try:
-        web.run_app(build_web_app(settings), host=settings.host, port=settings.port, print=None)
+        web.run_app(
+            build_web_app(settings),
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log_class=AccessLog,
+        )
     except OSError as exc:
         raise ConfigError(
             f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}). Is another bot running? "
