@@ -186,9 +186,14 @@ async def fake_connector(
 
 def _worker_env(database_url: str, extra: dict[str, str] | None) -> dict[str, str]:
     # Nothing of the caller's Klussenbank settings (an app id would make the worker ask Entra for
-    # tokens): local mode, this database, warnings only.
+    # tokens): local mode, this database, warnings only, and no /metrics (several workers run at once).
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLUSSENBANK_") and k != "DATABASE_URL"}
-    env.update(DATABASE_URL=database_url, KLUSSENBANK_LOG_LEVEL="WARNING", **(extra or {}))
+    env.update(
+        DATABASE_URL=database_url,
+        KLUSSENBANK_LOG_LEVEL="WARNING",
+        KLUSSENBANK_METRICS_PORT="0",
+        **(extra or {}),
+    )
     return env
 
 

@@ -288,7 +288,12 @@ async def echo_bot(workdir: Path, within: float = 30.0) -> AsyncIterator[Server]
 def _bot_env(database_url: str, directory: Path) -> dict[str, str]:
     # None of the caller's Klussenbank settings (an app id would make it ask Entra for tokens).
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLUSSENBANK_") and k != "DATABASE_URL"}
-    env.update(DATABASE_URL=database_url, KLUSSENBANK_DIRECTORY_FILE=str(directory), KLUSSENBANK_WORKER="off")
+    env.update(
+        DATABASE_URL=database_url,
+        KLUSSENBANK_DIRECTORY_FILE=str(directory),
+        KLUSSENBANK_WORKER="off",
+        KLUSSENBANK_METRICS_PORT="0",  # (no metrics listener: another process may have the port)
+    )
     return env
 
 

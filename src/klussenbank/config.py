@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     organisations_file: str = "demo"
     default_organisation: str = "default"
     log_level: str = "INFO"
+    # text: one readable line per record; json: one JSON object per line, for a log collector.
+    log_format: Literal["text", "json"] = "text"
+    # /metrics (Prometheus) on a listener of its own: loopback unless a token guards it; port 0: none.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(9478, ge=0, le=65535)
+    metrics_token: Secret = ""
     # inline: deliver the outbox from the bot process; off: run `klussenbank worker` instead.
     worker: Literal["inline", "off"] = "inline"
     # How long a worker holds the deliveries it claimed before another may take over those it has
@@ -118,12 +124,13 @@ class Settings(BaseSettings):
     def _openid_metadata_url(cls, url: str) -> str:
         return _https(url, "KLUSSENBANK_OPENID_METADATA_URL")
 
-    @field_validator("link_secret")
+    @field_validator("link_secret", "metrics_token")
     @classmethod
-    def _link_secret(cls, secret: str) -> str:
+    def _long_secret(cls, secret: str, info: ValidationInfo) -> str:
         if secret and len(secret) < 32:
             raise ValueError(
-                "KLUSSENBANK_LINK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)."
+                f"{variable(str(info.field_name))} must be at least 32 characters "
+                "(for example `openssl rand -hex 32`)."
             )
         return secret
 
@@ -191,12 +198,16 @@ class Settings(BaseSettings):
 
     @property
     def is_loopback(self) -> bool:
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
+        return _is_loopback(self.host)
+
+    def check_metrics(self) -> None:
+        """Refuse to show the metrics beyond this machine without a token (serve and worker)."""
+        if self.metrics_port and not self.metrics_token and not _is_loopback(self.metrics_host):
+            raise ConfigError(
+                f"Refusing to serve /metrics on {self.metrics_host} without a token: anyone could read "
+                "them. Set KLUSSENBANK_METRICS_TOKEN (for example `openssl rand -hex 32`) and give it to "
+                "Prometheus, or keep KLUSSENBANK_METRICS_HOST=127.0.0.1."
+            )
 
     def check_can_serve(self) -> None:
         """Refuse to expose an unauthenticated bot beyond this machine."""
@@ -214,6 +225,16 @@ class Settings(BaseSettings):
                 "KLUSSENBANK_APP_SECRET is required for KLUSSENBANK_AUTH_TYPE=ClientSecret "
                 "(or use UserManagedIdentity / SystemManagedIdentity)."
             )
+        self.check_metrics()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _https(url: str, variable: str) -> str:
@@ -260,6 +281,7 @@ def _config_error(error: ValidationError) -> ConfigError:
         "literal_error": f"one of {context.get('expected', '')}",
         "greater_than": f"greater than {context.get('gt')}",
         "greater_than_equal": f"at least {context.get('ge')}",
+        "less_than_equal": f"at most {context.get('le')}",
     }.get(problem["type"], problem["msg"].lower())
     return ConfigError(f"{name} must be {expected}, not {problem['input']!r}.")
 

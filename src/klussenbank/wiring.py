@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.bot.server import init_app
+from klussenbank.bot.server import Chore, init_app
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
@@ -50,7 +50,7 @@ from klussenbank.services.interest import InterestService
 from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import KlusSettings, Marketplace
-from klussenbank.services.ports.delivery import Sender
+from klussenbank.services.ports.delivery import DeliveryObserver, Sender
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.posting import PostingService
@@ -64,6 +64,7 @@ from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.rate_limits import MemoryRateLimiter, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
+from klussenbank.telemetry.metrics import Metrics, listening
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
@@ -265,7 +266,12 @@ def work_service(parts: Parts, router: ApprovalRouter, hours: HoursService) -> W
 
 
 def delivery_worker(
-    engine: AsyncEngine, sender: Sender, *, name: str | None = None, lease: timedelta | None = None
+    engine: AsyncEngine,
+    sender: Sender,
+    *,
+    name: str | None = None,
+    lease: timedelta | None = None,
+    observer: DeliveryObserver | None = None,
 ) -> DeliveryWorker:
     sessions = session_factory(engine)
     # SQLite has one writer, so one worker: its buckets can live in memory. PostgreSQL shares them.
@@ -277,14 +283,35 @@ def delivery_worker(
         limiter,
         SystemClock(),
         settings=WorkerSettings() if lease is None else WorkerSettings(lease=lease),
+        observer=observer,
     )
+
+
+def process_metrics(engine: AsyncEngine) -> Metrics:
+    """A process's metrics, with the outbox backlog read from the database at each scrape."""
+    return Metrics(backlog=SqlDeliveryQueue(session_factory(engine)).backlog)
+
+
+@asynccontextmanager
+async def metrics_listener(settings: Settings, metrics: Metrics) -> AsyncIterator[None]:
+    """Serve /metrics as the settings say (KLUSSENBANK_METRICS_*); port 0: not at all."""
+    if not settings.metrics_port:
+        yield
+        return
+    async with listening(metrics, settings.metrics_host, settings.metrics_port, settings.metrics_token):
+        yield
 
 
 def build_web_app(settings: Settings) -> web.Application:
     engine = create_engine(settings.database_url)
     parts = Parts.load(settings, engine)
+    metrics = process_metrics(engine)
     lease = timedelta(seconds=settings.worker_lease_seconds)
-    worker = partial(delivery_worker, engine, lease=lease) if settings.worker == "inline" else None
+    worker = (
+        partial(delivery_worker, engine, lease=lease, observer=metrics)
+        if settings.worker == "inline"
+        else None
+    )
     router = approval_router(parts)
     market = marketplace(parts)
     posting = posting_service(parts, market, router)
@@ -318,22 +345,34 @@ def build_web_app(settings: Settings) -> web.Application:
         applications=ApplicationsService(parts.uow, vocabulary=parts.vocabulary),
         skills=SkillSearch(parts.vocabulary),
     )
-    return init_app(
+    app = init_app(
         settings,
         engine=engine,
         services=services,
         worker=worker,
+        metrics=metrics,
         chores=[
-            (job, settings.chore_seconds or every)
-            for job, every in [
-                (chores.expire_overdue, CHORE_EVERY),
-                (approval_chores.tick, APPROVALS_EVERY),
-                (announcement_chores.send_due, ANNOUNCEMENTS_EVERY),
-                (announcement_chores.refresh_reports, ANNOUNCEMENTS_EVERY),
-                (digests.run_due, CHORE_EVERY),
-                (privacy.purge, DAILY),
-                (work.tick, CHORE_EVERY),
-                *([(graph_sync(settings, engine), CHORE_EVERY)] if settings.directory == "graph" else []),
+            Chore(name, job, settings.chore_seconds or every)
+            for name, job, every in [
+                ("expire_klussen", chores.expire_overdue, CHORE_EVERY),
+                ("approvals", approval_chores.tick, APPROVALS_EVERY),
+                ("announcements", announcement_chores.send_due, ANNOUNCEMENTS_EVERY),
+                ("report_cards", announcement_chores.refresh_reports, ANNOUNCEMENTS_EVERY),
+                ("digests", digests.run_due, CHORE_EVERY),
+                ("privacy_purge", privacy.purge, DAILY),
+                ("work", work.tick, CHORE_EVERY),
+                *(
+                    [("directory_sync", graph_sync(settings, engine), CHORE_EVERY)]
+                    if settings.directory == "graph"
+                    else []
+                ),
             ]
         ],
     )
+
+    async def serve_metrics(_app: web.Application) -> AsyncIterator[None]:
+        async with metrics_listener(settings, metrics):
+            yield
+
+    app.cleanup_ctx.append(serve_metrics)
+    return app

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.sender import TeamsSender
-from klussenbank.bot.server import init_app
+from klussenbank.bot.server import METRICS, init_app
 from klussenbank.config import Settings
 from klussenbank.data import load_rules
 from klussenbank.dialogs.turn import Services
@@ -33,6 +33,8 @@ from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.orm.base import Base
 from klussenbank.store.rate_limits import MemoryRateLimiter
+from klussenbank.telemetry.metrics import Metrics
+from klussenbank.wiring import process_metrics
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
@@ -74,6 +76,10 @@ class BotHarness:
     announcement_chores: AnnouncementChores  # run when a test says so
     work: WorkService  # its daily chore too
     services: Services
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.client.server.app[METRICS]
 
     def activity(self, user: str = CHANTAL, *, locale: str = "nl-NL", **fields: Any) -> dict[str, Any]:
         return {
@@ -131,6 +137,7 @@ class BotHarness:
             MemoryRateLimiter(),
             self.clock,
             rng=Random(1),
+            observer=self.metrics,
         )
         try:
             while await worker.run_once():
@@ -191,7 +198,7 @@ async def harness(
         applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
         skills=SkillSearch(vocabulary),
     )
-    app = init_app(bot_settings, engine=engine, services=services)
+    app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -309,7 +309,8 @@ class BotServer:
             "the bot (klussenbank serve)",
             [str(KLUSSENBANK_BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
             # Working directory: the temp dir, so a developer's .env is not read.
-            env=_clean_env(DATABASE_URL=database_url, PYTHONUNBUFFERED="1"),
+            # No /metrics listener: its fixed port could be taken by a bot a developer runs.
+            env=_clean_env(DATABASE_URL=database_url, PYTHONUNBUFFERED="1", KLUSSENBANK_METRICS_PORT="0"),
             cwd=workdir,
             log_path=workdir / "bot.log",
         )

@@ -41,6 +41,15 @@ def test_credentials_allow_any_address_but_need_tenant_and_secret() -> None:
     ).check_can_serve()
 
 
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.1.2.3", "::", "metrics.example.nl"])
+def test_metrics_beyond_this_machine_need_a_token(host: str) -> None:
+    with pytest.raises(ConfigError, match="KLUSSENBANK_METRICS_TOKEN"):
+        Settings(metrics_host=host).check_can_serve()
+    Settings(metrics_host=host, metrics_token="t" * 32).check_can_serve()
+    Settings(metrics_host=host, metrics_port=0).check_metrics()  # no listener: nothing to guard
+    assert (Settings().metrics_host, Settings().metrics_port) == ("127.0.0.1", 9478)
+
+
 def test_the_served_tenants_are_a_list_defaulting_to_the_apps_own() -> None:
     assert load_settings({"KLUSSENBANK_APP_TENANT_ID": "T1"}).allowed_tenants == {"t1"}
     many = load_settings({"KLUSSENBANK_APP_TENANT_ID": "t1", "KLUSSENBANK_TENANT_IDS": " T2, t3,,t2 "})
@@ -79,6 +88,15 @@ def test_bad_values_are_explained() -> None:
         ),
         ({"KLUSSENBANK_WORKER_LEASE_SECONDS": "inf"}, "KLUSSENBANK_WORKER_LEASE_SECONDS must be a finite"),
         ({"KLUSSENBANK_WORKER": "cron"}, "KLUSSENBANK_WORKER must be one of 'inline' or 'off', not 'cron'."),
+        (
+            {"KLUSSENBANK_METRICS_PORT": "70000"},
+            "KLUSSENBANK_METRICS_PORT must be at most 65535, not '70000'.",
+        ),
+        (
+            {"KLUSSENBANK_LOG_FORMAT": "xml"},
+            "KLUSSENBANK_LOG_FORMAT must be one of 'text' or 'json', not 'xml'.",
+        ),
+        ({"KLUSSENBANK_METRICS_TOKEN": "kort"}, "KLUSSENBANK_METRICS_TOKEN must be at least 32 characters"),
     ],
 )
 def test_a_wrong_value_names_the_variable_and_what_it_must_be(env: dict[str, str], message: str) -> None:
@@ -122,6 +140,7 @@ SECRETS = {
     "KLUSSENBANK_GRAPH_CLIENT_SECRET": "graph-geheim",
     "KLUSSENBANK_GRAPH_ORGANISATIONS": "Gemeente Noord=noord",
     "KLUSSENBANK_PORT": "8080",
+    "KLUSSENBANK_METRICS_TOKEN": "metrics-geheim-" + "x" * 32,
 }
 
 
@@ -139,12 +158,12 @@ def test_config_check_shows_every_setting_with_the_secrets_masked() -> None:
     assert len(shown) == len(lines) == len(Settings.model_fields)
     assert shown["DATABASE_URL"] == "postgresql+asyncpg://klussenbank:***@db.example.nl:5432/klussenbank"
     assert shown["KLUSSENBANK_APP_SECRET"] == shown["KLUSSENBANK_LINK_SECRET"] == "*** (set)"
-    assert shown["KLUSSENBANK_GRAPH_CLIENT_SECRET"] == "*** (set)"
+    assert shown["KLUSSENBANK_GRAPH_CLIENT_SECRET"] == shown["KLUSSENBANK_METRICS_TOKEN"] == "*** (set)"
     assert shown["KLUSSENBANK_APP_ID"] == "11111111-2222-3333-4444-555555555555"
     assert (shown["KLUSSENBANK_PORT"], shown["KLUSSENBANK_DIRECTORY"]) == ("8080", "graph")
     assert shown["KLUSSENBANK_GRAPH_ORGANISATIONS"] == "Gemeente Noord=noord"
     assert shown["KLUSSENBANK_WORKER_LEASE_SECONDS"] == "60.0"
-    for secret in ("db-wachtwoord", "app-geheim", "link-geheim", "graph-geheim"):
+    for secret in ("db-wachtwoord", "app-geheim", "link-geheim", "graph-geheim", "metrics-geheim"):
         assert secret not in "\n".join(lines) and secret not in repr(settings)
     assert table(describe(Settings()))["KLUSSENBANK_APP_SECRET"] == "(not set)"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse
@@ -38,6 +39,7 @@ from klussenbank.dialogs import (
 )
 from klussenbank.dialogs.router import Routes
 from klussenbank.dialogs.turn import Services, Turn, with_help
+from klussenbank.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 # One line per message or card action (BIO): who, what, on which object, how it ended; the record's
@@ -65,21 +67,28 @@ ROUTES = Routes(
 class KlussenbankBot:
     """The SDK's handlers for each kind of activity."""
 
-    def __init__(self, services: Services, *, typeahead: bool = False) -> None:
+    def __init__(self, services: Services, metrics: Metrics, *, typeahead: bool = False) -> None:
         self._services = services
+        self._metrics = metrics
         self._typeahead = typeahead  # the clients answer type-ahead searches (Teams)
 
+    def _ended(self, turn: Turn, action: str, result: str, started: float) -> None:
+        """The audit line and the turn's metrics; `action` is bounded (a routed verb or command)."""
+        _audit(turn, action, result)
+        self._metrics.turn_ended(action, result.partition(":")[0], time.perf_counter() - started)
+
     async def on_message(self, context: TurnContext, _state: TurnState) -> None:
+        started = time.perf_counter()
         turn = turn_of(context.activity, typeahead=self._typeahead)
         t, actor = turn.t, turn.actor
         handler = ROUTES.for_text(turn.text)
         action = f"message:{handler.__name__.removeprefix('on_') if handler else 'other'}"
         if actor is None:
-            _audit(turn, action, "refused: no identity")
+            self._ended(turn, action, "refused: no identity", started)
             await _send(context, notice_card(t("error.no_identity")))
             return
         if not turn.personal:
-            _audit(turn, action, "refused: not a personal chat")
+            self._ended(turn, action, "refused: not a personal chat", started)
             await general.remember(self._services, turn)
             await _send(context, notice_card(t("error.personal_only")))
             return
@@ -92,11 +101,11 @@ class KlussenbankBot:
             elif welcome is None:
                 await _send(context, await general.not_understood(self._services, actor, turn))
         except Exception:
-            _audit(turn, action, "failed")
+            self._ended(turn, action, "failed", started)
             log.exception("message turn failed: %s", _describe(context))
             await _send(context, notice_card(t("error.apology")))
             return
-        _audit(turn, action, "answered")
+        self._ended(turn, action, "answered", started)
 
     async def on_invoke(self, context: TurnContext, _state: TurnState) -> None:
         """Card actions and type-ahead searches; any other invoke is left unanswered, which the SDK
@@ -136,45 +145,52 @@ class KlussenbankBot:
 
     async def _on_card_action(self, context: TurnContext) -> Element:
         # Read leniently: a malformed payload still gets a friendly card, never an error status.
+        started = time.perf_counter()
         turn = turn_of(context.activity, typeahead=self._typeahead)
         t, actor = turn.t, turn.actor
         action = f"card:{turn.verb or 'unknown'}"
         if actor is None:
-            _audit(turn, action, "refused: no identity")
+            self._ended(turn, action, "refused: no identity", started)
             return notice_card(t("error.no_identity"))
         if not turn.personal:
-            _audit(turn, action, "refused: not a personal chat")
+            self._ended(turn, action, "refused: not a personal chat", started)
             return notice_card(t("error.personal_only"))
         try:
             handler = ROUTES.for_verb(turn.verb)
             if handler is None:
-                _audit(turn, action, "refused: unknown action")
+                self._ended(turn, action, "refused: unknown action", started)
                 return with_help(t("error.unknown_action"), t)
             await general.meet(self._services, actor, turn)
             card = await handler(self._services, actor, turn)
         except Exception:
-            _audit(turn, action, "failed")
+            self._ended(turn, action, "failed", started)
             log.exception("card action %s failed: %s", turn.verb, _describe(context))
             return notice_card(t("error.apology"))
-        _audit(turn, action, "answered")
+        self._ended(turn, action, "answered", started)
         return card
 
     async def on_conversation_update(self, context: TurnContext, _state: TurnState) -> None:
         """The bot joined a conversation, or a team's channels changed."""
+        started, result = time.perf_counter(), "answered"
         try:
             hello = await general.conversation_updated(self._services, turn_of(context.activity))
             if hello is not None:
                 await _send(context, hello)
         except Exception:
+            result = "failed"
             log.exception("conversation update failed: %s", _describe(context))
+        self._metrics.turn_ended("conversationUpdate", result, time.perf_counter() - started)
 
     async def on_installation_update(self, context: TurnContext, _state: TurnState) -> None:
+        started, result = time.perf_counter(), "answered"
         try:
             welcome = await general.installed(self._services, turn_of(context.activity))
             if welcome is not None:
                 await _send(context, welcome)
         except Exception:
+            result = "failed"
             log.exception("install turn failed: %s", _describe(context))
+        self._metrics.turn_ended("installationUpdate", result, time.perf_counter() - started)
 
 
 def _audit(turn: Turn, action: str, result: str) -> None:
@@ -224,7 +240,9 @@ def _describe(context: TurnContext) -> str:
     return f"type={activity.type} name={activity.name} id={activity.id} conversation={conversation}"
 
 
-def build_agent(bot: KlussenbankBot, connections: Connections) -> AgentApplication[TurnState]:
+def build_agent(
+    bot: KlussenbankBot, connections: Connections, metrics: Metrics
+) -> AgentApplication[TurnState]:
     app: AgentApplication[TurnState] = AgentApplication[TurnState](
         storage=MemoryStorage(), connection_manager=connections, start_typing_timer=False
     )
@@ -236,6 +254,7 @@ def build_agent(bot: KlussenbankBot, connections: Connections) -> AgentApplicati
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:
         # Last resort: the handlers catch their own errors, so this is the SDK failing.
+        metrics.errors.labels("sdk").inc()
         log.error("turn failed outside a handler: %s", _describe(context), exc_info=error)
 
     return app

@@ -9,11 +9,13 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import pydantic
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_request import BaseRequest
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import AgentApplication, ClaimsIdentity, TurnContext, TurnState
@@ -33,8 +35,10 @@ from klussenbank.bot.auth import (
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
+from klussenbank.services import correlation
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.ports.delivery import Sender
+from klussenbank.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,9 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 SERVICES = web.AppKey("services", Services)
 VALIDATOR = web.AppKey("validator", TokenValidator)  # absent in local mode
 TENANTS = web.AppKey("tenants", frozenset[str])
+METRICS = web.AppKey("metrics", Metrics)
+# Each request's correlation id (services/correlation.py), also in every log line written for it.
+CORRELATION_HEADER = "X-Correlation-Id"
 
 
 def _bad_request(reason: str) -> web.Response:
@@ -236,15 +243,55 @@ def _csv(body: str, filename: str) -> web.Response:
     )
 
 
-async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
-    # Replaces the SDK default, which shows the exception text to the user.
-    log.error(
-        "unhandled turn error: type=%s id=%s", context.activity.type, context.activity.id, exc_info=error
-    )
+@web.middleware
+async def _correlated(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    with correlation.bound(correlation.new_id()) as correlation_id:
+        response = await handler(request)
+    if not response.prepared:
+        response.headers[CORRELATION_HEADER] = correlation_id
+    return response
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request, under its correlation id, without the query string: a download link's
+    signature is a key to personal data for an hour and must not end up in a log."""
+
+    def log(self, request: BaseRequest, response: web.StreamResponse, time: float) -> None:
+        correlation_id = response.headers.get(CORRELATION_HEADER)
+        with correlation.bound(correlation_id) if correlation_id else contextlib.nullcontext():
+            self.logger.info(
+                '%s "%s %s" %s %.3f s', request.remote, request.method, request.path, response.status, time
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+
+def _adapter_error_handler(metrics: Metrics) -> Callable[[TurnContext, Exception], Awaitable[None]]:
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        # Replaces the SDK default, which shows the exception text to the user.
+        metrics.errors.labels("sdk").inc()
+        log.error(
+            "unhandled turn error: type=%s id=%s", context.activity.type, context.activity.id, exc_info=error
+        )
+
+    return on_turn_error
 
 
 WorkerFactory = Callable[[Sender], DeliveryWorker]
-Chore = tuple[Callable[[], Awaitable[object]], float]  # a periodic job, and seconds between runs
+
+
+class Chore(NamedTuple):
+    """A periodic job: its name in the metrics, what it does, and seconds between runs."""
+
+    name: str
+    job: Callable[[], Awaitable[object]]
+    every: float
+
+
 STOP_GRACE = 30.0
 
 
@@ -255,14 +302,20 @@ def init_app(
     services: Services,
     worker: WorkerFactory | None = None,
     chores: Sequence[Chore] = (),
+    metrics: Metrics | None = None,
 ) -> web.Application:
-    """The bot's web app; with `worker`, the outbox is delivered from this process too."""
+    """The bot's web app; with `worker`, the outbox is delivered from this process too. Its metrics
+    are counted in `metrics` (app[METRICS]); the wiring serves them on a listener of their own."""
+    metrics = metrics or Metrics()
     configuration = auth_configuration(settings)
     connection_manager = connections(settings, configuration)
     adapter = CloudAdapter(connection_manager=connection_manager)
-    adapter.on_turn_error = _on_adapter_error
-    app = web.Application(client_max_size=MAX_BODY)
-    app[AGENT] = build_agent(KlussenbankBot(services, typeahead=settings.skill_typeahead), connection_manager)
+    adapter.on_turn_error = _adapter_error_handler(metrics)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_correlated])
+    app[METRICS] = metrics
+    app[AGENT] = build_agent(
+        KlussenbankBot(services, metrics, typeahead=settings.skill_typeahead), connection_manager, metrics
+    )
     app[ADAPTER] = adapter
     app[ENGINE] = engine
     app[SERVICES] = services
@@ -287,21 +340,26 @@ def init_app(
     if worker is not None:
         app.cleanup_ctx.append(_delivering(worker(TeamsSender(connection_manager))))
     if chores:
-        app.cleanup_ctx.append(_doing(chores))
+        app.cleanup_ctx.append(_doing(chores, metrics))
     return app
 
 
-def _doing(chores: Sequence[Chore]) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def loop(job: Callable[[], Awaitable[object]], every: float) -> None:
+def _doing(chores: Sequence[Chore], metrics: Metrics) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def loop(chore: Chore) -> None:
         while True:
-            try:
-                await job()
-            except Exception:  # a failing chore is logged and tried again next round
-                log.exception("chore %s failed", getattr(job, "__qualname__", job))
-            await asyncio.sleep(every)
+            # Each run has its own correlation id, which the messages it queues carry too.
+            with correlation.bound(correlation.new_id()):
+                try:
+                    await chore.job()
+                except Exception:  # a failing chore is logged and tried again next round
+                    log.exception("chore %s failed", chore.name)
+                    metrics.chore_ended(chore.name, ok=False)
+                else:
+                    metrics.chore_ended(chore.name, ok=True)
+            await asyncio.sleep(chore.every)
 
     async def run(_app: web.Application) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(loop(job, every), name="chore") for job, every in chores]
+        tasks = [asyncio.create_task(loop(chore), name=f"chore-{chore.name}") for chore in chores]
         yield
         for task in tasks:
             task.cancel()

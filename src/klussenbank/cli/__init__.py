@@ -1,9 +1,8 @@
-"""The `klussenbank` command: its arguments, the logging set-up, and which command runs (cli/commands.py)."""
+"""The `klussenbank` command: its arguments, the logging set-up (telemetry/logs.py), and which command runs (cli/commands.py)."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -13,18 +12,7 @@ from klussenbank.cli import commands
 from klussenbank.cli.progress import Progress
 from klussenbank.config import ConfigError, Settings, describe, load_settings
 from klussenbank.i18n import LANGUAGES
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The SDK warns on every turn without an app id (local mode) and logs a traceback for every
-    # malformed activity, which the host already answers with 400; neither helps an operator.
-    logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(
-        logging.ERROR
-    )
-    logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICAL)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-
+from klussenbank.telemetry import logs
 
 QUIET_HELP = "print nothing but errors (for cron); what a command is asked to show, it still shows"
 
@@ -36,9 +24,16 @@ def parser() -> argparse.ArgumentParser:
     # before the command from being reset by the command's own default.
     quiet = argparse.ArgumentParser(add_help=False)
     quiet.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
+    # Each process serves its own /metrics: on one machine, each needs a port of its own.
+    metrics_port = argparse.ArgumentParser(add_help=False)
+    metrics_port.add_argument(
+        "--metrics-port",
+        type=int,
+        help="port of /metrics (default KLUSSENBANK_METRICS_PORT or 9478; 0: none)",
+    )
     subcommands = root.add_subparsers(dest="command", required=True)
 
-    serve = subcommands.add_parser("serve", help="run the bot on /api/messages")
+    serve = subcommands.add_parser("serve", parents=[metrics_port], help="run the bot on /api/messages")
     serve.add_argument("--host", help="address to listen on (default KLUSSENBANK_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default KLUSSENBANK_PORT or 3978)")
 
@@ -64,7 +59,9 @@ def parser() -> argparse.ArgumentParser:
     )
 
     subcommands.add_parser(
-        "worker", help="deliver the outbox (also runs inside serve unless KLUSSENBANK_WORKER=off)"
+        "worker",
+        parents=[metrics_port],
+        help="deliver the outbox (also runs inside serve unless KLUSSENBANK_WORKER=off)",
     )
     outbox = subcommands.add_parser("outbox", help="the delivery queue").add_subparsers(
         dest="outbox_command", required=True
@@ -109,11 +106,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
-        _configure_logging("ERROR" if args.quiet else settings.log_level)
+        logs.configure("ERROR" if args.quiet else settings.log_level, settings.log_format)
         progress = Progress(quiet=args.quiet)
+        given = {name: getattr(args, name, None) for name in ("host", "port", "metrics_port")}
+        overrides = {name: value for name, value in given.items() if value is not None}
+        if overrides:
+            settings = Settings(**{**settings.__dict__, **overrides})
         if args.command == "serve":
-            overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-            commands.serve(Settings(**{**settings.__dict__, **overrides}))
+            commands.serve(settings)
         elif args.command == "config":
             print("\n".join(describe(settings)))
             settings.check_can_serve()

@@ -28,16 +28,24 @@ if TYPE_CHECKING:
 def serve(settings: Settings) -> None:
     from aiohttp import web
 
+    from klussenbank.bot.server import AccessLog
     from klussenbank.wiring import build_web_app
 
     settings.check_can_serve()
     mode = "with app registration" if settings.has_credentials else "in local mode (no credentials)"
     print(f"Klussenbank listening on http://{settings.host}:{settings.port}/api/messages {mode}")
     print(f"Database: {without_password(settings.database_url)}")
+    _print_metrics_address(settings)
     if not settings.has_credentials:
         print("Open the Agents Playground against it: make playground (then browse to the URL it prints)")
     try:
-        web.run_app(build_web_app(settings), host=settings.host, port=settings.port, print=None)
+        web.run_app(
+            build_web_app(settings),
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log_class=AccessLog,
+        )
     except OSError as exc:
         raise ConfigError(
             f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}). Is another bot running? "
@@ -121,30 +129,42 @@ async def _sync_directory(settings: Settings, progress: Progress) -> SyncResult:
         await engine.dispose()
 
 
+def _print_metrics_address(settings: Settings) -> None:
+    if settings.metrics_port:
+        guard = " (bearer token required)" if settings.metrics_token else ""
+        print(f"Metrics: http://{settings.metrics_host}:{settings.metrics_port}/metrics{guard}")
+
+
 def worker(settings: Settings) -> None:
-    print(f"Klussenbank delivery worker on {settings.database_url}; stop with Ctrl-C")
+    settings.check_metrics()
+    print(f"Klussenbank delivery worker on {without_password(settings.database_url)}; stop with Ctrl-C")
+    _print_metrics_address(settings)
     asyncio.run(_run_worker(settings))
 
 
 async def _run_worker(settings: Settings) -> None:
-    """The stand-alone worker process: delivers until SIGTERM or SIGINT, then stops cleanly."""
+    """The stand-alone worker process: delivers until SIGTERM or SIGINT, then stops cleanly; serves
+    its own /metrics meanwhile."""
     from klussenbank.bot.sender import TeamsSender
     from klussenbank.store.db import create_engine
-    from klussenbank.wiring import delivery_worker
+    from klussenbank.wiring import delivery_worker, metrics_listener, process_metrics
 
     engine = create_engine(settings.database_url)
+    metrics = process_metrics(engine)
     worker = delivery_worker(
         engine,
         TeamsSender.for_settings(settings),
         # KLUSSENBANK_WORKER_LEASE_SECONDS (config.py): how soon a crashed worker's claims are due again.
         lease=timedelta(seconds=settings.worker_lease_seconds),
+        observer=metrics,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await worker.run(stop)
+        async with metrics_listener(settings, metrics):
+            await worker.run(stop)
     finally:
         await worker.close()
         await engine.dispose()

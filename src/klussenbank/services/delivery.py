@@ -20,8 +20,15 @@ from klussenbank.domain.delivery import (
     classify,
     limits_for,
 )
+from klussenbank.services import correlation
 from klussenbank.services.clock import Clock
-from klussenbank.services.ports.delivery import DeliveryQueue, RateLimiter, Sender, SendFailed
+from klussenbank.services.ports.delivery import (
+    DeliveryObserver,
+    DeliveryQueue,
+    RateLimiter,
+    Sender,
+    SendFailed,
+)
 from klussenbank.services.ports.records import ClaimedDelivery, ConversationRef
 
 log = logging.getLogger(__name__)
@@ -58,6 +65,7 @@ class DeliveryWorker:
         policy: RetryPolicy | None = None,
         settings: WorkerSettings | None = None,
         rng: Random | None = None,
+        observer: DeliveryObserver | None = None,
     ) -> None:
         self.name = name
         self._queue = queue
@@ -67,6 +75,7 @@ class DeliveryWorker:
         self._policy = policy or RetryPolicy()
         self._settings = settings or WorkerSettings()
         self._rng = rng or Random()
+        self._observer = observer
         self._slots = asyncio.Semaphore(self._settings.concurrency)
         self._pruned_at = time.monotonic()
 
@@ -131,6 +140,11 @@ class DeliveryWorker:
             await self._limiter.prune()
 
     async def _deliver(self, delivery: ClaimedDelivery) -> None:
+        # Each delivery is a task of its own, so its id stays with it; its logs share the turn's id.
+        with correlation.bound(delivery.correlation_id or correlation.new_id()):
+            await self._deliver_now(delivery)
+
+    async def _deliver_now(self, delivery: ClaimedDelivery) -> None:
         if delivery.original is not None and delivery.original is not DeliveryStatus.SENT:
             await self._wait_for_original(delivery, delivery.original)
             return
@@ -156,15 +170,22 @@ class DeliveryWorker:
                 await self._failed(delivery, classify(None, "timed out"))
             except Exception as error:  # a bug must not stop the other deliveries
                 log.exception("delivery %s failed unexpectedly", delivery.id)
+                if self._observer is not None:
+                    self._observer.delivery_crashed()
                 await self._failed(delivery, classify(None, type(error).__name__))
             else:
+                now = self._clock.now()
                 await self._queue.sent(
                     delivery.id,
                     self.name,
                     conversation_id=target.conversation_id,
                     activity_id=activity_id,
-                    now=self._clock.now(),
+                    now=now,
                 )
+                log.debug("delivery %s sent", delivery.id)
+                if self._observer is not None:
+                    waited = (now - delivery.queued_at).total_seconds() if delivery.queued_at else None
+                    self._observer.delivery_ended(target.tenant_id, DeliveryStatus.SENT, None, waited)
 
     async def _wait_for_original(self, delivery: ClaimedDelivery, original: DeliveryStatus) -> None:
         """An update of a message not sent yet: try again soon; if it never will be, drop it."""
@@ -210,3 +231,7 @@ class DeliveryWorker:
         decision = self._policy.after(failure, delivery.attempts, self._rng)
         log.info("delivery %s: %s -> %s", delivery.id, failure.detail, decision.status)
         await self._queue.failed(delivery.id, self.name, decision, failure.detail, now=self._clock.now())
+        if self._observer is not None:
+            known = delivery.target or delivery.template
+            tenant = known.tenant_id if known else "unknown"
+            self._observer.delivery_ended(tenant, decision.status, failure.kind, None)

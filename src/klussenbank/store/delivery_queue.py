@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from klussenbank.domain.delivery import Decision, DeliveryStatus
+from klussenbank.domain.delivery import ON_ITS_WAY, Decision, DeliveryStatus
 from klussenbank.services.ports.records import ClaimedDelivery, ConversationRef
 from klussenbank.store.audit import SqlAudit
-from klussenbank.store.db import engine_of
+from klussenbank.store.db import engine_of, utc
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
 from klussenbank.store.orm.people import ConversationRow, PersonRow
 from klussenbank.store.repositories import SqlConversations, SqlOrganisations, SqlPeople, conversation_ref
 
 PERSONAL = "personal"
+# Waiting to go out, or waiting for an operator; the other statuses are finished.
+BACKLOG = (*ON_ITS_WAY, DeliveryStatus.UNCONFIRMED, DeliveryStatus.DEAD)
 
 
 class SqlDeliveryQueue:
@@ -143,12 +146,23 @@ class SqlDeliveryQueue:
             return int(getattr(result, "rowcount", 0))
 
     async def counts(self) -> dict[str, int]:
+        return await self._counts(DeliveryStatus)
+
+    async def backlog(self) -> dict[str, int]:
+        # Only the open statuses: the index on (status, next_attempt_at) finds them without reading
+        # the sent ones, which pile up; so it is cheap enough for every scrape.
+        return await self._counts(BACKLOG)
+
+    async def _counts(self, statuses: Iterable[DeliveryStatus]) -> dict[str, int]:
+        wanted = [status.value for status in statuses]
         async with self._sessions() as session:
             rows = await session.execute(
-                select(OutboxDeliveryRow.status, func.count()).group_by(OutboxDeliveryRow.status)
+                select(OutboxDeliveryRow.status, func.count())
+                .where(OutboxDeliveryRow.status.in_(wanted))
+                .group_by(OutboxDeliveryRow.status)
             )
             found = {status: int(count) for status, count in rows.all()}
-        return {status.value: found.get(status.value, 0) for status in DeliveryStatus}
+        return {status: found.get(status, 0) for status in wanted}
 
     async def retry(self, actor: str, *, now: datetime, unconfirmed: bool = False) -> int:
         """Queue dead-lettered deliveries again; with `unconfirmed`, the in-doubt ones too. The
@@ -172,7 +186,13 @@ async def _claimed(session: AsyncSession, ids: Sequence[int]) -> list[ClaimedDel
         return []
     rows = (
         await session.execute(
-            select(OutboxDeliveryRow, OutboxMessageRow.content, PersonRow.aad_object_id, PersonRow.tenant_id)
+            select(
+                OutboxDeliveryRow,
+                OutboxMessageRow.content,
+                OutboxMessageRow.correlation_id,
+                PersonRow.aad_object_id,
+                PersonRow.tenant_id,
+            )
             .join(OutboxMessageRow, OutboxMessageRow.id == OutboxDeliveryRow.message_id)
             .outerjoin(PersonRow, PersonRow.id == OutboxDeliveryRow.person_id)
             .where(OutboxDeliveryRow.id.in_(ids))
@@ -199,7 +219,7 @@ async def _claimed(session: AsyncSession, ids: Sequence[int]) -> list[ClaimedDel
     )
     templates: dict[str, ConversationRow | None] = {}
     claimed = []
-    for row, content, aad_object_id, tenant_id in rows:
+    for row, content, correlation_id, aad_object_id, tenant_id in rows:
         if row.updates_delivery_id is not None:
             original = originals[row.updates_delivery_id]
             found = by_id.get(original.sent_conversation_id or "")
@@ -234,6 +254,7 @@ async def _claimed(session: AsyncSession, ids: Sequence[int]) -> list[ClaimedDel
                 template = conversation_ref(any_in_tenant, None) if any_in_tenant else None
             target = conversation_ref(chat, aad_object_id) if chat else None
             claimed.append(ClaimedDelivery(row.id, row.attempts, content, target, aad_object_id, template))
+        claimed[-1] = replace(claimed[-1], queued_at=utc(row.created_at), correlation_id=correlation_id)
     return claimed
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
+from klussenbank.services import correlation
 from klussenbank.services.ports.records import Recipient, RecipientStatus
 from klussenbank.store.orm.announcements import ChannelRow
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
@@ -25,7 +26,9 @@ class SqlOutbox:
     async def enqueue(
         self, content: dict[str, Any], recipients: Sequence[Recipient], *, reason: str, now: datetime
     ) -> int:
-        message = OutboxMessageRow(reason=reason, content=content, created_at=now)
+        message = OutboxMessageRow(
+            reason=reason, content=content, created_at=now, correlation_id=correlation.current()
+        )
         self._session.add(message)
         await self._session.flush()
         people = [r.person_aad_object_id for r in recipients if r.person_aad_object_id]
@@ -54,7 +57,9 @@ class SqlOutbox:
     async def enqueue_update(
         self, message_id: int, content: dict[str, Any], *, reason: str, now: datetime
     ) -> int:
-        update_message = OutboxMessageRow(reason=reason, content=content, created_at=now)
+        update_message = OutboxMessageRow(
+            reason=reason, content=content, created_at=now, correlation_id=correlation.current()
+        )
         self._session.add(update_message)
         await self._session.flush()
         # Copies still on their way are updated once they are sent (the update waits for them).

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from klussenbank.domain.delivery import Decision, Failure, Limit
+from klussenbank.domain.delivery import Decision, DeliveryStatus, Failure, FailureKind, Limit
 from klussenbank.services.ports.records import ClaimedDelivery, ConversationRef, Recipient, RecipientStatus
 
 
@@ -54,6 +54,9 @@ class DeliveryQueue(Protocol):
 
     async def counts(self) -> dict[str, int]: ...
 
+    async def backlog(self) -> dict[str, int]:
+        """How many deliveries wait or need an operator, by status (not the finished ones)."""
+
     async def retry(self, actor: str, *, now: datetime, unconfirmed: bool = False) -> int: ...
 
 
@@ -84,3 +87,16 @@ class Sender(Protocol):
         """Create (or find) the 1:1 conversation with someone, from any conversation in their tenant."""
 
     async def close(self) -> None: ...
+
+
+class DeliveryObserver(Protocol):
+    """Hears how each send ended, for the operators' metrics."""
+
+    def delivery_ended(
+        self, tenant_id: str, status: DeliveryStatus, failure: FailureKind | None, waited: float | None
+    ) -> None:
+        """A send ended in `status` (pending: to be tried again); `waited`: seconds since it was queued,
+        when it was sent."""
+
+    def delivery_crashed(self) -> None:
+        """A send failed with an error in our own code (a bug), logged with its traceback."""

@@ -135,3 +135,5 @@ class ClaimedDelivery:
     replaces_activity_id: str | None = None  # an update of this activity rather than a new message
     # An update whose message is still on its way (wait for it), or was never delivered (drop it).
     original: DeliveryStatus | None = None
+    queued_at: datetime | None = None
+    correlation_id: str | None = None  # of the turn or chore run that queued it

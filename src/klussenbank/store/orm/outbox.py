@@ -19,6 +19,8 @@ class OutboxMessageRow(Base):
     reason: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The turn or chore run that queued it, so its deliveries' log lines carry the same id.
+    correlation_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class OutboxDeliveryRow(Base):
