@@ -27,14 +27,18 @@ class ChoosingService:
 
     async def candidates(self, actor: Actor, klus_id: int) -> CandidatesView | Refusal:
         async with self._uow() as uow:
-            klus = await uow.klussen.get(klus_id)
-            refusal = may_manage(klus, actor)
-            if refusal is not None:
-                return refusal
-            assert klus is not None
-            view = await self._candidates_view(uow, klus)
-            await uow.commit()  # the access log
-            return view
+            return await self._managed(uow, actor, klus_id)
+
+    async def _managed(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> CandidatesView | Refusal:
+        """The candidates of a klus the actor manages, as they are now (their reading is logged)."""
+        klus = await uow.klussen.get(klus_id)
+        refusal = may_manage(klus, actor)
+        if refusal is not None:
+            return refusal
+        assert klus is not None
+        view = await self._candidates_view(uow, klus)
+        await uow.commit()  # the access log
+        return view
 
     async def _candidates_view(self, uow: UnitOfWork, klus: Klus) -> CandidatesView:
         today = self._clock.today()
@@ -159,14 +163,8 @@ class ChoosingService:
 
     async def _again(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> Refusal | Repeated[CandidatesView]:
         """A second press of a candidate's button: the candidates as they are now."""
-        klus = await uow.klussen.get(klus_id)
-        refusal = may_manage(klus, actor)
-        if refusal is not None:
-            return refusal
-        assert klus is not None
-        view = await self._candidates_view(uow, klus)
-        await uow.commit()  # the access log
-        return Repeated(view)
+        view = await self._managed(uow, actor, klus_id)
+        return view if isinstance(view, Refusal) else Repeated(view)
 
 
 def _still_open(klus: Klus | None, today: date | None) -> Refusal | None:
