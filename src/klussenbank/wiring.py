@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import secrets
 import socket
@@ -374,5 +376,21 @@ def build_web_app(settings: Settings) -> web.Application:
         async with metrics_listener(settings, metrics):
             yield
 
+    async def warm_pool(_app: web.Application) -> AsyncIterator[None]:
+        # Load the pool index beside the first turns, so that no klus post waits for it.
+        task = asyncio.create_task(market.pool.warm(parts.uow))
+        task.add_done_callback(_log_warm_failure)
+        yield
+        task.cancel()
+
     app.cleanup_ctx.append(serve_metrics)
+    app.cleanup_ctx.append(warm_pool)
     return app
+
+
+def _log_warm_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logging.getLogger(__name__).error(
+            "loading the pool index at start-up failed; the first matching turn loads it",
+            exc_info=task.exception(),
+        )

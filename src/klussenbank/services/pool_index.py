@@ -13,13 +13,17 @@ matcher gives over the whole pool.
 from __future__ import annotations
 
 import asyncio
+import logging
+import time as pytime
 from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
 
 from klussenbank.domain.matching import Candidate, CandidatePool, Commitment, Matcher
 from klussenbank.services.clock import Clock
 from klussenbank.services.ports.records import KlusHistory, PoolMember
-from klussenbank.services.ports.repositories import UnitOfWork
+from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 HISTORY = timedelta(days=90)  # how far back fair spread looks
 PAGE = 5_000  # people read from the database at a time when (re)loading the pool
@@ -72,6 +76,13 @@ class PoolIndex:
         """Members who turned suggestions off (as of the last `current`)."""
         return self._quiet
 
+    async def warm(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Load the pool before a turn needs it (`serve` starts this beside its first turns)."""
+        started = pytime.perf_counter()
+        async with uow_factory() as uow:
+            pool = await self.current(uow)
+        log.info("pool index ready: %d people in %.1f s", len(pool), pytime.perf_counter() - started)
+
     async def current(self, uow: UnitOfWork) -> CandidatePool:
         """The pool as it is now in the database."""
         async with self._lock:
@@ -106,10 +117,12 @@ class PoolIndex:
             if not members:
                 break
             self._note_quiet(members)
-            pool.update(
-                candidate_of(m, commitments.get(m.person.aad_object_id, ()), history) for m in members
+            # The scoring work in a thread, page by page: the process keeps answering other turns.
+            await asyncio.to_thread(
+                pool.update,
+                [candidate_of(m, commitments.get(m.person.aad_object_id, ()), history) for m in members],
             )
-        return pool.compacted()
+        return await asyncio.to_thread(pool.compacted)
 
     async def _reload(self, uow: UnitOfWork, changed: set[str], since: datetime) -> None:
         assert self._pool is not None
