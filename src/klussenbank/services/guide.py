@@ -35,8 +35,8 @@ class GuideService:
         me = actor.aad_object_id
         async with self._uow() as uow:
             has_profile = await uow.availability.exists(me)
-            posted = bool(await uow.klussen.by_poster(me))
-            reacted = bool(await uow.interests.for_person(me))
+            posted = await uow.klussen.has_poster(me)
+            reacted = await uow.interests.has_person(me)
         return Situation(
             has_profile=has_profile,
             posted=posted,

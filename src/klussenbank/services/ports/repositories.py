@@ -102,6 +102,9 @@ class KlusRepository(Protocol):
 
     async def by_poster(self, aad_object_id: str) -> list[Klus]: ...
 
+    async def has_poster(self, aad_object_id: str) -> bool:
+        """Whether the person ever posted a klus, without reading them."""
+
     async def open(self, today: date) -> list[Klus]:
         """Klussen still taking interest today."""
 
@@ -118,6 +121,9 @@ class InterestRepository(Protocol):
     async def for_klus(self, klus_id: int) -> list[Interest]: ...
 
     async def for_person(self, aad_object_id: str) -> list[Interest]: ...
+
+    async def has_person(self, aad_object_id: str) -> bool:
+        """Whether the person ever reacted to or was invited to a klus, without reading it."""
 
     async def counts(self, klus_ids: Sequence[int]) -> dict[int, dict[InterestStatus, int]]: ...
 
