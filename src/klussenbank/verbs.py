@@ -62,6 +62,18 @@ class Verb(StrEnum):
     MY_DATA_SHOW = "my_data.show"
     MY_DATA_ERASE = "my_data.erase"
     MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
+    TRACK_NEW = "track.new"
+    TRACK_PROPOSE = "track.propose"
+    TRACK_ACCEPT = "track.accept"
+    TRACK_DECLINE = "track.decline"
+    TRACK_MINE = "track.mine"
+    TRACK_END = "track.end"
+    TRACK_COACHING = "track.coaching"
+    TRACK_LIST = "track.list"
+    TRACK_SHOW = "track.show"
+    TRACK_KLUSSEN = "track.klussen"
+    TRACK_SUGGEST = "track.suggest"
+    TRACK_STANDING = "track.standing"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -175,3 +187,19 @@ class WorkInput(StrEnum):
     AGAIN = "again"
     SKILLS = "skills"
     ADD_SKILLS = "add_skills"
+
+
+class TrackInput(StrEnum):
+    """The track start card's inputs; the consent card sends the proposal back with its seal."""
+
+    # The names of the fields' messages (domain/track.py, services/tracks.py) are these ids.
+    TRACK_ID = "track_id"
+    PERSON = "person"
+    PROPOSER = "proposer"
+    KIND = "kind"
+    SKILLS = "skills"
+    HOURS = "hours"
+    UNTIL = "until"
+    ADVISER = "adviser"
+    SEAL = "seal"
+    COACHING = "coaching"

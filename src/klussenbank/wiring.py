@@ -22,11 +22,12 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.tracks import TrackCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.dialogs.turn import Services
-from klussenbank.documents import render_agreement
+from klussenbank.documents import render_agreement, render_track
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import Organisation
 from klussenbank.domain.skills import SkillVocabulary
@@ -60,6 +61,7 @@ from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
+from klussenbank.services.tracks import TrackService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
@@ -256,6 +258,18 @@ def agreement_service(parts: Parts) -> AgreementService:
     )
 
 
+def track_service(parts: Parts, market: Marketplace) -> TrackService:
+    return TrackService(
+        parts.uow,
+        market=market,
+        directory=parts.directory,
+        rules=parts.rules,
+        links=parts.links,
+        cards=TrackCardRenderer(),
+        render_pdf=render_track,
+    )
+
+
 def work_service(parts: Parts, router: ApprovalRouter, hours: HoursService) -> WorkService:
     return WorkService(
         parts.uow,
@@ -346,6 +360,7 @@ def build_web_app(settings: Settings) -> web.Application:
         guide=GuideService(parts.uow, directory=parts.directory, rules=parts.rules),
         applications=ApplicationsService(parts.uow, vocabulary=parts.vocabulary),
         skills=SkillSearch(parts.vocabulary),
+        tracks=track_service(parts, market),
     )
     app = init_app(
         settings,

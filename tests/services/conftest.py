@@ -11,9 +11,10 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.tracks import TrackCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.data import load_rules
-from klussenbank.documents import render_agreement
+from klussenbank.documents import render_agreement, render_track
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
@@ -39,6 +40,7 @@ from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
+from klussenbank.services.tracks import TrackService
 from klussenbank.services.work import WorkService
 from tests.conftest import FixedClock
 
@@ -190,6 +192,20 @@ def privacy_service(uow_factory: UnitOfWorkFactory, clock: FixedClock, chores: K
         links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
         rules=load_rules("demo"),
         erased_card=erased_card,
+    )
+
+
+def track_service(
+    uow_factory: UnitOfWorkFactory, market: Marketplace, directory: Directory, rules: Rules | None = None
+) -> TrackService:
+    return TrackService(
+        uow_factory,
+        market=market,
+        directory=directory,
+        rules=rules or load_rules("demo"),
+        links=LinkSigner(LINK_SECRET, "http://127.0.0.1:3978"),
+        cards=TrackCardRenderer(),
+        render_pdf=render_track,
     )
 
 

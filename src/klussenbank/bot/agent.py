@@ -35,6 +35,7 @@ from klussenbank.dialogs import (
     profile,
     reports,
     skills,
+    tracks,
     work,
 )
 from klussenbank.dialogs.router import Routes
@@ -61,6 +62,7 @@ ROUTES = Routes(
     reports.router,
     privacy.router,
     skills.router,
+    tracks.router,
 )
 
 

@@ -214,6 +214,29 @@ async def report_csv(request: web.Request) -> web.Response:
     return _csv(body, f"rapport-{request.match_info['organisation']}.csv")
 
 
+async def track_csv(request: web.Request) -> web.Response:
+    """A track card's download link: the track against its goals, as CSV for the personnel file."""
+    link = _link_query(request)
+    body = link and await request.app[SERVICES].tracks.csv(int(request.match_info["track_id"]), *link)
+    if body is None:
+        return _link_invalid("Open the track card again.")
+    return _csv(body, f"traject-{request.match_info['track_id']}.csv")
+
+
+async def track_pdf(request: web.Request) -> web.Response:
+    """A track card's download link: the track against its goals, as PDF for the personnel file."""
+    link = _link_query(request)
+    track_id = int(request.match_info["track_id"])
+    pdf = link and await request.app[SERVICES].tracks.pdf(track_id, request.match_info["language"], *link)
+    if pdf is None:
+        return _link_invalid("Open the track card again.")
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="traject-{track_id}.pdf"', **NO_STORE},
+    )
+
+
 async def my_data(request: web.Request) -> web.Response:
     """The `my data` card's download link: everything held about the person, as JSON."""
     link = _link_query(request)
@@ -328,6 +351,8 @@ def init_app(
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
     app.router.add_get("/api/agreements/{approval_id:[0-9]{1,9}}.{language:nl|en}.pdf", agreement_pdf)
     app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)
+    app.router.add_get("/api/tracks/{track_id:[0-9]{1,9}}.csv", track_csv)
+    app.router.add_get("/api/tracks/{track_id:[0-9]{1,9}}.{language:nl|en}.pdf", track_pdf)
     app.router.add_get(
         "/api/reports/{organisation:[a-z0-9_-]{1,64}}/{start:[0-9-]{10}}/{end:[0-9-]{10}}.csv", report_csv
     )

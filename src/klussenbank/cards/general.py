@@ -20,10 +20,11 @@ HELP_COMMANDS = (
     "my_klussen",
     "agreement",
     "access_log",
+    "my_track",
     "my_data",
     "digest_on",
 )
-HR_COMMANDS = ("announce", "report")  # listed for HR only
+HR_COMMANDS = ("announce", "report", "start_track", "tracks", "standing")  # listed for HR only
 
 
 def welcome_card(name: str, situation: Situation, t: Translator) -> Element:

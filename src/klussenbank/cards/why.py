@@ -43,6 +43,8 @@ def _sentences(reason: Reason, t: Translator, reader: Reader) -> list[str]:
     if reason.code == "nice_skills":
         named = [_name(reason.code, skill, t) for skill in reason.skills]
         return [t(f"{key}.nice", skills=_join(named, t))] if named else []
+    if reason.code == "track":  # said to the person alone: a poster never learns of a track
+        return [t("why.you.track")] if reader == "you" else []
     if reason.code == "mentioned":  # (only the skills the klus does not list: the others are said)
         return [t(f"{key}.mentioned", words=_join(list(reason.skills), t))] if reason.skills else []
     if reason.code == "hours":

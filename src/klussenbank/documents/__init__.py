@@ -4,5 +4,6 @@ Like cards/, an adapter: it turns a view model into output and knows nothing of 
 """
 
 from klussenbank.documents.agreement import render_agreement
+from klussenbank.documents.track import render_track
 
-__all__ = ["render_agreement"]
+__all__ = ["render_agreement", "render_track"]

@@ -32,5 +32,15 @@ class LinkSigner:
             return False
         return hmac.compare_digest(self._sign(path, int(expires)), signature)
 
+    def seal(self, text: str, until: datetime) -> str:
+        """A seal on `text` (never a path: it must not start with /) that holds until `until`: a card
+        carries it so that the server can trust what the card says, such as a proposal it made."""
+        expires = int(until.timestamp())
+        return f"{expires}.{self._sign(text, expires)}"
+
+    def sealed(self, text: str, seal: str, now: datetime) -> bool:
+        expires, _, signature = seal.partition(".")
+        return not text.startswith("/") and self.valid(text, expires, signature, now)
+
     def _sign(self, path: str, expires: int) -> str:
         return hmac.new(self._secret, f"{path}\n{expires}".encode(), hashlib.sha256).hexdigest()

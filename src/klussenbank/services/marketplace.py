@@ -22,6 +22,7 @@ from klussenbank.domain.klus import (
 from klussenbank.domain.matching import Candidate, Match, Matcher
 from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
+from klussenbank.domain.track import favour_track
 from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import klus_view, teams_user_ids
 from klussenbank.services.pool_index import PoolIndex, candidates_of, history_since
@@ -106,10 +107,15 @@ class Marketplace:
             ranked: list[tuple[Klus, Match | None]] = [(k, None) for k in islice(others, limit)]
         else:
             by_id = {k.id: k for k in klussen}
-            ranked = [
-                (by_id[m.klus_id], m)
-                for m in self.matcher.rank_klussen(candidate, klussen, today=today, limit=limit)
-            ]
+            # On a development track, klussen that serve its goals move up a little, saying so to
+            # them alone (only here: never in a poster's candidates).
+            goals = await uow.tracks.goal_skills(person_id)
+            matches = self.matcher.rank_klussen(
+                candidate, klussen, today=today, limit=limit * 2 if goals else limit
+            )
+            if goals:
+                matches = favour_track(matches, by_id, goals)[:limit]
+            ranked = [(by_id[m.klus_id], m) for m in matches]
         return [
             KlusOffer(
                 await self.view(uow, k),

@@ -78,7 +78,7 @@ class PrivacyService:
 
     async def purge(self, actor: str = "system") -> dict[str, int]:
         """Retention: per organisation, the personal data of klussen closed longer ago than its
-        `retention_months`; outbox messages older than the default's; one-time keys of cards older
+        `retention_months`, and tracks ended longer ago; outbox messages older than the default's; one-time keys of cards older
         than a month (nobody double-clicks that late). How many, by what."""
         now = self._clock.now()
         purged: dict[str, int] = {}
@@ -88,6 +88,8 @@ class PrivacyService:
                 purged[organisation.key] = await uow.privacy.purge_closed(
                     organisation.key, now - MONTH * months
                 )
+                tracks = await uow.tracks.purge_ended(organisation.key, now - MONTH * months)
+                purged["tracks"] = purged.get("tracks", 0) + tracks
             purged["outbox_messages"] = await uow.privacy.purge_messages(
                 now - MONTH * self._rules.default.retention_months
             )

@@ -321,9 +321,23 @@ class SqlAccessLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
+    async def add(
+        self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
+    ) -> None:
         if subject_id == viewer_id:
             return
+        if klus_id is None:  # the unique constraint does not hold for NULLs: look first
+            seen = await self._session.scalar(
+                select(AccessLogRow.id).where(
+                    AccessLogRow.subject_id == subject_id,
+                    AccessLogRow.viewer_id == viewer_id,
+                    AccessLogRow.what == what,
+                    AccessLogRow.klus_id.is_(None),
+                    AccessLogRow.day == now.date(),
+                )
+            )
+            if seen is not None:
+                return
         await self._session.execute(
             insert_for(self._session)(AccessLogRow)
             .values(

@@ -13,6 +13,7 @@ from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import AvailabilityRow, PersonRow
 from klussenbank.store.orm.privacy import AccessLogRow
 from klussenbank.store.orm.work import EvaluationRow, HoursRow
+from klussenbank.store.tracks import track_data
 
 
 async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, Any] | None:
@@ -123,6 +124,7 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
             {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}
             for row in seen
         ],
+        **await track_data(session, person),
     }
 
 

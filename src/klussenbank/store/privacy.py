@@ -21,6 +21,7 @@ from klussenbank.store.orm.people import AvailabilityRow, ConversationRow, Organ
 from klussenbank.store.orm.privacy import AccessLogRow
 from klussenbank.store.orm.work import EvaluationRow
 from klussenbank.store.personal_data import matches_of, personal_data
+from klussenbank.store.tracks import erase_tracks
 
 ERASED_CONTENT: dict[str, Any] = {"erased": True}
 UNFINISHED = (*ON_ITS_WAY, DeliveryStatus.UNCONFIRMED)
@@ -106,6 +107,7 @@ class SqlPrivacy:
             )
             .values(status=DeliveryStatus.CANCELLED.value, updated_at=now)
         )
+        await erase_tracks(self._session, person, pseudonym)
         delivered = await self._scrub_messages(traces, now)
         await self._scrub_channel_references(traces)
         person.aad_object_id = pseudonym

@@ -72,8 +72,8 @@ class KlusHistory:
 @dataclass(frozen=True)
 class AccessEntry:
     viewer_id: str
-    what: str  # "candidacy", "interest", "approval"
-    klus_id: int
+    what: str  # "candidacy", "interest", "approval", "track", "coaching"
+    klus_id: int | None  # None: not about a klus (HR saw their track or coaching profile)
     at: datetime
 
 

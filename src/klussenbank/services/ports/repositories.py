@@ -15,6 +15,7 @@ from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
+from klussenbank.domain.track import Track, TrackEvent, TrackEventKind, TrackGoals, TrackKind
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.delivery import OutboxRepository
 from klussenbank.services.ports.records import (
@@ -190,7 +191,9 @@ class ApprovalRepository(Protocol):
 
 
 class AccessLogRepository(Protocol):
-    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
+    async def add(
+        self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
+    ) -> None:
         """Someone other than the subject saw their data; kept once a day per viewer, kind and klus."""
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
@@ -329,6 +332,45 @@ class OnceKeyRepository(Protocol):
         """Keys older than `before`: a card that old is not pressed twice by accident."""
 
 
+class TrackRepository(Protocol):
+    """Development tracks, their timeline, and who asked HR for coaching."""
+
+    async def add(
+        self,
+        person_id: str,
+        organisation_key: str,
+        adviser_id: str,
+        kind: TrackKind,
+        goals: TrackGoals,
+        *,
+        now: datetime,
+    ) -> Track: ...
+
+    async def get(self, track_id: int) -> Track | None: ...
+
+    async def of_person(self, person_id: str) -> list[Track]: ...
+
+    async def advised_by(self, adviser_id: str) -> list[Track]: ...
+
+    async def end(self, track_id: int, *, now: datetime) -> None: ...
+
+    async def add_event(
+        self, track_id: int, kind: TrackEventKind, *, now: datetime, klus_title: str = ""
+    ) -> None: ...
+
+    async def events(self, track_id: int) -> list[TrackEvent]: ...
+
+    async def goal_skills(self, person_id: str) -> tuple[str, ...]: ...
+
+    async def wants_coaching(self, person_id: str) -> bool: ...
+
+    async def set_coaching(self, person_id: str, wanted: bool, *, now: datetime) -> None: ...
+
+    async def people_in(self, organisation_key: str, *, coaching: bool = False) -> list[str]: ...
+
+    async def purge_ended(self, organisation_key: str, before: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -389,6 +431,9 @@ class UnitOfWork(Protocol):
 
     @property
     def once_keys(self) -> OnceKeyRepository: ...
+
+    @property
+    def tracks(self) -> TrackRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -11,7 +11,8 @@ from klussenbank.store.orm.base import Base
 
 
 class AccessLogRow(Base):
-    """Someone other than the person saw their data (a candidacy, an approval request); one row a day."""
+    """Someone other than the person saw their data (a candidacy, an approval request, HR their track
+    or coaching profile: no klus); one row a day."""
 
     __tablename__ = "access_log"
     __table_args__ = (UniqueConstraint("subject_id", "viewer_id", "what", "klus_id", "day"),)
@@ -20,7 +21,7 @@ class AccessLogRow(Base):
     subject_id: Mapped[str] = mapped_column(String(64), index=True)
     viewer_id: Mapped[str] = mapped_column(String(64))
     what: Mapped[str] = mapped_column(String(32))
-    klus_id: Mapped[int] = mapped_column(ForeignKey("klussen.id", ondelete="CASCADE"))
+    klus_id: Mapped[int | None] = mapped_column(ForeignKey("klussen.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
