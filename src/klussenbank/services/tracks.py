@@ -303,7 +303,7 @@ class TrackService:
                 reason="track.consent",
                 now=now,
             )
-            await uow.audit.add(actor.aad_object_id, "track.proposed", person.aad_object_id, now=now)
+            await uow.audit.add(actor.aad_object_id, "track.proposed", person.organisation.key, now=now)
             await uow.commit()
         return TrackNotice("proposed", person.name)
 
