@@ -80,10 +80,10 @@ TRACK_CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "track_form": lambda t: track_form_card(FORM, t),
     "track_form_errors": lambda t: track_form_card(
         TrackFormView(
-            FORM.people,
+            (),  # too many people for a list: an e-mail address
             FORM.advisers,
             FORM.skills,
-            TrackRequest(CHANTAL, TrackKind.OTHER, (), 0, TODAY, ANNA),
+            TrackRequest("chantal.bakker@ermelo.example", TrackKind.OTHER, (), 0, TODAY, ANNA),
             TODAY,
             (FieldError("skills", "no_skill"), FieldError("hours", "hours_range", {"min": 1, "max": 2000})),
         ),

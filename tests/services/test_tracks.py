@@ -158,6 +158,11 @@ async def test_only_hr_proposes_with_valid_goals_for_someone_of_their_organisati
 
     assert isinstance(wrong, TrackFormView)
     assert {e.field for e in wrong.errors} == {"skills", "hours", "until", "adviser", "kind"}
+    # Typed as an e-mail address (the card asks for one when the organisation is too big for a list).
+    by_address = await tracks.propose(ANNA, request(person_id="Chantal.Bakker@ermelo.example"))
+    assert by_address == TrackNotice("proposed", "Chantal Bakker")
+    unknown = await tracks.propose(ANNA, request(person_id="nobody@ermelo.example"))
+    assert isinstance(unknown, TrackFormView) and [e.field for e in unknown.errors] == ["person"]
 
 
 async def test_her_own_list_favours_klussen_that_serve_the_track_and_says_so_to_her_alone(
@@ -227,9 +232,10 @@ async def test_exports_need_a_valid_link(tracks: TrackService, engine: AsyncEngi
 
 
 async def test_the_person_ends_it_and_the_details_go_after_the_retention_period(
-    tracks: TrackService, privacy: PrivacyService, clock: FixedClock, engine: AsyncEngine
+    tracks: TrackService, market: Market, privacy: PrivacyService, clock: FixedClock, engine: AsyncEngine
 ) -> None:
     [summary] = (await started(tracks, engine)).tracks
+    assert not isinstance(await tracks.progress(ANNA, summary.track.id), Refusal)
 
     ended = await tracks.end(CHANTAL, summary.track.id)
 
@@ -240,6 +246,7 @@ async def test_the_person_ends_it_and_the_details_go_after_the_retention_period(
     clock.current += timedelta(days=25 * 31)
     assert (await privacy.purge())["tracks"] == 1
     assert await stored_tracks(engine) == 0
+    assert (await market.approvals.access_log(CHANTAL)).rows == ()  # Anna's look went too
     assert (await tracks.mine(CHANTAL)).tracks == ()
 
 

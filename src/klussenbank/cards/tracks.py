@@ -61,7 +61,7 @@ def track_form_card(view: TrackFormView, t: Translator, *, typeahead: bool = Fal
     person agrees in their own chat."""
     values = view.values
     form = FormBody([title(t("track.form.title")), subtle(t("track.form.intro"))], view.errors, t)
-    form.field(
+    person: Element = (
         {
             "type": "Input.ChoiceSet",
             "id": F.PERSON.value,
@@ -70,7 +70,16 @@ def track_form_card(view: TrackFormView, t: Translator, *, typeahead: bool = Fal
             "choices": _choices([(c.id, c.name) for c in view.people]),
             "value": values.person_id,
         }
+        if view.people
+        else {
+            "type": "Input.Text",
+            "id": F.PERSON.value,
+            "label": t("track.form.person_email"),
+            "style": "Email",
+            "value": values.person_id,
+        }
     )
+    form.field(person)
     form.field(
         {
             "type": "Input.ChoiceSet",

@@ -43,6 +43,13 @@ class HrRoles:
             or (entry is not None and entry.organisation.key == key and HR_ROLE in entry.roles)
         )
 
+    def is_hr_of(self, person: DirectoryPerson, organisation_key: str) -> bool:
+        """What `organisations_of` says, for one person the directory already gave and one organisation."""
+        me = {person.aad_object_id.lower(), person.email.lower()} - {""}
+        return bool({h.lower() for h in self._rules.of(organisation_key).hr} & me) or (
+            person.organisation.key == organisation_key and HR_ROLE in person.roles
+        )
+
     async def approver(
         self, organisation_key: str, *excluded: str, rather_not: str = ""
     ) -> DirectoryPerson | None:

@@ -43,13 +43,14 @@ from klussenbank.services.once import ALREADY_DONE, Repeated, first_press, settl
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, DirectoryPerson, Recipient
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
-from klussenbank.services.roles import HrRoles
+from klussenbank.services.roles import HrRoles, find_person
 from klussenbank.services.views import Refusal, SkillChoice
 
 SAW_TRACK = "track"  # the HR adviser looked at the person's track
 SAW_COACHING = "coaching"  # HR saw the profile of someone who asked for coaching
 CONSENT_VALID = timedelta(days=14)  # a consent card older than this asks HR to propose again
 SUGGESTIONS_SHOWN = 5
+MAX_LISTED = 100  # people on the start card's list; with more, HR types an e-mail address
 
 
 @dataclass(frozen=True)
@@ -243,11 +244,13 @@ class TrackService:
         if not mine:
             return Refusal("not_hr")
         people = [p for p in await self._directory.people() if p.organisation.key in mine]
-        advisers = [p for p in people if await self._roles.organisations_of(_actor(p))]
+        advisers = [p for p in people if any(self._roles.is_hr_of(p, key) for key in mine)]
+        others = [p for p in people if p.aad_object_id != actor.aad_object_id]
         return TrackFormView(
-            people=tuple(
-                Choice(p.aad_object_id, p.name) for p in people if p.aad_object_id != actor.aad_object_id
-            ),
+            # A long list would not fit in a Teams message: then the card asks for an e-mail address.
+            people=tuple(Choice(p.aad_object_id, p.name) for p in others)
+            if len(others) <= MAX_LISTED
+            else (),
             advisers=tuple(Choice(p.aad_object_id, p.name) for p in advisers),
             skills=skill_choices(self._vocabulary, (s.id for s in self._vocabulary.skills)),
             values=values or TrackRequest(adviser_id=actor.aad_object_id),
@@ -262,7 +265,7 @@ class TrackService:
         if isinstance(form, Refusal):
             return form
         errors = [FieldError(name, "unreadable") for name in request.unreadable]
-        person = await self._directory.person(request.person_id) if request.person_id else None
+        person = await find_person(self._directory, request.person_id) if request.person_id else None
         mine = await self._roles.organisations_of(actor)
         if (
             person is None
@@ -521,7 +524,7 @@ class TrackService:
         return (
             adviser is not None
             and adviser.aad_object_id != person.aad_object_id
-            and person.organisation.key in await self._roles.organisations_of(_actor(adviser))
+            and self._roles.is_hr_of(adviser, person.organisation.key)
         )
 
     async def _advised(self, uow: UnitOfWork, actor: Actor, track_id: int) -> Track | None:
@@ -606,10 +609,6 @@ class TrackService:
 
 def _score(evaluation: Evaluation | None) -> int | None:
     return evaluation.score if evaluation else None
-
-
-def _actor(person: DirectoryPerson) -> Actor:
-    return Actor(person.aad_object_id, "", person.name, "")
 
 
 def _with_errors(form: TrackFormView, errors: list[FieldError] | tuple[FieldError, ...]) -> TrackFormView:

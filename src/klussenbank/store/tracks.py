@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from klussenbank.domain.track import Track, TrackEvent, TrackEventKind, TrackGoals, TrackKind, TrackStatus
 from klussenbank.store.db import utc
 from klussenbank.store.orm.people import OrganisationRow, PersonRow
+from klussenbank.store.orm.privacy import AccessLogRow
 from klussenbank.store.orm.tracks import CoachingWishRow, TrackEventRow, TrackRow
 
 
@@ -147,7 +148,8 @@ class SqlTracks:
         return list(await self._session.scalars(query))
 
     async def purge_ended(self, organisation_key: str, before: datetime) -> int:
-        """Retention: tracks of this organisation ended before `before` go, timeline and all."""
+        """Retention: tracks of this organisation ended before `before` go, timeline and all, and
+        HR's looks at its people's tracks and coaching profiles from before then."""
         ended = list(
             await self._session.scalars(
                 select(TrackRow.id).where(
@@ -160,6 +162,17 @@ class SqlTracks:
         if ended:
             await self._session.execute(delete(TrackEventRow).where(TrackEventRow.track_id.in_(ended)))
             await self._session.execute(delete(TrackRow).where(TrackRow.id.in_(ended)))
+        # HR's looks at a track or a coaching profile (about no klus) go after the same period.
+        people = (
+            select(PersonRow.aad_object_id)
+            .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
+            .where(OrganisationRow.key == organisation_key)
+        )
+        await self._session.execute(
+            delete(AccessLogRow).where(
+                AccessLogRow.klus_id.is_(None), AccessLogRow.at < before, AccessLogRow.subject_id.in_(people)
+            )
+        )
         return len(ended)
 
 
