@@ -365,6 +365,15 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         Verb.MY_DATA_SHOW: NL["my_data.title"],
         Verb.MY_DATA_ERASE: NL["erase.title"],
         Verb.MY_DATA_ERASE_CONFIRM: NL["erase.done"],
+        **dict.fromkeys(
+            (Verb.TRACK_NEW, Verb.TRACK_PROPOSE, Verb.TRACK_LIST, Verb.TRACK_STANDING), NL["refusal.not_hr"]
+        ),
+        **dict.fromkeys((Verb.TRACK_ACCEPT, Verb.TRACK_DECLINE), NL["refusal.track_proposal_invalid"]),
+        **dict.fromkeys((Verb.TRACK_MINE, Verb.TRACK_END), NL["track.mine.title"]),
+        Verb.TRACK_COACHING: NL["track.coaching_off"],
+        **dict.fromkeys(
+            (Verb.TRACK_SHOW, Verb.TRACK_KLUSSEN, Verb.TRACK_SUGGEST), NL["refusal.track_not_found"]
+        ),
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():
