@@ -35,6 +35,7 @@ from klussenbank.dialogs import (
     profile,
     reports,
     skills,
+    talent,
     work,
 )
 from klussenbank.dialogs.router import Routes
@@ -61,6 +62,7 @@ ROUTES = Routes(
     reports.router,
     privacy.router,
     skills.router,
+    talent.router,
 )
 
 

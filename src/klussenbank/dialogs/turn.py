@@ -25,6 +25,7 @@ from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
+from klussenbank.services.talent import TalentService
 from klussenbank.services.views import Refusal
 from klussenbank.services.work import WorkService
 from klussenbank.verbs import Dataset, Verb
@@ -93,6 +94,7 @@ class Services:
     guide: GuideService
     applications: ApplicationsService
     skills: SkillSearch
+    talent: TalentService
 
 
 def with_help(text: str, t: Translator) -> Element:

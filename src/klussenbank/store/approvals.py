@@ -321,9 +321,21 @@ class SqlAccessLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
+    async def add(
+        self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
+    ) -> None:
         if subject_id == viewer_id:
             return
+        if klus_id is None:  # (the unique constraint sees no two NULLs as equal: look first)
+            seen = select(AccessLogRow.id).where(
+                AccessLogRow.subject_id == subject_id,
+                AccessLogRow.viewer_id == viewer_id,
+                AccessLogRow.what == what,
+                AccessLogRow.klus_id.is_(None),
+                AccessLogRow.day == now.date(),
+            )
+            if await self._session.scalar(seen.limit(1)) is not None:
+                return
         await self._session.execute(
             insert_for(self._session)(AccessLogRow)
             .values(

@@ -72,8 +72,8 @@ class KlusHistory:
 @dataclass(frozen=True)
 class AccessEntry:
     viewer_id: str
-    what: str  # "candidacy", "interest", "approval"
-    klus_id: int
+    what: str  # "candidacy", "interest", "approval", "talent_search", "talent_date"
+    klus_id: int | None  # None: outside any klus (a talent search, a date request)
     at: datetime
 
 
