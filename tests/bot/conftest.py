@@ -197,6 +197,7 @@ async def harness(
         guide=GuideService(uow_factory, directory=directory, rules=load_rules("demo")),
         applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
         skills=SkillSearch(vocabulary),
+        talent=market.talent,
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))
