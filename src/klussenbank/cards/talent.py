@@ -20,7 +20,6 @@ from klussenbank.cards.elements import (
     execute,
     facts,
     good,
-    new_once_key,
     once_data,
     skill_label,
     subtle,
@@ -31,7 +30,7 @@ from klussenbank.cards.why import why
 from klussenbank.domain.talent import DateStatus
 from klussenbank.i18n import Translator
 from klussenbank.services.talent import DateFormView, DateView, TalentResultsView, TalentSearchView
-from klussenbank.verbs import ONCE, TalentInput, Verb
+from klussenbank.verbs import TalentInput, Verb
 
 T = TalentInput
 _SKILL_REASONS = ("skills", "free_skills", "nice_skills", "mentioned")  # hours and period fit any date
@@ -156,17 +155,19 @@ def date_card(view: DateView, t: Translator, *, banner: str | None = None) -> El
     ]
     body.append(container([text(view.text, isSubtle=False)], style="emphasis"))
     pairs = [(t("talent.date_hours_fact"), t.plural("talent.hours_value", view.hours, hours=view.hours))]
-    if view.start_date or view.end_date:
-        start = t.date(view.start_date) if view.start_date else "–"
-        end = t.date(view.end_date) if view.end_date else "–"
-        pairs.append((t("talent.date_when"), f"{start} – {end}"))
+    start, end = view.start_date, view.end_date
+    if start and end:
+        pairs.append((t("talent.date_when"), t("talent.dates_between", start=t.date(start), end=t.date(end))))
+    elif start or end:
+        key, day = ("talent.dates_from", start) if start else ("talent.dates_until", end)
+        pairs.append((t("talent.date_when"), t(key, start=t.date(day), end=t.date(day)) if day else ""))
     body.append(facts(pairs))
     actions: list[Element] = []
     if view.status is DateStatus.REQUESTED and view.reader == "talent":
         if view.needs_approval:
             body.append(subtle(t("talent.talent.large", max=view.max_free_hours, name=asker)))
         body.append(subtle(t("talent.talent.decline_note", name=asker)))
-        once: dict[str, Any] = {ONCE: new_once_key(), T.DATE_ID.value: view.id}
+        once = once_data({T.DATE_ID.value: view.id})  # (one key: the two answers exclude each other)
         actions = [
             execute(t("action.talent_accept"), Verb.TALENT_DATE_ACCEPT, style="positive", data=once),
             execute(t("action.talent_decline"), Verb.TALENT_DATE_DECLINE, data=once),
