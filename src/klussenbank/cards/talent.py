@@ -156,11 +156,10 @@ def date_card(view: DateView, t: Translator, *, banner: str | None = None) -> El
     body.append(container([text(view.text, isSubtle=False)], style="emphasis"))
     pairs = [(t("talent.date_hours_fact"), t.plural("talent.hours_value", view.hours, hours=view.hours))]
     start, end = view.start_date, view.end_date
-    if start and end:
-        pairs.append((t("talent.date_when"), t("talent.dates_between", start=t.date(start), end=t.date(end))))
-    elif start or end:
-        key, day = ("talent.dates_from", start) if start else ("talent.dates_until", end)
-        pairs.append((t("talent.date_when"), t(key, start=t.date(day), end=t.date(day)) if day else ""))
+    if start or end:
+        key = "between" if start and end else "from" if start else "until"
+        when = t(f"talent.dates_{key}", start=t.date(start) if start else "", end=t.date(end) if end else "")
+        pairs.append((t("talent.date_when"), when))
     body.append(facts(pairs))
     actions: list[Element] = []
     if view.status is DateStatus.REQUESTED and view.reader == "talent":

@@ -143,9 +143,10 @@ class TalentService:
         today = self._clock.today()
         async with self._uow() as uow:
             searcher = await person_of(uow, actor)
+            hidden = await hidden_from(uow, self._directory, actor.aad_object_id)
             index = self._market.pool
-            pool = await index.current(uow)
-            unseen = _Unseen(index.findable, await hidden_from(uow, self._directory, actor.aad_object_id))
+            pool = await index.current(uow)  # (no await from here on: the index stays as it is now)
+            unseen = _Unseen(index.findable, hidden)
             klus = search_klus(
                 query,
                 searcher_id=actor.aad_object_id,
@@ -208,7 +209,8 @@ class TalentService:
                 return Refusal("talent_not_found")
             values, errors = validate_date(draft, today=today)
             if values is None:
-                return DateFormView(ref or 0, draft, today, self._max_free_hours, tuple(errors))
+                assert ref is not None
+                return DateFormView(ref, draft, today, self._max_free_hours, tuple(errors))
             text, hours, start, end = values
             talent_date = TalentDate(0, actor.aad_object_id, talent_id, text, hours, start, end)
             date_id = await uow.talent.add(talent_date, now=now)
