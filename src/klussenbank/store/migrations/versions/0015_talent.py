@@ -54,6 +54,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("talent_dates")
+    op.execute("DELETE FROM access_log WHERE klus_id IS NULL")  # (talent searches and dates)
     with op.batch_alter_table("access_log", schema=None) as batch_op:
         batch_op.alter_column("klus_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("availability_profiles", schema=None) as batch_op:
