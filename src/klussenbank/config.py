@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # Seconds between runs of every background chore; unset, each its own (5 s to a day). For tests.
     chore_seconds: float | None = Field(None, gt=0, allow_inf_nan=False)
     suggestions_per_week: int = Field(3, ge=0)
+    # A "date" between colleagues of at most this many hours needs no approval; a larger one is a klus.
+    date_max_hours: int = Field(8, ge=0, le=40)
     # Skills lists: `typeahead` also asks the bot as people type (Teams), `filtered` filters the
     # list in the client only (the Agents Playground); `auto`: typeahead with an app registration.
     skill_search: Literal["auto", "typeahead", "filtered"] = "auto"

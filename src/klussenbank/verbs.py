@@ -74,6 +74,13 @@ class Verb(StrEnum):
     TRACK_KLUSSEN = "track.klussen"
     TRACK_SUGGEST = "track.suggest"
     TRACK_STANDING = "track.standing"
+    TALENT_SEARCH = "talent.search"
+    TALENT_DATE_NEW = "talent.date.new"
+    TALENT_DATE_REQUEST = "talent.date.request"
+    TALENT_DATE_ACCEPT = "talent.date.accept"
+    TALENT_DATE_DECLINE = "talent.date.decline"
+    TALENT_DATE_SHOW = "talent.date.show"
+    TALENT_DATE_KLUS = "talent.date.klus"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -101,6 +108,8 @@ class AvailabilityInput(StrEnum):
     INTRO = "intro"
     SUGGESTIONS = "suggestions"
     VISIBLE_TO_OWN_LINE = "visible_to_own_line"
+    FINDABLE = "findable"
+    TALENT_TEXT = "talent_text"
 
 
 class PauseInput(StrEnum):
@@ -203,3 +212,17 @@ class TrackInput(StrEnum):
     ADVISER = "adviser"
     SEAL = "seal"
     COACHING = "coaching"
+
+
+class TalentInput(StrEnum):
+    """The talent search card (`talent.search`: the text and a page) and a date request
+    (`talent.date.request`: the talent's reference and the request); the date's id on a date card."""
+
+    QUERY = "talent_query"
+    PAGE = "page"
+    REF = "talent_ref"
+    TEXT = "date_text"
+    HOURS = "date_hours"
+    START = "date_start"
+    END = "date_end"
+    DATE_ID = "date_id"

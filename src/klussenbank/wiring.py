@@ -22,6 +22,7 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.talent import TalentCardRenderer
 from klussenbank.cards.tracks import TrackCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
@@ -61,6 +62,7 @@ from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
+from klussenbank.services.talent import TalentService
 from klussenbank.services.tracks import TrackService
 from klussenbank.services.work import WorkService
 from klussenbank.store.db import create_engine, session_factory
@@ -361,6 +363,13 @@ def build_web_app(settings: Settings) -> web.Application:
         applications=ApplicationsService(parts.uow, vocabulary=parts.vocabulary),
         skills=SkillSearch(parts.vocabulary),
         tracks=track_service(parts, market),
+        talent=TalentService(
+            parts.uow,
+            market=market,
+            directory=parts.directory,
+            cards=TalentCardRenderer(),
+            max_free_hours=settings.date_max_hours,
+        ),
     )
     app = init_app(
         settings,

@@ -199,6 +199,7 @@ async def harness(
         applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
         skills=SkillSearch(vocabulary),
         tracks=track_service(uow_factory, market.shared, directory),
+        talent=market.talent,
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))

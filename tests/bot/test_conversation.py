@@ -362,6 +362,12 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
             ),
             NL["refusal.match_not_found"],
         ),
+        Verb.TALENT_SEARCH: NL["talent.search_title"],
+        **dict.fromkeys((Verb.TALENT_DATE_NEW, Verb.TALENT_DATE_REQUEST), NL["refusal.talent_not_found"]),
+        **dict.fromkeys(
+            (Verb.TALENT_DATE_ACCEPT, Verb.TALENT_DATE_DECLINE, Verb.TALENT_DATE_SHOW, Verb.TALENT_DATE_KLUS),
+            NL["refusal.date_not_found"],
+        ),
         Verb.MY_DATA_SHOW: NL["my_data.title"],
         Verb.MY_DATA_ERASE: NL["erase.title"],
         Verb.MY_DATA_ERASE_CONFIRM: NL["erase.done"],

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import jsonschema
@@ -51,6 +51,7 @@ from klussenbank.cards.klus import (
 from klussenbank.cards.klus_form import klus_form_card
 from klussenbank.cards.klus_notices import CardRenderer, digest_card
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
+from klussenbank.cards.talent import date_card, date_form_card, talent_results_card, talent_search_card
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
 from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatus
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
@@ -60,6 +61,7 @@ from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visib
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
+from klussenbank.domain.talent import DateDraft, DateStatus
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, EvaluationDraft, HoursMonth, Role
 from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.agreements import AgreementLink, AgreementRowView, AgreementsView
@@ -68,6 +70,13 @@ from klussenbank.services.guide import Situation
 from klussenbank.services.ports.records import Channel
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.reports import EVALUATIONS_SHOWN, EvaluationsListView, FiguresView, ReportRequest
+from klussenbank.services.talent import (
+    DateFormView,
+    DateView,
+    TalentResult,
+    TalentResultsView,
+    TalentSearchView,
+)
 from klussenbank.services.views import (
     AccessLogView,
     AccessRow,
@@ -338,6 +347,39 @@ def _notice(kind: str, **extra: Any) -> Callable[[Translator], dict[str, Any]]:
     )
 
 
+TALENTS = TalentResultsView(
+    text="wie kan notuleren?",
+    skills=(SkillChoice("minute-taking", "Notuleren", "Taking minutes"),),
+    terms=("gebarentaal",),
+    results=(
+        TalentResult(4, "Gemeente Ermelo", "Ik maak graag dashboards en notuleer snel.", MATCH),
+        TalentResult(9, "Gemeente Zeewolde", "", dataclasses.replace(MATCH, reasons=MATCH.reasons[:1])),
+    ),
+    page=0,
+    more=True,
+    today=TODAY,
+    max_free_hours=8,
+)
+
+
+def _date(reader: Literal["requester", "talent"], status: DateStatus, *, hours: int = 2) -> DateView:
+    accepted = status is DateStatus.ACCEPTED
+    return DateView(
+        id=3,
+        reader=reader,
+        text="Zou je me 2 uur willen helpen met een dashboard in Power BI?",
+        hours=hours,
+        start_date=date(2026, 12, 1),
+        end_date=None,
+        status=status,
+        needs_approval=hours > 8,
+        requester=ANNA if reader == "talent" else None,
+        talent=BRAM if reader == "requester" and accepted else None,
+        requester_organisation="Gemeente Harderwijk",
+        max_free_hours=8,
+    )
+
+
 CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "channel_hello": lambda t: channel_hello_card(t, "28:klussenbank"),
     "welcome": lambda t: welcome_card("Chantal Bakker", Situation(), t),
@@ -526,6 +568,41 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         t,
     ),
     "access_log_empty": lambda t: access_log_card(AccessLogView(()), t),
+    "access_log_talent": lambda t: access_log_card(
+        AccessLogView(
+            (
+                AccessRow("Anna de Vries", "talent_date", "", TODAY),
+                AccessRow("Anna de Vries", "talent_search", "", TODAY),
+            )
+        ),
+        t,
+    ),
+    "talent_search": lambda t: talent_search_card(TalentSearchView(), t),
+    "talent_search_empty": lambda t: talent_search_card(TalentSearchView("wie kan?", empty_query=True), t),
+    "talent_results": lambda t: talent_results_card(TALENTS, t),
+    "talent_results_none": lambda t: talent_results_card(
+        dataclasses.replace(TALENTS, results=(), more=False), t
+    ),
+    "talent_date_form": lambda t: date_form_card(DateFormView(12, DateDraft(hours=2), TODAY, 8), t),
+    "talent_date_form_errors": lambda t: date_form_card(
+        DateFormView(
+            12,
+            DateDraft("", 0),
+            TODAY,
+            8,
+            (
+                FieldError("date_text", "required"),
+                FieldError("date_hours", "hours_range", {"min": 1, "max": 40}),
+            ),
+        ),
+        t,
+    ),
+    "talent_date_to_talent": lambda t: date_card(_date("talent", DateStatus.REQUESTED, hours=12), t),
+    "talent_date_talent_accepted": lambda t: date_card(_date("talent", DateStatus.ACCEPTED), t),
+    "talent_date_talent_declined": lambda t: date_card(_date("talent", DateStatus.DECLINED), t),
+    "talent_date_requested": lambda t: date_card(_date("requester", DateStatus.REQUESTED), t),
+    "talent_date_accepted_large": lambda t: date_card(_date("requester", DateStatus.ACCEPTED, hours=12), t),
+    "talent_date_declined": lambda t: date_card(_date("requester", DateStatus.DECLINED), t),
     "my_data": lambda t: my_data_card(
         MyDataView(
             {

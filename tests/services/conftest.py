@@ -11,6 +11,7 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.talent import TalentCardRenderer
 from klussenbank.cards.tracks import TrackCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.data import load_rules
@@ -40,6 +41,7 @@ from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
+from klussenbank.services.talent import TalentService
 from klussenbank.services.tracks import TrackService
 from klussenbank.services.work import WorkService
 from tests.conftest import FixedClock
@@ -83,6 +85,7 @@ class Market:
     chores: KlusChores
     approvals: ApprovalService
     approval_chores: ApprovalChores
+    talent: TalentService
 
 
 def marketplace(
@@ -115,6 +118,7 @@ def marketplace(
         chores,
         ApprovalService(uow_factory, router=router, outcome=outcome),
         ApprovalChores(uow_factory, router=router, outcome=outcome),
+        TalentService(uow_factory, market=shared, directory=directory, cards=TalentCardRenderer()),
     )
 
 

@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.klus import InterestStatus, KlusStatus
+from klussenbank.domain.talent import DateDraft
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
+from klussenbank.services.talent import TalentResultsView
 from klussenbank.store.orm.base import Base
 from tests.conftest import FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, Market, privacy_service
@@ -27,6 +29,8 @@ INTRO = "Ik werk graag met kinderen en geef zwemles."
 MOTIVATION = "Ik notuleer al jaren bij de ondernemingsraad."
 ABOUT_HER = "Chantal notuleerde snel en heel precies."
 HER_WORDS = "Een fijn team met duidelijke afspraken."
+HER_TALENT = "Ik maak graag roosters voor het zwembad."
+ASKED_OF_HER = "Zou je me twee uur willen helpen met het zwembadrooster?"
 
 
 @pytest.fixture
@@ -37,8 +41,12 @@ def privacy(uow_factory: UnitOfWorkFactory, clock: FixedClock, market: Market) -
 async def chantal_in_the_marketplace(market: Market, signup: SignupService) -> dict[str, int]:
     """Chantal signed up, is matched (waiting for approval) on Anna's klus, interested in Bram's,
     and posted one of her own that Daan is interested in."""
-    await sign_up(signup, CHANTAL, intro=INTRO)
+    await sign_up(signup, CHANTAL, intro=INTRO, findable=True, talent_text=HER_TALENT)
     await sign_up(signup, DAAN)
+    # Anna found her in a talent search and asked her for a date: in her access log, and a date.
+    found = await market.talent.search(ANNA, "notuleren")
+    assert isinstance(found, TalentResultsView) and len(found.results) == 1
+    await market.talent.request(ANNA, found.results[0].ref, DateDraft(ASKED_OF_HER, 2))
     annas = await posted(market, ANNA, organisation="harderwijk", title="Notuleren")
     await interested(market, CHANTAL, annas.id, MOTIVATION)
     await market.choosing.choose(ANNA, annas.id, CHANTAL.aad_object_id)
@@ -87,7 +95,16 @@ async def test_my_data_holds_what_is_kept_and_its_link_is_signed(
     ]
     assert [k["title"] for k in data["klussen_posted"]] == ["Zwembadrooster"]
     assert [a["status"] for a in data["approvals"]] == ["pending"]
-    assert {row["what"] for row in data["seen_by"]} >= {"candidacy", "approval"}
+    assert {row["what"] for row in data["seen_by"]} >= {
+        "candidacy",
+        "approval",
+        "talent_search",
+        "talent_date",
+    }
+    assert (data["availability"]["findable"], data["availability"]["talent_text"]) == (True, HER_TALENT)
+    assert [(d["role"], d["text"], d["status"]) for d in data["talent_dates"]] == [
+        ("talent", ASKED_OF_HER, "requested")
+    ]
     json.dumps(data)  # plain JSON
     link = urlsplit(view.download_url)
     query = {k: v[0] for k, v in parse_qs(link.query).items()}
@@ -140,6 +157,8 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         MOTIVATION,
         ABOUT_HER,
         HER_WORDS,
+        HER_TALENT,
+        ASKED_OF_HER,
     ]
     stored = await everything_stored(engine)
     assert [trace for trace in traces if not any(trace in row for _, row in stored)] == []
@@ -216,6 +235,9 @@ async def test_retention_purges_what_is_personal_about_old_klussen_and_keeps_the
         ("system", "privacy.purged"),
     ]
     assert "ermelo 1" in entries[0].detail
+    # Talent search: the date Anna asked, and the looks outside any klus, are gone too.
+    assert purged["talent_dates"] == 1
+    assert [e.what for e in (await market.approvals.access_log(CHANTAL)).rows if "talent" in e.what] == []
 
 
 async def test_retention_blanks_the_texts_of_evaluations_of_work_that_ended_long_ago(
@@ -255,7 +277,11 @@ async def test_delivered_cards_that_named_the_person_are_changed_in_every_chat(
         )
         naming_her = set(
             await connection.scalars(
-                text("SELECT id FROM outbox_messages WHERE CAST(content AS TEXT) LIKE '%Chantal Bakker%'")
+                text(
+                    "SELECT id FROM outbox_messages WHERE CAST(content AS TEXT) LIKE '%Chantal Bakker%' "
+                    "OR CAST(content AS TEXT) LIKE :date"  # (the date asked of her, on her own card)
+                ),
+                {"date": f"%{ASKED_OF_HER}%"},
             )
         )
     assert naming_her, "the posters got cards naming her"

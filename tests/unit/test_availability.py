@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.domain.availability import (
     MAX_INTRO,
+    MAX_TALENT_TEXT,
     AvailabilityDraft,
     validate_availability,
     validate_pause,
@@ -34,7 +35,7 @@ TODAY = date(2026, 11, 23)
 ORGANISATIONS = frozenset({"ermelo", "harderwijk", "zeewolde"})
 VOCABULARY = load_skill_vocabulary()
 # The fields a person fills in; the two switches (suggestions, own line) can be neither wrong nor unreadable.
-SWITCHES = ("suggestions", "visible_to_own_line")
+SWITCHES = ("suggestions", "visible_to_own_line", "findable")
 DRAFT_FIELDS = tuple(
     f.name for f in dataclasses.fields(AvailabilityDraft) if f.name not in ("unreadable", *SWITCHES)
 )
@@ -49,6 +50,7 @@ EMPTY: dict[str, Any] = {
     "organisations": (),
     "work_mode": None,
     "intro": "",
+    "talent_text": "",
 }
 KNOWN_CODES = {
     "unreadable",
@@ -513,6 +515,11 @@ def cases(draw: st.DrawFn, *, with_unreadable: bool = False) -> tuple[Availabili
             "intro",
             st.one_of(st.text(max_size=40), either("x" * MAX_INTRO, " " + "x" * MAX_INTRO + "\n")),
             days(MAX_INTRO + 1, 600).map(lambda n: " " + "x" * n),
+        ),
+        talent_text=pick(
+            "talent_text",
+            st.one_of(st.text(max_size=40), either("x" * MAX_TALENT_TEXT)),
+            days(MAX_TALENT_TEXT + 1, 400).map(lambda n: "x" * n),
         ),
         unreadable=pick(
             "unreadable",

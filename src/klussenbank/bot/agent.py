@@ -35,6 +35,7 @@ from klussenbank.dialogs import (
     profile,
     reports,
     skills,
+    talent,
     tracks,
     work,
 )
@@ -63,6 +64,7 @@ ROUTES = Routes(
     privacy.router,
     skills.router,
     tracks.router,
+    talent.router,
 )
 
 

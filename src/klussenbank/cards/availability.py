@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from klussenbank.cards.elements import (
@@ -80,6 +81,7 @@ def availability_form_card(view: FormView, t: Translator, *, typeahead: bool = F
                     t(f"work_mode.{values.work_mode.value}") if values.work_mode else "–",
                 ),
                 (t("form.suggestions_short"), t("form.on" if values.suggestions else "form.off")),
+                (t("talent.form_findable_short"), t("form.on" if values.findable else "form.off")),
             ]
         )
     )
@@ -149,11 +151,41 @@ def availability_form_card(view: FormView, t: Translator, *, typeahead: bool = F
             },
             into=more,
         )
+    _findable_fields(field, values.findable, values.talent_text, t, more)
     form.items += more_options(more, t, shown=form.has_error([str(e.get("id")) for e in more]))
     actions = [execute(t("action.save"), Verb.AVAILABILITY_SAVE, style="positive", data=once_data())]
     if view.is_update:
         actions.append(execute(t("action.cancel"), Verb.PROFILE_SHOW))
     return card(form.items, actions)
+
+
+def _findable_fields(
+    field: Callable[..., None], findable: bool, talent_text: str, t: Translator, into: list[Element]
+) -> None:
+    """Talent search: one switch (off by default) and what I am good at / like to do."""
+    field(
+        {
+            "type": "Input.Toggle",
+            "id": F.FINDABLE,
+            "title": t("talent.form_findable"),
+            "value": "true" if findable else "false",
+            "valueOn": "true",
+            "valueOff": "false",
+        },
+        t("talent.form_findable_help"),
+        into=into,
+    )
+    field(
+        {
+            "type": "Input.Text",
+            "id": F.TALENT_TEXT,
+            "label": t("talent.form_text"),
+            "placeholder": t("talent.form_text_placeholder"),
+            "isMultiline": True,
+            "value": talent_text,
+        },
+        into=into,
+    )
 
 
 def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None) -> Element:
@@ -188,6 +220,10 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
                 (t("profile.organisations"), ", ".join(org.name for org in view.organisations)),
                 (t("profile.work_mode"), t(f"work_mode.{view.work_mode.value}")),
                 (t("profile.intro"), view.intro),
+                (
+                    t("talent.form_findable_short"),
+                    t("talent.profile_findable", text=view.talent_text) if view.findable else t("form.off"),
+                ),
             ]
         )
     )

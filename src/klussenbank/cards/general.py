@@ -18,6 +18,7 @@ HELP_COMMANDS = (
     "my_applications",
     "post_klus",
     "my_klussen",
+    "talent_search",
     "agreement",
     "access_log",
     "my_track",
@@ -89,6 +90,7 @@ def next_steps(situation: Situation, t: Translator) -> list[Element]:
         )
     if not situation.posted:
         steps.append(execute(t("action.klus_new"), Verb.KLUS_NEW))
+    steps.append(execute(t("action.talent_search"), Verb.TALENT_SEARCH))
     return steps
 
 

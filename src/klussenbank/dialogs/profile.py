@@ -44,6 +44,8 @@ def parse_availability(data: object) -> AvailabilityDraft:
         intro=inputs.text(F.INTRO),
         suggestions=inputs.flag(F.SUGGESTIONS, default=True),
         visible_to_own_line=inputs.flag(F.VISIBLE_TO_OWN_LINE, default=False),
+        findable=inputs.flag(F.FINDABLE, default=False),
+        talent_text=inputs.text(F.TALENT_TEXT),
     )
     return replace(draft, unreadable=inputs.unreadable)
 

@@ -25,6 +25,7 @@ from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
+from klussenbank.services.talent import TalentService
 from klussenbank.services.tracks import TrackService
 from klussenbank.services.views import Refusal
 from klussenbank.services.work import WorkService
@@ -95,6 +96,7 @@ class Services:
     applications: ApplicationsService
     skills: SkillSearch
     tracks: TrackService
+    talent: TalentService
 
 
 def with_help(text: str, t: Translator) -> Element:

@@ -11,6 +11,7 @@ from klussenbank.domain.people import WEEKDAYS, Availability, AvailabilityStatus
 from klussenbank.domain.skills import SkillVocabulary
 
 MAX_INTRO = 500
+MAX_TALENT_TEXT = 300
 MAX_PAUSE = timedelta(days=366)
 
 
@@ -29,6 +30,8 @@ class AvailabilityDraft:
     intro: str = ""
     suggestions: bool = True
     visible_to_own_line: bool = False
+    findable: bool = False
+    talent_text: str = ""
     unreadable: tuple[str, ...] = ()
 
 
@@ -57,6 +60,7 @@ def validate_availability(
     intro = draft.intro.strip()
     if len(intro) > MAX_INTRO:
         check.add("intro", "too_long", max=MAX_INTRO)
+    talent_text = check.text("talent_text", draft.talent_text, MAX_TALENT_TEXT)
 
     if check.errors:
         return None, check.errors
@@ -75,6 +79,8 @@ def validate_availability(
             status=AvailabilityStatus.ACTIVE,
             suggestions=draft.suggestions,
             visible_to_own_line=draft.visible_to_own_line,
+            findable=draft.findable,
+            talent_text=talent_text,
         ),
         [],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -58,6 +59,9 @@ class Availability:
     suggestions: bool = True
     # A poster never sees the people in their own reporting line among suggestions, unless they allow it.
     visible_to_own_line: bool = False
+    # Colleagues may find me in a talent search (off by default), with what I am good at / like to do.
+    findable: bool = False
+    talent_text: str = ""
 
     def status_on(self, today: date) -> AvailabilityStatus:
         """A pause ends by itself: after its last day the person is active again."""
@@ -77,3 +81,11 @@ class Availability:
 
     def withdrawn(self) -> Availability:
         return replace(self, status=AvailabilityStatus.WITHDRAWN, paused_until=None)
+
+
+def hidden_from_own_line(line: Iterable[str], allowed: Collection[str]) -> frozenset[str]:
+    """The manager-blind rule, the one rule for every way of finding people (a poster's suggestions,
+    a talent search): someone never sees the people in their own reporting line (`line`: direct and
+    indirect reports) unless those people allowed it (`allowed`: they switched on
+    `visible_to_own_line`). So a manager can never learn that their own staff are in the pool."""
+    return frozenset(person for person in line if person not in allowed)

@@ -12,6 +12,7 @@ from klussenbank.services.approval_routing import SAW_CANDIDACY, SAW_SUGGESTION
 from klussenbank.services.contacts import contact_for
 from klussenbank.services.marketplace import Marketplace, may_manage
 from klussenbank.services.once import Repeated, first_press
+from klussenbank.services.own_line import hidden_from
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
@@ -50,11 +51,7 @@ class ChoosingService:
         }
         # A poster never sees the people in their own reporting line among suggestions, unless
         # they allowed it; someone who showed interest themselves chose to be seen.
-        line = await self._directory.reports(klus.poster_id)
-        allowed = {
-            m.person.aad_object_id for m in await uow.pool.some(line) if m.availability.visible_to_own_line
-        }
-        hidden = frozenset(p for p in line if p not in allowed) | frozenset(interests)
+        hidden = await hidden_from(uow, self._directory, klus.poster_id) | frozenset(interests)
         pool = await self._market.pool.current(uow)
         suggested = pool.top_candidates(
             klus, today=today, hidden=hidden, limit=self._market.settings.candidates_shown

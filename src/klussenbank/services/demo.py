@@ -50,6 +50,8 @@ async def seed_demo_marketplace(
             organisations=("ermelo", "harderwijk", "zeewolde"),
             work_mode=WorkMode.REMOTE,
             intro="Communicatieadviseur; schrijft helder en snel.",
+            findable=True,
+            talent_text="Teksten in begrijpelijke taal, berichten voor sociale media.",
         ),
         EVA: AvailabilityDraft(
             skills=("policy-writing", "minute-taking", "resident-participation"),
@@ -57,6 +59,8 @@ async def seed_demo_marketplace(
             organisations=("zeewolde", "ermelo"),
             work_mode=WorkMode.HYBRID,
             intro="Beleidsadviseur Ruimte; notuleren en bewonersavonden.",
+            findable=True,
+            talent_text="Bewonersavonden leiden en snel notuleren.",
         ),
     }
     added = 0

@@ -69,12 +69,18 @@ class PoolIndex:
         self._version = 0
         self._since = history_since(clock)
         self._quiet: set[str] = set()  # members who want no suggestions
+        self._findable: set[str] = set()  # members colleagues may find in a talent search
         self._lock = asyncio.Lock()  # one turn at a time catches up
 
     @property
     def quiet(self) -> Collection[str]:
         """Members who turned suggestions off (as of the last `current`)."""
         return self._quiet
+
+    @property
+    def findable(self) -> Collection[str]:
+        """Members who let colleagues find them in a talent search (as of the last `current`)."""
+        return self._findable
 
     async def warm(self, uow_factory: UnitOfWorkFactory) -> None:
         """Load the pool before a turn needs it (`serve` starts this beside its first turns)."""
@@ -111,12 +117,13 @@ class PoolIndex:
         commitments = await uow.interests.all_commitments()
         pool = CandidatePool(self._matcher, ())
         self._quiet = set()
+        self._findable = set()
         after = 0
         while True:
             members, after = await uow.pool.page(after, PAGE)
             if not members:
                 break
-            self._note_quiet(members)
+            self._note(members)
             # The scoring work in a thread, page by page: the process keeps answering other turns.
             await asyncio.to_thread(
                 pool.update,
@@ -128,9 +135,11 @@ class PoolIndex:
         assert self._pool is not None
         members = await uow.pool.some(changed)
         self._quiet -= changed
-        self._note_quiet(members)
+        self._findable -= changed
+        self._note(members)
         candidates = await candidates_of(uow, members, since, changed)
         self._pool.update(candidates, removed=changed - {c.person_id for c in candidates})
 
-    def _note_quiet(self, members: Iterable[PoolMember]) -> None:
+    def _note(self, members: Iterable[PoolMember]) -> None:
         self._quiet.update(m.person.aad_object_id for m in members if not m.availability.suggestions)
+        self._findable.update(m.person.aad_object_id for m in members if m.availability.findable)

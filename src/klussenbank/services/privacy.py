@@ -93,6 +93,9 @@ class PrivacyService:
             purged["outbox_messages"] = await uow.privacy.purge_messages(
                 now - MONTH * self._rules.default.retention_months
             )
+            purged["talent_dates"] = await uow.privacy.purge_talent(
+                now - MONTH * self._rules.default.retention_months
+            )
             purged["once_keys"] = await uow.once_keys.purge(now - MONTH)
             detail = ", ".join(f"{key} {count}" for key, count in purged.items())
             await uow.audit.add(actor, "privacy.purged", detail, now=now)

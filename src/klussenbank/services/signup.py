@@ -138,6 +138,8 @@ class SignupService:
                     intro=availability.intro,
                     suggestions=availability.suggestions,
                     visible_to_own_line=availability.visible_to_own_line,
+                    findable=availability.findable,
+                    talent_text=availability.talent_text,
                 )
             return FormView(
                 values=values,
@@ -242,6 +244,8 @@ class SignupService:
             status=availability.status_on(today),
             paused_until=availability.paused_until,
             today=today,
+            findable=availability.findable,
+            talent_text=availability.talent_text,
         )
 
     def _choice(self, skill_id: str) -> SkillChoice:

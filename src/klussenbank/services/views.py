@@ -45,6 +45,8 @@ class ProfileView:
     status: AvailabilityStatus
     paused_until: date | None
     today: date
+    findable: bool = False  # colleagues may find them in a talent search, with this text
+    talent_text: str = ""
 
 
 @dataclass(frozen=True)

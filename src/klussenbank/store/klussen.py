@@ -394,6 +394,8 @@ class SqlPool:
                     a.paused_until,
                     a.suggestions,
                     a.visible_to_own_line,
+                    a.findable,
+                    a.talent_text,
                 )
                 .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
             )
@@ -440,6 +442,8 @@ class SqlPool:
                     paused_until=paused_until,
                     suggestions=suggestions,
                     visible_to_own_line=visible,
+                    findable=findable,
+                    talent_text=talent_text,
                 ),
             )
             for (
@@ -461,5 +465,7 @@ class SqlPool:
                 paused_until,
                 suggestions,
                 visible,
+                findable,
+                talent_text,
             ) in rows
         ]

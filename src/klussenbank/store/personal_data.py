@@ -12,6 +12,7 @@ from klussenbank.store.orm.approvals import ApprovalEventRow, ApprovalRow
 from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import AvailabilityRow, PersonRow
 from klussenbank.store.orm.privacy import AccessLogRow
+from klussenbank.store.orm.talent import TalentDateRow
 from klussenbank.store.orm.work import EvaluationRow, HoursRow
 from klussenbank.store.tracks import track_data
 
@@ -46,6 +47,11 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
         .where(EvaluationRow.approval_id.in_(matches_of(aad_object_id)))
         .order_by(EvaluationRow.id)
     )
+    dates = await session.scalars(
+        select(TalentDateRow)
+        .where((TalentDateRow.requester_id == person.id) | (TalentDateRow.talent_id == person.id))
+        .order_by(TalentDateRow.id)
+    )
     decisions = await session.execute(
         select(ApprovalEventRow, ApprovalRow.klus_id)
         .join(ApprovalRow, ApprovalRow.id == ApprovalEventRow.approval_id)
@@ -77,6 +83,8 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
             "paused_until": availability.paused_until.isoformat() if availability.paused_until else None,
             "suggestions": availability.suggestions,
             "visible_to_own_line": availability.visible_to_own_line,
+            "findable": availability.findable,
+            "talent_text": availability.talent_text,
         },
         "interests": [
             {
@@ -119,6 +127,19 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
                 "at": _when(row.created_at),
             }
             for row in evaluations
+        ],
+        "talent_dates": [  # asked by them, or asked of them
+            {
+                "role": "requester" if row.requester_id == person.id else "talent",
+                "text": row.text,
+                "hours": row.hours,
+                "start_date": row.start_date.isoformat() if row.start_date else None,
+                "end_date": row.end_date.isoformat() if row.end_date else None,
+                "status": row.status,
+                "asked": _when(row.created_at),
+                "decided": _when(row.decided_at),
+            }
+            for row in dates
         ],
         "seen_by": [
             {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}

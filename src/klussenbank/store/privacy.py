@@ -19,6 +19,7 @@ from klussenbank.store.orm.klussen import InterestRow, KlusRow, SuggestionRow
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
 from klussenbank.store.orm.people import AvailabilityRow, ConversationRow, OrganisationRow, PersonRow
 from klussenbank.store.orm.privacy import AccessLogRow
+from klussenbank.store.orm.talent import TalentDateRow
 from klussenbank.store.orm.work import EvaluationRow
 from klussenbank.store.personal_data import matches_of, personal_data
 from klussenbank.store.tracks import erase_tracks
@@ -47,8 +48,12 @@ class SqlPrivacy:
         traces = {aad_object_id, person.name, person.email}
         availability = await self._session.get(AvailabilityRow, person.id)
         if availability is not None:
-            traces.add(availability.intro)
+            traces |= {availability.intro, availability.talent_text}
             await self._session.delete(availability)
+        # Their dates, asked or asked of them: the texts name what they do; no figures depend on them.
+        theirs = (TalentDateRow.requester_id == person.id) | (TalentDateRow.talent_id == person.id)
+        traces |= set(await self._session.scalars(select(TalentDateRow.text).where(theirs)))
+        await self._session.execute(delete(TalentDateRow).where(theirs))
         motivations = await self._session.scalars(
             select(InterestRow.motivation).where(
                 InterestRow.person_id == person.id, InterestRow.motivation != ""
@@ -154,6 +159,15 @@ class SqlPrivacy:
         await self._session.execute(delete(AccessLogRow).where(AccessLogRow.klus_id.in_(ids)))
         await self._session.execute(delete(SuggestionRow).where(SuggestionRow.klus_id.in_(ids)))
         return len(ids)
+
+    async def purge_talent(self, before: datetime) -> int:
+        """Retention of talent search: dates asked before `before`, and the access-log rows of looks
+        outside any klus (talent searches, date requests) from before then. How many dates."""
+        result = await self._session.execute(delete(TalentDateRow).where(TalentDateRow.created_at < before))
+        await self._session.execute(
+            delete(AccessLogRow).where(AccessLogRow.klus_id.is_(None), AccessLogRow.at < before)
+        )
+        return int(getattr(result, "rowcount", 0))
 
     async def purge_messages(self, before: datetime) -> int:
         """Retention of the outbox: messages older than `before` that are done with go."""

@@ -18,6 +18,7 @@ from klussenbank.store.pool_changes import record_changes
 from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
+from klussenbank.store.talent import SqlTalent
 from klussenbank.store.tracks import SqlTracks
 
 
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
     work: SqlWork
     once_keys: SqlOnceKeys
     tracks: SqlTracks
+    talent: SqlTalent
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
         self.work = SqlWork(self._session)
         self.once_keys = SqlOnceKeys(self._session)
         self.tracks = SqlTracks(self._session)
+        self.talent = SqlTalent(self._session)
         return self
 
     async def __aexit__(

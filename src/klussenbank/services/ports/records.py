@@ -72,8 +72,9 @@ class KlusHistory:
 @dataclass(frozen=True)
 class AccessEntry:
     viewer_id: str
-    what: str  # "candidacy", "interest", "approval", "track", "coaching"
-    klus_id: int | None  # None: not about a klus (HR saw their track or coaching profile)
+    what: str  # "candidacy", "interest", "approval", "track", "coaching", "talent_search", "talent_date"
+    # None: not about a klus (HR saw a track or coaching profile; a talent search, a date request)
+    klus_id: int | None
     at: datetime
 
 

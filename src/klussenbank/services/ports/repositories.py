@@ -15,6 +15,7 @@ from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
+from klussenbank.domain.talent import DateStatus, TalentDate
 from klussenbank.domain.track import Track, TrackEvent, TrackEventKind, TrackGoals, TrackKind
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.delivery import OutboxRepository
@@ -194,10 +195,25 @@ class AccessLogRepository(Protocol):
     async def add(
         self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
     ) -> None:
-        """Someone other than the subject saw their data; kept once a day per viewer, kind and klus."""
+        """Someone other than the subject saw their data; kept once a day per viewer, kind and klus
+        (None: outside any klus, such as a talent search)."""
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         """Newest first."""
+
+
+class TalentRepository(Protocol):
+    async def refs(self, aad_object_ids: Collection[str]) -> dict[str, int]:
+        """A reference per person for cards, that names nobody outside Klussenbank."""
+
+    async def person_of(self, ref: int) -> str | None: ...
+
+    async def add(self, talent_date: TalentDate, *, now: datetime) -> int: ...
+
+    async def get(self, date_id: int, *, lock: bool = False) -> TalentDate | None:
+        """With `lock`, other transactions deciding this date wait until this one ends."""
+
+    async def decide(self, date_id: int, status: DateStatus, *, now: datetime) -> None: ...
 
 
 class ChannelRepository(Protocol):
@@ -297,6 +313,9 @@ class PrivacyRepository(Protocol):
 
     async def purge_messages(self, before: datetime) -> int:
         """Retention of the outbox: finished messages older than that; how many."""
+
+    async def purge_talent(self, before: datetime) -> int:
+        """Retention of talent search: dates asked before then, and looks outside klussen; how many dates."""
 
 
 class AuditRepository(Protocol):
@@ -434,6 +453,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tracks(self) -> TrackRepository: ...
+
+    @property
+    def talent(self) -> TalentRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

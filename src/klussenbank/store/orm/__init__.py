@@ -14,6 +14,7 @@ from klussenbank.store.orm import (  # noqa: F401
     people,
     pool,
     privacy,
+    talent,
     tracks,
     work,
 )

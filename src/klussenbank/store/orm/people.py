@@ -53,6 +53,9 @@ class AvailabilityRow(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     suggestions: Mapped[bool] = mapped_column(Boolean, server_default=true())
     visible_to_own_line: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # Colleagues may find me in a talent search (off by default), with what I am good at / like to do.
+    findable: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    talent_text: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
