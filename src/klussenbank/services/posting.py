@@ -149,10 +149,9 @@ class PostingService:
         people = {p.aad_object_id: p for p in await uow.people.some([m.person_id for m in matches])}
         await uow.suggestions.add(klus.id, [match.person_id for match in matches], now=now)
         view = await self._market.view(uow, klus)
-        for match in matches:
-            await self._market.notify(
-                uow, people[match.person_id], KlusNotice("new_klus", view, match=match), "klus.new"
-            )
+        await self._market.notify_all(
+            uow, [(people[m.person_id], KlusNotice("new_klus", view, match=m)) for m in matches], "klus.new"
+        )
 
     async def mine(self, actor: Actor) -> list[KlusSummary]:
         async with self._uow() as uow:

@@ -322,15 +322,20 @@ class SqlAccessLog:
         self._session = session
 
     async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
-        if subject_id == viewer_id:
-            return
-        await self._session.execute(
-            insert_for(self._session)(AccessLogRow)
-            .values(
-                subject_id=subject_id, viewer_id=viewer_id, what=what, klus_id=klus_id, day=now.date(), at=now
+        await self.add_all([(subject_id, what)], viewer_id, klus_id, now=now)
+
+    async def add_all(
+        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int, *, now: datetime
+    ) -> None:
+        rows = [
+            {"subject_id": subject, "viewer_id": viewer_id, "what": what, "klus_id": klus_id, "day": now.date(), "at": now}
+            for subject, what in dict.fromkeys(subjects)
+            if subject != viewer_id
+        ]  # fmt: skip
+        if rows:
+            await self._session.execute(
+                insert_for(self._session)(AccessLogRow).values(rows).on_conflict_do_nothing()
             )
-            .on_conflict_do_nothing()
-        )
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         rows = await self._session.scalars(

@@ -212,6 +212,16 @@ class SqlAvailability:
             )
         )
 
+    async def intros(self, aad_object_ids: Sequence[str]) -> dict[str, str]:
+        if not aad_object_ids:
+            return {}
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, AvailabilityRow.intro)
+            .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
+            .where(PersonRow.aad_object_id.in_(aad_object_ids))
+        )
+        return {person: intro for person, intro in rows}
+
     @staticmethod
     def availability_of(row: AvailabilityRow) -> Availability:
         return Availability(
@@ -339,13 +349,21 @@ class SqlConversations:
         ) and _without_activity(reference) == _without_activity(ref.reference)
 
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
-        rows = await self._session.scalars(
-            select(ConversationRow)
+        return (await self.for_people([aad_object_id])).get(aad_object_id, [])
+
+    async def for_people(self, aad_object_ids: Sequence[str]) -> dict[str, list[ConversationRef]]:
+        found: dict[str, list[ConversationRef]] = {}
+        if not aad_object_ids:
+            return found
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, ConversationRow)
             .join(PersonRow, PersonRow.id == ConversationRow.person_id)
-            .where(PersonRow.aad_object_id == aad_object_id)
+            .where(PersonRow.aad_object_id.in_(aad_object_ids))
             .order_by(ConversationRow.updated_at.desc())
         )
-        return [conversation_ref(row, aad_object_id) for row in rows]
+        for person, row in rows:
+            found.setdefault(person, []).append(conversation_ref(row, person))
+        return found
 
 
 PER_REQUEST = ("activityId", "requestId")  # of the activity a reference was taken from

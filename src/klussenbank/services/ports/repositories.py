@@ -67,6 +67,9 @@ class AvailabilityRepository(Protocol):
     async def exists(self, aad_object_id: str) -> bool:
         """Whether the person has a profile (whatever its status), without reading it."""
 
+    async def intros(self, aad_object_ids: Sequence[str]) -> dict[str, str]:
+        """The introduction on each of these people's profiles (whatever its status), by person."""
+
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None: ...
 
 
@@ -193,6 +196,11 @@ class AccessLogRepository(Protocol):
     async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
         """Someone other than the subject saw their data; kept once a day per viewer, kind and klus."""
 
+    async def add_all(
+        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int, *, now: datetime
+    ) -> None:
+        """`add` for many (subject, what) pairs seen by one viewer at once, in one statement."""
+
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         """Newest first."""
 
@@ -310,7 +318,11 @@ class ConversationRepository(Protocol):
         """Whether saving `ref` would change nothing but its time: stored exactly so (but for the
         ids of the activity and the request it came with), and the most recently used conversation of its person."""
 
-    async def for_person(self, aad_object_id: str) -> list[ConversationRef]: ...
+    async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
+        """Newest first."""
+
+    async def for_people(self, aad_object_ids: Sequence[str]) -> dict[str, list[ConversationRef]]:
+        """`for_person` for many people in one read; people without a conversation are left out."""
 
 
 class OnceKeyRepository(Protocol):
