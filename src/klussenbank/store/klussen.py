@@ -121,14 +121,6 @@ class SqlKlussen:
         row.updated_at = now
         await self._session.flush()
 
-    async def has_poster(self, aad_object_id: str) -> bool:
-        mine = (
-            select(KlusRow.id)
-            .join(PersonRow, PersonRow.id == KlusRow.poster_id)
-            .where(PersonRow.aad_object_id == aad_object_id)
-        )
-        return bool(await self._session.scalar(select(mine.exists())))
-
     async def by_poster(self, aad_object_id: str) -> list[Klus]:
         return await self._list(
             select(KlusRow)
@@ -193,14 +185,6 @@ class SqlInterests:
             .order_by(InterestRow.created_at, InterestRow.id)
         )
         return [_interest(row) for row in rows]
-
-    async def has_person(self, aad_object_id: str) -> bool:
-        mine = (
-            select(InterestRow.id)
-            .join(PersonRow, PersonRow.id == InterestRow.person_id)
-            .where(PersonRow.aad_object_id == aad_object_id)
-        )
-        return bool(await self._session.scalar(select(mine.exists())))
 
     async def for_person(self, aad_object_id: str) -> list[Interest]:
         rows = await self._session.scalars(

@@ -19,6 +19,7 @@ from klussenbank.domain.people import (
 )
 from klussenbank.services.ports.records import ConversationRef
 from klussenbank.store.db import insert_for
+from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
     AvailabilityRow,
@@ -73,6 +74,18 @@ _PERSON = (
     .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
     .where(PersonRow.aad_object_id == bindparam("aad_object_id"))
 )
+
+
+def _doings() -> Select[bool, bool, bool]:
+    me = select(PersonRow.id).where(PersonRow.aad_object_id == bindparam("aad_object_id")).scalar_subquery()
+    return select(
+        select(AvailabilityRow.person_id).where(AvailabilityRow.person_id == me).exists(),
+        select(KlusRow.id).where(KlusRow.poster_id == me).exists(),
+        select(InterestRow.id).where(InterestRow.person_id == me).exists(),
+    )
+
+
+_DOINGS = _doings()  # built once: the help card asks it on every turn
 
 
 class SqlPeople:
@@ -170,6 +183,10 @@ class SqlPeople:
         )
         return list(rows)
 
+    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool]:
+        found = (await self._session.execute(_DOINGS, {"aad_object_id": aad_object_id})).one()
+        return bool(found[0]), bool(found[1]), bool(found[2])
+
 
 def person_of(row: PersonRow) -> Person:
     return Person(
@@ -199,18 +216,6 @@ class SqlAvailability:
     async def get(self, aad_object_id: str) -> Availability | None:
         row = await self._row(aad_object_id)
         return self.availability_of(row) if row else None
-
-    async def exists(self, aad_object_id: str) -> bool:
-        return bool(
-            await self._session.scalar(
-                select(
-                    select(AvailabilityRow.person_id)
-                    .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
-                    .where(PersonRow.aad_object_id == aad_object_id)
-                    .exists()
-                )
-            )
-        )
 
     async def intros(self, aad_object_ids: Sequence[str]) -> dict[str, str]:
         if not aad_object_ids:

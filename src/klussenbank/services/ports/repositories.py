@@ -60,12 +60,13 @@ class PersonRepository(Protocol):
     async def reachable(self, organisation_keys: Sequence[str]) -> list[str]:
         """Everyone in these organisations with a personal chat with the app (the app installed)."""
 
+    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool]:
+        """Whether the person has a profile (whatever its status), ever posted a klus, and ever
+        reacted to or was invited to one: one read, without reading any of them."""
+
 
 class AvailabilityRepository(Protocol):
     async def get(self, aad_object_id: str) -> Availability | None: ...
-
-    async def exists(self, aad_object_id: str) -> bool:
-        """Whether the person has a profile (whatever its status), without reading it."""
 
     async def intros(self, aad_object_ids: Sequence[str]) -> dict[str, str]:
         """The introduction on each of these people's profiles (whatever its status), by person."""
@@ -105,9 +106,6 @@ class KlusRepository(Protocol):
 
     async def by_poster(self, aad_object_id: str) -> list[Klus]: ...
 
-    async def has_poster(self, aad_object_id: str) -> bool:
-        """Whether the person ever posted a klus, without reading them."""
-
     async def open(self, today: date) -> list[Klus]:
         """Klussen still taking interest today."""
 
@@ -124,9 +122,6 @@ class InterestRepository(Protocol):
     async def for_klus(self, klus_id: int) -> list[Interest]: ...
 
     async def for_person(self, aad_object_id: str) -> list[Interest]: ...
-
-    async def has_person(self, aad_object_id: str) -> bool:
-        """Whether the person ever reacted to or was invited to a klus, without reading it."""
 
     async def counts(self, klus_ids: Sequence[int]) -> dict[int, dict[InterestStatus, int]]: ...
 
@@ -415,4 +410,7 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, reads_only: bool = False) -> UnitOfWork:
+        """A unit of work; one made `reads_only` cannot commit and so needs no transaction: each read
+        sees what is committed when it runs (as in PostgreSQL's READ COMMITTED transactions), and
+        the turn saves the round trips of BEGIN and ROLLBACK."""
