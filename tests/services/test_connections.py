@@ -28,4 +28,3 @@ async def test_a_connection_the_server_closed_is_replaced(postgres_url: str) -> 
         assert after != before
     finally:
         await engine.dispose()
-
