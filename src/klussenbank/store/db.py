@@ -13,11 +13,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-# PostgreSQL connections per process: a turn holds one only while it reads or writes, and 50 turns at
-# once on one instance should not queue behind 15 connections (SQLAlchemy's default).
-POOL_SIZE = 10
-POOL_OVERFLOW = 30
-
 
 def create_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
@@ -35,7 +30,7 @@ def create_engine(database_url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    engine = create_async_engine(url)
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _still_open(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
