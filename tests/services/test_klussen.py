@@ -28,7 +28,7 @@ from klussenbank.services.views import (
     OfferFilters,
     Refusal,
 )
-from tests.conftest import TODAY, FixedClock, concurrent_transactions, good_draft
+from tests.conftest import TODAY, FixedClock, concurrent_transactions, good_draft, writes
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market, marketplace
 
 
@@ -123,6 +123,22 @@ async def test_posting_tells_the_people_who_fit_and_not_the_poster_or_paused_peo
     assert klus.status is KlusStatus.OPEN
     told = sorted(name for reason, name in await outbox(engine) if reason == "klus.new")
     assert told == ["Anna de Vries", "Eva Smit"]
+
+
+async def test_the_people_told_about_a_new_klus_are_queued_together(
+    market: Market, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, ANNA, EVA, DAAN, CHANTAL)
+
+    with writes(engine) as written:
+        await posted(market)
+
+    told = sorted(name for reason, name in await outbox(engine) if reason == "klus.new")
+    assert len(told) == 4 and len(set(told)) == 4  # one card each
+    queued = [s for s in written if "outbox_" in s.split("(", 1)[0]]
+    # The messages, then their deliveries: not a pair of round trips per person. (SQLite, with
+    # no round trips to save, gets the messages one by one to learn their ids in order.)
+    assert len(queued) == (2 if engine.dialect.name == "postgresql" else 5), queued
 
 
 async def test_no_one_gets_more_suggestions_a_week_than_allowed(

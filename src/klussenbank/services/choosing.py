@@ -56,42 +56,50 @@ class ChoosingService:
         suggested = pool.top_candidates(
             klus, today=today, hidden=hidden, limit=self._market.settings.candidates_shown
         )
-        suggested_people = {
-            p.aad_object_id: p for p in await uow.people.some([m.person_id for m in suggested])
+        # The people on the card, their organisations and intros: three reads for all the rows.
+        showing = [p for p, i in interests.items() if i.status is not InterestStatus.WITHDRAWN]
+        people = {
+            p.aad_object_id: p for p in await uow.people.some([*showing, *(m.person_id for m in suggested)])
         }
-        rows: list[CandidateRow] = []
-        for person_id, interest in interests.items():
-            if interest.status is InterestStatus.WITHDRAWN:
-                continue
-            person = await uow.people.get(person_id)
-            if person is None:
-                continue
-            rows.append(await self._row(uow, klus, person, interest, explained.get(person_id)))
+        organisations = {o.key: o.name for o in await uow.organisations.all()}
+        intros = await uow.availability.intros(list(people))
+
+        async def row(person: Person, interest: Interest | None, match: Match | None) -> CandidateRow:
+            return CandidateRow(
+                person_id=person.aad_object_id,
+                name=person.name,
+                organisation=organisations.get(person.organisation_key, person.organisation_key),
+                interest=interest.status if interest else None,
+                motivation=interest.motivation if interest else "",
+                match=match,
+                intro=intros.get(person.aad_object_id, ""),
+                contact=await contact_for(uow, klus, klus.poster_id, person.aad_object_id)
+                if interest
+                else None,
+            )
+
+        rows = [
+            await row(people[person_id], interests[person_id], explained.get(person_id))
+            for person_id in showing
+            if person_id in people
+        ]
         rows.sort(key=lambda row: -(row.match.score if row.match else 0.0))
-        for match in suggested:
-            rows.append(await self._row(uow, klus, suggested_people[match.person_id], None, match))
-        now = self._clock.now()
-        for row in rows:  # the poster saw these people: each may read so in their access log
-            what = SAW_SUGGESTION if row.interest in (None, InterestStatus.INVITED) else SAW_CANDIDACY
-            await uow.access_log.add(row.person_id, klus.poster_id, what, klus.id, now=now)
+        rows += [await row(people[match.person_id], None, match) for match in suggested]
+        # The poster saw these people: each may read so in their access log.
+        await uow.access_log.add_all(
+            [
+                (
+                    r.person_id,
+                    SAW_SUGGESTION if r.interest in (None, InterestStatus.INVITED) else SAW_CANDIDACY,
+                )
+                for r in rows
+            ],
+            klus.poster_id,
+            klus.id,
+            now=self._clock.now(),
+        )
         chosen = sum(1 for i in interests.values() if i.status in TAKES_A_PLACE)
         return CandidatesView(klus=await self._market.view(uow, klus), candidates=tuple(rows), chosen=chosen)
-
-    async def _row(
-        self, uow: UnitOfWork, klus: Klus, person: Person, interest: Interest | None, match: Match | None
-    ) -> CandidateRow:
-        organisation = await uow.organisations.get(person.organisation_key)
-        availability = await uow.availability.get(person.aad_object_id)
-        return CandidateRow(
-            person_id=person.aad_object_id,
-            name=person.name,
-            organisation=organisation.name if organisation else person.organisation_key,
-            interest=interest.status if interest else None,
-            motivation=interest.motivation if interest else "",
-            match=match,
-            intro=availability.intro if availability else "",
-            contact=await contact_for(uow, klus, klus.poster_id, person.aad_object_id) if interest else None,
-        )
 
     async def invite(
         self, actor: Actor, klus_id: int, person_id: str, *, once: str | None = None

@@ -33,10 +33,8 @@ class GuideService:
 
     async def situation(self, actor: Actor) -> Situation:
         me = actor.aad_object_id
-        async with self._uow() as uow:
-            has_profile = await uow.availability.exists(me)
-            posted = await uow.klussen.has_poster(me)
-            reacted = await uow.interests.has_person(me)
+        async with self._uow(reads_only=True) as uow:
+            has_profile, posted, reacted = await uow.people.doings(me)
         return Situation(
             has_profile=has_profile,
             posted=posted,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from klussenbank.domain.klus import Klus
 from klussenbank.domain.people import Organisation
@@ -14,13 +14,21 @@ from klussenbank.services.views import KlusView, SkillChoice
 async def teams_user_ids(uow: UnitOfWork, person_id: str) -> tuple[str, ...]:
     """The person's Teams user ids, from their stored conversations: a card sent to them lists
     these in `refresh.userIds`, so Teams asks the bot for the current view whenever they see it."""
-    return tuple(
-        dict.fromkeys(
-            str(user["id"])
-            for c in await uow.conversations.for_person(person_id)
-            if isinstance(user := c.reference.get("user"), dict) and user.get("id")
+    return (await teams_user_ids_of(uow, [person_id])).get(person_id, ())
+
+
+async def teams_user_ids_of(uow: UnitOfWork, person_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """`teams_user_ids` of many people, in one read."""
+    return {
+        person: tuple(
+            dict.fromkeys(
+                str(user["id"])
+                for c in conversations
+                if isinstance(user := c.reference.get("user"), dict) and user.get("id")
+            )
         )
-    )
+        for person, conversations in (await uow.conversations.for_people(person_ids)).items()
+    }
 
 
 async def klus_view(uow: UnitOfWork, klus: Klus, vocabulary: SkillVocabulary) -> KlusView:

@@ -7,7 +7,7 @@ the change that causes it; the delivery worker sends it later, never inside the 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -24,7 +24,7 @@ from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.track import favour_track
 from klussenbank.services.clock import Clock
-from klussenbank.services.klus_views import klus_view, teams_user_ids
+from klussenbank.services.klus_views import klus_view, teams_user_ids_of
 from klussenbank.services.pool_index import PoolIndex, candidates_of, history_since
 from klussenbank.services.ports.records import Actor, PoolMember, Recipient
 from klussenbank.services.ports.renderers import NoticeRenderer
@@ -63,11 +63,26 @@ class Marketplace:
         return await klus_view(uow, klus, self.vocabulary)
 
     async def notify(self, uow: UnitOfWork, person: Person, notice: KlusNotice, reason: str) -> None:
-        notice = replace(notice, refresh_user_ids=await teams_user_ids(uow, person.aad_object_id))
-        content = {"card": self._renderer.render(notice, person.locale)}
-        await uow.outbox.enqueue(
-            content,
-            [Recipient(person_aad_object_id=person.aad_object_id)],
+        await self.notify_all(uow, [(person, notice)], reason)
+
+    async def notify_all(
+        self, uow: UnitOfWork, notices: Sequence[tuple[Person, KlusNotice]], reason: str
+    ) -> None:
+        """A card to each person, in a few statements however many (posting tells up to 25)."""
+        user_ids = await teams_user_ids_of(uow, [person.aad_object_id for person, _ in notices])
+        await uow.outbox.enqueue_all(
+            [
+                (
+                    {
+                        "card": self._renderer.render(
+                            replace(notice, refresh_user_ids=user_ids.get(person.aad_object_id, ())),
+                            person.locale,
+                        )
+                    },
+                    [Recipient(person_aad_object_id=person.aad_object_id)],
+                )
+                for person, notice in notices
+            ],
             reason=reason,
             now=self.clock.now(),
         )

@@ -113,10 +113,10 @@ class PostingService:
                 await uow.klussen.update(klus, now=now)
             else:
                 klus = replace(klus, id=await uow.klussen.add(klus, now=now))
-                if suggest:
-                    await self._suggest(uow, klus)
-            await settle(uow, actor, once, klus.id)
             view = await self._market.view(uow, klus)
+            if existing is None and suggest:
+                await self._suggest(uow, klus, view)
+            await settle(uow, actor, once, klus.id)
             await uow.commit()
             return view
 
@@ -129,7 +129,7 @@ class PostingService:
             return Refusal("already_done")
         return Repeated(await self._market.view(uow, klus))
 
-    async def _suggest(self, uow: UnitOfWork, klus: Klus) -> None:
+    async def _suggest(self, uow: UnitOfWork, klus: Klus, view: KlusView) -> None:
         """Tell the people who fit a new klus best, within each person's weekly number of cards."""
         now = self._clock.now()
         settings = self._market.settings
@@ -148,11 +148,9 @@ class PostingService:
         ]
         people = {p.aad_object_id: p for p in await uow.people.some([m.person_id for m in matches])}
         await uow.suggestions.add(klus.id, [match.person_id for match in matches], now=now)
-        view = await self._market.view(uow, klus)
-        for match in matches:
-            await self._market.notify(
-                uow, people[match.person_id], KlusNotice("new_klus", view, match=match), "klus.new"
-            )
+        await self._market.notify_all(
+            uow, [(people[m.person_id], KlusNotice("new_klus", view, match=m)) for m in matches], "klus.new"
+        )
 
     async def mine(self, actor: Actor) -> list[KlusSummary]:
         async with self._uow() as uow:

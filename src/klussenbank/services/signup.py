@@ -57,42 +57,44 @@ class SignupService:
     async def meet(self, actor: Actor, conversation: ConversationRef | None) -> WelcomeView | None:
         """Register or refresh the person and their conversation; a welcome the first time.
 
-        Nearly every turn finds both as they were: then it only reads. A write on every turn would
-        make every turn wait for the others on SQLite, which has one writer at a time.
+        Nearly every turn finds both as they were: then it only reads, without a transaction. A write
+        on every turn would make every turn wait for the others on SQLite, which has one writer at a
+        time.
         """
         now = self._clock.now()
         entry = await self._directory.person(actor.aad_object_id)
-        async with self._uow() as uow:
+        async with self._uow(reads_only=True) as uow:
             known = await uow.people.get(actor.aad_object_id)
-            organisation = entry.organisation if entry else None
-            if organisation is None:
-                key = known.organisation_key if known else self._default_organisation
-                organisation = Organisation(key, key)
-            person = Person(
-                aad_object_id=actor.aad_object_id,
-                tenant_id=actor.tenant_id,
-                name=actor.name or (entry.name if entry else "") or (known.name if known else ""),
-                email=entry.email if entry else (known.email if known else ""),
-                organisation_key=organisation.key,
-                locale=actor.locale or (known.locale if known else ""),
-            )
-            changed = known is None or replace(known, welcomed_at=None) != person
+            current = conversation is None or await uow.conversations.is_current(conversation)
+        organisation = entry.organisation if entry else None
+        if organisation is None:
+            key = known.organisation_key if known else self._default_organisation
+            organisation = Organisation(key, key)
+        person = Person(
+            aad_object_id=actor.aad_object_id,
+            tenant_id=actor.tenant_id,
+            name=actor.name or (entry.name if entry else "") or (known.name if known else ""),
+            email=entry.email if entry else (known.email if known else ""),
+            organisation_key=organisation.key,
+            locale=actor.locale or (known.locale if known else ""),
+        )
+        changed = known is None or replace(known, welcomed_at=None) != person
+        unwelcomed = known is None or known.welcomed_at is None
+        if not (changed or unwelcomed or not current):
+            return None
+        # Writes are upserts and a claim, so they hold when another turn wrote since the reads.
+        async with self._uow() as uow:
             if changed:
                 if await uow.organisations.get(organisation.key) is None:
                     await uow.organisations.add(organisation, now=now)
                 await uow.people.save(person, now=now)
             # Teams may deliver two first turns at once (install events, a quick first message):
             # claiming the welcome in the database lets exactly one of them say hello.
-            first_contact = (known is None or known.welcomed_at is None) and await uow.people.claim_welcome(
-                actor.aad_object_id, now=now
-            )
-            if conversation is not None and not await uow.conversations.is_current(conversation):
+            first_contact = unwelcomed and await uow.people.claim_welcome(actor.aad_object_id, now=now)
+            if conversation is not None and not current:
                 await uow.conversations.save(conversation, now=now)
-                changed = True
-            welcome = WelcomeView(name=person.name) if first_contact else None
-            if changed or first_contact:
-                await uow.commit()
-        return welcome
+            await uow.commit()
+        return WelcomeView(name=person.name) if first_contact else None
 
     async def remember_conversation(self, conversation: ConversationRef) -> None:
         async with self._uow() as uow:
@@ -106,7 +108,7 @@ class SignupService:
             return person.locale if person else ""
 
     async def profile(self, actor: Actor) -> ProfileView | None:
-        async with self._uow() as uow:
+        async with self._uow(reads_only=True) as uow:
             availability = await uow.availability.get(actor.aad_object_id)
             if availability is None:
                 return None

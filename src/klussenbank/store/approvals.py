@@ -324,27 +324,45 @@ class SqlAccessLog:
     async def add(
         self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
     ) -> None:
+        if klus_id is not None:
+            await self.add_all([(subject_id, what)], viewer_id, klus_id, now=now)
+            return
         if subject_id == viewer_id:
             return
-        if klus_id is None:  # the unique constraint does not hold for NULLs: look first
-            seen = await self._session.scalar(
-                select(AccessLogRow.id).where(
-                    AccessLogRow.subject_id == subject_id,
-                    AccessLogRow.viewer_id == viewer_id,
-                    AccessLogRow.what == what,
-                    AccessLogRow.klus_id.is_(None),
-                    AccessLogRow.day == now.date(),
+        # the unique constraint does not hold for NULLs: look first
+        seen = await self._session.scalar(
+            select(AccessLogRow.id).where(
+                AccessLogRow.subject_id == subject_id,
+                AccessLogRow.viewer_id == viewer_id,
+                AccessLogRow.what == what,
+                AccessLogRow.klus_id.is_(None),
+                AccessLogRow.day == now.date(),
+            )
+        )
+        if seen is None:
+            self._session.add(
+                AccessLogRow(
+                    subject_id=subject_id,
+                    viewer_id=viewer_id,
+                    what=what,
+                    klus_id=None,
+                    day=now.date(),
+                    at=now,
                 )
             )
-            if seen is not None:
-                return
-        await self._session.execute(
-            insert_for(self._session)(AccessLogRow)
-            .values(
-                subject_id=subject_id, viewer_id=viewer_id, what=what, klus_id=klus_id, day=now.date(), at=now
+
+    async def add_all(
+        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int, *, now: datetime
+    ) -> None:
+        rows = [
+            {"subject_id": subject, "viewer_id": viewer_id, "what": what, "klus_id": klus_id, "day": now.date(), "at": now}
+            for subject, what in dict.fromkeys(subjects)
+            if subject != viewer_id
+        ]  # fmt: skip
+        if rows:
+            await self._session.execute(
+                insert_for(self._session)(AccessLogRow).values(rows).on_conflict_do_nothing()
             )
-            .on_conflict_do_nothing()
-        )
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         rows = await self._session.scalars(

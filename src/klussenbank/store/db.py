@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -29,7 +30,19 @@ def create_engine(database_url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    engine = create_async_engine(url)
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _still_open(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # Instead of `pool_pre_ping`, which costs three round trips on asyncpg (BEGIN, a ping,
+        # ROLLBACK) on every checkout, that is every unit of work: a connection the server closed
+        # (a restart, an idle timeout) is known closed to asyncpg without asking. The pool throws it
+        # away and takes another; a connection lost without a word fails one statement, after which
+        # SQLAlchemy drops the pool's connections.
+        if dbapi_connection.driver_connection.is_closed():
+            raise DisconnectionError("the server closed this connection")
+
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

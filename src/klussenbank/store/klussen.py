@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -121,14 +121,6 @@ class SqlKlussen:
         row.updated_at = now
         await self._session.flush()
 
-    async def has_poster(self, aad_object_id: str) -> bool:
-        mine = (
-            select(KlusRow.id)
-            .join(PersonRow, PersonRow.id == KlusRow.poster_id)
-            .where(PersonRow.aad_object_id == aad_object_id)
-        )
-        return bool(await self._session.scalar(select(mine.exists())))
-
     async def by_poster(self, aad_object_id: str) -> list[Klus]:
         return await self._list(
             select(KlusRow)
@@ -193,14 +185,6 @@ class SqlInterests:
             .order_by(InterestRow.created_at, InterestRow.id)
         )
         return [_interest(row) for row in rows]
-
-    async def has_person(self, aad_object_id: str) -> bool:
-        mine = (
-            select(InterestRow.id)
-            .join(PersonRow, PersonRow.id == InterestRow.person_id)
-            .where(PersonRow.aad_object_id == aad_object_id)
-        )
-        return bool(await self._session.scalar(select(mine.exists())))
 
     async def for_person(self, aad_object_id: str) -> list[Interest]:
         rows = await self._session.scalars(
@@ -341,16 +325,25 @@ class SqlPool:
 
     async def changed_since(self, version: int) -> tuple[int, set[str]] | None:
         """The version now and the people changed after `version`; None when the log no longer goes
-        back that far."""
-        now = await self.version()
-        if now - version >= KEPT:
-            return None
-        rows = await self._session.scalars(
-            select(PersonRow.aad_object_id)
-            .join(PoolChangeRow, PoolChangeRow.person_id == PersonRow.id)
-            .where(PoolChangeRow.version > version, PoolChangeRow.version <= now)
+        back that far. One read: every matching turn asks it."""
+        changes = (
+            select(PoolChangeRow.version, PersonRow.aad_object_id)
+            .join(PersonRow, PersonRow.id == PoolChangeRow.person_id)
+            .where(PoolChangeRow.version > version)
+            .subquery()
         )
-        return now, set(rows)
+        now = PoolVersionRow.version
+        rows = (
+            await self._session.execute(
+                select(now, changes.c.aad_object_id)
+                .outerjoin(changes, and_(changes.c.version <= now, now - version < KEPT))
+                .where(PoolVersionRow.id == 1)
+            )
+        ).all()
+        latest = rows[0][0] if rows else 0
+        if latest - version >= KEPT:
+            return None
+        return latest, {person for _, person in rows if person is not None}
 
     async def history_changed(self, start: datetime, end: datetime) -> set[str]:
         """People with an interest last changed in [start, end): they leave a history window then."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
@@ -26,33 +26,62 @@ class SqlOutbox:
     async def enqueue(
         self, content: dict[str, Any], recipients: Sequence[Recipient], *, reason: str, now: datetime
     ) -> int:
-        message = OutboxMessageRow(
-            reason=reason, content=content, created_at=now, correlation_id=correlation.current()
-        )
-        self._session.add(message)
-        await self._session.flush()
-        people = [r.person_aad_object_id for r in recipients if r.person_aad_object_id]
-        person_ids = dict(
-            (
-                await self._session.execute(
-                    select(PersonRow.aad_object_id, PersonRow.id).where(PersonRow.aad_object_id.in_(people))
-                )
-            ).all()
-        )
-        for recipient in recipients:
-            aad = recipient.person_aad_object_id
-            if aad is not None and aad not in person_ids:
-                raise LookupError(f"outbox recipient {aad} is not a known person")
-            self._session.add(
-                _pending(
-                    message.id,
-                    now,
-                    person_id=person_ids[aad] if aad else None,
-                    conversation_id=recipient.conversation_id,
-                )
+        return (await self.enqueue_all([(content, recipients)], reason=reason, now=now))[0]
+
+    async def enqueue_all(
+        self, messages: Sequence[tuple[dict[str, Any], Sequence[Recipient]]], *, reason: str, now: datetime
+    ) -> list[int]:
+        if not messages:
+            return []
+        # Three statements however many messages: posting a klus tells up to 25 people at once.
+        people = {r.person_aad_object_id for _, recipients in messages for r in recipients}
+        people.discard(None)
+        person_ids = (
+            dict(
+                (
+                    await self._session.execute(
+                        select(PersonRow.aad_object_id, PersonRow.id).where(
+                            PersonRow.aad_object_id.in_(people)
+                        )
+                    )
+                ).all()
             )
-        await self._session.flush()
-        return message.id
+            if people
+            else {}
+        )
+        for _, recipients in messages:
+            for recipient in recipients:
+                aad = recipient.person_aad_object_id
+                if aad is not None and aad not in person_ids:
+                    raise LookupError(f"outbox recipient {aad} is not a known person")
+        correlation_id = correlation.current()
+        message_ids = list(
+            await self._session.scalars(
+                insert(OutboxMessageRow).returning(OutboxMessageRow.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "reason": reason,
+                        "content": content,
+                        "created_at": now,
+                        "correlation_id": correlation_id,
+                    }
+                    for content, _ in messages
+                ],
+            )
+        )
+        deliveries = [
+            _pending_values(
+                message_id,
+                now,
+                person_id=person_ids[r.person_aad_object_id] if r.person_aad_object_id else None,
+                conversation_id=r.conversation_id,
+            )
+            for message_id, (_, recipients) in zip(message_ids, messages, strict=True)
+            for r in recipients
+        ]
+        if deliveries:
+            await self._session.execute(insert(OutboxDeliveryRow), deliveries)
+        return message_ids
 
     async def enqueue_update(
         self, message_id: int, content: dict[str, Any], *, reason: str, now: datetime
@@ -144,12 +173,18 @@ class SqlOutbox:
 
 
 def _pending(message_id: int, now: datetime, **recipient: Any) -> OutboxDeliveryRow:
-    return OutboxDeliveryRow(
-        message_id=message_id,
-        status=DeliveryStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        updated_at=now,
+    return OutboxDeliveryRow(**_pending_values(message_id, now, **recipient))
+
+
+def _pending_values(message_id: int, now: datetime, **recipient: Any) -> dict[str, Any]:
+    return {
+        "message_id": message_id,
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "updates_delivery_id": None,
+        "conversation_id": None,
         **recipient,
-    )
+    }

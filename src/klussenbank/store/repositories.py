@@ -19,6 +19,7 @@ from klussenbank.domain.people import (
 )
 from klussenbank.services.ports.records import ConversationRef
 from klussenbank.store.db import insert_for
+from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
     AvailabilityRow,
@@ -73,6 +74,18 @@ _PERSON = (
     .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
     .where(PersonRow.aad_object_id == bindparam("aad_object_id"))
 )
+
+
+def _doings() -> Select[bool, bool, bool]:
+    me = select(PersonRow.id).where(PersonRow.aad_object_id == bindparam("aad_object_id")).scalar_subquery()
+    return select(
+        select(AvailabilityRow.person_id).where(AvailabilityRow.person_id == me).exists(),
+        select(KlusRow.id).where(KlusRow.poster_id == me).exists(),
+        select(InterestRow.id).where(InterestRow.person_id == me).exists(),
+    )
+
+
+_DOINGS = _doings()  # built once: the help card asks it on every turn
 
 
 class SqlPeople:
@@ -170,6 +183,10 @@ class SqlPeople:
         )
         return list(rows)
 
+    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool]:
+        found = (await self._session.execute(_DOINGS, {"aad_object_id": aad_object_id})).one()
+        return bool(found[0]), bool(found[1]), bool(found[2])
+
 
 def person_of(row: PersonRow) -> Person:
     return Person(
@@ -200,17 +217,15 @@ class SqlAvailability:
         row = await self._row(aad_object_id)
         return self.availability_of(row) if row else None
 
-    async def exists(self, aad_object_id: str) -> bool:
-        return bool(
-            await self._session.scalar(
-                select(
-                    select(AvailabilityRow.person_id)
-                    .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
-                    .where(PersonRow.aad_object_id == aad_object_id)
-                    .exists()
-                )
-            )
+    async def intros(self, aad_object_ids: Sequence[str]) -> dict[str, str]:
+        if not aad_object_ids:
+            return {}
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, AvailabilityRow.intro)
+            .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
+            .where(PersonRow.aad_object_id.in_(aad_object_ids))
         )
+        return {person: intro for person, intro in rows}
 
     @staticmethod
     def availability_of(row: AvailabilityRow) -> Availability:
@@ -343,13 +358,21 @@ class SqlConversations:
         ) and _without_activity(reference) == _without_activity(ref.reference)
 
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
-        rows = await self._session.scalars(
-            select(ConversationRow)
+        return (await self.for_people([aad_object_id])).get(aad_object_id, [])
+
+    async def for_people(self, aad_object_ids: Sequence[str]) -> dict[str, list[ConversationRef]]:
+        found: dict[str, list[ConversationRef]] = {}
+        if not aad_object_ids:
+            return found
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, ConversationRow)
             .join(PersonRow, PersonRow.id == ConversationRow.person_id)
-            .where(PersonRow.aad_object_id == aad_object_id)
+            .where(PersonRow.aad_object_id.in_(aad_object_ids))
             .order_by(ConversationRow.updated_at.desc())
         )
-        return [conversation_ref(row, aad_object_id) for row in rows]
+        for person, row in rows:
+            found.setdefault(person, []).append(conversation_ref(row, person))
+        return found
 
 
 PER_REQUEST = ("activityId", "requestId")  # of the activity a reference was taken from

@@ -5,12 +5,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
 from klussenbank.store.audit import SqlAudit
+from klussenbank.store.db import engine_of
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.once import SqlOnceKeys
 from klussenbank.store.outbox import SqlOutbox
@@ -46,11 +47,14 @@ class SqlUnitOfWork:
     tracks: SqlTracks
     talent: SqlTalent
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, reads: AsyncEngine | None = None
+    ) -> None:
         self._sessions = sessions
+        self._reads = reads
 
     async def __aenter__(self) -> Self:
-        self._session = self._sessions()
+        self._session = self._sessions() if self._reads is None else self._sessions(bind=self._reads)
         self.organisations = SqlOrganisations(self._session)
         self.people = SqlPeople(self._session, self.organisations)
         self.availability = SqlAvailability(self._session, self.people, self.organisations)
@@ -86,12 +90,17 @@ class SqlUnitOfWork:
         await self._session.close()
 
     async def commit(self) -> None:
+        if self._reads is not None:
+            raise RuntimeError("a unit of work made to only read cannot commit")
         await record_changes(self._session)
         await self._session.commit()
 
 
 def sql_unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> UnitOfWorkFactory:
-    def factory() -> UnitOfWork:
-        return SqlUnitOfWork(sessions)
+    # The same pool, its connections lent without a transaction (no BEGIN, no ROLLBACK).
+    reads = engine_of(sessions).execution_options(isolation_level="AUTOCOMMIT")
+
+    def factory(*, reads_only: bool = False) -> UnitOfWork:
+        return SqlUnitOfWork(sessions, reads=reads if reads_only else None)
 
     return factory

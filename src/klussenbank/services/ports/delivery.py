@@ -17,6 +17,11 @@ class OutboxRepository(Protocol):
     ) -> int:
         """Queue `content` ({"card": {...}} or {"text": "..."}) for every recipient; the message id."""
 
+    async def enqueue_all(
+        self, messages: Sequence[tuple[dict[str, Any], Sequence[Recipient]]], *, reason: str, now: datetime
+    ) -> list[int]:
+        """`enqueue` for many messages (content, recipients) at once, in a few statements; their ids."""
+
     async def enqueue_update(
         self, message_id: int, content: dict[str, Any], *, reason: str, now: datetime
     ) -> int:

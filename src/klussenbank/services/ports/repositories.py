@@ -62,12 +62,16 @@ class PersonRepository(Protocol):
     async def reachable(self, organisation_keys: Sequence[str]) -> list[str]:
         """Everyone in these organisations with a personal chat with the app (the app installed)."""
 
+    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool]:
+        """Whether the person has a profile (whatever its status), ever posted a klus, and ever
+        reacted to or was invited to one: one read, without reading any of them."""
+
 
 class AvailabilityRepository(Protocol):
     async def get(self, aad_object_id: str) -> Availability | None: ...
 
-    async def exists(self, aad_object_id: str) -> bool:
-        """Whether the person has a profile (whatever its status), without reading it."""
+    async def intros(self, aad_object_ids: Sequence[str]) -> dict[str, str]:
+        """The introduction on each of these people's profiles (whatever its status), by person."""
 
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None: ...
 
@@ -104,9 +108,6 @@ class KlusRepository(Protocol):
 
     async def by_poster(self, aad_object_id: str) -> list[Klus]: ...
 
-    async def has_poster(self, aad_object_id: str) -> bool:
-        """Whether the person ever posted a klus, without reading them."""
-
     async def open(self, today: date) -> list[Klus]:
         """Klussen still taking interest today."""
 
@@ -123,9 +124,6 @@ class InterestRepository(Protocol):
     async def for_klus(self, klus_id: int) -> list[Interest]: ...
 
     async def for_person(self, aad_object_id: str) -> list[Interest]: ...
-
-    async def has_person(self, aad_object_id: str) -> bool:
-        """Whether the person ever reacted to or was invited to a klus, without reading it."""
 
     async def counts(self, klus_ids: Sequence[int]) -> dict[int, dict[InterestStatus, int]]: ...
 
@@ -197,6 +195,11 @@ class AccessLogRepository(Protocol):
     ) -> None:
         """Someone other than the subject saw their data; kept once a day per viewer, kind and klus
         (None: outside any klus, such as a talent search)."""
+
+    async def add_all(
+        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int, *, now: datetime
+    ) -> None:
+        """`add` for many (subject, what) pairs seen by one viewer at once, in one statement."""
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         """Newest first."""
@@ -332,7 +335,11 @@ class ConversationRepository(Protocol):
         """Whether saving `ref` would change nothing but its time: stored exactly so (but for the
         ids of the activity and the request it came with), and the most recently used conversation of its person."""
 
-    async def for_person(self, aad_object_id: str) -> list[ConversationRef]: ...
+    async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
+        """Newest first."""
+
+    async def for_people(self, aad_object_ids: Sequence[str]) -> dict[str, list[ConversationRef]]:
+        """`for_person` for many people in one read; people without a conversation are left out."""
 
 
 class OnceKeyRepository(Protocol):
@@ -470,4 +477,7 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, reads_only: bool = False) -> UnitOfWork:
+        """A unit of work; one made `reads_only` cannot commit and so needs no transaction: each read
+        sees what is committed when it runs (as in PostgreSQL's READ COMMITTED transactions), and
+        the turn saves the round trips of BEGIN and ROLLBACK."""
