@@ -58,6 +58,9 @@ class Availability:
     suggestions: bool = True
     # A poster never sees the people in their own reporting line among suggestions, unless they allow it.
     visible_to_own_line: bool = False
+    # What they want to learn: skills from the vocabulary, and in their own words.
+    learning_skills: tuple[str, ...] = ()
+    learning_other: tuple[str, ...] = ()
 
     def status_on(self, today: date) -> AvailabilityStatus:
         """A pause ends by itself: after its last day the person is active again."""
