@@ -62,6 +62,9 @@ class Verb(StrEnum):
     MY_DATA_SHOW = "my_data.show"
     MY_DATA_ERASE = "my_data.erase"
     MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
+    CONFIRMATION_HIDE = "confirmation.hide"
+    CONFIRMATION_SHOW = "confirmation.show"
+    PULSE_ANSWER = "pulse.answer"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -89,6 +92,8 @@ class AvailabilityInput(StrEnum):
     INTRO = "intro"
     SUGGESTIONS = "suggestions"
     VISIBLE_TO_OWN_LINE = "visible_to_own_line"
+    LEARNING_SKILLS = "learning_skills"
+    LEARNING_OTHER = "learning_other"
 
 
 class PauseInput(StrEnum):
@@ -117,6 +122,8 @@ class KlusInput(StrEnum):
     INTEREST_DEADLINE = "interest_deadline"
     VISIBILITY = "visibility"
     INTERNAL_FIRST_UNTIL = "internal_first_until"
+    LEARNING_SKILLS = "learning_skills"
+    LEERKLUS = "leerklus"
     MOTIVATION = "motivation"
     SHARE_MOTIVATION = "share_motivation"
     FILTER_ORGANISATION = "filter_organisation"
@@ -175,3 +182,13 @@ class WorkInput(StrEnum):
     AGAIN = "again"
     SKILLS = "skills"
     ADD_SKILLS = "add_skills"
+
+
+class GrowthInput(StrEnum):
+    """The confirmed-skill buttons of the profile, and the pulse card's inputs (`pulse.answer`)."""
+
+    SKILL = "skill"
+    PULSE_ID = "pulse_id"
+    SCORE = "pulse_score"
+    TEXT = "pulse_text"
+    SIGNED = "pulse_signed"

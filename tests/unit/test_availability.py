@@ -49,6 +49,8 @@ EMPTY: dict[str, Any] = {
     "organisations": (),
     "work_mode": None,
     "intro": "",
+    "learning_skills": (),
+    "learning_other": "",
 }
 KNOWN_CODES = {
     "unreadable",
@@ -514,6 +516,16 @@ def cases(draw: st.DrawFn, *, with_unreadable: bool = False) -> tuple[Availabili
             st.one_of(st.text(max_size=40), either("x" * MAX_INTRO, " " + "x" * MAX_INTRO + "\n")),
             days(MAX_INTRO + 1, 600).map(lambda n: " " + "x" * n),
         ),
+        learning_skills=pick(
+            "learning_skills",
+            st.lists(st.sampled_from(SKILL_IDS), max_size=3).map(tuple),
+            st.lists(st.sampled_from(SKILL_IDS), max_size=2).map(lambda s: (*s, "juggling")),
+        ),
+        learning_other=pick(
+            "learning_other",
+            st.lists(st.sampled_from(SYNONYMS + FREE_WORDS), max_size=4).map(", ".join),
+            days(MAX_OTHER_SKILLS_TEXT + 1, 400).map(lambda n: "x" * n),
+        ),
         unreadable=pick(
             "unreadable",
             st.just(()),
@@ -631,3 +643,24 @@ def test_the_draft_strategy_yields_valid_and_invalid_drafts() -> None:
 
     assert validate(valid)[1] == []
     assert validate(invalid)[1]
+
+
+# -- what they want to learn ---------------------------------------------------------------------------
+
+
+def test_learning_wishes_are_skills_from_the_list_and_own_words() -> None:
+    availability, errors = validate(
+        draft(learning_skills=("omgevingswet",), learning_other="notulist, bijen houden")
+    )
+
+    assert errors == []
+    assert availability is not None
+    assert availability.learning_skills == ("omgevingswet", "minute-taking")
+    assert availability.learning_other == ("bijen houden",)
+
+
+def test_an_unknown_learning_skill_is_refused() -> None:
+    availability, errors = validate(draft(learning_skills=("no-such-skill",)))
+
+    assert availability is None
+    assert errors == [FieldError("learning_skills", "unknown_skill")]

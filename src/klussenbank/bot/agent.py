@@ -29,6 +29,7 @@ from klussenbank.dialogs import (
     applications,
     approvals,
     general,
+    growth,
     klussen,
     matching,
     privacy,
@@ -61,6 +62,7 @@ ROUTES = Routes(
     reports.router,
     privacy.router,
     skills.router,
+    growth.router,
 )
 
 

@@ -44,6 +44,8 @@ def parse_availability(data: object) -> AvailabilityDraft:
         intro=inputs.text(F.INTRO),
         suggestions=inputs.flag(F.SUGGESTIONS, default=True),
         visible_to_own_line=inputs.flag(F.VISIBLE_TO_OWN_LINE, default=False),
+        learning_skills=inputs.choices(F.LEARNING_SKILLS),
+        learning_other=inputs.text(F.LEARNING_OTHER),
     )
     return replace(draft, unreadable=inputs.unreadable)
 

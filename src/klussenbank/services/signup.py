@@ -22,6 +22,7 @@ from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, ConversationRef
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import (
+    ConfirmedView,
     FormView,
     PauseView,
     ProfileView,
@@ -112,6 +113,16 @@ class SignupService:
                 return None
             return await self._profile_view(uow, actor, availability)
 
+    async def set_confirmation_hidden(self, actor: Actor, skill: str, hidden: bool) -> ProfileView | None:
+        """Hide or show the confirmations of one of the actor's skills (only their own: the server
+        looks them up by the actor, whatever the card sends); the profile as it is then."""
+        async with self._uow() as uow:
+            await uow.growth.set_hidden(actor.aad_object_id, skill, hidden)
+            availability = await uow.availability.get(actor.aad_object_id)
+            view = None if availability is None else await self._profile_view(uow, actor, availability)
+            await uow.commit()
+            return view
+
     async def form(self, actor: Actor) -> FormView:
         today = self._clock.today()
         async with self._uow() as uow:
@@ -138,6 +149,8 @@ class SignupService:
                     intro=availability.intro,
                     suggestions=availability.suggestions,
                     visible_to_own_line=availability.visible_to_own_line,
+                    learning_skills=availability.learning_skills,
+                    learning_other=_free_skills_text(availability.learning_other),
                 )
             return FormView(
                 values=values,
@@ -242,6 +255,15 @@ class SignupService:
             status=availability.status_on(today),
             paused_until=availability.paused_until,
             today=today,
+            learning=(
+                *(self._choice(skill) for skill in availability.learning_skills if skill in self._vocabulary),
+                *availability.learning_other,
+            ),
+            confirmed=tuple(
+                ConfirmedView(self._choice(c.skill), c.count, c.hidden)
+                for c in await uow.growth.confirmed(actor.aad_object_id)
+                if c.skill in self._vocabulary
+            ),
         )
 
     def _choice(self, skill_id: str) -> SkillChoice:

@@ -228,6 +228,8 @@ class SqlAvailability:
             paused_until=row.paused_until,
             suggestions=row.suggestions,
             visible_to_own_line=row.visible_to_own_line,
+            learning_skills=tuple(row.learning_skills),
+            learning_other=tuple(row.learning_other),
         )
 
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None:
@@ -249,6 +251,8 @@ class SqlAvailability:
         row.paused_until = availability.paused_until
         row.suggestions = availability.suggestions
         row.visible_to_own_line = availability.visible_to_own_line
+        row.learning_skills = list(availability.learning_skills)
+        row.learning_other = list(availability.learning_other)
         row.updated_at = now
         skills = [(s, True) for s in availability.skills] + [(s, False) for s in availability.free_skills]
         row.skills.clear()

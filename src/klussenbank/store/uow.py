@@ -11,6 +11,7 @@ from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactor
 from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
 from klussenbank.store.audit import SqlAudit
+from klussenbank.store.growth import SqlGrowth
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.once import SqlOnceKeys
 from klussenbank.store.outbox import SqlOutbox
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
     audit: SqlAudit
     work: SqlWork
     once_keys: SqlOnceKeys
+    growth: SqlGrowth
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self._session)
         self.work = SqlWork(self._session)
         self.once_keys = SqlOnceKeys(self._session)
+        self.growth = SqlGrowth(self._session, self.people)
         return self
 
     async def __aexit__(

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import false, true
+from sqlalchemy.sql.expression import false, text, true
 
 from klussenbank.store.orm.base import Base
 
@@ -53,6 +53,9 @@ class AvailabilityRow(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     suggestions: Mapped[bool] = mapped_column(Boolean, server_default=true())
     visible_to_own_line: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # What they want to learn: skill ids of the vocabulary, and in their own words.
+    learning_skills: Mapped[list[str]] = mapped_column(JSON, server_default=text("'[]'"))
+    learning_other: Mapped[list[str]] = mapped_column(JSON, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
