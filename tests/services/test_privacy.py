@@ -27,6 +27,8 @@ INTRO = "Ik werk graag met kinderen en geef zwemles."
 MOTIVATION = "Ik notuleer al jaren bij de ondernemingsraad."
 ABOUT_HER = "Chantal notuleerde snel en heel precies."
 HER_WORDS = "Een fijn team met duidelijke afspraken."
+LEARNING = "bijenteelt voor beginners"
+PULSE_WORDS = "Ik mis klussen in het weekend."
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def privacy(uow_factory: UnitOfWorkFactory, clock: FixedClock, market: Market) -
 async def chantal_in_the_marketplace(market: Market, signup: SignupService) -> dict[str, int]:
     """Chantal signed up, is matched (waiting for approval) on Anna's klus, interested in Bram's,
     and posted one of her own that Daan is interested in."""
-    await sign_up(signup, CHANTAL, intro=INTRO)
+    await sign_up(signup, CHANTAL, intro=INTRO, learning_other=LEARNING)
     await sign_up(signup, DAAN)
     annas = await posted(market, ANNA, organisation="harderwijk", title="Notuleren")
     await interested(market, CHANTAL, annas.id, MOTIVATION)
@@ -122,6 +124,13 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     approval_id = await approved_and_evaluated(ids["annas"], market, uow_factory, clock)
     async with uow_factory() as uow:
         assert all([await uow.agreements.get(approval_id, language) for language in ("nl", "en")])
+        # Anna confirmed a skill of hers; she answered the monthly pulse, with her name.
+        aad, now = CHANTAL.aad_object_id, clock.now()
+        await uow.growth.confirm(aad, approval_id, ("minute-taking",), now=now)
+        pulse_id = await uow.growth.start_pulse(aad, clock.today().replace(day=1), now=now)
+        assert pulse_id is not None
+        assert await uow.growth.answer_pulse(aad, pulse_id, 4, PULSE_WORDS, True, now=now)
+        await uow.commit()
     mine = await privacy.my_data(CHANTAL)
     assert mine is not None
     assert [(e["by"], e["score"], e["went_well"]) for e in mine.data["evaluations"]] == [
@@ -140,6 +149,8 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         MOTIVATION,
         ABOUT_HER,
         HER_WORDS,
+        LEARNING,
+        PULSE_WORDS,
     ]
     stored = await everything_stored(engine)
     assert [trace for trace in traces if not any(trace in row for _, row in stored)] == []
@@ -150,6 +161,9 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         (table, trace) for table, row in await everything_stored(engine) for trace in traces if trace in row
     ]
     assert left == []
+    async with engine.connect() as connection:
+        assert await connection.scalar(text("SELECT count(*) FROM skill_confirmations")) == 0
+        assert (await connection.execute(text("SELECT score, signed FROM pulses"))).all() == [(4, False)]
     # The other side heard it, kindly and without her name.
     queued = await outbox(engine)
     assert ("klus.left", "Anna de Vries") in queued and ("klus.left", "Bram Jansen") in queued

@@ -296,6 +296,9 @@ class PrivacyRepository(Protocol):
     async def purge_messages(self, before: datetime) -> int:
         """Retention of the outbox: finished messages older than that; how many."""
 
+    async def purge_pulses(self, before: datetime) -> int:
+        """Retention of the pulse: the texts of answers older than that; how many."""
+
 
 class AuditRepository(Protocol):
     async def add(self, actor: str, action: str, detail: str, *, now: datetime) -> None: ...
