@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from klussenbank.cards.elements import Element, attention, card, execute, new_once_key, subtle, text, title
+from klussenbank.cards.elements import Element, attention, card, execute, once_data, subtle, text, title
 from klussenbank.cards.general import notice_card
 from klussenbank.domain.growth import MAX_PULSE_TEXT, PULSE_SCORES
 from klussenbank.i18n import Translator
 from klussenbank.services.views import PulseOutcome, PulseView
-from klussenbank.verbs import ONCE, GrowthInput, Verb
+from klussenbank.verbs import GrowthInput, Verb
 
 FACES = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😀"}
 
@@ -39,12 +39,12 @@ def pulse_card(view: PulseView, t: Translator) -> Element:
         },
         subtle(t("pulse.privacy")),
     ]
-    once = new_once_key()  # one key for the card: whichever face is tapped first counts
+    # (Whichever face is tapped first counts: the pulse takes one answer, whatever the keys say.)
     actions = [
         execute(
             f"{FACES[score]} {score}",
             Verb.PULSE_ANSWER,
-            data={GrowthInput.PULSE_ID.value: view.pulse_id, GrowthInput.SCORE.value: score, ONCE: once},
+            data=once_data({GrowthInput.PULSE_ID.value: view.pulse_id, GrowthInput.SCORE.value: score}),
         )
         for score in PULSE_SCORES
     ]

@@ -181,7 +181,7 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
                 "valueOff": "false",
             }
         )
-    else:  # the poster confirms skills: they show on the employee's profile and count more in matching
+    elif view.skill_choices:  # the poster confirms skills: on the employee's profile, counting more
         form.field(
             skill_picker(
                 W.SKILLS.value,
