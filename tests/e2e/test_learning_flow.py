@@ -1,7 +1,8 @@
 """Learning and confirmed skills end to end.
 
-Anna de Vries (HR, Harderwijk) posts a klus of 32 hours a week that offers to learn the Omgevingswet;
-Chantal Bakker wants to learn it, Bram Jansen does not; both take minutes and have 12 hours. On
+Anna de Vries (HR, Harderwijk) posts a klus that needs minute-taking and would like (and offers to
+teach) the Omgevingswet; Chantal Bakker wants to learn it, Bram Jansen does not; both take minutes and
+have the 12 hours, and neither knows the Omgevingswet. On
 Anna's candidates card Chantal comes first, and it says why: "Wants to learn this: Environment and
 Planning Act". Chantal is chosen, Bram (her line manager) approves on his rendered card, Anna ends
 the work and confirms in her evaluation that Chantal used the Omgevingswet. Chantal's profile, in her
@@ -43,7 +44,8 @@ def _learning_klus(anna: Chat) -> int:
             "description": "Support the permit team, remotely.",
             "organisation": "harderwijk",
             "required_skills": "minute-taking",
-            "hours_per_week": "32",
+            "nice_skills": "omgevingswet",
+            "hours_per_week": "12",
             "start_date": (today + timedelta(days=14)).isoformat(),
             "end_date": (today + timedelta(days=60)).isoformat(),
             "work_mode": "remote",
