@@ -365,6 +365,9 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         Verb.MY_DATA_SHOW: NL["my_data.title"],
         Verb.MY_DATA_ERASE: NL["erase.title"],
         Verb.MY_DATA_ERASE_CONFIRM: NL["erase.done"],
+        # Without a skill of theirs nothing is hidden: the profile as it is; without a face, the pulse.
+        **dict.fromkeys((Verb.CONFIRMATION_HIDE, Verb.CONFIRMATION_SHOW), NL["profile.title"]),
+        Verb.PULSE_ANSWER: NL["pulse.invalid"],
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():

@@ -21,7 +21,7 @@ from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import FiguresView, ReportRequest
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import CandidatesView, ProfileView, PulseDraft, PulseView
+from klussenbank.services.views import CandidatesView, PulseDraft, PulseView
 from tests.conftest import FixedClock
 from tests.services.conftest import (
     ANNA,
@@ -125,8 +125,10 @@ async def test_a_poster_confirms_skills_they_show_on_the_profile_count_in_matchi
     # Someone else's button names her skill: nothing of hers changes.
     await signup.set_confirmation_hidden(DAAN, "omgevingswet", True)
     assert (await signup.profile(CHANTAL)) == profile
-    hidden = await signup.set_confirmation_hidden(CHANTAL, "omgevingswet", True)
-    assert isinstance(hidden, ProfileView)
+    result = await signup.set_confirmation_hidden(CHANTAL, "omgevingswet", True)
+    assert result is not None
+    hidden, changed = result
+    assert changed
     assert [(c.skill.id, c.hidden) for c in hidden.confirmed] == [
         ("minute-taking", False),
         ("omgevingswet", True),

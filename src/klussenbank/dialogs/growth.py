@@ -27,10 +27,12 @@ async def on_confirmation_show(services: Services, actor: Actor, turn: Turn) -> 
 
 async def _set_hidden(services: Services, actor: Actor, turn: Turn, *, hidden: bool) -> Element:
     skill = Inputs(turn.data).text(GrowthInput.SKILL)
-    view = await services.signup.set_confirmation_hidden(actor, skill, hidden)
-    if view is None:
+    result = await services.signup.set_confirmation_hidden(actor, skill, hidden)
+    if result is None:
         return no_profile_card(turn.t)
-    return profile_card(view, turn.t, banner=turn.t("learning.hidden" if hidden else "learning.shown"))
+    view, changed = result
+    banner = turn.t("learning.hidden" if hidden else "learning.shown") if changed else None
+    return profile_card(view, turn.t, banner=banner)
 
 
 def parse_pulse(data: object) -> tuple[int | None, PulseDraft]:

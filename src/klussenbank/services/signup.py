@@ -113,15 +113,20 @@ class SignupService:
                 return None
             return await self._profile_view(uow, actor, availability)
 
-    async def set_confirmation_hidden(self, actor: Actor, skill: str, hidden: bool) -> ProfileView | None:
+    async def set_confirmation_hidden(
+        self, actor: Actor, skill: str, hidden: bool
+    ) -> tuple[ProfileView, bool] | None:
         """Hide or show the confirmations of one of the actor's skills (only their own: the server
-        looks them up by the actor, whatever the card sends); the profile as it is then."""
+        looks them up by the actor, whatever the card sends): the profile as it is then, and whether
+        they had that skill confirmed; None without a profile."""
         async with self._uow() as uow:
-            await uow.growth.set_hidden(actor.aad_object_id, skill, hidden)
+            changed = await uow.growth.set_hidden(actor.aad_object_id, skill, hidden)
             availability = await uow.availability.get(actor.aad_object_id)
-            view = None if availability is None else await self._profile_view(uow, actor, availability)
+            if availability is None:
+                return None
+            view = await self._profile_view(uow, actor, availability)
             await uow.commit()
-            return view
+            return view, changed
 
     async def form(self, actor: Actor) -> FormView:
         today = self._clock.today()
