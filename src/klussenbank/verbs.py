@@ -81,6 +81,9 @@ class Verb(StrEnum):
     TALENT_DATE_DECLINE = "talent.date.decline"
     TALENT_DATE_SHOW = "talent.date.show"
     TALENT_DATE_KLUS = "talent.date.klus"
+    CONFIRMATION_HIDE = "confirmation.hide"
+    CONFIRMATION_SHOW = "confirmation.show"
+    PULSE_ANSWER = "pulse.answer"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -110,6 +113,8 @@ class AvailabilityInput(StrEnum):
     VISIBLE_TO_OWN_LINE = "visible_to_own_line"
     FINDABLE = "findable"
     TALENT_TEXT = "talent_text"
+    LEARNING_SKILLS = "learning_skills"
+    LEARNING_OTHER = "learning_other"
 
 
 class PauseInput(StrEnum):
@@ -138,6 +143,8 @@ class KlusInput(StrEnum):
     INTEREST_DEADLINE = "interest_deadline"
     VISIBILITY = "visibility"
     INTERNAL_FIRST_UNTIL = "internal_first_until"
+    LEARNING_SKILLS = "learning_skills"
+    LEERKLUS = "leerklus"
     MOTIVATION = "motivation"
     SHARE_MOTIVATION = "share_motivation"
     FILTER_ORGANISATION = "filter_organisation"
@@ -226,3 +233,13 @@ class TalentInput(StrEnum):
     START = "date_start"
     END = "date_end"
     DATE_ID = "date_id"
+
+
+class GrowthInput(StrEnum):
+    """The confirmed-skill buttons of the profile, and the pulse card's inputs (`pulse.answer`)."""
+
+    SKILL = "skill"
+    PULSE_ID = "pulse_id"
+    SCORE = "pulse_score"
+    TEXT = "pulse_text"
+    SIGNED = "pulse_signed"

@@ -21,6 +21,7 @@ from klussenbank.bot.server import Chore, init_app
 from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
+from klussenbank.cards.growth import GrowthCardRenderer
 from klussenbank.cards.klus_notices import CardRenderer
 from klussenbank.cards.talent import TalentCardRenderer
 from klussenbank.cards.tracks import TrackCardRenderer
@@ -48,6 +49,7 @@ from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
 from klussenbank.services.digests import DigestService
+from klussenbank.services.growth import PulseService
 from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
@@ -345,6 +347,7 @@ def build_web_app(settings: Settings) -> web.Application:
     )
     announcement_chores = AnnouncementChores(parts.uow, announcer=announcing)
     digests = digest_service(parts, market)
+    pulse = PulseService(parts.uow, clock=parts.clock, cards=GrowthCardRenderer())
     services = Services(
         signup=signup_service(parts),
         posting=posting,
@@ -370,6 +373,7 @@ def build_web_app(settings: Settings) -> web.Application:
             cards=TalentCardRenderer(),
             max_free_hours=settings.date_max_hours,
         ),
+        pulse=pulse,
     )
     app = init_app(
         settings,
@@ -387,6 +391,7 @@ def build_web_app(settings: Settings) -> web.Application:
                 ("digests", digests.run_due, CHORE_EVERY),
                 ("privacy_purge", privacy.purge, DAILY),
                 ("work", work.tick, CHORE_EVERY),
+                ("pulse", pulse.send_due, DAILY),
                 *(
                     [("directory_sync", graph_sync(settings, engine), CHORE_EVERY)]
                     if settings.directory == "graph"

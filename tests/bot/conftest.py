@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.bot.server import METRICS, init_app
+from klussenbank.cards.growth import GrowthCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules
 from klussenbank.dialogs.turn import Services
@@ -23,6 +24,7 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.delivery import DeliveryWorker
+from klussenbank.services.growth import PulseService
 from klussenbank.services.guide import GuideService
 from klussenbank.services.people import import_directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -200,6 +202,7 @@ async def harness(
         skills=SkillSearch(vocabulary),
         tracks=track_service(uow_factory, market.shared, directory),
         talent=market.talent,
+        pulse=PulseService(uow_factory, clock=clock, cards=GrowthCardRenderer()),
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))

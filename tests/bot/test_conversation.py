@@ -380,6 +380,9 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         **dict.fromkeys(
             (Verb.TRACK_SHOW, Verb.TRACK_KLUSSEN, Verb.TRACK_SUGGEST), NL["refusal.track_not_found"]
         ),
+        # Without a skill of theirs nothing is hidden: the profile as it is; without a face, the pulse.
+        **dict.fromkeys((Verb.CONFIRMATION_HIDE, Verb.CONFIRMATION_SHOW), NL["profile.title"]),
+        Verb.PULSE_ANSWER: NL["pulse.invalid"],
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():

@@ -40,6 +40,7 @@ from klussenbank.cards.availability import (
     withdraw_confirm_card,
 )
 from klussenbank.cards.general import channel_hello_card, help_card, notice_card, welcome_card
+from klussenbank.cards.growth import pulse_card, pulse_outcome_card
 from klussenbank.cards.klus import (
     cancel_confirm_card,
     candidates_card,
@@ -57,6 +58,7 @@ from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatu
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
+from klussenbank.domain.growth import PulseAnswer, summarise_pulse
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
@@ -85,6 +87,7 @@ from klussenbank.services.views import (
     CandidateRow,
     CandidatesView,
     ComposerView,
+    ConfirmedView,
     Contact,
     DigestView,
     EvaluationsView,
@@ -102,6 +105,9 @@ from klussenbank.services.views import (
     PauseView,
     PreviewView,
     ProfileView,
+    PulseDraft,
+    PulseOutcome,
+    PulseView,
     ReportView,
     SkillChoice,
     StepDecision,
@@ -400,6 +406,20 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     ),
     "profile_paused": lambda t: profile_card(_profile(AvailabilityStatus.PAUSED, date(2027, 1, 15)), t),
     "profile_withdrawn": lambda t: profile_card(_profile(AvailabilityStatus.WITHDRAWN), t),
+    "profile_learning": lambda t: profile_card(
+        dataclasses.replace(
+            _profile(AvailabilityStatus.ACTIVE),
+            learning=(SKILLS[1], "presenteren"),
+            confirmed=(ConfirmedView(SKILLS[0], 2, False), ConfirmedView(SKILLS[1], 1, True)),
+        ),
+        t,
+        banner=t("learning.hidden"),
+    ),
+    "pulse": lambda t: pulse_card(PulseView(12), t),
+    "pulse_invalid": lambda t: pulse_outcome_card(
+        PulseOutcome("invalid", 12, PulseDraft(None, "Meer klussen <graag>", True)), t
+    ),
+    "pulse_thanks": lambda t: pulse_outcome_card(PulseOutcome("thanks"), t),
     "no_profile": no_profile_card,
     "pause": lambda t: pause_card(PauseView(today=TODAY), t),
     "pause_error": lambda t: pause_card(
@@ -792,6 +812,30 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
             ORGS[0],
             ORGS,
             "https://bot.example/api/reports/ermelo/2027-01-01/2027-03-31.csv?expires=1&sig=ab",
+        ),
+        t,
+    ),
+    "report_pulse": lambda t: report_figures_card(
+        FiguresView(
+            figures(
+                "ermelo",
+                date(2027, 1, 1),
+                date(2027, 3, 31),
+                klussen=(),
+                matches=(),
+                availability=(),
+                external_rate=85.0,
+            ),
+            ORGS[0],
+            ORGS,
+            "https://bot.example/api/reports/ermelo/2027-01-01/2027-03-31.csv?expires=1&sig=ab",
+            pulse=summarise_pulse(
+                [
+                    PulseAnswer(4, "Meer klussen in de buurt.", "Chantal Bakker"),
+                    PulseAnswer(2, "Te weinig tijd <naast> mijn werk.", ""),
+                    PulseAnswer(5, "", ""),
+                ]
+            ),
         ),
         t,
     ),

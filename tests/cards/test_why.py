@@ -115,3 +115,18 @@ def test_more_skills_are_listed_with_and() -> None:
     assert why(match(klus), Translator("nl"), "you").startswith(
         "Je kunt: Notuleren en Rapporten schrijven · "
     )
+
+
+def test_what_someone_learns_here_and_what_a_poster_confirmed_are_said_plainly() -> None:
+    learner = dataclasses.replace(
+        CHANTAL,
+        availability=dataclasses.replace(CHANTAL.availability, learning_skills=("omgevingswet",)),
+        confirmed_skills=("minute-taking",),
+    )
+    found = match(dataclasses.replace(KLUS, learning_skills=("omgevingswet",)), learner)
+
+    assert why(found, Translator("nl"), "you") == (
+        "Je kunt: Notuleren · Je leert hier: Kennis van de Omgevingswet"
+        " · Bevestigd door een opdrachtgever: Notuleren · 4 uur per week past · Thuis werken kan"
+    )
+    assert "Wants to learn this: Environment and Planning Act" in why(found, Translator("en"), "they")

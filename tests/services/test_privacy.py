@@ -31,6 +31,8 @@ ABOUT_HER = "Chantal notuleerde snel en heel precies."
 HER_WORDS = "Een fijn team met duidelijke afspraken."
 HER_TALENT = "Ik maak graag roosters voor het zwembad."
 ASKED_OF_HER = "Zou je me twee uur willen helpen met het zwembadrooster?"
+LEARNING = "bijenteelt voor beginners"
+PULSE_WORDS = "Ik mis klussen in het weekend."
 
 
 @pytest.fixture
@@ -41,7 +43,9 @@ def privacy(uow_factory: UnitOfWorkFactory, clock: FixedClock, market: Market) -
 async def chantal_in_the_marketplace(market: Market, signup: SignupService) -> dict[str, int]:
     """Chantal signed up, is matched (waiting for approval) on Anna's klus, interested in Bram's,
     and posted one of her own that Daan is interested in."""
-    await sign_up(signup, CHANTAL, intro=INTRO, findable=True, talent_text=HER_TALENT)
+    await sign_up(
+        signup, CHANTAL, intro=INTRO, findable=True, talent_text=HER_TALENT, learning_other=LEARNING
+    )
     await sign_up(signup, DAAN)
     # Anna found her in a talent search and asked her for a date: in her access log, and a date.
     found = await market.talent.search(ANNA, "notuleren")
@@ -139,6 +143,13 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     approval_id = await approved_and_evaluated(ids["annas"], market, uow_factory, clock)
     async with uow_factory() as uow:
         assert all([await uow.agreements.get(approval_id, language) for language in ("nl", "en")])
+        # Anna confirmed a skill of hers; she answered the monthly pulse, with her name.
+        aad, now = CHANTAL.aad_object_id, clock.now()
+        await uow.growth.confirm(aad, approval_id, ("minute-taking",), now=now)
+        pulse_id = await uow.growth.start_pulse(aad, clock.today().replace(day=1), now=now)
+        assert pulse_id is not None
+        assert await uow.growth.answer_pulse(aad, pulse_id, 4, PULSE_WORDS, True, now=now)
+        await uow.commit()
     mine = await privacy.my_data(CHANTAL)
     assert mine is not None
     assert [(e["by"], e["score"], e["went_well"]) for e in mine.data["evaluations"]] == [
@@ -159,6 +170,8 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         HER_WORDS,
         HER_TALENT,
         ASKED_OF_HER,
+        LEARNING,
+        PULSE_WORDS,
     ]
     stored = await everything_stored(engine)
     assert [trace for trace in traces if not any(trace in row for _, row in stored)] == []
@@ -169,6 +182,9 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
         (table, trace) for table, row in await everything_stored(engine) for trace in traces if trace in row
     ]
     assert left == []
+    async with engine.connect() as connection:
+        assert await connection.scalar(text("SELECT count(*) FROM skill_confirmations")) == 0
+        assert (await connection.execute(text("SELECT score, signed FROM pulses"))).all() == [(4, False)]
     # The other side heard it, kindly and without her name.
     queued = await outbox(engine)
     assert ("klus.left", "Anna de Vries") in queued and ("klus.left", "Bram Jansen") in queued

@@ -51,6 +51,8 @@ EMPTY: dict[str, Any] = {
     "work_mode": None,
     "intro": "",
     "talent_text": "",
+    "learning_skills": (),
+    "learning_other": "",
 }
 KNOWN_CODES = {
     "unreadable",
@@ -521,6 +523,16 @@ def cases(draw: st.DrawFn, *, with_unreadable: bool = False) -> tuple[Availabili
             st.one_of(st.text(max_size=40), either("x" * MAX_TALENT_TEXT)),
             days(MAX_TALENT_TEXT + 1, 400).map(lambda n: "x" * n),
         ),
+        learning_skills=pick(
+            "learning_skills",
+            st.lists(st.sampled_from(SKILL_IDS), max_size=3).map(tuple),
+            st.lists(st.sampled_from(SKILL_IDS), max_size=2).map(lambda s: (*s, "juggling")),
+        ),
+        learning_other=pick(
+            "learning_other",
+            st.lists(st.sampled_from(SYNONYMS + FREE_WORDS), max_size=4).map(", ".join),
+            days(MAX_OTHER_SKILLS_TEXT + 1, 400).map(lambda n: "x" * n),
+        ),
         unreadable=pick(
             "unreadable",
             st.just(()),
@@ -638,3 +650,24 @@ def test_the_draft_strategy_yields_valid_and_invalid_drafts() -> None:
 
     assert validate(valid)[1] == []
     assert validate(invalid)[1]
+
+
+# -- what they want to learn ---------------------------------------------------------------------------
+
+
+def test_learning_wishes_are_skills_from_the_list_and_own_words() -> None:
+    availability, errors = validate(
+        draft(learning_skills=("omgevingswet",), learning_other="notulist, bijen houden")
+    )
+
+    assert errors == []
+    assert availability is not None
+    assert availability.learning_skills == ("omgevingswet", "minute-taking")
+    assert availability.learning_other == ("bijen houden",)
+
+
+def test_an_unknown_learning_skill_is_refused() -> None:
+    availability, errors = validate(draft(learning_skills=("no-such-skill",)))
+
+    assert availability is None
+    assert errors == [FieldError("learning_skills", "unknown_skill")]

@@ -61,7 +61,13 @@ def candidate(person_id: str = "anna", **changes: Any) -> Candidate:
     `changes` go to the availability, except `organisation_key`, `commitments`, `recent_matches`
     and `times_passed_over`, which go to the candidate.
     """
-    person_fields = {"organisation_key", "commitments", "recent_matches", "times_passed_over"}
+    person_fields = {
+        "organisation_key",
+        "commitments",
+        "recent_matches",
+        "times_passed_over",
+        "confirmed_skills",
+    }
     person = {key: value for key, value in changes.items() if key in person_fields}
     availability = Availability(
         skills=("minute-taking",),
@@ -508,6 +514,63 @@ def test_klussen_without_skills_rank_among_the_others() -> None:
     assert [m.score for m in expected] == [1.0, 1.0]  # 1, 3 and 4 score 1.0; the person's turn order picks
 
 
+# -- learning wishes, leerklussen and confirmed skills --------------------------------------------------
+
+
+def test_a_klus_that_offers_what_someone_wants_to_learn_ranks_them_higher_and_says_so() -> None:
+    offers = klus(learning_skills=("omgevingswet",), title="Klus", hours_per_week=32)
+    learner = candidate("anna", learning_skills=("omgevingswet",))
+    other = candidate("bram")
+
+    ranked = MATCHER.rank_candidates(offers, [other, learner], today=TODAY)
+
+    assert [m.person_id for m in ranked] == ["anna", "bram"]
+    learning = reason(ranked[0], "learning")
+    assert (learning.skills, dict(learning.params), learning.weight) == (
+        ("omgevingswet",),
+        {"count": 1},
+        0.10,
+    )
+    assert ranked[0].score == formula(ranked[0]) > ranked[1].score
+    assert [r.code for r in ranked[1].reasons if r.code == "learning"] == []
+
+
+def test_a_nice_to_have_skill_someone_wants_to_learn_is_a_learning_reason() -> None:
+    match = explain(klus(nice_skills=("excel",)), candidate(learning_skills=("excel",)))
+
+    assert match is not None and reason(match, "learning").skills == ("excel",)
+
+
+def test_a_leerklus_lets_a_learner_of_its_required_skill_pass_the_skill_filter() -> None:
+    learner = candidate(skills=("excel",), learning_skills=("minute-taking",))
+
+    assert explain(klus(), learner) is None  # nothing in common, not a leerklus
+    match = explain(klus(leerklus=True), learner)
+    assert match is not None
+    assert reason(match, "skills").value == 0.0
+    assert reason(match, "learning").skills == ("minute-taking",)
+    # The hard rules stay hard: a leerklus of an organisation they do not want to work for is not theirs.
+    assert explain(klus(leerklus=True, organisation_key="zeewolde"), learner) is None
+
+
+def test_a_confirmed_skill_counts_more_than_a_self_declared_one() -> None:
+    k = klus(title="Klus", hours_per_week=32)
+    declared = candidate("anna")
+    confirmed = candidate("bram", confirmed_skills=("minute-taking",))
+
+    ranked = MATCHER.rank_candidates(k, [declared, confirmed], today=TODAY)
+
+    assert [m.person_id for m in ranked] == ["bram", "anna"]
+    assert reason(ranked[0], "confirmed").skills == ("minute-taking",)
+    assert reason(ranked[0], "confirmed").weight == 0.05
+
+
+def test_a_confirmed_skill_is_owned_even_when_not_on_the_profile() -> None:
+    match = explain(klus(), candidate(skills=("excel",), confirmed_skills=("minute-taking",)))
+
+    assert match is not None and reason(match, "skills").skills == ("minute-taking",)
+
+
 def test_limit() -> None:
     people = [candidate(f"p{n:02}") for n in range(30)]
     pool = CandidatePool(MATCHER, people)
@@ -599,7 +662,9 @@ def candidates(draw: st.DrawFn, person_id: str | None = None) -> Candidate:
             paused_until=draw(st.one_of(st.none(), days(-5, 5)))
             if status is AvailabilityStatus.PAUSED
             else None,
+            learning_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))),
         ),
+        confirmed_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))),
         commitments=tuple(commitments),
         recent_matches=draw(st.integers(0, 2)),
         times_passed_over=draw(st.integers(0, 2)),
@@ -639,6 +704,8 @@ def klussen(draw: st.DrawFn, klus_id: int | None = None) -> Klus:
         visibility=draw(st.sampled_from(Visibility)),
         internal_first_until=TODAY,
         status=draw(st.sampled_from([KlusStatus.OPEN] * 5 + list(KlusStatus))),
+        learning_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))),
+        leerklus=draw(st.booleans()),
     )
 
 
@@ -675,7 +742,11 @@ def allowed(k: Klus, c: Candidate) -> bool:
         return False
     if not k.required_skills and not k.free_skills and not k.nice_skills:
         return True
-    owned = set(a.skills) | {skill for text in a.free_skills for skill in named(text)}
+    if k.leerklus and set(a.learning_skills) & learnable(k):
+        return True
+    owned = (
+        set(a.skills) | set(c.confirmed_skills) | {skill for text in a.free_skills for skill in named(text)}
+    )
     shared = set(owned)
     for own in owned:
         if own in VOCABULARY:
@@ -686,14 +757,22 @@ def allowed(k: Klus, c: Candidate) -> bool:
     return bool(shared & set(k.nice_skills))
 
 
-def named(text: str) -> set[str]:
-    """The vocabulary skills a free-text skill names: it has every lemma of one of their names."""
+def learnable(k: Klus) -> set[str]:
+    """What someone can learn on a klus: nice-to-have and offered skills, on a leerklus all it asks."""
+    asked = set(k.required_skills) | {s for text in k.free_skills for s in named(text, exactly=True)}
+    return set(k.nice_skills) | set(k.learning_skills) | (asked if k.leerklus else set())
+
+
+def named(text: str, *, exactly: bool = False) -> set[str]:
+    """The vocabulary skills a free-text skill names: it has every lemma of one of their names (or
+    `exactly` those)."""
     lemmas = MATCHER._lexicon.lemmas(text)
     return {
         s.id
         for s in VOCABULARY
         if any(
-            MATCHER._lexicon.lemmas(name) <= lemmas for name in (s.id, s.label_nl, s.label_en, *s.synonyms)
+            MATCHER._lexicon.lemmas(name) == lemmas if exactly else MATCHER._lexicon.lemmas(name) <= lemmas
+            for name in (s.id, s.label_nl, s.label_en, *s.synonyms)
         )
     }
 

@@ -29,6 +29,7 @@ from klussenbank.dialogs import (
     applications,
     approvals,
     general,
+    growth,
     klussen,
     matching,
     privacy,
@@ -65,6 +66,7 @@ ROUTES = Routes(
     skills.router,
     tracks.router,
     talent.router,
+    growth.router,
 )
 
 

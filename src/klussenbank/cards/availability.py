@@ -27,7 +27,7 @@ from klussenbank.cards.skills import skill_picker
 from klussenbank.domain.people import WEEKDAYS, AvailabilityStatus, WorkMode
 from klussenbank.i18n import Translator
 from klussenbank.services.views import FormView, PauseView, ProfileView
-from klussenbank.verbs import AvailabilityInput, PauseInput, Verb
+from klussenbank.verbs import AvailabilityInput, GrowthInput, PauseInput, Verb
 
 F = AvailabilityInput
 
@@ -136,6 +136,8 @@ def availability_form_card(view: FormView, t: Translator, *, typeahead: bool = F
         },
         into=more,
     )
+    for learning_field in _learning_fields(view, t, typeahead=typeahead):
+        field(learning_field, into=more)
     for input_id, on in (
         (F.SUGGESTIONS, values.suggestions),
         (F.VISIBLE_TO_OWN_LINE, values.visible_to_own_line),
@@ -224,9 +226,11 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
                     t("talent.form_findable_short"),
                     t("talent.profile_findable", text=view.talent_text) if view.findable else t("form.off"),
                 ),
+                *_learning_fact(view, t),
             ]
         )
     )
+    body += _confirmed_items(view, t)
     body.append(subtle(t("profile.privacy")))
     if status is AvailabilityStatus.WITHDRAWN:
         actions = [execute(t("action.sign_up_again"), Verb.AVAILABILITY_EDIT, style="positive")]
@@ -248,6 +252,71 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
             )
         actions.append(execute(t("action.withdraw"), Verb.AVAILABILITY_WITHDRAW, style="destructive"))
     return card(body, actions)
+
+
+def _learning_fields(view: FormView, t: Translator, *, typeahead: bool) -> list[Element]:
+    """ "Wat wil je leren?": skills from the list, and in your own words."""
+    values = view.values
+    return [
+        skill_picker(
+            F.LEARNING_SKILLS,
+            t("learning.form_skills"),
+            view.skill_choices,
+            values.learning_skills,
+            t,
+            typeahead=typeahead,
+        ),
+        {
+            "type": "Input.Text",
+            "id": F.LEARNING_OTHER,
+            "label": t("learning.form_other"),
+            "placeholder": t("learning.form_other_placeholder"),
+            "value": values.learning_other,
+        },
+    ]
+
+
+def _learning_fact(view: ProfileView, t: Translator) -> list[tuple[str, str]]:
+    wishes = [wish if isinstance(wish, str) else skill_label(wish, t) for wish in view.learning]
+    return [(t("learning.profile"), ", ".join(wishes))] if wishes else []
+
+
+def _confirmed_items(view: ProfileView, t: Translator) -> list[Element]:
+    """Skills posters confirmed, with a small mark and a button to hide (or show again) each."""
+    if not view.confirmed:
+        return []
+    items: list[Element] = [text(t("learning.confirmed_title"), weight="Bolder")]
+    for confirmed in view.confirmed:
+        label = skill_label(confirmed.skill, t)
+        mark = t.plural("learning.confirmed_by", confirmed.count, count=confirmed.count)
+        said = t("learning.confirmed_hidden", skill=label) if confirmed.hidden else f"✓ {label} · {mark}"
+        verb = Verb.CONFIRMATION_SHOW if confirmed.hidden else Verb.CONFIRMATION_HIDE
+        items.append(
+            {
+                "type": "ColumnSet",
+                "columns": [
+                    {"type": "Column", "width": "stretch", "items": [text(said, isSubtle=confirmed.hidden)]},
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "items": [
+                            {
+                                "type": "ActionSet",
+                                "actions": [
+                                    execute(
+                                        t("learning.show" if confirmed.hidden else "learning.hide"),
+                                        verb,
+                                        data={GrowthInput.SKILL.value: confirmed.skill.id},
+                                    )
+                                ],
+                            }
+                        ],
+                    },
+                ],
+            }
+        )
+    items.append(subtle(t("learning.confirmed_help")))
+    return items
 
 
 def pause_card(view: PauseView, t: Translator) -> Element:

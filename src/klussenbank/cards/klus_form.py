@@ -159,6 +159,30 @@ def klus_form_card(view: KlusFormView, t: Translator, *, typeahead: bool = False
         t("klus_form.internal_first_until_help"),
         into=more,
     )
+    field(
+        skill_picker(
+            F.LEARNING_SKILLS,
+            t("learning.klus_skills"),
+            view.skill_choices,
+            values.learning_skills,
+            t,
+            typeahead=typeahead,
+        ),
+        t("learning.klus_skills_help"),
+        into=more,
+    )
+    field(
+        {
+            "type": "Input.Toggle",
+            "id": F.LEERKLUS,
+            "title": t("learning.leerklus"),
+            "value": "true" if values.leerklus else "false",
+            "valueOn": "true",
+            "valueOff": "false",
+        },
+        t("learning.leerklus_help"),
+        into=more,
+    )
     form.items += more_options(more, t, shown=form.has_error([str(e.get("id")) for e in more]))
     data = once_data(klus_data(view.klus_id) if view.klus_id else None)
     actions = [

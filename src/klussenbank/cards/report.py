@@ -18,8 +18,10 @@ from klussenbank.cards.elements import (
     text,
     title,
 )
+from klussenbank.cards.growth import FACES
 from klussenbank.cards.work import match_evaluation_items
 from klussenbank.domain.fields import FieldError
+from klussenbank.domain.growth import PulseSummary
 from klussenbank.domain.report import Month
 from klussenbank.i18n import Translator
 from klussenbank.services.reports import EvaluationsListView, FiguresView
@@ -66,6 +68,7 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
     )
     if found.months:
         body += _months(found.months, t)
+    body += _pulse(view.pulse, t)
     choose = card(
         [
             {
@@ -89,6 +92,37 @@ def report_figures_card(view: FiguresView, t: Translator) -> Element:
             execute(t("action.report_evaluations"), Verb.REPORT_EVALUATIONS, data=scope),
         ],
     )
+
+
+PULSE_TEXTS_SHOWN = 10  # (each cut like the evaluations' texts, so that the card stays small)
+
+
+def _pulse(pulse: PulseSummary, t: Translator) -> list[Element]:
+    """The monthly pulse in aggregate: how many answered, the average, how many per face, and the
+    texts without names (unless someone chose to sign)."""
+    if not pulse.answers:
+        return []
+    items: list[Element] = [
+        text(t("pulse.report_title"), weight="Bolder", spacing="Medium"),
+        facts(
+            [
+                (t("pulse.report_answers"), t.number(pulse.answers)),
+                (t("pulse.report_average"), t.number(pulse.average) if pulse.average is not None else "–"),
+                (
+                    t("pulse.report_per_score"),
+                    "  ".join(
+                        f"{FACES[score]} {t.number(count)}" for score, count in reversed(pulse.per_score)
+                    ),
+                ),
+            ]
+        ),
+    ]
+    for said, name in pulse.texts[:PULSE_TEXTS_SHOWN]:
+        cut = said if len(said) <= 240 else said[:239] + "…"
+        items.append(text(f"“{cut}”" + (f" — {name}" if name else ""), isSubtle=not name))
+    if len(pulse.texts) > PULSE_TEXTS_SHOWN:
+        items.append(subtle(t("pulse.report_more", count=len(pulse.texts) - PULSE_TEXTS_SHOWN)))
+    return items
 
 
 def report_evaluations_card(view: EvaluationsListView, t: Translator) -> Element:

@@ -40,9 +40,10 @@ def _sentences(reason: Reason, t: Translator, reader: Reader) -> list[str]:
             *([t(f"{key}.skills", skills=_join(named, t))] if named else []),
             *([t(f"{key}.related", skills=_join(close, t))] if close else []),
         ]
-    if reason.code == "nice_skills":
+    if reason.code in ("nice_skills", "learning", "confirmed"):  # learning: what they want to learn here
         named = [_name(reason.code, skill, t) for skill in reason.skills]
-        return [t(f"{key}.nice", skills=_join(named, t))] if named else []
+        word = "nice" if reason.code == "nice_skills" else reason.code
+        return [t(f"{key}.{word}", skills=_join(named, t))] if named else []
     if reason.code == "track":  # said to the person alone: a poster never learns of a track
         return [t("why.you.track")] if reader == "you" else []
     if reason.code == "mentioned":  # (only the skills the klus does not list: the others are said)

@@ -181,6 +181,18 @@ def evaluation_card(view: EvaluationView, t: Translator) -> Element:
                 "valueOff": "false",
             }
         )
+    elif view.skill_choices:  # the poster confirms skills: on the employee's profile, counting more
+        form.field(
+            skill_picker(
+                W.SKILLS.value,
+                t("learning.evaluation_confirm", name=person(view.other_name, t)),
+                view.skill_choices,
+                draft.skills,
+                t,
+                typeahead=False,
+            ),
+            t("learning.evaluation_confirm_help"),
+        )
     return card(
         form.items,
         [execute(t("action.evaluation_send"), Verb.EVALUATION_SEND, style="positive", data=once_data(data))],

@@ -41,6 +41,8 @@ def parse_klus(data: object) -> KlusDraft:
         interest_deadline=inputs.day(F.INTEREST_DEADLINE),
         visibility=inputs.choice(F.VISIBILITY, Visibility),
         internal_first_until=inputs.day(F.INTERNAL_FIRST_UNTIL),
+        learning_skills=inputs.choices(F.LEARNING_SKILLS),
+        leerklus=inputs.flag(F.LEERKLUS, default=False),
     )
     return replace(draft, unreadable=inputs.unreadable)
 

@@ -46,6 +46,8 @@ def parse_availability(data: object) -> AvailabilityDraft:
         visible_to_own_line=inputs.flag(F.VISIBLE_TO_OWN_LINE, default=False),
         findable=inputs.flag(F.FINDABLE, default=False),
         talent_text=inputs.text(F.TALENT_TEXT),
+        learning_skills=inputs.choices(F.LEARNING_SKILLS),
+        learning_other=inputs.text(F.LEARNING_OTHER),
     )
     return replace(draft, unreadable=inputs.unreadable)
 

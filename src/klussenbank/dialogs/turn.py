@@ -16,6 +16,7 @@ from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
+from klussenbank.services.growth import PulseService
 from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
@@ -97,6 +98,7 @@ class Services:
     skills: SkillSearch
     tracks: TrackService
     talent: TalentService
+    pulse: PulseService
 
 
 def with_help(text: str, t: Translator) -> Element:

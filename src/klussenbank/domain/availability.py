@@ -6,7 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from klussenbank.domain.fields import Checks, FieldError
+from klussenbank.domain.fields import (
+    MAX_FREE_SKILL,
+    MAX_FREE_SKILLS,
+    MAX_OTHER_SKILLS_TEXT,
+    Checks,
+    FieldError,
+)
 from klussenbank.domain.people import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
 from klussenbank.domain.skills import SkillVocabulary
 
@@ -32,6 +38,8 @@ class AvailabilityDraft:
     visible_to_own_line: bool = False
     findable: bool = False
     talent_text: str = ""
+    learning_skills: tuple[str, ...] = ()
+    learning_other: str = ""
     unreadable: tuple[str, ...] = ()
 
 
@@ -61,6 +69,7 @@ def validate_availability(
     if len(intro) > MAX_INTRO:
         check.add("intro", "too_long", max=MAX_INTRO)
     talent_text = check.text("talent_text", draft.talent_text, MAX_TALENT_TEXT)
+    learning, learning_other = _learning(check, draft, vocabulary)
 
     if check.errors:
         return None, check.errors
@@ -81,9 +90,29 @@ def validate_availability(
             visible_to_own_line=draft.visible_to_own_line,
             findable=draft.findable,
             talent_text=talent_text,
+            learning_skills=learning,
+            learning_other=learning_other,
         ),
         [],
     )
+
+
+def _learning(
+    check: Checks, draft: AvailabilityDraft, vocabulary: SkillVocabulary
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What they want to learn: the chosen skills plus those named in their own words, and the rest."""
+    chosen = tuple(dict.fromkeys(draft.learning_skills))
+    if any(skill not in vocabulary for skill in chosen):
+        check.add("learning_skills", "unknown_skill")
+    if len(draft.learning_other) > MAX_OTHER_SKILLS_TEXT:
+        check.add("learning_other", "too_long", max=MAX_OTHER_SKILLS_TEXT)
+        return chosen, ()
+    known, free = vocabulary.parse_free_text(draft.learning_other)
+    if len(free) > MAX_FREE_SKILLS:
+        check.add("learning_other", "too_many_skills", max=MAX_FREE_SKILLS)
+    elif any(len(term) > MAX_FREE_SKILL for term in free):
+        check.add("learning_other", "skill_too_long", max=MAX_FREE_SKILL)
+    return tuple(dict.fromkeys(chosen + tuple(known))), tuple(free)
 
 
 def validate_pause(until: date | None, *, today: date) -> list[FieldError]:

@@ -56,6 +56,10 @@ class Klus:
     internal_first_until: date
     status: KlusStatus = KlusStatus.OPEN
     created_at: datetime | None = None
+    # Skills someone can learn here, and whether it is a leerklus (shadowing, learning on the job): there
+    # someone who wants to learn one of its skills passes the skill filter (see `matching.scoring`).
+    learning_skills: tuple[str, ...] = ()
+    leerklus: bool = False
 
     def open_on(self, today: date) -> bool:
         return self.status is KlusStatus.OPEN and today <= self.interest_deadline
@@ -83,6 +87,8 @@ class KlusDraft:
     interest_deadline: date | None = None
     visibility: Visibility | None = None
     internal_first_until: date | None = None
+    learning_skills: tuple[str, ...] = ()
+    leerklus: bool = False
     unreadable: tuple[str, ...] = ()
 
 
@@ -110,6 +116,9 @@ def validate_klus(
     nice = tuple(skill for skill in dict.fromkeys(draft.nice_skills) if skill not in required)
     if any(skill not in vocabulary for skill in nice):
         check.add("nice_skills", "unknown_skill")
+    learning = tuple(dict.fromkeys(draft.learning_skills))
+    if any(skill not in vocabulary for skill in learning):
+        check.add("learning_skills", "unknown_skill")
     check.hours(draft.hours_per_week)
     check.period(draft.start_date, draft.end_date, today=today, end_required=True)
     if draft.work_mode is None:
@@ -157,6 +166,8 @@ def validate_klus(
             interest_deadline=deadline,
             visibility=draft.visibility or Visibility.POOL,
             internal_first_until=draft.internal_first_until or today + DEFAULT_INTERNAL_FIRST,
+            learning_skills=learning,
+            leerklus=draft.leerklus,
         ),
         [],
     )

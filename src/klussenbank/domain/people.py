@@ -62,6 +62,9 @@ class Availability:
     # Colleagues may find me in a talent search (off by default), with what I am good at / like to do.
     findable: bool = False
     talent_text: str = ""
+    # What they want to learn: skills from the vocabulary, and in their own words.
+    learning_skills: tuple[str, ...] = ()
+    learning_other: tuple[str, ...] = ()
 
     def status_on(self, today: date) -> AvailabilityStatus:
         """A pause ends by itself: after its last day the person is active again."""

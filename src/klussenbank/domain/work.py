@@ -92,7 +92,7 @@ class EvaluationDraft:
     went_well: str = ""
     could_be_better: str = ""
     again: bool | None = None
-    skills: tuple[str, ...] = ()  # the employee's: used or learned
+    skills: tuple[str, ...] = ()  # used or learned: the employee says so, the poster confirms
     add_skills: bool = False  # the employee's choice: put them on their profile
     unreadable: tuple[str, ...] = ()
 
@@ -125,5 +125,5 @@ def validate_evaluation(
     if check.errors:
         return None, check.errors
     assert draft.score is not None and draft.again is not None
-    skills = tuple(dict.fromkeys(draft.skills)) if role is Role.EMPLOYEE else ()
+    skills = tuple(dict.fromkeys(draft.skills))
     return Evaluation(approval_id, role, draft.score, went_well, better, draft.again, skills), []

@@ -99,8 +99,9 @@ class Marketplace:
         availability = await uow.availability.get(person_id)
         if person is None or availability is None:
             return None
+        confirmed = tuple(c.skill for c in await uow.growth.confirmed(person_id) if not c.hidden)
         candidates = await candidates_of(
-            uow, [PoolMember(person, availability)], history_since(self.clock), [person_id]
+            uow, [PoolMember(person, availability, confirmed)], history_since(self.clock), [person_id]
         )
         return candidates[0]
 

@@ -53,6 +53,7 @@ def candidate_of(
         person_id=person_id,
         organisation_key=member.person.organisation_key,
         availability=member.availability,
+        confirmed_skills=member.confirmed_skills,
         commitments=tuple(commitments),
         recent_matches=past.recent_matches,
         times_passed_over=past.times_passed_over,

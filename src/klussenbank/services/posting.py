@@ -232,4 +232,6 @@ def _draft_of(klus: Klus, today: date) -> KlusDraft:
         interest_deadline=max(klus.interest_deadline, today),
         visibility=klus.visibility,
         internal_first_until=max(klus.internal_first_until, today),
+        learning_skills=klus.learning_skills,
+        leerklus=klus.leerklus,
     )

@@ -97,6 +97,9 @@ class PrivacyService:
                 now - MONTH * self._rules.default.retention_months
             )
             purged["once_keys"] = await uow.once_keys.purge(now - MONTH)
+            purged["pulse_texts"] = await uow.privacy.purge_pulses(
+                now - MONTH * self._rules.default.retention_months
+            )
             detail = ", ".join(f"{key} {count}" for key, count in purged.items())
             await uow.audit.add(actor, "privacy.purged", detail, now=now)
             await uow.commit()

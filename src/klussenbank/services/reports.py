@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from klussenbank.domain.fields import MAX_PERIOD, FieldError
+from klussenbank.domain.growth import NO_PULSE, PulseSummary, summarise_pulse
 from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import Organisation
 from klussenbank.domain.report import Figures, figures
@@ -41,6 +42,7 @@ class FiguresView:
     organisations: tuple[Organisation, ...]  # the ones this HR person may see
     csv_url: str
     errors: tuple[FieldError, ...] = ()
+    pulse: PulseSummary = NO_PULSE  # the monthly pulse's answers in the period, no names
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,13 @@ class ReportService:
             organisations = {o.key: o for o in await uow.organisations.all()}
             period = f"{key} {start.isoformat()}..{end.isoformat()}"
             await uow.audit.add(actor.aad_object_id, "report.viewed", period, now=self._clock.now())
+            pulse = summarise_pulse(
+                await uow.growth.pulse_answers(
+                    key,
+                    datetime.combine(start, time(), tzinfo=UTC),
+                    datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC),
+                )
+            )
             await uow.commit()
         found = await self.figures(key, start, end)
         return FiguresView(
@@ -98,6 +107,7 @@ class ReportService:
             organisations=tuple(organisations[k] for k in scope.mine if k in organisations),
             csv_url=self._links.url(csv_path(key, start, end), self._clock.now()),
             errors=scope.errors,
+            pulse=pulse,
         )
 
     async def evaluations(self, actor: Actor, request: ReportRequest) -> EvaluationsListView | Refusal:

@@ -22,6 +22,7 @@ from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, ConversationRef
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.views import (
+    ConfirmedView,
     FormView,
     PauseView,
     ProfileView,
@@ -114,6 +115,21 @@ class SignupService:
                 return None
             return await self._profile_view(uow, actor, availability)
 
+    async def set_confirmation_hidden(
+        self, actor: Actor, skill: str, hidden: bool
+    ) -> tuple[ProfileView, bool] | None:
+        """Hide or show the confirmations of one of the actor's skills (only their own: the server
+        looks them up by the actor, whatever the card sends): the profile as it is then, and whether
+        they had that skill confirmed; None without a profile."""
+        async with self._uow() as uow:
+            changed = await uow.growth.set_hidden(actor.aad_object_id, skill, hidden)
+            availability = await uow.availability.get(actor.aad_object_id)
+            if availability is None:
+                return None
+            view = await self._profile_view(uow, actor, availability)
+            await uow.commit()
+            return view, changed
+
     async def form(self, actor: Actor) -> FormView:
         today = self._clock.today()
         async with self._uow() as uow:
@@ -142,6 +158,8 @@ class SignupService:
                     visible_to_own_line=availability.visible_to_own_line,
                     findable=availability.findable,
                     talent_text=availability.talent_text,
+                    learning_skills=availability.learning_skills,
+                    learning_other=_free_skills_text(availability.learning_other),
                 )
             return FormView(
                 values=values,
@@ -248,6 +266,15 @@ class SignupService:
             today=today,
             findable=availability.findable,
             talent_text=availability.talent_text,
+            learning=(
+                *(self._choice(skill) for skill in availability.learning_skills if skill in self._vocabulary),
+                *availability.learning_other,
+            ),
+            confirmed=tuple(
+                ConfirmedView(self._choice(c.skill), c.count, c.hidden)
+                for c in await uow.growth.confirmed(actor.aad_object_id)
+                if c.skill in self._vocabulary
+            ),
         )
 
     def _choice(self, skill_id: str) -> SkillChoice:

@@ -47,6 +47,17 @@ class ProfileView:
     today: date
     findable: bool = False  # colleagues may find them in a talent search, with this text
     talent_text: str = ""
+    learning: tuple[SkillChoice | str, ...] = ()  # what they want to learn: skills, and own words
+    confirmed: tuple[ConfirmedView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConfirmedView:
+    """A skill of theirs that posters confirmed after the work: by how many matches; hidden or not."""
+
+    skill: SkillChoice
+    count: int
+    hidden: bool
 
 
 @dataclass(frozen=True)
@@ -338,3 +349,28 @@ class EvaluationsView:
 
     match: MatchEvaluations
     role: Role | None = None
+
+
+@dataclass(frozen=True)
+class PulseView:
+    """The monthly pulse card: "Hoe bevalt Klussenbank? Wat mis je?"."""
+
+    pulse_id: int
+    draft: PulseDraft | None = None  # what they sent, when it came back with a question
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class PulseDraft:
+    score: int | None
+    text: str = ""
+    signed: bool = False
+
+
+@dataclass(frozen=True)
+class PulseOutcome:
+    """After answering the pulse: thanks, or why nothing was stored."""
+
+    code: str  # "thanks", "already", "not_found", "invalid"
+    pulse_id: int = 0
+    draft: PulseDraft | None = None

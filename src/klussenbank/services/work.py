@@ -127,6 +127,10 @@ class WorkService:
                     await self._evaluation_view(uow, approval, role), draft=draft, errors=tuple(errors)
                 )
             await uow.work.add_evaluation(evaluation, now=self._clock.now())
+            if role is Role.POSTER and evaluation.skills:  # confirmed: they show on the profile, count more
+                await uow.growth.confirm(
+                    approval.candidate_id, approval.id, evaluation.skills, now=self._clock.now()
+                )
             if evaluation.skills and draft.add_skills:
                 availability = await uow.availability.get(actor.aad_object_id)
                 if availability is not None:
@@ -188,9 +192,7 @@ class WorkService:
             klus_title=klus.title if klus else "",
             other_name=other.name if other else "",
             role=role,
-            skill_choices=skill_choices(self._vocabulary, (s.id for s in self._vocabulary.skills))
-            if role is Role.EMPLOYEE
-            else (),
+            skill_choices=skill_choices(self._vocabulary, (s.id for s in self._vocabulary.skills)),
             done=await uow.work.evaluation(approval.id, role) is not None,
         )
 

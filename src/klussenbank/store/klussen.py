@@ -16,6 +16,7 @@ from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, AvailabilityStatus, Person, WorkMode
 from klussenbank.services.ports.records import KlusHistory, PoolMember
 from klussenbank.store.db import utc
+from klussenbank.store.orm.growth import SkillConfirmationRow
 from klussenbank.store.orm.klussen import InterestRow, KlusRow, KlusSkillRow, SuggestionRow
 from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
@@ -28,7 +29,7 @@ from klussenbank.store.orm.pool import PoolChangeRow, PoolVersionRow
 from klussenbank.store.pool_changes import KEPT
 from klussenbank.store.repositories import SqlOrganisations, SqlPeople
 
-REQUIRED, NICE, FREE = "required", "nice", "free"
+REQUIRED, NICE, FREE, LEARN = "required", "nice", "free", "learn"
 PASSED_OVER = (InterestStatus.NOT_CHOSEN,)
 
 
@@ -56,6 +57,8 @@ def _klus(row: KlusRow) -> Klus:
         internal_first_until=row.internal_first_until,
         status=KlusStatus(row.status),
         created_at=utc(row.created_at),
+        learning_skills=skills(LEARN),
+        leerklus=row.leerklus,
     )
 
 
@@ -96,11 +99,13 @@ class SqlKlussen:
         row.visibility = klus.visibility.value
         row.internal_first_until = klus.internal_first_until
         row.status = klus.status.value
+        row.leerklus = klus.leerklus
         row.updated_at = now
         kinds = (
             [(s, REQUIRED) for s in klus.required_skills]
             + [(s, NICE) for s in klus.nice_skills]
             + [(s, FREE) for s in klus.free_skills]
+            + [(s, LEARN) for s in klus.learning_skills]
         )
         row.skills.extend(KlusSkillRow(position=i, skill=s, kind=k) for i, (s, k) in enumerate(kinds))
         self._session.add(row)  # only now: a half-filled row must not be flushed by a query above
@@ -389,6 +394,8 @@ class SqlPool:
                     a.visible_to_own_line,
                     a.findable,
                     a.talent_text,
+                    a.learning_skills,
+                    a.learning_other,
                 )
                 .join(OrganisationRow, OrganisationRow.id == PersonRow.organisation_id)
             )
@@ -411,6 +418,14 @@ class SqlPool:
             .order_by(AvailabilitySkillRow.person_id, AvailabilitySkillRow.position)
         ):
             skills[person][0 if known else 1].append(skill)
+        confirmed: dict[int, list[str]] = defaultdict(list)
+        for person, skill in await self._session.execute(
+            select(SkillConfirmationRow.person_id, SkillConfirmationRow.skill)
+            .where(of_these(SkillConfirmationRow.person_id), SkillConfirmationRow.hidden.is_(False))
+            .order_by(SkillConfirmationRow.person_id, SkillConfirmationRow.id)
+        ):
+            if skill not in confirmed[person]:
+                confirmed[person].append(skill)
         willing: dict[int, list[str]] = defaultdict(list)
         for person, key in await self._session.execute(
             select(AvailabilityOrganisationRow.person_id, OrganisationRow.key)
@@ -437,7 +452,10 @@ class SqlPool:
                     visible_to_own_line=visible,
                     findable=findable,
                     talent_text=talent_text,
+                    learning_skills=tuple(learning),
+                    learning_other=tuple(learning_other),
                 ),
+                tuple(confirmed[row_id]),
             )
             for (
                 row_id,
@@ -460,5 +478,7 @@ class SqlPool:
                 visible,
                 findable,
                 talent_text,
+                learning,
+                learning_other,
             ) in rows
         ]

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from klussenbank.store.orm.approvals import ApprovalEventRow, ApprovalRow
+from klussenbank.store.orm.growth import PulseRow, SkillConfirmationRow
 from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import AvailabilityRow, PersonRow
 from klussenbank.store.orm.privacy import AccessLogRow
@@ -58,6 +59,14 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
         .where(ApprovalEventRow.actor_id == aad_object_id)
         .order_by(ApprovalEventRow.id)
     )
+    confirmations = await session.scalars(
+        select(SkillConfirmationRow)
+        .where(SkillConfirmationRow.person_id == person.id)
+        .order_by(SkillConfirmationRow.id)
+    )
+    pulses = await session.scalars(
+        select(PulseRow).where(PulseRow.person_id == person.id).order_by(PulseRow.id)
+    )
     return {
         "person": {
             "aad_object_id": person.aad_object_id,
@@ -85,6 +94,8 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
             "visible_to_own_line": availability.visible_to_own_line,
             "findable": availability.findable,
             "talent_text": availability.talent_text,
+            "learning_skills": availability.learning_skills,
+            "learning_other": availability.learning_other,
         },
         "interests": [
             {
@@ -140,6 +151,26 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
                 "decided": _when(row.decided_at),
             }
             for row in dates
+        ],
+        "confirmed_skills": [  # by posters after the work; hidden ones count nowhere
+            {
+                "skill": row.skill,
+                "approval_id": row.approval_id,
+                "hidden": row.hidden,
+                "at": _when(row.created_at),
+            }
+            for row in confirmations
+        ],
+        "pulse": [
+            {
+                "month": row.month.isoformat(),
+                "score": row.score,
+                "text": row.text,
+                "name_added": row.signed,
+                "sent": _when(row.sent_at),
+                "answered": _when(row.answered_at),
+            }
+            for row in pulses
         ],
         "seen_by": [
             {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from klussenbank.domain.klus import HOLDS_HOURS
 from klussenbank.store.db import insert_for
+from klussenbank.store.orm.growth import SkillConfirmationRow
 from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import (
     AvailabilityOrganisationRow,
@@ -44,7 +45,12 @@ def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
     klussen: set[int] = session.info.setdefault(_KLUSSEN, set())
     for row in (*session.new, *session.dirty, *session.deleted):
         if isinstance(
-            row, AvailabilityRow | AvailabilitySkillRow | AvailabilityOrganisationRow | InterestRow
+            row,
+            AvailabilityRow
+            | AvailabilitySkillRow
+            | AvailabilityOrganisationRow
+            | InterestRow
+            | SkillConfirmationRow,
         ):
             if row.person_id is not None:
                 people.add(row.person_id)

@@ -15,6 +15,7 @@ from klussenbank.domain.delivery import ON_ITS_WAY, DeliveryStatus
 from klussenbank.domain.klus import KlusStatus
 from klussenbank.store.orm.announcements import AnnouncementRow
 from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
+from klussenbank.store.orm.growth import PulseRow, SkillConfirmationRow
 from klussenbank.store.orm.klussen import InterestRow, KlusRow, SuggestionRow
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
 from klussenbank.store.orm.people import AvailabilityRow, ConversationRow, OrganisationRow, PersonRow
@@ -67,6 +68,13 @@ class SqlPrivacy:
             .values(motivation="", updated_at=now)
         )
         await self._session.execute(delete(ConversationRow).where(ConversationRow.person_id == person.id))
+        await self._session.execute(
+            delete(SkillConfirmationRow).where(SkillConfirmationRow.person_id == person.id)
+        )
+        # Their pulse answers keep only the score, for HR's averages.
+        await self._session.execute(
+            update(PulseRow).where(PulseRow.person_id == person.id).values(text="", signed=False)
+        )
         await self._session.execute(delete(AccessLogRow).where(AccessLogRow.subject_id == aad_object_id))
         await self._session.execute(
             update(AccessLogRow).where(AccessLogRow.viewer_id == aad_object_id).values(viewer_id=pseudonym)
@@ -154,6 +162,9 @@ class SqlPrivacy:
         )
         await self._session.execute(update(ApprovalRow).where(ApprovalRow.klus_id.in_(ids)).values(reason=""))
         await self._blank_evaluations(EvaluationRow.approval_id.in_(approvals))
+        await self._session.execute(
+            delete(SkillConfirmationRow).where(SkillConfirmationRow.approval_id.in_(approvals))
+        )
         await self._session.execute(delete(AgreementRow).where(AgreementRow.approval_id.in_(approvals)))
         await self._session.execute(delete(ApprovalCardRow).where(ApprovalCardRow.approval_id.in_(approvals)))
         await self._session.execute(delete(AccessLogRow).where(AccessLogRow.klus_id.in_(ids)))
@@ -178,6 +189,16 @@ class SqlPrivacy:
             delete(OutboxMessageRow).where(
                 OutboxMessageRow.created_at < before, OutboxMessageRow.id.not_in(unfinished)
             )
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def purge_pulses(self, before: datetime) -> int:
+        """Retention of the pulse: the texts (and names) of answers given before then go; the scores
+        stay for the figures. How many answers."""
+        result = await self._session.execute(
+            update(PulseRow)
+            .where(PulseRow.sent_at < before, (PulseRow.text != "") | PulseRow.signed)
+            .values(text="", signed=False)
         )
         return int(getattr(result, "rowcount", 0))
 

@@ -245,6 +245,8 @@ class SqlAvailability:
             visible_to_own_line=row.visible_to_own_line,
             findable=row.findable,
             talent_text=row.talent_text,
+            learning_skills=tuple(row.learning_skills),
+            learning_other=tuple(row.learning_other),
         )
 
     async def save(self, aad_object_id: str, availability: Availability, *, now: datetime) -> None:
@@ -268,6 +270,8 @@ class SqlAvailability:
         row.visible_to_own_line = availability.visible_to_own_line
         row.findable = availability.findable
         row.talent_text = availability.talent_text
+        row.learning_skills = list(availability.learning_skills)
+        row.learning_other = list(availability.learning_other)
         row.updated_at = now
         skills = [(s, True) for s in availability.skills] + [(s, False) for s in availability.free_skills]
         row.skills.clear()

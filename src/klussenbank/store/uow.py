@@ -12,6 +12,7 @@ from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDi
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
 from klussenbank.store.audit import SqlAudit
 from klussenbank.store.db import engine_of
+from klussenbank.store.growth import SqlGrowth
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.once import SqlOnceKeys
 from klussenbank.store.outbox import SqlOutbox
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
     once_keys: SqlOnceKeys
     tracks: SqlTracks
     talent: SqlTalent
+    growth: SqlGrowth
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, reads: AsyncEngine | None = None
@@ -77,6 +79,7 @@ class SqlUnitOfWork:
         self.once_keys = SqlOnceKeys(self._session)
         self.tracks = SqlTracks(self._session)
         self.talent = SqlTalent(self._session)
+        self.growth = SqlGrowth(self._session, self.people)
         return self
 
     async def __aexit__(

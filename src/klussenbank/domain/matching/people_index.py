@@ -12,12 +12,15 @@ from klussenbank.domain.matching.words import _Term
 
 
 class _PeopleIndex:
-    """A pool's people as bitsets (by skill, own and related, free-text word, home and work mode)."""
+    """A pool's people as bitsets (by skill, own and related, free-text word, home and work mode; by
+    the skills they want to learn and the skills posters confirmed)."""
 
     def __init__(self, people: list[_Person], related_skills: Mapping[int, int]) -> None:
         self._people = people
         size = self._size = len(people)
         by_skill: dict[int, list[int]] = defaultdict(list)
+        by_learning: dict[int, list[int]] = defaultdict(list)
+        by_confirmed: dict[int, list[int]] = defaultdict(list)
         by_home: dict[str, list[int]] = defaultdict(list)
         by_mode: list[list[int]] = [[] for _ in _MODES]
         by_word: dict[str, list[int]] = defaultdict(list)
@@ -26,6 +29,10 @@ class _PeopleIndex:
         for index, person in enumerate(people):
             for bit in _bits(person.own):
                 by_skill[bit].append(index)
+            for bit in _bits(person.learning):
+                by_learning[bit].append(index)
+            for bit in _bits(person.confirmed):
+                by_confirmed[bit].append(index)
             by_home[person.organisation].append(index)
             by_mode[person.mode_code].append(index)
             for word in person.free_words:
@@ -34,6 +41,8 @@ class _PeopleIndex:
                 by_key[key].append(index)
             self._ids[person.id].append(index)
         self._own = {bit: _mask_of(found, size) for bit, found in by_skill.items()}
+        self._learning = {bit: _mask_of(found, size) for bit, found in by_learning.items()}
+        self._confirmed = {bit: _mask_of(found, size) for bit, found in by_confirmed.items()}
         self._related: dict[int, int] = {}
         for bit, related_bits in related_skills.items():
             related = 0
@@ -51,11 +60,13 @@ class _PeopleIndex:
         """Where this person is in the pool (normally once or not at all)."""
         return self._ids.get(person_id, [])
 
-    def _owning(self, skills: int) -> int:
-        """Everyone who owns one of these skills."""
+    def _owning(self, skills: int, by_skill: Mapping[int, int] | None = None) -> int:
+        """Everyone who owns one of these skills (or is in `by_skill` for one: wants to learn it, has it
+        confirmed)."""
+        by_skill = self._own if by_skill is None else by_skill
         mask = 0
         for bit in _bits(skills):
-            mask |= self._own.get(bit, 0)
+            mask |= by_skill.get(bit, 0)
         return mask
 
     def _word_mask(self, word: str, skills: int) -> int:

@@ -2,14 +2,16 @@
 
 **How.** The people are kept as bitsets by skill (see `people_index`). For a klus the pool counts per
 person the halves of the klus's skills they bring (its *level*), and visits people level by level,
-split by how well their work mode and place fit and whether the klus's text names a skill of theirs,
-best possible score first. Every person visited is scored by the plain scorer (`scoring._fit`: all the
+split by how well their work mode and place fit and which lifts they may get (the klus's text names a
+skill of theirs, they want to learn one of its skills, a poster confirmed one), best possible score
+first. Every person visited is scored by the plain scorer (`scoring._fit`: all the
 hard filters, the score) and ordered by the plain matcher's key (`ranker._candidate_key`); the search
 stops when the best score still possible (`scoring._bound`) falls in a lower band than the limit-th
 found: nobody left can enter the top. So the pool gives exactly what `Matcher.rank_candidates` gives
 over the same people, with the same explanation (`scoring._match`), and a change to the scorer's hard
 filters, score or wording carries over by itself; the index assumes only what the scorer documents: a
-person with none of the klus's skills (level 0) is no match, and `_bound` bounds the score.
+person with none of the klus's skills (level 0) is no match unless the klus is a leerklus and they
+want to learn one of its learnable skills, and `_bound` bounds the score.
 
 **Changes.** `update` replaces or removes people without rebuilding: the old entries are left out
 (a *stale* bitset) and the people as they are now are scored one by one on every query, until
@@ -27,7 +29,7 @@ from klussenbank.domain.matching.people_index import _PeopleIndex
 from klussenbank.domain.matching.profiles import _Klus, _Person
 from klussenbank.domain.matching.ranker import Matcher, _band, _candidate_key, _CandidateKey
 from klussenbank.domain.matching.scoring import _bound, _bound_units, _Fit, _fit, _match
-from klussenbank.domain.matching.shapes import Candidate, Match
+from klussenbank.domain.matching.shapes import LIFT_WEIGHTS, Candidate, Match
 
 _Found = tuple[_CandidateKey, _Person, _Fit]
 
@@ -118,10 +120,16 @@ class CandidatePool:
             counter = index._levels(profile.nice, ())
         else:  # a klus without skills: everyone is on the same level
             counter = [(1 << index._size) - 1]
-        rest = _any(counter)
+        learners = index._owning(profile.learnable, index._learning)
+        rest = _any(counter) | (learners if profile.leerklus else 0)
         rest ^= rest & self._stale
         near = (1 << index._size) - 1 if profile.remote else index._home.get(profile.organisation, 0)
-        mentioning = index._owning(profile.text_skills)
+        # Who may get each lift, in the order of `LIFT_WEIGHTS`.
+        lifting = (
+            index._owning(profile.text_skills),
+            learners,
+            index._owning(profile.asked, index._confirmed),
+        )
         by_fit: dict[float, int] = {}
         for code, members in enumerate(index._modes):
             by_fit[profile.mode_fit[code]] = by_fit.get(profile.mode_fit[code], 0) | members
@@ -131,13 +139,17 @@ class CandidatePool:
             rest ^= members
             for mode_fit, in_mode in by_fit.items():
                 for place, at_place in ((1.0, in_mode & near), (0.0, in_mode & ~near)):
-                    for mentioned, group in ((True, at_place & mentioning), (False, at_place & ~mentioning)):
-                        group &= members
-                        if group:
-                            bound = _bound(
-                                profile.total, profile.nice_total, level, mode_fit, place, 1.0, mentioned
-                            )
-                            cells.append((_bound_units(bound), group))
+                    groups = [(0.0, at_place & members)]
+                    for weight, who in zip(LIFT_WEIGHTS, lifting, strict=True):
+                        groups = [
+                            split
+                            for lifts, group in groups
+                            for split in ((lifts + weight, group & who), (lifts, group & ~who))
+                            if split[1]
+                        ]
+                    for lifts, group in groups:
+                        bound = _bound(profile.total, profile.nice_total, level, mode_fit, place, 1.0, lifts)
+                        cells.append((_bound_units(bound), group))
         cells.sort(key=lambda cell: -cell[0])  # (stable: the same order in every process)
         return cells
 

@@ -10,6 +10,11 @@ written as the vocabulary spells it; one that says more ("Arabisch tolken" is mo
 stays a free-text skill, compared word by word. A klus's title and description are weak evidence: the skills they
 name (one-word names of three letters or fewer left out: in running text "rot" or "bag" are
 ordinary words) give a person who owns one of them the `mentioned` reason (see `scoring`).
+
+**Learning and confirmed skills.** A person's learning wishes (`Availability.learning_skills`) meet a
+klus's *learnable* skills: its nice-to-have skills, the skills it offers to learn and, on a leerklus,
+its required skills too. Skills a poster confirmed (`Candidate.confirmed_skills`) are owned, as if
+picked, and give the `confirmed` reason where the klus asks them.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from klussenbank.domain.klus import Klus, Visibility
 from klussenbank.domain.matching.bitsets import _bits
 from klussenbank.domain.matching.shapes import (
     HOURS_WEIGHT,
-    MENTIONED_WEIGHT,
+    LIFT_WEIGHTS,
     NICE_SKILLS_WEIGHT,
     PERIOD_WEIGHT,
     PLACE_WEIGHT,
@@ -48,11 +53,13 @@ class _Person:
     __slots__ = (
         "active_after",
         "commitments",
+        "confirmed",
         "end",
         "free_keys",
         "free_words",
         "hours",
         "id",
+        "learning",
         "mode_code",
         "organisation",
         "own",
@@ -83,6 +90,9 @@ class _Person:
         own = matcher._skill_mask(availability.skills)
         for text in free:
             own |= matcher._named(text)
+        self.confirmed = matcher._skill_mask(candidate.confirmed_skills)
+        own |= self.confirmed
+        self.learning = matcher._skill_mask(availability.learning_skills)
         related = 0
         for bit in _bits(own):
             related |= matcher._related.get(bit, 0)
@@ -106,11 +116,14 @@ def _active_after(availability: Availability) -> int:
 
 class _Klus:
     __slots__ = (
+        "asked",
         "days",
         "end",
         "hours",
         "id",
         "klus",
+        "learnable",
+        "leerklus",
         "mentioned",
         "mode",
         "mode_fit",
@@ -134,7 +147,7 @@ class _Klus:
         "weight_sum",
         "weight_sums",
         "weights",
-        "weights_by_mention",
+        "weights_by_lift",
     )
 
     def __init__(self, matcher: _Profiles, klus: Klus) -> None:
@@ -164,13 +177,21 @@ class _Klus:
         self.required = required
         self.nice = matcher._skill_mask(klus.nice_skills) & ~required
         # Each skill's bit with its id, in the klus's order, to name in the reasons what someone brings.
-        ids = {matcher._skill_mask((skill,)): skill for skill in (*klus.required_skills, *klus.nice_skills)}
+        ids = {
+            matcher._skill_mask((skill,)): skill
+            for skill in (*klus.required_skills, *klus.nice_skills, *klus.learning_skills)
+        }
         for bit in _bits(required):
             if 1 << bit not in ids:
                 ids[1 << bit] = matcher._skill_id[bit]
         self.skill_ids = tuple(ids.items())
         self.required_total = self.required.bit_count()
         self.nice_total = self.nice.bit_count()
+        self.asked = required | self.nice
+        self.leerklus = klus.leerklus
+        self.learnable = matcher._skill_mask((*klus.nice_skills, *klus.learning_skills)) | (
+            required if klus.leerklus else 0
+        )
         self.total = self.required_total + len(self.terms)
         weights: list[float] = []  # in the order of the reasons (see `scoring`)
         if self.required_total:
@@ -182,13 +203,16 @@ class _Klus:
         rest = (HOURS_WEIGHT, PERIOD_WEIGHT, WORK_MODE_WEIGHT, PLACE_WEIGHT)
         self.weights = (*weights, *rest)
         self.weight_sum = sum(self.weights)
-        # The skills the title and description name, with the words that name them there; for someone who
-        # owns one of them the weights have the mentioned reason's after the skill reasons'.
+        # The skills the title and description name, with the words that name them there.
         self.mentioned = matcher._mentioned(f"{klus.title}\n{klus.description}")
         self.text_skills = sum(self.mentioned)
-        with_mention = (*weights, MENTIONED_WEIGHT, *rest)
-        self.weights_by_mention = (self.weights, with_mention)
-        self.weight_sums = (self.weight_sum, sum(with_mention))
+        # The weights by the reasons that only lift (bit n: the n-th of `LIFT_WEIGHTS` is there), which
+        # come after the skill reasons'.
+        self.weights_by_lift = tuple(
+            (*weights, *(w for n, w in enumerate(LIFT_WEIGHTS) if flags >> n & 1), *rest)
+            for flags in range(1 << len(LIFT_WEIGHTS))
+        )
+        self.weight_sums = tuple(map(sum, self.weights_by_lift))
         # Reasons made so far, to share (see `scoring._reasons`): the skill reasons by what the person brings,
         # work mode with place by the person's work mode and whether they are near, and the mentioned
         # reason by the skills it is about.

@@ -16,7 +16,9 @@
   hides the poster from them (``hidden_posters``),
 - they have nothing the klus asks for: not one required or free-text skill, not even a related one
   (when a klus names only nice-to-have skills, one of those is enough; a klus naming no skill at all
-  is open to everyone). Showing people a klus they share no skill with helps nobody.
+  is open to everyone). Showing people a klus they share no skill with helps nobody. On a *leerklus*
+  (shadowing, learning on the job) someone who wants to learn one of its learnable skills (see
+  `profiles`: required, nice-to-have and offered) passes this filter too: that is what it is for.
 
 Only klussen that are open on ``today`` (``Klus.open_on``) are offered to people.
 
@@ -42,6 +44,12 @@ mentioned      0.10                        only for someone who owns a skill the
                                            ``{"words": those words, as written there}``;
                                            ``Reason.skills``: those words, of the skills
                                            the klus does not list (the others are said)
+learning       0.10                        only for someone who wants to learn one of the klus's learnable
+                                           skills: 1. ``{"count"}``; ``Reason.skills``: those skills
+confirmed      0.05                        only for someone with a skill the klus asks (required or
+                                           nice-to-have) that an earlier poster confirmed: 1. So a confirmed
+                                           skill counts more than a self-declared one. ``{"count"}``;
+                                           ``Reason.skills``: those skills
 hours          0.15                        min(hours left, hours needed) / hours needed.
                                            ``{"offered": that minimum, "needed"}`` ("16 van 16 uur")
 period         0.15                        share of the klus period the person is available.
@@ -54,8 +62,8 @@ place          0.05                        1 when the person belongs to the klus
 =============  ==========================  ==============================================================
 
 R, F and N are the numbers of required, free-text and nice-to-have skills; a part the klus does not
-ask for (R, F or N is 0) has no reason. The mentioned reason only ever lifts a score towards 1: a
-person whose skills the text does not name keeps the score they would have without it. The skill
+ask for (R, F or N is 0) has no reason. The mentioned, learning and confirmed reasons (the *lifts*)
+only ever lift a score towards 1: a person without them keeps the score they would have without them. The skill
 reasons name what the person brings, so a card can say "Je kunt: Notuleren · 4 uur per week past"
 straight from the reasons (see `cards/why.py`).
 """
@@ -70,7 +78,9 @@ from typing import NamedTuple
 
 from klussenbank.domain.matching.profiles import _MODES, _Counts, _Klus, _Person
 from klussenbank.domain.matching.shapes import (
+    CONFIRMED_WEIGHT,
     HOURS_WEIGHT,
+    LEARNING_WEIGHT,
     MENTIONED_WEIGHT,
     NICE_SKILLS_WEIGHT,
     PERIOD_WEIGHT,
@@ -97,6 +107,8 @@ class _Fit(NamedTuple):
     hours_left: int
     overlap: int
     mentioned: int  # the skills the person owns that the klus's title or description names
+    learning: int  # the klus's learnable skills the person wants to learn
+    confirmed: int  # the skills the klus asks that posters confirmed of the person
 
 
 def _part(full: int, half: int, total: int) -> float:
@@ -165,11 +177,13 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
         nice_related = (nice_skills & related_skills).bit_count()
     else:
         nice = nice_related = 0
-    if klus.total:
-        if not (own or related or full or half):
+    learning = klus.learnable & person.learning
+    if not (klus.leerklus and learning):
+        if klus.total:
+            if not (own or related or full or half):
+                return None
+        elif klus.nice_total and not (nice or nice_related):
             return None
-    elif klus.nice_total and not (nice or nice_related):
-        return None
 
     values: list[float] = []
     if klus.required_total:
@@ -179,8 +193,9 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     if klus.nice_total:
         values.append(_part(nice, nice_related, klus.nice_total))
     mentioned = klus.text_skills & own_skills
-    if mentioned:
-        values.append(1.0)
+    confirmed = klus.asked & person.confirmed
+    lifts = (1 if mentioned else 0) | (2 if learning else 0) | (4 if confirmed else 0)
+    values += (1.0,) * lifts.bit_count()
     values += (
         _hours_value(hours_left, klus.hours),
         overlap / klus.days,
@@ -188,10 +203,11 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
         1.0 if near or klus.remote else 0.0,
     )
     # The documented formula, literally, so that the score is exactly what the reasons give.
-    mention = 1 if mentioned else 0
-    score = round(sum(map(mul, values, klus.weights_by_mention[mention])) / klus.weight_sums[mention], 4)
+    score = round(sum(map(mul, values, klus.weights_by_lift[lifts])) / klus.weight_sums[lifts], 4)
     counts = (own, related, full, half, nice, nice_related)
-    fit: _Fit = _new_fit(_Fit, (score, round(score * _SCALE), counts, hours_left, overlap, mentioned))
+    fit: _Fit = _new_fit(
+        _Fit, (score, round(score * _SCALE), counts, hours_left, overlap, mentioned, learning, confirmed)
+    )
     return fit
 
 
@@ -206,22 +222,21 @@ def _bound_units(bound: float) -> int:
 
 
 def _bound(
-    total: int, nice_total: int, level: int, work_mode: float, place: float, hours: float, mentioned: bool
+    total: int, nice_total: int, level: int, work_mode: float, place: float, hours: float, lifts: float
 ) -> float:
     """The best score a person can reach for a klus with `total` required and free-text skills and
     `nice_total` nice-to-have ones, given their skill level, the fits of work mode, place and hours, and
-    whether the klus's text may name a skill of theirs.
+    the weights of the lifts (mentioned, learning, confirmed) they may have.
 
     The level counts halves of the required and free-text skills; when the klus has none of those it
     counts halves of the nice-to-have skills. Parts not known yet are taken as perfect. (With
-    nice-to-have skills taken as perfect, the bound is also one for the same klus without them; the
-    mentioned reason only lifts a score below 1, so a bound with it is also one without it.)
+    nice-to-have skills taken as perfect, the bound is also one for the same klus without them; a lift
+    only lifts a score below 1, so a bound with it is also one without it.)
     """
     weight_sum = HOURS_WEIGHT + PERIOD_WEIGHT + WORK_MODE_WEIGHT + PLACE_WEIGHT
     rest = HOURS_WEIGHT * hours + PERIOD_WEIGHT + WORK_MODE_WEIGHT * work_mode + PLACE_WEIGHT * place
-    if mentioned:
-        weight_sum += MENTIONED_WEIGHT
-        rest += MENTIONED_WEIGHT
+    weight_sum += lifts
+    rest += lifts
     if total:
         weight_sum += SKILLS_WEIGHT
         rest += SKILLS_WEIGHT * level / (2 * total)
@@ -265,6 +280,13 @@ def _reasons(klus: _Klus, person: _Person, fit: _Fit) -> tuple[Reason, ...]:
             )
             mentioned = mentioned_made[fit.mentioned] = Reason("mentioned", said, 1.0, MENTIONED_WEIGHT, news)
         skills = (*skills, mentioned)
+    for code, found, weight in (
+        ("learning", fit.learning, LEARNING_WEIGHT),
+        ("confirmed", fit.confirmed, CONFIRMED_WEIGHT),
+    ):
+        if found:
+            named = tuple(skill for bit, skill in klus.skill_ids if bit & found)
+            skills = (*skills, Reason(code, MappingProxyType({"count": len(named)}), 1.0, weight, named))
     needed = klus.hours
     offered = min(fit.hours_left, needed)
     offer = MappingProxyType({"offered": offered, "needed": needed})

@@ -18,6 +18,12 @@ WORK_MODE_WEIGHT = 0.10
 PLACE_WEIGHT = 0.05
 # Weak evidence, only ever for: the klus's title or description names a skill the person owns.
 MENTIONED_WEIGHT = 0.10
+# Also only ever for: the klus asks (nice-to-have) or offers a skill the person wants to learn.
+LEARNING_WEIGHT = 0.10
+# And: a skill the klus asks was confirmed by an earlier poster (counts more than self-declared).
+CONFIRMED_WEIGHT = 0.05
+# The reasons that only ever lift a score, in their order after the skill reasons.
+LIFT_WEIGHTS = (MENTIONED_WEIGHT, LEARNING_WEIGHT, CONFIRMED_WEIGHT)
 NEAR_EQUAL = 0.02  # scores in the same band of this width count as equal when ranking people
 
 # (klus work mode, person work mode) -> fit. A hybrid person does either; a hybrid klus half suits
@@ -57,6 +63,7 @@ class Candidate:
     commitments: tuple[Commitment, ...] = ()
     recent_matches: int = 0  # klussen they got in the last 90 days
     times_passed_over: int = 0  # suggested or interested recently, but not chosen
+    confirmed_skills: tuple[str, ...] = ()  # confirmed by posters after earlier klussen (not hidden)
 
 
 @dataclass(frozen=True)

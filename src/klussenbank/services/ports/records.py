@@ -59,6 +59,7 @@ class PoolMember:
 
     person: Person
     availability: Availability
+    confirmed_skills: tuple[str, ...] = ()  # confirmed by posters, not hidden (they count in matching)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from klussenbank.services.views import (
     EvaluationView,
     HoursView,
     KlusNotice,
+    PulseView,
     ReportView,
 )
 
@@ -37,6 +38,10 @@ class AnnouncementRenderer(Protocol):
 
 class DigestRenderer(Protocol):
     def digest(self, view: DigestView, locale: str) -> dict[str, Any]: ...
+
+
+class GrowthCards(Protocol):
+    def pulse(self, view: PulseView, locale: str) -> dict[str, Any]: ...
 
 
 class WorkCards(Protocol):

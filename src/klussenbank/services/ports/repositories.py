@@ -11,6 +11,7 @@ from typing import Any, Protocol, Self
 from klussenbank.domain.agreement_wording import Language
 from klussenbank.domain.announcement import Announcement
 from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
+from klussenbank.domain.growth import ConfirmedSkill, PulseAnswer
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
@@ -320,6 +321,9 @@ class PrivacyRepository(Protocol):
     async def purge_talent(self, before: datetime) -> int:
         """Retention of talent search: dates asked before then, and looks outside klussen; how many dates."""
 
+    async def purge_pulses(self, before: datetime) -> int:
+        """Retention of the pulse: the texts of answers older than that; how many."""
+
 
 class AuditRepository(Protocol):
     async def add(self, actor: str, action: str, detail: str, *, now: datetime) -> None: ...
@@ -397,9 +401,40 @@ class TrackRepository(Protocol):
     async def purge_ended(self, organisation_key: str, before: datetime) -> int: ...
 
 
+class GrowthRepository(Protocol):
+    """Skills confirmed by posters, and the monthly pulse (see `domain.growth`)."""
+
+    async def confirm(
+        self, aad_object_id: str, approval_id: int, skills: Sequence[str], *, now: datetime
+    ) -> None: ...
+
+    async def confirmed(self, aad_object_id: str) -> list[ConfirmedSkill]: ...
+
+    async def set_hidden(self, aad_object_id: str, skill: str, hidden: bool) -> bool:
+        """Hide or show the person's own confirmations of a skill; False when they have none."""
+
+    async def active(self, since: datetime, until: datetime) -> list[str]:
+        """The people who used Klussenbank in [since, until)."""
+
+    async def start_pulse(self, aad_object_id: str, month: date, *, now: datetime) -> int | None:
+        """The month's pulse for the person, once across instances: its id, None when they had it."""
+
+    async def answer_pulse(
+        self, aad_object_id: str, pulse_id: int, score: int, text: str, signed: bool, *, now: datetime
+    ) -> bool | None:
+        """True: stored; False: answered before; None: not their pulse."""
+
+    async def pulse_answers(
+        self, organisation_key: str, since: datetime, until: datetime
+    ) -> list[PulseAnswer]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
+
+    @property
+    def growth(self) -> GrowthRepository: ...
 
     @property
     def people(self) -> PersonRepository: ...

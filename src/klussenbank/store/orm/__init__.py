@@ -8,6 +8,7 @@ from klussenbank.store.orm import (  # noqa: F401
     announcements,
     approvals,
     directory,
+    growth,
     klussen,
     once,
     outbox,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klussenbank.store.orm.base import Base
@@ -30,6 +41,7 @@ class KlusRow(Base):
     visibility: Mapped[str] = mapped_column(String(16))
     internal_first_until: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
+    leerklus: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -41,7 +53,8 @@ class KlusRow(Base):
 
 
 class KlusSkillRow(Base):
-    """A skill a klus asks for: `kind` is required, nice (to have) or free (text the poster typed)."""
+    """A skill a klus asks for: `kind` is required, nice (to have) or free (text the poster typed); or
+    one it offers to learn (learn)."""
 
     __tablename__ = "klus_skills"
 

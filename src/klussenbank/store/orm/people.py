@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import false, true
+from sqlalchemy.sql.expression import false, text, true
 
 from klussenbank.store.orm.base import Base
 
@@ -56,6 +56,9 @@ class AvailabilityRow(Base):
     # Colleagues may find me in a talent search (off by default), with what I am good at / like to do.
     findable: Mapped[bool] = mapped_column(Boolean, server_default=false())
     talent_text: Mapped[str] = mapped_column(Text, server_default="")
+    # What they want to learn: skill ids of the vocabulary, and in their own words.
+    learning_skills: Mapped[list[str]] = mapped_column(JSON, server_default=text("'[]'"))
+    learning_other: Mapped[list[str]] = mapped_column(JSON, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
