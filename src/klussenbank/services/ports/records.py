@@ -8,6 +8,7 @@ from typing import Any
 
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.people import Availability, Organisation, Person
+from klussenbank.domain.shifts import Shift
 
 
 @dataclass(frozen=True)
@@ -137,3 +138,21 @@ class ClaimedDelivery:
     original: DeliveryStatus | None = None
     queued_at: datetime | None = None
     correlation_id: str | None = None  # of the turn or chore run that queued it
+
+
+@dataclass(frozen=True)
+class PlannedShift:
+    """A shift of a request by shift, with its klus and who is booked on it (confirmed or approved)."""
+
+    shift: Shift
+    klus_id: int
+    title: str
+    place: str
+    organisation_key: str
+    organisation_name: str
+    people_needed: int
+    booked: tuple[tuple[str, str], ...]  # (Entra object id, name) of each person booked
+
+    @property
+    def open_places(self) -> int:
+        return max(0, self.people_needed - len(self.booked))

@@ -14,6 +14,7 @@ from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
+from klussenbank.domain.shifts import Shift
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.delivery import OutboxRepository
@@ -24,6 +25,7 @@ from klussenbank.services.ports.records import (
     Channel,
     ConversationRef,
     KlusHistory,
+    PlannedShift,
     PoolMember,
     PriorPress,
 )
@@ -329,6 +331,22 @@ class OnceKeyRepository(Protocol):
         """Keys older than `before`: a card that old is not pressed twice by accident."""
 
 
+class ShiftRepository(Protocol):
+    async def add(self, klus_id: int, shifts: Sequence[Shift]) -> None: ...
+
+    async def of_klussen(self, klus_ids: Collection[int]) -> dict[int, list[Shift]]:
+        """The shifts of those of these klussen that are requests by shift."""
+
+    async def booked(self, person_ids: Collection[str], *, but: int = 0) -> dict[str, list[Shift]]:
+        """The shifts each person is booked on (their interest holds hours), other than klus `but`'s."""
+
+    async def planned(
+        self, first: date, last: date, *, organisations: Collection[str] | None = None, person_id: str = ""
+    ) -> list[PlannedShift]:
+        """Shifts from `first` to `last` of klussen not cancelled or expired, in time order: of these
+        organisations (all: None), or only those `person_id` is booked on."""
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -350,6 +368,9 @@ class UnitOfWork(Protocol):
 
     @property
     def klussen(self) -> KlusRepository: ...
+
+    @property
+    def shifts(self) -> ShiftRepository: ...
 
     @property
     def interests(self) -> InterestRepository: ...

@@ -14,5 +14,6 @@ from klussenbank.store.orm import (  # noqa: F401
     people,
     pool,
     privacy,
+    shifts,
     work,
 )
