@@ -62,6 +62,12 @@ class Verb(StrEnum):
     MY_DATA_SHOW = "my_data.show"
     MY_DATA_ERASE = "my_data.erase"
     MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
+    SHIFTS_NEW = "shifts.new"
+    SHIFTS_POST = "shifts.post"
+    SHIFTS_OPEN = "shifts.open"
+    SHIFTS_CANDIDATES = "shifts.candidates"
+    SHIFTS_PROPOSE = "shifts.propose"
+    PLANNING_SHOW = "planning.show"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -175,3 +181,12 @@ class WorkInput(StrEnum):
     AGAIN = "again"
     SKILLS = "skills"
     ADD_SKILLS = "add_skills"
+
+
+class ShiftInput(StrEnum):
+    """The request by shift form's own input (its other fields are the klus form's), and the planning
+    board's week and scope (`planning.show`)."""
+
+    SHIFTS = "shifts"
+    WEEK = "week"
+    SCOPE = "scope"

@@ -52,12 +52,14 @@ from klussenbank.services.interest import InterestService
 from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import KlusSettings, Marketplace
+from klussenbank.services.planning import PlanningService
 from klussenbank.services.ports.delivery import DeliveryObserver, Sender
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
+from klussenbank.services.shifts import Coordinators, ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.work import WorkService
@@ -71,6 +73,7 @@ from klussenbank.telemetry.metrics import Metrics, listening
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
 DAILY = 24 * 3600.0  # retention: purging old personal data
+FEED_LIFETIME = timedelta(days=366)  # a calendar feed's link: Outlook keeps the subscription a year
 ANNOUNCEMENTS_EVERY = 5.0  # planned announcements go out, and report cards keep up, within seconds
 
 
@@ -329,6 +332,7 @@ def build_web_app(settings: Settings) -> web.Application:
     )
     announcement_chores = AnnouncementChores(parts.uow, announcer=announcing)
     digests = digest_service(parts, market)
+    coordinators = Coordinators(parts.directory, parts.rules)
     services = Services(
         signup=signup_service(parts),
         posting=posting,
@@ -346,6 +350,15 @@ def build_web_app(settings: Settings) -> web.Application:
         guide=GuideService(parts.uow, directory=parts.directory, rules=parts.rules),
         applications=ApplicationsService(parts.uow, vocabulary=parts.vocabulary),
         skills=SkillSearch(parts.vocabulary),
+        shifts=ShiftService(parts.uow, market=market, directory=parts.directory, coordinators=coordinators),
+        planning=PlanningService(
+            parts.uow,
+            clock=parts.clock,
+            rules=parts.rules,
+            coordinators=coordinators,
+            links=parts.links,
+            feeds=parts.links.lasting(FEED_LIFETIME),
+        ),
     )
     app = init_app(
         settings,

@@ -34,6 +34,7 @@ from klussenbank.dialogs import (
     privacy,
     profile,
     reports,
+    shifts,
     skills,
     work,
 )
@@ -61,6 +62,7 @@ ROUTES = Routes(
     reports.router,
     privacy.router,
     skills.router,
+    shifts.router,
 )
 
 

@@ -19,10 +19,12 @@ from klussenbank.services.digests import DigestService
 from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
+from klussenbank.services.planning import PlanningService
 from klussenbank.services.ports.records import Actor, Channel, ConversationRef
 from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
+from klussenbank.services.shifts import ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.views import Refusal
@@ -93,6 +95,8 @@ class Services:
     guide: GuideService
     applications: ApplicationsService
     skills: SkillSearch
+    shifts: ShiftService
+    planning: PlanningService
 
 
 def with_help(text: str, t: Translator) -> Element:

@@ -77,10 +77,11 @@ def parse_shifts(text: str, *, today: date) -> tuple[list[Shift], list[FieldErro
     shifts: list[Shift] = []
     errors: list[FieldError] = []
     for line in lines:
-        found, error = _parse_line(line, today)
-        if error is not None:
-            errors.append(FieldError(FIELD, error, {"line": line}))
-        shifts.extend(found)
+        found = _parse_line(line, today)
+        if isinstance(found, FieldError):
+            errors.append(found)
+        else:
+            shifts.extend(found)
     if not errors:
         errors = check_shifts(shifts, today=today)
     return ([], errors) if errors else (sorted(shifts), [])
@@ -89,12 +90,12 @@ def parse_shifts(text: str, *, today: date) -> tuple[list[Shift], list[FieldErro
 def check_shifts(shifts: Sequence[Shift], *, today: date) -> list[FieldError]:
     """The rules for the shifts of one request: none in the past, not too many, no two at once."""
     if len(shifts) > MAX_SHIFTS:
-        return [FieldError(FIELD, "shifts.too_many", {"max": MAX_SHIFTS})]
+        return [FieldError(FIELD, "too_many_shifts", {"max": MAX_SHIFTS})]
     if any(shift.day < today for shift in shifts):
-        return [FieldError(FIELD, "shifts.in_past")]
+        return [FieldError(FIELD, "shift_in_past")]
     clash = first_overlap(shifts, shifts)
     if clash is not None:
-        return [FieldError(FIELD, "shifts.overlap", {"first": clash[0], "second": clash[1]})]
+        return [FieldError(FIELD, "shift_overlap", {"first": clash[0], "second": clash[1]})]
     return []
 
 
@@ -128,37 +129,36 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _parse_line(line: str, today: date) -> tuple[list[Shift], str | None]:
+def _parse_line(line: str, today: date) -> list[Shift] | FieldError:
     text = line.lower()
     times = _TIMES.search(text)
-    if times is None:
-        return [], "shifts.unreadable"
-    start, end = _time(times.group(1), times.group(2)), _time(times.group(3), times.group(4))
-    if start is None or end is None:
-        return [], "shifts.unreadable"
+    start = times and _time(times.group(1), times.group(2))
+    end = times and _time(times.group(3), times.group(4))
+    if times is None or start is None or end is None:
+        return FieldError(FIELD, "shift_unreadable", {"line": line})
     if end <= start:
-        return [], "shifts.ends_before_start"
+        return FieldError(FIELD, "shift_ends_before_start", {"line": line})
     rest = text[: times.start()] + " " + text[times.end() :]
     weeks = _WEEKS.search(rest)
     if weeks is not None:
-        return _pattern(rest[: weeks.start()] + " " + rest[weeks.end() :], weeks, start, end, today)
+        return _pattern(line, rest[: weeks.start()] + " " + rest[weeks.end() :], weeks, start, end, today)
     days = _dates(rest, today)
     if days is None:
-        return [], "shifts.unreadable"
-    return [Shift(day, start, end) for day in days], None
+        return FieldError(FIELD, "shift_unreadable", {"line": line})
+    return [Shift(day, start, end) for day in days]
 
 
 def _pattern(
-    rest: str, weeks: re.Match[str], start: time, end: time, today: date
-) -> tuple[list[Shift], str | None]:
+    line: str, rest: str, weeks: re.Match[str], start: time, end: time, today: date
+) -> list[Shift] | FieldError:
     weekdays: list[int] = []
     for word in _WORDS.findall(rest):
         if word in _DAYS:
             weekdays.append(_DAYS[word])
         elif word not in _FILLER:
-            return [], "shifts.unreadable"
+            return FieldError(FIELD, "shift_unreadable", {"line": line})
     if not weekdays:
-        return [], "shifts.no_days"
+        return FieldError(FIELD, "shift_no_days", {"line": line})
     first = int(weeks.group(1))
     last = int(weeks.group(2) or first)
     year = int(weeks.group(3)) if weeks.group(3) else _year_of_week(first, today)
@@ -166,14 +166,14 @@ def _pattern(
         monday = date.fromisocalendar(year, first, 1)
         last_monday = date.fromisocalendar(year if last >= first else year + 1, last, 1)
     except ValueError:
-        return [], "shifts.unreadable"
-    shifts = []
+        return FieldError(FIELD, "shift_unreadable", {"line": line})
+    shifts: list[Shift] = []
     while monday <= last_monday:
         shifts.extend(Shift(monday + timedelta(days=d), start, end) for d in sorted(set(weekdays)))
         monday += timedelta(days=7)
         if len(shifts) > MAX_SHIFTS:
             break
-    return shifts, None
+    return shifts
 
 
 def _year_of_week(week: int, today: date) -> int:

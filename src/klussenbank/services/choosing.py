@@ -48,13 +48,8 @@ class ChoosingService:
             c.person_id: matcher.explain(klus, c, today=today)
             for c in await self._market.candidates(uow, list(interests))
         }
-        # A poster never sees the people in their own reporting line among suggestions, unless
-        # they allowed it; someone who showed interest themselves chose to be seen.
-        line = await self._directory.reports(klus.poster_id)
-        allowed = {
-            m.person.aad_object_id for m in await uow.pool.some(line) if m.availability.visible_to_own_line
-        }
-        hidden = frozenset(p for p in line if p not in allowed) | frozenset(interests)
+        # Someone who showed interest themselves chose to be seen.
+        hidden = await hidden_from(uow, self._directory, klus.poster_id) | frozenset(interests)
         pool = await self._market.pool.current(uow)
         suggested = pool.top_candidates(
             klus, today=today, hidden=hidden, limit=self._market.settings.candidates_shown
@@ -165,6 +160,16 @@ class ChoosingService:
         """A second press of a candidate's button: the candidates as they are now."""
         view = await self._managed(uow, actor, klus_id)
         return view if isinstance(view, Refusal) else Repeated(view)
+
+
+async def hidden_from(uow: UnitOfWork, directory: Directory, viewer_id: str) -> frozenset[str]:
+    """The people a poster or coordinator never sees among suggestions: their own reporting line,
+    unless those people allowed it."""
+    line = await directory.reports(viewer_id)
+    allowed = {
+        m.person.aad_object_id for m in await uow.pool.some(line) if m.availability.visible_to_own_line
+    }
+    return frozenset(p for p in line if p not in allowed)
 
 
 def _still_open(klus: Klus | None, today: date | None) -> Refusal | None:

@@ -22,6 +22,7 @@ from klussenbank.services.marketplace import Marketplace, may_see, person_of
 from klussenbank.services.once import ALREADY_DONE, first_press
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.shifts import shift_clash
 from klussenbank.services.views import KlusNotice, KlusOffer, OfferFilters, OffersView, Refusal
 
 # Waiting for the poster: nothing to confirm or decline yet.
@@ -41,10 +42,13 @@ class InterestService:
         today = self._clock.today()
         async with self._uow() as uow:
             person = await person_of(uow, actor)
+            open_klussen = await uow.klussen.open(today)
+            by_shift = await uow.shifts.of_klussen([k.id for k in open_klussen])  # the coordinator's to fill
             klussen = [
                 k
-                for k in await uow.klussen.open(today)
-                if may_see(k, person)
+                for k in open_klussen
+                if k.id not in by_shift
+                and may_see(k, person)
                 and (filters.organisation is None or k.organisation_key == filters.organisation)
                 and (not filters.remote or k.work_mode is not WorkMode.ON_SITE)
                 and (filters.max_hours is None or k.hours_per_week <= filters.max_hours)
@@ -181,6 +185,8 @@ class InterestService:
             )
             if availability is None or taken + klus.hours_per_week > availability.hours_per_week:
                 return await self._offer(uow, klus, actor.aad_object_id, banner="refusal.no_hours_left")
+            if await shift_clash(uow, klus.id, actor.aad_object_id) is not None:
+                return await self._offer(uow, klus, actor.aad_object_id, banner="shifts.refusal.overlap")
             await self._market.move(uow, klus, interest, InterestStatus.CONFIRMED)
             await self._approvals.open(
                 uow, klus, await person_of(uow, actor), share_motivation=share_motivation

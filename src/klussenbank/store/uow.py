@@ -17,8 +17,8 @@ from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.pool_changes import record_changes
 from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.reports import SqlReports
-from klussenbank.store.shifts import SqlShifts
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
+from klussenbank.store.shifts import SqlShifts
 
 
 class SqlUnitOfWork:

@@ -14,8 +14,8 @@ from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
-from klussenbank.domain.shifts import Shift
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
+from klussenbank.domain.shifts import Shift
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.delivery import OutboxRepository
 from klussenbank.services.ports.records import (
