@@ -354,7 +354,7 @@ def init_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
     app.router.add_get("/api/agreements/{approval_id:[0-9]{1,9}}.{language:nl|en}.pdf", agreement_pdf)
-    planning = "/api/planning/{scope:person|organisation}/{key:[0-9A-Za-z_-]{1,64}}"
+    planning = "/api/planning/{scope:person|organisation}/{key:[0-9A-Za-z_.-]{1,400}}"
     app.router.add_get(planning + ".ics", planning_feed)
     app.router.add_get(planning + "/{week:[0-9-]{10}}.csv", planning_csv)
     app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)

@@ -67,7 +67,8 @@ class PlanningService:
         monday = monday_of(week or self._clock.today())
         organisations = await self._coordinators.organisations_of(actor)
         scope = ORGANISATION if organisations and scope != PERSON else PERSON
-        key = organisations[0] if scope == ORGANISATION else actor.aad_object_id
+        # Every organisation they coordinate, in one board and one feed; the link's signature covers the list.
+        key = ".".join(organisations) if scope == ORGANISATION else actor.aad_object_id
         now = self._clock.now()
         return PlanningView(
             monday=monday,
@@ -132,7 +133,7 @@ class PlanningService:
     async def _planned(self, scope: str, key: str, first: date, last: date) -> list[PlannedShift]:
         async with self._uow() as uow:
             if scope == ORGANISATION:
-                return await uow.shifts.planned(first, last, organisations=[key])
+                return await uow.shifts.planned(first, last, organisations=key.split("."))
             return await uow.shifts.planned(first, last, person_id=key)
 
 
