@@ -195,6 +195,7 @@ def marketplace(parts: Parts) -> Marketplace:
         vocabulary=parts.vocabulary,
         renderer=CardRenderer(),
         settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
+        pools=parts.rules.pools,
     )
 
 

@@ -3,7 +3,8 @@ qualifications and unavailable periods people have."""
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from klussenbank.domain.pools import (
     PeriodError,
     Pool,
     PoolMode,
+    PoolSide,
+    PoolStanding,
     Qualification,
     QualificationError,
     UnavailablePeriod,
@@ -20,7 +23,9 @@ from klussenbank.domain.pools import (
     blocking_period,
     missing_qualifications,
 )
+from tests.unit.test_matching import FLEX, MATCHER, TODAY, candidate, klus
 
+DAY = timedelta(days=1)
 GOOD = """
 [organisations.assen]
 [organisations.groningen]
@@ -128,3 +133,45 @@ def test_an_unavailable_period_must_end_after_it_starts() -> None:
     with pytest.raises(PeriodError) as raised:
         UnavailablePeriod(0, date(2027, 6, 14), date(2027, 6, 3))
     assert raised.value.reason == "ends_before_start"
+
+
+def test_the_matcher_says_why_the_pool_rules_leave_someone_out() -> None:
+    k = klus(
+        pool_key="flex", qualifications=("Voorkomen ID-fraude",), start_date=TODAY, end_date=TODAY + 13 * DAY
+    )
+    outsider = candidate()
+    assert MATCHER.explain(k, outsider, today=TODAY) is None
+    assert [(e.code, dict(e.params)) for e in MATCHER.left_out(k, outsider)] == [
+        ("not_in_pool", {"pool": "Flexpool"}),
+        ("missing", {"names": "Voorkomen ID-fraude"}),
+    ]
+    halfway = PoolSide(pools=(PoolStanding("flex", ("Training",)),))
+    assert [
+        (e.code, dict(e.params)) for e in MATCHER.left_out(k, dataclasses.replace(outsider, side=halfway))
+    ] == [
+        ("onboarding", {"pool": "Flexpool", "steps": "Inwerken"}),
+        ("missing", {"names": "Voorkomen ID-fraude"}),
+    ]
+    ready = PoolSide(
+        pools=(PoolStanding("flex", FLEX.onboarding),),
+        qualifications=(Qualification(1, "anna", "Voorkomen ID-fraude", TODAY, None, "c"),),
+    )
+    assert MATCHER.left_out(k, dataclasses.replace(outsider, side=ready)) == ()
+    assert MATCHER.explain(k, dataclasses.replace(outsider, side=ready), today=TODAY) is not None
+    exams = dataclasses.replace(
+        ready, unavailable=(UnavailablePeriod(1, TODAY, TODAY + 20 * DAY, "tentamens"),)
+    )
+    away = dataclasses.replace(outsider, side=exams)
+    assert MATCHER.explain(k, away, today=TODAY) is None
+    assert [(e.code, dict(e.params)) for e in MATCHER.left_out(k, away)] == [
+        ("unavailable", {"first": TODAY.isoformat(), "last": (TODAY + 20 * DAY).isoformat()})
+    ]
+    # A period that leaves some days: still a match, with the days left as the period's share.
+    week = dataclasses.replace(ready, unavailable=(UnavailablePeriod(1, TODAY, TODAY + 6 * DAY, "vakantie"),))
+    match = MATCHER.explain(k, dataclasses.replace(outsider, side=week), today=TODAY)
+    assert match is not None
+    assert dict(next(r for r in match.reasons if r.code == "period").params) == {
+        "fit": "partial",
+        "days": 7,
+        "total": 14,
+    }

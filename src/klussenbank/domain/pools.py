@@ -5,11 +5,12 @@ organisations file (`[pools.<key>]`); membership, qualifications and onboarding 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from klussenbank.domain.klus import Klus
 from klussenbank.domain.people import WEEKDAYS
 
 # A reminder goes out this many days before a qualification expires.
@@ -182,3 +183,40 @@ class PoolSide:
 
     def standing(self, pool_key: str) -> PoolStanding | None:
         return next((s for s in self.pools if s.pool_key == pool_key), None)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Why a person is left out of a pool's klus; the cards say it from the catalogs
+    (`pools.left_out.<code>`): not in the pool, onboarding not done, qualifications missing, or not
+    available in the klus's period."""
+
+    code: str
+    params: Mapping[str, str]
+
+
+def exclusions(klus: Klus, side: PoolSide, pool: Pool | None) -> tuple[Exclusion, ...]:
+    """What keeps the person from the klus of the pool rules (membership, onboarding and the
+    qualifications it requires, valid on its first day); empty when nothing does."""
+    found: list[Exclusion] = []
+    if klus.pool_key:
+        name = pool.name if pool else klus.pool_key
+        standing = side.standing(klus.pool_key)
+        if standing is None:
+            found.append(Exclusion("not_in_pool", {"pool": name}))
+        elif pool is not None and (to_go := pool.steps_to_go(standing.steps_done)):
+            found.append(Exclusion("onboarding", {"pool": name, "steps": ", ".join(to_go)}))
+    missing = missing_qualifications(klus.qualifications, side.qualifications, klus.start_date)
+    if missing:
+        found.append(Exclusion("missing", {"names": ", ".join(missing)}))
+    return tuple(found)
+
+
+def unavailable_exclusion(klus: Klus, side: PoolSide) -> Exclusion | None:
+    """The unavailable period that keeps the person from the whole klus period, if one does."""
+    days = (klus.end_date - klus.start_date).days + 1
+    if len(blocked_days(side.unavailable, klus.start_date, klus.end_date)) < days:
+        return None
+    period = blocking_period(side.unavailable, klus.start_date, klus.end_date)
+    assert period is not None
+    return Exclusion("unavailable", {"first": period.first_day.isoformat(), "last": period.last_day.isoformat()})

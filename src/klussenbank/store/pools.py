@@ -58,6 +58,11 @@ class SqlPoolPeople:
             raise LookupError("an unknown person")
         return row.id
 
+    async def side(self, person_id: str) -> PoolSide:
+        """The person's pools, qualifications and unavailable periods, as matching needs them."""
+        row_id = await self._row_id(person_id)
+        return (await pool_sides(self._session, [row_id])).get(row_id, PoolSide())
+
     # -- membership and onboarding ------------------------------------------------------------------
 
     async def add_member(self, pool_key: str, person_id: str, *, by: str, now: datetime) -> bool:

@@ -14,7 +14,7 @@ from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
-from klussenbank.domain.pools import Qualification, UnavailablePeriod
+from klussenbank.domain.pools import PoolSide, Qualification, UnavailablePeriod
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
 from klussenbank.services.ports.delivery import OutboxRepository
@@ -332,6 +332,9 @@ class OnceKeyRepository(Protocol):
 
 class PoolPeopleRepository(Protocol):
     """The person's side of pools run by a coordinator (see `store.pools`)."""
+
+    async def side(self, person_id: str) -> PoolSide:
+        """The person's pools, qualifications and unavailable periods, as matching needs them."""
 
     async def add_member(self, pool_key: str, person_id: str, *, by: str, now: datetime) -> bool:
         """Add the person to the pool; False when they were a member already."""
