@@ -53,6 +53,7 @@ from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import KlusSettings, Marketplace
 from klussenbank.services.planning import PlanningService
+from klussenbank.services.pool_roles import check_pools
 from klussenbank.services.ports.delivery import DeliveryObserver, Sender
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -197,6 +198,7 @@ def marketplace(parts: Parts) -> Marketplace:
         vocabulary=parts.vocabulary,
         renderer=CardRenderer(),
         settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
+        pools=parts.rules.pools,
     )
 
 
@@ -385,6 +387,11 @@ def build_web_app(settings: Settings) -> web.Application:
         ],
     )
 
+    async def check_pool_settings(_app: web.Application) -> AsyncIterator[None]:
+        # A pool naming an unknown organisation or coordinator stops the start (a clear error).
+        await check_pools(parts.rules, parts.directory)
+        yield
+
     async def serve_metrics(_app: web.Application) -> AsyncIterator[None]:
         async with metrics_listener(settings, metrics):
             yield
@@ -396,6 +403,7 @@ def build_web_app(settings: Settings) -> web.Application:
         yield
         task.cancel()
 
+    app.cleanup_ctx.append(check_pool_settings)
     app.cleanup_ctx.append(serve_metrics)
     app.cleanup_ctx.append(warm_pool)
     return app

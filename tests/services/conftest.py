@@ -95,7 +95,11 @@ def marketplace(
 ) -> Market:
     router = approval_router(clock, vocabulary, directory, rules=rules, installer=installer)
     shared = Marketplace(
-        clock=clock, vocabulary=vocabulary, renderer=CardRenderer(), settings=KlusSettings(**settings)
+        clock=clock,
+        vocabulary=vocabulary,
+        renderer=CardRenderer(),
+        settings=KlusSettings(**settings),
+        pools=(rules or load_rules("demo")).pools,
     )
     posting = PostingService(uow_factory, market=shared, approvals=router)
     chores = KlusChores(uow_factory, market=shared, approvals=router, posting=posting)

@@ -56,6 +56,11 @@ class Klus:
     internal_first_until: date
     status: KlusStatus = KlusStatus.OPEN
     created_at: datetime | None = None
+    # A klus in a pool run by a coordinator (a pool key of the organisations file; "" for none):
+    # only the pool's members whose onboarding is done fit it. The qualifications it requires (names
+    # from the pool's list) are hard filters too (see domain.pools, domain.matching.scoring).
+    pool_key: str = ""
+    qualifications: tuple[str, ...] = ()
 
     def open_on(self, today: date) -> bool:
         return self.status is KlusStatus.OPEN and today <= self.interest_deadline

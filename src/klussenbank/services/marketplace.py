@@ -7,7 +7,7 @@ the change that causes it; the delivery worker sends it later, never inside the 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -21,6 +21,7 @@ from klussenbank.domain.klus import (
 )
 from klussenbank.domain.matching import Candidate, Match, Matcher
 from klussenbank.domain.people import Person
+from klussenbank.domain.pools import Pool
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import klus_view, teams_user_ids
@@ -50,10 +51,12 @@ class Marketplace:
         vocabulary: SkillVocabulary,
         renderer: NoticeRenderer,
         settings: KlusSettings | None = None,
+        pools: Mapping[str, Pool] | None = None,
     ) -> None:
         self.clock = clock
         self.vocabulary = vocabulary
-        self.matcher = Matcher(vocabulary)
+        self.pools: Mapping[str, Pool] = pools or {}  # the pools run by a coordinator, by key
+        self.matcher = Matcher(vocabulary, self.pools)
         self.pool = PoolIndex(self.matcher, clock)  # the whole pool, indexed, in this process
         self.settings = settings or KlusSettings()
         self._renderer = renderer
@@ -83,8 +86,9 @@ class Marketplace:
         availability = await uow.availability.get(person_id)
         if person is None or availability is None:
             return None
+        side = await uow.pool_people.side(person_id)
         candidates = await candidates_of(
-            uow, [PoolMember(person, availability)], history_since(self.clock), [person_id]
+            uow, [PoolMember(person, availability, side)], history_since(self.clock), [person_id]
         )
         return candidates[0]
 

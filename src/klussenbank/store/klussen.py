@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from klussenbank.domain.klus import HOLDS_HOURS, Interest, InterestStatus, Klus, KlusStatus, Visibility
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, AvailabilityStatus, Person, WorkMode
+from klussenbank.domain.pools import PoolSide
 from klussenbank.services.ports.records import KlusHistory, PoolMember
 from klussenbank.store.db import utc
 from klussenbank.store.orm.klussen import InterestRow, KlusRow, KlusSkillRow, SuggestionRow
@@ -26,6 +27,7 @@ from klussenbank.store.orm.people import (
 )
 from klussenbank.store.orm.pool import PoolChangeRow, PoolVersionRow
 from klussenbank.store.pool_changes import KEPT
+from klussenbank.store.pools import pool_sides
 from klussenbank.store.repositories import SqlOrganisations, SqlPeople
 
 REQUIRED, NICE, FREE = "required", "nice", "free"
@@ -56,6 +58,8 @@ def _klus(row: KlusRow) -> Klus:
         internal_first_until=row.internal_first_until,
         status=KlusStatus(row.status),
         created_at=utc(row.created_at),
+        pool_key=row.pool_key or "",
+        qualifications=tuple(row.qualifications or ()),
     )
 
 
@@ -96,6 +100,8 @@ class SqlKlussen:
         row.visibility = klus.visibility.value
         row.internal_first_until = klus.internal_first_until
         row.status = klus.status.value
+        row.pool_key = klus.pool_key or None
+        row.qualifications = list(klus.qualifications) or None
         row.updated_at = now
         kinds = (
             [(s, REQUIRED) for s in klus.required_skills]
@@ -423,6 +429,7 @@ class SqlPool:
             .where(of_these(AvailabilityOrganisationRow.person_id))
         ):
             willing[person].append(key)
+        sides = await pool_sides(self._session, ids)
         return [
             PoolMember(
                 Person(aad, tenant, name, email, organisation, locale, utc(welcomed)),
@@ -441,6 +448,7 @@ class SqlPool:
                     suggestions=suggestions,
                     visible_to_own_line=visible,
                 ),
+                sides.get(row_id, PoolSide()),
             )
             for (
                 row_id,

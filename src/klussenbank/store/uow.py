@@ -15,6 +15,7 @@ from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSugg
 from klussenbank.store.once import SqlOnceKeys
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.pool_changes import record_changes
+from klussenbank.store.pools import SqlPoolPeople
 from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
     work: SqlWork
     once_keys: SqlOnceKeys
     shifts: SqlShifts
+    pool_people: SqlPoolPeople
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
         self.work = SqlWork(self._session)
         self.once_keys = SqlOnceKeys(self._session)
         self.shifts = SqlShifts(self._session)
+        self.pool_people = SqlPoolPeople(self._session, self.people)
         return self
 
     async def __aexit__(

@@ -8,6 +8,7 @@ from typing import Any
 
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.people import Availability, Organisation, Person
+from klussenbank.domain.pools import PoolSide
 from klussenbank.domain.shifts import Shift
 
 
@@ -60,6 +61,7 @@ class PoolMember:
 
     person: Person
     availability: Availability
+    side: PoolSide = field(default_factory=PoolSide)  # their pools, qualifications and unavailable periods
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
+from klussenbank.domain.pools import PoolSide, Qualification, UnavailablePeriod
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
 from klussenbank.domain.shifts import Shift
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
@@ -347,6 +348,47 @@ class ShiftRepository(Protocol):
         organisations (all: None), or only those `person_id` is booked on."""
 
 
+class PoolPeopleRepository(Protocol):
+    """The person's side of pools run by a coordinator (see `store.pools`)."""
+
+    async def side(self, person_id: str) -> PoolSide:
+        """The person's pools, qualifications and unavailable periods, as matching needs them."""
+
+    async def add_member(self, pool_key: str, person_id: str, *, by: str, now: datetime) -> bool:
+        """Add the person to the pool; False when they were a member already."""
+
+    async def remove_member(self, pool_key: str, person_id: str) -> bool: ...
+
+    async def members(self, pool_key: str) -> list[str]:
+        """The pool's members' Entra object ids, by name."""
+
+    async def pools_of(self, person_id: str) -> list[str]:
+        """The keys of the pools the person is a member of."""
+
+    async def steps_done(self, pool_key: str, person_id: str) -> list[str]: ...
+
+    async def tick_step(self, pool_key: str, person_id: str, step: str, *, by: str, now: datetime) -> bool:
+        """Tick off an onboarding step; False when it was ticked off already."""
+
+    async def record_qualification(self, qualification: Qualification, *, now: datetime) -> Qualification:
+        """Record it; one the person holds already (by name) gets the new dates."""
+
+    async def qualifications(self, person_id: str) -> list[Qualification]: ...
+
+    async def expiring(self, until: date) -> list[Qualification]:
+        """Qualifications expiring on or before `until` not yet reminded of for that expiry."""
+
+    async def mark_reminded(self, qualification: Qualification, *, now: datetime) -> bool:
+        """Note the reminder; False when it was sent already."""
+
+    async def add_period(self, person_id: str, period: UnavailablePeriod, *, now: datetime) -> int: ...
+
+    async def remove_period(self, person_id: str, period_id: int) -> bool:
+        """Remove one of the person's own periods; False when they have no such period."""
+
+    async def periods(self, person_id: str) -> list[UnavailablePeriod]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -410,6 +452,9 @@ class UnitOfWork(Protocol):
 
     @property
     def once_keys(self) -> OnceKeyRepository: ...
+
+    @property
+    def pool_people(self) -> PoolPeopleRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

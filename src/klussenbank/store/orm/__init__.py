@@ -13,6 +13,7 @@ from klussenbank.store.orm import (  # noqa: F401
     outbox,
     people,
     pool,
+    pools,
     privacy,
     shifts,
     work,

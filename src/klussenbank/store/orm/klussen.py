@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klussenbank.store.orm.base import Base
@@ -30,6 +30,9 @@ class KlusRow(Base):
     visibility: Mapped[str] = mapped_column(String(16))
     internal_first_until: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
+    # A klus in a pool run by a coordinator, and the qualifications it requires (see domain.pools).
+    pool_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    qualifications: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
