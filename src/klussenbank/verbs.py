@@ -188,5 +188,7 @@ class ShiftInput(StrEnum):
     board's week and scope (`planning.show`)."""
 
     SHIFTS = "shifts"
+    POOL = "pool"
+    QUALIFICATIONS = "qualifications"
     WEEK = "week"
     SCOPE = "scope"

@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.data import load_rules
 from klussenbank.domain.klus import InterestStatus
 from klussenbank.domain.people import WorkMode
+from klussenbank.domain.pools import Qualification, UnavailablePeriod
 from klussenbank.domain.shifts import Shift
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.links import LinkSigner
+from klussenbank.services.once import Repeated
 from klussenbank.services.planning import ORGANISATION, PERSON, PlanningService
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -41,21 +43,25 @@ PATTERN = "di en do 9:00-13:00, week 50-51"  # 8, 10, 15 and 17 December
 OVERLAPPING = "10-12-2026 12:00-16:00"  # Thursday 10 December, with 9:00-13:00
 
 
+POOL = "flexpool-burgerzaken"  # the demo's: Ermelo and Harderwijk, coordinated by Bram
+
+
 def request(**changes: Any) -> ShiftDraft:
     base = ShiftDraft(
         title="Balie burgerzaken",
-        organisation="ermelo",
+        organisation="harderwijk",
         required_skills=("minute-taking",),
-        place="Gemeentehuis Ermelo",
+        place="Stadhuis Harderwijk",
         shifts=PATTERN,
         people_needed=1,
+        pool=POOL,
     )
     return dataclasses.replace(base, **changes)
 
 
 @pytest.fixture
 def coordinators(directory: FileDirectory) -> Coordinators:
-    return Coordinators(directory, load_rules("demo"))  # the demo's HR adviser Anna runs every pool
+    return Coordinators(directory, load_rules("demo"))
 
 
 @pytest.fixture
@@ -80,102 +86,144 @@ def planning(
     )
 
 
-async def posted(service: ShiftService, actor: Actor = BRAM, **changes: Any) -> ShiftRequestView:
+async def posted(service: ShiftService, actor: Actor = ANNA, **changes: Any) -> ShiftRequestView:
     result = await service.post(actor, request(**changes))
     assert isinstance(result, ShiftRequestView), result
     return result
 
 
-async def flex_workers(signup: SignupService) -> None:
-    await sign_up(signup, CHANTAL, DAAN, work_mode=WorkMode.HYBRID)
+async def flex_workers(signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
+    """Chantal and Daan are ready members of the pool (Daan is not seen by his manager Bram, who
+    coordinates it; Chantal allowed it); Eva is a member still being onboarded."""
+    await sign_up(signup, CHANTAL, work_mode=WorkMode.HYBRID, visible_to_own_line=True)
+    await sign_up(signup, DAAN, EVA, work_mode=WorkMode.HYBRID)
+    now = clock.now()
+    async with uow_factory() as uow:
+        for actor in (CHANTAL, DAAN, EVA):
+            await uow.pool_people.add_member(POOL, actor.aad_object_id, by=BRAM.aad_object_id, now=now)
+        for actor in (CHANTAL, DAAN):
+            for step in load_rules("demo").pools[POOL].onboarding:
+                await uow.pool_people.tick_step(
+                    POOL, actor.aad_object_id, step, by=BRAM.aad_object_id, now=now
+                )
+        await uow.commit()
 
 
-async def test_a_request_names_its_shifts_and_goes_to_the_coordinators_only(
-    shifts: ShiftService, market: Market, signup: SignupService, engine: AsyncEngine
+@pytest.fixture
+async def pooled(signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
+    await flex_workers(signup, uow_factory, clock)
+
+
+async def test_a_request_of_the_second_municipality_goes_to_the_coordinator_only(
+    shifts: ShiftService, market: Market, pooled: None, engine: AsyncEngine
 ) -> None:
-    await flex_workers(signup)
-    view = await posted(shifts, BRAM)
+    view = await posted(shifts, ANNA)  # Harderwijk asks the pool Ermelo shares
 
     assert [s.day for s in view.shifts] == [date(2026, 12, d) for d in (8, 10, 15, 17)]
     assert view.shifts[0] == Shift(date(2026, 12, 8), time(9), time(13))
     assert view.klus.hours_per_week == 8 and view.open_places == 1
+    assert view.klus.pool_key == POOL and view.klus.organisation_key == "harderwijk"
     # Not to everyone: no suggestions, and not among anyone's open klussen.
-    assert await outbox(engine) == [("shifts.request", "Anna de Vries")]
+    assert await outbox(engine) == [("shifts.request", "Bram Jansen")]
     assert (await market.interest.offers(CHANTAL)).offers == ()
 
 
+async def test_only_people_of_a_pool_organisation_ask(shifts: ShiftService, signup: SignupService) -> None:
+    assert await shifts.form(EVA) == Refusal("shifts_no_pool")  # Zeewolde is in no pool
+    form = await shifts.form(ANNA)
+    assert isinstance(form, ShiftFormView)
+    assert [p.key for p in form.pool_choices] == [POOL]
+    assert {o.key for o in form.organisation_choices} == {"ermelo", "harderwijk"}
+
+
 @pytest.mark.parametrize(
-    ("text", "code"),
+    ("changes", "errors"),
     [
-        ("2026-12-08 9:00-13:00; 2026-12-08 12:00-14:00", "shift_overlap"),
-        ("2026-12-08 13:00-9:00", "shift_ends_before_start"),
-        ("9:00-13:00, week 50", "shift_no_days"),
+        ({"shifts": "2026-12-08 9:00-13:00; 2026-12-08 12:00-14:00"}, {("shifts", "shift_overlap")}),
+        ({"shifts": "2026-12-08 13:00-9:00"}, {("shifts", "shift_ends_before_start")}),
+        ({"shifts": "9:00-13:00, week 50"}, {("shifts", "shift_no_days")}),
+        (
+            {"pool": "elsewhere", "organisation": "zeewolde"},
+            {("pool", "unknown_choice"), ("organisation", "unknown_choice")},
+        ),
+        ({"qualifications": ("Rijbewijs",)}, {("qualifications", "unknown_choice")}),
     ],
 )
-async def test_bad_shifts_come_back_on_the_form_and_nothing_is_stored(
-    shifts: ShiftService, market: Market, engine: AsyncEngine, text: str, code: str
-) -> None:
-    result = await shifts.post(BRAM, request(shifts=text, title=""))
-
-    assert isinstance(result, ShiftFormView)
-    assert {(e.field, e.code) for e in result.errors} == {("shifts", code), ("title", "required")}
-    assert result.values.shifts == text
-    assert await market.posting.mine(BRAM) == []
-    assert await outbox(engine) == []
-
-
-async def test_a_second_press_of_the_form_posts_once(shifts: ShiftService, market: Market) -> None:
-    first = await shifts.post(BRAM, request(), once="k1")
-    again = await shifts.post(BRAM, request(), once="k1")
-
-    assert isinstance(first, ShiftRequestView)
-    assert getattr(again, "result", None) is not None and again.result.klus.id == first.klus.id  # type: ignore[union-attr]
-    assert len(await market.posting.mine(BRAM)) == 1
-
-
-async def test_the_coordinator_proposes_and_a_yes_books_the_person(
+async def test_bad_input_comes_back_on_the_form_and_nothing_is_stored(
     shifts: ShiftService,
     market: Market,
     signup: SignupService,
     engine: AsyncEngine,
-    uow_factory: UnitOfWorkFactory,
+    changes: dict[str, Any],
+    errors: set[tuple[str, str]],
 ) -> None:
-    await flex_workers(signup)
-    view = await posted(shifts, BRAM)
-    assert await shifts.candidates(BRAM, view.klus.id) == Refusal("klus_not_found")  # not a coordinator
+    result = await shifts.post(ANNA, request(title="", **changes))
 
-    listed = await shifts.candidates(ANNA, view.klus.id)
+    assert isinstance(result, ShiftFormView)
+    assert {(e.field, e.code) for e in result.errors} == errors | {("title", "required")}
+    assert result.values.shifts == request(**changes).shifts
+    assert await market.posting.mine(ANNA) == []
+    assert await outbox(engine) == []
+
+
+async def test_a_second_press_of_the_form_posts_once(
+    shifts: ShiftService, market: Market, signup: SignupService
+) -> None:
+    first = await shifts.post(ANNA, request(), once="k1")
+    again = await shifts.post(ANNA, request(), once="k1")
+
+    assert isinstance(first, ShiftRequestView) and isinstance(again, Repeated)
+    assert again.result.klus.id == first.klus.id
+    assert len(await market.posting.mine(ANNA)) == 1
+
+
+async def test_the_coordinator_proposes_and_a_yes_books_the_person(
+    shifts: ShiftService, market: Market, pooled: None, engine: AsyncEngine, uow_factory: UnitOfWorkFactory
+) -> None:
+    view = await posted(shifts, ANNA)
+    assert await shifts.candidates(ANNA, view.klus.id) == Refusal("klus_not_found")  # not its coordinator
+
+    listed = await shifts.candidates(BRAM, view.klus.id)
     assert isinstance(listed, CoordinatorView)
-    assert {r.name for r in listed.rows} == {"Chantal Bakker", "Daan Visser"}
-    assert all(r.match is not None and r.match.reasons for r in listed.rows)  # explained
+    # Chantal fits, explained; Eva is still being onboarded; Daan is in Bram's own line: not shown.
+    assert [
+        (r.name, bool(r.match and r.match.reasons), [e.code for e in r.left_out]) for r in listed.rows
+    ] == [
+        ("Chantal Bakker", True, []),
+        ("Eva Smit", False, ["onboarding"]),
+    ]
+    assert await shifts.propose(BRAM, view.klus.id, EVA.aad_object_id) == dataclasses.replace(
+        await shifts.candidates(BRAM, view.klus.id), banner="shifts.banner.not_ready"
+    )
 
-    proposed = await shifts.propose(ANNA, view.klus.id, CHANTAL.aad_object_id, once="p1")
+    proposed = await shifts.propose(BRAM, view.klus.id, CHANTAL.aad_object_id, once="p1")
     assert isinstance(proposed, CoordinatorView) and proposed.banner == "shifts.banner.proposed"
     assert proposed.request.proposed == ("Chantal Bakker",)
     assert ("shifts.proposed", "Chantal Bakker") in await outbox(engine)
+    again = await shifts.propose(BRAM, view.klus.id, CHANTAL.aad_object_id, once="p1")
+    assert isinstance(again, Repeated)
 
     accepted = await market.interest.confirm(CHANTAL, view.klus.id)
     assert isinstance(accepted, KlusOffer) and accepted.interest is InterestStatus.CONFIRMED
-    # Then the normal approval: Chantal's line manager, Bram.
     async with uow_factory() as uow:
+        # Then the normal approval: Chantal's line manager, Bram.
         assert [a.approver_id for a in await uow.approvals.pending()] == [BRAM.aad_object_id]
         # The coordinator's look is in Chantal's access log.
-        assert ANNA.aad_object_id in {
+        assert BRAM.aad_object_id in {
             e.viewer_id for e in await uow.access_log.for_subject(CHANTAL.aad_object_id)
         }
-    open_requests = await shifts.open_requests(ANNA)
+    open_requests = await shifts.open_requests(BRAM)
     assert isinstance(open_requests, OpenRequestsView) and open_requests.requests == ()
     assert await shifts.open_requests(CHANTAL) == Refusal("shifts_coordinators_only")
 
 
 async def test_the_same_person_is_refused_for_an_overlapping_shift(
-    shifts: ShiftService, market: Market, signup: SignupService
+    shifts: ShiftService, market: Market, pooled: None
 ) -> None:
-    await flex_workers(signup)
-    first = await posted(shifts, BRAM)
-    second = await posted(shifts, EVA, organisation="ermelo", shifts=OVERLAPPING, title="Extra balie")
+    first = await posted(shifts, ANNA)
+    second = await posted(shifts, ANNA, organisation="ermelo", shifts=OVERLAPPING, title="Extra balie")
     for view in (first, second):  # proposed for both before saying yes to either
-        assert isinstance(await shifts.propose(ANNA, view.klus.id, CHANTAL.aad_object_id), CoordinatorView)
+        assert isinstance(await shifts.propose(BRAM, view.klus.id, CHANTAL.aad_object_id), CoordinatorView)
     assert isinstance(await market.interest.confirm(CHANTAL, first.klus.id), KlusOffer)
 
     refused = await market.interest.confirm(CHANTAL, second.klus.id)
@@ -183,23 +231,51 @@ async def test_the_same_person_is_refused_for_an_overlapping_shift(
     assert isinstance(refused, KlusOffer)
     assert refused.banner == "shifts.refusal.overlap"
     assert refused.interest is InterestStatus.CHOSEN  # nothing changed
-    # The coordinator now sees the overlap on the list of a new overlapping request.
-    third = await posted(shifts, EVA, shifts=OVERLAPPING, title="Nog een balie")
-    listed = await shifts.candidates(ANNA, third.klus.id)
+    # The coordinator sees the overlap on the list of a new overlapping request, and cannot propose her.
+    third = await posted(shifts, ANNA, shifts=OVERLAPPING, title="Nog een balie")
+    listed = await shifts.candidates(BRAM, third.klus.id)
     assert isinstance(listed, CoordinatorView)
-    chantal = next(r for r in listed.rows if r.person_id == CHANTAL.aad_object_id)
-    assert chantal.clash == Shift(date(2026, 12, 10), time(9), time(13))
-    assert listed.rows[-1] is chantal  # shown last
-    again = await shifts.propose(ANNA, third.klus.id, CHANTAL.aad_object_id)
+    assert listed.rows[0].name == "Chantal Bakker"
+    assert listed.rows[0].clash == Shift(date(2026, 12, 10), time(9), time(13))
+    again = await shifts.propose(BRAM, third.klus.id, CHANTAL.aad_object_id)
     assert isinstance(again, CoordinatorView) and again.banner == "shifts.banner.clash"
 
 
-async def test_the_planning_board_csv_and_calendar_feed(
-    shifts: ShiftService, market: Market, signup: SignupService, planning: PlanningService, clock: FixedClock
+async def test_qualifications_and_unavailable_days_on_the_coordinators_list(
+    shifts: ShiftService, pooled: None, uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    await flex_workers(signup)
-    view = await posted(shifts, BRAM)
-    await shifts.propose(ANNA, view.klus.id, CHANTAL.aad_object_id)
+    view = await posted(shifts, ANNA, qualifications=("voorkomen id-fraude",))
+    assert view.klus.qualifications == ("Voorkomen ID-fraude",)  # the pool's spelling
+    listed = await shifts.candidates(BRAM, view.klus.id)
+    assert isinstance(listed, CoordinatorView)
+    chantal = next(r for r in listed.rows if r.name == "Chantal Bakker")
+    assert [(e.code, dict(e.params)) for e in chantal.left_out] == [
+        ("missing", {"names": "Voorkomen ID-fraude"})
+    ]
+
+    async with uow_factory() as uow:
+        await uow.pool_people.record_qualification(
+            Qualification(0, CHANTAL.aad_object_id, "Voorkomen ID-fraude", TODAY, None, BRAM.aad_object_id),
+            now=clock.now(),
+        )
+        await uow.pool_people.add_period(
+            CHANTAL.aad_object_id,
+            UnavailablePeriod(0, date(2026, 12, 10), date(2026, 12, 11), "tentamen"),
+            now=clock.now(),
+        )
+        await uow.commit()
+    listed = await shifts.candidates(BRAM, view.klus.id)
+    assert isinstance(listed, CoordinatorView)
+    chantal = next(r for r in listed.rows if r.name == "Chantal Bakker")
+    assert chantal.match is not None and chantal.left_out == ()
+    assert chantal.unavailable == (date(2026, 12, 10),)
+
+
+async def test_the_planning_board_csv_and_calendar_feed(
+    shifts: ShiftService, market: Market, pooled: None, planning: PlanningService, clock: FixedClock
+) -> None:
+    view = await posted(shifts, ANNA)
+    await shifts.propose(BRAM, view.klus.id, CHANTAL.aad_object_id)
     await market.interest.confirm(CHANTAL, view.klus.id)
     week_50 = date(2026, 12, 9)
 
@@ -209,9 +285,11 @@ async def test_the_planning_board_csv_and_calendar_feed(
         (date(2026, 12, 8), ((CHANTAL.aad_object_id, "Chantal Bakker"),)),
         (date(2026, 12, 10), ((CHANTAL.aad_object_id, "Chantal Bakker"),)),
     ]
-    board = await planning.board(ANNA, week_50)
+    board = await planning.board(BRAM, week_50)
     assert board.scope == ORGANISATION and board.may_coordinate
-    assert (await planning.board(ANNA, week_50, PERSON)).shifts == ()
+    assert [p.organisation_key for p in board.shifts] == ["harderwijk", "harderwijk"]
+    assert (await planning.board(BRAM, week_50, PERSON)).shifts == ()
+    assert (await planning.board(ANNA, week_50)).scope == PERSON  # not a coordinator
     assert (await planning.board(CHANTAL, TODAY)).shifts == ()
 
     path, query = board.csv_url.removeprefix("http://127.0.0.1:3978").split("?")
@@ -229,7 +307,7 @@ async def test_the_planning_board_csv_and_calendar_feed(
     assert len(events) == 4
     assert str(events[0]["summary"]) == "Balie burgerzaken"
     assert events[0].decoded("dtstart").isoformat() == "2026-12-08T09:00:00+01:00"
-    assert str(events[0]["location"]) == "Gemeentehuis Ermelo"
+    assert str(events[0]["location"]) == "Stadhuis Harderwijk"
     assert await planning.feed(PERSON, DAAN.aad_object_id, expires, sig) is None  # signed for Chantal only
     clock.current = TODAY + timedelta(days=30)
     assert await planning.feed(PERSON, CHANTAL.aad_object_id, expires, sig) is not None  # a feed lasts

@@ -4,7 +4,7 @@ requests, and the planning board of a week."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from klussenbank.cards.elements import (
@@ -25,6 +25,7 @@ from klussenbank.cards.elements import (
 from klussenbank.cards.klus_elements import klus_data
 from klussenbank.cards.skills import skill_picker
 from klussenbank.cards.why import why
+from klussenbank.domain.pools import Exclusion
 from klussenbank.domain.shifts import Shift
 from klussenbank.i18n import Translator
 from klussenbank.services.planning import ORGANISATION, PERSON, PlanningView
@@ -41,7 +42,10 @@ def shift_form_card(view: ShiftFormView, t: Translator, *, typeahead: bool = Fal
         replace(e, params={k: t.shift(v) if isinstance(v, Shift) else v for k, v in e.params.items()})
         for e in view.errors
     )
-    form = FormBody([title(t("shifts.form.heading")), subtle(t("shifts.form.intro"))], errors, t)
+    heading = [title(t("shifts.form.heading")), subtle(t("shifts.form.intro"))]
+    if len(view.pool_choices) == 1:
+        heading.append(facts([(t("shifts.pool"), view.pool_choices[0].name)]))
+    form = FormBody(heading, errors, t)
 
     def line(input_id: str, value: str, max_length: int, **extra: Any) -> Element:
         return {
@@ -80,6 +84,7 @@ def shift_form_card(view: ShiftFormView, t: Translator, *, typeahead: bool = Fal
     if values.people_needed is not None:
         people["value"] = values.people_needed
     form.field(people)
+    data = once_data({ShiftInput.POOL.value: values.pool}) if len(view.pool_choices) == 1 else once_data()
     form.field(
         {
             "type": "Input.ChoiceSet",
@@ -90,10 +95,33 @@ def shift_form_card(view: ShiftFormView, t: Translator, *, typeahead: bool = Fal
             "style": "compact",
         }
     )
+    if len(view.pool_choices) > 1:
+        form.field(
+            {
+                "type": "Input.ChoiceSet",
+                "id": ShiftInput.POOL,
+                "label": t("shifts.form.pool"),
+                "choices": [{"title": pool.name, "value": pool.key} for pool in view.pool_choices],
+                "value": values.pool,
+                "style": "compact",
+            }
+        )
+    qualifications = list(dict.fromkeys(q for pool in view.pool_choices for q in pool.qualifications))
+    if qualifications:
+        form.field(
+            {
+                "type": "Input.ChoiceSet",
+                "id": ShiftInput.QUALIFICATIONS,
+                "label": t("shifts.form.qualifications"),
+                "choices": [{"title": q, "value": q} for q in qualifications],
+                "value": ",".join(values.qualifications),
+                "isMultiSelect": True,
+                "style": "expanded",
+            },
+            t("shifts.form.qualifications_help"),
+        )
     form.field(line(F.DESCRIPTION, values.description, 2000, isMultiline=True))
-    return card(
-        form.items, [execute(t("shifts.action.post"), Verb.SHIFTS_POST, style="positive", data=once_data())]
-    )
+    return card(form.items, [execute(t("shifts.action.post"), Verb.SHIFTS_POST, style="positive", data=data)])
 
 
 def shift_lines(shifts: tuple[Shift, ...], t: Translator) -> list[Element]:
@@ -152,6 +180,11 @@ def coordinator_card(view: CoordinatorView, t: Translator) -> Element:
             items.append(text(t(f"shifts.status.{row.status.value}")))
         elif row.clash is not None:
             items.append(attention(t("shifts.coordinator.clash", shift=t.shift(row.clash))))
+        elif row.unavailable:
+            days = ", ".join(t.date(day) for day in row.unavailable)
+            items.append(attention(t("shifts.coordinator.unavailable", days=days)))
+        elif row.left_out:
+            items.append(attention(" · ".join(left_out_text(e, t) for e in row.left_out)))
         else:
             propose = execute(
                 t("shifts.action.propose"),
@@ -162,6 +195,14 @@ def coordinator_card(view: CoordinatorView, t: Translator) -> Element:
             items.append({"type": "ActionSet", "actions": [propose]})
         body.append(container(items, separator=True))
     return card(body, [execute(t("shifts.action.refresh"), Verb.SHIFTS_CANDIDATES, data=data)])
+
+
+def left_out_text(exclusion: Exclusion, t: Translator) -> str:
+    """Why the pool's rules leave someone out, in words ("Mist: Voorkomen ID-fraude")."""
+    params = dict(exclusion.params)
+    if exclusion.code == "unavailable":
+        params = {k: t.date(date.fromisoformat(v)) for k, v in params.items()}
+    return t(f"shifts.left_out.{exclusion.code}", **params)
 
 
 def open_requests_card(view: OpenRequestsView, t: Translator) -> Element:

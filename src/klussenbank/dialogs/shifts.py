@@ -4,6 +4,7 @@ the planning board."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from klussenbank.cards.elements import Element
 from klussenbank.cards.shifts import (
@@ -38,6 +39,8 @@ def parse_shift_request(data: object) -> ShiftDraft:
         place=inputs.text(F.PLACE),
         shifts=inputs.text(ShiftInput.SHIFTS),
         people_needed=inputs.number(F.PEOPLE_NEEDED),
+        pool=inputs.text(ShiftInput.POOL),
+        qualifications=inputs.choices(ShiftInput.QUALIFICATIONS),
     )
     return replace(draft, unreadable=inputs.unreadable)
 
@@ -45,7 +48,9 @@ def parse_shift_request(data: object) -> ShiftDraft:
 @router.verb(Verb.SHIFTS_NEW)
 @router.command("request_shifts")
 async def on_shifts_new(services: Services, actor: Actor, turn: Turn) -> Element:
-    return shift_form_card(await services.shifts.form(actor), turn.t, typeahead=turn.typeahead)
+    return on_card(
+        await services.shifts.form(actor), turn.t, partial(shift_form_card, typeahead=turn.typeahead)
+    )
 
 
 @router.verb(Verb.SHIFTS_POST)
