@@ -98,6 +98,7 @@ from klussenbank.services.views import (
     StepDecision,
 )
 from klussenbank.verbs import Verb
+from tests.cards.shift_cards import shift_cards
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 23)
@@ -790,6 +791,9 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "notice_cancelled": _notice("cancelled"),
     "notice_closed": _notice("closed"),
     "notice_not_chosen": _notice("not_chosen", others=(OFFER,)),
+    "notice_shift_request": _notice("shift_request"),
+    "notice_proposed": _notice("proposed", name="Bram Jansen", match=MATCH),
+    **shift_cards(KLUS, MATCH, ORGS, SKILLS),
 }
 CASES = [(name, lang) for name in CARDS for lang in LANGUAGES]
 

@@ -127,7 +127,7 @@ def shift_form_card(view: ShiftFormView, t: Translator, *, typeahead: bool = Fal
 def shift_lines(shifts: tuple[Shift, ...], t: Translator) -> list[Element]:
     lines: list[Element] = [text("\n".join(f"- {t.shift(s)}" for s in shifts[:LISTED]))]
     if len(shifts) > LISTED:
-        lines.append(subtle(t("shifts.more", count=len(shifts) - LISTED)))
+        lines.append(subtle(t.plural("shifts.more", len(shifts) - LISTED, count=len(shifts) - LISTED)))
     return lines
 
 
@@ -249,7 +249,7 @@ def planning_card(view: PlanningView, t: Translator) -> Element:
         if who:
             items.append(text(who))
         if planned.open_places:
-            items.append(attention(t("planning.open", count=planned.open_places)))
+            items.append(attention(t.plural("planning.open", planned.open_places, count=planned.open_places)))
         body.append(container(items, separator=True))
 
     def week(days: int, label: str) -> Element:
