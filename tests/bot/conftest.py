@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from random import Random
 from typing import Any
 
@@ -24,8 +25,11 @@ from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.guide import GuideService
+from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import import_directory
+from klussenbank.services.planning import PlanningService
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
+from klussenbank.services.shifts import Coordinators, ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.work import WorkService
@@ -38,6 +42,7 @@ from klussenbank.wiring import process_metrics
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
+    LINK_SECRET,
     agreement_service,
     announcement_chores,
     announcement_service,
@@ -180,6 +185,8 @@ async def harness(
     market = marketplace(uow_factory, clock, vocabulary, directory)
     chores = announcement_chores(uow_factory, clock)
     work = work_service(uow_factory, clock, vocabulary, directory)
+    coordinators = Coordinators(directory, load_rules("demo"))
+    links = LinkSigner(LINK_SECRET, "http://127.0.0.1:3978")
     services = Services(
         signup=signup,
         posting=market.posting,
@@ -197,6 +204,17 @@ async def harness(
         guide=GuideService(uow_factory, directory=directory, rules=load_rules("demo")),
         applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
         skills=SkillSearch(vocabulary),
+        shifts=ShiftService(
+            uow_factory, market=market.shared, directory=directory, coordinators=coordinators
+        ),
+        planning=PlanningService(
+            uow_factory,
+            clock=clock,
+            rules=load_rules("demo"),
+            coordinators=coordinators,
+            links=links,
+            feeds=links.lasting(timedelta(days=366)),
+        ),
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))
