@@ -42,6 +42,7 @@ from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.approval_chores import ApprovalChores
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
 from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.charging import ChargingService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
@@ -360,6 +361,9 @@ def build_web_app(settings: Settings) -> web.Application:
             coordinators=coordinators,
             links=parts.links,
             feeds=parts.links.lasting(FEED_LIFETIME),
+        ),
+        charging=ChargingService(
+            parts.uow, clock=parts.clock, directory=parts.directory, rules=parts.rules, links=parts.links
         ),
     )
     app = init_app(

@@ -23,6 +23,7 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.applications import ApplicationsService
+from klussenbank.services.charging import ChargingService
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.guide import GuideService
 from klussenbank.services.links import LinkSigner
@@ -214,6 +215,9 @@ async def harness(
             coordinators=coordinators,
             links=links,
             feeds=links.lasting(timedelta(days=366)),
+        ),
+        charging=ChargingService(
+            uow_factory, clock=clock, directory=directory, rules=load_rules("demo"), links=links
         ),
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))

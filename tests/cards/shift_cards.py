@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
+from klussenbank.cards.charging import charging_card
 from klussenbank.cards.shifts import (
     coordinator_card,
     open_requests_card,
@@ -21,8 +22,9 @@ from klussenbank.domain.people import Organisation
 from klussenbank.domain.pools import Exclusion, Pool
 from klussenbank.domain.shifts import Shift
 from klussenbank.i18n import Translator
+from klussenbank.services.charging import Charge, ChargingView, PoolMonth
 from klussenbank.services.planning import ORGANISATION, PERSON, PlanningView
-from klussenbank.services.ports.records import PlannedShift
+from klussenbank.services.ports.records import PlannedShift, SettledHours
 from klussenbank.services.shifts import (
     CoordinatorView,
     OpenRequestsView,
@@ -96,7 +98,20 @@ def shift_cards(
     board = PlanningView(
         date(2026, 12, 7), ORGANISATION, True, planned, LINK.replace(".ics", "/2026-12-07.csv"), LINK
     )
+    december = date(2026, 12, 1)
+    charges = (Charge(SettledHours(POOL.key, "harderwijk", "Gemeente Harderwijk", december, 16.5), 38.5),)
+    charging = ChargingView(
+        (
+            PoolMonth(
+                POOL, december, charges, "http://127.0.0.1:3978/api/charging/p/2026-12.csv?expires=1&sig=0"
+            ),
+            PoolMonth(
+                POOL, date(2027, 1, 1), (), "http://127.0.0.1:3978/api/charging/p/2027-01.csv?expires=1&sig=0"
+            ),
+        )
+    )
     return {
+        "charging": lambda t: charging_card(charging, t),
         "shifts_form": lambda t: shift_form_card(form, t),
         "shifts_form_errors": lambda t: shift_form_card(errors, t),
         "shifts_request": lambda t: shift_request_card(request, t, banner=t("shifts.posted")),

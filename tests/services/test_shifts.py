@@ -17,7 +17,9 @@ from klussenbank.domain.klus import InterestStatus
 from klussenbank.domain.people import WorkMode
 from klussenbank.domain.pools import Qualification, UnavailablePeriod
 from klussenbank.domain.shifts import Shift
+from klussenbank.domain.work import HoursMonth
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.charging import ChargingService, ChargingView
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.once import Repeated
 from klussenbank.services.planning import ORGANISATION, PERSON, PlanningService
@@ -311,3 +313,51 @@ async def test_the_planning_board_csv_and_calendar_feed(
     assert await planning.feed(PERSON, DAAN.aad_object_id, expires, sig) is None  # signed for Chantal only
     clock.current = TODAY + timedelta(days=30)
     assert await planning.feed(PERSON, CHANTAL.aad_object_id, expires, sig) is not None  # a feed lasts
+
+
+async def test_a_charged_pool_charges_its_clients_the_settled_hours(
+    shifts: ShiftService,
+    market: Market,
+    pooled: None,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    directory: FileDirectory,
+) -> None:
+    view = await posted(shifts, ANNA)
+    await shifts.propose(BRAM, view.klus.id, CHANTAL.aad_object_id)
+    await market.interest.confirm(CHANTAL, view.klus.id)
+    async with uow_factory() as uow:
+        [approval] = await uow.approvals.for_klus(view.klus.id)
+        december = date(2026, 12, 1)
+        await uow.work.save_hours(HoursMonth(approval.id, december, 16, 17, 16.5), now=clock.now())
+        await uow.work.save_hours(
+            HoursMonth(approval.id, date(2027, 1, 1), 8, 8, None), now=clock.now()
+        )  # not settled
+        await uow.commit()
+    links = LinkSigner(LINK_SECRET, "http://127.0.0.1:3978")
+    charging = ChargingService(
+        uow_factory, clock=clock, directory=directory, rules=load_rules("demo"), links=links
+    )
+    clock.current = date(2027, 1, 5)
+
+    overview = await charging.overview(BRAM)  # the coordinator (Anna, HR of a member organisation, may too)
+    assert isinstance(overview, ChargingView)
+    assert [
+        (m.month, [(c.hours.organisation_key, c.hours.hours, c.amount) for c in m.charges])
+        for m in overview.months
+    ] == [
+        (december, [("harderwijk", 16.5, 635.25)]),  # 16.5 hours at € 38.50
+        (date(2027, 1, 1), []),
+    ]
+    assert await charging.overview(CHANTAL) == Refusal("charging_only")
+    assert isinstance(await charging.overview(ANNA), ChargingView)
+
+    _, query = overview.months[0].csv_url.split("?")
+    expires, sig = (part.split("=")[1] for part in query.split("&"))
+    found = await charging.csv(POOL, december, expires, sig)
+    assert found is not None
+    assert (
+        found.splitlines()[1]
+        == "flexpool-burgerzaken,harderwijk,Gemeente Harderwijk,2026-12,16.50,38.50,635.25"
+    )
+    assert await charging.csv(POOL, date(2027, 1, 1), expires, sig) is None  # signed for December only

@@ -28,6 +28,7 @@ from klussenbank.dialogs import (
     announcements,
     applications,
     approvals,
+    charging,
     general,
     klussen,
     matching,
@@ -63,6 +64,7 @@ ROUTES = Routes(
     privacy.router,
     skills.router,
     shifts.router,
+    charging.router,
 )
 
 

@@ -241,6 +241,20 @@ async def planning_feed(request: web.Request) -> web.Response:
     )
 
 
+async def charging_csv(request: web.Request) -> web.Response:
+    """The charging card's download link: a charged pool's month, per client, as CSV."""
+    try:
+        month = date.fromisoformat(f"{request.match_info['month']}-01")
+    except ValueError:
+        return web.Response(status=400, text="Not a month.\n")
+    link = _link_query(request)
+    pool = request.match_info["pool"]
+    body = link and await request.app[SERVICES].charging.csv(pool, month, *link)
+    if body is None:
+        return _link_invalid("Type 'charging' again.")
+    return _csv(body, f"doorbelasten-{pool}-{month:%Y-%m}.csv")
+
+
 async def my_data(request: web.Request) -> web.Response:
     """The `my data` card's download link: everything held about the person, as JSON."""
     link = _link_query(request)
@@ -357,6 +371,7 @@ def init_app(
     planning = "/api/planning/{scope:person|organisation}/{key:[0-9A-Za-z_.-]{1,400}}"
     app.router.add_get(planning + ".ics", planning_feed)
     app.router.add_get(planning + "/{week:[0-9-]{10}}.csv", planning_csv)
+    app.router.add_get("/api/charging/{pool:[a-z0-9_-]{1,64}}/{month:[0-9]{4}-[0-9]{2}}.csv", charging_csv)
     app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)
     app.router.add_get(
         "/api/reports/{organisation:[a-z0-9_-]{1,64}}/{start:[0-9-]{10}}/{end:[0-9-]{10}}.csv", report_csv

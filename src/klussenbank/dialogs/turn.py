@@ -14,6 +14,7 @@ from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.charging import ChargingService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
 from klussenbank.services.guide import GuideService
@@ -97,6 +98,7 @@ class Services:
     skills: SkillSearch
     shifts: ShiftService
     planning: PlanningService
+    charging: ChargingService
 
 
 def with_help(text: str, t: Translator) -> Element:

@@ -11,6 +11,7 @@ from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactor
 from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
 from klussenbank.store.audit import SqlAudit
+from klussenbank.store.charging import SqlCharging
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.once import SqlOnceKeys
 from klussenbank.store.outbox import SqlOutbox
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
     work: SqlWork
     once_keys: SqlOnceKeys
     shifts: SqlShifts
+    charging: SqlCharging
     pool_people: SqlPoolPeople
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
         self.work = SqlWork(self._session)
         self.once_keys = SqlOnceKeys(self._session)
         self.shifts = SqlShifts(self._session)
+        self.charging = SqlCharging(self._session)
         self.pool_people = SqlPoolPeople(self._session, self.people)
         return self
 

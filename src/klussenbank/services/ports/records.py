@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from klussenbank.domain.delivery import DeliveryStatus
@@ -158,3 +158,14 @@ class PlannedShift:
     @property
     def open_places(self) -> int:
         return max(0, self.people_needed - len(self.booked))
+
+
+@dataclass(frozen=True)
+class SettledHours:
+    """Hours the poster settled in one month on a pool's klussen of one client organisation."""
+
+    pool_key: str
+    organisation_key: str
+    organisation_name: str
+    month: date
+    hours: float

@@ -29,6 +29,7 @@ from klussenbank.services.ports.records import (
     PlannedShift,
     PoolMember,
     PriorPress,
+    SettledHours,
 )
 
 
@@ -389,6 +390,12 @@ class PoolPeopleRepository(Protocol):
     async def periods(self, person_id: str) -> list[UnavailablePeriod]: ...
 
 
+class ChargingRepository(Protocol):
+    async def settled(self, pool_keys: Collection[str], first: date, last: date) -> list[SettledHours]:
+        """Settled hours of these pools' klussen per pool, client organisation and month (first days
+        from `first` to `last`), by month and client."""
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -413,6 +420,9 @@ class UnitOfWork(Protocol):
 
     @property
     def shifts(self) -> ShiftRepository: ...
+
+    @property
+    def charging(self) -> ChargingRepository: ...
 
     @property
     def interests(self) -> InterestRepository: ...
