@@ -62,6 +62,14 @@ class Verb(StrEnum):
     MY_DATA_SHOW = "my_data.show"
     MY_DATA_ERASE = "my_data.erase"
     MY_DATA_ERASE_CONFIRM = "my_data.erase.confirm"
+    POOL_SHOW = "pool.show"
+    POOL_MEMBER_ADD = "pool.member.add"
+    POOL_STEP_DONE = "pool.step.done"
+    POOL_QUALIFICATION_RECORD = "pool.qualification.record"
+    POOL_LACKING = "pool.lacking"
+    UNAVAILABLE_SHOW = "unavailable.show"
+    UNAVAILABLE_ADD = "unavailable.add"
+    UNAVAILABLE_REMOVE = "unavailable.remove"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -175,3 +183,20 @@ class WorkInput(StrEnum):
     AGAIN = "again"
     SKILLS = "skills"
     ADD_SKILLS = "add_skills"
+
+
+class PoolInput(StrEnum):
+    """Input ids of the pool cards: the coordinator's and a person's own (unavailable periods)."""
+
+    POOL = "pool"
+    PERSON_ID = "person_id"
+    EMAIL = "pool_email"
+    STEP = "step"
+    QUALIFICATION = "qualification"
+    OBTAINED_ON = "obtained_on"
+    EXPIRES_ON = "expires_on"
+    PERIOD_ID = "period_id"
+    FIRST_DAY = "first_day"
+    LAST_DAY = "last_day"
+    REASON = "reason"
+    WEEKDAYS = "weekdays"

@@ -44,6 +44,7 @@ from tests.services.conftest import (
     digest_service,
     hours_service,
     marketplace,
+    pool_service,
     privacy_service,
     report_service,
     work_service,
@@ -197,6 +198,7 @@ async def harness(
         guide=GuideService(uow_factory, directory=directory, rules=load_rules("demo")),
         applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
         skills=SkillSearch(vocabulary),
+        pools=pool_service(uow_factory, clock, directory),
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))

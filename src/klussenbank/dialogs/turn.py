@@ -19,6 +19,7 @@ from klussenbank.services.digests import DigestService
 from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.records import Actor, Channel, ConversationRef
 from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
@@ -93,6 +94,7 @@ class Services:
     guide: GuideService
     applications: ApplicationsService
     skills: SkillSearch
+    pools: PoolService
 
 
 def with_help(text: str, t: Translator) -> Element:

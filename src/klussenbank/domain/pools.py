@@ -219,4 +219,6 @@ def unavailable_exclusion(klus: Klus, side: PoolSide) -> Exclusion | None:
         return None
     period = blocking_period(side.unavailable, klus.start_date, klus.end_date)
     assert period is not None
-    return Exclusion("unavailable", {"first": period.first_day.isoformat(), "last": period.last_day.isoformat()})
+    return Exclusion(
+        "unavailable", {"first": period.first_day.isoformat(), "last": period.last_day.isoformat()}
+    )

@@ -68,8 +68,8 @@ straight from the reasons (see `cards/why.py`).
 from __future__ import annotations
 
 import math
-from datetime import date
 from collections.abc import Mapping
+from datetime import date
 from operator import mul
 from types import MappingProxyType
 from typing import NamedTuple

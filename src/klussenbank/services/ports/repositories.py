@@ -191,8 +191,11 @@ class ApprovalRepository(Protocol):
 
 
 class AccessLogRepository(Protocol):
-    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
-        """Someone other than the subject saw their data; kept once a day per viewer, kind and klus."""
+    async def add(
+        self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
+    ) -> None:
+        """Someone other than the subject saw their data; kept once a day per viewer, kind and klus
+        (None: not about a klus, e.g. a pool's coordinator looked at a member)."""
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         """Newest first."""
