@@ -373,6 +373,13 @@ class PoolPeopleRepository(Protocol):
 
     async def periods(self, person_id: str) -> list[UnavailablePeriod]: ...
 
+    async def purge(self, *, ended_before: date, expired_before: date) -> int:
+        """Retention: unavailable periods that ended, qualifications that expired long ago."""
+
+    async def erase(self, person_id: str, pseudonym: str) -> None:
+        """Everything pools hold about the person goes; their acts as a coordinator stay, under
+        `pseudonym`."""
+
 
 class UnitOfWork(Protocol):
     @property
