@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
-from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.pools import PeriodDraft, PoolService, QualificationDraft
+from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
 from klussenbank.store.orm.base import Base
