@@ -68,6 +68,14 @@ class Verb(StrEnum):
     SHIFTS_CANDIDATES = "shifts.candidates"
     SHIFTS_PROPOSE = "shifts.propose"
     PLANNING_SHOW = "planning.show"
+    POOL_SHOW = "pool.show"
+    POOL_MEMBER_ADD = "pool.member.add"
+    POOL_STEP_DONE = "pool.step.done"
+    POOL_QUALIFICATION_RECORD = "pool.qualification.record"
+    POOL_LACKING = "pool.lacking"
+    UNAVAILABLE_SHOW = "unavailable.show"
+    UNAVAILABLE_ADD = "unavailable.add"
+    UNAVAILABLE_REMOVE = "unavailable.remove"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -192,3 +200,20 @@ class ShiftInput(StrEnum):
     QUALIFICATIONS = "qualifications"
     WEEK = "week"
     SCOPE = "scope"
+
+
+class PoolInput(StrEnum):
+    """Input ids of the pool cards: the coordinator's and a person's own (unavailable periods)."""
+
+    POOL = "pool"
+    PERSON_ID = "person_id"
+    EMAIL = "pool_email"
+    STEP = "step"
+    QUALIFICATION = "qualification"
+    OBTAINED_ON = "obtained_on"
+    EXPIRES_ON = "expires_on"
+    PERIOD_ID = "period_id"
+    FIRST_DAY = "first_day"
+    LAST_DAY = "last_day"
+    REASON = "reason"
+    WEEKDAYS = "weekdays"

@@ -22,6 +22,7 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.pools import PoolCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.config import Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
@@ -55,6 +56,7 @@ from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import KlusSettings, Marketplace
 from klussenbank.services.planning import PlanningService
 from klussenbank.services.pool_roles import check_pools
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.delivery import DeliveryObserver, Sender
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -262,6 +264,16 @@ def agreement_service(parts: Parts) -> AgreementService:
     )
 
 
+def pool_service(parts: Parts) -> PoolService:
+    return PoolService(
+        parts.uow,
+        clock=parts.clock,
+        directory=parts.directory,
+        rules=parts.rules,
+        renderer=PoolCardRenderer(),
+    )
+
+
 def work_service(parts: Parts, router: ApprovalRouter, hours: HoursService) -> WorkService:
     return WorkService(
         parts.uow,
@@ -365,6 +377,7 @@ def build_web_app(settings: Settings) -> web.Application:
         charging=ChargingService(
             parts.uow, clock=parts.clock, directory=parts.directory, rules=parts.rules, links=parts.links
         ),
+        pools=pool_service(parts),
     )
     app = init_app(
         settings,
@@ -382,6 +395,7 @@ def build_web_app(settings: Settings) -> web.Application:
                 ("digests", digests.run_due, CHORE_EVERY),
                 ("privacy_purge", privacy.purge, DAILY),
                 ("work", work.tick, CHORE_EVERY),
+                ("qualification_reminders", services.pools.remind_expiring, DAILY),
                 *(
                     [("directory_sync", graph_sync(settings, engine), CHORE_EVERY)]
                     if settings.directory == "graph"

@@ -50,6 +50,7 @@ from tests.services.conftest import (
     digest_service,
     hours_service,
     marketplace,
+    pool_service,
     privacy_service,
     report_service,
     work_service,
@@ -219,6 +220,7 @@ async def harness(
         charging=ChargingService(
             uow_factory, clock=clock, directory=directory, rules=load_rules("demo"), links=links
         ),
+        pools=pool_service(uow_factory, clock, directory),
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))

@@ -11,6 +11,7 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.pools import PoolCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
 from klussenbank.data import load_rules
 from klussenbank.documents import render_agreement
@@ -32,6 +33,7 @@ from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import KlusSettings, Marketplace
 from klussenbank.services.people import import_directory
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.directory import AppInstaller, Directory
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -239,3 +241,20 @@ def market(
     directory: FileDirectory,
 ) -> Market:
     return marketplace(uow_factory, clock, vocabulary, directory)
+
+
+def pool_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
+) -> PoolService:
+    return PoolService(
+        uow_factory,
+        clock=clock,
+        directory=directory,
+        rules=rules or load_rules("demo"),
+        renderer=PoolCardRenderer(),
+    )
+
+
+@pytest.fixture
+def pools(uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: FileDirectory) -> PoolService:
+    return pool_service(uow_factory, clock, directory)

@@ -21,6 +21,7 @@ from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
 from klussenbank.services.planning import PlanningService
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.records import Actor, Channel, ConversationRef
 from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
@@ -99,6 +100,7 @@ class Services:
     shifts: ShiftService
     planning: PlanningService
     charging: ChargingService
+    pools: PoolService
 
 
 def with_help(text: str, t: Translator) -> Element:

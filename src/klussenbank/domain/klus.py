@@ -89,6 +89,9 @@ class KlusDraft:
     visibility: Visibility | None = None
     internal_first_until: date | None = None
     unreadable: tuple[str, ...] = ()
+    # A klus in a pool run by a coordinator, and the qualifications it requires (see `Klus`).
+    pool_key: str = ""
+    qualifications: tuple[str, ...] = ()
 
 
 def validate_klus(
@@ -162,6 +165,8 @@ def validate_klus(
             interest_deadline=deadline,
             visibility=draft.visibility or Visibility.POOL,
             internal_first_until=draft.internal_first_until or today + DEFAULT_INTERNAL_FIRST,
+            pool_key=draft.pool_key,
+            qualifications=tuple(dict.fromkeys(draft.qualifications)),
         ),
         [],
     )

@@ -159,7 +159,7 @@ class ApprovalService:
         async with self._uow() as uow:
             rows = []
             for entry in await uow.access_log.for_subject(actor.aad_object_id):
-                klus = await uow.klussen.get(entry.klus_id)
+                klus = await uow.klussen.get(entry.klus_id) if entry.klus_id else None
                 rows.append(
                     AccessRow(
                         viewer_name=await self._router.name(uow, entry.viewer_id),

@@ -321,8 +321,20 @@ class SqlAccessLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
+    async def add(
+        self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
+    ) -> None:
         if subject_id == viewer_id:
+            return
+        if klus_id is None and await self._session.scalar(  # (the unique constraint: NULLs differ)
+            select(AccessLogRow.id).where(
+                AccessLogRow.subject_id == subject_id,
+                AccessLogRow.viewer_id == viewer_id,
+                AccessLogRow.what == what,
+                AccessLogRow.klus_id.is_(None),
+                AccessLogRow.day == now.date(),
+            )
+        ):
             return
         await self._session.execute(
             insert_for(self._session)(AccessLogRow)

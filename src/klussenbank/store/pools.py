@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -226,6 +226,30 @@ class SqlPoolPeople:
         await self._session.delete(row)
         await self._session.flush()
         return True
+
+    async def purge(self, *, ended_before: date, expired_before: date) -> int:
+        """Retention: unavailable periods that ended, qualifications that expired long ago."""
+        periods = await self._session.execute(
+            delete(UnavailablePeriodRow).where(UnavailablePeriodRow.last_day < ended_before)
+        )
+        expired = await self._session.execute(
+            delete(QualificationRow).where(QualificationRow.expires_on < expired_before)
+        )
+        return sum(int(getattr(result, "rowcount", 0) or 0) for result in (periods, expired))
+
+    async def erase(self, person_id: str, pseudonym: str) -> None:
+        """Everything pools hold about the person goes; what they did as a coordinator stays, under
+        `pseudonym`."""
+        row = await self._people.row(person_id)
+        if row is None:
+            return
+        row_id = row.id
+        for table in (PoolMemberRow, OnboardingStepRow, QualificationRow, UnavailablePeriodRow):
+            await self._session.execute(delete(table).where(table.person_id == row_id))
+        for column in (PoolMemberRow.added_by, OnboardingStepRow.done_by, QualificationRow.recorded_by):
+            await self._session.execute(
+                update(column.class_).where(column == person_id).values({column.key: pseudonym})
+            )
 
     async def periods(self, person_id: str) -> list[UnavailablePeriod]:
         row_id = await self._row_id(person_id)

@@ -76,7 +76,7 @@ class KlusHistory:
 class AccessEntry:
     viewer_id: str
     what: str  # "candidacy", "interest", "approval"
-    klus_id: int
+    klus_id: int | None  # None: not about a klus (a pool coordinator's look)
     at: datetime
 
 

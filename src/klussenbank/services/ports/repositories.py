@@ -194,8 +194,11 @@ class ApprovalRepository(Protocol):
 
 
 class AccessLogRepository(Protocol):
-    async def add(self, subject_id: str, viewer_id: str, what: str, klus_id: int, *, now: datetime) -> None:
-        """Someone other than the subject saw their data; kept once a day per viewer, kind and klus."""
+    async def add(
+        self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
+    ) -> None:
+        """Someone other than the subject saw their data; kept once a day per viewer, kind and klus
+        (None: not about a klus, e.g. a pool's coordinator looked at a member)."""
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         """Newest first."""
@@ -388,6 +391,13 @@ class PoolPeopleRepository(Protocol):
         """Remove one of the person's own periods; False when they have no such period."""
 
     async def periods(self, person_id: str) -> list[UnavailablePeriod]: ...
+
+    async def purge(self, *, ended_before: date, expired_before: date) -> int:
+        """Retention: unavailable periods that ended, qualifications that expired long ago."""
+
+    async def erase(self, person_id: str, pseudonym: str) -> None:
+        """Everything pools hold about the person goes; their acts as a coordinator stay, under
+        `pseudonym`."""
 
 
 class ChargingRepository(Protocol):

@@ -20,7 +20,8 @@ class AccessLogRow(Base):
     subject_id: Mapped[str] = mapped_column(String(64), index=True)
     viewer_id: Mapped[str] = mapped_column(String(64))
     what: Mapped[str] = mapped_column(String(32))
-    klus_id: Mapped[int] = mapped_column(ForeignKey("klussen.id", ondelete="CASCADE"))
+    # None: a look not about a klus (a pool's coordinator looked at a member).
+    klus_id: Mapped[int | None] = mapped_column(ForeignKey("klussen.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

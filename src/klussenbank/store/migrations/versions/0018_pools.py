@@ -100,9 +100,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("pool_key", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("qualifications", sa.JSON(), nullable=True))
         batch_op.create_index(batch_op.f("ix_klussen_pool_key"), ["pool_key"], unique=False)
+    with op.batch_alter_table("access_log", schema=None) as batch_op:  # a coordinator's look: no klus
+        batch_op.alter_column("klus_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM access_log WHERE klus_id IS NULL")
+    with op.batch_alter_table("access_log", schema=None) as batch_op:
+        batch_op.alter_column("klus_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("klussen", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_klussen_pool_key"))
     # (Not in a batch: on SQLite that copies the table, and dropping the old one would take every
