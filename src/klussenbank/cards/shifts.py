@@ -4,7 +4,7 @@ requests, and the planning board of a week."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from klussenbank.cards.elements import (
@@ -23,9 +23,9 @@ from klussenbank.cards.elements import (
     title,
 )
 from klussenbank.cards.klus_elements import klus_data
+from klussenbank.cards.pools import exclusion_text
 from klussenbank.cards.skills import skill_picker
 from klussenbank.cards.why import why
-from klussenbank.domain.pools import Exclusion
 from klussenbank.domain.shifts import Shift
 from klussenbank.i18n import Translator
 from klussenbank.services.planning import ORGANISATION, PERSON, PlanningView
@@ -184,7 +184,7 @@ def coordinator_card(view: CoordinatorView, t: Translator) -> Element:
             days = ", ".join(t.date(day) for day in row.unavailable)
             items.append(attention(t("shifts.coordinator.unavailable", days=days)))
         elif row.left_out:
-            items.append(attention(" · ".join(left_out_text(e, t) for e in row.left_out)))
+            items.append(attention(" · ".join(exclusion_text(e, t) for e in row.left_out)))
         else:
             propose = execute(
                 t("shifts.action.propose"),
@@ -195,14 +195,6 @@ def coordinator_card(view: CoordinatorView, t: Translator) -> Element:
             items.append({"type": "ActionSet", "actions": [propose]})
         body.append(container(items, separator=True))
     return card(body, [execute(t("shifts.action.refresh"), Verb.SHIFTS_CANDIDATES, data=data)])
-
-
-def left_out_text(exclusion: Exclusion, t: Translator) -> str:
-    """Why the pool's rules leave someone out, in words ("Mist: Voorkomen ID-fraude")."""
-    params = dict(exclusion.params)
-    if exclusion.code == "unavailable":
-        params = {k: t.date(date.fromisoformat(v)) for k, v in params.items()}
-    return t(f"shifts.left_out.{exclusion.code}", **params)
 
 
 def open_requests_card(view: OpenRequestsView, t: Translator) -> Element:
