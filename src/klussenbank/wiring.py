@@ -264,6 +264,15 @@ def agreement_service(parts: Parts) -> AgreementService:
     )
 
 
+def shift_service(parts: Parts, market: Marketplace | None = None) -> ShiftService:
+    return ShiftService(
+        parts.uow,
+        market=market or marketplace(parts),
+        directory=parts.directory,
+        coordinators=Coordinators(parts.directory, parts.rules),
+    )
+
+
 def pool_service(parts: Parts) -> PoolService:
     return PoolService(
         parts.uow,
@@ -365,7 +374,7 @@ def build_web_app(settings: Settings) -> web.Application:
         guide=GuideService(parts.uow, directory=parts.directory, rules=parts.rules),
         applications=ApplicationsService(parts.uow, vocabulary=parts.vocabulary),
         skills=SkillSearch(parts.vocabulary),
-        shifts=ShiftService(parts.uow, market=market, directory=parts.directory, coordinators=coordinators),
+        shifts=shift_service(parts, market),
         planning=PlanningService(
             parts.uow,
             clock=parts.clock,

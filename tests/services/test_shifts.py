@@ -20,9 +20,11 @@ from klussenbank.domain.shifts import Shift
 from klussenbank.domain.work import HoursMonth
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.charging import ChargingService, ChargingView
+from klussenbank.services.demo import seed_demo_flexpool, seed_demo_shifts
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.once import Repeated
 from klussenbank.services.planning import ORGANISATION, PERSON, PlanningService
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.shifts import (
@@ -37,7 +39,7 @@ from klussenbank.services.shifts import (
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import KlusOffer, Refusal
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, LINK_SECRET, Market
+from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, LINK_SECRET, TENANT, Market
 from tests.services.test_klussen import outbox, sign_up
 
 # TODAY is Monday 23 November 2026 (week 48); Chantal and Daan are available from 30 November.
@@ -95,8 +97,8 @@ async def posted(service: ShiftService, actor: Actor = ANNA, **changes: Any) -> 
 
 
 async def flex_workers(signup: SignupService, uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
-    """Chantal and Daan are ready members of the pool (Daan is not seen by his manager Bram, who
-    coordinates it; Chantal allowed it); Eva is a member still being onboarded."""
+    """Chantal and Daan are ready members of the pool (both in the line of Bram, who coordinates it:
+    its members are no secret to him); Eva is a member still being onboarded."""
     await sign_up(signup, CHANTAL, work_mode=WorkMode.HYBRID, visible_to_own_line=True)
     await sign_up(signup, DAAN, EVA, work_mode=WorkMode.HYBRID)
     now = clock.now()
@@ -187,13 +189,10 @@ async def test_the_coordinator_proposes_and_a_yes_books_the_person(
 
     listed = await shifts.candidates(BRAM, view.klus.id)
     assert isinstance(listed, CoordinatorView)
-    # Chantal fits, explained; Eva is still being onboarded; Daan is in Bram's own line: not shown.
-    assert [
-        (r.name, bool(r.match and r.match.reasons), [e.code for e in r.left_out]) for r in listed.rows
-    ] == [
-        ("Chantal Bakker", True, []),
-        ("Eva Smit", False, ["onboarding"]),
-    ]
+    # Chantal and Daan fit, explained; Eva is still being onboarded.
+    rows = [(r.name, bool(r.match and r.match.reasons), [e.code for e in r.left_out]) for r in listed.rows]
+    assert sorted(rows[:2]) == [("Chantal Bakker", True, []), ("Daan Visser", True, [])]
+    assert rows[2:] == [("Eva Smit", False, ["onboarding"])]
     assert await shifts.propose(BRAM, view.klus.id, EVA.aad_object_id) == dataclasses.replace(
         await shifts.candidates(BRAM, view.klus.id), banner="shifts.banner.not_ready"
     )
@@ -237,8 +236,8 @@ async def test_the_same_person_is_refused_for_an_overlapping_shift(
     third = await posted(shifts, ANNA, shifts=OVERLAPPING, title="Nog een balie")
     listed = await shifts.candidates(BRAM, third.klus.id)
     assert isinstance(listed, CoordinatorView)
-    assert listed.rows[0].name == "Chantal Bakker"
-    assert listed.rows[0].clash == Shift(date(2026, 12, 10), time(9), time(13))
+    assert [r.name for r in listed.rows] == ["Daan Visser", "Chantal Bakker", "Eva Smit"]  # the clash after
+    assert listed.rows[1].clash == Shift(date(2026, 12, 10), time(9), time(13))
     again = await shifts.propose(BRAM, third.klus.id, CHANTAL.aad_object_id)
     assert isinstance(again, CoordinatorView) and again.banner == "shifts.banner.clash"
 
@@ -361,3 +360,26 @@ async def test_a_charged_pool_charges_its_clients_the_settled_hours(
         == "flexpool-burgerzaken,harderwijk,Gemeente Harderwijk,2026-12,16.50,38.50,635.25"
     )
     assert await charging.csv(POOL, date(2027, 1, 1), expires, sig) is None  # signed for December only
+
+
+async def test_the_demo_has_an_open_shift_request_from_the_second_municipality(
+    shifts: ShiftService,
+    market: Market,
+    pools: PoolService,
+    signup: SignupService,
+    clock: FixedClock,
+    engine: AsyncEngine,
+) -> None:
+    assert await seed_demo_flexpool(pools, signup, market.posting, clock, tenant_id=TENANT)
+    await seed_demo_shifts(shifts, clock, tenant_id=TENANT)
+
+    requests = await shifts.open_requests(BRAM)
+    assert isinstance(requests, OpenRequestsView)
+    [request] = requests.requests
+    assert (request.klus.organisation_key, len(request.shifts), request.open_places) == ("harderwijk", 4, 1)
+    listed = await shifts.candidates(BRAM, request.klus.id)
+    assert isinstance(listed, CoordinatorView)
+    rows = [(r.name, [e.code for e in r.left_out]) for r in listed.rows]
+    assert sorted(rows[:2]) == [("Gijs de Boer", []), ("Hanna Kok", [])]
+    assert rows[2:] == [("Fenna Mulder", ["onboarding"])]
+    assert await outbox(engine) == []  # loaded quietly

@@ -18,6 +18,7 @@ from klussenbank.services.clock import Clock
 from klussenbank.services.pools import PoolService, QualificationDraft
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.posting import PostingService
+from klussenbank.services.shifts import ShiftDraft, ShiftFormView, ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import FormView, KlusFormView, Refusal
 
@@ -167,3 +168,22 @@ async def seed_demo_flexpool(
     result = await posting.post(bram, counter, suggest=False)
     assert not isinstance(result, KlusFormView | Refusal), result
     return True
+
+
+async def seed_demo_shifts(shifts: ShiftService, clock: Clock, *, tenant_id: str) -> None:
+    """One open request by shift in the flexpool, from its second municipality (Harderwijk, while
+    Bram of Ermelo coordinates): two mornings a week, in the third and fourth week from now."""
+    first, last = (clock.today() + timedelta(days=days) for days in (14, 21))
+    year, week, _ = first.isocalendar()
+    request = ShiftDraft(
+        title="Balie Burgerzaken Harderwijk",
+        description="Inwerkers en vaste collega's zijn op cursus: wie neemt de balie over?",
+        organisation="harderwijk",
+        required_skills=("front-desk", "travel-documents"),
+        place="Stadhuis Harderwijk",
+        shifts=f"di en do 9:00-13:00, week {week}-{last.isocalendar()[1]} {year}",
+        people_needed=1,
+        pool=FLEXPOOL,
+    )
+    result = await shifts.post(Actor(ANNA, tenant_id, "", "nl-NL"), request, quiet=True)
+    assert not isinstance(result, ShiftFormView | Refusal), result

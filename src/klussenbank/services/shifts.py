@@ -199,10 +199,10 @@ class ShiftService:
         )
 
     async def post(
-        self, actor: Actor, draft: ShiftDraft, *, once: str | None = None
+        self, actor: Actor, draft: ShiftDraft, *, once: str | None = None, quiet: bool = False
     ) -> ShiftRequestView | ShiftFormView | Refusal | Repeated[ShiftRequestView]:
         """Post a request by shift in a pool: checked whole (nothing is stored with an error), then
-        sent to the pool's coordinators, and to nobody else."""
+        sent to the pool's coordinators (unless `quiet`: the demo's), and to nobody else."""
         today, now = self._clock.today(), self._clock.now()
         async with self._uow() as uow:
             prior = await first_press(uow, actor, once, "shifts.post", now=now)
@@ -257,7 +257,7 @@ class ShiftService:
             klus = replace(klus, id=await uow.klussen.add(klus, now=now))
             await uow.shifts.add(klus.id, shifts)
             view = await self._market.view(uow, klus)
-            for coordinator in await self._coordinators.of(pool):
+            for coordinator in [] if quiet else await self._coordinators.of(pool):
                 them = await uow.people.get(coordinator.aad_object_id)
                 if them is not None and them.aad_object_id != actor.aad_object_id:
                     await self._market.notify(uow, them, KlusNotice("shift_request", view), "shifts.request")
@@ -380,14 +380,16 @@ class ShiftService:
         request = await self._request(uow, klus)
         interests = {i.person_id: i for i in await uow.interests.for_klus(klus.id)}
         shown = {p: i for p, i in interests.items() if i.status in (*TAKES_A_PLACE, InterestStatus.DECLINED)}
-        hidden = await hidden_from(uow, self._directory, actor.aad_object_id) | frozenset(interests)
+        # The manager-blind rule, as for a poster; but the pool's members are no secret to its
+        # coordinator (they are on the pool's card), so it hides none of them.
+        pool_members = await uow.pool_people.members(klus.pool_key)
+        line = await hidden_from(uow, self._directory, actor.aad_object_id) - frozenset(pool_members)
+        hidden = line | frozenset(interests)
         index = await self._market.pool.current(uow)
         suggested = {
             m.person_id: m for m in index.top_candidates(klus, today=today, hidden=hidden, limit=SHOWN)
         }
-        members = [
-            m for m in await uow.pool_people.members(klus.pool_key) if m not in hidden and m not in suggested
-        ]
+        members = [m for m in pool_members if m not in hidden and m not in suggested]
         candidates = {
             c.person_id: c for c in await self._market.candidates(uow, [*shown, *suggested, *members])
         }
