@@ -42,12 +42,10 @@ class InterestService:
         today = self._clock.today()
         async with self._uow() as uow:
             person = await person_of(uow, actor)
-            open_klussen = await uow.klussen.open(today)
-            by_shift = await uow.shifts.of_klussen([k.id for k in open_klussen])  # the coordinator's to fill
             klussen = [
                 k
-                for k in open_klussen
-                if k.id not in by_shift
+                for k in await uow.klussen.open(today)
+                if self._market.offered_openly(k)
                 and may_see(k, person)
                 and (filters.organisation is None or k.organisation_key == filters.organisation)
                 and (not filters.remote or k.work_mode is not WorkMode.ON_SITE)

@@ -21,7 +21,7 @@ from klussenbank.domain.klus import (
 )
 from klussenbank.domain.matching import Candidate, Match, Matcher
 from klussenbank.domain.people import Person
-from klussenbank.domain.pools import Pool
+from klussenbank.domain.pools import Pool, PoolMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.clock import Clock
 from klussenbank.services.klus_views import klus_view, teams_user_ids
@@ -60,6 +60,12 @@ class Marketplace:
         self.pool = PoolIndex(self.matcher, clock)  # the whole pool, indexed, in this process
         self.settings = settings or KlusSettings()
         self._renderer = renderer
+
+    def offered_openly(self, klus: Klus) -> bool:
+        """Whether people find the klus themselves (`klussen`, digests): not when its pool's
+        coordinator gives the work out (requests by shift, a pool's counter klus)."""
+        pool = self.pools.get(klus.pool_key)
+        return pool is None or pool.mode is not PoolMode.COORDINATOR_ASSIGNS
 
     async def view(self, uow: UnitOfWork, klus: Klus) -> KlusView:
         return await klus_view(uow, klus, self.vocabulary)
