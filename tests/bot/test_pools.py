@@ -78,7 +78,11 @@ async def test_a_person_adds_an_unavailable_period_in_a_few_taps(harness: BotHar
         "reason": "tentamens economie",
     }
     card = await harness.execute("unavailable.add", exams, user=EVA)
-    assert "Opgeslagen." in texts(card) and "wel op vrijdag" in texts(card) and "tentamens economie" in texts(card)
+    assert (
+        "Opgeslagen." in texts(card)
+        and "wel op vrijdag" in texts(card)
+        and "tentamens economie" in texts(card)
+    )
     remove = buttons(card)["unavailable.remove"]["data"]
     card = await harness.execute("unavailable.remove", remove, user=EVA)
     assert "De periode is weg." in texts(card) and "tentamens economie" not in texts(card)
