@@ -365,6 +365,20 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         Verb.MY_DATA_SHOW: NL["my_data.title"],
         Verb.MY_DATA_ERASE: NL["erase.title"],
         Verb.MY_DATA_ERASE_CONFIRM: NL["erase.done"],
+        # Chantal coordinates no pool; her own periods she may keep.
+        **dict.fromkeys(
+            (
+                Verb.POOL_SHOW,
+                Verb.POOL_MEMBER_ADD,
+                Verb.POOL_STEP_DONE,
+                Verb.POOL_QUALIFICATION_RECORD,
+                Verb.POOL_LACKING,
+            ),
+            NL["refusal.pools.not_coordinator"],
+        ),
+        Verb.UNAVAILABLE_SHOW: NL["pools.mine_title"],
+        Verb.UNAVAILABLE_ADD: NL["pools.error.period_dates"],
+        Verb.UNAVAILABLE_REMOVE: NL["pools.mine_title"],
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():

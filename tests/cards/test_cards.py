@@ -63,7 +63,7 @@ from klussenbank.domain.announcement import AnnouncementDraft, AnnouncementStatu
 from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
-from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
+from klussenbank.domain.klus import InterestStatus, Klus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
 from klussenbank.domain.pools import Exclusion, Pool, Qualification, UnavailablePeriod
@@ -108,7 +108,6 @@ from klussenbank.services.views import (
 )
 from klussenbank.verbs import Verb
 from tests.cards.shift_cards import shift_cards
-from tests.unit.test_matching import klus as domain_klus
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 23)
@@ -369,6 +368,32 @@ FLEX_MEMBERS = (
         ),
     ),
 )
+
+
+def pool_klus(klus_id: int, title: str, qualification: str) -> Klus:
+    """A klus of the flexpool that requires a qualification (the domain's, as the service gives it)."""
+    return Klus(
+        id=klus_id,
+        poster_id="bram",
+        organisation_key="assen",
+        title=title,
+        description="",
+        required_skills=("front-desk",),
+        nice_skills=(),
+        free_skills=(),
+        hours_per_week=16,
+        start_date=date(2026, 12, 3),
+        end_date=date(2027, 1, 29),
+        work_mode=WorkMode.ON_SITE,
+        place="Stadhuis Assen",
+        people_needed=1,
+        interest_deadline=date(2026, 11, 30),
+        visibility=Visibility.POOL,
+        internal_first_until=TODAY,
+        pool_key="flex",
+        qualifications=(qualification,),
+    )
+
 
 CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "channel_hello": lambda t: channel_hello_card(t, "28:klussenbank"),
@@ -841,10 +866,10 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
             FLEX,
             (
                 Lacking(
-                    domain_klus(pool_key="flex", qualifications=("Voorkomen ID-fraude",)),
+                    pool_klus(7, "Balie reisdocumenten", "Voorkomen ID-fraude"),
                     (("Fenna Mulder", ("Voorkomen ID-fraude",)),),
                 ),
-                Lacking(domain_klus(id=8, title="Balie", pool_key="flex", qualifications=("VOG",)), ()),
+                Lacking(pool_klus(8, "Balie burgerzaken", "VOG"), ()),
             ),
         ),
         t,

@@ -17,7 +17,7 @@ from klussenbank.services.pools import LackingView, PeriodDraft, PoolService, Po
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import Refusal
+from klussenbank.services.views import KlusOffer, Refusal
 from tests.bot.conftest import snapshot
 from tests.conftest import FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market
@@ -257,3 +257,17 @@ async def test_a_pool_klus_that_requires_a_qualification_leaves_out_who_lacks_it
     await pools.add_period(CHANTAL, PeriodDraft(stored.start_date, stored.end_date, "vakantie"), None)
     async with uow_factory() as uow:
         assert (await market.shared.pool.current(uow)).top_candidates(stored, today=clock.today()) == []
+
+
+async def test_someone_the_pool_rules_leave_out_cannot_react_to_the_pools_klus(
+    market: Market, signup: SignupService, pools: PoolService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, EVA, CHANTAL)
+    await onboarded(pools, CHANTAL)  # Eva is no member
+    klus = await posted(market, BRAM, pool_key=POOL, qualifications=())
+    before = await snapshot(engine)
+    offer = await market.interest.show_interest(EVA, klus.id, "")
+    assert isinstance(offer, KlusOffer) and offer.banner == "refusal.pool_rules"
+    assert await snapshot(engine) == before
+    offer = await market.interest.show_interest(CHANTAL, klus.id, "")
+    assert isinstance(offer, KlusOffer) and offer.banner == ""

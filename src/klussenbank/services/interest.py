@@ -90,6 +90,12 @@ class InterestService:
             contact=await contact_for(uow, klus, person_id, klus.poster_id),
         )
 
+    async def _left_out(self, uow: UnitOfWork, klus: Klus, person_id: str) -> bool:
+        """The pool rules keep the person from this klus (not in its pool, onboarding not done, a
+        required qualification missing; see `Matcher.left_out`)."""
+        candidate = await self._market.candidate(uow, person_id)
+        return candidate is None or bool(self._market.matcher.left_out(klus, candidate))
+
     async def _moved_on(
         self, uow: UnitOfWork, klus: Klus, person_id: str, done: InterestStatus, code: str = ""
     ) -> KlusOffer:
@@ -125,6 +131,8 @@ class InterestService:
                 return await self._moved_on(uow, klus, me, InterestStatus.INTERESTED)
             if await uow.availability.get(me) is None:
                 return await self._offer(uow, klus, me, banner="refusal.interest_needs_profile")
+            if (klus.pool_key or klus.qualifications) and await self._left_out(uow, klus, me):
+                return await self._offer(uow, klus, me, banner="refusal.pool_rules")
             await uow.interests.save(
                 Interest(klus.id, actor.aad_object_id, InterestStatus.INTERESTED, motivation),
                 hours_per_week=klus.hours_per_week,
