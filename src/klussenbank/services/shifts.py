@@ -1,7 +1,7 @@
 """Requests by shift, and the coordinator's work: a request (a klus in a pool run by a coordinator)
-names its shifts; it goes to the pool's coordinators (not to everyone); a coordinator sees the people who fit, ranked and
-explained, and proposes one or more; the person says yes or no in chat (`InterestService`), and a yes
-books them on the shifts, never on two that overlap."""
+names its shifts; it goes to the pool's coordinators (not to everyone); a coordinator sees the people
+who fit, ranked and explained, and proposes one or more; the person says yes or no in chat
+(`InterestService`), and a yes books them on the shifts, never on two that overlap."""
 
 from __future__ import annotations
 
