@@ -68,7 +68,7 @@ def pool_card(view: PoolView, t: Translator) -> Element:
     pool_data = {PoolInput.POOL.value: pool.key}
     body: list[Element] = [
         title(pool.name),
-        subtle(t(f"pools.mode.{pool.mode.value}", count=len(view.members))),
+        subtle(t.plural(f"pools.mode.{pool.mode.value}", len(view.members), count=len(view.members))),
         *_notes(view.banner, view.error, view.detail, t),
     ]
     if not view.members:
