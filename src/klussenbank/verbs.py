@@ -84,6 +84,20 @@ class Verb(StrEnum):
     CONFIRMATION_HIDE = "confirmation.hide"
     CONFIRMATION_SHOW = "confirmation.show"
     PULSE_ANSWER = "pulse.answer"
+    SHIFTS_NEW = "shifts.new"
+    SHIFTS_POST = "shifts.post"
+    SHIFTS_OPEN = "shifts.open"
+    SHIFTS_CANDIDATES = "shifts.candidates"
+    SHIFTS_PROPOSE = "shifts.propose"
+    PLANNING_SHOW = "planning.show"
+    POOL_SHOW = "pool.show"
+    POOL_MEMBER_ADD = "pool.member.add"
+    POOL_STEP_DONE = "pool.step.done"
+    POOL_QUALIFICATION_RECORD = "pool.qualification.record"
+    POOL_LACKING = "pool.lacking"
+    UNAVAILABLE_SHOW = "unavailable.show"
+    UNAVAILABLE_ADD = "unavailable.add"
+    UNAVAILABLE_REMOVE = "unavailable.remove"
 
 
 # A card's one-time key, in the data of each of its buttons that create something: the server takes
@@ -243,3 +257,31 @@ class GrowthInput(StrEnum):
     SCORE = "pulse_score"
     TEXT = "pulse_text"
     SIGNED = "pulse_signed"
+
+
+class ShiftInput(StrEnum):
+    """The request by shift form's own input (its other fields are the klus form's), and the planning
+    board's week and scope (`planning.show`)."""
+
+    SHIFTS = "shifts"
+    POOL = "pool"
+    QUALIFICATIONS = "qualifications"
+    WEEK = "week"
+    SCOPE = "scope"
+
+
+class PoolInput(StrEnum):
+    """Input ids of the pool cards: the coordinator's and a person's own (unavailable periods)."""
+
+    POOL = "pool"
+    PERSON_ID = "person_id"
+    EMAIL = "pool_email"
+    STEP = "step"
+    QUALIFICATION = "qualification"
+    OBTAINED_ON = "obtained_on"
+    EXPIRES_ON = "expires_on"
+    PERIOD_ID = "period_id"
+    FIRST_DAY = "first_day"
+    LAST_DAY = "last_day"
+    REASON = "reason"
+    WEEKDAYS = "weekdays"

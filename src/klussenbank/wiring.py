@@ -23,6 +23,7 @@ from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.growth import GrowthCardRenderer
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.pools import PoolCardRenderer
 from klussenbank.cards.talent import TalentCardRenderer
 from klussenbank.cards.tracks import TrackCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
@@ -45,6 +46,7 @@ from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.approval_chores import ApprovalChores
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
 from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.charging import ChargingService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.clock import Clock, SystemClock
 from klussenbank.services.delivery import DeliveryWorker, WorkerSettings
@@ -56,12 +58,16 @@ from klussenbank.services.interest import InterestService
 from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import KlusSettings, Marketplace
+from klussenbank.services.planning import PlanningService
+from klussenbank.services.pool_roles import check_pools
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.delivery import DeliveryObserver, Sender
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
+from klussenbank.services.shifts import Coordinators, ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.talent import TalentService
@@ -77,6 +83,7 @@ from klussenbank.telemetry.metrics import Metrics, listening
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
 DAILY = 24 * 3600.0  # retention: purging old personal data
+FEED_LIFETIME = timedelta(days=366)  # a calendar feed's link: Outlook keeps the subscription a year
 ANNOUNCEMENTS_EVERY = 5.0  # planned announcements go out, and report cards keep up, within seconds
 
 
@@ -200,6 +207,7 @@ def marketplace(parts: Parts) -> Marketplace:
         vocabulary=parts.vocabulary,
         renderer=CardRenderer(),
         settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
+        pools=parts.rules.pools,
     )
 
 
@@ -271,6 +279,25 @@ def track_service(parts: Parts, market: Marketplace) -> TrackService:
         links=parts.links,
         cards=TrackCardRenderer(),
         render_pdf=render_track,
+    )
+
+
+def shift_service(parts: Parts, market: Marketplace | None = None) -> ShiftService:
+    return ShiftService(
+        parts.uow,
+        market=market or marketplace(parts),
+        directory=parts.directory,
+        coordinators=Coordinators(parts.directory, parts.rules),
+    )
+
+
+def pool_service(parts: Parts) -> PoolService:
+    return PoolService(
+        parts.uow,
+        clock=parts.clock,
+        directory=parts.directory,
+        rules=parts.rules,
+        renderer=PoolCardRenderer(),
     )
 
 
@@ -348,6 +375,7 @@ def build_web_app(settings: Settings) -> web.Application:
     announcement_chores = AnnouncementChores(parts.uow, announcer=announcing)
     digests = digest_service(parts, market)
     pulse = PulseService(parts.uow, clock=parts.clock, cards=GrowthCardRenderer())
+    coordinators = Coordinators(parts.directory, parts.rules)
     services = Services(
         signup=signup_service(parts),
         posting=posting,
@@ -374,6 +402,19 @@ def build_web_app(settings: Settings) -> web.Application:
             max_free_hours=settings.date_max_hours,
         ),
         pulse=pulse,
+        shifts=shift_service(parts, market),
+        planning=PlanningService(
+            parts.uow,
+            clock=parts.clock,
+            rules=parts.rules,
+            coordinators=coordinators,
+            links=parts.links,
+            feeds=parts.links.lasting(FEED_LIFETIME),
+        ),
+        charging=ChargingService(
+            parts.uow, clock=parts.clock, directory=parts.directory, rules=parts.rules, links=parts.links
+        ),
+        pools=pool_service(parts),
     )
     app = init_app(
         settings,
@@ -392,6 +433,7 @@ def build_web_app(settings: Settings) -> web.Application:
                 ("privacy_purge", privacy.purge, DAILY),
                 ("work", work.tick, CHORE_EVERY),
                 ("pulse", pulse.send_due, DAILY),
+                ("qualification_reminders", services.pools.remind_expiring, DAILY),
                 *(
                     [("directory_sync", graph_sync(settings, engine), CHORE_EVERY)]
                     if settings.directory == "graph"
@@ -400,6 +442,11 @@ def build_web_app(settings: Settings) -> web.Application:
             ]
         ],
     )
+
+    async def check_pool_settings(_app: web.Application) -> AsyncIterator[None]:
+        # A pool naming an unknown organisation or coordinator stops the start (a clear error).
+        await check_pools(parts.rules, parts.directory)
+        yield
 
     async def serve_metrics(_app: web.Application) -> AsyncIterator[None]:
         async with metrics_listener(settings, metrics):
@@ -412,6 +459,7 @@ def build_web_app(settings: Settings) -> web.Application:
         yield
         task.cancel()
 
+    app.cleanup_ctx.append(check_pool_settings)
     app.cleanup_ctx.append(serve_metrics)
     app.cleanup_ctx.append(warm_pool)
     return app

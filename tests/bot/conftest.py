@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from random import Random
 from typing import Any
 
@@ -23,11 +24,15 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.applications import ApplicationsService
+from klussenbank.services.charging import ChargingService
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.growth import PulseService
 from klussenbank.services.guide import GuideService
+from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import import_directory
+from klussenbank.services.planning import PlanningService
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
+from klussenbank.services.shifts import Coordinators, ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.work import WorkService
@@ -40,12 +45,14 @@ from klussenbank.wiring import process_metrics
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
 from tests.services.conftest import (
+    LINK_SECRET,
     agreement_service,
     announcement_chores,
     announcement_service,
     digest_service,
     hours_service,
     marketplace,
+    pool_service,
     privacy_service,
     report_service,
     track_service,
@@ -183,6 +190,8 @@ async def harness(
     market = marketplace(uow_factory, clock, vocabulary, directory)
     chores = announcement_chores(uow_factory, clock)
     work = work_service(uow_factory, clock, vocabulary, directory)
+    coordinators = Coordinators(directory, load_rules("demo"))
+    links = LinkSigner(LINK_SECRET, "http://127.0.0.1:3978")
     services = Services(
         signup=signup,
         posting=market.posting,
@@ -203,6 +212,21 @@ async def harness(
         tracks=track_service(uow_factory, market.shared, directory),
         talent=market.talent,
         pulse=PulseService(uow_factory, clock=clock, cards=GrowthCardRenderer()),
+        shifts=ShiftService(
+            uow_factory, market=market.shared, directory=directory, coordinators=coordinators
+        ),
+        planning=PlanningService(
+            uow_factory,
+            clock=clock,
+            rules=load_rules("demo"),
+            coordinators=coordinators,
+            links=links,
+            feeds=links.lasting(timedelta(days=366)),
+        ),
+        charging=ChargingService(
+            uow_factory, clock=clock, directory=directory, rules=load_rules("demo"), links=links
+        ),
+        pools=pool_service(uow_factory, clock, directory),
     )
     app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
     client = TestClient(TestServer(app, host="127.0.0.1"))

@@ -383,6 +383,26 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
         # Without a skill of theirs nothing is hidden: the profile as it is; without a face, the pulse.
         **dict.fromkeys((Verb.CONFIRMATION_HIDE, Verb.CONFIRMATION_SHOW), NL["profile.title"]),
         Verb.PULSE_ANSWER: NL["pulse.invalid"],
+        # Chantal coordinates no pool; her own periods she may keep.
+        **dict.fromkeys(
+            (
+                Verb.POOL_SHOW,
+                Verb.POOL_MEMBER_ADD,
+                Verb.POOL_STEP_DONE,
+                Verb.POOL_QUALIFICATION_RECORD,
+                Verb.POOL_LACKING,
+            ),
+            NL["refusal.pools.not_coordinator"],
+        ),
+        Verb.UNAVAILABLE_SHOW: NL["pools.mine_title"],
+        Verb.UNAVAILABLE_ADD: NL["pools.error.period_dates"],
+        Verb.UNAVAILABLE_REMOVE: NL["pools.mine_title"],
+        # Chantal's Ermelo is in the demo's flexpool: she may ask it for shifts, not coordinate it.
+        Verb.SHIFTS_NEW: NL["shifts.form.heading"],
+        Verb.SHIFTS_POST: NL["form.errors"],
+        Verb.SHIFTS_OPEN: NL["refusal.shifts_coordinators_only"],
+        **dict.fromkeys((Verb.SHIFTS_CANDIDATES, Verb.SHIFTS_PROPOSE), NL["refusal.klus_not_found"]),
+        Verb.PLANNING_SHOW: NL["planning.scope.person"],
     }
     assert set(expected) == set(Verb)
     for verb, text in expected.items():

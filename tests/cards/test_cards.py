@@ -51,6 +51,13 @@ from klussenbank.cards.klus import (
 )
 from klussenbank.cards.klus_form import klus_form_card
 from klussenbank.cards.klus_notices import CardRenderer, digest_card
+from klussenbank.cards.pools import (
+    exclusion_text,
+    expiry_reminder_card,
+    lacking_card,
+    my_pool_card,
+    pool_card,
+)
 from klussenbank.cards.report import report_evaluations_card, report_figures_card
 from klussenbank.cards.talent import date_card, date_form_card, talent_results_card, talent_search_card
 from klussenbank.cards.work import evaluation_card, evaluations_card, hours_card, work_complete_confirm_card
@@ -59,9 +66,10 @@ from klussenbank.domain.approval import ApprovalStatus, ApprovalStep
 from klussenbank.domain.availability import AvailabilityDraft
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.growth import PulseAnswer, summarise_pulse
-from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, Visibility
+from klussenbank.domain.klus import InterestStatus, Klus, KlusDraft, KlusStatus, Visibility
 from klussenbank.domain.matching import Match, Reason
 from klussenbank.domain.people import AvailabilityStatus, Organisation, WorkMode
+from klussenbank.domain.pools import Exclusion, Pool, Qualification, UnavailablePeriod
 from klussenbank.domain.report import KlusRecord, MatchRecord, figures
 from klussenbank.domain.talent import DateDraft, DateStatus
 from klussenbank.domain.work import MAX_EVALUATION_TEXT, Evaluation, EvaluationDraft, HoursMonth, Role
@@ -69,6 +77,7 @@ from klussenbank.i18n import LANGUAGES, Translator
 from klussenbank.services.agreements import AgreementLink, AgreementRowView, AgreementsView
 from klussenbank.services.applications import Application, ApplicationsView
 from klussenbank.services.guide import Situation
+from klussenbank.services.pools import Lacking, LackingView, MemberView, MyPoolView, PoolView
 from klussenbank.services.ports.records import Channel
 from klussenbank.services.privacy import MyDataView
 from klussenbank.services.reports import EVALUATIONS_SHOWN, EvaluationsListView, FiguresView, ReportRequest
@@ -113,6 +122,7 @@ from klussenbank.services.views import (
     StepDecision,
 )
 from klussenbank.verbs import Verb
+from tests.cards.shift_cards import shift_cards
 from tests.cards.track_examples import TRACK_CARDS
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -383,6 +393,54 @@ def _date(reader: Literal["requester", "talent"], status: DateStatus, *, hours: 
         talent=BRAM if reader == "requester" and accepted else None,
         requester_organisation="Gemeente Harderwijk",
         max_free_hours=8,
+    )
+
+
+FLEX = Pool(
+    "flex",
+    "Flexpool Burgerzaken",
+    ("assen", "groningen"),
+    ("planner@assen.example",),
+    onboarding=("4 trainingsdagen", "2 weken inwerken bij Chantal Bakker"),
+    qualifications=("Voorkomen ID-fraude", "VOG"),
+)
+FLEX_MEMBERS = (
+    MemberView("fenna", "Fenna Mulder", ("4 trainingsdagen",), ("2 weken inwerken bij Chantal Bakker",), ()),
+    MemberView(
+        "gijs",
+        "Gijs de Boer",
+        FLEX.onboarding,
+        (),
+        (
+            Qualification(1, "gijs", "Voorkomen ID-fraude", date(2026, 3, 2), date(2027, 3, 2), "planner"),
+            Qualification(2, "gijs", "VOG", date(2026, 1, 5), None, "planner"),
+        ),
+    ),
+)
+
+
+def pool_klus(klus_id: int, title: str, qualification: str) -> Klus:
+    """A klus of the flexpool that requires a qualification (the domain's, as the service gives it)."""
+    return Klus(
+        id=klus_id,
+        poster_id="bram",
+        organisation_key="assen",
+        title=title,
+        description="",
+        required_skills=("front-desk",),
+        nice_skills=(),
+        free_skills=(),
+        hours_per_week=16,
+        start_date=date(2026, 12, 3),
+        end_date=date(2027, 1, 29),
+        work_mode=WorkMode.ON_SITE,
+        place="Stadhuis Assen",
+        people_needed=1,
+        interest_deadline=date(2026, 11, 30),
+        visibility=Visibility.POOL,
+        internal_first_until=TODAY,
+        pool_key="flex",
+        qualifications=(qualification,),
     )
 
 
@@ -913,6 +971,47 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "notice_closed": _notice("closed"),
     "notice_not_chosen": _notice("not_chosen", others=(OFFER,)),
     **TRACK_CARDS,
+    "notice_shift_request": _notice("shift_request"),
+    "notice_proposed": _notice("proposed", name="Bram Jansen", match=MATCH),
+    **shift_cards(KLUS, MATCH, ORGS, SKILLS),
+    "pool": lambda t: pool_card(
+        PoolView(FLEX, FLEX_MEMBERS, (dataclasses.replace(FLEX, key="emmen", name="Expertisecentrum"),)), t
+    ),
+    "pool_added": lambda t: pool_card(
+        PoolView(FLEX, FLEX_MEMBERS, banner="pools.member_added", detail="Fenna Mulder"), t
+    ),
+    "pool_error": lambda t: pool_card(
+        PoolView(FLEX, FLEX_MEMBERS, error="pools.error.expires_before_obtained", detail="VOG"), t
+    ),
+    "pool_empty": lambda t: pool_card(PoolView(FLEX, ()), t),
+    "pool_lacking": lambda t: lacking_card(
+        LackingView(
+            FLEX,
+            (
+                Lacking(
+                    pool_klus(7, "Balie reisdocumenten", "Voorkomen ID-fraude"),
+                    (("Fenna Mulder", ("Voorkomen ID-fraude",)),),
+                ),
+                Lacking(pool_klus(8, "Balie burgerzaken", "VOG"), ()),
+            ),
+        ),
+        t,
+    ),
+    "pool_lacking_none": lambda t: lacking_card(LackingView(FLEX, ()), t),
+    "my_pool": lambda t: my_pool_card(
+        MyPoolView(
+            (UnavailablePeriod(3, date(2027, 6, 3), date(2027, 6, 14), "tentamens", ("fri",)),),
+            FLEX_MEMBERS[1].qualifications,
+            ((FLEX, ("4 trainingsdagen",), ("2 weken inwerken bij Chantal Bakker",)),),
+            TODAY,
+            banner="pools.period_added",
+        ),
+        t,
+    ),
+    "my_pool_error": lambda t: my_pool_card(
+        MyPoolView((), (), (), TODAY, error="pools.error.ends_before_start"), t
+    ),
+    "pool_expiry_reminder": lambda t: expiry_reminder_card(FLEX_MEMBERS[1].qualifications[0], t),
 }
 CASES = [(name, lang) for name in CARDS for lang in LANGUAGES]
 
@@ -1124,3 +1223,19 @@ def test_a_full_klus_offers_no_more_invitations_and_the_suggestion_offers_intere
     suggestion = CARDS["notice_new_klus"](t)
     assert [a["title"] for a in suggestion["actions"]][:2] == [t("action.interest"), t("action.klus_show")]
     assert Verb.INTEREST_ADD.value in json.dumps(suggestion)
+
+
+def test_the_pool_rules_say_why_someone_is_left_out() -> None:
+    t = Translator("nl")
+    said = [
+        exclusion_text(Exclusion(code, params), t)
+        for code, params in (
+            ("missing", {"names": "Voorkomen ID-fraude"}),
+            ("onboarding", {"pool": "Flexpool", "steps": "2 weken inwerken"}),
+            ("not_in_pool", {"pool": "Flexpool"}),
+            ("unavailable", {"first": "2027-06-03", "last": "2027-06-14"}),
+        )
+    ]
+    assert said[0] == "mist: Voorkomen ID-fraude"
+    assert said[3] == f"niet beschikbaar {t.date(date(2027, 6, 3))} – {t.date(date(2027, 6, 14))}"
+    assert "2 weken inwerken" in said[1] and "Flexpool" in said[2]

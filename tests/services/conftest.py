@@ -11,6 +11,7 @@ from klussenbank.cards.announcements import AnnouncementCardRenderer
 from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
+from klussenbank.cards.pools import PoolCardRenderer
 from klussenbank.cards.talent import TalentCardRenderer
 from klussenbank.cards.tracks import TrackCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
@@ -34,6 +35,7 @@ from klussenbank.services.klus_chores import KlusChores
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import KlusSettings, Marketplace
 from klussenbank.services.people import import_directory
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.directory import AppInstaller, Directory
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -100,7 +102,11 @@ def marketplace(
 ) -> Market:
     router = approval_router(clock, vocabulary, directory, rules=rules, installer=installer)
     shared = Marketplace(
-        clock=clock, vocabulary=vocabulary, renderer=CardRenderer(), settings=KlusSettings(**settings)
+        clock=clock,
+        vocabulary=vocabulary,
+        renderer=CardRenderer(),
+        settings=KlusSettings(**settings),
+        pools=(rules or load_rules("demo")).pools,
     )
     posting = PostingService(uow_factory, market=shared, approvals=router)
     chores = KlusChores(uow_factory, market=shared, approvals=router, posting=posting)
@@ -255,3 +261,20 @@ def market(
     directory: FileDirectory,
 ) -> Market:
     return marketplace(uow_factory, clock, vocabulary, directory)
+
+
+def pool_service(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: Directory, rules: Rules | None = None
+) -> PoolService:
+    return PoolService(
+        uow_factory,
+        clock=clock,
+        directory=directory,
+        rules=rules or load_rules("demo"),
+        renderer=PoolCardRenderer(),
+    )
+
+
+@pytest.fixture
+def pools(uow_factory: UnitOfWorkFactory, clock: FixedClock, directory: FileDirectory) -> PoolService:
+    return pool_service(uow_factory, clock, directory)

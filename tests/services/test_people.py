@@ -182,6 +182,6 @@ async def test_the_demo_directory_imports(
 ) -> None:
     result = await import_directory(uow_factory, FileDirectory.load("demo"), clock, tenant_id=TENANT)
 
-    assert result == ImportResult(organisations_added=3, people_added=5, people_updated=0)
+    assert result == ImportResult(organisations_added=3, people_added=8, people_updated=0)
     assert await count(engine, OrganisationRow) == 3
-    assert await count(engine, PersonRow) == 5
+    assert await count(engine, PersonRow) == 8

@@ -16,6 +16,7 @@ from klussenbank.domain.approval import ApprovalStatus
 from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.domain.talent import DateDraft
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
+from klussenbank.services.pools import PeriodDraft, PoolService, QualificationDraft
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.signup import SignupService
@@ -33,6 +34,20 @@ HER_TALENT = "Ik maak graag roosters voor het zwembad."
 ASKED_OF_HER = "Zou je me twee uur willen helpen met het zwembadrooster?"
 LEARNING = "bijenteelt voor beginners"
 PULSE_WORDS = "Ik mis klussen in het weekend."
+HER_REASON = "Tentamens van de deeltijdopleiding"  # an unavailable period's reason: only hers
+POOL = "flexpool-burgerzaken"
+
+
+async def chantal_in_the_flexpool(pools: PoolService, clock: FixedClock) -> None:
+    """Chantal in the demo's flexpool: a step done, a qualification, a period she cannot work."""
+    await pools.add_member(BRAM, POOL, "chantal.bakker@ermelo.example", None)
+    await pools.tick_step(BRAM, POOL, CHANTAL.aad_object_id, "4 trainingsdagen", None)
+    draft = QualificationDraft(
+        CHANTAL.aad_object_id, "VOG", clock.today(), clock.today() + timedelta(days=20)
+    )
+    await pools.record_qualification(BRAM, POOL, draft, None)
+    period = PeriodDraft(clock.today() + timedelta(days=3), clock.today() + timedelta(days=9), HER_REASON)
+    assert (await pools.add_period(CHANTAL, period, None)).banner == "pools.period_added"
 
 
 @pytest.fixture
@@ -134,11 +149,13 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     privacy: PrivacyService,
     market: Market,
     signup: SignupService,
+    pools: PoolService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
     ids = await chantal_in_the_marketplace(market, signup)
+    await chantal_in_the_flexpool(pools, clock)
     # Bram approves: there is an agreement naming her too; she worked and both sides evaluated.
     approval_id = await approved_and_evaluated(ids["annas"], market, uow_factory, clock)
     async with uow_factory() as uow:
@@ -160,7 +177,12 @@ async def test_after_erasure_nothing_personal_remains_and_the_figures_do(
     assert [a["action"] for a in (await privacy.my_data(BRAM) or mine).data["approval_actions"]] == [
         "approved"
     ]
+    assert [p["pool"] for p in mine.data["pools"]] == [POOL]
+    assert [s["step"] for s in mine.data["onboarding_steps"]] == ["4 trainingsdagen"]
+    assert [q["name"] for q in mine.data["qualifications"]] == ["VOG"]
+    assert [p["reason"] for p in mine.data["unavailable_periods"]] == [HER_REASON]
     traces = [
+        HER_REASON,
         CHANTAL.aad_object_id,
         "Chantal Bakker",
         "chantal.bakker@ermelo.example",
@@ -225,21 +247,25 @@ async def test_retention_purges_what_is_personal_about_old_klussen_and_keeps_the
     privacy: PrivacyService,
     market: Market,
     signup: SignupService,
+    pools: PoolService,
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     engine: AsyncEngine,
 ) -> None:
     ids = await chantal_in_the_marketplace(market, signup)
+    await chantal_in_the_flexpool(pools, clock)
     async with uow_factory() as uow:
         [pending] = await uow.approvals.for_klus(ids["annas"])
     await market.approvals.decline(BRAM, pending.id, "In die weken hebben we Chantal zelf nodig.")
     await market.posting.cancel(BRAM, ids["brams"])
     assert (await privacy.purge())["harderwijk"] == 0  # nothing is old yet
+    assert (await pools.mine(CHANTAL)).periods  # her period is still to come
 
     clock.current += timedelta(days=25 * 31)  # more than the demo's 24 months later
     purged = await privacy.purge("cli:beheer")
 
     assert purged["ermelo"] == 1 and purged["harderwijk"] == 0  # Anna's klus is still open
+    assert purged["pools"] == 2  # her period ended; her VOG expired more than 24 months ago
     async with uow_factory() as uow:
         [declined] = await uow.approvals.for_klus(ids["annas"])
         assert declined.reason.startswith("In die weken")  # Anna's klus is not closed: kept

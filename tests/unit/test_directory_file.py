@@ -53,8 +53,8 @@ async def test_the_demo_directory_loads() -> None:
     assert len(organisations) == 3
     assert len({org.key for org in organisations}) == 3
     assert all(org.name.strip() for org in organisations)
-    assert len(people) == 5
-    assert len({person.aad_object_id.lower() for person in people}) == 5
+    assert len(people) == 8
+    assert len({person.aad_object_id.lower() for person in people}) == 8
     assert all(person.organisation in organisations for person in people)
     assert all(person.name.strip() and "@" in person.email for person in people)
 

@@ -18,6 +18,7 @@ from klussenbank.domain.availability import AvailabilityDraft, validate_availabi
 from klussenbank.domain.fields import FieldError
 from klussenbank.domain.klus import InterestStatus, KlusDraft, KlusStatus, validate_klus
 from klussenbank.domain.people import WorkMode
+from klussenbank.domain.shifts import parse_shifts
 from klussenbank.domain.work import EvaluationDraft, Role, check_hours, validate_evaluation
 from klussenbank.i18n import LANGUAGES, Language, Translator, catalog, language_of
 
@@ -169,6 +170,14 @@ BAD_KLUS_DRAFTS = [
 ]
 
 
+BAD_SHIFTS = [
+    "2026-11-30 9:00-13:00; 2026-11-30 12:00-14:00",
+    "2026-11-30 13:00-9:00; 9:00-13:00, week 50; soms 9:00-10:00",
+    "2026-01-05 9:00-13:00",
+    "ma di wo do vr za zo 9:00-10:00 week 1-52 2028",
+    "x" * 1001,
+]
+
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BAD_ANNOUNCEMENTS = [
     (AnnouncementDraft(title="x" * 101, text="x" * 2001, link_url="http://x", channels=("19:gone",)), True),
@@ -205,6 +214,8 @@ def produced_errors() -> list[FieldError]:
         errors += found
     for until in (None, TODAY, TODAY + timedelta(days=999)):
         errors += validate_pause(until, today=TODAY)
+    for shifts in BAD_SHIFTS:
+        errors += parse_shifts(shifts, today=TODAY)[1]
     return errors
 
 

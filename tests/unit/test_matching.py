@@ -23,11 +23,16 @@ from klussenbank.domain.matching import (
     Reason,
 )
 from klussenbank.domain.matching.ranker import _stable_hash
-from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.people import WEEKDAYS, Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.pools import Pool, PoolSide, PoolStanding, Qualification, UnavailablePeriod
 
 TODAY = date(2026, 11, 23)
 VOCABULARY = load_skill_vocabulary()
-MATCHER = Matcher(VOCABULARY)
+FLEX = Pool(
+    "flex", "Flexpool", ("ermelo", "harderwijk"), ("c@ermelo.example",), onboarding=("Training", "Inwerken")
+)
+MATCHER = Matcher(VOCABULARY, {"flex": FLEX})
+QUALIFICATIONS = ["Voorkomen ID-fraude", "VOG"]
 DAY = timedelta(days=1)
 
 
@@ -634,6 +639,25 @@ def days(low: int, high: int) -> st.SearchStrategy[date]:
 
 
 @st.composite
+def sides(draw: st.DrawFn) -> PoolSide:
+    """Now and then a member of the flexpool (onboarded or not), qualifications, unavailable periods."""
+    standing = st.lists(st.sampled_from(FLEX.onboarding), unique=True).map(
+        lambda done: PoolStanding("flex", tuple(done))
+    )
+    qualification = st.tuples(st.sampled_from(QUALIFICATIONS), days(-400, 40), st.integers(0, 400)).map(
+        lambda q: Qualification(0, "", q[0], q[1], q[1] + q[2] * DAY if q[2] < 300 else None, "c")
+    )
+    period = st.tuples(
+        days(-10, 60), st.integers(0, 40), st.lists(st.sampled_from(WEEKDAYS), unique=True)
+    ).map(lambda p: UnavailablePeriod(0, p[0], p[0] + p[1] * DAY, "", tuple(p[2])))
+    return PoolSide(
+        tuple(draw(st.lists(standing, max_size=1))),
+        tuple(draw(st.lists(qualification, max_size=2, unique_by=lambda q: q.name))),
+        tuple(draw(st.lists(period, max_size=2))),
+    )
+
+
+@st.composite
 def candidates(draw: st.DrawFn, person_id: str | None = None) -> Candidate:
     start = draw(days(-30, 40))
     status = draw(st.sampled_from([AvailabilityStatus.ACTIVE] * 4 + list(AvailabilityStatus)))
@@ -668,6 +692,7 @@ def candidates(draw: st.DrawFn, person_id: str | None = None) -> Candidate:
         commitments=tuple(commitments),
         recent_matches=draw(st.integers(0, 2)),
         times_passed_over=draw(st.integers(0, 2)),
+        side=draw(st.just(PoolSide()) | sides()),
     )
 
 
@@ -706,6 +731,8 @@ def klussen(draw: st.DrawFn, klus_id: int | None = None) -> Klus:
         status=draw(st.sampled_from([KlusStatus.OPEN] * 5 + list(KlusStatus))),
         learning_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))),
         leerklus=draw(st.booleans()),
+        pool_key=draw(st.sampled_from(["", "", "flex"])),
+        qualifications=tuple(draw(st.just([]) | st.lists(st.sampled_from(QUALIFICATIONS), unique=True))),
     )
 
 
@@ -739,6 +766,16 @@ def allowed(k: Klus, c: Candidate) -> bool:
     if a.start_date > k.end_date or (a.end_date is not None and a.end_date < k.start_date):
         return False
     if {k.work_mode, a.work_mode} == {WorkMode.ON_SITE, WorkMode.REMOTE}:
+        return False
+    standing = c.side.standing(k.pool_key)
+    if k.pool_key and (standing is None or not FLEX.ready(standing.steps_done)):
+        return False
+    held = [q for q in c.side.qualifications if q.valid_on(k.start_date)]
+    if any(all(q.name.lower() != name.lower() for q in held) for name in k.qualifications):
+        return False
+    first, last = max(a.start_date, k.start_date), min(a.end_date or k.end_date, k.end_date)
+    period = [first + n * DAY for n in range((last - first).days + 1)]
+    if all(any(p.blocks(day) for p in c.side.unavailable) for day in period):
         return False
     if not k.required_skills and not k.free_skills and not k.nice_skills:
         return True

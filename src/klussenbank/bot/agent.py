@@ -28,13 +28,16 @@ from klussenbank.dialogs import (
     announcements,
     applications,
     approvals,
+    charging,
     general,
     growth,
     klussen,
     matching,
+    pools,
     privacy,
     profile,
     reports,
+    shifts,
     skills,
     talent,
     tracks,
@@ -59,6 +62,7 @@ ROUTES = Routes(
     approvals.router,
     agreements.router,
     applications.router,
+    pools.router,
     work.router,
     announcements.router,
     reports.router,
@@ -67,6 +71,8 @@ ROUTES = Routes(
     tracks.router,
     talent.router,
     growth.router,
+    shifts.router,
+    charging.router,
 )
 
 

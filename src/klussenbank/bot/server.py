@@ -37,6 +37,7 @@ from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
 from klussenbank.services import correlation
 from klussenbank.services.delivery import DeliveryWorker
+from klussenbank.services.planning import week_of
 from klussenbank.services.ports.delivery import Sender
 from klussenbank.telemetry.metrics import Metrics
 
@@ -237,6 +238,46 @@ async def track_pdf(request: web.Request) -> web.Response:
     )
 
 
+async def planning_csv(request: web.Request) -> web.Response:
+    """The planning board's download link: the week as CSV."""
+    monday = week_of(request.match_info["week"])
+    link = _link_query(request)
+    scope, key = request.match_info["scope"], request.match_info["key"]
+    body = link and monday and await request.app[SERVICES].planning.week_csv(scope, key, monday, *link)
+    if not body or monday is None:
+        return _link_invalid("Type 'planning' again.")
+    return _csv(body, f"planning-{monday.isoformat()}.csv")
+
+
+async def planning_feed(request: web.Request) -> web.Response:
+    """A calendar feed (.ics) of someone's shifts, or an organisation's: signed, valid for a year."""
+    link = _link_query(request)
+    scope, key = request.match_info["scope"], request.match_info["key"]
+    body = link and await request.app[SERVICES].planning.feed(scope, key, *link)
+    if body is None:
+        return _link_invalid("Type 'planning' again.")
+    return web.Response(
+        body=body,
+        content_type="text/calendar",
+        charset="utf-8",
+        headers={"Content-Disposition": 'inline; filename="klussenbank.ics"', **NO_STORE},
+    )
+
+
+async def charging_csv(request: web.Request) -> web.Response:
+    """The charging card's download link: a charged pool's month, per client, as CSV."""
+    try:
+        month = date.fromisoformat(f"{request.match_info['month']}-01")
+    except ValueError:
+        return web.Response(status=400, text="Not a month.\n")
+    link = _link_query(request)
+    pool = request.match_info["pool"]
+    body = link and await request.app[SERVICES].charging.csv(pool, month, *link)
+    if body is None:
+        return _link_invalid("Type 'charging' again.")
+    return _csv(body, f"doorbelasten-{pool}-{month:%Y-%m}.csv")
+
+
 async def my_data(request: web.Request) -> web.Response:
     """The `my data` card's download link: everything held about the person, as JSON."""
     link = _link_query(request)
@@ -350,6 +391,10 @@ def init_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/announcements/{announcement_id:[0-9]{1,9}}/recipients.csv", recipients_csv)
     app.router.add_get("/api/agreements/{approval_id:[0-9]{1,9}}.{language:nl|en}.pdf", agreement_pdf)
+    planning = "/api/planning/{scope:person|organisation}/{key:[0-9A-Za-z_.-]{1,400}}"
+    app.router.add_get(planning + ".ics", planning_feed)
+    app.router.add_get(planning + "/{week:[0-9-]{10}}.csv", planning_csv)
+    app.router.add_get("/api/charging/{pool:[a-z0-9_-]{1,64}}/{month:[0-9]{4}-[0-9]{2}}.csv", charging_csv)
     app.router.add_get("/api/my-data/{aad_object_id:[0-9a-fA-F-]{1,64}}.json", my_data)
     app.router.add_get("/api/tracks/{track_id:[0-9]{1,9}}.csv", track_csv)
     app.router.add_get("/api/tracks/{track_id:[0-9]{1,9}}.{language:nl|en}.pdf", track_pdf)

@@ -250,6 +250,7 @@ def profile_card(view: ProfileView, t: Translator, *, banner: str | None = None)
                     ),
                 )
             )
+        actions.append(execute(t("action.unavailable_show"), Verb.UNAVAILABLE_SHOW))
         actions.append(execute(t("action.withdraw"), Verb.AVAILABILITY_WITHDRAW, style="destructive"))
     return card(body, actions)
 

@@ -24,7 +24,7 @@ from klussenbank.verbs import Verb
 
 # Notices that show a candidate the klus with its state: they stay current (refresh to klus.show).
 # The others are messages about a moment (interest received, not chosen, a decision) and stay as sent.
-SHOWS_THE_KLUS = ("new_klus", "invited", "chosen")
+SHOWS_THE_KLUS = ("new_klus", "invited", "chosen", "proposed")
 
 
 def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
@@ -52,7 +52,12 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
         actions += [interest_action(data, t), execute(t("action.klus_show"), Verb.KLUS_SHOW, data=data)]
         if notice.kind == "new_klus":
             actions.append(execute(t("action.suggestions_off"), Verb.SUGGESTIONS_OFF))
-    elif notice.kind == "chosen":
+    elif notice.kind == "shift_request":  # to a coordinator: a new request by shift to fill
+        body += klus_body(klus, t)
+        actions.append(
+            execute(t("shifts.action.people"), Verb.SHIFTS_CANDIDATES, style="positive", data=data)
+        )
+    elif notice.kind in ("chosen", "proposed"):
         body += klus_body(klus, t)
         body.append(share_toggle(t))
         actions += confirm_actions(data, t)

@@ -91,13 +91,15 @@ async def _load_directory(settings: Settings, progress: Progress, *, tenant_id: 
 
 
 async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
-    from klussenbank.services.demo import seed_demo_marketplace
-    from klussenbank.wiring import command_parts, posting_service, signup_service
+    from klussenbank.services.demo import seed_demo_flexpool, seed_demo_marketplace, seed_demo_shifts
+    from klussenbank.wiring import command_parts, pool_service, posting_service, shift_service, signup_service
 
     async with command_parts(settings) as parts:
-        return await seed_demo_marketplace(
-            signup_service(parts), posting_service(parts), parts.clock, tenant_id=tenant_id
-        )
+        signup, posting = signup_service(parts), posting_service(parts)
+        result = await seed_demo_marketplace(signup, posting, parts.clock, tenant_id=tenant_id)
+        if await seed_demo_flexpool(pool_service(parts), signup, posting, parts.clock, tenant_id=tenant_id):
+            await seed_demo_shifts(shift_service(parts), parts.clock, tenant_id=tenant_id)
+        return result
 
 
 def directory_sync(settings: Settings, progress: Progress) -> None:

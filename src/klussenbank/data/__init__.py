@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from klussenbank.domain.agreement_wording import AgreementTemplate
 from klussenbank.domain.approval import ApprovalChain, ApprovalPolicy
 from klussenbank.domain.organisations import DigestSchedule, OrganisationRules, Rules
+from klussenbank.domain.pools import Pool, PoolMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.working_days import WorkingCalendar
 
@@ -89,13 +90,69 @@ def load_rules(source: str) -> Rules:
         raise PolicyFileError(
             f"organisations file {source}: [organisations] must hold one table per organisation key"
         )
+    pools = data.get("pools", {})
+    if not isinstance(pools, dict):
+        raise PolicyFileError(f"organisations file {source}: [pools] must hold one table per pool key")
     return Rules(
         {
             key: _rules(table, default, source, f"[organisations.{key}]", folder)
             for key, table in organisations.items()
         },
         default,
+        {key: _pool(key, table, source) for key, table in pools.items()},
+        source,
     )
+
+
+POOL_KEYS = frozenset(
+    {
+        "name",
+        "organisations",
+        "coordinators",
+        "coordinator_role",
+        "mode",
+        "charged",
+        "hourly_rate",
+        "onboarding",
+        "qualifications",
+    }
+)
+
+
+def _pool(key: str, table: object, source: str) -> Pool:
+    """A `[pools.<key>]` table: a pool run by a coordinator."""
+    where = f"{source} [pools.{key}]"
+    if not isinstance(table, dict):
+        raise PolicyFileError(f"organisations file {where} must be a table")
+    unknown = sorted(set(table) - POOL_KEYS)
+    if unknown:
+        raise PolicyFileError(
+            f"organisations file {where} has unknown keys {unknown}; known are {sorted(POOL_KEYS)}"
+        )
+    mode = _typed(table, "mode", str, PoolMode.COORDINATOR_ASSIGNS.value, where)
+    if mode not in {m.value for m in PoolMode}:
+        choices = ", ".join(m.value for m in PoolMode)
+        raise PolicyFileError(f"organisations file {where} mode must be one of {choices}, not {mode!r}")
+    charged = table.get("charged", False)
+    if not isinstance(charged, bool):
+        raise PolicyFileError(f"organisations file {where} charged must be true or false")
+    try:
+        return Pool(
+            key=key,
+            name=_typed(table, "name", str, key, where),
+            organisations=_names(table, "organisations", (), where),
+            coordinators=_names(table, "coordinators", (), where),
+            coordinator_role=_typed(table, "coordinator_role", str, "", where),
+            mode=PoolMode(mode),
+            charged=charged,
+            hourly_rate=_rate(table, "hourly_rate", None, where),
+            onboarding=_names(table, "onboarding", (), where),
+            qualifications=_names(table, "qualifications", (), where),
+        )
+    except ValueError as exc:
+        if isinstance(exc, PolicyFileError):
+            raise
+        raise PolicyFileError(f"organisations file {where} {exc}") from exc
 
 
 def _rules(

@@ -14,16 +14,20 @@ from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
 from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.approvals import ApprovalService
+from klussenbank.services.charging import ChargingService
 from klussenbank.services.choosing import ChoosingService
 from klussenbank.services.digests import DigestService
 from klussenbank.services.growth import PulseService
 from klussenbank.services.guide import GuideService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
+from klussenbank.services.planning import PlanningService
+from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.records import Actor, Channel, ConversationRef
 from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import ReportService
+from klussenbank.services.shifts import ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
 from klussenbank.services.talent import TalentService
@@ -99,6 +103,10 @@ class Services:
     tracks: TrackService
     talent: TalentService
     pulse: PulseService
+    shifts: ShiftService
+    planning: PlanningService
+    charging: ChargingService
+    pools: PoolService
 
 
 def with_help(text: str, t: Translator) -> Element:

@@ -60,6 +60,11 @@ class Klus:
     # someone who wants to learn one of its skills passes the skill filter (see `matching.scoring`).
     learning_skills: tuple[str, ...] = ()
     leerklus: bool = False
+    # A klus in a pool run by a coordinator (a pool key of the organisations file; "" for none):
+    # only the pool's members whose onboarding is done fit it. The qualifications it requires (names
+    # from the pool's list) are hard filters too (see domain.pools, domain.matching.scoring).
+    pool_key: str = ""
+    qualifications: tuple[str, ...] = ()
 
     def open_on(self, today: date) -> bool:
         return self.status is KlusStatus.OPEN and today <= self.interest_deadline
@@ -90,6 +95,9 @@ class KlusDraft:
     learning_skills: tuple[str, ...] = ()
     leerklus: bool = False
     unreadable: tuple[str, ...] = ()
+    # A klus in a pool run by a coordinator, and the qualifications it requires (see `Klus`).
+    pool_key: str = ""
+    qualifications: tuple[str, ...] = ()
 
 
 def validate_klus(
@@ -168,6 +176,8 @@ def validate_klus(
             internal_first_until=draft.internal_first_until or today + DEFAULT_INTERNAL_FIRST,
             learning_skills=learning,
             leerklus=draft.leerklus,
+            pool_key=draft.pool_key,
+            qualifications=tuple(dict.fromkeys(draft.qualifications)),
         ),
         [],
     )

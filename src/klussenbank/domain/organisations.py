@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from klussenbank.domain.agreement_wording import AgreementTemplate
 from klussenbank.domain.approval import ApprovalPolicy
 from klussenbank.domain.people import WEEKDAYS
+from klussenbank.domain.pools import Pool
 from klussenbank.domain.working_days import WorkingCalendar
 
 
@@ -64,10 +65,17 @@ class OrganisationRules:
 
 @dataclass(frozen=True)
 class Rules:
-    """Every organisation's rules; organisations not named get the default."""
+    """Every organisation's rules; organisations not named get the default. Also the pools run by a
+    coordinator, by key, and the file it all came from (for start-up errors)."""
 
     by_organisation: Mapping[str, OrganisationRules] = field(default_factory=dict)
     default: OrganisationRules = field(default_factory=OrganisationRules)
+    pools: Mapping[str, Pool] = field(default_factory=dict)
+    source: str = ""
 
     def of(self, organisation_key: str) -> OrganisationRules:
         return self.by_organisation.get(organisation_key, self.default)
+
+    def pools_of(self, organisation_key: str) -> tuple[Pool, ...]:
+        """The pools the organisation is a member of."""
+        return tuple(p for p in self.pools.values() if organisation_key in p.organisations)

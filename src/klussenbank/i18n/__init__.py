@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 
+from klussenbank.domain.shifts import Shift
 from klussenbank.i18n import formatting
 from klussenbank.i18n.languages import LANGUAGES, Language, language_of
 
@@ -55,6 +56,9 @@ class Translator:
 
     def datetime(self, value: dt.datetime) -> str:
         return formatting.format_datetime(value, self.language)
+
+    def shift(self, value: Shift) -> str:
+        return formatting.format_shift(value.day, f"{value.start:%H:%M}", f"{value.end:%H:%M}", self.language)
 
     def month(self, value: dt.date) -> str:
         return formatting.format_month(value, self.language)

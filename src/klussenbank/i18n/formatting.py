@@ -59,6 +59,11 @@ def format_datetime(value: datetime, language: Language) -> str:
     return glue.format(format_time(value, "short", locale=locale), _babel_date(value, "long", locale=locale))
 
 
+def format_shift(day: date, start: str, end: str, language: Language) -> str:
+    """di 9 mrt. 09:00–13:00 / Tue, Mar 9 09:00–13:00: a shift in one short line."""
+    return f"{format_skeleton('MMMEd', day, locale=LOCALES[language])} {start}–{end}"
+
+
 def weekday_name(code: str, language: Language) -> str:
     """maandag / Monday, for a weekday code of the domain ("mon" … "sun")."""
     name: str = get_day_names("wide", locale=LOCALES[language])[WEEKDAYS.index(code)]

@@ -28,6 +28,7 @@ from klussenbank.services.agreements import AgreementService
 from klussenbank.services.clock import Clock
 from klussenbank.services.contacts import contact_for
 from klussenbank.services.klus_views import klus_view, teams_user_ids
+from klussenbank.services.pool_roles import PoolRoles
 from klussenbank.services.ports.directory import AppInstaller, Directory
 from klussenbank.services.ports.records import Recipient
 from klussenbank.services.ports.renderers import ApprovalRenderer, NoticeRenderer
@@ -61,6 +62,7 @@ class ApprovalRouter:
         self.directory = directory
         self.rules = rules
         self.roles = HrRoles(directory, rules)
+        self.pools = PoolRoles(directory, rules)
         self._renderer = renderer
         self._vocabulary = vocabulary
         self.installer = installer
@@ -70,7 +72,7 @@ class ApprovalRouter:
     ) -> Approval:
         """A confirmed match: ask its first approver, and show candidate and poster the status."""
         now = self.clock.now()
-        approver, kind = await self.first_approver(candidate, klus.poster_id)
+        approver, kind = await self.first_approver(uow, candidate, klus)
         approval = Approval(
             id=0,
             klus_id=klus.id,
@@ -107,14 +109,31 @@ class ApprovalRouter:
                 await self.event(uow, approval, EventKind.CANCELLED, by)
                 await self.update_cards(uow, approval)
 
-    async def first_approver(self, candidate: Person, poster_id: str) -> tuple[str | None, EventKind]:
-        """The line manager; no manager (or the candidate manages themself): the HR approver."""
+    async def first_approver(
+        self, uow: UnitOfWork, candidate: Person, klus: Klus
+    ) -> tuple[str | None, EventKind]:
+        """The line manager; no manager (or the candidate manages themself): the coordinator of
+        their pool (the klus's pool first; a flex worker often has no manager), else the HR approver."""
         entry = await self.directory.person(candidate.aad_object_id)
         manager = entry.manager_aad_object_id if entry else None
         if manager and manager.lower() != candidate.aad_object_id.lower():
             return manager, EventKind.ROUTED
-        hr = await self.hr_approver(candidate.organisation_key, poster_id, candidate.aad_object_id)
+        coordinator = await self.coordinator_approver(uow, candidate.aad_object_id, klus)
+        if coordinator is not None:
+            return coordinator, EventKind.FALLBACK
+        hr = await self.hr_approver(candidate.organisation_key, klus.poster_id, candidate.aad_object_id)
         return hr, EventKind.FALLBACK
+
+    async def coordinator_approver(self, uow: UnitOfWork, candidate_id: str, klus: Klus) -> str | None:
+        """The first coordinator of the candidate's pool (the klus's own pool first), not themself."""
+        standing = await uow.pool_people.pools_of(candidate_id)
+        keys = sorted(standing, key=lambda key: key != klus.pool_key)
+        for key in keys:
+            pool = self.pools.pool(key)
+            for person in await self.pools.coordinators(pool) if pool else ():
+                if person.aad_object_id.lower() != candidate_id.lower():
+                    return person.aad_object_id
+        return None
 
     async def hr_approver(self, organisation_key: str, poster_id: str, *excluded: str) -> str | None:
         """The organisation's first HR approver the directory knows, other than `excluded`, and

@@ -49,8 +49,7 @@ class ChoosingService:
             c.person_id: matcher.explain(klus, c, today=today)
             for c in await self._market.candidates(uow, list(interests))
         }
-        # A poster never sees the people in their own reporting line among suggestions, unless
-        # they allowed it; someone who showed interest themselves chose to be seen.
+        # Someone who showed interest themselves chose to be seen.
         hidden = await hidden_from(uow, self._directory, klus.poster_id) | frozenset(interests)
         pool = await self._market.pool.current(uow)
         suggested = pool.top_candidates(

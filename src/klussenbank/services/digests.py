@@ -76,7 +76,11 @@ class DigestService:
                 since = await uow.digests.last(organisation.key) or moment - WEEK
                 if since >= moment:
                     continue  # this week's went out
-                new = [k for k in await uow.klussen.open(self._clock.today()) if _after(k, since)]
+                new = [
+                    k
+                    for k in await uow.klussen.open(self._clock.today())
+                    if _after(k, since) and self._market.offered_openly(k)
+                ]
                 if now - moment > LATE:
                     new = []  # the bot was down at the moment: skip this week rather than be a day late
                 if not await uow.digests.claim(organisation.key, moment.date(), len(new), now=now):

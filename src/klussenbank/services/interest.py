@@ -22,6 +22,7 @@ from klussenbank.services.marketplace import Marketplace, may_see, person_of
 from klussenbank.services.once import ALREADY_DONE, first_press
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.shifts import shift_clash
 from klussenbank.services.views import KlusNotice, KlusOffer, OfferFilters, OffersView, Refusal
 
 # Waiting for the poster: nothing to confirm or decline yet.
@@ -44,7 +45,8 @@ class InterestService:
             klussen = [
                 k
                 for k in await uow.klussen.open(today)
-                if may_see(k, person)
+                if self._market.offered_openly(k)
+                and may_see(k, person)
                 and (filters.organisation is None or k.organisation_key == filters.organisation)
                 and (not filters.remote or k.work_mode is not WorkMode.ON_SITE)
                 and (filters.max_hours is None or k.hours_per_week <= filters.max_hours)
@@ -88,6 +90,12 @@ class InterestService:
             contact=await contact_for(uow, klus, person_id, klus.poster_id),
         )
 
+    async def _left_out(self, uow: UnitOfWork, klus: Klus, person_id: str) -> bool:
+        """The pool rules keep the person from this klus (not in its pool, onboarding not done, a
+        required qualification missing; see `Matcher.left_out`)."""
+        candidate = await self._market.candidate(uow, person_id)
+        return candidate is None or bool(self._market.matcher.left_out(klus, candidate))
+
     async def _moved_on(
         self, uow: UnitOfWork, klus: Klus, person_id: str, done: InterestStatus, code: str = ""
     ) -> KlusOffer:
@@ -123,6 +131,8 @@ class InterestService:
                 return await self._moved_on(uow, klus, me, InterestStatus.INTERESTED)
             if await uow.availability.get(me) is None:
                 return await self._offer(uow, klus, me, banner="refusal.interest_needs_profile")
+            if (klus.pool_key or klus.qualifications) and await self._left_out(uow, klus, me):
+                return await self._offer(uow, klus, me, banner="refusal.pool_rules")
             await uow.interests.save(
                 Interest(klus.id, actor.aad_object_id, InterestStatus.INTERESTED, motivation),
                 hours_per_week=klus.hours_per_week,
@@ -181,6 +191,8 @@ class InterestService:
             )
             if availability is None or taken + klus.hours_per_week > availability.hours_per_week:
                 return await self._offer(uow, klus, actor.aad_object_id, banner="refusal.no_hours_left")
+            if await shift_clash(uow, klus.id, actor.aad_object_id) is not None:
+                return await self._offer(uow, klus, actor.aad_object_id, banner="shifts.refusal.overlap")
             await self._market.move(uow, klus, interest, InterestStatus.CONFIRMED)
             await self._approvals.open(
                 uow, klus, await person_of(uow, actor), share_motivation=share_motivation

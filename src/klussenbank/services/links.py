@@ -18,6 +18,10 @@ class LinkSigner:
         self._base_url = base_url.rstrip("/")
         self._lifetime = lifetime
 
+    def lasting(self, lifetime: timedelta) -> LinkSigner:
+        """A signer with the same secret for links that must last (a calendar feed Outlook subscribes to)."""
+        return LinkSigner(self._secret, self._base_url, lifetime=lifetime)
+
     def url(self, path: str, now: datetime) -> str:
         """An absolute link to `path` (starting with /) that works until `now` + the lifetime."""
         expires = int((now + self._lifetime).timestamp())

@@ -7,7 +7,7 @@ the change that causes it; the delivery worker sends it later, never inside the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -21,6 +21,7 @@ from klussenbank.domain.klus import (
 )
 from klussenbank.domain.matching import Candidate, Match, Matcher
 from klussenbank.domain.people import Person
+from klussenbank.domain.pools import Pool, PoolMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.track import favour_track
 from klussenbank.services.clock import Clock
@@ -51,13 +52,21 @@ class Marketplace:
         vocabulary: SkillVocabulary,
         renderer: NoticeRenderer,
         settings: KlusSettings | None = None,
+        pools: Mapping[str, Pool] | None = None,
     ) -> None:
         self.clock = clock
         self.vocabulary = vocabulary
-        self.matcher = Matcher(vocabulary)
+        self.pools: Mapping[str, Pool] = pools or {}  # the pools run by a coordinator, by key
+        self.matcher = Matcher(vocabulary, self.pools)
         self.pool = PoolIndex(self.matcher, clock)  # the whole pool, indexed, in this process
         self.settings = settings or KlusSettings()
         self._renderer = renderer
+
+    def offered_openly(self, klus: Klus) -> bool:
+        """Whether people find the klus themselves (`klussen`, digests): not when its pool's
+        coordinator gives the work out (requests by shift, a pool's counter klus)."""
+        pool = self.pools.get(klus.pool_key)
+        return pool is None or pool.mode is not PoolMode.COORDINATOR_ASSIGNS
 
     async def view(self, uow: UnitOfWork, klus: Klus) -> KlusView:
         return await klus_view(uow, klus, self.vocabulary)
@@ -100,8 +109,9 @@ class Marketplace:
         if person is None or availability is None:
             return None
         confirmed = tuple(c.skill for c in await uow.growth.confirmed(person_id) if not c.hidden)
+        side = await uow.pool_people.side(person_id)
         candidates = await candidates_of(
-            uow, [PoolMember(person, availability, confirmed)], history_since(self.clock), [person_id]
+            uow, [PoolMember(person, availability, confirmed, side)], history_since(self.clock), [person_id]
         )
         return candidates[0]
 

@@ -1,6 +1,6 @@
 """Who may see whom: the manager-blind rule (`domain.people.hidden_from_own_line`) with what it needs
 from the directory and the pool; every way of finding people asks here (a poster's suggestions in
-`choosing`, a colleague's talent search in `talent`)."""
+`choosing`, a colleague's talent search in `talent`, a coordinator's list in `shifts`, HR's standing candidates in `tracks`)."""
 
 from __future__ import annotations
 

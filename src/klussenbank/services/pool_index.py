@@ -57,6 +57,7 @@ def candidate_of(
         commitments=tuple(commitments),
         recent_matches=past.recent_matches,
         times_passed_over=past.times_passed_over,
+        side=member.side,
     )
 
 

@@ -69,6 +69,7 @@ class PrivacyService:
         async with self._uow() as uow:
             now = self._clock.now()
             removed = {"card": self._erased_card()}
+            await uow.pool_people.erase(actor.aad_object_id, pseudonym)
             for message_id in await uow.privacy.erase(actor.aad_object_id, pseudonym, now=now):
                 await uow.outbox.enqueue_update(message_id, removed, reason="privacy.erased", now=now)
             await uow.once_keys.forget(actor.aad_object_id)
@@ -99,6 +100,10 @@ class PrivacyService:
             purged["once_keys"] = await uow.once_keys.purge(now - MONTH)
             purged["pulse_texts"] = await uow.privacy.purge_pulses(
                 now - MONTH * self._rules.default.retention_months
+            )
+            purged["pools"] = await uow.pool_people.purge(
+                ended_before=self._clock.today(),
+                expired_before=(now - MONTH * self._rules.default.retention_months).date(),
             )
             detail = ", ".join(f"{key} {count}" for key, count in purged.items())
             await uow.audit.add(actor, "privacy.purged", detail, now=now)

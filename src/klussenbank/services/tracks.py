@@ -40,6 +40,7 @@ from klussenbank.services.klus_views import skill_choices
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.marketplace import Marketplace, may_see
 from klussenbank.services.once import ALREADY_DONE, Repeated, first_press, settle
+from klussenbank.services.own_line import hidden_from
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, DirectoryPerson, Recipient
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
@@ -462,8 +463,8 @@ class TrackService:
         if not mine:
             return Refusal("not_hr")
         key, today, now = mine[0], self._clock.today(), self._clock.now()
-        line = await self._directory.reports(actor.aad_object_id)
         async with self._uow() as uow:
+            hidden = await hidden_from(uow, self._directory, actor.aad_object_id)
             members = [
                 m
                 for m in await uow.pool.some(await uow.tracks.people_in(key))
@@ -484,9 +485,7 @@ class TrackService:
             for person_id in await uow.tracks.people_in(key, coaching=True):
                 availability = await uow.availability.get(person_id)
                 # The manager-blind rule: HR who manage someone do not see them here unless allowed.
-                if person_id == actor.aad_object_id or (
-                    person_id in line and not (availability and availability.visible_to_own_line)
-                ):
+                if person_id == actor.aad_object_id or person_id in hidden:
                     continue
                 person = await uow.people.get(person_id)
                 entry = await self._directory.person(person_id)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from klussenbank.domain.klus import HOLDS_HOURS, Interest, InterestStatus, Klus, KlusStatus, Visibility
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, AvailabilityStatus, Person, WorkMode
+from klussenbank.domain.pools import PoolSide
 from klussenbank.services.ports.records import KlusHistory, PoolMember
 from klussenbank.store.db import utc
 from klussenbank.store.orm.growth import SkillConfirmationRow
@@ -27,6 +28,7 @@ from klussenbank.store.orm.people import (
 )
 from klussenbank.store.orm.pool import PoolChangeRow, PoolVersionRow
 from klussenbank.store.pool_changes import KEPT
+from klussenbank.store.pools import pool_sides
 from klussenbank.store.repositories import SqlOrganisations, SqlPeople
 
 REQUIRED, NICE, FREE, LEARN = "required", "nice", "free", "learn"
@@ -59,6 +61,8 @@ def _klus(row: KlusRow) -> Klus:
         created_at=utc(row.created_at),
         learning_skills=skills(LEARN),
         leerklus=row.leerklus,
+        pool_key=row.pool_key or "",
+        qualifications=tuple(row.qualifications or ()),
     )
 
 
@@ -100,6 +104,8 @@ class SqlKlussen:
         row.internal_first_until = klus.internal_first_until
         row.status = klus.status.value
         row.leerklus = klus.leerklus
+        row.pool_key = klus.pool_key or None
+        row.qualifications = list(klus.qualifications) or None
         row.updated_at = now
         kinds = (
             [(s, REQUIRED) for s in klus.required_skills]
@@ -433,6 +439,7 @@ class SqlPool:
             .where(of_these(AvailabilityOrganisationRow.person_id))
         ):
             willing[person].append(key)
+        sides = await pool_sides(self._session, ids)
         return [
             PoolMember(
                 Person(aad, tenant, name, email, organisation, locale, utc(welcomed)),
@@ -456,6 +463,7 @@ class SqlPool:
                     learning_other=tuple(learning_other),
                 ),
                 tuple(confirmed[row_id]),
+                sides.get(row_id, PoolSide()),
             )
             for (
                 row_id,

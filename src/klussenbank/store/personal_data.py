@@ -12,6 +12,12 @@ from klussenbank.store.orm.approvals import ApprovalEventRow, ApprovalRow
 from klussenbank.store.orm.growth import PulseRow, SkillConfirmationRow
 from klussenbank.store.orm.klussen import InterestRow, KlusRow
 from klussenbank.store.orm.people import AvailabilityRow, PersonRow
+from klussenbank.store.orm.pools import (
+    OnboardingStepRow,
+    PoolMemberRow,
+    QualificationRow,
+    UnavailablePeriodRow,
+)
 from klussenbank.store.orm.privacy import AccessLogRow
 from klussenbank.store.orm.talent import TalentDateRow
 from klussenbank.store.orm.work import EvaluationRow, HoursRow
@@ -66,6 +72,24 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
     )
     pulses = await session.scalars(
         select(PulseRow).where(PulseRow.person_id == person.id).order_by(PulseRow.id)
+    )
+    pools = await session.scalars(
+        select(PoolMemberRow).where(PoolMemberRow.person_id == person.id).order_by(PoolMemberRow.pool_key)
+    )
+    steps = await session.scalars(
+        select(OnboardingStepRow)
+        .where(OnboardingStepRow.person_id == person.id)
+        .order_by(OnboardingStepRow.id)
+    )
+    qualifications = await session.scalars(
+        select(QualificationRow)
+        .where(QualificationRow.person_id == person.id)
+        .order_by(QualificationRow.name)
+    )
+    periods = await session.scalars(
+        select(UnavailablePeriodRow)
+        .where(UnavailablePeriodRow.person_id == person.id)
+        .order_by(UnavailablePeriodRow.first_day)
     )
     return {
         "person": {
@@ -171,6 +195,27 @@ async def personal_data(session: AsyncSession, aad_object_id: str) -> dict[str, 
                 "answered": _when(row.answered_at),
             }
             for row in pulses
+        ],
+        "pools": [{"pool": row.pool_key, "since": _when(row.created_at)} for row in pools],
+        "onboarding_steps": [
+            {"pool": row.pool_key, "step": row.step, "done": _when(row.done_at)} for row in steps
+        ],
+        "qualifications": [
+            {
+                "name": row.name,
+                "obtained_on": row.obtained_on.isoformat(),
+                "expires_on": row.expires_on.isoformat() if row.expires_on else None,
+            }
+            for row in qualifications
+        ],
+        "unavailable_periods": [
+            {
+                "first_day": row.first_day.isoformat(),
+                "last_day": row.last_day.isoformat(),
+                "reason": row.reason,
+                "weekdays_available": row.weekdays,
+            }
+            for row in periods
         ],
         "seen_by": [
             {"viewer": row.viewer_id, "what": row.what, "klus_id": row.klus_id, "at": _when(row.at)}

@@ -1,7 +1,7 @@
 """The pool's change log, written with every change that matching sees.
 
 Every unit of work notes, when it flushes, the people whose profile (availability, skills,
-organisations), home organisation, interest (commitments, history) or committed klus's dates it
+organisations), home organisation, pools, qualifications, unavailable periods, interest (commitments, history) or committed klus's dates it
 changed; its commit then raises the one version number and writes a row per person for it, in the same
 transaction. Raising the number takes the row's lock until the commit, so versions commit in their
 order: a reader that sees version V sees every change up to V. A process's index of the pool reads
@@ -28,6 +28,12 @@ from klussenbank.store.orm.people import (
     PersonRow,
 )
 from klussenbank.store.orm.pool import PoolChangeRow, PoolVersionRow
+from klussenbank.store.orm.pools import (
+    OnboardingStepRow,
+    PoolMemberRow,
+    QualificationRow,
+    UnavailablePeriodRow,
+)
 
 KEPT = 10_000  # versions kept in the log; a reader further behind reloads the whole pool
 PRUNE_EVERY = 500
@@ -50,7 +56,11 @@ def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
             | AvailabilitySkillRow
             | AvailabilityOrganisationRow
             | InterestRow
-            | SkillConfirmationRow,
+            | SkillConfirmationRow
+            | PoolMemberRow
+            | OnboardingStepRow
+            | QualificationRow
+            | UnavailablePeriodRow,
         ):
             if row.person_id is not None:
                 people.add(row.person_id)

@@ -11,15 +11,18 @@ from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactor
 from klussenbank.store.announcements import SqlAnnouncements, SqlChannels, SqlDigestRuns
 from klussenbank.store.approvals import SqlAccessLog, SqlAgreements, SqlApprovals, SqlWork
 from klussenbank.store.audit import SqlAudit
+from klussenbank.store.charging import SqlCharging
 from klussenbank.store.db import engine_of
 from klussenbank.store.growth import SqlGrowth
 from klussenbank.store.klussen import SqlInterests, SqlKlussen, SqlPool, SqlSuggestions
 from klussenbank.store.once import SqlOnceKeys
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.pool_changes import record_changes
+from klussenbank.store.pools import SqlPoolPeople
 from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
+from klussenbank.store.shifts import SqlShifts
 from klussenbank.store.talent import SqlTalent
 from klussenbank.store.tracks import SqlTracks
 
@@ -48,6 +51,9 @@ class SqlUnitOfWork:
     tracks: SqlTracks
     talent: SqlTalent
     growth: SqlGrowth
+    shifts: SqlShifts
+    charging: SqlCharging
+    pool_people: SqlPoolPeople
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, reads: AsyncEngine | None = None
@@ -80,6 +86,9 @@ class SqlUnitOfWork:
         self.tracks = SqlTracks(self._session)
         self.talent = SqlTalent(self._session)
         self.growth = SqlGrowth(self._session, self.people)
+        self.shifts = SqlShifts(self._session)
+        self.charging = SqlCharging(self._session)
+        self.pool_people = SqlPoolPeople(self._session, self.people)
         return self
 
     async def __aexit__(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from klussenbank.domain.klus import Klus, Visibility
 from klussenbank.domain.matching.bitsets import _bits
@@ -39,6 +39,7 @@ from klussenbank.domain.matching.shapes import (
 )
 from klussenbank.domain.matching.words import _Lexicon, _Term
 from klussenbank.domain.people import Availability, AvailabilityStatus, WorkMode
+from klussenbank.domain.pools import Pool
 from klussenbank.domain.skills import SkillVocabulary, normalise_term
 
 _MODES = tuple(WorkMode)  # a work mode's position here is its code
@@ -66,7 +67,9 @@ class _Person:
         "passed_over",
         "recent",
         "related",
+        "side",
         "start",
+        "unavailable",
         "willing",
     )
 
@@ -86,6 +89,8 @@ class _Person:
         )
         self.recent = candidate.recent_matches
         self.passed_over = candidate.times_passed_over
+        self.side = candidate.side  # pools, qualifications and unavailable periods
+        self.unavailable = candidate.side.unavailable
         free = availability.free_skills
         own = matcher._skill_mask(availability.skills)
         for text in free:
@@ -124,6 +129,7 @@ class _Klus:
         "klus",
         "learnable",
         "leerklus",
+        "limited",
         "mentioned",
         "mode",
         "mode_fit",
@@ -133,6 +139,7 @@ class _Klus:
         "organisation",
         "organisation_bit",
         "organisation_only",
+        "pool",
         "poster",
         "reasons",
         "remote",
@@ -164,6 +171,9 @@ class _Klus:
         self.start = klus.start_date.toordinal()
         self.end = klus.end_date.toordinal()
         self.days = self.end - self.start + 1
+        # A pool's klus, or one that requires qualifications: only for people the pool rules allow.
+        self.pool = matcher._pools.get(klus.pool_key)
+        self.limited = bool(klus.pool_key or klus.qualifications)
         required = matcher._skill_mask(klus.required_skills)
         terms: dict[str, _Term] = {}
         for text in klus.free_skills:
@@ -232,10 +242,12 @@ class _Klus:
 
 
 class _Profiles:
-    """Makes the profiles of people and klussen; holds only what it derives from the skills vocabulary."""
+    """Makes the profiles of people and klussen; holds only what it derives from the skills vocabulary
+    (and the pools of the organisations file, for their onboarding programmes)."""
 
-    def __init__(self, vocabulary: SkillVocabulary) -> None:
+    def __init__(self, vocabulary: SkillVocabulary, pools: Mapping[str, Pool] | None = None) -> None:
         self._vocabulary = vocabulary
+        self._pools: Mapping[str, Pool] = pools or {}  # the pools run by a coordinator, by key
         self._bit: dict[str, int] = {skill.id: n for n, skill in enumerate(vocabulary)}
         self._skill_id = [skill.id for skill in vocabulary]  # (a skill named in a text is in the vocabulary)
         self._organisation_bit: dict[str, int] = {}

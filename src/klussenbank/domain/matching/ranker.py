@@ -19,6 +19,7 @@ from klussenbank.domain.klus import Klus
 from klussenbank.domain.matching.profiles import _Klus, _Person, _Profiles
 from klussenbank.domain.matching.scoring import _SCALE, _Fit, _fit, _match
 from klussenbank.domain.matching.shapes import NEAR_EQUAL, Candidate, Match
+from klussenbank.domain.pools import Exclusion, exclusions, unavailable_exclusion
 
 _BAND = round(NEAR_EQUAL * _SCALE)
 
@@ -57,6 +58,13 @@ class Matcher(_Profiles):
         klus_profile, person = self._klus(klus), self._person(candidate)
         fit = _fit(klus_profile, person, today.toordinal())
         return None if fit is None else _match(klus_profile, person, fit)
+
+    def left_out(self, klus: Klus, candidate: Candidate) -> tuple[Exclusion, ...]:
+        """Why the pool rules leave the candidate out of the klus: not in its pool, onboarding not
+        done, qualifications missing, unavailable in its whole period (empty: they do not)."""
+        found = exclusions(klus, candidate.side, self._pools.get(klus.pool_key))
+        unavailable = unavailable_exclusion(klus, candidate.side)
+        return (*found, unavailable) if unavailable else found
 
     def rank_candidates(
         self,

@@ -14,6 +14,11 @@
   lower score: an on-site klus never tops the list of someone who works from home only,
 - the caller hides them (``hidden``: e.g. the poster's reporting line that did not allow it), or
   hides the poster from them (``hidden_posters``),
+- the klus belongs to a pool run by a coordinator and they are not a member, or their onboarding
+  programme is not done; or the klus requires qualifications they do not hold on its first day
+  (see `domain.pools.exclusions`, which also says why),
+- their unavailable periods (but the weekdays they named) block every day of the klus period
+  they are available in; days they block count as days not available in the period reason,
 - they have nothing the klus asks for: not one required or free-text skill, not even a related one
   (when a klus names only nice-to-have skills, one of those is enough; a klus naming no skill at all
   is open to everyone). Showing people a klus they share no skill with helps nobody. On a *leerklus*
@@ -72,6 +77,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import date
 from operator import mul
 from types import MappingProxyType
 from typing import NamedTuple
@@ -91,6 +97,7 @@ from klussenbank.domain.matching.shapes import (
     Reason,
 )
 from klussenbank.domain.matching.words import _Term
+from klussenbank.domain.pools import blocked_days, exclusions
 
 _FIT_WORDS = {1.0: "full", 0.5: "partial"}  # (a fit of 0 is a hard filter)
 _SCALE = 10_000  # a score in units of its last decimal
@@ -142,6 +149,11 @@ def _hours_left(person: _Person, first: int, last: int) -> int:
     return hours_left
 
 
+def _unavailable_days(person: _Person, first: int, last: int) -> int:
+    """How many of the days first .. last the person's unavailable periods block."""
+    return len(blocked_days(person.unavailable, date.fromordinal(first), date.fromordinal(last)))
+
+
 def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     """The fit of a person for a klus, or None when a hard filter rules it out."""
     if today <= person.active_after or person.id == klus.poster or not klus.organisation_bit & person.willing:
@@ -151,8 +163,12 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     near = person.organisation == klus.organisation
     if klus.organisation_only and not near:
         return None
+    if klus.limited and exclusions(klus.klus, person.side, klus.pool):
+        return None
     first, last = klus.start, klus.end
     overlap = min(person.end, last) - max(person.start, first) + 1
+    if overlap > 0 and person.unavailable:
+        overlap -= _unavailable_days(person, max(person.start, first), min(person.end, last))
     if overlap <= 0:
         return None
     hours_left = _hours_left(person, first, last) if person.commitments else person.hours

@@ -4,11 +4,12 @@ the weights of a score's parts (see `scoring` for how they add up)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
 from klussenbank.domain.people import Availability, WorkMode
+from klussenbank.domain.pools import PoolSide
 
 SKILLS_WEIGHT = 0.45  # required and free-text skills together, shared by their numbers
 NICE_SKILLS_WEIGHT = 0.10
@@ -64,6 +65,8 @@ class Candidate:
     recent_matches: int = 0  # klussen they got in the last 90 days
     times_passed_over: int = 0  # suggested or interested recently, but not chosen
     confirmed_skills: tuple[str, ...] = ()  # confirmed by posters after earlier klussen (not hidden)
+    # Their pools (with onboarding steps done), qualifications and unavailable periods.
+    side: PoolSide = field(default_factory=PoolSide)
 
 
 @dataclass(frozen=True)

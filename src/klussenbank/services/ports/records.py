@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.people import Availability, Organisation, Person
+from klussenbank.domain.pools import PoolSide
+from klussenbank.domain.shifts import Shift
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class PoolMember:
     person: Person
     availability: Availability
     confirmed_skills: tuple[str, ...] = ()  # confirmed by posters, not hidden (they count in matching)
+    side: PoolSide = field(default_factory=PoolSide)  # their pools, qualifications and unavailable periods
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,8 @@ class KlusHistory:
 @dataclass(frozen=True)
 class AccessEntry:
     viewer_id: str
-    what: str  # "candidacy", "interest", "approval", "track", "coaching", "talent_search", "talent_date"
-    # None: not about a klus (HR saw a track or coaching profile; a talent search, a date request)
+    what: str  # "candidacy", "interest", "approval", "track", "coaching", "talent_search", "talent_date", "pool"
+    # None: not about a klus (HR saw a track or coaching profile; a talent search, a date request; a pool coordinator's look)
     klus_id: int | None
     at: datetime
 
@@ -139,3 +142,32 @@ class ClaimedDelivery:
     original: DeliveryStatus | None = None
     queued_at: datetime | None = None
     correlation_id: str | None = None  # of the turn or chore run that queued it
+
+
+@dataclass(frozen=True)
+class PlannedShift:
+    """A shift of a request by shift, with its klus and who is booked on it (confirmed or approved)."""
+
+    shift: Shift
+    klus_id: int
+    title: str
+    place: str
+    organisation_key: str
+    organisation_name: str
+    people_needed: int
+    booked: tuple[tuple[str, str], ...]  # (Entra object id, name) of each person booked
+
+    @property
+    def open_places(self) -> int:
+        return max(0, self.people_needed - len(self.booked))
+
+
+@dataclass(frozen=True)
+class SettledHours:
+    """Hours the poster settled in one month on a pool's klussen of one client organisation."""
+
+    pool_key: str
+    organisation_key: str
+    organisation_name: str
+    month: date
+    hours: float

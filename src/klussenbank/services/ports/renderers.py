@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from klussenbank.domain.pools import Qualification
 from klussenbank.services.views import (
     AnnouncementView,
     ApprovalView,
@@ -54,3 +55,10 @@ class AgreementCards(Protocol):
     """What the parties get in their chat (cards/ implements it)."""
 
     def ready(self, approval_id: int, klus_title: str, locale: str) -> dict[str, Any]: ...
+
+
+class PoolRenderer(Protocol):
+    """Messages of pools run by a coordinator, in the recipient's language (cards/ implements it)."""
+
+    def expiry_reminder(self, qualification: Qualification, locale: str) -> dict[str, Any]:
+        """A qualification expires in 30 days."""

@@ -15,7 +15,9 @@ from klussenbank.domain.growth import ConfirmedSkill, PulseAnswer
 from klussenbank.domain.klus import Interest, InterestStatus, Klus, KlusStatus
 from klussenbank.domain.matching import Commitment
 from klussenbank.domain.people import Availability, Organisation, Person
+from klussenbank.domain.pools import PoolSide, Qualification, UnavailablePeriod
 from klussenbank.domain.report import AvailabilityRecord, KlusRecord, MatchRecord
+from klussenbank.domain.shifts import Shift
 from klussenbank.domain.talent import DateStatus, TalentDate
 from klussenbank.domain.track import Track, TrackEvent, TrackEventKind, TrackGoals, TrackKind
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
@@ -27,8 +29,10 @@ from klussenbank.services.ports.records import (
     Channel,
     ConversationRef,
     KlusHistory,
+    PlannedShift,
     PoolMember,
     PriorPress,
+    SettledHours,
 )
 
 
@@ -195,7 +199,7 @@ class AccessLogRepository(Protocol):
         self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
     ) -> None:
         """Someone other than the subject saw their data; kept once a day per viewer, kind and klus
-        (None: outside any klus, such as a talent search)."""
+        (None: outside any klus, such as a talent search or a pool coordinator's look)."""
 
     async def add_all(
         self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int, *, now: datetime
@@ -429,6 +433,76 @@ class GrowthRepository(Protocol):
     ) -> list[PulseAnswer]: ...
 
 
+class ShiftRepository(Protocol):
+    async def add(self, klus_id: int, shifts: Sequence[Shift]) -> None: ...
+
+    async def of_klussen(self, klus_ids: Collection[int]) -> dict[int, list[Shift]]:
+        """The shifts of those of these klussen that are requests by shift."""
+
+    async def booked(self, person_ids: Collection[str], *, but: int = 0) -> dict[str, list[Shift]]:
+        """The shifts each person is booked on (their interest holds hours), other than klus `but`'s."""
+
+    async def planned(
+        self, first: date, last: date, *, organisations: Collection[str] | None = None, person_id: str = ""
+    ) -> list[PlannedShift]:
+        """Shifts from `first` to `last` of klussen not cancelled or expired, in time order: of these
+        organisations (all: None), or only those `person_id` is booked on."""
+
+
+class PoolPeopleRepository(Protocol):
+    """The person's side of pools run by a coordinator (see `store.pools`)."""
+
+    async def side(self, person_id: str) -> PoolSide:
+        """The person's pools, qualifications and unavailable periods, as matching needs them."""
+
+    async def add_member(self, pool_key: str, person_id: str, *, by: str, now: datetime) -> bool:
+        """Add the person to the pool; False when they were a member already."""
+
+    async def remove_member(self, pool_key: str, person_id: str) -> bool: ...
+
+    async def members(self, pool_key: str) -> list[str]:
+        """The pool's members' Entra object ids, by name."""
+
+    async def pools_of(self, person_id: str) -> list[str]:
+        """The keys of the pools the person is a member of."""
+
+    async def steps_done(self, pool_key: str, person_id: str) -> list[str]: ...
+
+    async def tick_step(self, pool_key: str, person_id: str, step: str, *, by: str, now: datetime) -> bool:
+        """Tick off an onboarding step; False when it was ticked off already."""
+
+    async def record_qualification(self, qualification: Qualification, *, now: datetime) -> Qualification:
+        """Record it; one the person holds already (by name) gets the new dates."""
+
+    async def qualifications(self, person_id: str) -> list[Qualification]: ...
+
+    async def expiring(self, until: date) -> list[Qualification]:
+        """Qualifications expiring on or before `until` not yet reminded of for that expiry."""
+
+    async def mark_reminded(self, qualification: Qualification, *, now: datetime) -> bool:
+        """Note the reminder; False when it was sent already."""
+
+    async def add_period(self, person_id: str, period: UnavailablePeriod, *, now: datetime) -> int: ...
+
+    async def remove_period(self, person_id: str, period_id: int) -> bool:
+        """Remove one of the person's own periods; False when they have no such period."""
+
+    async def periods(self, person_id: str) -> list[UnavailablePeriod]: ...
+
+    async def purge(self, *, ended_before: date, expired_before: date) -> int:
+        """Retention: unavailable periods that ended, qualifications that expired long ago."""
+
+    async def erase(self, person_id: str, pseudonym: str) -> None:
+        """Everything pools hold about the person goes; their acts as a coordinator stay, under
+        `pseudonym`."""
+
+
+class ChargingRepository(Protocol):
+    async def settled(self, pool_keys: Collection[str], first: date, last: date) -> list[SettledHours]:
+        """Settled hours of these pools' klussen per pool, client organisation and month (first days
+        from `first` to `last`), by month and client."""
+
+
 class UnitOfWork(Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
@@ -453,6 +527,12 @@ class UnitOfWork(Protocol):
 
     @property
     def klussen(self) -> KlusRepository: ...
+
+    @property
+    def shifts(self) -> ShiftRepository: ...
+
+    @property
+    def charging(self) -> ChargingRepository: ...
 
     @property
     def interests(self) -> InterestRepository: ...
@@ -498,6 +578,9 @@ class UnitOfWork(Protocol):
 
     @property
     def talent(self) -> TalentRepository: ...
+
+    @property
+    def pool_people(self) -> PoolPeopleRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -42,6 +43,9 @@ class KlusRow(Base):
     internal_first_until: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
     leerklus: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # A klus in a pool run by a coordinator, and the qualifications it requires (see domain.pools).
+    pool_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    qualifications: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -21,7 +21,7 @@ class AccessLogRow(Base):
     subject_id: Mapped[str] = mapped_column(String(64), index=True)
     viewer_id: Mapped[str] = mapped_column(String(64))
     what: Mapped[str] = mapped_column(String(32))
-    # None: a look outside any klus (a talent search, a date request).
+    # None: a look outside any klus (a talent search, a date request, a pool coordinator's look).
     klus_id: Mapped[int | None] = mapped_column(ForeignKey("klussen.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -62,14 +62,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_coaching_wishes")),
     )
-    with op.batch_alter_table("access_log", schema=None) as batch_op:
-        batch_op.alter_column("klus_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM access_log WHERE klus_id IS NULL")
-    with op.batch_alter_table("access_log", schema=None) as batch_op:
-        batch_op.alter_column("klus_id", existing_type=sa.Integer(), nullable=False)
     op.drop_table("coaching_wishes")
     with op.batch_alter_table("track_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_track_events_track_id"))
