@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3978
 PLAYGROUND_PORT ?= 56150
+# pytest workers for `make test` and `make unit` (pytest-xdist); the e2e tests stay on one of them.
+TEST_WORKERS ?= 2
 export DATABASE_URL ?= sqlite+aiosqlite:///var/klussenbank.db
 
 .PHONY: run serve playground test lint typecheck unit e2e package clean help
@@ -53,10 +55,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) node_modules/.installed chromium lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 unit: $(STAMP)
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not e2e"
 
 e2e: $(STAMP) node_modules/.installed chromium
 	$(BIN)/pytest -m e2e

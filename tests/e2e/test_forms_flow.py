@@ -1,23 +1,26 @@
 """The sign-up card and the klus form as a newcomer meets them, end to end in the Agents Playground:
 skills found by typing, the essentials first, and no silent Save button. The run also takes the
-screenshots in docs/ that the README shows (light, and dark when the Playground switches)."""
+screenshots that the README shows (light, and dark when the Playground switches): into docs/ with
+KLUSSENBANK_E2E_SCREENSHOTS=docs, else into the run's work directory (a test run leaves the
+checkout as it was)."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
 from klussenbank.i18n import Translator
 from tests.e2e.flows import bot_today, welcomed
-from tests.e2e.playground import PLAYGROUND_LOCALE, REPO_ROOT, Card, Chat
+from tests.e2e.playground import PLAYGROUND_LOCALE, Card, Chat
 
 pytestmark = pytest.mark.e2e
 
 NL = Translator("nl")
 T = Translator.for_locale(PLAYGROUND_LOCALE)
-DOCS = REPO_ROOT / "docs"
 
 
 class Actions:
@@ -37,8 +40,10 @@ class Actions:
         card.pick(popup, title)
 
 
-def _shoot(chat: Chat, card: Card, name: str) -> None:
+def _shoot(chat: Chat, card: Card, name: str, workdir: Path) -> None:
     """The card as people see it, in light and (when the Playground has it) dark theme."""
+    folder = Path(os.environ.get("KLUSSENBANK_E2E_SCREENSHOTS") or workdir)
+    folder.mkdir(parents=True, exist_ok=True)
     page = chat.page
     size = page.viewport_size
     box = card.locator.bounding_box()
@@ -46,9 +51,9 @@ def _shoot(chat: Chat, card: Card, name: str) -> None:
         page.set_viewport_size({"width": size["width"], "height": int(box["height"]) + 400})
     try:
         card.locator.scroll_into_view_if_needed()
-        card.locator.screenshot(path=str(DOCS / f"{name}-light.png"))
+        card.locator.screenshot(path=str(folder / f"{name}-light.png"))
         if _dark(page):
-            card.locator.screenshot(path=str(DOCS / f"{name}-dark.png"))
+            card.locator.screenshot(path=str(folder / f"{name}-dark.png"))
             _dark(page)  # and back
     finally:
         if size:
@@ -72,7 +77,7 @@ def _dark(page: Page) -> bool:
     return True
 
 
-def test_sign_up_with_two_skills_found_by_typing_in_six_actions(chat: Chat) -> None:
+def test_sign_up_with_two_skills_found_by_typing_in_six_actions(chat: Chat, e2e_workdir: Path) -> None:
     [welcome] = welcomed(chat)
     actions = Actions()
     actions.click(welcome, T("action.sign_up"))  # the form replaces the welcome
@@ -83,7 +88,7 @@ def test_sign_up_with_two_skills_found_by_typing_in_six_actions(chat: Chat) -> N
     assert T("form.any_day") in text  # the defaults, as text
     actions.find_skill(form, "skills", "minu", "Taking minutes")
     actions.find_skill(form, "skills", "copy", "Copywriting")
-    _shoot(chat, form, "sign-up-card")
+    _shoot(chat, form, "sign-up-card", e2e_workdir)
     actions.click(form, T("action.save"))
 
     saved = chat.wait_for_card(T("profile.saved"), after=form.index)
@@ -91,7 +96,7 @@ def test_sign_up_with_two_skills_found_by_typing_in_six_actions(chat: Chat) -> N
     assert actions.count <= 6, f"{actions.count} actions from Sign up to saved"
 
 
-def test_the_essentials_come_first_and_the_rest_is_one_click_away(chat: Chat) -> None:
+def test_the_essentials_come_first_and_the_rest_is_one_click_away(chat: Chat, e2e_workdir: Path) -> None:
     welcomed(chat)
     before = chat.card_count()
     chat.send(NL("command.post_klus"))
@@ -99,11 +104,11 @@ def test_the_essentials_come_first_and_the_rest_is_one_click_away(chat: Chat) ->
     # The fields with a default are hidden: what they are set to is shown as text.
     assert T("klus_form.internal_first_short") in form.text()
     assert T("klus_form.internal_first_until_help") not in form.text()
-    _shoot(chat, form, "klus-form")
+    _shoot(chat, form, "klus-form", e2e_workdir)
     form.click(T("form.more_options"))
     assert T("klus_form.internal_first_until_help") in form.text()
     assert form.input("visibility").is_visible()
-    _shoot(chat, form, "klus-form-more-options")
+    _shoot(chat, form, "klus-form-more-options", e2e_workdir)
     # A needed skill found by typing, like on the sign-up card.
     form.fill("title", "Notulist voor de raadscommissie")
     form.fill("description", "Notuleren bij de raadscommissie, twee avonden per maand.")

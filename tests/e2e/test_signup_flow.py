@@ -38,7 +38,7 @@ def _open_form(chat: Chat) -> int:
     return form.index
 
 
-def test_welcome_card_on_install(chat: Chat) -> None:
+def test_the_welcome_card_on_install_comes_once(chat: Chat) -> None:
     [welcome] = welcomed(chat)
     text = welcome.text()
     assert T("app.name") in text
@@ -47,10 +47,6 @@ def test_welcome_card_on_install(chat: Chat) -> None:
     assert welcome.button(T("action.sign_up")).is_visible()
     # What the expectations rest on: the install's installationUpdate carries the Playground locale.
     assert chat.wait_sent_to_bot("installationUpdate")["locale"] == PLAYGROUND_LOCALE
-
-
-def test_welcome_is_shown_once(chat: Chat) -> None:
-    welcomed(chat)
     # Once the bot has answered a later message, it has answered both install activities too.
     before = chat.card_count()
     chat.send(NL("command.help"))

@@ -1,7 +1,7 @@
 """A worker killed in the middle of a mass send: nobody gets the message twice, and nothing goes missing.
 
 Real processes, as in production: the fake Bot Connector (Teams' limits enforced, no faults) and
-`klussenbank worker`, on a throwaway PostgreSQL database. The first worker is SIGKILLed once a few hundred
+`klussenbank worker`, on the test session's PostgreSQL database. The first worker is SIGKILLed once a third of the
 people have their message; a second one takes over. Both run with a short lease
 (KLUSSENBANK_WORKER_LEASE_SECONDS) so that the first one's claims are due again within seconds.
 
@@ -13,18 +13,15 @@ automatically), whether or not they arrived. Nothing else.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from bench.delivery import (
     Connector,
     Worker,
     fake_connector,
-    fresh_database,
     seed,
     start_worker,
     statuses_by_person,
@@ -34,17 +31,14 @@ from bench.delivery import (
 from klussenbank.services.delivery import WorkerSettings
 from klussenbank.store.db import create_engine
 from klussenbank.store.orm.outbox import OutboxDeliveryRow
+from tests.conftest import empty_database
 
-POSTGRES_URL = os.environ.get("KLUSSENBANK_TEST_POSTGRES_URL", "")
-RECIPIENTS = 2000
-KILL_AFTER = 300  # delivered at the connector
+# A send of several of the workers' batches (50), killed after a third: at Teams' 50 writes a second
+# that is some 12 s of sending, enough for claims in flight and a takeover.
+RECIPIENTS = 600
+KILL_AFTER = 200  # delivered at the connector
 LEASE_SECONDS = 3  # a batch of 50 takes about 1 s at Teams' 50/s: 3 s is ample, yet a quick takeover
 SHORT_LEASE = {"KLUSSENBANK_WORKER_LEASE_SECONDS": str(LEASE_SECONDS)}
-
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL,
-    reason="KLUSSENBANK_TEST_POSTGRES_URL is not set (several worker processes need PostgreSQL)",
-)
 
 
 async def _wait_for_deliveries(connector: Connector, worker: Worker, count: int, within: float) -> int:
@@ -59,11 +53,13 @@ async def _wait_for_deliveries(connector: Connector, worker: Worker, count: int,
         await asyncio.sleep(0.05)
 
 
-async def test_a_worker_killed_mid_send_neither_duplicates_nor_loses(tmp_path: Path) -> None:
-    async with (
-        fresh_database(POSTGRES_URL, prefix="klussenbank_crash") as url,
-        fake_connector(tmp_path, fault_rate=0.0) as connector,
-    ):
+async def test_a_worker_killed_mid_send_neither_duplicates_nor_loses(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Several worker processes need PostgreSQL: skipped without KLUSSENBANK_TEST_POSTGRES_URL."""
+    url = postgres_url
+    await empty_database(url)
+    async with fake_connector(tmp_path, fault_rate=0.0) as connector:
         people = await seed(url, connector.url, RECIPIENTS)
         engine = create_engine(url)
         try:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from klussenbank.cli import commands
 from klussenbank.cli.progress import Progress
@@ -141,3 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"klussenbank: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def run() -> NoReturn:
+    """The console script: `main`, then exit. Frozen first, the heap is left alone by the garbage
+    collection of Python's shutdown, which took seconds for a bot process: a restart waited for it."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)

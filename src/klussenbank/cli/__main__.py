@@ -1,7 +1,5 @@
 """`python -m klussenbank.cli`: the `klussenbank` command."""
 
-import sys
+from klussenbank.cli import run
 
-from klussenbank.cli import main
-
-sys.exit(main())
+run()
