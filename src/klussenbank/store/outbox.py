@@ -14,7 +14,7 @@ from klussenbank.services import correlation
 from klussenbank.services.ports.records import Recipient, RecipientStatus
 from klussenbank.store.orm.announcements import ChannelRow
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
-from klussenbank.store.orm.people import PersonRow
+from klussenbank.store.orm.people import ConversationRow, PersonRow
 
 
 class SqlOutbox:
@@ -32,10 +32,21 @@ class SqlOutbox:
         self._session.add(message)
         await self._session.flush()
         people = [r.person_aad_object_id for r in recipients if r.person_aad_object_id]
-        person_ids = dict(
+        person_ids = {
+            aad: (person_id, tenant_id)
+            for aad, person_id, tenant_id in await self._session.execute(
+                select(PersonRow.aad_object_id, PersonRow.id, PersonRow.tenant_id).where(
+                    PersonRow.aad_object_id.in_(people)
+                )
+            )
+        }
+        channels = [r.conversation_id for r in recipients if r.conversation_id and not r.person_aad_object_id]
+        channel_tenants = dict(
             (
                 await self._session.execute(
-                    select(PersonRow.aad_object_id, PersonRow.id).where(PersonRow.aad_object_id.in_(people))
+                    select(ConversationRow.conversation_id, ConversationRow.tenant_id).where(
+                        ConversationRow.conversation_id.in_(channels)
+                    )
                 )
             ).all()
         )
@@ -43,12 +54,14 @@ class SqlOutbox:
             aad = recipient.person_aad_object_id
             if aad is not None and aad not in person_ids:
                 raise LookupError(f"outbox recipient {aad} is not a known person")
+            person_id, tenant_id = person_ids[aad] if aad else (None, None)
             self._session.add(
                 _pending(
                     message.id,
                     now,
-                    person_id=person_ids[aad] if aad else None,
+                    person_id=person_id,
                     conversation_id=recipient.conversation_id,
+                    tenant_id=tenant_id or channel_tenants.get(recipient.conversation_id or ""),
                 )
             )
         await self._session.flush()
@@ -89,6 +102,7 @@ class SqlOutbox:
                     now,
                     person_id=original.person_id,
                     conversation_id=original.sent_conversation_id,
+                    tenant_id=original.tenant_id,
                     updates_delivery_id=original.id,
                 )
             )
