@@ -136,14 +136,9 @@ def single_tenant(settings: Settings) -> Tenants:
     )
 
 
-def load_tenants(
-    settings: Settings,
-    known_organisations: frozenset[str] | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> Tenants:
+def load_tenants(settings: Settings, environ: Mapping[str, str] | None = None) -> Tenants:
     """The tenants from KLUSSENBANK_TENANTS_FILE, or the settings' one tenant. A wrong file raises
-    ConfigError naming the file, the entry and the key. `known_organisations`: the organisations the
-    pool knows (organisations file and directories); None skips that check."""
+    ConfigError naming the file, the entry and the key."""
     if not settings.tenants_file:
         return single_tenant(settings)
     source = settings.tenants_file
@@ -159,7 +154,7 @@ def load_tenants(
         raise ConfigError(f"tenants file {source}: needs one [tenants.<key>] table per tenant.")
     reader = _Reader(source, os.environ if environ is None else environ, path.parent)
     tenants = Tenants(tuple(reader.tenant(key, table) for key, table in tables.items()), source)
-    _check_together(tenants, known_organisations)
+    _check_together(tenants)
     return tenants
 
 
@@ -269,7 +264,17 @@ class _Reader:
         return Credential(cast(CredentialKind, kind))
 
 
-def _check_together(tenants: Tenants, known_organisations: frozenset[str] | None) -> None:
+def check_organisations(tenants: Tenants, known: frozenset[str]) -> None:
+    """Every organisation the tenants file names must be one the pool knows."""
+    for entry in tenants.entries:
+        for organisation in sorted(entry.organisation_keys - known):
+            raise ConfigError(
+                f"tenants file {tenants.source}: [tenants.{entry.key}] organisations: {organisation!r} is "
+                "not an organisation of the pool (not in the organisations file nor in a directory file)"
+            )
+
+
+def _check_together(tenants: Tenants) -> None:
     """What no single entry shows: a tenant id or an organisation twice, unknown names."""
     source = tenants.source
     seen_tenants: dict[str, str] = {}
@@ -299,10 +304,5 @@ def _check_together(tenants: Tenants, known_organisations: frozenset[str] | None
                     f"{where} organisations: {organisation!r} is also in [tenants.{seen_organisations[organisation]}]"
                 )
             seen_organisations[organisation] = entry.key
-            if known_organisations is not None and organisation not in known_organisations:
-                raise ConfigError(
-                    f"{where} organisations: {organisation!r} is not an organisation of the pool "
-                    "(not in the organisations file nor in a directory)"
-                )
         for other in sorted(entry.external_chat - keys):
             raise ConfigError(f"{where} external_chat: {other!r} is not a tenant in this file")

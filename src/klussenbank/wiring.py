@@ -23,7 +23,7 @@ from klussenbank.cards.approval import ApprovalCardRenderer
 from klussenbank.cards.general import erased_card
 from klussenbank.cards.klus_notices import CardRenderer
 from klussenbank.cards.work import WorkCardRenderer
-from klussenbank.config import Settings
+from klussenbank.config import ConfigError, Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.dialogs.turn import Services
 from klussenbank.documents import render_agreement
@@ -34,6 +34,7 @@ from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import GraphInstaller
+from klussenbank.graph.tenant_directories import TenantDirectories
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
@@ -67,6 +68,7 @@ from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.rate_limits import MemoryRateLimiter, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
 from klussenbank.telemetry.metrics import Metrics, listening
+from klussenbank.tenants import Tenants, check_organisations, load_tenants
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
@@ -86,12 +88,40 @@ def organisation_map(settings: Settings) -> OrganisationMap:
     )
 
 
-def directory(settings: Settings, engine: AsyncEngine) -> Directory:
+def directory(settings: Settings, engine: AsyncEngine, tenants: Tenants | None = None) -> Directory:
     """The directory file, or with Microsoft Graph the local cache the delta sync keeps: routing
-    must not wait on Graph."""
+    must not wait on Graph. With several tenants, each tenant's own directory file, seen as one."""
+    if tenants is not None and tenants.several:
+        files = {entry.key: FileDirectory.load(entry.directory_file) for entry in tenants.entries}
+        seen: dict[str, str] = {}
+        for key, file in files.items():
+            for person in sorted(file.person_ids):
+                if seen.setdefault(person, key) != key:
+                    raise ConfigError(
+                        f"tenants file {tenants.source}: [tenants.{key}] directory_file: person {person} is "
+                        f"also in [tenants.{seen[person]}]'s directory; a person belongs to one tenant"
+                    )
+        return TenantDirectories(files)
     if settings.directory == "graph":
         return CachedDirectory(session_factory(engine), organisation_map(settings))
     return FileDirectory.load(settings.directory_file)
+
+
+def tenants_of(settings: Settings, rules: Rules) -> Tenants:
+    """The tenants file's tenants (or the settings' one), checked against the organisations the
+    pool knows: the organisations file's and those in the tenants' directory files."""
+    tenants = load_tenants(settings)
+    if tenants.several:
+        known = set(rules.by_organisation)
+        for entry in tenants.entries:
+            if entry.directory == "graph":
+                raise ConfigError(
+                    f"tenants file {tenants.source}: [tenants.{entry.key}] directory: 'graph' is not "
+                    "supported with several tenants yet; give each tenant a directory_file"
+                )
+            known |= FileDirectory.load(entry.directory_file).organisation_keys
+        check_organisations(tenants, frozenset(known))
+    return tenants
 
 
 def graph_sync(
@@ -131,6 +161,7 @@ class Parts:
 
     settings: Settings
     engine: AsyncEngine
+    tenants: Tenants
     directory: Directory
     rules: Rules
     vocabulary: SkillVocabulary
@@ -139,11 +170,14 @@ class Parts:
 
     @classmethod
     def load(cls, settings: Settings, engine: AsyncEngine) -> Parts:
+        rules = load_rules(settings.organisations_file)
+        tenants = tenants_of(settings, rules)
         return cls(
             settings,
             engine,
-            directory(settings, engine),
-            load_rules(settings.organisations_file),
+            tenants,
+            directory(settings, engine, tenants),
+            rules,
             load_skill_vocabulary(),
             link_signer(settings),
             SystemClock(),
@@ -185,6 +219,7 @@ def approval_router(parts: Parts) -> ApprovalRouter:
         vocabulary=parts.vocabulary,
         rules=parts.rules,
         installer=GraphInstaller(settings) if graph else None,
+        chat_allowed=parts.tenants.chat_allowed,
     )
 
 
@@ -194,6 +229,7 @@ def marketplace(parts: Parts) -> Marketplace:
         vocabulary=parts.vocabulary,
         renderer=CardRenderer(),
         settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
+        chat_allowed=parts.tenants.chat_allowed,
     )
 
 
@@ -353,6 +389,7 @@ def build_web_app(settings: Settings) -> web.Application:
         services=services,
         worker=worker,
         metrics=metrics,
+        tenants=parts.tenants,
         chores=[
             Chore(name, job, settings.chore_seconds or every)
             for name, job, every in [

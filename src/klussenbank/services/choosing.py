@@ -93,7 +93,11 @@ class ChoosingService:
             motivation=interest.motivation if interest else "",
             match=match,
             intro=availability.intro if availability else "",
-            contact=await contact_for(uow, klus, klus.poster_id, person.aad_object_id) if interest else None,
+            contact=(
+                await contact_for(uow, klus, klus.poster_id, person.aad_object_id, self._market.chat_allowed)
+                if interest
+                else None
+            ),
         )
 
     async def invite(
@@ -155,7 +159,7 @@ class ChoosingService:
             assert person is not None
             await self._market.move(uow, klus, interest, InterestStatus.CHOSEN)
             view = await self._market.view(uow, klus)
-            contact = await contact_for(uow, klus, person_id, klus.poster_id)
+            contact = await contact_for(uow, klus, person_id, klus.poster_id, self._market.chat_allowed)
             await self._market.notify(uow, person, KlusNotice("chosen", view, contact=contact), "klus.chosen")
             result = await self._candidates_view(uow, klus)
             await uow.commit()

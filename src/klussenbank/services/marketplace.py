@@ -23,6 +23,7 @@ from klussenbank.domain.matching import Candidate, Match, Matcher
 from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.clock import Clock
+from klussenbank.services.contacts import ChatAllowed, everyone_may_chat
 from klussenbank.services.klus_views import klus_view, teams_user_ids
 from klussenbank.services.pool_index import PoolIndex, candidates_of, history_since
 from klussenbank.services.ports.records import Actor, PoolMember, Recipient
@@ -50,8 +51,10 @@ class Marketplace:
         vocabulary: SkillVocabulary,
         renderer: NoticeRenderer,
         settings: KlusSettings | None = None,
+        chat_allowed: ChatAllowed = everyone_may_chat,
     ) -> None:
         self.clock = clock
+        self.chat_allowed = chat_allowed
         self.vocabulary = vocabulary
         self.matcher = Matcher(vocabulary)
         self.pool = PoolIndex(self.matcher, clock)  # the whole pool, indexed, in this process
