@@ -25,6 +25,7 @@ from klussenbank.services.applications import ApplicationsService
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.guide import GuideService
 from klussenbank.services.people import import_directory
+from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.skill_search import SkillSearch
@@ -174,10 +175,40 @@ async def harness(
     connector_server: TestServer = await start(connector)
     directory = FileDirectory.load("demo")
     await import_directory(uow_factory, directory, clock, tenant_id=TENANT)
+    services, chores, work = bot_services(uow_factory, clock, vocabulary, directory)
+    app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        yield BotHarness(
+            client,
+            connector,
+            str(connector_server.make_url("/")),
+            itertools.count(1),
+            engine,
+            clock,
+            chores,
+            work,
+            services,
+        )
+    finally:
+        await client.close()
+        await connector_server.close()
+
+
+def bot_services(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: Directory,
+    **options: Any,
+) -> tuple[Services, AnnouncementChores, WorkService]:
+    """Every service the bot's turns use, on one directory; `options`: the marketplace's (rules,
+    chat_allowed)."""
     signup = SignupService(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
-    market = marketplace(uow_factory, clock, vocabulary, directory)
+    market = marketplace(uow_factory, clock, vocabulary, directory, **options)
     chores = announcement_chores(uow_factory, clock)
     work = work_service(uow_factory, clock, vocabulary, directory)
     services = Services(
@@ -198,21 +229,4 @@ async def harness(
         applications=ApplicationsService(uow_factory, vocabulary=vocabulary),
         skills=SkillSearch(vocabulary),
     )
-    app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
-    client = TestClient(TestServer(app, host="127.0.0.1"))
-    await client.start_server()
-    try:
-        yield BotHarness(
-            client,
-            connector,
-            str(connector_server.make_url("/")),
-            itertools.count(1),
-            engine,
-            clock,
-            chores,
-            work,
-            services,
-        )
-    finally:
-        await client.close()
-        await connector_server.close()
+    return services, chores, work

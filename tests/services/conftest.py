@@ -25,6 +25,7 @@ from klussenbank.services.approval_chores import ApprovalChores
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
+from klussenbank.services.contacts import ChatAllowed, everyone_may_chat
 from klussenbank.services.digests import DigestService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
@@ -91,11 +92,18 @@ def marketplace(
     *,
     rules: Rules | None = None,
     installer: AppInstaller | None = None,
+    chat_allowed: ChatAllowed = everyone_may_chat,
     **settings: Any,
 ) -> Market:
-    router = approval_router(clock, vocabulary, directory, rules=rules, installer=installer)
+    router = approval_router(
+        clock, vocabulary, directory, rules=rules, installer=installer, chat_allowed=chat_allowed
+    )
     shared = Marketplace(
-        clock=clock, vocabulary=vocabulary, renderer=CardRenderer(), settings=KlusSettings(**settings)
+        clock=clock,
+        vocabulary=vocabulary,
+        renderer=CardRenderer(),
+        settings=KlusSettings(**settings),
+        chat_allowed=chat_allowed,
     )
     posting = PostingService(uow_factory, market=shared, approvals=router)
     chores = KlusChores(uow_factory, market=shared, approvals=router, posting=posting)
@@ -123,6 +131,7 @@ def approval_router(
     *,
     rules: Rules | None = None,
     installer: AppInstaller | None = None,
+    chat_allowed: ChatAllowed = everyone_may_chat,
 ) -> ApprovalRouter:
     return ApprovalRouter(
         clock=clock,
@@ -131,6 +140,7 @@ def approval_router(
         vocabulary=vocabulary,
         rules=rules or load_rules("demo"),
         installer=installer,
+        chat_allowed=chat_allowed,
     )
 
 

@@ -364,7 +364,9 @@ class ApprovalOutcome:
             reason=view.reason,
             approver=view.approver_name,
             agreement_id=approval.id if agreement else None,
-            contact=await contact_for(uow, view.klus, me, other, self._router.chat_allowed),  # (once approved: they start together)
+            contact=await contact_for(
+                uow, view.klus, me, other, self._router.chat_allowed
+            ),  # (once approved: they start together)
         )
         await uow.outbox.enqueue(
             {"card": self._notices.render(notice, person.locale)},
