@@ -108,6 +108,22 @@ class Tenants:
         return a.key == b.key or (b.key in a.external_chat and a.key in b.external_chat)
 
 
+def check_can_serve(settings: Settings) -> Tenants:
+    """Refuse to expose an unauthenticated bot beyond this machine (KLUSSENBANK_APP_* or the tenants
+    file's credentials); the tenants it serves."""
+    tenants = load_tenants(settings)
+    if not tenants.several:
+        settings.check_can_serve()
+    elif not tenants.authenticated and not settings.is_loopback:
+        raise ConfigError(
+            f"Refusing to listen on {settings.host} without credentials: every tenant in "
+            f"{tenants.source} has credential = 'local'. Give each its bot's credential, or listen on "
+            "127.0.0.1 for local use."
+        )
+    settings.check_metrics()
+    return tenants
+
+
 def single_tenant(settings: Settings) -> Tenants:
     """Today's settings as the one tenant: one app, the tenants KLUSSENBANK_TENANT_IDS names."""
     kind = cast(CredentialKind, settings.auth_type) if settings.has_credentials else None
@@ -136,9 +152,12 @@ def single_tenant(settings: Settings) -> Tenants:
     )
 
 
-def load_tenants(settings: Settings, environ: Mapping[str, str] | None = None) -> Tenants:
+def load_tenants(
+    settings: Settings, environ: Mapping[str, str] | None = None, *, secrets: bool = True
+) -> Tenants:
     """The tenants from KLUSSENBANK_TENANTS_FILE, or the settings' one tenant. A wrong file raises
-    ConfigError naming the file, the entry and the key."""
+    ConfigError naming the file, the entry and the key. Without `secrets` (building an app package),
+    a secret that is not set is no error."""
     if not settings.tenants_file:
         return single_tenant(settings)
     source = settings.tenants_file
@@ -152,7 +171,7 @@ def load_tenants(settings: Settings, environ: Mapping[str, str] | None = None) -
     tables = data.get("tenants")
     if not isinstance(tables, dict) or not tables:
         raise ConfigError(f"tenants file {source}: needs one [tenants.<key>] table per tenant.")
-    reader = _Reader(source, os.environ if environ is None else environ, path.parent)
+    reader = _Reader(source, os.environ if environ is None else environ, path.parent, secrets)
     tenants = Tenants(tuple(reader.tenant(key, table) for key, table in tables.items()), source)
     _check_together(tenants)
     return tenants
@@ -163,6 +182,7 @@ class _Reader:
     source: str
     environ: Mapping[str, str]
     folder: Path
+    secrets: bool
 
     def fail(self, key: str, name: str, problem: str) -> ConfigError:
         return ConfigError(f"tenants file {self.source}: [tenants.{key}] {name}: {problem}")
@@ -250,7 +270,7 @@ class _Reader:
         if kind == "ClientSecret":
             variable = self.text(key, table, f"{prefix}secret_variable")
             secret = self.environ.get(variable, "")
-            if not secret:
+            if not secret and self.secrets:
                 raise self.fail(
                     key, f"{prefix}secret_variable", f"the environment variable {variable} is not set"
                 )

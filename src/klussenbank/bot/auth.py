@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 import jwt
-from microsoft_agents.hosting.core import AgentAuthConfiguration
+from microsoft_agents.hosting.core import AgentAuthConfiguration, ClaimsIdentity
 from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, Connections
 from microsoft_agents.hosting.core.authorization.connection_manager import ConnectionManager
 
@@ -20,6 +20,8 @@ from klussenbank.tenants import Tenant, Tenants
 log = logging.getLogger(__name__)
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
+BOT_FRAMEWORK = "https://api.botframework.com"  # the resource of the bot's outgoing tokens
+SCOPES = [f"{BOT_FRAMEWORK}/.default"]
 
 ALGORITHM = "RS256"  # the only one the Bot Framework signs with; never "none" or a shared secret
 LEEWAY = 300.0  # seconds of clock skew allowed on exp/nbf, as the Agents SDK allows
@@ -192,6 +194,22 @@ class LocalTokenProvider(AnonymousTokenProvider):
 
 def _local_provider(_configuration: AgentAuthConfiguration) -> LocalTokenProvider:
     return LocalTokenProvider()
+
+
+CHECK_TIMEOUT = 20.0
+
+
+async def can_sign_in(manager: Connections, tenant: Tenant) -> str:
+    """ "yes", or why this tenant's bot cannot get its token for the Bot Framework (for `tenants status`)."""
+    if tenant.credential.kind is None:
+        return "local mode (no credential)"
+    bot = ClaimsIdentity({"aud": tenant.app_id})
+    try:
+        provider = manager.get_token_provider(bot, BOT_FRAMEWORK)
+        await asyncio.wait_for(provider.get_access_token(BOT_FRAMEWORK, SCOPES), CHECK_TIMEOUT)
+    except Exception as error:  # whatever MSAL raises, the admin reads what it was
+        return f"no: {type(error).__name__}: {str(error)[:200]}"
+    return "yes"
 
 
 # The SDK's names for our credential kinds, where they differ.

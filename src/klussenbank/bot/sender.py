@@ -12,15 +12,12 @@ from microsoft_agents.activity import Activity, ActivityTypes, ChannelAccount, C
 from microsoft_agents.hosting.core import CardFactory, ClaimsIdentity, Connections
 from microsoft_agents.hosting.core.connector.client import ConnectorClient
 
-from klussenbank.bot.auth import connections
+from klussenbank.bot.auth import BOT_FRAMEWORK, SCOPES, connections
 from klussenbank.config import Settings
 from klussenbank.domain.delivery import Failure, FailureKind, classify
 from klussenbank.services.ports.delivery import SendFailed
 from klussenbank.services.ports.records import ConversationRef
 from klussenbank.tenants import Tenants, load_tenants
-
-BOT_FRAMEWORK = "https://api.botframework.com"
-SCOPES = [f"{BOT_FRAMEWORK}/.default"]
 
 
 def _retry_after(headers: Any) -> float | None:

@@ -14,7 +14,6 @@ from klussenbank.domain.klus import TAKES_A_PLACE, Klus
 from klussenbank.services.ports.repositories import UnitOfWork
 from klussenbank.services.views import Contact
 
-
 # Whether people of two tenants (by tenant id) can open a Teams chat with each other: across tenants
 # only where both allow external access (the tenants file says so).
 ChatAllowed = Callable[[str, str], bool]

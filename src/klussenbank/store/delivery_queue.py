@@ -160,6 +160,43 @@ class SqlDeliveryQueue:
             found = {status: int(count) for status, count in rows.all()}
         return {status: found.get(status, 0) for status in wanted}
 
+    async def by_tenant(self, since: datetime) -> dict[str | None, tuple[int, int]]:
+        """Per recipient tenant: the backlog (waiting to go out or for an operator), and the sends
+        that failed since `since` (still to be retried, or given up)."""
+        failing = [
+            DeliveryStatus.PENDING,
+            DeliveryStatus.DEAD,
+            DeliveryStatus.UNREACHABLE,
+            DeliveryStatus.UNCONFIRMED,
+        ]
+        async with self._sessions() as session:
+            backlog = dict(
+                (
+                    await session.execute(
+                        select(OutboxDeliveryRow.tenant_id, func.count())
+                        .where(OutboxDeliveryRow.status.in_([status.value for status in BACKLOG]))
+                        .group_by(OutboxDeliveryRow.tenant_id)
+                    )
+                ).all()
+            )
+            failures = dict(
+                (
+                    await session.execute(
+                        select(OutboxDeliveryRow.tenant_id, func.count())
+                        .where(
+                            OutboxDeliveryRow.status.in_([status.value for status in failing]),
+                            OutboxDeliveryRow.last_error.is_not(None),
+                            OutboxDeliveryRow.updated_at >= since,
+                        )
+                        .group_by(OutboxDeliveryRow.tenant_id)
+                    )
+                ).all()
+            )
+        return {
+            tenant: (int(backlog.get(tenant, 0)), int(failures.get(tenant, 0)))
+            for tenant in {*backlog, *failures}
+        }
+
     async def retry(self, actor: str, *, now: datetime, unconfirmed: bool = False) -> int:
         """Queue dead-lettered deliveries again; with `unconfirmed`, the in-doubt ones too. The
         audit log records who did it, in the same transaction."""

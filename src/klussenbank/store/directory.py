@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.people import Organisation
@@ -142,6 +142,10 @@ class SqlDirectoryCache:
             else:
                 state.next_link = page.next_link
             state.updated_at = now
+
+    async def last_synced(self) -> datetime | None:
+        async with self._sessions() as session:
+            return await session.scalar(select(func.max(DirectoryUserRow.synced_at)))
 
     async def count(self) -> int:
         async with self._sessions() as session:
