@@ -85,16 +85,28 @@ def demo_load(settings: Settings, tenant_id: str, progress: Progress) -> None:
 
 
 async def _load_directory(settings: Settings, progress: Progress, *, tenant_id: str) -> ImportResult:
-    from klussenbank.services.people import import_directory
+    from dataclasses import astuple
+
+    from klussenbank.graph.tenant_directories import TenantDirectories
+    from klussenbank.services.people import ImportResult, import_directory
     from klussenbank.wiring import command_parts
 
     def people_done(done: int, total: int) -> None:
         progress.count(done, total, "people")
 
     async with command_parts(settings) as parts:
-        return await import_directory(
-            parts.uow, parts.directory, parts.clock, tenant_id=tenant_id, progress=people_done
-        )
+        if not isinstance(parts.directory, TenantDirectories):
+            return await import_directory(
+                parts.uow, parts.directory, parts.clock, tenant_id=tenant_id, progress=people_done
+            )
+        # Several tenants: each one's people are of that tenant (the tenants file says which it is).
+        results = [
+            await import_directory(
+                parts.uow, parts.directory.by_tenant[entry.key], parts.clock, tenant_id=entry.tenant_id
+            )
+            for entry in parts.tenants.entries
+        ]
+        return ImportResult(*(sum(counts) for counts in zip(*(astuple(r) for r in results), strict=True)))
 
 
 async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
