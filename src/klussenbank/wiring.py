@@ -31,7 +31,12 @@ from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import Organisation
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
+from klussenbank.graph.graph_directory import (
+    OrganisationMap,
+    credential_from,
+    graph_session,
+    tenant_credential,
+)
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import GraphInstaller
 from klussenbank.graph.tenant_directories import TenantDirectories
@@ -68,7 +73,7 @@ from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.rate_limits import MemoryRateLimiter, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
 from klussenbank.telemetry.metrics import Metrics, listening
-from klussenbank.tenants import Tenants, check_organisations, load_tenants
+from klussenbank.tenants import Tenant, Tenants, check_organisations, load_tenants, single_tenant
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
@@ -76,14 +81,14 @@ DAILY = 24 * 3600.0  # retention: purging old personal data
 ANNOUNCEMENTS_EVERY = 5.0  # planned announcements go out, and report cards keep up, within seconds
 
 
-def organisation_map(settings: Settings) -> OrganisationMap:
-    if settings.graph_organisation_by == "tenant":
-        key = settings.default_organisation
-        return OrganisationMap(tenant=Organisation(key, key))
+def organisation_map(tenant: Tenant) -> OrganisationMap:
+    """Which organisation a tenant's Graph user belongs to: the whole tenant's, or by companyName."""
+    if tenant.organisation:
+        return OrganisationMap(tenant=Organisation(tenant.organisation, tenant.organisation))
     return OrganisationMap(
         by_company={
             company: Organisation(key, key if company == "*" else company)
-            for company, key in settings.graph_organisations
+            for company, key in tenant.organisations
         }
     )
 
@@ -92,7 +97,11 @@ def directory(settings: Settings, engine: AsyncEngine, tenants: Tenants | None =
     """The directory file, or with Microsoft Graph the local cache the delta sync keeps: routing
     must not wait on Graph. With several tenants, each tenant's own directory file, seen as one."""
     if tenants is not None and tenants.several:
-        files = {entry.key: FileDirectory.load(entry.directory_file) for entry in tenants.entries}
+        files = {
+            entry.key: FileDirectory.load(entry.directory_file)
+            for entry in tenants.entries
+            if entry.directory == "file"
+        }
         seen: dict[str, str] = {}
         for key, file in files.items():
             for person in sorted(file.person_ids):
@@ -101,9 +110,16 @@ def directory(settings: Settings, engine: AsyncEngine, tenants: Tenants | None =
                         f"tenants file {tenants.source}: [tenants.{key}] directory_file: person {person} is "
                         f"also in [tenants.{seen[person]}]'s directory; a person belongs to one tenant"
                     )
-        return TenantDirectories(files)
+        # A tenant's Graph users are cached under its key (Entra object ids are unique across tenants).
+        return TenantDirectories(
+            {
+                entry.key: files.get(entry.key)
+                or CachedDirectory(session_factory(engine), organisation_map(entry), tenant=entry.key)
+                for entry in tenants.entries
+            }
+        )
     if settings.directory == "graph":
-        return CachedDirectory(session_factory(engine), organisation_map(settings))
+        return CachedDirectory(session_factory(engine), organisation_map(single_tenant(settings).entries[0]))
     return FileDirectory.load(settings.directory_file)
 
 
@@ -114,12 +130,12 @@ def tenants_of(settings: Settings, rules: Rules) -> Tenants:
     if tenants.several:
         known = set(rules.by_organisation)
         for entry in tenants.entries:
-            if entry.directory == "graph":
-                raise ConfigError(
-                    f"tenants file {tenants.source}: [tenants.{entry.key}] directory: 'graph' is not "
-                    "supported with several tenants yet; give each tenant a directory_file"
-                )
-            known |= FileDirectory.load(entry.directory_file).organisation_keys
+            # A Graph tenant's organisations are the ones its companyName mapping names.
+            known |= (
+                FileDirectory.load(entry.directory_file).organisation_keys
+                if entry.directory == "file"
+                else entry.organisation_keys
+            )
         check_organisations(tenants, frozenset(known))
     return tenants
 
@@ -130,22 +146,40 @@ def graph_sync(
     *,
     credential: Any = None,
     on_page: Callable[[SyncResult], None] | None = None,
+    tenant: Tenant | None = None,
 ) -> Callable[[], Awaitable[SyncResult]]:
-    """The users delta sync from Microsoft Graph into the cache: a chore and `directory sync`."""
+    """The users delta sync from Microsoft Graph into the cache: a chore and `directory sync`. With
+    `tenant` (a tenants file's entry), that tenant's Graph into its own part of the cache."""
 
     async def sync_directory() -> SyncResult:
         own = credential is None
-        used = credential or credential_from(settings)
+        used = credential or (tenant_credential(tenant) if tenant else credential_from(settings))
+        base_url = tenant.graph_base_url if tenant else settings.graph_base_url
+        cache = SqlDirectoryCache(session_factory(engine), tenant=tenant.key if tenant else None)
         try:
-            async with graph_session(used, base_url=settings.graph_base_url) as client:
-                return await sync_users(
-                    DeltaSource(client), SqlDirectoryCache(session_factory(engine)), on_page=on_page
-                )
+            async with graph_session(used, base_url=base_url) as client:
+                return await sync_users(DeltaSource(client), cache, on_page=on_page)
         finally:
             if own:
                 await used.close()
 
     return sync_directory
+
+
+def directory_syncs(parts: Parts) -> list[tuple[str, Callable[[], Awaitable[object]], float]]:
+    """The Graph sync chores: the one directory's, or each Graph tenant's of a tenants file."""
+    settings, tenants = parts.settings, parts.tenants
+    if tenants.several:
+        return [
+            (f"directory_sync:{entry.key}", graph_sync(settings, parts.engine, tenant=entry), CHORE_EVERY)
+            for entry in tenants.entries
+            if entry.directory == "graph"
+        ]
+    return (
+        [("directory_sync", graph_sync(settings, parts.engine), CHORE_EVERY)]
+        if settings.directory == "graph"
+        else []
+    )
 
 
 def link_signer(settings: Settings) -> LinkSigner:
@@ -400,11 +434,7 @@ def build_web_app(settings: Settings) -> web.Application:
                 ("digests", digests.run_due, CHORE_EVERY),
                 ("privacy_purge", privacy.purge, DAILY),
                 ("work", work.tick, CHORE_EVERY),
-                *(
-                    [("directory_sync", graph_sync(settings, engine), CHORE_EVERY)]
-                    if settings.directory == "graph"
-                    else []
-                ),
+                *directory_syncs(parts),
             ]
         ],
     )

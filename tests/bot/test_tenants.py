@@ -1,6 +1,6 @@
 """One pool across two Microsoft 365 tenants, side by side: each with its own bot registration (app
-id, tokens signed by the local key server), its own directory and its own Teams (a fake connector
-each). A person in tenant A posts, a person in tenant B is chosen, and B's manager approves; every
+id, tokens signed by the local key server), its own directory (A a directory file, B its own fake
+Microsoft Graph, synced into B's part of the cache) and its own Teams (a fake connector each). A person in tenant A posts, a person in tenant B is chosen, and B's manager approves; every
 message reaches A's people through A's bot and B's through B's."""
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from klussenbank.config import Settings
 from klussenbank.data import load_json, load_rules
 from klussenbank.domain.approval import ApprovalChain
 from klussenbank.domain.skills import SkillVocabulary
-from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.graph.tenant_directories import TenantDirectories
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
@@ -35,11 +34,14 @@ from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.rate_limits import MemoryRateLimiter
 from klussenbank.tenants import Tenants, load_tenants
+from klussenbank.wiring import directory, graph_sync
 from tests.bot.conftest import BRAM, EVA, bot_services
 from tests.bot.test_klussen import availability, buttons, card_of, klus_form, texts
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
+from tests.fake_graph import FakeGraph, FakeUser, serving
 from tests.fake_openid import KeyServer
+from tests.graph.conftest import FixedCredential
 
 TENANT_A = "0000000a-0000-0000-0000-00000000000a"
 TENANT_B = "0000000b-0000-0000-0000-00000000000b"
@@ -62,8 +64,9 @@ tenant_id = "{TENANT_B}"
 app_id = "{APP_B}"
 credential = "ClientSecret"
 secret_variable = "ZUID_BOT_SECRET"
-directory_file = "zuid.json"
-organisation = "zeewolde"
+directory = "graph"
+graph_base_url = "GRAPH_URL"
+organisations = {{ "Gemeente Zeewolde" = "zeewolde" }}
 """
 
 
@@ -79,23 +82,21 @@ class AppToken(LocalTokenProvider):
         return f"token-of-{self._app_id}"
 
 
-def split_demo_directory(folder: Path) -> None:
-    """The demo directory, split: Zeewolde (Eva, and her manager Mila) is tenant B, the rest A."""
+def split_demo_directory(folder: Path) -> FakeGraph:
+    """The demo directory, split: Zeewolde is tenant B, in B's Graph (Eva, and her manager Mila); the
+    rest is tenant A's directory file."""
     demo = load_json("demo_directory.json")
-    zuid = [o for o in demo["organisations"] if o["key"] == "zeewolde"]
-    people_b = [{**p, "manager": MILA} for p in demo["people"] if p["organisation"] == "zeewolde"]
-    people_b.append(
-        {"aad_object_id": MILA, "name": "Mila Mulder", "email": "mila.mulder@zeewolde.example",
-         "organisation": "zeewolde", "manager": None, "roles": []}
-    )  # fmt: skip
     noord = {
         "organisations": [o for o in demo["organisations"] if o["key"] != "zeewolde"],
         "people": [p for p in demo["people"] if p["organisation"] != "zeewolde"],
     }
     (folder / "noord.json").write_text(json.dumps(noord), encoding="utf-8")
-    (folder / "zuid.json").write_text(
-        json.dumps({"organisations": zuid, "people": people_b}), encoding="utf-8"
-    )
+    zeewolde = "Gemeente Zeewolde"
+    users = [
+        FakeUser(EVA, "Eva Smit", "eva.smit@zeewolde.example", company_name=zeewolde, manager=MILA),
+        FakeUser(MILA, "Mila Mulder", "mila.mulder@zeewolde.example", company_name=zeewolde),
+    ]
+    return FakeGraph({user.id: user for user in users})
 
 
 @dataclass
@@ -186,14 +187,21 @@ async def two(
     vocabulary: SkillVocabulary,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[TwoTenants]:
-    split_demo_directory(tmp_path)
-    (tmp_path / "tenants.toml").write_text(TENANTS_FILE, encoding="utf-8")
-    keys = await KeyServer().start()
-    settings = Settings(tenants_file=str(tmp_path / "tenants.toml"), openid_metadata_url=keys.metadata_url)
-    tenants = load_tenants(settings, SECRETS)
-    files = {entry.key: FileDirectory.load(entry.directory_file) for entry in tenants.entries}
+    graph = split_demo_directory(tmp_path)
+    async with serving(graph) as graph_url:
+        (tmp_path / "tenants.toml").write_text(TENANTS_FILE.replace("GRAPH_URL", graph_url), encoding="utf-8")
+        settings = Settings(tenants_file=str(tmp_path / "tenants.toml"))
+        tenants = load_tenants(settings, SECRETS)
+        _noord, zuid = tenants.entries
+        assert (await graph_sync(settings, engine, credential=FixedCredential(), tenant=zuid)()).upserted == 2
+    directories = directory(settings, engine, tenants)
+    assert isinstance(directories, TenantDirectories)
     for entry in tenants.entries:
-        await import_directory(uow_factory, files[entry.key], clock, tenant_id=entry.tenant_id)
+        await import_directory(
+            uow_factory, directories.by_tenant[entry.key], clock, tenant_id=entry.tenant_id
+        )
+    keys = await KeyServer().start()
+    settings = Settings(tenants_file=settings.tenants_file, openid_metadata_url=keys.metadata_url)
     rules = load_rules("demo")
     zeewolde = rules.of("zeewolde")
     rules = replace(
@@ -207,7 +215,7 @@ async def two(
         uow_factory,
         clock,
         vocabulary,
-        TenantDirectories(files),
+        directories,
         rules=rules,
         chat_allowed=tenants.chat_allowed,
     )
@@ -268,7 +276,7 @@ async def test_a_klus_of_tenant_a_is_filled_by_someone_of_tenant_b(two: TwoTenan
     confirmed = await two.execute("match.confirm", {"klus_id": klus_id}, EVA)
     assert "Je leidinggevende krijgt de vraag" in texts(confirmed)
 
-    # Her manager Mila, in B's directory, never used the bot: B's bot opens a chat with her in B.
+    # Her manager Mila, in B's Graph, never used the bot: B's bot opens a chat with her in B.
     await two.deliver()
     [request] = [
         card_of(a) for a in two.b.connector.sent if "Goedkeuring gevraagd: Eva Smit" in json.dumps(a)

@@ -268,9 +268,10 @@ async def _tenants_status(settings: Settings) -> list[str]:
         outbox = await SqlDeliveryQueue(session_factory(engine)).by_tenant(
             datetime.now(UTC) - timedelta(days=1)
         )
-        synced = await SqlDirectoryCache(session_factory(engine)).last_synced()
         lines = []
         for entry in tenants.entries:
+            cache = SqlDirectoryCache(session_factory(engine), tenant=entry.key if tenants.several else None)
+            synced = await cache.last_synced()
             backlog = sum(outbox.get(t, (0, 0))[0] for t in entry.tenant_ids)
             failed = sum(outbox.get(t, (0, 0))[1] for t in entry.tenant_ids)
             directory = (
