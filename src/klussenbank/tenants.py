@@ -137,12 +137,7 @@ def single_tenant(settings: Settings) -> Tenants:
                 credential=Credential(kind, settings.app_secret),
                 directory=settings.directory,
                 directory_file=settings.directory_file,
-                graph_client_id=settings.graph_client_id,
-                graph_credential=Credential(
-                    "ClientSecret" if settings.graph_auth_type == "ClientSecret" else "SystemManagedIdentity",
-                    settings.graph_client_secret,
-                ),
-                graph_base_url=settings.graph_base_url,
+                graph_base_url=settings.graph_base_url,  # its Graph credential: KLUSSENBANK_GRAPH_*
                 organisation=settings.default_organisation
                 if settings.graph_organisation_by == "tenant"
                 else "",
