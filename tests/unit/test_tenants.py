@@ -3,10 +3,13 @@ without one, the settings are the one tenant they always were."""
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from klussenbank.cli import main
 from klussenbank.config import ConfigError, Settings
 from klussenbank.data import load_rules
 from klussenbank.tenants import load_tenants
@@ -106,3 +109,23 @@ def test_an_unknown_organisation_or_a_person_in_two_tenants_stops_start_up(
         ConfigError, match=r"\[tenants.zuid\] directory_file: person .* is also in \[tenants.noord\]"
     ):
         directory(both, None, tenants_of(both, load_rules("demo")))  # type: ignore[arg-type]
+
+
+def test_each_tenant_gets_a_package_with_its_own_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both = A.replace('"app-a"', '"aaaaaaaa-1111-1111-1111-111111111111"') + B.replace(
+        '"app-b"', '"bbbbbbbb-2222-2222-2222-222222222222"'
+    )
+    monkeypatch.setenv("KLUSSENBANK_TENANTS_FILE", str(settings_for(tmp_path, both).tenants_file))
+    monkeypatch.delenv("NOORD_SECRET", raising=False)  # packaging needs no secret
+    out = tmp_path / "klussenbank.zip"
+    assert main(["package", "--tenant", "zuid", "--domain", "bot.example.nl", "--out", str(out)]) == 0
+    with zipfile.ZipFile(tmp_path / "klussenbank-zuid.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["bots"][0]["botId"] == manifest["id"] == "bbbbbbbb-2222-2222-2222-222222222222"
+    assert main(["package", "--tenant", "oost", "--domain", "bot.example.nl", "--out", str(out)]) == 2
+    assert (
+        "--tenant oost: not a tenant of KLUSSENBANK_TENANTS_FILE (tenants: noord, zuid)"
+        in capsys.readouterr().err
+    )
