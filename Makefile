@@ -10,11 +10,12 @@ PLAYGROUND_PORT ?= 56150
 TEST_WORKERS ?= 2
 export DATABASE_URL ?= sqlite+aiosqlite:///var/klussenbank.db
 
-.PHONY: run serve playground test lint typecheck unit e2e package clean help
+.PHONY: run run-two-tenants playground-noord playground-zuid serve playground test lint typecheck unit e2e package clean help
 
 help:
 	@echo "make run         set up and start the bot on http://127.0.0.1:$(PORT)/api/messages (SQLite + demo)"
 	@echo "make playground  start the Microsoft 365 Agents Playground against the running bot"
+	@echo "make run-two-tenants  the bot for two tenants (demo/two-tenants); then make playground-noord and playground-zuid"
 	@echo "make test        set up and run lint, type check and the whole test suite"
 	@echo "make package     build the Teams app zip (needs KLUSSENBANK_APP_ID and KLUSSENBANK_BOT_DOMAIN)"
 
@@ -45,6 +46,26 @@ run: $(STAMP) node_modules/.installed
 
 playground: node_modules/.installed
 	BOT_PORT=$(PORT) PLAYGROUND_PORT=$(PLAYGROUND_PORT) scripts/playground.sh
+
+# Two Microsoft 365 tenants in one pool (README, "Several tenants"), on a database of their own, each
+# tenant with its own Playground: Noord (Chantal, Ermelo) on 56150, Zuid (Eva, Zeewolde) on 56151.
+TWO_TENANTS := KLUSSENBANK_TENANTS_FILE=demo/two-tenants/tenants.toml DATABASE_URL=sqlite+aiosqlite:///var/two-tenants.db
+
+run-two-tenants: $(STAMP) node_modules/.installed
+	@mkdir -p var
+	$(TWO_TENANTS) $(BIN)/klussenbank db upgrade
+	$(TWO_TENANTS) $(BIN)/klussenbank demo load
+	@echo
+	@echo "Open one Playground per tenant in two more terminals: make playground-noord, make playground-zuid"
+	@echo "then browse to http://127.0.0.1:56150 (Chantal, tenant Noord) and http://127.0.0.1:56151 (Eva, tenant Zuid)."
+	@echo
+	$(TWO_TENANTS) $(BIN)/klussenbank serve --port $(PORT)
+
+playground-noord: node_modules/.installed
+	M365_AGENTS_PLAYGROUND_CONFIG_PATH=demo/two-tenants/playground-noord.yml BOT_PORT=$(PORT) PLAYGROUND_PORT=56150 scripts/playground.sh
+
+playground-zuid: node_modules/.installed
+	M365_AGENTS_PLAYGROUND_CONFIG_PATH=demo/two-tenants/playground-zuid.yml BOT_PORT=$(PORT) PLAYGROUND_PORT=56151 M365_AGENTS_PLAYGROUND_LOGFILE=var/agentsplayground-zuid.log scripts/playground.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # The tenants whose people the bot serves (KLUSSENBANK_TENANT_IDS); () means the app's own tenant.
     tenant_ids: Annotated[tuple[str, ...], NoDecode] = ()
     openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
+    # Several Microsoft 365 tenants, each with its own bot registration: a TOML file (klussenbank.tenants).
+    tenants_file: str = ""
     directory_file: str = "demo"
     # Approval policy per organisation: a TOML file, `demo`, or "" for the built-in defaults.
     organisations_file: str = "demo"

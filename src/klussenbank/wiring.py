@@ -27,7 +27,7 @@ from klussenbank.cards.pools import PoolCardRenderer
 from klussenbank.cards.talent import TalentCardRenderer
 from klussenbank.cards.tracks import TrackCardRenderer
 from klussenbank.cards.work import WorkCardRenderer
-from klussenbank.config import Settings
+from klussenbank.config import ConfigError, Settings
 from klussenbank.data import load_rules, load_skill_vocabulary
 from klussenbank.dialogs.turn import Services
 from klussenbank.documents import render_agreement, render_track
@@ -35,9 +35,15 @@ from klussenbank.domain.organisations import Rules
 from klussenbank.domain.people import Organisation
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.directory_file import FileDirectory
-from klussenbank.graph.graph_directory import OrganisationMap, credential_from, graph_session
+from klussenbank.graph.graph_directory import (
+    OrganisationMap,
+    credential_from,
+    graph_session,
+    tenant_credential,
+)
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
 from klussenbank.graph.teams_apps import GraphInstaller
+from klussenbank.graph.tenant_directories import TenantDirectories
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcement_chores import AnnouncementChores
 from klussenbank.services.announcements import AnnouncementService
@@ -79,6 +85,7 @@ from klussenbank.store.directory import CachedDirectory, SqlDirectoryCache
 from klussenbank.store.rate_limits import MemoryRateLimiter, SqlRateLimiter
 from klussenbank.store.uow import sql_unit_of_work
 from klussenbank.telemetry.metrics import Metrics, listening
+from klussenbank.tenants import Tenant, Tenants, check_organisations, load_tenants, single_tenant
 
 CHORE_EVERY = 300.0  # seconds between runs of most chores (expiring klussen, the Graph sync)
 APPROVALS_EVERY = 60.0  # approvals waiting for an app installation should not wait long
@@ -87,24 +94,63 @@ FEED_LIFETIME = timedelta(days=366)  # a calendar feed's link: Outlook keeps the
 ANNOUNCEMENTS_EVERY = 5.0  # planned announcements go out, and report cards keep up, within seconds
 
 
-def organisation_map(settings: Settings) -> OrganisationMap:
-    if settings.graph_organisation_by == "tenant":
-        key = settings.default_organisation
-        return OrganisationMap(tenant=Organisation(key, key))
+def organisation_map(tenant: Tenant) -> OrganisationMap:
+    """Which organisation a tenant's Graph user belongs to: the whole tenant's, or by companyName."""
+    if tenant.organisation:
+        return OrganisationMap(tenant=Organisation(tenant.organisation, tenant.organisation))
     return OrganisationMap(
         by_company={
             company: Organisation(key, key if company == "*" else company)
-            for company, key in settings.graph_organisations
+            for company, key in tenant.organisations
         }
     )
 
 
-def directory(settings: Settings, engine: AsyncEngine) -> Directory:
+def directory(settings: Settings, engine: AsyncEngine, tenants: Tenants | None = None) -> Directory:
     """The directory file, or with Microsoft Graph the local cache the delta sync keeps: routing
-    must not wait on Graph."""
+    must not wait on Graph. With several tenants, each tenant's own directory file, seen as one."""
+    if tenants is not None and tenants.several:
+        files = {
+            entry.key: FileDirectory.load(entry.directory_file)
+            for entry in tenants.entries
+            if entry.directory == "file"
+        }
+        seen: dict[str, str] = {}
+        for key, file in files.items():
+            for person in sorted(file.person_ids):
+                if seen.setdefault(person, key) != key:
+                    raise ConfigError(
+                        f"tenants file {tenants.source}: [tenants.{key}] directory_file: person {person} is "
+                        f"also in [tenants.{seen[person]}]'s directory; a person belongs to one tenant"
+                    )
+        # A tenant's Graph users are cached under its key (Entra object ids are unique across tenants).
+        return TenantDirectories(
+            {
+                entry.key: files.get(entry.key)
+                or CachedDirectory(session_factory(engine), organisation_map(entry), tenant=entry.key)
+                for entry in tenants.entries
+            }
+        )
     if settings.directory == "graph":
-        return CachedDirectory(session_factory(engine), organisation_map(settings))
+        return CachedDirectory(session_factory(engine), organisation_map(single_tenant(settings).entries[0]))
     return FileDirectory.load(settings.directory_file)
+
+
+def tenants_of(settings: Settings, rules: Rules) -> Tenants:
+    """The tenants file's tenants (or the settings' one), checked against the organisations the
+    pool knows: the organisations file's and those in the tenants' directory files."""
+    tenants = load_tenants(settings)
+    if tenants.several:
+        known = set(rules.by_organisation)
+        for entry in tenants.entries:
+            # A Graph tenant's organisations are the ones its companyName mapping names.
+            known |= (
+                FileDirectory.load(entry.directory_file).organisation_keys
+                if entry.directory == "file"
+                else entry.organisation_keys
+            )
+        check_organisations(tenants, frozenset(known))
+    return tenants
 
 
 def graph_sync(
@@ -113,22 +159,40 @@ def graph_sync(
     *,
     credential: Any = None,
     on_page: Callable[[SyncResult], None] | None = None,
+    tenant: Tenant | None = None,
 ) -> Callable[[], Awaitable[SyncResult]]:
-    """The users delta sync from Microsoft Graph into the cache: a chore and `directory sync`."""
+    """The users delta sync from Microsoft Graph into the cache: a chore and `directory sync`. With
+    `tenant` (a tenants file's entry), that tenant's Graph into its own part of the cache."""
 
     async def sync_directory() -> SyncResult:
         own = credential is None
-        used = credential or credential_from(settings)
+        used = credential or (tenant_credential(tenant) if tenant else credential_from(settings))
+        base_url = tenant.graph_base_url if tenant else settings.graph_base_url
+        cache = SqlDirectoryCache(session_factory(engine), tenant=tenant.key if tenant else None)
         try:
-            async with graph_session(used, base_url=settings.graph_base_url) as client:
-                return await sync_users(
-                    DeltaSource(client), SqlDirectoryCache(session_factory(engine)), on_page=on_page
-                )
+            async with graph_session(used, base_url=base_url) as client:
+                return await sync_users(DeltaSource(client), cache, on_page=on_page)
         finally:
             if own:
                 await used.close()
 
     return sync_directory
+
+
+def directory_syncs(parts: Parts) -> list[tuple[str, Callable[[], Awaitable[object]], float]]:
+    """The Graph sync chores: the one directory's, or each Graph tenant's of a tenants file."""
+    settings, tenants = parts.settings, parts.tenants
+    if tenants.several:
+        return [
+            (f"directory_sync:{entry.key}", graph_sync(settings, parts.engine, tenant=entry), CHORE_EVERY)
+            for entry in tenants.entries
+            if entry.directory == "graph"
+        ]
+    return (
+        [("directory_sync", graph_sync(settings, parts.engine), CHORE_EVERY)]
+        if settings.directory == "graph"
+        else []
+    )
 
 
 def link_signer(settings: Settings) -> LinkSigner:
@@ -144,6 +208,7 @@ class Parts:
 
     settings: Settings
     engine: AsyncEngine
+    tenants: Tenants
     directory: Directory
     rules: Rules
     vocabulary: SkillVocabulary
@@ -152,11 +217,14 @@ class Parts:
 
     @classmethod
     def load(cls, settings: Settings, engine: AsyncEngine) -> Parts:
+        rules = load_rules(settings.organisations_file)
+        tenants = tenants_of(settings, rules)
         return cls(
             settings,
             engine,
-            directory(settings, engine),
-            load_rules(settings.organisations_file),
+            tenants,
+            directory(settings, engine, tenants),
+            rules,
             load_skill_vocabulary(),
             link_signer(settings),
             SystemClock(),
@@ -198,6 +266,7 @@ def approval_router(parts: Parts) -> ApprovalRouter:
         vocabulary=parts.vocabulary,
         rules=parts.rules,
         installer=GraphInstaller(settings) if graph else None,
+        chat_allowed=parts.tenants.chat_allowed,
     )
 
 
@@ -208,6 +277,7 @@ def marketplace(parts: Parts) -> Marketplace:
         renderer=CardRenderer(),
         settings=KlusSettings(suggestions_per_week=parts.settings.suggestions_per_week),
         pools=parts.rules.pools,
+        chat_allowed=parts.tenants.chat_allowed,
     )
 
 
@@ -422,6 +492,7 @@ def build_web_app(settings: Settings) -> web.Application:
         services=services,
         worker=worker,
         metrics=metrics,
+        tenants=parts.tenants,
         chores=[
             Chore(name, job, settings.chore_seconds or every)
             for name, job, every in [
@@ -434,11 +505,7 @@ def build_web_app(settings: Settings) -> web.Application:
                 ("work", work.tick, CHORE_EVERY),
                 ("pulse", pulse.send_due, DAILY),
                 ("qualification_reminders", services.pools.remind_expiring, DAILY),
-                *(
-                    [("directory_sync", graph_sync(settings, engine), CHORE_EVERY)]
-                    if settings.directory == "graph"
-                    else []
-                ),
+                *directory_syncs(parts),
             ]
         ],
     )

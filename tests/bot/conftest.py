@@ -31,6 +31,7 @@ from klussenbank.services.guide import GuideService
 from klussenbank.services.links import LinkSigner
 from klussenbank.services.people import import_directory
 from klussenbank.services.planning import PlanningService
+from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.shifts import Coordinators, ShiftService
 from klussenbank.services.signup import SignupService
@@ -184,10 +185,40 @@ async def harness(
     connector_server: TestServer = await start(connector)
     directory = FileDirectory.load("demo")
     await import_directory(uow_factory, directory, clock, tenant_id=TENANT)
+    services, chores, work = bot_services(uow_factory, clock, vocabulary, directory)
+    app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        yield BotHarness(
+            client,
+            connector,
+            str(connector_server.make_url("/")),
+            itertools.count(1),
+            engine,
+            clock,
+            chores,
+            work,
+            services,
+        )
+    finally:
+        await client.close()
+        await connector_server.close()
+
+
+def bot_services(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: Directory,
+    **options: Any,
+) -> tuple[Services, AnnouncementChores, WorkService]:
+    """Every service the bot's turns use, on one directory; `options`: the marketplace's (rules,
+    chat_allowed)."""
     signup = SignupService(
         uow_factory, clock=clock, vocabulary=vocabulary, directory=directory, default_organisation="default"
     )
-    market = marketplace(uow_factory, clock, vocabulary, directory)
+    market = marketplace(uow_factory, clock, vocabulary, directory, **options)
     chores = announcement_chores(uow_factory, clock)
     work = work_service(uow_factory, clock, vocabulary, directory)
     coordinators = Coordinators(directory, load_rules("demo"))
@@ -228,21 +259,4 @@ async def harness(
         ),
         pools=pool_service(uow_factory, clock, directory),
     )
-    app = init_app(bot_settings, engine=engine, services=services, metrics=process_metrics(engine))
-    client = TestClient(TestServer(app, host="127.0.0.1"))
-    await client.start_server()
-    try:
-        yield BotHarness(
-            client,
-            connector,
-            str(connector_server.make_url("/")),
-            itertools.count(1),
-            engine,
-            clock,
-            chores,
-            work,
-            services,
-        )
-    finally:
-        await client.close()
-        await connector_server.close()
+    return services, chores, work

@@ -29,11 +29,11 @@ from klussenbank.bot.auth import (
     KeySet,
     TokenRefused,
     TokenValidator,
-    auth_configuration,
     connections,
 )
 from klussenbank.bot.server import init_app
 from klussenbank.config import Settings
+from klussenbank.tenants import single_tenant
 from tests.bot.conftest import ANNA, TENANT, BotHarness, snapshot
 from tests.fake_openid import KeyServer, rsa_key
 
@@ -76,7 +76,7 @@ async def secured(harness: BotHarness, monkeypatch: pytest.MonkeyPatch) -> Async
     )
     # Replies get their outgoing token from the local provider: Microsoft's token service is out of reach.
     local = Settings()
-    monkeypatch.setattr(server, "connections", lambda _s, _c: connections(local, auth_configuration(local)))
+    monkeypatch.setattr(server, "connections", lambda _tenants: connections(single_tenant(local)))
     app = init_app(settings, engine=harness.engine, services=harness.services)
     client: TestClient[Any, Any] = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
@@ -320,7 +320,7 @@ class StepClock:
 
 
 async def test_during_a_flood_a_token_with_a_known_key_is_checked_at_once(keys: KeyServer) -> None:
-    validator = TokenValidator(APP_ID, KeySet(keys.metadata_url))
+    validator = TokenValidator([APP_ID], KeySet(keys.metadata_url))
     claims = keys.claims(APP_ID, "https://smba.trafficmanager.net/emea/")
     flood = [keys.token(claims, key=OTHER_KEY, kid=f"unknown-{n}") for n in range(200)]
     valid = keys.token(claims)
@@ -347,7 +347,7 @@ async def test_during_a_flood_a_token_with_a_known_key_is_checked_at_once(keys: 
 
 async def test_unknown_key_ids_refetch_the_keys_at_most_once_per_interval(keys: KeyServer) -> None:
     clock = StepClock()
-    validator = TokenValidator(APP_ID, KeySet(keys.metadata_url, clock=clock))
+    validator = TokenValidator([APP_ID], KeySet(keys.metadata_url, clock=clock))
     claims = keys.claims(APP_ID, "https://smba.trafficmanager.net/emea/")
     rotated = rsa_key()
     with pytest.raises(TokenRefused):
@@ -369,7 +369,7 @@ async def test_an_unreachable_key_server_means_a_refusal_not_an_error(keys: KeyS
     clock = StepClock()
     metadata_url = keys.metadata_url
     await keys.close()
-    validator = TokenValidator(APP_ID, KeySet(metadata_url, clock=clock))
+    validator = TokenValidator([APP_ID], KeySet(metadata_url, clock=clock))
     token = keys.token(keys.claims(APP_ID, "https://smba.trafficmanager.net/emea/"))
     with pytest.raises(TokenRefused):
         await validator.validate(f"Bearer {token}")

@@ -546,6 +546,15 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
         agreement_id=11,
         contact=Contact("Eva Smit", "eva.smit@zeewolde.example", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05"),
     ),
+    # Eva works in another Microsoft 365 tenant, and the two allow no Teams chats: her e-mail only.
+    "notice_approval_approved_poster_other_tenant": _notice(
+        "approval_approved_poster",
+        name="Eva Smit",
+        agreement_id=11,
+        contact=Contact(
+            "Eva Smit", "eva.smit@zeewolde.example", "6c1f2a10-0d1e-4a6b-9a51-1a2b3c4d5e05", chat=False
+        ),
+    ),
     "notice_approval_declined_candidate": _notice(
         "approval_declined_candidate", name="Eva Smit", reason="We hebben je in mei zelf nodig."
     ),

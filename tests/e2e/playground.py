@@ -288,10 +288,11 @@ def require_tools() -> None:
 # -- the bot ----------------------------------------------------------------------------------
 
 
-def prepare_database(path: Path, *, workdir: Path) -> str:
-    """A migrated SQLite database with the demo directory loaded; returns its URL."""
+def prepare_database(path: Path, *, workdir: Path, settings: Mapping[str, str] | None = None) -> str:
+    """A migrated SQLite database with the demo directory loaded; returns its URL. `settings`: more
+    KLUSSENBANK_* variables (such as a tenants file)."""
     url = f"sqlite+aiosqlite:///{path}"
-    env = _clean_env(DATABASE_URL=url, PYTHONUNBUFFERED="1")
+    env = _clean_env(DATABASE_URL=url, PYTHONUNBUFFERED="1", **(settings or {}))
     run_cli(["db", "upgrade"], env=env, cwd=workdir)
     run_cli(["demo", "load"], env=env, cwd=workdir)
     return url
@@ -300,7 +301,9 @@ def prepare_database(path: Path, *, workdir: Path) -> str:
 class BotServer:
     """`klussenbank serve` on 127.0.0.1:`port` with `database_url`; restartable on the same port."""
 
-    def __init__(self, *, database_url: str, port: int, workdir: Path) -> None:
+    def __init__(
+        self, *, database_url: str, port: int, workdir: Path, settings: Mapping[str, str] | None = None
+    ) -> None:
         self.database_url = database_url
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
@@ -310,7 +313,12 @@ class BotServer:
             [str(KLUSSENBANK_BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
             # Working directory: the temp dir, so a developer's .env is not read.
             # No /metrics listener: its fixed port could be taken by a bot a developer runs.
-            env=_clean_env(DATABASE_URL=database_url, PYTHONUNBUFFERED="1", KLUSSENBANK_METRICS_PORT="0"),
+            env=_clean_env(
+                DATABASE_URL=database_url,
+                PYTHONUNBUFFERED="1",
+                KLUSSENBANK_METRICS_PORT="0",
+                **(settings or {}),
+            ),
             cwd=workdir,
             log_path=workdir / "bot.log",
         )

@@ -28,6 +28,7 @@ from klussenbank.services.approval_chores import ApprovalChores
 from klussenbank.services.approval_routing import ApprovalOutcome, ApprovalRouter
 from klussenbank.services.approvals import ApprovalService
 from klussenbank.services.choosing import ChoosingService
+from klussenbank.services.contacts import ChatAllowed, everyone_may_chat
 from klussenbank.services.digests import DigestService
 from klussenbank.services.hours import HoursService
 from klussenbank.services.interest import InterestService
@@ -98,15 +99,19 @@ def marketplace(
     *,
     rules: Rules | None = None,
     installer: AppInstaller | None = None,
+    chat_allowed: ChatAllowed = everyone_may_chat,
     **settings: Any,
 ) -> Market:
-    router = approval_router(clock, vocabulary, directory, rules=rules, installer=installer)
+    router = approval_router(
+        clock, vocabulary, directory, rules=rules, installer=installer, chat_allowed=chat_allowed
+    )
     shared = Marketplace(
         clock=clock,
         vocabulary=vocabulary,
         renderer=CardRenderer(),
         settings=KlusSettings(**settings),
         pools=(rules or load_rules("demo")).pools,
+        chat_allowed=chat_allowed,
     )
     posting = PostingService(uow_factory, market=shared, approvals=router)
     chores = KlusChores(uow_factory, market=shared, approvals=router, posting=posting)
@@ -135,6 +140,7 @@ def approval_router(
     *,
     rules: Rules | None = None,
     installer: AppInstaller | None = None,
+    chat_allowed: ChatAllowed = everyone_may_chat,
 ) -> ApprovalRouter:
     return ApprovalRouter(
         clock=clock,
@@ -143,6 +149,7 @@ def approval_router(
         vocabulary=vocabulary,
         rules=rules or load_rules("demo"),
         installer=installer,
+        chat_allowed=chat_allowed,
     )
 
 

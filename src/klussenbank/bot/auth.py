@@ -5,21 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 import jwt
-from microsoft_agents.hosting.core import AgentAuthConfiguration
+from microsoft_agents.hosting.core import AgentAuthConfiguration, ClaimsIdentity
 from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, Connections
 from microsoft_agents.hosting.core.authorization.connection_manager import ConnectionManager
 
-from klussenbank.config import Settings
+from klussenbank.tenants import Tenant, Tenants
 
 log = logging.getLogger(__name__)
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
+BOT_FRAMEWORK = "https://api.botframework.com"  # the resource of the bot's outgoing tokens
+SCOPES = [f"{BOT_FRAMEWORK}/.default"]
 
 ALGORITHM = "RS256"  # the only one the Bot Framework signs with; never "none" or a shared secret
 LEEWAY = 300.0  # seconds of clock skew allowed on exp/nbf, as the Agents SDK allows
@@ -132,10 +134,11 @@ def _signing_keys(jwks: Mapping[str, Any]) -> dict[str, SigningKey]:
 
 class TokenValidator:
     """Checks a bearer token as the Bot Framework's authentication spec says: RS256, signed by a key
-    from the OpenID metadata, issued by its issuer, for this app, and not expired (with leeway)."""
+    from the OpenID metadata, issued by its issuer, for one of our apps (one per tenant), and not
+    expired (with leeway). Which app it was sent to is its audience (`aud`)."""
 
-    def __init__(self, app_id: str, keys: KeySet) -> None:
-        self._app_id = app_id
+    def __init__(self, app_ids: Collection[str], keys: KeySet) -> None:
+        self._app_ids = list(app_ids)
         self._keys = keys
 
     async def validate(self, authorization: str | None) -> Verified:
@@ -155,7 +158,7 @@ class TokenValidator:
                 token,
                 key.key,
                 algorithms=[ALGORITHM],
-                audience=self._app_id,
+                audience=self._app_ids,
                 issuer=self._keys.issuer,
                 leeway=LEEWAY,
                 options={"require": ["exp", "iss", "aud"]},
@@ -173,11 +176,11 @@ def _bearer(authorization: str | None) -> str:
     return token
 
 
-def token_validator(settings: Settings) -> TokenValidator | None:
+def token_validator(tenants: Tenants, openid_metadata_url: str) -> TokenValidator | None:
     """None in local mode (no app registration): then anyone on this machine may talk to the bot."""
-    if not settings.has_credentials:
+    if not tenants.authenticated:
         return None
-    return TokenValidator(settings.app_id, KeySet(settings.openid_metadata_url))
+    return TokenValidator([entry.app_id for entry in tenants.entries], KeySet(openid_metadata_url))
 
 
 class LocalTokenProvider(AnonymousTokenProvider):
@@ -189,24 +192,71 @@ class LocalTokenProvider(AnonymousTokenProvider):
         return "local-development"
 
 
-def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
-    if not settings.has_credentials:
-        return AgentAuthConfiguration(anonymous_allowed=True)
+def _local_provider(_configuration: AgentAuthConfiguration) -> LocalTokenProvider:
+    return LocalTokenProvider()
+
+
+CHECK_TIMEOUT = 20.0
+
+
+async def can_sign_in(manager: Connections, tenant: Tenant) -> str:
+    """ "yes", or why this tenant's bot cannot get its token for the Bot Framework (for `tenants status`)."""
+    if tenant.credential.kind is None:
+        return "local mode (no credential)"
+    bot = ClaimsIdentity({"aud": tenant.app_id})
+    try:
+        provider = manager.get_token_provider(bot, BOT_FRAMEWORK)
+        await asyncio.wait_for(provider.get_access_token(BOT_FRAMEWORK, SCOPES), CHECK_TIMEOUT)
+    except Exception as error:  # whatever MSAL raises, the admin reads what it was
+        return f"no: {type(error).__name__}: {str(error)[:200]}"
+    return "yes"
+
+
+# The SDK's names for our credential kinds, where they differ.
+AUTH_TYPES = {"Certificate": "certificate"}
+
+
+def auth_configuration(tenant: Tenant, name: str) -> AgentAuthConfiguration:
+    credential = tenant.credential
+    if credential.kind is None:
+        return AgentAuthConfiguration(anonymous_allowed=True, client_id=tenant.app_id or None)
     return AgentAuthConfiguration(
-        auth_type=settings.auth_type,  # type: ignore[arg-type]
-        client_id=settings.app_id,
-        tenant_id=settings.app_tenant_id,
-        client_secret=settings.app_secret or None,
-        connection_name=SERVICE_CONNECTION,
+        auth_type=AUTH_TYPES.get(credential.kind, credential.kind),  # type: ignore[arg-type]
+        client_id=tenant.app_id,
+        tenant_id=tenant.tenant_id,
+        client_secret=credential.secret or None,
+        cert_pfx_file=credential.certificate or None,
+        connection_name=name,
     )
 
 
-def connections(settings: Settings, configuration: AgentAuthConfiguration) -> Connections:
-    if not settings.has_credentials:
-        return ConnectionManager(
-            provider_factory=lambda _config: LocalTokenProvider(),
-            connections_configurations={SERVICE_CONNECTION: configuration},
-        )
-    from microsoft_agents.authentication.msal import MsalConnectionManager
+ProviderFactory = Callable[[AgentAuthConfiguration], Any]
 
-    return MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: configuration})
+
+def connections(tenants: Tenants, provider_factory: ProviderFactory | None = None) -> Connections:
+    """One SDK connection per tenant's bot; the SDK's connections map picks the one a request was
+    sent to by the token's audience (the app id), for replies as for proactive messages. The first
+    tenant's is also the SERVICE_CONNECTION the SDK asks for."""
+    names = [SERVICE_CONNECTION, *(entry.key for entry in tenants.entries[1:])]
+    configurations = {
+        name: auth_configuration(entry, name) for name, entry in zip(names, tenants.entries, strict=True)
+    }
+    audience_map = (
+        [
+            {"AUDIENCE": entry.app_id, "CONNECTION": name}
+            for name, entry in zip(names, tenants.entries, strict=True)
+        ]
+        if tenants.several
+        else None
+    )
+    if provider_factory is None and not tenants.authenticated:
+        provider_factory = _local_provider
+    if provider_factory is None:
+        from microsoft_agents.authentication.msal import MsalAuth
+
+        provider_factory = MsalAuth
+    return ConnectionManager(
+        provider_factory=provider_factory,
+        connections_configurations=configurations,
+        connections_map=audience_map,
+    )

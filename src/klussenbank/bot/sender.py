@@ -9,17 +9,15 @@ from typing import Any
 
 import aiohttp
 from microsoft_agents.activity import Activity, ActivityTypes, ChannelAccount, ConversationParameters
-from microsoft_agents.hosting.core import CardFactory, Connections
+from microsoft_agents.hosting.core import CardFactory, ClaimsIdentity, Connections
 from microsoft_agents.hosting.core.connector.client import ConnectorClient
 
-from klussenbank.bot.auth import auth_configuration, connections
+from klussenbank.bot.auth import BOT_FRAMEWORK, SCOPES, connections
 from klussenbank.config import Settings
-from klussenbank.domain.delivery import classify
+from klussenbank.domain.delivery import Failure, FailureKind, classify
 from klussenbank.services.ports.delivery import SendFailed
 from klussenbank.services.ports.records import ConversationRef
-
-BOT_FRAMEWORK = "https://api.botframework.com"
-SCOPES = [f"{BOT_FRAMEWORK}/.default"]
+from klussenbank.tenants import Tenants, load_tenants
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -51,31 +49,44 @@ def _activity(target: ConversationRef, content: dict[str, Any]) -> Activity:
 
 
 class TeamsSender:
+    """Sends as the bot of the recipient's own tenant: the SDK's connections map picks that tenant's
+    connection by its app id, as it does for a reply to a request sent to that app."""
+
     @classmethod
     def for_settings(cls, settings: Settings) -> TeamsSender:
         """For a process without the web app: the stand-alone delivery worker."""
-        return cls(connections(settings, auth_configuration(settings)))
+        tenants = load_tenants(settings)
+        return cls(connections(tenants), tenants)
 
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Connections, tenants: Tenants) -> None:
         self._connections = connections
-        self._clients: dict[str, tuple[str, ConnectorClient]] = {}
+        self._tenants = tenants
+        self._clients: dict[tuple[str, str], tuple[str, ConnectorClient]] = {}
         self._lock = asyncio.Lock()
 
-    async def _client(self, service_url: str) -> ConnectorClient:
+    async def _client(self, target: ConversationRef) -> ConnectorClient:
+        tenant = self._tenants.of(target.tenant_id)
+        if tenant is None:
+            raise SendFailed(
+                Failure(FailureKind.PERMANENT, "the recipient's tenant is not in the tenants file")
+            )
+        bot = ClaimsIdentity({"aud": tenant.app_id})
+        provider = self._connections.get_token_provider(bot, target.service_url)
         # The token provider caches and renews tokens; a client is rebuilt when the token changes.
-        token = await self._connections.get_default_connection().get_access_token(BOT_FRAMEWORK, SCOPES)
+        token = await provider.get_access_token(BOT_FRAMEWORK, SCOPES)
+        key = (tenant.key, target.service_url)
         async with self._lock:
-            cached = self._clients.get(service_url)
+            cached = self._clients.get(key)
             if cached and cached[0] == token:
                 return cached[1]
             if cached:
                 await cached[1].close()
-            client = ConnectorClient(service_url, token)
-            self._clients[service_url] = (token, client)
+            client = ConnectorClient(target.service_url, token)
+            self._clients[key] = (token, client)
             return client
 
     async def send(self, target: ConversationRef, content: dict[str, Any]) -> str:
-        client = await self._client(target.service_url)
+        client = await self._client(target)
         with _as_send_failure():
             response = await client.conversations.send_to_conversation(
                 target.conversation_id, _activity(target, content)
@@ -83,14 +94,14 @@ class TeamsSender:
         return str(response.id or "")
 
     async def update(self, target: ConversationRef, activity_id: str, content: dict[str, Any]) -> None:
-        client = await self._client(target.service_url)
+        client = await self._client(target)
         activity = _activity(target, content)
         activity.id = activity_id
         with _as_send_failure():
             await client.conversations.update_activity(target.conversation_id, activity_id, activity)
 
     async def open_personal_chat(self, template: ConversationRef, aad_object_id: str) -> ConversationRef:
-        client = await self._client(template.service_url)
+        client = await self._client(template)
         bot = template.reference.get("bot") or template.reference.get("agent") or {}
         parameters = ConversationParameters(
             is_group=False,

@@ -24,14 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.bot.activity import tenant_of
 from klussenbank.bot.agent import KlussenbankBot, build_agent
-from klussenbank.bot.auth import (
-    TokenRefused,
-    TokenValidator,
-    Verified,
-    auth_configuration,
-    connections,
-    token_validator,
-)
+from klussenbank.bot.auth import TokenRefused, TokenValidator, Verified, connections, token_validator
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
@@ -40,6 +33,7 @@ from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.planning import week_of
 from klussenbank.services.ports.delivery import Sender
 from klussenbank.telemetry.metrics import Metrics
+from klussenbank.tenants import Tenants, load_tenants
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +45,7 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 ENGINE = web.AppKey("engine", AsyncEngine)
 SERVICES = web.AppKey("services", Services)
 VALIDATOR = web.AppKey("validator", TokenValidator)  # absent in local mode
-TENANTS = web.AppKey("tenants", frozenset[str])
+TENANTS = web.AppKey("tenants", Tenants)
 METRICS = web.AppKey("metrics", Metrics)
 # Each request's correlation id (services/correlation.py), also in every log line written for it.
 CORRELATION_HEADER = "X-Correlation-Id"
@@ -109,14 +103,17 @@ def _read_activity(body: bytes) -> Activity | str:
     return activity
 
 
-def _refusal(verified: Verified, activity: Activity, tenants: frozenset[str]) -> str | None:
+def _refusal(verified: Verified, activity: Activity, tenants: Tenants) -> str | None:
     """Why an authenticated activity is still not served, or None if it is."""
     # The Bot Framework signs the service URL into the token; replies go only where it says.
     if verified.service_url != activity.service_url:
         return "serviceUrl differs from the token's serviceurl claim"
     if not verified.endorses(activity.channel_id.channel if activity.channel_id else ""):
         return "the token's signing key does not endorse this channel"
-    if tenant_of(activity).lower() not in tenants:
+    # Each tenant's bot serves its own tenant: the token's audience (the app it was sent to) says
+    # which bot, and so which tenant the activity must come from (the tenant boundary).
+    tenant = tenants.by_app(str(verified.claims.get("aud", "")))
+    if tenant is None or tenant_of(activity).lower() not in tenant.tenant_ids:
         return "tenant not served"
     return None
 
@@ -367,12 +364,14 @@ def init_app(
     worker: WorkerFactory | None = None,
     chores: Sequence[Chore] = (),
     metrics: Metrics | None = None,
+    tenants: Tenants | None = None,
 ) -> web.Application:
     """The bot's web app; with `worker`, the outbox is delivered from this process too. Its metrics
-    are counted in `metrics` (app[METRICS]); the wiring serves them on a listener of their own."""
+    are counted in `metrics` (app[METRICS]); the wiring serves them on a listener of their own.
+    `tenants`: the tenants file's, or by default the settings' one tenant."""
     metrics = metrics or Metrics()
-    configuration = auth_configuration(settings)
-    connection_manager = connections(settings, configuration)
+    tenants = tenants or load_tenants(settings)
+    connection_manager = connections(tenants)
     adapter = CloudAdapter(connection_manager=connection_manager)
     adapter.on_turn_error = _adapter_error_handler(metrics)
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_correlated])
@@ -383,8 +382,8 @@ def init_app(
     app[ADAPTER] = adapter
     app[ENGINE] = engine
     app[SERVICES] = services
-    app[TENANTS] = settings.allowed_tenants
-    validator = token_validator(settings)
+    app[TENANTS] = tenants
+    validator = token_validator(tenants, settings.openid_metadata_url)
     if validator is not None:
         app[VALIDATOR] = validator
     app.router.add_post("/api/messages", messages)
@@ -408,7 +407,7 @@ def init_app(
 
     app.cleanup_ctx.append(dispose_engine)
     if worker is not None:
-        app.cleanup_ctx.append(_delivering(worker(TeamsSender(connection_manager))))
+        app.cleanup_ctx.append(_delivering(worker(TeamsSender(connection_manager, tenants))))
     if chores:
         app.cleanup_ctx.append(_doing(chores, metrics))
     return app

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from klussenbank.cards.elements import Element, container, open_url, text
+from klussenbank.cards.elements import Element, container, open_url, subtle, text
 from klussenbank.i18n import Translator
 from klussenbank.services.views import Contact
 
@@ -25,9 +25,13 @@ def contact_block(contact: Contact, t: Translator) -> Element:
     items: list[Element] = [text(t("contact.talk", name=contact.name), weight="Bolder")]
     if contact.email:
         items.append(text(t("contact.email", email=contact.email)))
-    actions = [
-        open_url(t("action.chat", name=contact.name), chat_link(contact.email or contact.aad_object_id))
-    ]
+    actions = []
+    if contact.chat:
+        actions.append(
+            open_url(t("action.chat", name=contact.name), chat_link(contact.email or contact.aad_object_id))
+        )
+    else:  # another tenant, whose admins do not allow Teams chats between the two
+        items.append(subtle(t("tenants.no_chat")))
     if contact.email:
         actions.append(open_url(t("action.email"), f"mailto:{contact.email}"))
     return container([*items, {"type": "ActionSet", "actions": actions}], separator=True, spacing="Medium")

@@ -15,6 +15,7 @@ from klussenbank.cli.progress import Progress
 from klussenbank.config import ConfigError, Settings, describe, load_settings
 from klussenbank.i18n import LANGUAGES
 from klussenbank.telemetry import logs
+from klussenbank.tenants import check_can_serve
 
 QUIET_HELP = "print nothing but errors (for cron); what a command is asked to show, it still shows"
 
@@ -95,9 +96,17 @@ def parser() -> argparse.ArgumentParser:
     audit = subcommands.add_parser("audit", help="the latest administrative actions")
     audit.add_argument("--limit", type=int, default=50)
 
+    tenants = subcommands.add_parser("tenants", help="the Microsoft 365 tenants (KLUSSENBANK_TENANTS_FILE)")
+    tenants.add_subparsers(dest="tenants_command", required=True).add_parser(
+        "status", help="per tenant: can its bot sign in, directory synced, outbox backlog, failures"
+    )
+
     package = subcommands.add_parser("package", help="build the Teams app package (zip)")
     package.add_argument("--out", type=Path, default=Path("dist/klussenbank.zip"))
     package.add_argument("--app-id", default="", help="Entra app id (default KLUSSENBANK_APP_ID)")
+    package.add_argument(
+        "--tenant", default="", help="with a tenants file: this tenant's package (its own bot's app id)"
+    )
     package.add_argument(
         "--domain", required=True, help="the bot's public host name, e.g. klussenbank.example.nl"
     )
@@ -118,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             commands.serve(settings)
         elif args.command == "config":
             print("\n".join(describe(settings)))
-            settings.check_can_serve()
+            check_can_serve(settings)
         elif args.command == "db":
             commands.db_upgrade(settings, progress)
         elif args.command == "demo":
@@ -138,7 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "audit":
             commands.audit(settings, args.limit)
         elif args.command == "package":
-            commands.package(settings, args.out, args.app_id, args.domain)
+            commands.package(settings, args.out, args.app_id, args.domain, args.tenant)
+        elif args.command == "tenants":
+            commands.tenants_status(settings)
     except (ConfigError, ValueError) as exc:
         print(f"klussenbank: {exc}", file=sys.stderr)
         return 2

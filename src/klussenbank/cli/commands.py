@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import signal
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,10 +29,17 @@ def serve(settings: Settings) -> None:
     from aiohttp import web
 
     from klussenbank.bot.server import AccessLog
+    from klussenbank.tenants import check_can_serve
     from klussenbank.wiring import build_web_app
 
-    settings.check_can_serve()
-    mode = "with app registration" if settings.has_credentials else "in local mode (no credentials)"
+    tenants = check_can_serve(settings)
+    mode = (
+        f"with the app registrations of {', '.join(e.key for e in tenants.entries)}"
+        if tenants.several and tenants.authenticated
+        else "with app registration"
+        if tenants.authenticated
+        else "in local mode (no credentials)"
+    )
     print(f"Klussenbank listening on http://{settings.host}:{settings.port}/api/messages {mode}")
     print(f"Database: {without_password(settings.database_url)}")
     _print_metrics_address(settings)
@@ -78,16 +85,28 @@ def demo_load(settings: Settings, tenant_id: str, progress: Progress) -> None:
 
 
 async def _load_directory(settings: Settings, progress: Progress, *, tenant_id: str) -> ImportResult:
-    from klussenbank.services.people import import_directory
+    from dataclasses import astuple
+
+    from klussenbank.graph.tenant_directories import TenantDirectories
+    from klussenbank.services.people import ImportResult, import_directory
     from klussenbank.wiring import command_parts
 
     def people_done(done: int, total: int) -> None:
         progress.count(done, total, "people")
 
     async with command_parts(settings) as parts:
-        return await import_directory(
-            parts.uow, parts.directory, parts.clock, tenant_id=tenant_id, progress=people_done
-        )
+        if not isinstance(parts.directory, TenantDirectories):
+            return await import_directory(
+                parts.uow, parts.directory, parts.clock, tenant_id=tenant_id, progress=people_done
+            )
+        # Several tenants: each one's people are of that tenant (the tenants file says which it is).
+        results = [
+            await import_directory(
+                parts.uow, parts.directory.by_tenant[entry.key], parts.clock, tenant_id=entry.tenant_id
+            )
+            for entry in parts.tenants.entries
+        ]
+        return ImportResult(*(sum(counts) for counts in zip(*(astuple(r) for r in results), strict=True)))
 
 
 async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoResult:
@@ -211,11 +230,66 @@ async def _outbox_retry(settings: Settings, actor: str, *, unconfirmed: bool) ->
         await engine.dispose()
 
 
-def package(settings: Settings, out: Path, app_id: str, domain: str) -> None:
+def package(settings: Settings, out: Path, app_id: str, domain: str, tenant: str = "") -> None:
     from klussenbank.appmanifest import build_package
+    from klussenbank.tenants import load_tenants
 
+    if tenant:
+        # Each tenant installs its own app: the manifest names that tenant's own bot.
+        tenants = load_tenants(settings, secrets=False)
+        entry = next((e for e in tenants.entries if e.key == tenant and tenants.several), None)
+        if entry is None:
+            known = ", ".join(e.key for e in tenants.entries) if tenants.several else "none: no tenants file"
+            raise ConfigError(
+                f"--tenant {tenant}: not a tenant of KLUSSENBANK_TENANTS_FILE (tenants: {known})."
+            )
+        app_id = app_id or entry.app_id
+        out = out.with_name(f"{out.stem}-{tenant}{out.suffix}")
     path = build_package(out, app_id=app_id or settings.app_id, bot_domain=domain)
     print(f"Teams app package written to {path}")
+
+
+def tenants_status(settings: Settings) -> None:
+    """Per tenant: whether its bot can get a token, when its directory was last synced, its outbox
+    backlog and the sends that failed in the last day."""
+    for line in asyncio.run(_tenants_status(settings)):
+        print(line)
+
+
+async def _tenants_status(settings: Settings) -> list[str]:
+    from klussenbank.bot.auth import can_sign_in, connections
+    from klussenbank.store.db import create_engine, session_factory
+    from klussenbank.store.delivery_queue import SqlDeliveryQueue
+    from klussenbank.store.directory import SqlDirectoryCache
+    from klussenbank.tenants import load_tenants
+
+    tenants = load_tenants(settings)
+    manager = connections(tenants)
+    engine = create_engine(settings.database_url)
+    try:
+        outbox = await SqlDeliveryQueue(session_factory(engine)).by_tenant(
+            datetime.now(UTC) - timedelta(days=1)
+        )
+        lines = []
+        for entry in tenants.entries:
+            cache = SqlDirectoryCache(session_factory(engine), tenant=entry.key if tenants.several else None)
+            synced = await cache.last_synced()
+            backlog = sum(outbox.get(t, (0, 0))[0] for t in entry.tenant_ids)
+            failed = sum(outbox.get(t, (0, 0))[1] for t in entry.tenant_ids)
+            directory = (
+                (f"Graph, last synced {synced:%Y-%m-%d %H:%M} UTC" if synced else "Graph, never synced")
+                if entry.directory == "graph"
+                else f"file {entry.directory_file} (read at start-up)"
+            )
+            lines += [
+                f"{entry.key} (tenant {entry.tenant_id or '-'}, app {entry.app_id or '-'})",
+                f"  token:     {await can_sign_in(manager, entry)}",
+                f"  directory: {directory}",
+                f"  outbox:    {backlog} waiting, {failed} failed sends in the last 24 hours",
+            ]
+        return lines
+    finally:
+        await engine.dispose()
 
 
 def report(

@@ -65,6 +65,14 @@ class FileDirectory:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise DirectoryFileError(f"directory file {source} is not JSON: {exc}") from exc
 
+    @property
+    def organisation_keys(self) -> frozenset[str]:
+        return frozenset(self._organisations)
+
+    @property
+    def person_ids(self) -> frozenset[str]:
+        return frozenset(self._people)
+
     async def person(self, aad_object_id: str) -> DirectoryPerson | None:
         return self._people.get(aad_object_id.lower())
 

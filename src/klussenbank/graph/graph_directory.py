@@ -20,6 +20,7 @@ from klussenbank.config import Settings
 from klussenbank.domain.people import Organisation
 from klussenbank.services.ports.directory import DirectoryProfile
 from klussenbank.services.ports.records import DirectoryPerson
+from klussenbank.tenants import Tenant
 
 if TYPE_CHECKING:
     import httpx
@@ -236,6 +237,21 @@ def credential_from(settings: Settings) -> Any:
     return ClientSecretCredential(
         settings.graph_tenant_id, settings.graph_client_id, settings.graph_client_secret
     )
+
+
+def tenant_credential(tenant: Tenant) -> Any:
+    """An azure-identity async credential for a tenant's Graph (its entry in the tenants file): its
+    app's client secret or certificate, or a managed identity."""
+    from azure.identity.aio import CertificateCredential, ClientSecretCredential, ManagedIdentityCredential
+
+    credential = tenant.graph_credential
+    if credential.kind == "ClientSecret":
+        return ClientSecretCredential(tenant.tenant_id, tenant.graph_client_id, credential.secret)
+    if credential.kind == "Certificate":
+        return CertificateCredential(tenant.tenant_id, tenant.graph_client_id, credential.certificate)
+    if credential.kind == "UserManagedIdentity":
+        return ManagedIdentityCredential(client_id=tenant.graph_client_id)
+    return ManagedIdentityCredential()
 
 
 def user_from(graph_user: User, manager_id: str | None = None) -> GraphUser:

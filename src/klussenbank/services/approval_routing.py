@@ -26,7 +26,7 @@ from klussenbank.domain.people import Person
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.clock import Clock
-from klussenbank.services.contacts import contact_for
+from klussenbank.services.contacts import ChatAllowed, contact_for, everyone_may_chat
 from klussenbank.services.klus_views import klus_view, teams_user_ids
 from klussenbank.services.pool_roles import PoolRoles
 from klussenbank.services.ports.directory import AppInstaller, Directory
@@ -57,8 +57,10 @@ class ApprovalRouter:
         vocabulary: SkillVocabulary,
         rules: Rules,
         installer: AppInstaller | None = None,
+        chat_allowed: ChatAllowed = everyone_may_chat,
     ) -> None:
         self.clock = clock
+        self.chat_allowed = chat_allowed
         self.directory = directory
         self.rules = rules
         self.roles = HrRoles(directory, rules)
@@ -381,7 +383,9 @@ class ApprovalOutcome:
             reason=view.reason,
             approver=view.approver_name,
             agreement_id=approval.id if agreement else None,
-            contact=await contact_for(uow, view.klus, me, other),  # (once approved: they start together)
+            contact=await contact_for(
+                uow, view.klus, me, other, self._router.chat_allowed
+            ),  # (once approved: they start together)
         )
         await uow.outbox.enqueue(
             {"card": self._notices.render(notice, person.locale)},

@@ -72,7 +72,9 @@ class ChoosingService:
                 motivation=interest.motivation if interest else "",
                 match=match,
                 intro=intros.get(person.aad_object_id, ""),
-                contact=await contact_for(uow, klus, klus.poster_id, person.aad_object_id)
+                contact=await contact_for(
+                    uow, klus, klus.poster_id, person.aad_object_id, self._market.chat_allowed
+                )
                 if interest
                 else None,
             )
@@ -159,7 +161,7 @@ class ChoosingService:
             assert person is not None
             await self._market.move(uow, klus, interest, InterestStatus.CHOSEN)
             view = await self._market.view(uow, klus)
-            contact = await contact_for(uow, klus, person_id, klus.poster_id)
+            contact = await contact_for(uow, klus, person_id, klus.poster_id, self._market.chat_allowed)
             await self._market.notify(uow, person, KlusNotice("chosen", view, contact=contact), "klus.chosen")
             result = await self._candidates_view(uow, klus)
             await uow.commit()

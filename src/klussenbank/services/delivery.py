@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from random import Random
@@ -76,7 +77,11 @@ class DeliveryWorker:
         self._settings = settings or WorkerSettings()
         self._rng = rng or Random()
         self._observer = observer
-        self._slots = asyncio.Semaphore(self._settings.concurrency)
+        # Sends wait for their booked moment inside a slot: each tenant has slots of its own, so a
+        # tenant's burst, waiting for its turn within Teams' limit, never holds up another tenant.
+        self._slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self._settings.concurrency)
+        )
         self._pruned_at = time.monotonic()
 
     async def close(self) -> None:
@@ -148,7 +153,8 @@ class DeliveryWorker:
         if delivery.original is not None and delivery.original is not DeliveryStatus.SENT:
             await self._wait_for_original(delivery, delivery.original)
             return
-        async with self._slots:
+        known = delivery.target or delivery.template
+        async with self._slots[known.tenant_id if known else ""]:
             try:
                 target = delivery.target
                 if target is None:

@@ -87,7 +87,7 @@ class InterestService:
             work_done=work_done,
             banner=banner,
             refresh_user_ids=await teams_user_ids(uow, person_id),
-            contact=await contact_for(uow, klus, person_id, klus.poster_id),
+            contact=await contact_for(uow, klus, person_id, klus.poster_id, self._market.chat_allowed),
         )
 
     async def _left_out(self, uow: UnitOfWork, klus: Klus, person_id: str) -> bool:

@@ -25,6 +25,7 @@ from klussenbank.domain.pools import Pool, PoolMode
 from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.track import favour_track
 from klussenbank.services.clock import Clock
+from klussenbank.services.contacts import ChatAllowed, everyone_may_chat
 from klussenbank.services.klus_views import klus_view, teams_user_ids_of
 from klussenbank.services.pool_index import PoolIndex, candidates_of, history_since
 from klussenbank.services.ports.records import Actor, PoolMember, Recipient
@@ -53,8 +54,10 @@ class Marketplace:
         renderer: NoticeRenderer,
         settings: KlusSettings | None = None,
         pools: Mapping[str, Pool] | None = None,
+        chat_allowed: ChatAllowed = everyone_may_chat,
     ) -> None:
         self.clock = clock
+        self.chat_allowed = chat_allowed
         self.vocabulary = vocabulary
         self.pools: Mapping[str, Pool] = pools or {}  # the pools run by a coordinator, by key
         self.matcher = Matcher(vocabulary, self.pools)

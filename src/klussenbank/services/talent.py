@@ -317,6 +317,14 @@ class TalentService:
             now=self._clock.now(),
         )
 
+    async def _contact(self, uow: UnitOfWork, person_id: str, reader_id: str) -> Contact | None:
+        """How the reader reaches the person: a Teams chat only where their tenants allow it."""
+        person, reader = await uow.people.get(person_id), await uow.people.get(reader_id)
+        if person is None:
+            return None
+        chat = reader is not None and self._market.chat_allowed(reader.tenant_id, person.tenant_id)
+        return Contact(person.name, person.email, person.aad_object_id, chat=chat)
+
     async def _view(
         self, uow: UnitOfWork, talent_date: TalentDate, reader: Literal["requester", "talent"]
     ) -> DateView:
@@ -332,8 +340,12 @@ class TalentService:
             end_date=talent_date.end_date,
             status=talent_date.status,
             needs_approval=talent_date.needs_approval(self._max_free_hours),
-            requester=await _contact(uow, talent_date.requester_id) if reader == "talent" else None,
-            talent=await _contact(uow, talent_date.talent_id) if reader == "requester" and accepted else None,
+            requester=await self._contact(uow, talent_date.requester_id, talent_date.talent_id)
+            if reader == "talent"
+            else None,
+            talent=await self._contact(uow, talent_date.talent_id, talent_date.requester_id)
+            if reader == "requester" and accepted
+            else None,
             requester_organisation=organisation.name if organisation else "",
             max_free_hours=self._max_free_hours,
         )
@@ -358,11 +370,6 @@ def _reader(talent_date: TalentDate | None, actor: Actor) -> Literal["requester"
     if actor.aad_object_id == talent_date.talent_id:
         return "talent"
     return None
-
-
-async def _contact(uow: UnitOfWork, person_id: str) -> Contact | None:
-    person = await uow.people.get(person_id)
-    return Contact(person.name, person.email, person.aad_object_id) if person else None
 
 
 def _choices(query: TalentQuery, market: Marketplace) -> tuple[SkillChoice, ...]:

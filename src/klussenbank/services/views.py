@@ -114,6 +114,7 @@ class Contact:
     name: str
     email: str  # from the directory; may be empty
     aad_object_id: str
+    chat: bool = True  # whether a Teams chat can reach them (not across tenants without external access)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import islice, zip_longest
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from klussenbank.domain.delivery import ON_ITS_WAY, Decision, DeliveryStatus
@@ -39,15 +40,6 @@ class SqlDeliveryQueue:
             # A worker that died before it started this one left its lease: due again.
             and_(OutboxDeliveryRow.status == DeliveryStatus.CLAIMED, OutboxDeliveryRow.lease_until < now),
         )
-        candidates = (
-            select(OutboxDeliveryRow.id)
-            .where(due)
-            .order_by(OutboxDeliveryRow.next_attempt_at, OutboxDeliveryRow.id)
-            .limit(limit)
-            # Several workers share the table on PostgreSQL: each skips what another has locked.
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
         async with self._sessions() as session, session.begin():
             # One that died while sending may have arrived: flag it, never send it twice.
             await session.execute(
@@ -57,6 +49,9 @@ class SqlDeliveryQueue:
                 )
                 .values(status=DeliveryStatus.UNCONFIRMED.value, lease_until=None, updated_at=now)
             )
+            candidates = await _fair_share(session, due, limit)
+            if not candidates:
+                return []
             claimed = (
                 await session.scalars(
                     update(OutboxDeliveryRow)
@@ -71,7 +66,8 @@ class SqlDeliveryQueue:
                     .returning(OutboxDeliveryRow.id)
                 )
             ).all()
-            return await _claimed(session, claimed)
+            turn = {delivery_id: n for n, delivery_id in enumerate(candidates)}
+            return sorted(await _claimed(session, claimed), key=lambda delivery: turn[delivery.id])
 
     async def remember(self, conversation: ConversationRef, *, now: datetime) -> None:
         """Keep a conversation the worker opened, so later messages and updates find it."""
@@ -164,6 +160,43 @@ class SqlDeliveryQueue:
             found = {status: int(count) for status, count in rows.all()}
         return {status: found.get(status, 0) for status in wanted}
 
+    async def by_tenant(self, since: datetime) -> dict[str | None, tuple[int, int]]:
+        """Per recipient tenant: the backlog (waiting to go out or for an operator), and the sends
+        that failed since `since` (still to be retried, or given up)."""
+        failing = [
+            DeliveryStatus.PENDING,
+            DeliveryStatus.DEAD,
+            DeliveryStatus.UNREACHABLE,
+            DeliveryStatus.UNCONFIRMED,
+        ]
+        async with self._sessions() as session:
+            backlog = dict(
+                (
+                    await session.execute(
+                        select(OutboxDeliveryRow.tenant_id, func.count())
+                        .where(OutboxDeliveryRow.status.in_([status.value for status in BACKLOG]))
+                        .group_by(OutboxDeliveryRow.tenant_id)
+                    )
+                ).all()
+            )
+            failures = dict(
+                (
+                    await session.execute(
+                        select(OutboxDeliveryRow.tenant_id, func.count())
+                        .where(
+                            OutboxDeliveryRow.status.in_([status.value for status in failing]),
+                            OutboxDeliveryRow.last_error.is_not(None),
+                            OutboxDeliveryRow.updated_at >= since,
+                        )
+                        .group_by(OutboxDeliveryRow.tenant_id)
+                    )
+                ).all()
+            )
+        return {
+            tenant: (int(backlog.get(tenant, 0)), int(failures.get(tenant, 0)))
+            for tenant in {*backlog, *failures}
+        }
+
     async def retry(self, actor: str, *, now: datetime, unconfirmed: bool = False) -> int:
         """Queue dead-lettered deliveries again; with `unconfirmed`, the in-doubt ones too. The
         audit log records who did it, in the same transaction."""
@@ -178,6 +211,33 @@ class SqlDeliveryQueue:
             which = " and ".join(status.value for status in statuses)
             await SqlAudit(session).add(actor, "outbox.retried", f"{count} {which} deliveries", now=now)
             return count
+
+
+async def _fair_share(session: AsyncSession, due: ColumnElement[bool], limit: int) -> list[int]:
+    """Up to `limit` due deliveries, taking turns between the recipients' tenants (oldest first within
+    each): Teams' limits are per tenant, so a burst to one tenant must not wait in front of another's
+    messages. Each tenant's are locked as in one queue; several workers skip each other's."""
+    tenants = (await session.scalars(select(OutboxDeliveryRow.tenant_id).where(due).distinct())).all()
+    queues = [
+        (
+            await session.scalars(
+                select(OutboxDeliveryRow.id)
+                .where(due, _same_tenant(tenant))
+                .order_by(OutboxDeliveryRow.next_attempt_at, OutboxDeliveryRow.id)
+                .limit(limit)
+                # Several workers share the table on PostgreSQL: each skips what another has locked.
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        for tenant in tenants
+    ]
+    turns = (delivery for round_ in zip_longest(*queues) for delivery in round_ if delivery is not None)
+    return list(islice(turns, limit))
+
+
+def _same_tenant(tenant: str | None) -> ColumnElement[bool]:
+    column = OutboxDeliveryRow.tenant_id
+    return column.is_(None) if tenant is None else column == tenant
 
 
 async def _claimed(session: AsyncSession, ids: Sequence[int]) -> list[ClaimedDelivery]:

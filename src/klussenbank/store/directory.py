@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import ColumnElement, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from klussenbank.domain.people import Organisation
@@ -61,8 +61,14 @@ class SqlDirectoryCache:
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         poll: float = 0.5,
+        tenant: str | None = None,
     ) -> None:
+        """`tenant`: the key of the tenant whose Graph this cache copies (several tenants); its users
+        and its sync state are its own."""
         self._sessions = sessions
+        self._tenant = tenant
+        self._state_key = STATE_KEY if tenant is None else f"{STATE_KEY}:{tenant}"
+        self._mine = _of_tenant(tenant)
         self._now = now
         self._poll = poll
         self._in_memory = asyncio.Lock()
@@ -92,12 +98,12 @@ class SqlDirectoryCache:
     async def sync_state(self) -> tuple[str | None, str | None]:
         """(the next page of a round underway, the delta link of the last finished round)"""
         async with self._sessions() as session:
-            row = await session.get(DirectorySyncStateRow, STATE_KEY)
+            row = await session.get(DirectorySyncStateRow, self._state_key)
             return (None, None) if row is None else (row.next_link, row.delta_link)
 
     async def restart(self) -> None:
         async with self._sessions.begin() as session:
-            row = await session.get(DirectorySyncStateRow, STATE_KEY)
+            row = await session.get(DirectorySyncStateRow, self._state_key)
             if row is not None:
                 row.next_link = row.delta_link = None
                 row.updated_at = self._now()
@@ -105,9 +111,9 @@ class SqlDirectoryCache:
     async def apply(self, page: CachedPage, *, full: bool) -> None:
         now = self._now()
         async with self._sessions.begin() as session:
-            state = await session.get(DirectorySyncStateRow, STATE_KEY, with_for_update=True)
+            state = await session.get(DirectorySyncStateRow, self._state_key, with_for_update=True)
             if state is None:
-                state = DirectorySyncStateRow(key=STATE_KEY, round=0, updated_at=now)
+                state = DirectorySyncStateRow(key=self._state_key, round=0, updated_at=now)
                 session.add(state)
             if full and state.next_link is None:  # the first page of a full round
                 state.round += 1
@@ -130,12 +136,15 @@ class SqlDirectoryCache:
                     row.manager_id = page.managers[user.id]
                 row.seen_round = state.round
                 row.synced_at = now
+                row.tenant = self._tenant
             if page.removed:
-                await session.execute(delete(DirectoryUserRow).where(DirectoryUserRow.id.in_(page.removed)))
+                await session.execute(
+                    delete(DirectoryUserRow).where(DirectoryUserRow.id.in_(page.removed), self._mine)
+                )
             if page.delta_link is not None:
                 if full:
                     await session.execute(
-                        delete(DirectoryUserRow).where(DirectoryUserRow.seen_round < state.round)
+                        delete(DirectoryUserRow).where(DirectoryUserRow.seen_round < state.round, self._mine)
                     )
                 state.delta_link = page.delta_link
                 state.next_link = None
@@ -143,9 +152,13 @@ class SqlDirectoryCache:
                 state.next_link = page.next_link
             state.updated_at = now
 
+    async def last_synced(self) -> datetime | None:
+        async with self._sessions() as session:
+            return await session.scalar(select(func.max(DirectoryUserRow.synced_at)).where(self._mine))
+
     async def count(self) -> int:
         async with self._sessions() as session:
-            return len((await session.scalars(select(DirectoryUserRow.id))).all())
+            return len((await session.scalars(select(DirectoryUserRow.id).where(self._mine))).all())
 
 
 @asynccontextmanager
@@ -200,6 +213,11 @@ async def _until_taken(take: Callable[[], Awaitable[bool]], poll: float) -> None
         await asyncio.sleep(poll)
 
 
+def _of_tenant(tenant: str | None) -> ColumnElement[bool]:
+    column = DirectoryUserRow.tenant
+    return column.is_(None) if tenant is None else column == tenant
+
+
 class CachedPeople(Protocol):
     """Who a cached user is in the marketplace (graph.graph_directory.OrganisationMap): the same
     mapping as for a user read live from Graph."""
@@ -211,21 +229,28 @@ class CachedPeople(Protocol):
 class CachedDirectory:
     """The Directory port over the cache table: what the bot reads when Graph is configured."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], people: CachedPeople) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], people: CachedPeople, *, tenant: str | None = None
+    ) -> None:
+        """`tenant`: only the users copied from that tenant's Graph (several tenants)."""
         self._sessions = sessions
         self._people = people
+        self._tenant = tenant
+        self._mine = _of_tenant(tenant)
 
     async def person(self, aad_object_id: str) -> DirectoryPerson | None:
         async with self._sessions() as session:
             row = await session.get(DirectoryUserRow, aad_object_id.lower())
-            return None if row is None else self._people.person(row)
+            return None if row is None or row.tenant != self._tenant else self._people.person(row)
 
     async def organisations(self) -> Sequence[Organisation]:
         return self._people.organisations()
 
     async def people(self) -> Sequence[DirectoryPerson]:
         async with self._sessions() as session:
-            rows = await session.scalars(select(DirectoryUserRow).order_by(DirectoryUserRow.id))
+            rows = await session.scalars(
+                select(DirectoryUserRow).where(self._mine).order_by(DirectoryUserRow.id)
+            )
             return [p for p in map(self._people.person, rows) if p is not None]
 
     async def reports(self, aad_object_id: str) -> frozenset[str]:
@@ -236,7 +261,9 @@ class CachedDirectory:
                 found = (
                     set(
                         await session.scalars(
-                            select(DirectoryUserRow.id).where(DirectoryUserRow.manager_id.in_(level))
+                            select(DirectoryUserRow.id).where(
+                                DirectoryUserRow.manager_id.in_(level), self._mine
+                            )
                         )
                     )
                     - below

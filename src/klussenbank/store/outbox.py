@@ -14,7 +14,7 @@ from klussenbank.services import correlation
 from klussenbank.services.ports.records import Recipient, RecipientStatus
 from klussenbank.store.orm.announcements import ChannelRow
 from klussenbank.store.orm.outbox import OutboxDeliveryRow, OutboxMessageRow
-from klussenbank.store.orm.people import PersonRow
+from klussenbank.store.orm.people import ConversationRow, PersonRow
 
 
 class SqlOutbox:
@@ -33,20 +33,40 @@ class SqlOutbox:
     ) -> list[int]:
         if not messages:
             return []
-        # Three statements however many messages: posting a klus tells up to 25 people at once.
-        people = {r.person_aad_object_id for _, recipients in messages for r in recipients}
-        people.discard(None)
-        person_ids = (
+        # A few statements however many messages: posting a klus tells up to 25 people at once. Each
+        # delivery carries its recipient's tenant: that tenant's bot sends it, within its own limits.
+        people = {
+            r.person_aad_object_id for _, recipients in messages for r in recipients if r.person_aad_object_id
+        }
+        person_ids: dict[str, tuple[int, str | None]] = (
+            {
+                aad: (person_id, tenant_id)
+                for aad, person_id, tenant_id in await self._session.execute(
+                    select(PersonRow.aad_object_id, PersonRow.id, PersonRow.tenant_id).where(
+                        PersonRow.aad_object_id.in_(people)
+                    )
+                )
+            }
+            if people
+            else {}
+        )
+        channels = {
+            r.conversation_id
+            for _, recipients in messages
+            for r in recipients
+            if r.conversation_id and not r.person_aad_object_id
+        }
+        channel_tenants: dict[str, str | None] = (
             dict(
                 (
                     await self._session.execute(
-                        select(PersonRow.aad_object_id, PersonRow.id).where(
-                            PersonRow.aad_object_id.in_(people)
+                        select(ConversationRow.conversation_id, ConversationRow.tenant_id).where(
+                            ConversationRow.conversation_id.in_(channels)
                         )
                     )
                 ).all()
             )
-            if people
+            if channels
             else {}
         )
         for _, recipients in messages:
@@ -69,16 +89,21 @@ class SqlOutbox:
                 ],
             )
         )
-        deliveries = [
-            _pending_values(
-                message_id,
-                now,
-                person_id=person_ids[r.person_aad_object_id] if r.person_aad_object_id else None,
-                conversation_id=r.conversation_id,
-            )
-            for message_id, (_, recipients) in zip(message_ids, messages, strict=True)
-            for r in recipients
-        ]
+        deliveries = []
+        for message_id, (_, recipients) in zip(message_ids, messages, strict=True):
+            for r in recipients:
+                person_id, tenant_id = (
+                    person_ids[r.person_aad_object_id] if r.person_aad_object_id else (None, None)
+                )
+                deliveries.append(
+                    _pending_values(
+                        message_id,
+                        now,
+                        person_id=person_id,
+                        conversation_id=r.conversation_id,
+                        tenant_id=tenant_id or channel_tenants.get(r.conversation_id or ""),
+                    )
+                )
         if deliveries:
             await self._session.execute(insert(OutboxDeliveryRow), deliveries)
         return message_ids
@@ -118,6 +143,7 @@ class SqlOutbox:
                     now,
                     person_id=original.person_id,
                     conversation_id=original.sent_conversation_id,
+                    tenant_id=original.tenant_id,
                     updates_delivery_id=original.id,
                 )
             )

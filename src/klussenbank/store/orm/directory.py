@@ -24,6 +24,8 @@ class DirectoryUserRow(Base):
     office_location: Mapped[str | None] = mapped_column(String(256))
     company_name: Mapped[str | None] = mapped_column(String(256))
     manager_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The key of the tenant whose Graph it came from (KLUSSENBANK_TENANTS_FILE); None: the one tenant.
+    tenant: Mapped[str | None] = mapped_column(String(64), index=True)
     # The full sync round that last saw this user: a full round removes those it did not see.
     seen_round: Mapped[int] = mapped_column(Integer)
     synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

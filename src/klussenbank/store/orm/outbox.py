@@ -27,12 +27,18 @@ class OutboxDeliveryRow(Base):
     """One recipient of an outbox message, and how delivery to them went."""
 
     __tablename__ = "outbox_deliveries"
-    __table_args__ = (Index("ix_outbox_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_outbox_deliveries_tenant_due", "tenant_id", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(400))
+    # The recipient's Microsoft 365 tenant: the worker takes turns between tenants (Teams' limits are
+    # per tenant), so a burst to one never holds up another's messages.
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
     # Set when this delivery changes a message sent before (update_activity) instead of sending.
     updates_delivery_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_deliveries.id", ondelete="CASCADE")
