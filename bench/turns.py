@@ -291,6 +291,7 @@ def _bot_env(database_url: str, directory: Path) -> dict[str, str]:
     env.update(
         DATABASE_URL=database_url,
         KLUSSENBANK_DIRECTORY_FILE=str(directory),
+        KLUSSENBANK_ORGANISATIONS_FILE="",  # the default rules: the demo's pools name the demo's organisations
         KLUSSENBANK_WORKER="off",
         KLUSSENBANK_METRICS_PORT="0",  # (no metrics listener: another process may have the port)
     )

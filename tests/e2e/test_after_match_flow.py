@@ -216,13 +216,14 @@ def test_agreement_end_of_work_and_evaluations(
     assert ended is not None
     assert Verb.WORK_COMPLETE not in verbs(ended), ended
 
-    # Both get an evaluation card: Chantal's asks about her skills too, Anna's does not. (The answer
+    # Both get an evaluation card: Chantal's asks about her skills too, Anna's which skills Chantal used
+    # or learned (they become confirmations on her profile). (The answer
     # to Anna's click is a form as well, in place of her status card; she fills in the new message.)
     heading = T("evaluation.title", title=KLUS)
     mine = chantal.wait_for_card(heading, T("evaluation.intro.employee", name=ANNA))
     theirs = anna.wait_for_card(heading, T("evaluation.intro.poster", name=CHANTAL), after=status.index + 1)
     assert _inputs(mine.json) == ["score", "went_well", "could_be_better", "again", "skills", "add_skills"]
-    assert _inputs(theirs.json) == ["score", "went_well", "could_be_better", "again"]
+    assert _inputs(theirs.json) == ["score", "went_well", "could_be_better", "again", "skills"]
     assert T("evaluation.add_skills") in mine.text()
 
     # Chantal fills hers in and sends it: thanks, in place.

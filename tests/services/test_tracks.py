@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.data import load_rules
 from klussenbank.dialogs.tracks import parse_proposal
+from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.domain.track import TrackKind
+from klussenbank.domain.work import EvaluationDraft
 from klussenbank.services.once import Repeated
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
@@ -33,7 +35,17 @@ from klussenbank.services.views import CandidatesView, Refusal
 from klussenbank.store.orm.outbox import OutboxMessageRow
 from klussenbank.verbs import Verb
 from tests.conftest import TODAY, FixedClock
-from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, Market, privacy_service, track_service
+from tests.services.conftest import (
+    ANNA,
+    BRAM,
+    CHANTAL,
+    DAAN,
+    Market,
+    privacy_service,
+    track_service,
+    work_service,
+)
+from tests.services.test_approvals import approved_match
 from tests.services.test_klussen import interested, posted, sign_up
 from tests.services.test_privacy import everything_stored
 
@@ -308,3 +320,37 @@ async def test_my_data_holds_the_track_and_erasure_leaves_nothing_of_it(
         if table in ("tracks", "track_events", "coaching_wishes") or CHANTAL.aad_object_id in row
     ]
     assert left == []
+
+
+async def test_the_advisers_view_names_the_goal_skills_a_poster_confirmed_but_not_one_she_hid(
+    tracks: TrackService,
+    engine: AsyncEngine,
+    market: Market,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    vocabulary: SkillVocabulary,
+    directory: Any,
+) -> None:
+    assert isinstance(
+        await tracks.propose(ANNA, request(skills=("minute-taking", "omgevingswet"))), TrackNotice
+    )
+    proposal, seal = parse_proposal(await consent_data(engine))
+    mine = await tracks.answer(CHANTAL, proposal, seal, yes=True)
+    assert isinstance(mine, MyTrackView)
+    [summary] = mine.tracks
+    work = work_service(uow_factory, clock, vocabulary, directory)
+    approval_id = await approved_match(market, signup, uow_factory)
+    assert await work.complete(ANNA, approval_id) is True
+    await work.evaluate(
+        ANNA, approval_id, EvaluationDraft(score=5, again=True, skills=("minute-taking", "omgevingswet"))
+    )
+
+    shown = await tracks.progress(ANNA, summary.track.id)
+    assert isinstance(shown, TrackProgressView)
+    assert [s.id for s in shown.skills_practised] == ["minute-taking", "omgevingswet"]
+
+    await signup.set_confirmation_hidden(CHANTAL, "omgevingswet", True)
+    shown = await tracks.progress(ANNA, summary.track.id)
+    assert isinstance(shown, TrackProgressView)
+    assert [s.id for s in shown.skills_practised] == ["minute-taking"]

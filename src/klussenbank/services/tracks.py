@@ -568,6 +568,8 @@ class TrackService:
         """The klussen approved for the person since the track started, their hours and evaluations."""
         done: list[DoneKlus] = []
         practised: dict[str, None] = {}
+        # The poster's evaluation confirms skills; one the person hid counts nowhere, here neither.
+        hidden = {c.skill for c in await uow.growth.confirmed(track.person_id) if c.hidden}
         for interest in await uow.interests.for_person(track.person_id):
             if interest.status is not InterestStatus.APPROVED:
                 continue
@@ -584,7 +586,9 @@ class TrackService:
             evaluations = [
                 await uow.work.evaluation(approval.id, role) for role in (Role.EMPLOYEE, Role.POSTER)
             ]
-            skills = tuple(s for e in evaluations if e for s in e.skills if s in track.goals.skills)
+            own, confirmed = (e.skills if e else () for e in evaluations)
+            named = (*own, *(s for s in confirmed if s not in hidden))
+            skills = tuple(dict.fromkeys(s for s in named if s in track.goals.skills))
             practised.update(dict.fromkeys(skills))
             done.append(
                 DoneKlus(

@@ -34,14 +34,14 @@ def _approval(row: ApprovalRow) -> Approval:
         step=ApprovalStep(row.step),
         approver_id=row.approver_id,
         status=ApprovalStatus(row.status),
-        created_at=row.created_at,
-        step_started_at=row.step_started_at,
+        created_at=utc(row.created_at),
+        step_started_at=utc(row.step_started_at),
         delegated_by=row.delegated_by,
         reminded=row.reminded,
         escalations=row.escalations,
         reason=row.reason,
         decided_by=row.decided_by,
-        decided_at=row.decided_at,
+        decided_at=utc(row.decided_at),
         completed_at=utc(row.completed_at),
     )
 
