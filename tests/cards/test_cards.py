@@ -455,6 +455,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     "help_not_understood": lambda t: help_card(t, Situation(has_profile=True), not_understood=True),
     "help_hr": lambda t: help_card(t, Situation(has_profile=True, hr=True)),
     "help_team_lead": lambda t: help_card(t, Situation(posted=True, reacted=True, manages=True)),
+    "help_coordinator": lambda t: help_card(t, Situation(has_profile=True, in_pool=True, coordinates=True)),
     "notice": lambda t: notice_card(t("error.apology")),
     "form_new": lambda t: availability_form_card(FORM, t),
     "form_errors": lambda t: availability_form_card(FORM_ERRORS, t),

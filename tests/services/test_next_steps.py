@@ -79,19 +79,19 @@ async def test_what_someone_does_here(
     market: Market, signup: SignupService, directory: FileDirectory, uow_factory: UnitOfWorkFactory
 ) -> None:
     guide = GuideService(uow_factory, directory=directory, rules=load_rules("demo"))
-    assert await guide.situation(EVA) == Situation()
-    assert await guide.situation(BRAM) == Situation(manages=True)
-    assert await guide.situation(ANNA) == Situation(hr=True)
+    assert await guide.situation(EVA) == Situation()  # Zeewolde is in no flexpool
+    assert await guide.situation(BRAM) == Situation(manages=True, in_pool=True, coordinates=True)
+    assert await guide.situation(ANNA) == Situation(hr=True, in_pool=True)
 
     await sign_up(signup, CHANTAL)
     klus = await posted(market, ANNA, organisation="harderwijk")
     await interested(market, CHANTAL, klus.id)
     await posted(market, BRAM)
 
-    # Bram learns nothing of Chantal (his report) signing up and reacting: only what he does.
-    assert await guide.situation(BRAM) == Situation(posted=True, manages=True)
-    assert await guide.situation(CHANTAL) == Situation(has_profile=True, reacted=True)
-    assert await guide.situation(ANNA) == Situation(posted=True, hr=True)
+    # Bram (who coordinates the demo's flexpool) learns nothing of Chantal (his report) signing up and reacting: only what he does.
+    assert await guide.situation(BRAM) == Situation(posted=True, manages=True, in_pool=True, coordinates=True)
+    assert await guide.situation(CHANTAL) == Situation(has_profile=True, reacted=True, in_pool=True)
+    assert await guide.situation(ANNA) == Situation(posted=True, hr=True, in_pool=True)
 
 
 async def test_my_applications_what_needs_me_first(

@@ -26,6 +26,8 @@ HELP_COMMANDS = (
     "digest_on",
 )
 HR_COMMANDS = ("announce", "report", "start_track", "tracks", "standing")  # listed for HR only
+POOL_COMMANDS = ("unavailable", "planning", "request_shifts")  # in an organisation of a flexpool
+COORDINATOR_COMMANDS = ("pool", "pool_lacking", "open_shifts", "charging")  # for a pool's coordinators
 
 
 def welcome_card(name: str, situation: Situation, t: Translator) -> Element:
@@ -45,7 +47,12 @@ def welcome_card(name: str, situation: Situation, t: Translator) -> Element:
 
 
 def help_card(t: Translator, situation: Situation, *, not_understood: bool = False) -> Element:
-    commands = HELP_COMMANDS + HR_COMMANDS if situation.hr else HELP_COMMANDS
+    commands = (
+        HELP_COMMANDS
+        + (POOL_COMMANDS if situation.in_pool else ())
+        + (COORDINATOR_COMMANDS if situation.coordinates else ())
+        + (HR_COMMANDS if situation.hr else ())
+    )
     return card(
         [
             title(t("help.title")),
