@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = Field(60.0, gt=0, allow_inf_nan=False)
     # Seconds between runs of every background chore; unset, each its own (5 s to a day). For tests.
     chore_seconds: float | None = Field(None, gt=0, allow_inf_nan=False)
+    # Turns one process works on at once; more wait their turn, first come first served (see README,
+    # "Turn benchmark"): under a burst most people get their answer sooner, none later.
+    concurrent_turns: int = Field(8, ge=1, le=1000)
     suggestions_per_week: int = Field(3, ge=0)
     # A "date" between colleagues of at most this many hours needs no approval; a larger one is a klus.
     date_max_hours: int = Field(8, ge=0, le=40)

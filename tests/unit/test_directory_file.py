@@ -211,3 +211,20 @@ def test_a_missing_file_is_refused(tmp_path: Path, name: str) -> None:
 
     assert str(path) in str(raised.value)
     assert "does not exist" in str(raised.value)
+
+
+async def test_reports_are_everyone_below_at_any_level_whatever_the_case_of_the_ids() -> None:
+    data = small_directory()
+    data["people"][2]["manager"] = "AAAA-0002"  # Anna reports to Chantal, who reports to Bram
+    data["people"].append({"aad_object_id": "aaaa-0004", "name": "Lus", "organisation": "ermelo"})
+    # Bad data: two people each other's manager. The walk stops instead of going round.
+    data["people"][-1]["manager"] = "aaaa-0005"
+    data["people"].append(
+        {"aad_object_id": "aaaa-0005", "name": "Kring", "organisation": "ermelo", "manager": "aaaa-0004"}
+    )
+    directory = FileDirectory(data)
+
+    assert await directory.reports("aaaa-0001") == {"aaaa-0002", "aaaa-0003"}
+    assert await directory.reports("AAAA-0002") == {"aaaa-0003"}
+    assert await directory.reports("aaaa-0003") == frozenset()
+    assert await directory.reports("aaaa-0004") == {"aaaa-0005", "aaaa-0004"}

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot.activity import tenant_of
 from klussenbank.bot.agent import KlussenbankBot, build_agent
 from klussenbank.bot.auth import TokenRefused, TokenValidator, Verified, connections, token_validator
+from klussenbank.bot.gate import TurnGate
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
 from klussenbank.dialogs.turn import Services
@@ -47,6 +48,7 @@ SERVICES = web.AppKey("services", Services)
 VALIDATOR = web.AppKey("validator", TokenValidator)  # absent in local mode
 TENANTS = web.AppKey("tenants", Tenants)
 METRICS = web.AppKey("metrics", Metrics)
+GATE = web.AppKey("gate", TurnGate)
 # Each request's correlation id (services/correlation.py), also in every log line written for it.
 CORRELATION_HEADER = "X-Correlation-Id"
 
@@ -139,7 +141,8 @@ async def messages(request: web.Request) -> web.StreamResponse:
             log.warning("refused activity %r from %s: %s", activity.id, request.remote, refusal)
             return web.json_response({"error": refusal}, status=403)
         request["claims_identity"] = ClaimsIdentity(verified.claims, security_token=verified.token)
-    response = await request.app[ADAPTER].process(request, request.app[AGENT])
+    async with request.app[GATE].turn():
+        response = await request.app[ADAPTER].process(request, request.app[AGENT])
     return response if response is not None else web.Response(status=202)
 
 
@@ -383,6 +386,7 @@ def init_app(
     app[ENGINE] = engine
     app[SERVICES] = services
     app[TENANTS] = tenants
+    app[GATE] = TurnGate(settings.concurrent_turns, metrics.turns_waiting)
     validator = token_validator(tenants, settings.openid_metadata_url)
     if validator is not None:
         app[VALIDATOR] = validator

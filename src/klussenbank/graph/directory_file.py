@@ -51,6 +51,11 @@ class FileDirectory:
         except (KeyError, TypeError, AttributeError) as exc:
             message = f"directory file is not valid at {where}: missing or wrong {exc}"
             raise DirectoryFileError(message) from exc
+        # Whose manager each person is, once: the help card asks on every turn whether someone manages.
+        self._direct_reports: dict[str, list[str]] = {}
+        for key, person in self._people.items():
+            if person.manager_aad_object_id:
+                self._direct_reports.setdefault(person.manager_aad_object_id.lower(), []).append(key)
 
     @classmethod
     def load(cls, source: str) -> FileDirectory:
@@ -86,13 +91,7 @@ class FileDirectory:
         below: set[str] = set()
         managers = {aad_object_id.lower()}
         while managers:  # one level of the tree per round; `below` stops a loop in bad data
-            found = {
-                key
-                for key, p in self._people.items()
-                if p.manager_aad_object_id
-                and p.manager_aad_object_id.lower() in managers
-                and key not in below
-            }
+            found = {key for manager in managers for key in self._direct_reports.get(manager, ())} - below
             below |= found
             managers = found
         return frozenset(self._people[key].aad_object_id for key in below)

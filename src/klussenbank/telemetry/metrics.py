@@ -84,6 +84,12 @@ class Metrics:
             buckets=TURN_BUCKETS,
             registry=registry,
         )
+        self.turns_waiting = Gauge(
+            "klussenbank_turns_waiting",
+            "Activities from Teams that wait for one of this process's turn slots "
+            "(KLUSSENBANK_CONCURRENT_TURNS); above zero only in a burst.",
+            registry=registry,
+        )
         self.errors = Counter(
             "klussenbank_errors",
             "Unexpected errors (logged with a traceback), by where: turn, chore, delivery, sdk, metrics.",
