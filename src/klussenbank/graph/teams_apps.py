@@ -20,6 +20,7 @@ from klussenbank.graph.graph_directory import (
     GRAPH_BASE_URL,
     RetryPolicy,
     credential_from,
+    error_text,
     graph_session,
     request_config,
     tenant_credential,
@@ -29,7 +30,6 @@ from klussenbank.services.ports.directory import AppInstaller
 from klussenbank.tenants import Tenant
 
 if TYPE_CHECKING:
-    from kiota_abstractions.api_error import APIError
     from msgraph.graph_service_client import GraphServiceClient
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class GraphAppInstaller:
                 "Cannot install the Teams app for %s: Graph answered %s %s. %s",
                 aad_object_id,
                 exc.response_status_code,
-                _error_text(exc),
+                error_text(exc),
                 WHY.get(exc.response_status_code or 0, ""),
             )
         except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -228,10 +228,3 @@ class TenantInstallers:
 def _quoted(value: str) -> str:
     """An OData string literal: a quote inside is doubled."""
     return "'" + value.replace("'", "''") + "'"
-
-
-def _error_text(exc: APIError) -> str:
-    error = getattr(exc, "error", None)  # msgraph's ODataError carries Graph's code and message
-    if error is not None and (error.code or error.message):
-        return f"({error.code}: {error.message})"
-    return ""
