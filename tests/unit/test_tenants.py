@@ -14,6 +14,7 @@ from klussenbank.config import ConfigError, Settings
 from klussenbank.data import load_rules
 from klussenbank.tenants import load_tenants
 from klussenbank.wiring import directory, tenants_of
+from tests.unit.test_config import run_cli
 
 A = """
 [tenants.noord]
@@ -143,3 +144,14 @@ def test_each_tenant_gets_a_package_with_its_own_bot(
         "--tenant oost: not a tenant of KLUSSENBANK_TENANTS_FILE (tenants: noord, zuid)"
         in capsys.readouterr().err
     )
+
+
+def test_directory_sync_reads_each_tenants_directory_file(tmp_path: Path) -> None:
+    two = Path(__file__).resolve().parents[2] / "demo" / "two-tenants" / "tenants.toml"
+    synced = run_cli(tmp_path, "directory", "sync", KLUSSENBANK_TENANTS_FILE=str(two))
+
+    assert synced.returncode == 0, synced.stderr
+    assert synced.stdout.splitlines() == [
+        f"noord: directory file {two.parent / 'noord.json'}: 7 people (nothing to sync: the bot reads it at start-up)",
+        f"zuid: directory file {two.parent / 'zuid.json'}: 2 people (nothing to sync: the bot reads it at start-up)",
+    ]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from klussenbank.services.demo import DemoResult
     from klussenbank.services.people import ImportResult
     from klussenbank.services.ports.records import AuditEntry
+    from klussenbank.tenants import Tenants
 
 
 def serve(settings: Settings) -> None:
@@ -131,7 +132,7 @@ def directory_sync(settings: Settings, progress: Progress) -> None:
 
     tenants = load_tenants(settings)
     if tenants.several:
-        _sync_tenant_directories(settings, progress)
+        _sync_tenant_directories(settings, tenants, progress)
         return
     if settings.directory != "graph":
         raise ConfigError(
@@ -166,10 +167,10 @@ async def _sync_directory(settings: Settings, progress: Progress) -> SyncResult:
         await engine.dispose()
 
 
-def _sync_tenant_directories(settings: Settings, progress: Progress) -> None:
+def _sync_tenant_directories(settings: Settings, tenants: Tenants, progress: Progress) -> None:
     """Each tenant's directory of the tenants file, with that tenant's own credential; one failing
     does not stop the others, and the command fails at the end naming it."""
-    lines, failed = asyncio.run(_sync_each_tenant(settings, progress))
+    lines, failed = asyncio.run(_sync_each_tenant(settings, tenants, progress))
     progress.summary(*lines)
     if failed:
         raise CommandFailed(
@@ -179,18 +180,19 @@ def _sync_tenant_directories(settings: Settings, progress: Progress) -> None:
         )
 
 
-async def _sync_each_tenant(settings: Settings, progress: Progress) -> tuple[list[str], dict[str, str]]:
+async def _sync_each_tenant(
+    settings: Settings, tenants: Tenants, progress: Progress
+) -> tuple[list[str], dict[str, str]]:
     from klussenbank.graph.directory_file import FileDirectory
     from klussenbank.graph.graph_directory import failure_text
     from klussenbank.store.db import create_engine
-    from klussenbank.tenants import load_tenants
     from klussenbank.wiring import graph_sync
 
     lines: list[str] = []
     failed: dict[str, str] = {}
     engine = create_engine(settings.database_url)
     try:
-        for entry in load_tenants(settings).entries:
+        for entry in tenants.entries:
             try:
                 if entry.directory == "graph":
                     progress.step(f"{entry.key}: reading the users delta from its Microsoft Graph")
