@@ -81,7 +81,6 @@ class TokenService:
         context.load_cert_chain(self.ca_file, key_file)
         app = web.Application()
         app.router.add_get("/adfs/{tenant}/.well-known/openid-configuration", self._configuration)
-        app.router.add_get("/adfs/{tenant}/v2.0/.well-known/openid-configuration", self._configuration)
         app.router.add_post("/adfs/{tenant}/oauth2/v2.0/token", self._token)
         self.server = TestServer(app, host="127.0.0.1", port=0)
         await self.server.start_server(ssl=context)

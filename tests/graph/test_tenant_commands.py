@@ -150,6 +150,7 @@ async def test_a_refused_tenant_fails_alone_and_tenants_status_says_so(world: Wo
     assert "zuid: FAILED: no Graph token: the sign-in service refused the Graph credential" in out
     assert "klussenbank: directory sync failed for zuid: no Graph token" in err and "AADSTS7000215" in err
     assert "The other tenants were synced." in err
+    assert world.tokens.refused[APP_B] >= 1 and APP_B not in world.tokens.issued
     assert sum(world.graph_b.requests.values()) == 0, "no token, no request to B's Graph"
     assert "Traceback" not in err
 
