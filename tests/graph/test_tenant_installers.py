@@ -23,6 +23,7 @@ TENANT_B = "0000000b-0000-0000-0000-00000000000b"
 APP_A = "aaaaaaaa-1111-1111-1111-111111111111"
 APP_B = "bbbbbbbb-2222-2222-2222-222222222222"
 
+DEMO_TENANTS = Path(__file__).resolve().parents[2] / "demo" / "two-tenants" / "tenants.toml"
 TENANTS_FILE = """
 [tenants.noord]
 tenant_id = "{tenant_a}"
@@ -101,8 +102,13 @@ def installation_requests(graph: FakeGraph) -> list[str]:
     return [unquote(url) for url in graph.urls if "installedApps" in url or "appCatalogs" in url]
 
 
-async def test_a_tenants_file_with_graph_tenants_installs_per_tenant(graphs: TwoGraphs) -> None:
+async def test_a_tenants_file_with_graph_tenants_installs_per_tenant(
+    graphs: TwoGraphs, engine: AsyncEngine
+) -> None:
     assert isinstance(approval_router(graphs.parts).installer, TenantInstallers)
+    # Tenants with directory files only (the demo's): nothing to install with, as without Graph.
+    demo = Settings(tenants_file=str(DEMO_TENANTS))
+    assert approval_router(Parts.load(demo, engine)).installer is None
 
 
 async def test_the_app_is_installed_for_a_tenant_b_approver_by_bs_graph_only(graphs: TwoGraphs) -> None:
