@@ -33,6 +33,7 @@ SETTINGS = (
     "graph_secret_variable",
     "graph_certificate",
     "graph_base_url",
+    "authority",
     "organisation",
     "organisations",
     "external_chat",
@@ -63,6 +64,8 @@ class Tenant:
     graph_client_id: str = ""
     graph_credential: Credential = Credential(None)
     graph_base_url: str = DEFAULT_GRAPH_BASE_URL
+    # Where its credentials sign in (Microsoft Entra's token service); "": Microsoft's global cloud.
+    authority: str = ""
     # The whole tenant is one organisation, or (companyName, organisation key) pairs sort its people.
     organisation: str = ""
     organisations: tuple[tuple[str, str], ...] = ()
@@ -224,6 +227,9 @@ class _Reader:
             _https(graph_base_url, "graph_base_url")
         except ValueError as error:
             raise self.fail(key, "graph_base_url", str(error)) from None
+        authority = self.text(key, table, "authority", "").rstrip("/")
+        if authority and not authority.startswith("https://"):
+            raise self.fail(key, "authority", f"must be an https:// address, not {authority!r}")
         directory_file = self.text(key, table, "directory_file", "")
         if directory == "file" and not directory_file:
             raise self.fail(
@@ -248,6 +254,7 @@ class _Reader:
                 else Credential(None)
             ),
             graph_base_url=graph_base_url,
+            authority=authority,
             organisation=organisation,
             organisations=tuple((company, value) for company, value in organisations.items()),
             external_chat=frozenset(external),

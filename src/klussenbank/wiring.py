@@ -42,7 +42,7 @@ from klussenbank.graph.graph_directory import (
     tenant_credential,
 )
 from klussenbank.graph.sync import DeltaSource, SyncResult, sync_users
-from klussenbank.graph.teams_apps import GraphInstaller
+from klussenbank.graph.teams_apps import GraphInstaller, TenantInstallers
 from klussenbank.graph.tenant_directories import TenantDirectories
 from klussenbank.services.agreements import AgreementService
 from klussenbank.services.announcement_chores import AnnouncementChores
@@ -68,7 +68,7 @@ from klussenbank.services.planning import PlanningService
 from klussenbank.services.pool_roles import check_pools
 from klussenbank.services.pools import PoolService
 from klussenbank.services.ports.delivery import DeliveryObserver, Sender
-from klussenbank.services.ports.directory import Directory
+from klussenbank.services.ports.directory import AppInstaller, Directory
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.posting import PostingService
 from klussenbank.services.privacy import PrivacyService
@@ -255,17 +255,32 @@ def signup_service(parts: Parts) -> SignupService:
     )
 
 
+def installer_of(parts: Parts) -> AppInstaller | None:
+    """With Graph and a registered app, an approver who never opened the app gets it installed: with
+    a tenants file, by their home tenant's Graph, in that tenant's own app."""
+    settings, tenants = parts.settings, parts.tenants
+    if not tenants.several:
+        graph = settings.directory == "graph" and settings.has_credentials
+        return GraphInstaller.for_settings(settings) if graph else None
+    installers = {
+        entry.key: GraphInstaller.for_tenant(entry)
+        for entry in tenants.entries
+        if entry.directory == "graph" and entry.credential.kind is not None
+    }
+    if not installers:
+        return None
+    assert isinstance(parts.directory, TenantDirectories)  # a tenants file's directory (see directory())
+    return TenantInstallers(parts.directory, installers)
+
+
 def approval_router(parts: Parts) -> ApprovalRouter:
-    # With Graph and a registered app, an approver who never opened the app gets it installed.
-    settings = parts.settings
-    graph = settings.directory == "graph" and settings.has_credentials
     return ApprovalRouter(
         clock=parts.clock,
         directory=parts.directory,
         renderer=ApprovalCardRenderer(),
         vocabulary=parts.vocabulary,
         rules=parts.rules,
-        installer=GraphInstaller(settings) if graph else None,
+        installer=installer_of(parts),
         chat_allowed=parts.tenants.chat_allowed,
     )
 

@@ -232,16 +232,30 @@ async def test_idle_limits_are_forgotten(engine: AsyncEngine) -> None:
 
     ticks = [1000.0]
     memory = MemoryRateLimiter(clock=lambda: ticks[0])
-    await memory.reserve(limits_for("t", "c1"))
+    await memory.reserve(limits_for("app", "t", "c1"))
     ticks[0] = 1030.0
-    await memory.reserve(limits_for("t", "c2"))
+    await memory.reserve(limits_for("app", "t", "c2"))
     ticks[0] = 1075.0
     assert await memory.prune() == 2, "c1's two limits are idle; the tenant and c2 were used at 30 s"
     assert await memory.prune() == 0
     if engine.dialect.name == "postgresql":
         shared = SqlRateLimiter(session_factory(engine))
-        await shared.reserve(limits_for("t", "c1"))
+        await shared.reserve(limits_for("app", "t", "c1"))
         assert await shared.prune() == 0, "just used"
+
+
+async def test_two_bots_in_one_tenant_each_have_their_own_budget(engine: AsyncEngine) -> None:
+    from klussenbank.domain.delivery import limits_for
+
+    limiters: list[MemoryRateLimiter | SqlRateLimiter] = [MemoryRateLimiter(clock=lambda: 1000.0)]
+    if engine.dialect.name == "postgresql":
+        limiters.append(SqlRateLimiter(session_factory(engine)))
+    for limiter in limiters:
+        burst = [await limiter.reserve(limits_for("app-a", "t")) for _ in range(60)]
+        assert burst[-1] > 0, "sixty writes of one bot take more than its budget of a second"
+        # Teams counts per app per tenant: another bot in the same tenant is not held up.
+        assert await limiter.reserve(limits_for("app-b", "t")) == 0.0
+        assert await limiter.reserve(limits_for("app-a", "t2")) == 0.0
 
 
 async def test_a_shared_limit_books_later_workers_after_earlier_ones(engine: AsyncEngine) -> None:
@@ -250,7 +264,7 @@ async def test_a_shared_limit_books_later_workers_after_earlier_ones(engine: Asy
     if engine.dialect.name != "postgresql":
         pytest.skip("shared limits live in PostgreSQL")
     shared = [SqlRateLimiter(session_factory(engine)) for _ in range(2)]
-    limits = limits_for("t", "one-conversation")
+    limits = limits_for("app", "t", "one-conversation")
     delays = await asyncio.gather(*(shared[n % 2].reserve(limits) for n in range(4)))
     # One conversation allows 6 a second: four bookings span at least half a second between them.
     assert sorted(delays)[-1] - sorted(delays)[0] >= 3 / 6 - 0.05
@@ -290,8 +304,9 @@ async def test_a_chat_opened_for_someone_is_booked_and_kept(
     assert stats.conversations_created == 1, "the second message goes to the chat opened for the first"
     ((chat, delivered),) = stats.delivered_by_conversation.items()
     assert delivered == 2
-    assert limiter.booked[0] == (f"tenant:{TENANT}",), "creating a chat is a write Teams counts"
-    assert limiter.booked[1][0] == f"tenant:{TENANT}" and chat in limiter.booked[1][1]
+    # The one tenant's bot (local mode: no app id) books in its budget in the tenant.
+    assert limiter.booked[0] == (f"tenant::{TENANT}",), "creating a chat is a write Teams counts"
+    assert limiter.booked[1][0] == f"tenant::{TENANT}" and chat in limiter.booked[1][1]
 
 
 async def test_one_batch_reaches_people_and_a_channel(

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from klussenbank.bot import server
 from klussenbank.bot.auth import LocalTokenProvider, connections
 from klussenbank.bot.sender import TeamsSender
+from klussenbank.cards.contact import CHAT
 from klussenbank.config import Settings
 from klussenbank.data import load_json, load_rules
 from klussenbank.domain.approval import ApprovalChain
@@ -29,6 +30,7 @@ from klussenbank.domain.skills import SkillVocabulary
 from klussenbank.graph.tenant_directories import TenantDirectories
 from klussenbank.services.delivery import DeliveryWorker
 from klussenbank.services.people import import_directory
+from klussenbank.services.ports.records import Recipient
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.store.db import session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
@@ -36,6 +38,7 @@ from klussenbank.store.rate_limits import MemoryRateLimiter
 from klussenbank.tenants import Tenants, load_tenants
 from klussenbank.wiring import directory, graph_sync
 from tests.bot.conftest import BRAM, EVA, bot_services
+from tests.bot.test_delivery_failures import RecordingLimiter
 from tests.bot.test_klussen import availability, buttons, card_of, klus_form, texts
 from tests.conftest import FixedClock
 from tests.fake_connector import FakeConnector, start
@@ -58,6 +61,7 @@ credential = "ClientSecret"
 secret_variable = "NOORD_BOT_SECRET"
 directory_file = "noord.json"
 organisations = {{ "Gemeente Ermelo" = "ermelo", "Gemeente Harderwijk" = "harderwijk" }}
+external_chat = NOORD_CHATS_WITH
 
 [tenants.zuid]
 tenant_id = "{TENANT_B}"
@@ -67,7 +71,17 @@ secret_variable = "ZUID_BOT_SECRET"
 directory = "graph"
 graph_base_url = "GRAPH_URL"
 organisations = {{ "Gemeente Zeewolde" = "zeewolde" }}
+external_chat = ZUID_CHATS_WITH
 """
+
+
+def tenants_file(graph_url: str, *, external_chat: bool) -> str:
+    """Both tenants' admins allow external access to the other, or neither does."""
+    return (
+        TENANTS_FILE.replace("GRAPH_URL", graph_url)
+        .replace("NOORD_CHATS_WITH", '["zuid"]' if external_chat else "[]")
+        .replace("ZUID_CHATS_WITH", '["noord"]' if external_chat else "[]")
+    )
 
 
 class AppToken(LocalTokenProvider):
@@ -161,13 +175,13 @@ class TwoTenants:
         card: dict[str, Any] = body["value"]
         return card
 
-    async def deliver(self) -> None:
+    async def deliver(self, limiter: MemoryRateLimiter | None = None) -> None:
         """Run a delivery worker until the outbox is empty."""
         worker = DeliveryWorker(
             "test",
             SqlDeliveryQueue(session_factory(self.engine)),
             TeamsSender(connections(self.tenants, provider_factory=AppToken), self.tenants),
-            MemoryRateLimiter(),
+            limiter or MemoryRateLimiter(),
             self.clock,
             rng=Random(1),
         )
@@ -179,7 +193,14 @@ class TwoTenants:
 
 
 @pytest.fixture
+def external_chat() -> bool:
+    """Whether the two tenants allow Teams chats with each other (a test parametrizes it)."""
+    return False
+
+
+@pytest.fixture
 async def two(
+    external_chat: bool,
     tmp_path: Path,
     engine: AsyncEngine,
     uow_factory: UnitOfWorkFactory,
@@ -189,7 +210,9 @@ async def two(
 ) -> AsyncIterator[TwoTenants]:
     graph = split_demo_directory(tmp_path)
     async with serving(graph) as graph_url:
-        (tmp_path / "tenants.toml").write_text(TENANTS_FILE.replace("GRAPH_URL", graph_url), encoding="utf-8")
+        (tmp_path / "tenants.toml").write_text(
+            tenants_file(graph_url, external_chat=external_chat), encoding="utf-8"
+        )
         settings = Settings(tenants_file=str(tmp_path / "tenants.toml"))
         tenants = load_tenants(settings, SECRETS)
         _noord, zuid = tenants.entries
@@ -250,7 +273,10 @@ def through_own_bot(side: Side) -> None:
     assert {a["_authorization"] for a in side.connector.sent} == {f"Bearer token-of-{side.app_id}"}
 
 
-async def test_a_klus_of_tenant_a_is_filled_by_someone_of_tenant_b(two: TwoTenants) -> None:
+@pytest.mark.parametrize("external_chat", [False, True], ids=["no external chat", "external chat"])
+async def test_a_klus_of_tenant_a_is_filled_by_someone_of_tenant_b(
+    two: TwoTenants, external_chat: bool
+) -> None:
     await two.say("hallo", EVA)
     saved = await two.execute("availability.save", availability(), EVA)
     assert "availability.withdraw" in buttons(saved), texts(saved)
@@ -286,10 +312,13 @@ async def test_a_klus_of_tenant_a_is_filled_by_someone_of_tenant_b(two: TwoTenan
     assert "Goedgekeurd door Mila Mulder" in texts(approved)
     await two.deliver()
     [to_poster] = [card_of(a) for a in two.a.connector.sent if "Eva Smit kan aan de slag" in json.dumps(a)]
-    # The two tenants allow no chats with each other: Bram gets Eva's e-mail, no Teams chat button.
-    assert "Chatten in Teams kan niet tussen jullie organisaties" in texts(to_poster)
     assert "eva.smit@zeewolde.example" in texts(to_poster)
-    assert "teams.microsoft.com/l/chat" not in texts(to_poster)
+    if external_chat:  # both admins allow external access: Bram opens a Teams chat with Eva
+        assert f"{CHAT}?users=eva.smit%40zeewolde.example" in texts(to_poster)
+        assert "Chatten in Teams kan niet" not in texts(to_poster)
+    else:  # no chats between the two tenants: Bram gets Eva's e-mail, no Teams chat button
+        assert "Chatten in Teams kan niet tussen jullie organisaties" in texts(to_poster)
+        assert CHAT not in texts(to_poster)
 
     through_own_bot(two.a)
     through_own_bot(two.b)
@@ -306,3 +335,22 @@ async def test_a_token_for_one_tenants_bot_is_refused_for_another_tenant(two: Tw
     # B's app id with an activity of A's tenant, and an app id we do not know at all.
     assert (await two.post(two.activity(BRAM, type="message", text="hallo"), app_id=APP_B))[0] == 403
     assert (await two.post(hello, app_id="cccccccc-3333-3333-3333-333333333333"))[0] == 401
+
+
+async def test_each_bot_books_its_sends_in_its_own_budget_in_its_tenant(
+    two: TwoTenants, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """Teams' rate limit is per app per tenant: the worker books A's sends with A's bot in A."""
+    await two.say("hallo", BRAM)
+    await two.say("hallo", EVA)
+    async with uow_factory() as uow:
+        await uow.outbox.enqueue(
+            {"text": "Nieuws"}, [Recipient(BRAM), Recipient(EVA)], reason="test", now=clock.now()
+        )
+        await uow.commit()
+    limiter = RecordingLimiter()
+    await two.deliver(limiter)
+    assert {keys[0] for keys in limiter.booked} == {
+        f"tenant:{APP_A}:{TENANT_A}",
+        f"tenant:{APP_B}:{TENANT_B}",
+    }

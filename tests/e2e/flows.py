@@ -51,16 +51,18 @@ def sign_up(chat: Chat, skills: str = "minute-taking,copywriting") -> None:
     assert T("profile.saved") in dump(card), card
 
 
-def post_klus(anna: Chat, title: str, skill: str, description: str = "") -> int:
-    """Anna posts a remote klus for Harderwijk, 4 hours a week from in two weeks; its id, from the
-    posted card's actions."""
+def post_klus(
+    anna: Chat, title: str, skill: str, description: str = "", *, organisation: str = "harderwijk"
+) -> int:
+    """Anna posts a remote klus for Harderwijk (or `organisation`), 4 hours a week from in two weeks;
+    its id, from the posted card's actions."""
     today = bot_today()
     card = anna.invoke(
         Verb.KLUS_POST,
         {
             "title": title,
             "description": description or f"{title}: a few hours a week, remotely.",
-            "organisation": "harderwijk",
+            "organisation": organisation,
             "required_skills": skill,
             "nice_skills": "",
             "skills_other": "",

@@ -25,7 +25,7 @@ ENV = {
 async def test_the_graph_installer_installs_the_bots_own_app(fake_graph: FakeGraph, graph_url: str) -> None:
     fake_graph.publish(FakeTeamsApp("catalog-klussenbank", APP_ID))
     settings = load_settings({**ENV, "KLUSSENBANK_GRAPH_BASE_URL": graph_url})
-    installer = GraphInstaller(settings, credential=FixedCredential())
+    installer = GraphInstaller.for_settings(settings, credential=FixedCredential())
 
     assert await installer.install_for("staff-1")
     assert not await installer.install_for("nobody-graph-knows")

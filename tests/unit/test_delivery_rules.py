@@ -111,7 +111,7 @@ def _most_in_any_window(times: list[float], window: float) -> int:
     return most
 
 
-@pytest.mark.parametrize("limit", list(limits_for("t", "c")))
+@pytest.mark.parametrize("limit", list(limits_for("app", "t", "c")))
 def test_no_sliding_window_ever_holds_more_than_teams_allows(limit: Limit) -> None:
     allowed = {"tenant": 50, "1": 7, "30": 60}
     key = "tenant" if limit.key.startswith("tenant") else limit.key.rsplit(":", 1)[1]
@@ -121,16 +121,16 @@ def test_no_sliding_window_ever_holds_more_than_teams_allows(limit: Limit) -> No
 
 
 def test_the_tenant_limit_runs_within_three_percent_of_teams_limit() -> None:
-    (tenant, *_) = limits_for("t", "c")
+    (tenant, *_) = limits_for("app", "t", "c")
     sent = _simulate(tenant, seconds=20.0, lateness=0.004)
     assert len(sent) / 20.0 >= 0.97 * 50
 
 
 def test_creating_a_conversation_counts_against_the_tenant_only() -> None:
-    (tenant,) = limits_for("t")
-    assert tenant.key == "tenant:t"
-    assert [limit.key for limit in limits_for("t", "c")] == [
-        "tenant:t",
+    (tenant,) = limits_for("app", "t")
+    assert tenant.key == "tenant:app:t"
+    assert [limit.key for limit in limits_for("app", "t", "c")] == [
+        "tenant:app:t",
         "conversation:c:1",
         "conversation:c:30",
     ]

@@ -14,6 +14,7 @@ from klussenbank.config import ConfigError, Settings
 from klussenbank.data import load_rules
 from klussenbank.tenants import load_tenants
 from klussenbank.wiring import directory, tenants_of
+from tests.unit.test_config import run_cli
 
 A = """
 [tenants.noord]
@@ -57,6 +58,18 @@ def test_a_good_file_gives_each_tenant_its_app_credential_and_organisations(tmp_
     assert tenants.chat_allowed(noord.tenant_id, zuid.tenant_id) and tenants.authenticated
 
 
+def test_a_tenant_signs_in_at_microsofts_global_cloud_unless_its_authority_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    from klussenbank.bot.auth import auth_configuration
+
+    text = A + B + 'authority = "https://login.microsoftonline.us/"\n'
+    noord, zuid = load_tenants(settings_for(tmp_path, text), SECRETS).entries
+    assert noord.authority == "" and auth_configuration(noord, "n").AUTHORITY is None
+    us_government = auth_configuration(zuid, "z").AUTHORITY
+    assert us_government == f"https://login.microsoftonline.us/{zuid.tenant_id}"
+
+
 def test_without_a_file_the_settings_are_the_one_tenant() -> None:
     settings = Settings(app_id="app", app_secret="x", app_tenant_id="T1", tenant_ids=("t1", "t2"))
     tenants = load_tenants(settings)
@@ -81,6 +94,8 @@ def test_without_a_file_the_settings_are_the_one_tenant() -> None:
          "[tenants.noord] tenant_id: is missing"),
         (A + B.replace('credential = "SystemManagedIdentity"', 'credential = "Password"'), SECRETS,
          "[tenants.zuid] credential: must be one of"),
+        (A + B + 'authority = "http://login.example"\n', SECRETS,
+         "[tenants.zuid] authority: must be an https:// address, not 'http://login.example'"),
         ("[tenants]\n", SECRETS, "needs one [tenants.<key>] table per tenant"),
         ("tenants = [", SECRETS, "is not TOML"),
     ],
@@ -129,3 +144,14 @@ def test_each_tenant_gets_a_package_with_its_own_bot(
         "--tenant oost: not a tenant of KLUSSENBANK_TENANTS_FILE (tenants: noord, zuid)"
         in capsys.readouterr().err
     )
+
+
+def test_directory_sync_reads_each_tenants_directory_file(tmp_path: Path) -> None:
+    two = Path(__file__).resolve().parents[2] / "demo" / "two-tenants" / "tenants.toml"
+    synced = run_cli(tmp_path, "directory", "sync", KLUSSENBANK_TENANTS_FILE=str(two))
+
+    assert synced.returncode == 0, synced.stderr
+    assert synced.stdout.splitlines() == [
+        f"noord: directory file {two.parent / 'noord.json'}: 7 people (nothing to sync: the bot reads it at start-up)",
+        f"zuid: directory file {two.parent / 'zuid.json'}: 2 people (nothing to sync: the bot reads it at start-up)",
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -199,6 +200,10 @@ def _local_provider(_configuration: AgentAuthConfiguration) -> LocalTokenProvide
 CHECK_TIMEOUT = 20.0
 
 
+# How MSAL's answer shows in the SDK's error when the token service refused (Entra's own words).
+REFUSAL = re.compile(r"""'error_description': ['"](?P<said>.*?)['"](?:, '|})""")
+
+
 async def can_sign_in(manager: Connections, tenant: Tenant) -> str:
     """ "yes", or why this tenant's bot cannot get its token for the Bot Framework (for `tenants status`)."""
     if tenant.credential.kind is None:
@@ -208,8 +213,21 @@ async def can_sign_in(manager: Connections, tenant: Tenant) -> str:
         provider = manager.get_token_provider(bot, BOT_FRAMEWORK)
         await asyncio.wait_for(provider.get_access_token(BOT_FRAMEWORK, SCOPES), CHECK_TIMEOUT)
     except Exception as error:  # whatever MSAL raises, the admin reads what it was
-        return f"no: {type(error).__name__}: {str(error)[:200]}"
+        return f"no: {_why_no_token(error)}"
     return "yes"
+
+
+def _why_no_token(error: Exception) -> str:
+    said = " ".join(str(error).split())
+    refused = REFUSAL.search(said)
+    if refused:
+        return (
+            f"the sign-in service refused the bot's credential ({refused['said'][:300]}). Check the "
+            "tenant's app_id and credential in the tenants file, and that its secret or certificate is current."
+        )
+    if isinstance(error, TimeoutError):
+        return f"the sign-in service did not answer within {CHECK_TIMEOUT:.0f} s"
+    return f"{type(error).__name__}: {said[:300]}"
 
 
 # The SDK's names for our credential kinds, where they differ.
@@ -227,6 +245,8 @@ def auth_configuration(tenant: Tenant, name: str) -> AgentAuthConfiguration:
         client_secret=credential.secret or None,
         cert_pfx_file=credential.certificate or None,
         connection_name=name,
+        # None: the SDK's own, Microsoft's global cloud.
+        authority=f"{tenant.authority}/{tenant.tenant_id}" if tenant.authority else None,
     )
 
 

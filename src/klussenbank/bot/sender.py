@@ -64,6 +64,10 @@ class TeamsSender:
         self._clients: dict[tuple[str, str], tuple[str, ConnectorClient]] = {}
         self._lock = asyncio.Lock()
 
+    def app_for(self, tenant_id: str) -> str:
+        tenant = self._tenants.of(tenant_id)
+        return tenant.app_id if tenant else ""
+
     async def _client(self, target: ConversationRef) -> ConnectorClient:
         tenant = self._tenants.of(target.tenant_id)
         if tenant is None:

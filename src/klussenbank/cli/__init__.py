@@ -58,7 +58,10 @@ def parser() -> argparse.ArgumentParser:
         "directory", help="the Microsoft Graph directory cache"
     ).add_subparsers(dest="directory_command", required=True)
     directory.add_parser(
-        "sync", parents=[quiet], help="bring the local copy of the directory up to date (users delta)"
+        "sync",
+        parents=[quiet],
+        help="bring the local copy of the directory up to date (users delta); with a tenants file, "
+        "each tenant's with its own credential",
     )
 
     subcommands.add_parser(
@@ -153,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"klussenbank: {exc}", file=sys.stderr)
         return 2
+    except commands.CommandFailed as exc:
+        print(f"klussenbank: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

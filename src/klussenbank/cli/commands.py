@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import signal
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from klussenbank.services.demo import DemoResult
     from klussenbank.services.people import ImportResult
     from klussenbank.services.ports.records import AuditEntry
+    from klussenbank.tenants import Tenants
 
 
 def serve(settings: Settings) -> None:
@@ -121,7 +123,17 @@ async def _load_demo_marketplace(settings: Settings, *, tenant_id: str) -> DemoR
         return result
 
 
+class CommandFailed(Exception):
+    """A command did part of its work; the message says what failed (exit code 1)."""
+
+
 def directory_sync(settings: Settings, progress: Progress) -> None:
+    from klussenbank.tenants import load_tenants
+
+    tenants = load_tenants(settings)
+    if tenants.several:
+        _sync_tenant_directories(settings, tenants, progress)
+        return
     if settings.directory != "graph":
         raise ConfigError(
             "directory sync reads Microsoft Graph: set KLUSSENBANK_DIRECTORY=graph (see README, "
@@ -129,25 +141,76 @@ def directory_sync(settings: Settings, progress: Progress) -> None:
         )
     progress.step("Reading the users delta from Microsoft Graph")
     result = asyncio.run(_sync_directory(settings, progress))
+    progress.summary(f"Directory synced from Microsoft Graph {_synced(result)}")
+
+
+def _synced(result: SyncResult) -> str:
     kind = "full" if result.full else "changes only"
-    progress.summary(
-        f"Directory synced from Microsoft Graph ({kind}): {result.upserted} people updated, "
-        f"{result.removed} removed, {result.pages} pages."
-    )
+    return f"({kind}): {result.upserted} people updated, {result.removed} removed, {result.pages} pages."
+
+
+def _page_counter(progress: Progress) -> Callable[[SyncResult], None]:
+    def page_done(so_far: SyncResult) -> None:
+        progress.count(so_far.pages, None, f"pages ({so_far.upserted} people, {so_far.removed} removed)")
+
+    return page_done
 
 
 async def _sync_directory(settings: Settings, progress: Progress) -> SyncResult:
     from klussenbank.store.db import create_engine
     from klussenbank.wiring import graph_sync
 
-    def page_done(so_far: SyncResult) -> None:
-        progress.count(so_far.pages, None, f"pages ({so_far.upserted} people, {so_far.removed} removed)")
-
     engine = create_engine(settings.database_url)
     try:
-        return await graph_sync(settings, engine, on_page=page_done)()
+        return await graph_sync(settings, engine, on_page=_page_counter(progress))()
     finally:
         await engine.dispose()
+
+
+def _sync_tenant_directories(settings: Settings, tenants: Tenants, progress: Progress) -> None:
+    """Each tenant's directory of the tenants file, with that tenant's own credential; one failing
+    does not stop the others, and the command fails at the end naming it."""
+    lines, failed = asyncio.run(_sync_each_tenant(settings, tenants, progress))
+    progress.summary(*lines)
+    if failed:
+        raise CommandFailed(
+            "directory sync failed for "
+            + "; ".join(f"{key}: {why}" for key, why in failed.items())
+            + (". The other tenants were synced." if len(failed) < len(lines) else ".")
+        )
+
+
+async def _sync_each_tenant(
+    settings: Settings, tenants: Tenants, progress: Progress
+) -> tuple[list[str], dict[str, str]]:
+    from klussenbank.graph.directory_file import FileDirectory
+    from klussenbank.graph.graph_directory import failure_text
+    from klussenbank.store.db import create_engine
+    from klussenbank.wiring import graph_sync
+
+    lines: list[str] = []
+    failed: dict[str, str] = {}
+    engine = create_engine(settings.database_url)
+    try:
+        for entry in tenants.entries:
+            try:
+                if entry.directory == "graph":
+                    progress.step(f"{entry.key}: reading the users delta from its Microsoft Graph")
+                    sync = graph_sync(settings, engine, on_page=_page_counter(progress), tenant=entry)
+                    lines.append(f"{entry.key}: synced from Microsoft Graph {_synced(await sync())}")
+                else:
+                    progress.step(f"{entry.key}: reading its directory file")
+                    people = len(FileDirectory.load(entry.directory_file).person_ids)
+                    lines.append(
+                        f"{entry.key}: directory file {entry.directory_file}: {people} people "
+                        "(nothing to sync: the bot reads it at start-up)"
+                    )
+            except Exception as error:  # one tenant failing must not stop the others: reported below
+                failed[entry.key] = failure_text(error)
+                lines.append(f"{entry.key}: FAILED: {failed[entry.key]}")
+    finally:
+        await engine.dispose()
+    return lines, failed
 
 
 def _print_metrics_address(settings: Settings) -> None:

@@ -128,9 +128,10 @@ TENANT_LIMIT = (48.8, 1.0)
 CONVERSATION_LIMITS = ((6.0, 1.0), (59.0, 30.0))
 
 
-def limits_for(tenant_id: str, conversation_id: str | None = None) -> tuple[Limit, ...]:
-    """The limits a write counts against: the tenant's, and the conversation's when it writes into one."""
-    tenant = Limit(f"tenant:{tenant_id}", *TENANT_LIMIT)
+def limits_for(app_id: str, tenant_id: str, conversation_id: str | None = None) -> tuple[Limit, ...]:
+    """The limits a write by the bot `app_id` counts against: the app's in the tenant (Teams counts per
+    app per tenant), and the conversation's when it writes into one."""
+    tenant = Limit(f"tenant:{app_id}:{tenant_id}", *TENANT_LIMIT)
     if conversation_id is None:  # creating a conversation
         return (tenant,)
     return (

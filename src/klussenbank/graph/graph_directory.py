@@ -24,6 +24,7 @@ from klussenbank.tenants import Tenant
 
 if TYPE_CHECKING:
     import httpx
+    from kiota_abstractions.api_error import APIError
     from msgraph.generated.models.user import User
     from msgraph.graph_service_client import GraphServiceClient
 
@@ -245,10 +246,14 @@ def tenant_credential(tenant: Tenant) -> Any:
     from azure.identity.aio import CertificateCredential, ClientSecretCredential, ManagedIdentityCredential
 
     credential = tenant.graph_credential
+    # azure-identity signs in at Microsoft's global cloud unless told otherwise.
+    cloud = {"authority": tenant.authority} if tenant.authority else {}
     if credential.kind == "ClientSecret":
-        return ClientSecretCredential(tenant.tenant_id, tenant.graph_client_id, credential.secret)
+        return ClientSecretCredential(tenant.tenant_id, tenant.graph_client_id, credential.secret, **cloud)
     if credential.kind == "Certificate":
-        return CertificateCredential(tenant.tenant_id, tenant.graph_client_id, credential.certificate)
+        return CertificateCredential(
+            tenant.tenant_id, tenant.graph_client_id, credential.certificate, **cloud
+        )
     if credential.kind == "UserManagedIdentity":
         return ManagedIdentityCredential(client_id=tenant.graph_client_id)
     return ManagedIdentityCredential()
@@ -388,6 +393,31 @@ class GraphDirectory:
             if exc.response_status_code == 404:
                 return None
             raise
+
+
+def error_text(exc: APIError) -> str:
+    """Graph's code and message of a failed request, in brackets ("" when it sent none)."""
+    error = getattr(exc, "error", None)  # msgraph's ODataError carries Graph's code and message
+    if error is not None and (error.code or error.message):
+        return f"({error.code}: {error.message})"
+    return ""
+
+
+def failure_text(error: BaseException) -> str:
+    """Why a round with Graph failed, in one line for an operator: the token refused, Graph's answer,
+    or no answer at all."""
+    import httpx
+    from azure.core.exceptions import ClientAuthenticationError
+    from kiota_abstractions.api_error import APIError
+
+    if isinstance(error, ClientAuthenticationError):
+        said = " ".join(str(error.message or error).split())
+        return f"no Graph token: the sign-in service refused the Graph credential ({said[:300]})"
+    if isinstance(error, APIError):
+        return f"Graph answered {error.response_status_code} {error_text(error)}".rstrip()
+    if isinstance(error, (httpx.TransportError, OSError)):
+        return f"Graph did not answer ({type(error).__name__}: {error})"
+    return f"{type(error).__name__}: {error}"
 
 
 def request_config(query: Any, *, consistency: bool = False) -> Any:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from klussenbank.config import Settings
@@ -19,12 +20,16 @@ from klussenbank.graph.graph_directory import (
     GRAPH_BASE_URL,
     RetryPolicy,
     credential_from,
+    error_text,
     graph_session,
     request_config,
+    tenant_credential,
 )
+from klussenbank.graph.tenant_directories import TenantDirectories
+from klussenbank.services.ports.directory import AppInstaller
+from klussenbank.tenants import Tenant
 
 if TYPE_CHECKING:
-    from kiota_abstractions.api_error import APIError
     from msgraph.graph_service_client import GraphServiceClient
 
 log = logging.getLogger(__name__)
@@ -80,7 +85,7 @@ class GraphAppInstaller:
                 "Cannot install the Teams app for %s: Graph answered %s %s. %s",
                 aad_object_id,
                 exc.response_status_code,
-                _error_text(exc),
+                error_text(exc),
                 WHY.get(exc.response_status_code or 0, ""),
             )
         except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -164,19 +169,40 @@ async def app_installer(
 
 
 class GraphInstaller:
-    """The AppInstaller port with Microsoft Graph: a Graph session per installation (they are rare:
-    only for an approver the bot has never met)."""
+    """The AppInstaller port with one tenant's Microsoft Graph: a Graph session per installation (they
+    are rare: only for an approver the bot has never met). `external_id` is the manifest id of the
+    tenant's Teams app: its bot's app id."""
 
-    def __init__(self, settings: Settings, *, credential: Any = None) -> None:
-        self._settings = settings
+    def __init__(
+        self, external_id: str, base_url: str, new_credential: Callable[[], Any], *, credential: Any = None
+    ) -> None:
+        self._external_id = external_id
+        self._base_url = base_url
+        self._new_credential = new_credential
         self._credential = credential
 
+    @classmethod
+    def for_settings(cls, settings: Settings, *, credential: Any = None) -> GraphInstaller:
+        """The one tenant's: KLUSSENBANK_APP_ID's app, with the KLUSSENBANK_GRAPH_* credential."""
+        return cls(
+            settings.app_id,
+            settings.graph_base_url,
+            partial(credential_from, settings),
+            credential=credential,
+        )
+
+    @classmethod
+    def for_tenant(cls, tenant: Tenant, *, credential: Any = None) -> GraphInstaller:
+        """A tenants file's entry: its own bot's app, in its own Graph, with its own Graph credential."""
+        return cls(
+            tenant.app_id, tenant.graph_base_url, partial(tenant_credential, tenant), credential=credential
+        )
+
     async def install_for(self, aad_object_id: str) -> bool:
-        settings = self._settings
-        credential = self._credential or credential_from(settings)
+        credential = self._credential or self._new_credential()
         try:
             async with app_installer(
-                credential, external_id=settings.app_id, base_url=settings.graph_base_url
+                credential, external_id=self._external_id, base_url=self._base_url
             ) as installer:
                 return await installer.install_for(aad_object_id)
         finally:
@@ -184,13 +210,21 @@ class GraphInstaller:
                 await credential.close()
 
 
+class TenantInstallers:
+    """The AppInstaller port over several tenants: the app is installed for someone by their home
+    tenant's installer (that tenant's own app, Graph and credential). A tenant without one (a directory
+    file) has nothing to install with: its people's chats are opened by the outbox, as without Graph."""
+
+    def __init__(self, directories: TenantDirectories, installers: Mapping[str, AppInstaller]) -> None:
+        self._directories = directories
+        self._installers = dict(installers)
+
+    async def install_for(self, aad_object_id: str) -> bool:
+        home = await self._directories.home(aad_object_id)
+        installer = self._installers.get(home) if home is not None else None
+        return True if installer is None else await installer.install_for(aad_object_id)
+
+
 def _quoted(value: str) -> str:
     """An OData string literal: a quote inside is doubled."""
     return "'" + value.replace("'", "''") + "'"
-
-
-def _error_text(exc: APIError) -> str:
-    error = getattr(exc, "error", None)  # msgraph's ODataError carries Graph's code and message
-    if error is not None and (error.code or error.message):
-        return f"({error.code}: {error.message})"
-    return ""

@@ -159,7 +159,7 @@ class DeliveryWorker:
                 target = delivery.target
                 if target is None:
                     target = await self._open_personal_chat(delivery)
-                slot = await self._book(limits_for(target.tenant_id, target.conversation_id))
+                slot = await self._book(self._limits(target.tenant_id, target.conversation_id))
                 # Marked `sending` a moment before its slot, so that the database write does not make
                 # the send late (a send late next to one on time draws a 429); see START_LEAD.
                 await self._sleep_until(slot - START_LEAD)
@@ -211,7 +211,7 @@ class DeliveryWorker:
         """
         if delivery.template is None or delivery.person_aad_object_id is None:
             raise SendFailed(Failure(FailureKind.UNREACHABLE, "no conversation with this recipient"))
-        await self._sleep_until(await self._book(limits_for(delivery.template.tenant_id)))
+        await self._sleep_until(await self._book(self._limits(delivery.template.tenant_id)))
         target = await self._sender.open_personal_chat(delivery.template, delivery.person_aad_object_id)
         await self._queue.remember(target, now=self._clock.now())
         return target
@@ -221,6 +221,9 @@ class DeliveryWorker:
             return await self._sender.send(target, delivery.content)
         await self._sender.update(target, delivery.replaces_activity_id, delivery.content)
         return delivery.replaces_activity_id
+
+    def _limits(self, tenant_id: str, conversation_id: str | None = None) -> tuple[Limit, ...]:
+        return limits_for(self._sender.app_for(tenant_id), tenant_id, conversation_id)
 
     async def _book(self, limits: tuple[Limit, ...]) -> float:
         """Book the next free moment of every limit: that moment on the event loop's clock."""

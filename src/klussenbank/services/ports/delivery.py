@@ -82,6 +82,10 @@ class SendFailed(Exception):
 class Sender(Protocol):
     """Sends outside a user's turn. Raises SendFailed with what went wrong."""
 
+    def app_for(self, tenant_id: str) -> str:
+        """The app id of the bot that writes to this tenant ("" when none does): Teams' rate limit is
+        per app per tenant."""
+
     async def send(self, target: ConversationRef, content: dict[str, Any]) -> str:
         """The id of the activity that was sent."""
 
