@@ -65,8 +65,7 @@ class SignupService:
         now = self._clock.now()
         entry = await self._directory.person(actor.aad_object_id)
         async with self._uow(reads_only=True) as uow:
-            known = await uow.people.get(actor.aad_object_id)
-            current = conversation is None or await uow.conversations.is_current(conversation)
+            known, current = await uow.conversations.met(actor.aad_object_id, conversation)
         organisation = entry.organisation if entry else None
         if organisation is None:
             key = known.organisation_key if known else self._default_organisation

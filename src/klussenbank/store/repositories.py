@@ -287,10 +287,11 @@ class SqlAvailability:
         await self._session.flush()
 
 
-def _stored_reference() -> Select[str, str, str, str, dict[str, object], str, bool]:
-    """One query, built once (an alias is costly to build on every turn): the stored row of a
-    conversation, whose it is, and whether another of theirs was used since."""
-    other = aliased(ConversationRow)
+def _met() -> Select[Any]:
+    """One query, built once (an alias is costly to build on every turn), asked on every turn: the
+    person's columns (as `_PERSON`), and the stored row of the conversation they speak in, whose it is
+    and whether another of theirs was used since (all None when it was never stored)."""
+    other, owner = aliased(ConversationRow), aliased(PersonRow)
     used_since = (
         select(other.id)
         .where(
@@ -303,21 +304,21 @@ def _stored_reference() -> Select[str, str, str, str, dict[str, object], str, bo
         .exists()
     )
     return (
-        select(
+        _PERSON.add_columns(
             ConversationRow.conversation_type,
             ConversationRow.tenant_id,
             ConversationRow.channel_id,
             ConversationRow.service_url,
             ConversationRow.reference,
-            PersonRow.aad_object_id,
+            owner.aad_object_id,
             used_since,
         )
-        .outerjoin(PersonRow, PersonRow.id == ConversationRow.person_id)
-        .where(ConversationRow.conversation_id == bindparam("conversation_id"))
+        .outerjoin(ConversationRow, ConversationRow.conversation_id == bindparam("conversation_id"))
+        .outerjoin(owner, owner.id == ConversationRow.person_id)
     )
 
 
-_STORED_REFERENCE = _stored_reference()
+_MET = _met()
 
 
 class SqlConversations:
@@ -345,21 +346,30 @@ class SqlConversations:
             statement.on_conflict_do_update(index_elements=[ConversationRow.conversation_id], set_=changes)
         )
 
-    async def is_current(self, ref: ConversationRef) -> bool:
+    async def met(self, aad_object_id: str, ref: ConversationRef | None) -> tuple[Person | None, bool]:
+        if ref is None:
+            return await self._people.get(aad_object_id), True
         found = (
-            await self._session.execute(_STORED_REFERENCE, {"conversation_id": ref.conversation_id})
+            await self._session.execute(
+                _MET, {"aad_object_id": aad_object_id, "conversation_id": ref.conversation_id}
+            )
         ).first()
         if found is None:
-            return False
-        *where, reference, person, newer = found
-        if ref.person_aad_object_id is not None and (person != ref.person_aad_object_id or newer):
-            return False
-        return tuple(where) == (
+            return None, False
+        tenant_id, name, email, organisation_key, locale, welcomed_at, *stored = found
+        person = Person(aad_object_id, tenant_id, name, email, organisation_key, locale, welcomed_at)
+        *where, reference, owner, newer = stored
+        if reference is None:
+            return person, False
+        if ref.person_aad_object_id is not None and (owner != ref.person_aad_object_id or newer):
+            return person, False
+        current = tuple(where) == (
             ref.conversation_type,
             ref.tenant_id,
             ref.channel_id,
             ref.service_url,
         ) and _without_activity(reference) == _without_activity(ref.reference)
+        return person, current
 
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
         return (await self.for_people([aad_object_id])).get(aad_object_id, [])

@@ -339,9 +339,11 @@ class AuditRepository(Protocol):
 class ConversationRepository(Protocol):
     async def save(self, ref: ConversationRef, *, now: datetime) -> None: ...
 
-    async def is_current(self, ref: ConversationRef) -> bool:
-        """Whether saving `ref` would change nothing but its time: stored exactly so (but for the
-        ids of the activity and the request it came with), and the most recently used conversation of its person."""
+    async def met(self, aad_object_id: str, ref: ConversationRef | None) -> tuple[Person | None, bool]:
+        """The person as stored (None if unknown), and whether saving `ref` would change nothing but
+        its time: stored exactly so (but for the ids of the activity and the request it came with), and
+        the most recently used conversation of its person (True without a `ref`). One query: every
+        turn asks it."""
 
     async def for_person(self, aad_object_id: str) -> list[ConversationRef]:
         """Newest first."""
