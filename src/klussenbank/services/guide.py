@@ -39,15 +39,13 @@ class GuideService:
     async def situation(self, actor: Actor) -> Situation:
         me = actor.aad_object_id
         async with self._uow(reads_only=True) as uow:
-            has_profile, posted, reacted = await uow.people.doings(me)
-            # (Only where the organisations file has pools: a help turn stays one query otherwise.)
-            person = await uow.people.get(me) if self._rules.pools else None
+            has_profile, posted, reacted, organisation = await uow.people.doings(me)
         return Situation(
             has_profile=has_profile,
             posted=posted,
             reacted=reacted,
             manages=bool(await self._directory.reports(me)),
             hr=bool(await self._roles.organisations_of(actor)),
-            in_pool=person is not None and bool(self._rules.pools_of(person.organisation_key)),
+            in_pool=organisation is not None and bool(self._rules.pools_of(organisation)),
             coordinates=bool(self._rules.pools) and bool(await self._pools.pools_of(me)),
         )

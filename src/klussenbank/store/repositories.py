@@ -76,12 +76,16 @@ _PERSON = (
 )
 
 
-def _doings() -> Select[bool, bool, bool]:
+def _doings() -> Select[bool, bool, bool, str | None]:
     me = select(PersonRow.id).where(PersonRow.aad_object_id == bindparam("aad_object_id")).scalar_subquery()
     return select(
         select(AvailabilityRow.person_id).where(AvailabilityRow.person_id == me).exists(),
         select(KlusRow.id).where(KlusRow.poster_id == me).exists(),
         select(InterestRow.id).where(InterestRow.person_id == me).exists(),
+        select(OrganisationRow.key)
+        .join(PersonRow, PersonRow.organisation_id == OrganisationRow.id)
+        .where(PersonRow.id == me)
+        .scalar_subquery(),
     )
 
 
@@ -183,9 +187,9 @@ class SqlPeople:
         )
         return list(rows)
 
-    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool]:
+    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool, str | None]:
         found = (await self._session.execute(_DOINGS, {"aad_object_id": aad_object_id})).one()
-        return bool(found[0]), bool(found[1]), bool(found[2])
+        return bool(found[0]), bool(found[1]), bool(found[2]), found[3]
 
 
 def person_of(row: PersonRow) -> Person:

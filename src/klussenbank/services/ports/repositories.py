@@ -67,9 +67,10 @@ class PersonRepository(Protocol):
     async def reachable(self, organisation_keys: Sequence[str]) -> list[str]:
         """Everyone in these organisations with a personal chat with the app (the app installed)."""
 
-    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool]:
+    async def doings(self, aad_object_id: str) -> tuple[bool, bool, bool, str | None]:
         """Whether the person has a profile (whatever its status), ever posted a klus, and ever
-        reacted to or was invited to one: one read, without reading any of them."""
+        reacted to or was invited to one, and their organisation's key (None if unknown): one read,
+        without reading any of them."""
 
 
 class AvailabilityRepository(Protocol):
