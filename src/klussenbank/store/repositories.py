@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from klussenbank.domain.people import (
     Availability,
@@ -211,11 +211,15 @@ class SqlAvailability:
         self._organisations = organisations
 
     async def _row(self, aad_object_id: str) -> AvailabilityRow | None:
-        return await self._session.scalar(
+        # One person's profile in one query, its skills and organisations joined (a handful of rows),
+        # instead of one query for each list: `profiel`, `klussen` and saving all read it.
+        found = await self._session.execute(
             select(AvailabilityRow)
             .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
             .where(PersonRow.aad_object_id == aad_object_id)
+            .options(joinedload(AvailabilityRow.skills), joinedload(AvailabilityRow.organisations))
         )
+        return found.unique().scalar_one_or_none()
 
     async def get(self, aad_object_id: str) -> Availability | None:
         row = await self._row(aad_object_id)
