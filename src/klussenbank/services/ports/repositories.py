@@ -3,7 +3,7 @@ one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -150,8 +150,8 @@ class InterestRepository(Protocol):
 class SuggestionRepository(Protocol):
     async def add(self, klus_id: int, aad_object_ids: Sequence[str], *, now: datetime) -> None: ...
 
-    async def counts_since(self, since: datetime) -> dict[str, int]:
-        """How many suggestions each person got since then."""
+    async def reached(self, since: datetime, limit: int) -> set[str]:
+        """The people who got `limit` suggestions or more since then."""
 
     async def for_klus(self, klus_id: int) -> set[str]: ...
 
