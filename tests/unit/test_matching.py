@@ -922,16 +922,19 @@ def test_the_pool_ranks_as_the_plain_method(k: Klus, people: list[Candidate], li
 @given(
     klussen(),
     candidates(),
-    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.sampled_from([4, 8, 40])), max_size=60),
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.sampled_from([4, 8, 40]), st.booleans()),
+        max_size=60,
+    ),
     st.integers(1, 8),
     st.integers(0, 4),
 )
 def test_a_crowded_pool_ranks_as_the_plain_method(
-    k: Klus, like: Candidate, differences: list[tuple[int, int, int]], limit: int, every: int
+    k: Klus, like: Candidate, differences: list[tuple[int, int, int, bool]], limit: int, every: int
 ) -> None:
     """Many people alike who fit the klus, so whole groups score the same and the order among them
     is the fair order: the pool visits such a group by the best key each one could still get and
-    stops early."""
+    stops early. Some bring the nice-to-have skills too, which puts them in a group of their own."""
     fitting = dataclasses.replace(
         like.availability,
         skills=(*k.required_skills, *k.nice_skills)[:4],
@@ -947,10 +950,14 @@ def test_a_crowded_pool_ranks_as_the_plain_method(
             person_id=f"crowd{n}",
             recent_matches=recent,
             times_passed_over=passed,
-            availability=dataclasses.replace(fitting, hours_per_week=hours),
+            availability=dataclasses.replace(
+                fitting,
+                hours_per_week=hours,
+                skills=fitting.skills if nice else tuple(s for s in fitting.skills if s not in k.nice_skills),
+            ),
             side=PoolSide(),
         )
-        for n, (recent, passed, hours) in enumerate(differences)
+        for n, (recent, passed, hours, nice) in enumerate(differences)
     ]
     hidden = frozenset(c.person_id for c in people[::every]) if every else frozenset()
     pool = CandidatePool(MATCHER, people[::2])

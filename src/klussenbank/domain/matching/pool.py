@@ -125,8 +125,10 @@ class CandidatePool:
         """The indexed people who share a skill with the klus, in groups with the best score any of
         them can reach (in units), highest first."""
         index = self._index
+        nice: list[int] = []  # beside required skills: the halves of the nice-to-have ones
         if profile.total:
             counter = index._levels(profile.required, profile.terms)
+            nice = index._levels(profile.nice, ()) if profile.nice_total else []
         elif profile.nice_total:
             counter = index._levels(profile.nice, ())
         else:  # a klus without skills: everyone is on the same level
@@ -145,9 +147,17 @@ class CandidatePool:
         for code, members in enumerate(index._modes):
             by_fit[profile.mode_fit[code]] = by_fit.get(profile.mode_fit[code], 0) | members
         cells: list[tuple[int, int]] = []
+        levels: list[tuple[int, int | None, int]] = []  # level, nice level (None: not known), members
         while rest:
             level, members = _highest(counter, rest)
             rest ^= members
+            while nice and members:
+                nice_level, nice_members = _highest(nice, members)
+                members ^= nice_members
+                levels.append((level, nice_level, nice_members))
+            if members:
+                levels.append((level, None, members))
+        for level, nice_level, members in levels:
             for mode_fit, in_mode in by_fit.items():
                 for place, at_place in ((1.0, in_mode & near), (0.0, in_mode & ~near)):
                     groups = [(0.0, at_place & members)]
@@ -159,7 +169,9 @@ class CandidatePool:
                             if split[1]
                         ]
                     for lifts, group in groups:
-                        bound = _bound(profile.total, profile.nice_total, level, mode_fit, place, 1.0, lifts)
+                        bound = _bound(
+                            profile.total, profile.nice_total, level, mode_fit, place, 1.0, lifts, nice_level
+                        )
                         cells.append((_bound_units(bound), group))
         cells.sort(key=lambda cell: -cell[0])  # (stable: the same order in every process)
         return cells
