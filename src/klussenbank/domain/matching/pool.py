@@ -152,9 +152,9 @@ class CandidatePool:
             level, members = _highest(counter, rest)
             rest ^= members
             while nice and members:
-                nice_level, nice_members = _highest(nice, members)
-                members ^= nice_members
-                levels.append((level, nice_level, nice_members))
+                halves, with_halves = _highest(nice, members)
+                members ^= with_halves
+                levels.append((level, halves, with_halves))
             if members:
                 levels.append((level, None, members))
         for level, nice_level, members in levels:
