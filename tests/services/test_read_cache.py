@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from klussenbank.domain.klus import KlusStatus
+from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
+from klussenbank.services.signup import SignupService
 from tests.conftest import FixedClock
-from tests.services.conftest import BRAM, Market
-from tests.services.test_klussen import posted
+from tests.services.conftest import BRAM, CHANTAL, Market
+from tests.services.test_klussen import interested, posted, sign_up
 
 
 @contextlib.contextmanager
@@ -75,3 +76,23 @@ async def test_a_change_waiting_for_its_flush_is_read_as_it_will_be(
         await uow.klussen.update(dataclasses.replace(read, title="Een nieuwe titel"), now=FixedClock().now())
         changed = await uow.klussen.get(klus.id)
     assert changed is not None and changed.title == "Een nieuwe titel"
+
+
+async def test_an_interest_is_read_once_until_it_is_saved(
+    market: Market, signup: SignupService, uow_factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, CHANTAL)
+    klus = await posted(market, BRAM)
+    await interested(market, CHANTAL, klus.id)
+    async with uow_factory() as uow:
+        first = await uow.interests.get(klus.id, CHANTAL.aad_object_id)
+        with statements(engine) as again:
+            assert await uow.interests.get(klus.id, CHANTAL.aad_object_id) == first
+        assert again == []
+
+        assert first is not None
+        await uow.interests.save(
+            dataclasses.replace(first, status=InterestStatus.CHOSEN), hours_per_week=4, now=FixedClock().now()
+        )
+        chosen = await uow.interests.get(klus.id, CHANTAL.aad_object_id)
+    assert chosen is not None and chosen.status is InterestStatus.CHOSEN

@@ -22,6 +22,7 @@ from klussenbank.store.pools import SqlPoolPeople
 from klussenbank.store.privacy import SqlPrivacy
 from klussenbank.store.read_cache import (
     ReadCache,
+    RememberingInterests,
     RememberingKlussen,
     RememberingOrganisations,
     RememberingPeople,
@@ -77,7 +78,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self._session)
         self.pool = SqlPool(self._session)
         self.klussen = RememberingKlussen(self._session, self.people, self.organisations, reads)
-        self.interests = SqlInterests(self._session, self.people)
+        self.interests = RememberingInterests(self._session, self.people, reads)
         self.suggestions = SqlSuggestions(self._session, self.people)
         self.approvals = SqlApprovals(self._session)
         self.access_log = SqlAccessLog(self._session)
