@@ -1,12 +1,14 @@
-"""What a unit of work already read of people, organisations and klussen, until it writes.
+"""What a unit of work already read of people, organisations, klussen and interests, until it
+writes to them.
 
 A turn reads the same rows many times over (approving a match read its people 37 times and the
-candidate's interest 12 times, in the cards, messages and views of everyone in it): each read a round trip and about half a millisecond of
-the process's CPU. Within one unit of work the repositories below answer a second read of the same
-row from what the first one read, until the unit of work writes to a table those rows are read from
-(`TABLES`: a statement, a flush, or changes waiting to be flushed; a statement whose table is not
-known counts as one): then everything is read again. A locking read always goes to the database. Reads in one unit of work see the row as it was when first read,
-as a transaction at REPEATABLE READ would (without the cache each read saw what was committed then).
+candidate's interest 12 times, in the cards, messages and views of everyone in it): each read a
+round trip and about half a millisecond of the process's CPU. Within one unit of work the
+repositories below answer a second read of the same row from what the first one read, until the
+unit of work writes to a table those rows are read from (`TABLES`: a statement, a flush, or changes
+waiting to be flushed; a statement whose table is not known counts as one): then everything is read
+again. A locking read always goes to the database. So reads in one unit of work see a row as it was
+when first read (without this each read saw what was committed at the time), or as it wrote it.
 """
 
 from __future__ import annotations
