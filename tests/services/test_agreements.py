@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from klussenbank.documents import render_agreement
 from klussenbank.graph.directory_file import FileDirectory
 from klussenbank.services.agreements import AgreementLink, AgreementService
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
@@ -167,13 +168,40 @@ async def test_retention_purges_the_agreement_in_every_language(
     approval_id = await approved_match(market, signup, uow_factory)
     async with uow_factory() as uow:
         stored = [await uow.agreements.get(approval_id, language) for language in ("nl", "en")]
-    assert [pdf_text(pdf).split()[0] for _, pdf in filter(None, stored)] == [
-        "Detacheringsovereenkomst",
-        "Secondment",
-    ]
+    assert [found.language for found in filter(None, stored)] == ["nl", "en"]
 
     clock.current += timedelta(days=60 + 25 * 31)  # the klus ended more than 24 months ago
     assert (await privacy_service(uow_factory, clock, market.chores).purge())["harderwijk"] == 1
 
     async with uow_factory() as uow:
         assert await uow.agreements.get(approval_id, "nl") is None  # in no language at all
+
+
+async def test_the_pdf_is_made_from_the_terms_when_first_opened_and_kept(
+    market: Market,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    directory: FileDirectory,
+) -> None:
+    approval_id = await approved_match(market, signup, uow_factory)
+    async with uow_factory() as uow:
+        drawn_up = [await uow.agreements.get(approval_id, language) for language in ("nl", "en")]
+    # Approving stored the terms in both languages, and made no PDF.
+    assert [(found.language, found.pdf) for found in filter(None, drawn_up)] == [("nl", None), ("en", None)]
+    dutch = drawn_up[0]
+    assert dutch is not None and dutch.terms is not None and dutch.terms.language == "nl"
+
+    clock.current += timedelta(days=3)  # the PDF says what was agreed then, not what is true when opened
+    agreements = agreement_service(uow_factory, clock, directory)
+    approval_id, language, query = signed(await agreements.link(CHANTAL, approval_id))
+    first = await agreements.pdf(approval_id, language, query["expires"], query["sig"])
+    again = await agreements.pdf(approval_id, language, query["expires"], query["sig"])
+
+    assert first is not None and again == first
+    assert first == (dutch.number, render_agreement(dutch.terms))
+    async with uow_factory() as uow:
+        kept = await uow.agreements.get(approval_id, "nl")
+        english = await uow.agreements.get(approval_id, "en")
+    assert kept is not None and kept.pdf == first[1]
+    assert english is not None and english.pdf is None  # nobody opened the English one

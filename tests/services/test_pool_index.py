@@ -103,12 +103,11 @@ async def test_posting_and_the_candidates_card_rank_as_the_plain_matcher(
 ) -> None:
     """Each example adds people to the same pool: the index built in an earlier example catches up."""
     await add_people(uow_factory, people)
-    async with uow_factory() as uow:
-        sent = await uow.suggestions.counts_since(FixedClock().now() - 7 * DAY)
-        members, _ = await uow.pool.page(0, 10**6)
     settings_ = market.shared.settings
+    async with uow_factory() as uow:
+        members, _ = await uow.pool.page(0, 10**6)
+        enough = await uow.suggestions.reached(FixedClock().now() - 7 * DAY, settings_.suggestions_per_week)
     quiet = {m.person.aad_object_id for m in members if not m.availability.suggestions}
-    enough = {p for p, n in sent.items() if n >= settings_.suggestions_per_week}
     view = await posted(
         market,
         BRAM,
@@ -198,3 +197,30 @@ async def test_a_profile_saved_in_another_process_is_seen_by_the_next_turn_of_ev
     again = await posted(other, title="Notuleren bij de commissie")
     async with uow_factory() as uow:
         assert eva in await uow.suggestions.for_klus(again.id)
+
+
+async def test_who_reached_the_weekly_number_of_suggestions(
+    market: Market, uow_factory: UnitOfWorkFactory
+) -> None:
+    now = FixedClock().now()
+    klus_ids = [(await posted(market, BRAM, title=f"Klus {n}")).id for n in range(3)]
+    ids = {name: str(uuid.uuid4()) for name in ("three", "two", "old")}
+    async with uow_factory() as uow:
+        for name, aad in ids.items():
+            await uow.people.save(
+                Person(aad, TENANT, name, f"{name}@example.org", "ermelo", "nl-NL"), now=now
+            )
+        for n, klus_id in enumerate(klus_ids):
+            await uow.suggestions.add(klus_id, [ids["three"]], now=now - n * DAY)
+            await uow.suggestions.add(
+                klus_id, [ids["old"]], now=now - (6 + 2 * n) * DAY
+            )  # 2 of 3 before the week
+            if n:
+                await uow.suggestions.add(klus_id, [ids["two"]], now=now)
+        await uow.commit()
+
+    async with uow_factory(reads_only=True) as uow:
+        assert ids["three"] in await uow.suggestions.reached(now - 7 * DAY, 3)
+        assert {ids["three"], ids["two"]} <= await uow.suggestions.reached(now - 7 * DAY, 2)
+        assert ids["old"] not in await uow.suggestions.reached(now - 7 * DAY, 2)
+        assert await uow.suggestions.reached(now - 7 * DAY, 4) == set()

@@ -918,6 +918,56 @@ def test_the_pool_ranks_as_the_plain_method(k: Klus, people: list[Candidate], li
     ) == MATCHER.rank_candidates(k, people, today=TODAY, hidden=hidden, limit=limit)
 
 
+@POOL_PROPERTY
+@given(
+    klussen(),
+    candidates(),
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.sampled_from([4, 8, 40]), st.booleans()),
+        max_size=60,
+    ),
+    st.integers(1, 8),
+    st.integers(0, 4),
+)
+def test_a_crowded_pool_ranks_as_the_plain_method(
+    k: Klus, like: Candidate, differences: list[tuple[int, int, int, bool]], limit: int, every: int
+) -> None:
+    """Many people alike who fit the klus, so whole groups score the same and the order among them
+    is the fair order: the pool visits such a group by the best key each one could still get and
+    stops early. Some bring the nice-to-have skills too, which puts them in a group of their own."""
+    fitting = dataclasses.replace(
+        like.availability,
+        skills=(*k.required_skills, *k.nice_skills)[:4],
+        free_skills=k.free_skills,
+        organisations=(k.organisation_key,),
+        status=AvailabilityStatus.ACTIVE,
+        start_date=min(like.availability.start_date, k.start_date),
+        end_date=None,
+    )
+    people = [
+        dataclasses.replace(
+            like,
+            person_id=f"crowd{n}",
+            recent_matches=recent,
+            times_passed_over=passed,
+            availability=dataclasses.replace(
+                fitting,
+                hours_per_week=hours,
+                skills=fitting.skills if nice else tuple(s for s in fitting.skills if s not in k.nice_skills),
+            ),
+            side=PoolSide(),
+        )
+        for n, (recent, passed, hours, nice) in enumerate(differences)
+    ]
+    hidden = frozenset(c.person_id for c in people[::every]) if every else frozenset()
+    pool = CandidatePool(MATCHER, people[::2])
+    pool.update(people[1::2])
+
+    expected = MATCHER.rank_candidates(k, people, today=TODAY, hidden=hidden, limit=limit)
+    assert pool.top_candidates(k, today=TODAY, hidden=hidden, limit=limit) == expected
+    assert pool.compacted().top_candidates(k, today=TODAY, hidden=hidden, limit=limit) == expected
+
+
 def test_the_pool_gives_people_with_commitments_their_hours_left() -> None:
     offered = klus(hours_per_week=16)
     people = [

@@ -4,6 +4,7 @@ a PDF in each one's language behind a short-lived, signed link."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
@@ -80,10 +81,12 @@ class AgreementService:
         self._roles = HrRoles(directory, rules)
 
     async def draw_up(self, uow: UnitOfWork, approval: Approval) -> None:
-        """In the approving transaction: the PDFs are made and stored."""
+        """In the approving transaction: the terms are stored in every language. The PDF of a
+        language is made when it is first opened (`pdf`): making one takes about 0.1 s of CPU, too
+        much to spend twice on every approval, beside everyone else's turns."""
         view = await self._view(uow, approval)
-        pdfs = {language: self._render(replace(view, language=language)) for language in LANGUAGES}
-        await uow.agreements.add(approval.id, view.number, pdfs, now=self._clock.now())
+        terms = [replace(view, language=language) for language in LANGUAGES]
+        await uow.agreements.add(approval.id, terms, now=self._clock.now())
 
     async def offer(self, uow: UnitOfWork, approval: Approval, *, told: Collection[str]) -> None:
         """The parties hear the agreement is ready, except those `told` already (in one message
@@ -106,13 +109,13 @@ class AgreementService:
             approval = await uow.approvals.get(approval_id)
             reader = await uow.people.get(actor.aad_object_id)
             language = language_of(reader.locale if reader else actor.locale)
-            stored = await uow.agreements.get(approval_id, language)
-            if approval is None or stored is None or not await self._may_read(uow, actor, approval):
+            number = await uow.agreements.number(approval_id)
+            if approval is None or number is None or not await self._may_read(uow, actor, approval):
                 return Refusal("agreement_not_found")
             klus = await uow.klussen.get(approval.klus_id)
             return AgreementLink(
                 approval_id,
-                stored[0],
+                number,
                 klus.title if klus else "",
                 self._links.url(pdf_path(approval_id, language), self._clock.now()),
             )
@@ -146,8 +149,20 @@ class AgreementService:
     ) -> tuple[str, bytes] | None:
         if not self._links.valid(pdf_path(approval_id, language), expires, signature, self._clock.now()):
             return None
+        async with self._uow(reads_only=True) as uow:
+            stored = await uow.agreements.get(approval_id, language)
+        if stored is None:
+            return None
+        if stored.pdf is not None:
+            return stored.number, stored.pdf
+        assert stored.terms is not None  # (an agreement has its PDF, its terms, or both)
+        # Made in a thread: the process keeps answering turns meanwhile. The same terms give the
+        # same bytes, so two first opens at once keep one and the same PDF.
+        pdf = await asyncio.to_thread(self._render, stored.terms)
         async with self._uow() as uow:
-            return await uow.agreements.get(approval_id, language)
+            await uow.agreements.keep_pdf(approval_id, stored.language, pdf)
+            await uow.commit()
+        return stored.number, pdf
 
     async def _may_read(self, uow: UnitOfWork, actor: Actor, approval: Approval) -> bool:
         if actor.aad_object_id in await self._parties(uow, approval, with_hr=False):

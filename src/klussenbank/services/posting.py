@@ -134,8 +134,7 @@ class PostingService:
         now = self._clock.now()
         settings = self._market.settings
         pool = await self._market.pool.current(uow)
-        sent = await uow.suggestions.counts_since(now - WEEK)
-        enough = {person for person, count in sent.items() if count >= settings.suggestions_per_week}
+        enough = await uow.suggestions.reached(now - WEEK, settings.suggestions_per_week)
         matches = [
             match
             for match in pool.top_candidates(

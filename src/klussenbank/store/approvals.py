@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from klussenbank.domain.agreement_wording import Language
+from klussenbank.domain.agreement import AgreementView
 from klussenbank.domain.approval import Approval, ApprovalEvent, ApprovalStatus, ApprovalStep, EventKind
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.work import Evaluation, HoursMonth, Role
-from klussenbank.services.ports.records import AccessEntry, AgreementEntry
+from klussenbank.services.ports.records import AccessEntry, AgreementEntry, StoredAgreement
+from klussenbank.store.agreement_terms import terms_json, terms_of
 from klussenbank.store.db import insert_for, utc
 from klussenbank.store.orm.approvals import AgreementRow, ApprovalCardRow, ApprovalEventRow, ApprovalRow
 from klussenbank.store.orm.klussen import KlusRow
@@ -273,23 +274,41 @@ class SqlAgreements:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(
-        self, approval_id: int, number: str, pdfs: Mapping[Language, bytes], *, now: datetime
-    ) -> None:
+    async def add(self, approval_id: int, terms: Sequence[AgreementView], *, now: datetime) -> None:
         self._session.add_all(
-            AgreementRow(approval_id=approval_id, language=language, number=number, pdf=pdf, created_at=now)
-            for language, pdf in pdfs.items()
+            AgreementRow(
+                approval_id=approval_id,
+                language=view.language,
+                number=view.number,
+                terms=terms_json(view),
+                created_at=now,
+            )
+            for view in terms
         )
         await self._session.flush()
 
-    async def get(self, approval_id: int, language: str) -> tuple[str, bytes] | None:
+    async def get(self, approval_id: int, language: str) -> StoredAgreement | None:
         row = await self._session.scalar(
             select(AgreementRow)
             .where(AgreementRow.approval_id == approval_id)
             .order_by((AgreementRow.language == language).desc())
             .limit(1)
         )
-        return (row.number, row.pdf) if row else None
+        if row is None:
+            return None
+        terms = terms_of(row.terms) if row.terms is not None else None
+        return StoredAgreement(row.number, row.language, row.pdf, terms)
+
+    async def keep_pdf(self, approval_id: int, language: str, pdf: bytes) -> None:
+        await self._session.execute(
+            update(AgreementRow)
+            .where(
+                AgreementRow.approval_id == approval_id,
+                AgreementRow.language == language,
+                AgreementRow.pdf.is_(None),
+            )
+            .values(pdf=pdf)
+        )
 
     async def number(self, approval_id: int) -> str | None:
         return await self._session.scalar(

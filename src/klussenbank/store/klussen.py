@@ -286,14 +286,17 @@ class SqlSuggestions:
         self._session.add_all(SuggestionRow(klus_id=klus_id, person_id=i, created_at=now) for i in ids)
         await self._session.flush()
 
-    async def counts_since(self, since: datetime) -> dict[str, int]:
-        rows = await self._session.execute(
-            select(PersonRow.aad_object_id, func.count())
-            .join(SuggestionRow, SuggestionRow.person_id == PersonRow.id)
+    async def reached(self, since: datetime, limit: int) -> set[str]:
+        # Counted by row id first: joined before grouping, PostgreSQL read all of `people` for it
+        # (70 ms a post with 100,000 people); this reads the week's suggestions by their index.
+        reached = (
+            select(SuggestionRow.person_id)
             .where(SuggestionRow.created_at >= since)
-            .group_by(PersonRow.aad_object_id)
+            .group_by(SuggestionRow.person_id)
+            .having(func.count() >= limit)
         )
-        return {person: count for person, count in rows}
+        rows = await self._session.scalars(select(PersonRow.aad_object_id).where(PersonRow.id.in_(reached)))
+        return set(rows)
 
     async def for_klus(self, klus_id: int) -> set[str]:
         rows = await self._session.scalars(

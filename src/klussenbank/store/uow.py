@@ -20,6 +20,13 @@ from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.pool_changes import record_changes
 from klussenbank.store.pools import SqlPoolPeople
 from klussenbank.store.privacy import SqlPrivacy
+from klussenbank.store.read_cache import (
+    ReadCache,
+    RememberingInterests,
+    RememberingKlussen,
+    RememberingOrganisations,
+    RememberingPeople,
+)
 from klussenbank.store.reports import SqlReports
 from klussenbank.store.repositories import SqlAvailability, SqlConversations, SqlOrganisations, SqlPeople
 from klussenbank.store.shifts import SqlShifts
@@ -63,14 +70,15 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions() if self._reads is None else self._sessions(bind=self._reads)
-        self.organisations = SqlOrganisations(self._session)
-        self.people = SqlPeople(self._session, self.organisations)
+        reads = ReadCache(self._session)
+        self.organisations = RememberingOrganisations(self._session, reads)
+        self.people = RememberingPeople(self._session, self.organisations, reads)
         self.availability = SqlAvailability(self._session, self.people, self.organisations)
         self.conversations = SqlConversations(self._session, self.people)
         self.outbox = SqlOutbox(self._session)
         self.pool = SqlPool(self._session)
-        self.klussen = SqlKlussen(self._session, self.people, self.organisations)
-        self.interests = SqlInterests(self._session, self.people)
+        self.klussen = RememberingKlussen(self._session, self.people, self.organisations, reads)
+        self.interests = RememberingInterests(self._session, self.people, reads)
         self.suggestions = SqlSuggestions(self._session, self.people)
         self.approvals = SqlApprovals(self._session)
         self.access_log = SqlAccessLog(self._session)

@@ -20,6 +20,7 @@ want to learn one of its learnable skills, and `_bound` bounds the score.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Container, Iterable
 from datetime import date
 
@@ -27,7 +28,7 @@ from klussenbank.domain.klus import Klus
 from klussenbank.domain.matching.bitsets import _any, _bits, _highest
 from klussenbank.domain.matching.people_index import _PeopleIndex
 from klussenbank.domain.matching.profiles import _Klus, _Person
-from klussenbank.domain.matching.ranker import Matcher, _band, _candidate_key, _CandidateKey
+from klussenbank.domain.matching.ranker import Matcher, _band, _candidate_key, _CandidateKey, _stable_hash
 from klussenbank.domain.matching.scoring import _bound, _bound_units, _Fit, _fit, _match
 from klussenbank.domain.matching.shapes import LIFT_WEIGHTS, Candidate, Match
 
@@ -89,33 +90,45 @@ class CandidatePool:
             return []
         profile = self._matcher._klus(klus)
         day = today.toordinal()
-        best: list[_Found] = []
+        best: list[_Found] = []  # the best found so far, in order, at most `limit`
 
         def consider(person: _Person) -> None:
-            if person.id in hidden:
-                return
             fit = _fit(profile, person, day)
             if fit is not None:
-                best.append((_candidate_key(profile, person, fit), person, fit))
+                insort(best, (_candidate_key(profile, person, fit), person, fit), key=_found_key)
+                del best[limit:]
 
         for person in self._changed.values():
-            consider(person)
-        kth = _keep_best(best, limit)
+            if person.id not in hidden:
+                consider(person)
         people = self._index._people
         for bound, members in self._cells(profile):
-            if kth is not None and -_band(bound) > kth[0]:
+            band = -_band(bound)
+            if len(best) >= limit and band > best[-1][0][0]:
                 break  # nobody left can enter the top: everyone further is in a lower band
-            for index in _bits(members):
-                consider(people[index])
-            kth = _keep_best(best, limit)
+            # Everyone here scores at most `bound`, so their key is at least their floor: visit
+            # them floor first and stop at the first whose floor is behind the limit-th found.
+            # (Scoring is the costly part: a group of 100,000 people can hold thousands.)
+            floors = sorted(
+                ((band, person.recent, person.passed_over, _stable_hash(profile.id, person.id)), index)
+                for index in _bits(members)
+                for person in (people[index],)
+            )
+            for floor, index in floors:
+                if len(best) >= limit and floor > best[-1][0]:
+                    break
+                if people[index].id not in hidden:
+                    consider(people[index])
         return [_match(profile, person, fit) for _, person, fit in best]
 
     def _cells(self, profile: _Klus) -> Iterable[tuple[int, int]]:
         """The indexed people who share a skill with the klus, in groups with the best score any of
         them can reach (in units), highest first."""
         index = self._index
+        nice: list[int] = []  # beside required skills: the halves of the nice-to-have ones
         if profile.total:
             counter = index._levels(profile.required, profile.terms)
+            nice = index._levels(profile.nice, ()) if profile.nice_total else []
         elif profile.nice_total:
             counter = index._levels(profile.nice, ())
         else:  # a klus without skills: everyone is on the same level
@@ -134,9 +147,17 @@ class CandidatePool:
         for code, members in enumerate(index._modes):
             by_fit[profile.mode_fit[code]] = by_fit.get(profile.mode_fit[code], 0) | members
         cells: list[tuple[int, int]] = []
+        levels: list[tuple[int, int | None, int]] = []  # level, nice level (None: not known), members
         while rest:
             level, members = _highest(counter, rest)
             rest ^= members
+            while nice and members:
+                halves, with_halves = _highest(nice, members)
+                members ^= with_halves
+                levels.append((level, halves, with_halves))
+            if members:
+                levels.append((level, None, members))
+        for level, nice_level, members in levels:
             for mode_fit, in_mode in by_fit.items():
                 for place, at_place in ((1.0, in_mode & near), (0.0, in_mode & ~near)):
                     groups = [(0.0, at_place & members)]
@@ -148,14 +169,13 @@ class CandidatePool:
                             if split[1]
                         ]
                     for lifts, group in groups:
-                        bound = _bound(profile.total, profile.nice_total, level, mode_fit, place, 1.0, lifts)
+                        bound = _bound(
+                            profile.total, profile.nice_total, level, mode_fit, place, 1.0, lifts, nice_level
+                        )
                         cells.append((_bound_units(bound), group))
         cells.sort(key=lambda cell: -cell[0])  # (stable: the same order in every process)
         return cells
 
 
-def _keep_best(best: list[_Found], limit: int) -> _CandidateKey | None:
-    """Keep the `limit` best, in order; the limit-th's key once there are that many."""
-    best.sort(key=lambda found: found[0])
-    del best[limit:]
-    return best[-1][0] if len(best) >= limit else None
+def _found_key(found: _Found) -> _CandidateKey:
+    return found[0]

@@ -238,14 +238,22 @@ def _bound_units(bound: float) -> int:
 
 
 def _bound(
-    total: int, nice_total: int, level: int, work_mode: float, place: float, hours: float, lifts: float
+    total: int,
+    nice_total: int,
+    level: int,
+    work_mode: float,
+    place: float,
+    hours: float,
+    lifts: float,
+    nice_level: int | None = None,
 ) -> float:
     """The best score a person can reach for a klus with `total` required and free-text skills and
     `nice_total` nice-to-have ones, given their skill level, the fits of work mode, place and hours, and
     the weights of the lifts (mentioned, learning, confirmed) they may have.
 
     The level counts halves of the required and free-text skills; when the klus has none of those it
-    counts halves of the nice-to-have skills. Parts not known yet are taken as perfect. (With
+    counts halves of the nice-to-have skills. `nice_level` counts halves of the nice-to-have skills
+    beside a level of required ones (as `_part` does). Parts not known yet are taken as perfect. (With
     nice-to-have skills taken as perfect, the bound is also one for the same klus without them; a lift
     only lifts a score below 1, so a bound with it is also one without it.)
     """
@@ -258,7 +266,7 @@ def _bound(
         rest += SKILLS_WEIGHT * level / (2 * total)
         if nice_total:
             weight_sum += NICE_SKILLS_WEIGHT
-            rest += NICE_SKILLS_WEIGHT
+            rest += NICE_SKILLS_WEIGHT * (1.0 if nice_level is None else nice_level / (2 * nice_total))
     elif nice_total:
         weight_sum += NICE_SKILLS_WEIGHT
         rest += NICE_SKILLS_WEIGHT * level / (2 * nice_total)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from klussenbank.domain.agreement import AgreementView
 from klussenbank.domain.delivery import DeliveryStatus
 from klussenbank.domain.people import Availability, Organisation, Person
 from klussenbank.domain.pools import PoolSide
@@ -89,6 +90,17 @@ class AgreementEntry:
     approval_id: int
     number: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredAgreement:
+    """An agreement in one language: its PDF once it was made, and the terms it is made from
+    (None for agreements from before their terms were kept, which all have their PDF)."""
+
+    number: str
+    language: str
+    pdf: bytes | None
+    terms: AgreementView | None
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@ one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from klussenbank.domain.agreement_wording import Language
+from klussenbank.domain.agreement import AgreementView
 from klussenbank.domain.announcement import Announcement
 from klussenbank.domain.approval import Approval, ApprovalEvent, EventKind
 from klussenbank.domain.growth import ConfirmedSkill, PulseAnswer
@@ -33,6 +33,7 @@ from klussenbank.services.ports.records import (
     PoolMember,
     PriorPress,
     SettledHours,
+    StoredAgreement,
 )
 
 
@@ -150,8 +151,8 @@ class InterestRepository(Protocol):
 class SuggestionRepository(Protocol):
     async def add(self, klus_id: int, aad_object_ids: Sequence[str], *, now: datetime) -> None: ...
 
-    async def counts_since(self, since: datetime) -> dict[str, int]:
-        """How many suggestions each person got since then."""
+    async def reached(self, since: datetime, limit: int) -> set[str]:
+        """The people who got `limit` suggestions or more since then."""
 
     async def for_klus(self, klus_id: int) -> set[str]: ...
 
@@ -282,13 +283,15 @@ class WorkRepository(Protocol):
 
 
 class AgreementRepository(Protocol):
-    async def add(
-        self, approval_id: int, number: str, pdfs: Mapping[Language, bytes], *, now: datetime
-    ) -> None: ...
+    async def add(self, approval_id: int, terms: Sequence[AgreementView], *, now: datetime) -> None:
+        """The agreement's terms, one row per language (each view's `language`); no PDF yet."""
 
-    async def get(self, approval_id: int, language: str) -> tuple[str, bytes] | None:
-        """(number, PDF) of the approval's agreement in `language`, if there is one; in another
-        language when it has none in this one (those made before 0010 are in Dutch only)."""
+    async def get(self, approval_id: int, language: str) -> StoredAgreement | None:
+        """The approval's agreement in `language`, if there is one; in another language when it has
+        none in this one (those made before 0010 are in Dutch only)."""
+
+    async def keep_pdf(self, approval_id: int, language: str, pdf: bytes) -> None:
+        """The PDF made from the terms in `language` (kept once: a PDF already there stays)."""
 
     async def number(self, approval_id: int) -> str | None:
         """The agreement's number, if the approval has one (without reading its PDFs)."""

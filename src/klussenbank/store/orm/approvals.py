@@ -77,13 +77,16 @@ class ApprovalEventRow(Base):
 
 
 class AgreementRow(Base):
-    """The secondment agreement of an approved match in one language (nl, en), as the PDF the
-    parties download; every language has the same number and says the same."""
+    """The secondment agreement of an approved match in one language (nl, en): its terms as agreed
+    (JSON, `store.agreement_terms`) and the PDF the parties download, made from them when it is first
+    opened (rows from before 0022 have the PDF only); every language has the same number and says the
+    same."""
 
     __tablename__ = "agreements"
 
     approval_id: Mapped[int] = mapped_column(ForeignKey("approvals.id", ondelete="CASCADE"), primary_key=True)
     language: Mapped[str] = mapped_column(String(2), primary_key=True)
     number: Mapped[str] = mapped_column(String(32))
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    terms: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
