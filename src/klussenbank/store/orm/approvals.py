@@ -79,7 +79,7 @@ class ApprovalEventRow(Base):
 class AgreementRow(Base):
     """The secondment agreement of an approved match in one language (nl, en): its terms as agreed
     (JSON, `store.agreement_terms`) and the PDF the parties download, made from them when it is first
-    opened (rows from before 0022 have the PDF only); every language has the same number and says the
+    opened (rows from before 0021 have the PDF only); every language has the same number and says the
     same."""
 
     __tablename__ = "agreements"
