@@ -142,9 +142,14 @@ def _defused(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
+# The weeks a board may show: the card pages a week back and forth, and a week ends on its Sunday.
+FIRST_MONDAY, LAST_MONDAY = date.min + timedelta(days=7), date.max - timedelta(days=13)
+
+
 def week_of(value: str) -> date | None:
-    """A week's Monday from a card's ISO date; None when it is not one."""
+    """A week's Monday from a card's ISO date; None when it is not one, or too near the calendar's end."""
     try:
-        return monday_of(datetime.strptime(value, "%Y-%m-%d").date())
+        monday = monday_of(datetime.strptime(value, "%Y-%m-%d").date())
     except ValueError:
         return None
+    return monday if FIRST_MONDAY <= monday <= LAST_MONDAY else None
