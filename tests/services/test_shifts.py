@@ -218,6 +218,23 @@ async def test_the_coordinator_proposes_and_a_yes_books_the_person(
     assert await shifts.open_requests(CHANTAL) == Refusal("shifts_coordinators_only")
 
 
+async def test_a_no_to_a_proposal_tells_the_coordinators_not_the_requester(
+    shifts: ShiftService, market: Market, pooled: None, engine: AsyncEngine
+) -> None:
+    view = await posted(shifts, ANNA)
+    await shifts.propose(BRAM, view.klus.id, DAAN.aad_object_id)
+    before = len(await outbox(engine))
+
+    said_no = await market.interest.decline(DAAN, view.klus.id, once="no-1")
+
+    assert isinstance(said_no, KlusOffer) and said_no.interest is InterestStatus.DECLINED
+    # Bram proposed Daan and proposes someone else; Anna asked the pool and chose nobody.
+    assert (await outbox(engine))[before:] == [("shifts.declined", "Bram Jansen")]
+    listed = await shifts.candidates(BRAM, view.klus.id)
+    assert isinstance(listed, CoordinatorView)
+    assert [(r.name, r.status) for r in listed.rows][:1] == [("Daan Visser", InterestStatus.DECLINED)]
+
+
 async def test_the_same_person_is_refused_for_an_overlapping_shift(
     shifts: ShiftService, market: Market, pooled: None
 ) -> None:

@@ -14,7 +14,7 @@ from klussenbank.domain.klus import (
     Klus,
     KlusStatus,
 )
-from klussenbank.domain.people import WorkMode
+from klussenbank.domain.people import Person, WorkMode
 from klussenbank.services.approval_routing import SAW_CANDIDACY, ApprovalRouter
 from klussenbank.services.contacts import contact_for
 from klussenbank.services.klus_views import teams_user_ids
@@ -212,14 +212,23 @@ class InterestService:
             klus, interest = chosen
             await self._market.move(uow, klus, interest, InterestStatus.DECLINED)
             person = await person_of(uow, actor)
-            poster = await uow.people.get(klus.poster_id)
             offer = await self._offer(uow, klus, actor.aad_object_id)
-            if poster is not None:
-                await self._market.notify(
-                    uow, poster, KlusNotice("declined", offer.klus, name=person.name), "klus.declined"
-                )
+            if klus.pool_key:  # a request by shift: its coordinators proposed them, and propose another
+                told = await self._coordinators_of(uow, klus, but=actor.aad_object_id)
+                notice, reason = KlusNotice("proposal_declined", offer.klus, name=person.name), "shifts.declined"
+            else:
+                told = [p for p in [await uow.people.get(klus.poster_id)] if p is not None]
+                notice, reason = KlusNotice("declined", offer.klus, name=person.name), "klus.declined"
+            await self._market.notify_all(uow, [(p, notice) for p in told], reason)
             await uow.commit()
             return offer
+
+    async def _coordinators_of(self, uow: UnitOfWork, klus: Klus, *, but: str) -> list[Person]:
+        """The coordinators of the klus's pool whom the bot knows, but one."""
+        pool = self._approvals.pools.pool(klus.pool_key)
+        coordinators = await self._approvals.pools.coordinators(pool) if pool else []
+        ids = [c.aad_object_id for c in coordinators if c.aad_object_id != but]
+        return list(await uow.people.some(ids))
 
     async def _again(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
         """A second press of a card: the klus as it is now, saying it was already done."""
