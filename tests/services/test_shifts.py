@@ -235,6 +235,26 @@ async def test_a_no_to_a_proposal_tells_the_coordinators_not_the_requester(
     assert [(r.name, r.status) for r in listed.rows][:1] == [("Daan Visser", InterestStatus.DECLINED)]
 
 
+async def test_a_request_by_shift_is_given_out_by_the_coordinators_only(
+    shifts: ShiftService, market: Market, pooled: None, engine: AsyncEngine
+) -> None:
+    view = await posted(shifts, ANNA)
+    before = await outbox(engine)
+
+    # A card's klus id is no right: the requester chooses nobody, and nobody volunteers uninvited.
+    only = Refusal("shifts_coordinators_only")
+    assert await market.choosing.candidates(ANNA, view.klus.id) == only
+    assert await market.choosing.invite(ANNA, view.klus.id, CHANTAL.aad_object_id) == only
+    assert await market.choosing.choose(ANNA, view.klus.id, CHANTAL.aad_object_id) == only
+    volunteered = await market.interest.show_interest(DAAN, view.klus.id, "Ik wil wel.")
+    assert isinstance(volunteered, KlusOffer) and volunteered.interest is None
+    assert volunteered.banner == "refusal.coordinator_proposes"
+    assert await outbox(engine) == before
+    # So Daan stays on the coordinator's list, to be proposed.
+    proposed = await shifts.propose(BRAM, view.klus.id, DAAN.aad_object_id)
+    assert isinstance(proposed, CoordinatorView) and proposed.banner == "shifts.banner.proposed"
+
+
 async def test_the_same_person_is_refused_for_an_overlapping_shift(
     shifts: ShiftService, market: Market, pooled: None
 ) -> None:

@@ -22,7 +22,7 @@ from klussenbank.services.marketplace import Marketplace, may_see, person_of
 from klussenbank.services.once import ALREADY_DONE, first_press
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
-from klussenbank.services.shifts import shift_clash
+from klussenbank.services.shifts import by_shift, shift_clash
 from klussenbank.services.views import KlusNotice, KlusOffer, OfferFilters, OffersView, Refusal
 
 # Waiting for the poster: nothing to confirm or decline yet.
@@ -133,6 +133,8 @@ class InterestService:
                 return await self._offer(uow, klus, me, banner="refusal.interest_needs_profile")
             if (klus.pool_key or klus.qualifications) and await self._left_out(uow, klus, me):
                 return await self._offer(uow, klus, me, banner="refusal.pool_rules")
+            if interest is None and await by_shift(uow, klus):  # its coordinators propose people
+                return await self._offer(uow, klus, me, banner="refusal.coordinator_proposes")
             await uow.interests.save(
                 Interest(klus.id, actor.aad_object_id, InterestStatus.INTERESTED, motivation),
                 hours_per_week=klus.hours_per_week,

@@ -150,6 +150,12 @@ class Coordinators:
         return await self._roles.coordinators(pool)
 
 
+async def by_shift(uow: UnitOfWork, klus: Klus) -> bool:
+    """Whether the klus is a request by shift: its pool's coordinators give it out, and nobody else
+    (its requester does not choose, and nobody reacts to it without being proposed)."""
+    return bool(klus.pool_key) and bool(await uow.shifts.of_klussen([klus.id]))
+
+
 async def shift_clash(uow: UnitOfWork, klus_id: int, person_id: str) -> tuple[Shift, Shift] | None:
     """A shift of this klus and one the person is already booked on that overlap, if any."""
     mine = (await uow.shifts.of_klussen([klus_id])).get(klus_id, [])
