@@ -4,6 +4,8 @@ HR's view and exports, standing candidates, and the track in `my data`, erasure 
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -224,6 +226,23 @@ async def test_the_adviser_suggests_a_klus_and_the_person_decides(
     assert isinstance(progress, TrackProgressView)
     assert [(e.kind.value, e.klus_title) for e in progress.timeline][-1] == ("suggested", klus.title)
     assert "suggested" in progress_csv(progress)
+
+
+async def test_the_csv_for_the_personnel_file_runs_no_formula_a_klus_title_holds(
+    tracks: TrackService, market: Market, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, CHANTAL)
+    title = '=HYPERLINK("https://example.org","Open")'
+    klus = await posted(market, BRAM, title=title, nice_skills=("copywriting",))
+    [summary] = (await started(tracks, engine)).tracks
+    await tracks.suggest(ANNA, summary.track.id, klus.id)
+    progress = await tracks.progress(ANNA, summary.track.id)
+    assert isinstance(progress, TrackProgressView)
+
+    cells = [cell for row in csv.reader(io.StringIO(progress_csv(progress))) for cell in row]
+
+    assert "'" + title in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
 
 
 async def test_exports_need_a_valid_link(tracks: TrackService, engine: AsyncEngine) -> None:

@@ -217,7 +217,10 @@ class InterestService:
             offer = await self._offer(uow, klus, actor.aad_object_id)
             if klus.pool_key:  # a request by shift: its coordinators proposed them, and propose another
                 told = await self._coordinators_of(uow, klus, but=actor.aad_object_id)
-                notice, reason = KlusNotice("proposal_declined", offer.klus, name=person.name), "shifts.declined"
+                notice, reason = (
+                    KlusNotice("proposal_declined", offer.klus, name=person.name),
+                    "shifts.declined",
+                )
             else:
                 told = [p for p in [await uow.people.get(klus.poster_id)] if p is not None]
                 notice, reason = KlusNotice("declined", offer.klus, name=person.name), "klus.declined"

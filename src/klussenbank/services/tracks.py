@@ -45,6 +45,7 @@ from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, DirectoryPerson, Recipient
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles, find_person
+from klussenbank.services.spreadsheet import cell
 from klussenbank.services.views import Refusal, SkillChoice
 
 SAW_TRACK = "track"  # the HR adviser looked at the person's track
@@ -641,10 +642,15 @@ def progress_csv(view: TrackProgressView) -> str:
     writer.writerow(["klus", "hours", "score_employee", "score_poster", "goal_skills"])
     for klus in view.done:
         writer.writerow(
-            [klus.title, klus.hours, *("" if s is None else s for s in klus.scores), " ".join(klus.skills)]
+            [
+                cell(klus.title),
+                klus.hours,
+                *("" if s is None else s for s in klus.scores),
+                " ".join(klus.skills),
+            ]
         )
     writer.writerow([])
     writer.writerow(["date", "event", "klus"])
     for event in view.timeline:
-        writer.writerow([event.at.date().isoformat(), event.kind.value, event.klus_title])
+        writer.writerow([event.at.date().isoformat(), event.kind.value, cell(event.klus_title)])
     return out.getvalue()
