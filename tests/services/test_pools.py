@@ -271,3 +271,17 @@ async def test_someone_the_pool_rules_leave_out_cannot_react_to_the_pools_klus(
     assert await snapshot(engine) == before
     offer = await market.interest.show_interest(CHANTAL, klus.id, "")
     assert isinstance(offer, KlusOffer) and offer.banner == ""
+
+
+async def test_a_no_on_the_pools_own_klus_goes_to_its_poster_as_for_any_klus(
+    market: Market, signup: SignupService, pools: PoolService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, CHANTAL)
+    await onboarded(pools, CHANTAL)
+    klus = await posted(market, BRAM, pool_key=POOL, qualifications=())  # no shifts: Bram chooses
+    await market.interest.show_interest(CHANTAL, klus.id, "")
+    await market.choosing.choose(BRAM, klus.id, CHANTAL.aad_object_id)
+
+    await market.interest.decline(CHANTAL, klus.id)
+
+    assert (await outbox(engine))[-1] == ("klus.declined", "Bram Jansen")

@@ -215,7 +215,7 @@ class InterestService:
             await self._market.move(uow, klus, interest, InterestStatus.DECLINED)
             person = await person_of(uow, actor)
             offer = await self._offer(uow, klus, actor.aad_object_id)
-            if klus.pool_key:  # a request by shift: its coordinators proposed them, and propose another
+            if await by_shift(uow, klus):  # its coordinators proposed them, and propose someone else
                 told = await self._coordinators_of(uow, klus, but=actor.aad_object_id)
                 notice, reason = (
                     KlusNotice("proposal_declined", offer.klus, name=person.name),
