@@ -285,3 +285,31 @@ async def test_a_no_on_the_pools_own_klus_goes_to_its_poster_as_for_any_klus(
     await market.interest.decline(CHANTAL, klus.id)
 
     assert (await outbox(engine))[-1] == ("klus.declined", "Bram Jansen")
+
+
+async def test_the_coordinator_takes_someone_out_of_the_pool_once_and_nobody_else_can(
+    pools: PoolService, signup: SignupService, engine: AsyncEngine, uow_factory: UnitOfWorkFactory
+) -> None:
+    await onboarded(pools, EVA, CHANTAL)
+    before = await snapshot(engine)
+    for who in (DAAN, EVA):  # not a coordinator, not even of herself
+        assert await pools.remove_member(who, POOL, EVA.aad_object_id, new_once_key()) == Refusal(
+            "pools.not_coordinator"
+        )
+    assert await pools.remove_member(BRAM, POOL, "no-such-person", new_once_key()) == Refusal(
+        "pools.not_a_member"
+    )
+    assert await snapshot(engine) == before
+
+    once = new_once_key()
+    for _ in range(2):  # a double click takes her out once, and says so both times
+        view = await pools.remove_member(BRAM, POOL, EVA.aad_object_id, once)
+        assert isinstance(view, PoolView)
+        assert (view.banner, view.detail) == ("pools.member_removed", "Eva Smit")
+        assert [m.name for m in view.members] == ["Chantal Bakker"]
+    assert (await pools.mine(EVA)).pools == ()  # her onboarding in the pool went with her
+    assert await pools.remove_member(BRAM, POOL, EVA.aad_object_id, new_once_key()) == Refusal(
+        "pools.not_a_member"
+    )
+    async with uow_factory() as uow:
+        assert await uow.pool_people.steps_done(POOL, EVA.aad_object_id) == []

@@ -173,6 +173,26 @@ class PoolService:
                 await uow.commit()
         return await self.overview(actor, pool.key, banner="pools.member_added", detail=entry.name)
 
+    async def remove_member(
+        self, actor: Actor, pool_key: str, person_id: str, once: str | None
+    ) -> PoolView | Refusal:
+        """Take someone out of the pool: their onboarding in it goes, their qualifications stay theirs;
+        a second press takes nobody out again."""
+        found = await self._coordinated(actor, pool_key)
+        if isinstance(found, Refusal):
+            return found
+        pool = found[0]
+        async with self._uow() as uow:
+            repeated = await first_press(uow, actor, once, "pool.remove_member", now=self._clock.now())
+            person = await uow.people.get(person_id) if person_id else None
+            if person is None:
+                return Refusal("pools.not_a_member")
+            if repeated is None:
+                if not await uow.pool_people.remove_member(pool.key, person_id):
+                    return Refusal("pools.not_a_member")
+                await uow.commit()
+        return await self.overview(actor, pool.key, banner="pools.member_removed", detail=person.name)
+
     async def _ensure_person(self, uow: UnitOfWork, actor: Actor, person_id: str) -> None:
         """Someone the bot never met: added from the directory, so they can be a member."""
         if await uow.people.get(person_id) is not None:
