@@ -22,6 +22,7 @@ from klussenbank.domain.work import EvaluationDraft
 from klussenbank.services.once import Repeated
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
+from klussenbank.services.shifts import Coordinators, ShiftRequestView, ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.tracks import (
     MyTrackView,
@@ -50,6 +51,7 @@ from tests.services.conftest import (
 from tests.services.test_approvals import approved_match
 from tests.services.test_klussen import interested, posted, sign_up
 from tests.services.test_privacy import everything_stored
+from tests.services.test_shifts import request as shift_request
 
 
 @pytest.fixture
@@ -243,6 +245,27 @@ async def test_the_csv_for_the_personnel_file_runs_no_formula_a_klus_title_holds
 
     assert "'" + title in cells
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+
+
+async def test_the_adviser_is_offered_no_request_by_shift_to_suggest(
+    tracks: TrackService,
+    market: Market,
+    signup: SignupService,
+    engine: AsyncEngine,
+    uow_factory: UnitOfWorkFactory,
+    directory: Any,
+) -> None:
+    await sign_up(signup, CHANTAL)
+    coordinators = Coordinators(directory, load_rules("demo"))
+    shifts = ShiftService(uow_factory, market=market.shared, directory=directory, coordinators=coordinators)
+    by_shift = await shifts.post(ANNA, shift_request(required_skills=("copywriting",)))
+    assert isinstance(by_shift, ShiftRequestView)
+    [summary] = (await started(tracks, engine)).tracks
+
+    # Its coordinators give it out: Chantal could not react to it, so it is no suggestion for her.
+    fitting = await tracks.klussen(ANNA, summary.track.id)
+    assert not isinstance(fitting, Refusal) and fitting.klussen == ()
+    assert await tracks.suggest(ANNA, summary.track.id, by_shift.klus.id) == Refusal("klus_not_found")
 
 
 async def test_exports_need_a_valid_link(tracks: TrackService, engine: AsyncEngine) -> None:
