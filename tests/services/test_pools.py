@@ -3,10 +3,12 @@ without a line manager, onboarding, qualifications, unavailable periods."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.cards.elements import new_once_key
@@ -313,3 +315,31 @@ async def test_the_coordinator_takes_someone_out_of_the_pool_once_and_nobody_els
     )
     async with uow_factory() as uow:
         assert await uow.pool_people.steps_done(POOL, EVA.aad_object_id) == []
+
+
+async def test_the_pool_card_reads_its_members_in_a_few_statements_however_many(
+    pools: PoolService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await onboarded(pools, EVA)
+    one = await statements_of(engine, members_view(pools))
+    await onboarded(pools, CHANTAL)
+    await pools.add_member(BRAM, POOL, "daan.visser@ermelo.example", None)
+
+    three = await statements_of(engine, members_view(pools))
+
+    assert len(three) == len(one), three  # not a few more for every member
+
+
+async def statements_of(engine: AsyncEngine, work: Awaitable[object]) -> list[str]:
+    """Every statement sent to the database while `work` runs."""
+    found: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        found.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await work
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    return found
