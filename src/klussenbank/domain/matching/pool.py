@@ -115,7 +115,7 @@ class CandidatePool:
         them can reach (in units), highest first."""
         index = self._index
         if profile.total:
-            counter = index._levels(profile.required, profile.terms)
+            counter = index._levels(profile.required, profile.terms, profile.talent)
         elif profile.nice_total:
             counter = index._levels(profile.nice, ())
         else:  # a klus without skills: everyone is on the same level
