@@ -41,6 +41,7 @@ from klussenbank.services.views import KlusOffer, Refusal
 from tests.conftest import TODAY, FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, LINK_SECRET, TENANT, Market
 from tests.services.test_klussen import outbox, sign_up
+from tests.services.test_pools import statements_of
 
 # TODAY is Monday 23 November 2026 (week 48); Chantal and Daan are available from 30 November.
 PATTERN = "di en do 9:00-13:00, week 50-51"  # 8, 10, 15 and 17 December
@@ -253,6 +254,34 @@ async def test_a_request_by_shift_is_given_out_by_the_coordinators_only(
     # So Daan stays on the coordinator's list, to be proposed.
     proposed = await shifts.propose(BRAM, view.klus.id, DAAN.aad_object_id)
     assert isinstance(proposed, CoordinatorView) and proposed.banner == "shifts.banner.proposed"
+
+
+async def test_the_coordinators_list_is_read_and_logged_in_a_few_statements_however_long(
+    shifts: ShiftService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
+) -> None:
+    view = await posted(shifts, ANNA)
+    await sign_up(signup, CHANTAL, work_mode=WorkMode.HYBRID, visible_to_own_line=True)
+    async with uow_factory() as uow:
+        await uow.pool_people.add_member(POOL, CHANTAL.aad_object_id, by=BRAM.aad_object_id, now=clock.now())
+        for step in load_rules("demo").pools[POOL].onboarding:
+            await uow.pool_people.tick_step(
+                POOL, CHANTAL.aad_object_id, step, by=BRAM.aad_object_id, now=clock.now()
+            )
+        await uow.commit()
+
+    async def listed() -> list[str]:
+        await shifts.candidates(BRAM, view.klus.id)  # the pool index catches up with the sign-ups first
+        return await statements_of(engine, shifts.candidates(BRAM, view.klus.id))
+
+    one = await listed()
+    await flex_workers(signup, uow_factory, clock)  # and Daan and Eva
+    three = await listed()
+
+    assert len(three) == len(one), three  # not one more for every person on it
 
 
 async def test_the_same_person_is_refused_for_an_overlapping_shift(

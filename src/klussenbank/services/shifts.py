@@ -432,8 +432,7 @@ class ShiftService:
             left_out = matcher.left_out(klus, candidates[pid]) if pid in candidates else ()
             if left_out and pid in people:
                 rows.append(row(pid, match=None, left_out=left_out))
-        for shown_row in rows:  # the coordinator saw these people: each may read so in their access log
-            await uow.access_log.add(
-                shown_row.person_id, actor.aad_object_id, SAW_SUGGESTION, klus.id, now=now
-            )
+        # The coordinator saw these people: each may read so in their access log.
+        seen = [(shown_row.person_id, SAW_SUGGESTION) for shown_row in rows]
+        await uow.access_log.add_all(seen, actor.aad_object_id, klus.id, now=now)
         return CoordinatorView(request, tuple(rows), banner)
