@@ -92,6 +92,7 @@ class Verb(StrEnum):
     PLANNING_SHOW = "planning.show"
     POOL_SHOW = "pool.show"
     POOL_MEMBER_ADD = "pool.member.add"
+    POOL_MEMBER_REMOVE = "pool.member.remove"
     POOL_STEP_DONE = "pool.step.done"
     POOL_QUALIFICATION_RECORD = "pool.qualification.record"
     POOL_LACKING = "pool.lacking"

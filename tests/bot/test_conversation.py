@@ -388,6 +388,7 @@ async def test_every_verb_is_routed_to_its_handler(harness: BotHarness) -> None:
             (
                 Verb.POOL_SHOW,
                 Verb.POOL_MEMBER_ADD,
+                Verb.POOL_MEMBER_REMOVE,
                 Verb.POOL_STEP_DONE,
                 Verb.POOL_QUALIFICATION_RECORD,
                 Verb.POOL_LACKING,

@@ -74,3 +74,11 @@ async def test_the_pulse_is_answered_with_one_tap_once(harness: BotHarness) -> N
     assert "al geantwoord" in texts(again)
     assert "We can no longer find this question." in texts(stranger)
     assert "Tik op een van de gezichten." in texts(nonsense)
+
+
+async def test_a_pulse_id_no_row_can_have_is_not_found_not_an_error(harness: BotHarness) -> None:
+    await harness.say("hallo", user=EVA)
+    # A card's id beyond what the database's integer holds (PostgreSQL refused the query: a failed turn).
+    far = await harness.execute("pulse.answer", {"pulse_id": str(2**40), "pulse_score": "4"}, user=EVA)
+
+    assert "Deze vraag kunnen we niet meer vinden." in texts(far)

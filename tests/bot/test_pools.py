@@ -47,6 +47,30 @@ async def test_the_coordinator_adds_a_flex_worker_and_onboards_her_step_by_step(
     assert "Vastgelegd: VOG, Eva Smit." in texts(card)
 
 
+async def test_the_coordinator_takes_a_member_out_of_the_pool_from_its_card(harness: BotHarness) -> None:
+    await harness.say("hallo", user=BRAM)
+    [card] = await harness.say("flexpool", user=BRAM)
+    add = buttons(card)["pool.member.add"]["data"]
+    card = await harness.execute(
+        "pool.member.add", {**add, "pool_email": "eva.smit@zeewolde.example"}, user=BRAM
+    )
+    remove = buttons(card)["pool.member.remove"]
+    assert remove["title"] == "Ja, uit de pool halen" and remove["data"]["person_id"] == EVA
+
+    # Someone else pressing the same button (the card's data is no right) changes nothing.
+    await harness.say("hallo", user=DAAN)
+    before = await snapshot(harness.engine)
+    refused = await harness.execute("pool.member.remove", remove["data"], user=DAAN)
+    assert "Dit kan alleen de coördinator van een pool." in texts(refused)
+    assert await snapshot(harness.engine) == before
+
+    card = await harness.execute("pool.member.remove", remove["data"], user=BRAM)
+    assert "Eva Smit hoort niet meer bij de pool." in texts(card)
+    assert "Er hoort nog niemand bij deze pool" in texts(card)
+    again = await harness.execute("pool.member.remove", remove["data"], user=BRAM)  # a double click
+    assert "Eva Smit hoort niet meer bij de pool." in texts(again)
+
+
 async def test_someone_who_coordinates_no_pool_is_refused_every_time(harness: BotHarness) -> None:
     await harness.say("hallo", user=DAAN)
     before = await snapshot(harness.engine)

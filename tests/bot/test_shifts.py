@@ -119,6 +119,15 @@ async def test_a_shift_request_is_proposed_accepted_planned_and_in_the_calendar(
     assert (await harness.client.get(forged)).status == 403
 
 
+async def test_a_week_at_the_end_of_the_calendar_shows_this_week(harness: BotHarness) -> None:
+    await harness.say("hallo", user=EVA)
+    this_week = texts(await harness.execute("planning.show", {}, user=EVA))
+
+    # The card pages a week back and forth from the week it shows: no week may lie beyond the calendar.
+    for week in ("9999-12-31", "9999-12-20", "0001-01-01"):
+        assert texts(await harness.execute("planning.show", {"week": week}, user=EVA)) == this_week
+
+
 async def test_an_overlapping_shift_is_refused_with_a_clear_message(harness: BotHarness) -> None:
     await ready_flex_worker(harness, EVA)
     await harness.say("hallo", user=BRAM)

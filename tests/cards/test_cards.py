@@ -983,6 +983,7 @@ CARDS: dict[str, Callable[[Translator], dict[str, Any]]] = {
     **TRACK_CARDS,
     "notice_shift_request": _notice("shift_request"),
     "notice_proposed": _notice("proposed", name="Bram Jansen", match=MATCH),
+    "notice_proposal_declined": _notice("proposal_declined", name="Daan Visser"),
     **shift_cards(KLUS, MATCH, ORGS, SKILLS),
     "pool": lambda t: pool_card(
         PoolView(FLEX, FLEX_MEMBERS, (dataclasses.replace(FLEX, key="emmen", name="Expertisecentrum"),)), t

@@ -4,7 +4,7 @@ database: what matching makes of them, what the person sees and hides, what HR s
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -21,8 +21,8 @@ from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
 from klussenbank.services.reports import FiguresView, ReportRequest
 from klussenbank.services.signup import SignupService
-from klussenbank.services.views import CandidatesView, PulseDraft, PulseView
-from tests.conftest import FixedClock
+from klussenbank.services.views import CandidatesView, ProfileView, PulseDraft, PulseView
+from tests.conftest import FixedClock, good_draft
 from tests.services.conftest import (
     ANNA,
     CHANTAL,
@@ -185,6 +185,19 @@ async def test_the_pulse_goes_once_a_month_to_who_used_klussenbank_and_hr_sees_o
 
     clock.current = date(2026, 12, 21)  # a new month: nobody did anything in it
     assert await pulse.send_due() == 0
+
+
+async def test_the_pulse_counts_a_dutch_month_not_a_utc_one(
+    pulse: PulseService, signup: SignupService, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    just_after_midnight = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December, 00:30 in Amsterdam
+    monkeypatch.setattr(clock, "now", lambda: just_after_midnight)
+    clock.current = date(2026, 12, 1)
+    assert isinstance(await signup.save(CHANTAL, good_draft(start_date=clock.current)), ProfileView)
+    monkeypatch.undo()
+
+    clock.current = date(2026, 12, 21)
+    assert await pulse.send_due() == 1  # she used Klussenbank in December
 
 
 async def test_two_instances_send_one_pulse(

@@ -3,10 +3,12 @@ without a line manager, onboarding, qualifications, unavailable periods."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.cards.elements import new_once_key
@@ -271,3 +273,73 @@ async def test_someone_the_pool_rules_leave_out_cannot_react_to_the_pools_klus(
     assert await snapshot(engine) == before
     offer = await market.interest.show_interest(CHANTAL, klus.id, "")
     assert isinstance(offer, KlusOffer) and offer.banner == ""
+
+
+async def test_a_no_on_the_pools_own_klus_goes_to_its_poster_as_for_any_klus(
+    market: Market, signup: SignupService, pools: PoolService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, CHANTAL)
+    await onboarded(pools, CHANTAL)
+    klus = await posted(market, BRAM, pool_key=POOL, qualifications=())  # no shifts: Bram chooses
+    await market.interest.show_interest(CHANTAL, klus.id, "")
+    await market.choosing.choose(BRAM, klus.id, CHANTAL.aad_object_id)
+
+    await market.interest.decline(CHANTAL, klus.id)
+
+    assert (await outbox(engine))[-1] == ("klus.declined", "Bram Jansen")
+
+
+async def test_the_coordinator_takes_someone_out_of_the_pool_once_and_nobody_else_can(
+    pools: PoolService, signup: SignupService, engine: AsyncEngine, uow_factory: UnitOfWorkFactory
+) -> None:
+    await onboarded(pools, EVA, CHANTAL)
+    before = await snapshot(engine)
+    for who in (DAAN, EVA):  # not a coordinator, not even of herself
+        assert await pools.remove_member(who, POOL, EVA.aad_object_id, new_once_key()) == Refusal(
+            "pools.not_coordinator"
+        )
+    assert await pools.remove_member(BRAM, POOL, "no-such-person", new_once_key()) == Refusal(
+        "pools.not_a_member"
+    )
+    assert await snapshot(engine) == before
+
+    once = new_once_key()
+    for _ in range(2):  # a double click takes her out once, and says so both times
+        view = await pools.remove_member(BRAM, POOL, EVA.aad_object_id, once)
+        assert isinstance(view, PoolView)
+        assert (view.banner, view.detail) == ("pools.member_removed", "Eva Smit")
+        assert [m.name for m in view.members] == ["Chantal Bakker"]
+    assert (await pools.mine(EVA)).pools == ()  # her onboarding in the pool went with her
+    assert await pools.remove_member(BRAM, POOL, EVA.aad_object_id, new_once_key()) == Refusal(
+        "pools.not_a_member"
+    )
+    async with uow_factory() as uow:
+        assert await uow.pool_people.steps_done(POOL, EVA.aad_object_id) == []
+
+
+async def test_the_pool_card_reads_its_members_in_a_few_statements_however_many(
+    pools: PoolService, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await onboarded(pools, EVA)
+    one = await statements_of(engine, members_view(pools))
+    await onboarded(pools, CHANTAL)
+    await pools.add_member(BRAM, POOL, "daan.visser@ermelo.example", None)
+
+    three = await statements_of(engine, members_view(pools))
+
+    assert len(three) == len(one), three  # not a few more for every member
+
+
+async def statements_of(engine: AsyncEngine, work: Awaitable[object]) -> list[str]:
+    """Every statement sent to the database while `work` runs."""
+    found: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        found.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await work
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    return found

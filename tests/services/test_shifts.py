@@ -41,6 +41,7 @@ from klussenbank.services.views import KlusOffer, Refusal
 from tests.conftest import TODAY, FixedClock
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, LINK_SECRET, TENANT, Market
 from tests.services.test_klussen import outbox, sign_up
+from tests.services.test_pools import statements_of
 
 # TODAY is Monday 23 November 2026 (week 48); Chantal and Daan are available from 30 November.
 PATTERN = "di en do 9:00-13:00, week 50-51"  # 8, 10, 15 and 17 December
@@ -216,6 +217,71 @@ async def test_the_coordinator_proposes_and_a_yes_books_the_person(
     open_requests = await shifts.open_requests(BRAM)
     assert isinstance(open_requests, OpenRequestsView) and open_requests.requests == ()
     assert await shifts.open_requests(CHANTAL) == Refusal("shifts_coordinators_only")
+
+
+async def test_a_no_to_a_proposal_tells_the_coordinators_not_the_requester(
+    shifts: ShiftService, market: Market, pooled: None, engine: AsyncEngine
+) -> None:
+    view = await posted(shifts, ANNA)
+    await shifts.propose(BRAM, view.klus.id, DAAN.aad_object_id)
+    before = len(await outbox(engine))
+
+    said_no = await market.interest.decline(DAAN, view.klus.id, once="no-1")
+
+    assert isinstance(said_no, KlusOffer) and said_no.interest is InterestStatus.DECLINED
+    # Bram proposed Daan and proposes someone else; Anna asked the pool and chose nobody.
+    assert (await outbox(engine))[before:] == [("shifts.declined", "Bram Jansen")]
+    listed = await shifts.candidates(BRAM, view.klus.id)
+    assert isinstance(listed, CoordinatorView)
+    assert [(r.name, r.status) for r in listed.rows][:1] == [("Daan Visser", InterestStatus.DECLINED)]
+
+
+async def test_a_request_by_shift_is_given_out_by_the_coordinators_only(
+    shifts: ShiftService, market: Market, pooled: None, engine: AsyncEngine
+) -> None:
+    view = await posted(shifts, ANNA)
+    before = await outbox(engine)
+
+    # A card's klus id is no right: the requester chooses nobody, and nobody volunteers uninvited.
+    only = Refusal("shifts_coordinators_only")
+    assert await market.choosing.candidates(ANNA, view.klus.id) == only
+    assert await market.choosing.invite(ANNA, view.klus.id, CHANTAL.aad_object_id) == only
+    assert await market.choosing.choose(ANNA, view.klus.id, CHANTAL.aad_object_id) == only
+    volunteered = await market.interest.show_interest(DAAN, view.klus.id, "Ik wil wel.")
+    assert isinstance(volunteered, KlusOffer) and volunteered.interest is None
+    assert volunteered.banner == "refusal.coordinator_proposes"
+    assert await outbox(engine) == before
+    # So Daan stays on the coordinator's list, to be proposed.
+    proposed = await shifts.propose(BRAM, view.klus.id, DAAN.aad_object_id)
+    assert isinstance(proposed, CoordinatorView) and proposed.banner == "shifts.banner.proposed"
+
+
+async def test_the_coordinators_list_is_read_and_logged_in_a_few_statements_however_long(
+    shifts: ShiftService,
+    signup: SignupService,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    engine: AsyncEngine,
+) -> None:
+    view = await posted(shifts, ANNA)
+    await sign_up(signup, CHANTAL, work_mode=WorkMode.HYBRID, visible_to_own_line=True)
+    async with uow_factory() as uow:
+        await uow.pool_people.add_member(POOL, CHANTAL.aad_object_id, by=BRAM.aad_object_id, now=clock.now())
+        for step in load_rules("demo").pools[POOL].onboarding:
+            await uow.pool_people.tick_step(
+                POOL, CHANTAL.aad_object_id, step, by=BRAM.aad_object_id, now=clock.now()
+            )
+        await uow.commit()
+
+    async def listed() -> list[str]:
+        await shifts.candidates(BRAM, view.klus.id)  # the pool index catches up with the sign-ups first
+        return await statements_of(engine, shifts.candidates(BRAM, view.klus.id))
+
+    one = await listed()
+    await flex_workers(signup, uow_factory, clock)  # and Daan and Eva
+    three = await listed()
+
+    assert len(three) == len(one), three  # not one more for every person on it
 
 
 async def test_the_same_person_is_refused_for_an_overlapping_shift(

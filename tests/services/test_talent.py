@@ -227,3 +227,19 @@ async def test_a_larger_date_becomes_a_prefilled_klus_once_accepted(
     assert not isinstance(draft, Refusal)
     assert (draft.title, draft.hours_per_week) == ("Zou je me 2 uur willen helpen met notulen?", 12)
     assert await market.talent.klus_draft(CHANTAL, asked.id) == Refusal("date_not_found")
+
+
+async def test_the_own_talent_text_is_searched_too_but_only_by_talent_search(
+    market: Market, signup: SignupService
+) -> None:
+    await sign_up(signup, CHANTAL, findable=True, talent_text="Ik maak graag podcasts en korte filmpjes.")
+    await sign_up(signup, EVA, findable=True, talent_text="Ik speel gitaar in de personeelsband.")
+
+    # The text is what the results show: what they find there, the search finds them by.
+    assert await found(market, ANNA, "wie maakt podcasts?") == [CHANTAL.aad_object_id]
+    assert await found(market, ANNA, "gitaar") == [EVA.aad_object_id]
+    # The switch says "colleagues may find me in talent search": a poster's suggestions do not read it.
+    klus = await posted(market, ANNA, required_skills=(), skills_other="podcasts", organisation="harderwijk")
+    candidates = await market.choosing.candidates(ANNA, klus.id)
+    assert isinstance(candidates, CandidatesView)
+    assert CHANTAL.aad_object_id not in [r.person_id for r in candidates.candidates]

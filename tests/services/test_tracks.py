@@ -4,6 +4,8 @@ HR's view and exports, standing candidates, and the track in `my data`, erasure 
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -20,6 +22,7 @@ from klussenbank.domain.work import EvaluationDraft
 from klussenbank.services.once import Repeated
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.privacy import PrivacyService
+from klussenbank.services.shifts import Coordinators, ShiftRequestView, ShiftService
 from klussenbank.services.signup import SignupService
 from klussenbank.services.tracks import (
     MyTrackView,
@@ -48,6 +51,7 @@ from tests.services.conftest import (
 from tests.services.test_approvals import approved_match
 from tests.services.test_klussen import interested, posted, sign_up
 from tests.services.test_privacy import everything_stored
+from tests.services.test_shifts import request as shift_request
 
 
 @pytest.fixture
@@ -224,6 +228,44 @@ async def test_the_adviser_suggests_a_klus_and_the_person_decides(
     assert isinstance(progress, TrackProgressView)
     assert [(e.kind.value, e.klus_title) for e in progress.timeline][-1] == ("suggested", klus.title)
     assert "suggested" in progress_csv(progress)
+
+
+async def test_the_csv_for_the_personnel_file_runs_no_formula_a_klus_title_holds(
+    tracks: TrackService, market: Market, signup: SignupService, engine: AsyncEngine
+) -> None:
+    await sign_up(signup, CHANTAL)
+    title = '=HYPERLINK("https://example.org","Open")'
+    klus = await posted(market, BRAM, title=title, nice_skills=("copywriting",))
+    [summary] = (await started(tracks, engine)).tracks
+    await tracks.suggest(ANNA, summary.track.id, klus.id)
+    progress = await tracks.progress(ANNA, summary.track.id)
+    assert isinstance(progress, TrackProgressView)
+
+    cells = [cell for row in csv.reader(io.StringIO(progress_csv(progress))) for cell in row]
+
+    assert "'" + title in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+
+
+async def test_the_adviser_is_offered_no_request_by_shift_to_suggest(
+    tracks: TrackService,
+    market: Market,
+    signup: SignupService,
+    engine: AsyncEngine,
+    uow_factory: UnitOfWorkFactory,
+    directory: Any,
+) -> None:
+    await sign_up(signup, CHANTAL)
+    coordinators = Coordinators(directory, load_rules("demo"))
+    shifts = ShiftService(uow_factory, market=market.shared, directory=directory, coordinators=coordinators)
+    by_shift = await shifts.post(ANNA, shift_request(required_skills=("copywriting",)))
+    assert isinstance(by_shift, ShiftRequestView)
+    [summary] = (await started(tracks, engine)).tracks
+
+    # Its coordinators give it out: Chantal could not react to it, so it is no suggestion for her.
+    fitting = await tracks.klussen(ANNA, summary.track.id)
+    assert not isinstance(fitting, Refusal) and fitting.klussen == ()
+    assert await tracks.suggest(ANNA, summary.track.id, by_shift.klus.id) == Refusal("klus_not_found")
 
 
 async def test_exports_need_a_valid_link(tracks: TrackService, engine: AsyncEngine) -> None:

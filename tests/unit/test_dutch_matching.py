@@ -229,3 +229,20 @@ def test_ndcg_counts_graded_gains_and_ties() -> None:
     assert matching_quality.ndcg([1, 2], [2, 1]) < 1.0
     assert matching_quality.ndcg([0, 0, 2], [2]) == pytest.approx(0.5)
     assert matching_quality.ndcg([], []) == 1.0
+
+
+def test_a_talent_search_reads_the_own_text_of_findable_people_and_nothing_else_does() -> None:
+    text = "Ik maak graag podcasts en korte filmpjes."
+    people = [
+        candidate("anna", findable=True, talent_text=text),
+        candidate("bram", findable=False, talent_text=text),  # not findable: the text is nobody's business
+        candidate("cem", free_skills=("podcasts maken",)),
+    ]
+    pool = CandidatePool(MATCHER, people)
+    search = klus(id=0, required_skills=(), free_skills=("podcasts",), talent_search=True)
+    poster = dataclasses.replace(search, talent_search=False)
+
+    assert [m.person_id for m in pool.top_candidates(search, today=TODAY)] == ["anna", "cem"]
+    assert pool.top_candidates(search, today=TODAY) == MATCHER.rank_candidates(search, people, today=TODAY)
+    assert [m.person_id for m in pool.top_candidates(poster, today=TODAY)] == ["cem"]
+    assert pool.top_candidates(poster, today=TODAY) == MATCHER.rank_candidates(poster, people, today=TODAY)

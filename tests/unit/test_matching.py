@@ -816,7 +816,12 @@ def named(text: str, *, exactly: bool = False) -> set[str]:
 
 def free_credit(term: str, c: Candidate) -> bool:
     """Whether a free-text skill gets any credit: compared with the matcher's own scoring of it."""
-    alone = dataclasses.replace(c, availability=dataclasses.replace(c.availability, organisations=("x",)))
+    # (alone in a pool of its own, on its first day, whatever periods it cannot work)
+    alone = dataclasses.replace(
+        c,
+        availability=dataclasses.replace(c.availability, organisations=("x",)),
+        side=dataclasses.replace(c.side, unavailable=()),
+    )
     probe = klus(
         required_skills=(),
         free_skills=(term,),

@@ -60,7 +60,7 @@ def notice_card_for(notice: KlusNotice, t: Translator) -> Element:
         actions += [interest_action(data, t), execute(t("action.klus_show"), Verb.KLUS_SHOW, data=data)]
         if notice.kind == "new_klus":
             actions.append(execute(t("action.suggestions_off"), Verb.SUGGESTIONS_OFF))
-    elif notice.kind == "shift_request":  # to a coordinator: a new request by shift to fill
+    elif notice.kind in ("shift_request", "proposal_declined"):  # to a coordinator: places to fill
         body += klus_body(klus, t)
         actions.append(
             execute(t("shifts.action.people"), Verb.SHIFTS_CANDIDATES, style="positive", data=data)

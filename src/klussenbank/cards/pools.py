@@ -98,17 +98,21 @@ def _member(member: MemberView, pool_data: dict[str, str], t: Translator) -> Ele
         items.append(good(t("pools.ready")))
     held = ", ".join(qualification_text(q, t) for q in member.qualifications)
     items.append(subtle(held or t("pools.no_qualifications")))
+    about = {**pool_data, PoolInput.PERSON_ID.value: member.person_id}
+    actions: list[Element] = []
     if to_go:
         step = member.steps_to_go[0]
-        data = once_data(
-            {**pool_data, PoolInput.PERSON_ID.value: member.person_id, PoolInput.STEP.value: step}
-        )
-        items.append(
-            {
-                "type": "ActionSet",
-                "actions": [execute(t("action.pool_step", step=step), Verb.POOL_STEP_DONE, data=data)],
-            }
-        )
+        data = once_data({**about, PoolInput.STEP.value: step})
+        actions.append(execute(t("action.pool_step", step=step), Verb.POOL_STEP_DONE, data=data))
+    remove = execute(
+        t("action.pool_member_remove_confirm"),
+        Verb.POOL_MEMBER_REMOVE,
+        style="destructive",
+        data=once_data(about),
+    )
+    confirm = card([text(t("pools.member_remove_question", name=member.name))], [remove])
+    actions.append(show_card(t("action.pool_member_remove"), confirm))
+    items.append({"type": "ActionSet", "actions": actions})
     return container(items, separator=True)
 
 

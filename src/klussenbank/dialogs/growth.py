@@ -5,7 +5,7 @@ from __future__ import annotations
 from klussenbank.cards.availability import no_profile_card, profile_card
 from klussenbank.cards.elements import Element
 from klussenbank.cards.growth import pulse_outcome_card
-from klussenbank.dialogs.inputs import Inputs, once_key
+from klussenbank.dialogs.inputs import Inputs, once_key, record_id
 from klussenbank.dialogs.router import Router
 from klussenbank.dialogs.turn import Services, Turn
 from klussenbank.services.ports.records import Actor
@@ -42,7 +42,7 @@ def parse_pulse(data: object) -> tuple[int | None, PulseDraft]:
         text=inputs.text(GrowthInput.TEXT),
         signed=inputs.flag(GrowthInput.SIGNED, default=False),
     )
-    return inputs.number(GrowthInput.PULSE_ID), draft
+    return record_id(data, GrowthInput.PULSE_ID), draft
 
 
 @router.verb(Verb.PULSE_ANSWER)

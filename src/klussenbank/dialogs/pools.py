@@ -34,6 +34,13 @@ async def on_pool_member_add(services: Services, actor: Actor, turn: Turn) -> El
     return on_card(result, turn.t, pool_card)
 
 
+@router.verb(Verb.POOL_MEMBER_REMOVE)
+async def on_pool_member_remove(services: Services, actor: Actor, turn: Turn) -> Element:
+    person_id = Inputs(turn.data).text(PoolInput.PERSON_ID)[:64]
+    result = await services.pools.remove_member(actor, _pool(turn), person_id, once_key(turn.data))
+    return on_card(result, turn.t, pool_card)
+
+
 @router.verb(Verb.POOL_STEP_DONE)
 async def on_pool_step_done(services: Services, actor: Actor, turn: Turn) -> Element:
     inputs = Inputs(turn.data)

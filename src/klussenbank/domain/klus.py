@@ -65,6 +65,9 @@ class Klus:
     # from the pool's list) are hard filters too (see domain.pools, domain.matching.scoring).
     pool_key: str = ""
     qualifications: tuple[str, ...] = ()
+    # A talent search read as a klus (`domain.talent.search_klus`): its free words also meet the own
+    # text of people who made their profile findable, which nothing else reads.
+    talent_search: bool = False
 
     def open_on(self, today: date) -> bool:
         return self.status is KlusStatus.OPEN and today <= self.interest_deadline

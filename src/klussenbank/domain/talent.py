@@ -150,6 +150,7 @@ def search_klus(query: TalentQuery, *, searcher_id: str, organisation_key: str, 
         interest_deadline=today,
         visibility=Visibility.POOL,
         internal_first_until=today,
+        talent_search=True,
     )
 
 

@@ -22,6 +22,7 @@ from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, Recipient
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles
+from klussenbank.services.spreadsheet import cell
 from klussenbank.services.views import ComposerView, PreviewView, Refusal, ReportView
 
 
@@ -233,7 +234,7 @@ class AnnouncementService:
         writer = csv.writer(out)
         writer.writerow(["name", "email", "channel", "status"])
         for row in rows:
-            writer.writerow([_cell(row.name), _cell(row.email), _cell(row.channel), row.status])
+            writer.writerow([cell(row.name), cell(row.email), cell(row.channel), row.status])
         return out.getvalue()
 
     async def _mine(
@@ -256,8 +257,3 @@ class AnnouncementService:
 
     def _local_now(self, *, actor_org: str) -> datetime:
         return self._clock.now().astimezone(self._rules.of(actor_org).zone)
-
-
-def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -16,6 +16,7 @@ from klussenbank.services.own_line import hidden_from
 from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
+from klussenbank.services.shifts import by_shift
 from klussenbank.services.views import CandidateRow, CandidatesView, KlusNotice, Refusal
 
 
@@ -33,7 +34,7 @@ class ChoosingService:
     async def _managed(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> CandidatesView | Refusal:
         """The candidates of a klus the actor manages, as they are now (their reading is logged)."""
         klus = await uow.klussen.get(klus_id)
-        refusal = may_manage(klus, actor)
+        refusal = await _may_choose(uow, klus, actor)
         if refusal is not None:
             return refusal
         assert klus is not None
@@ -110,7 +111,7 @@ class ChoosingService:
             if await first_press(uow, actor, once, "candidate.invite", now=self._clock.now()):
                 return await self._again(uow, actor, klus_id)
             klus = await uow.klussen.get(klus_id, lock=True)
-            refusal = may_manage(klus, actor) or _still_open(klus, self._clock.today())
+            refusal = await _may_choose(uow, klus, actor) or _still_open(klus, self._clock.today())
             if refusal is not None:
                 return refusal
             assert klus is not None
@@ -144,7 +145,7 @@ class ChoosingService:
             if await first_press(uow, actor, once, "candidate.choose", now=self._clock.now()):
                 return await self._again(uow, actor, klus_id)
             klus = await uow.klussen.get(klus_id, lock=True)
-            refusal = may_manage(klus, actor) or _still_open(klus, None)
+            refusal = await _may_choose(uow, klus, actor) or _still_open(klus, None)
             if refusal is not None:
                 return refusal
             assert klus is not None
@@ -171,6 +172,14 @@ class ChoosingService:
         """A second press of a candidate's button: the candidates as they are now."""
         view = await self._managed(uow, actor, klus_id)
         return view if isinstance(view, Refusal) else Repeated(view)
+
+
+async def _may_choose(uow: UnitOfWork, klus: Klus | None, actor: Actor) -> Refusal | None:
+    """The poster chooses, but not for a request by shift: its pool's coordinators give that out."""
+    refusal = may_manage(klus, actor)
+    if refusal is None and klus is not None and await by_shift(uow, klus):
+        return Refusal("shifts_coordinators_only")
+    return refusal
 
 
 def _still_open(klus: Klus | None, today: date | None) -> Refusal | None:

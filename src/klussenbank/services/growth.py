@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from klussenbank.domain.growth import MAX_PULSE_TEXT, PULSE_SCORES, month_after, pulse_month
-from klussenbank.services.clock import Clock
+from klussenbank.services.clock import AMSTERDAM, Clock
 from klussenbank.services.once import first_press
 from klussenbank.services.ports.records import Actor, Recipient
 from klussenbank.services.ports.renderers import GrowthCards
@@ -28,8 +28,10 @@ class PulseService:
         month = pulse_month(self._clock.today())
         if month is None:
             return 0
-        since = datetime.combine(month, time(), tzinfo=UTC)
-        until = datetime.combine(month_after(month), time(), tzinfo=UTC)
+        # The month as the Dutch calendar has it (as `today`), not UTC's: a turn at 00:30 on the 1st
+        # counts. In UTC for the query: SQLite compares the stored times as text.
+        since = datetime.combine(month, time(), tzinfo=AMSTERDAM).astimezone(UTC)
+        until = datetime.combine(month_after(month), time(), tzinfo=AMSTERDAM).astimezone(UTC)
         async with self._uow() as uow:
             people = await uow.growth.active(since, until)
         sent = 0

@@ -14,7 +14,7 @@ from klussenbank.domain.klus import (
     Klus,
     KlusStatus,
 )
-from klussenbank.domain.people import WorkMode
+from klussenbank.domain.people import Person, WorkMode
 from klussenbank.services.approval_routing import SAW_CANDIDACY, ApprovalRouter
 from klussenbank.services.contacts import contact_for
 from klussenbank.services.klus_views import teams_user_ids
@@ -22,7 +22,7 @@ from klussenbank.services.marketplace import Marketplace, may_see, person_of
 from klussenbank.services.once import ALREADY_DONE, first_press
 from klussenbank.services.ports.records import Actor
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
-from klussenbank.services.shifts import shift_clash
+from klussenbank.services.shifts import by_shift, shift_clash
 from klussenbank.services.views import KlusNotice, KlusOffer, OfferFilters, OffersView, Refusal
 
 # Waiting for the poster: nothing to confirm or decline yet.
@@ -133,6 +133,8 @@ class InterestService:
                 return await self._offer(uow, klus, me, banner="refusal.interest_needs_profile")
             if (klus.pool_key or klus.qualifications) and await self._left_out(uow, klus, me):
                 return await self._offer(uow, klus, me, banner="refusal.pool_rules")
+            if interest is None and await by_shift(uow, klus):  # its coordinators propose people
+                return await self._offer(uow, klus, me, banner="refusal.coordinator_proposes")
             await uow.interests.save(
                 Interest(klus.id, actor.aad_object_id, InterestStatus.INTERESTED, motivation),
                 hours_per_week=klus.hours_per_week,
@@ -212,14 +214,26 @@ class InterestService:
             klus, interest = chosen
             await self._market.move(uow, klus, interest, InterestStatus.DECLINED)
             person = await person_of(uow, actor)
-            poster = await uow.people.get(klus.poster_id)
             offer = await self._offer(uow, klus, actor.aad_object_id)
-            if poster is not None:
-                await self._market.notify(
-                    uow, poster, KlusNotice("declined", offer.klus, name=person.name), "klus.declined"
+            if await by_shift(uow, klus):  # its coordinators proposed them, and propose someone else
+                told = await self._coordinators_of(uow, klus, but=actor.aad_object_id)
+                notice, reason = (
+                    KlusNotice("proposal_declined", offer.klus, name=person.name),
+                    "shifts.declined",
                 )
+            else:
+                told = [p for p in [await uow.people.get(klus.poster_id)] if p is not None]
+                notice, reason = KlusNotice("declined", offer.klus, name=person.name), "klus.declined"
+            await self._market.notify_all(uow, [(p, notice) for p in told], reason)
             await uow.commit()
             return offer
+
+    async def _coordinators_of(self, uow: UnitOfWork, klus: Klus, *, but: str) -> list[Person]:
+        """The coordinators of the klus's pool whom the bot knows, but one."""
+        pool = self._approvals.pools.pool(klus.pool_key)
+        coordinators = await self._approvals.pools.coordinators(pool) if pool else []
+        ids = [c.aad_object_id for c in coordinators if c.aad_object_id != but]
+        return list(await uow.people.some(ids))
 
     async def _again(self, uow: UnitOfWork, actor: Actor, klus_id: int) -> KlusOffer | Refusal:
         """A second press of a card: the klus as it is now, saying it was already done."""

@@ -19,6 +19,7 @@ from klussenbank.services.links import LinkSigner
 from klussenbank.services.ports.records import Actor, PlannedShift
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.shifts import Coordinators
+from klussenbank.services.spreadsheet import cell
 
 FEED_PAST = timedelta(days=31)  # a feed holds the last month of shifts, and all to come
 FEED_AHEAD = timedelta(days=2 * 366)
@@ -95,10 +96,10 @@ class PlanningService:
                     planned.shift.start.strftime("%H:%M"),
                     planned.shift.end.strftime("%H:%M"),
                     planned.organisation_name,
-                    _defused(planned.title),
-                    _defused(planned.place),
+                    cell(planned.title),
+                    cell(planned.place),
                     planned.people_needed,
-                    _defused("; ".join(name for _, name in planned.booked)),
+                    cell("; ".join(name for _, name in planned.booked)),
                     planned.open_places,
                 ]
             )
@@ -137,14 +138,14 @@ class PlanningService:
             return await uow.shifts.planned(first, last, person_id=key)
 
 
-def _defused(value: str) -> str:
-    """A cell a spreadsheet would run as a formula starts with a quote instead."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+# The weeks a board may show: the card pages a week back and forth, and a week ends on its Sunday.
+FIRST_MONDAY, LAST_MONDAY = date.min + timedelta(days=7), date.max - timedelta(days=13)
 
 
 def week_of(value: str) -> date | None:
-    """A week's Monday from a card's ISO date; None when it is not one."""
+    """A week's Monday from a card's ISO date; None when it is not one, or too near the calendar's end."""
     try:
-        return monday_of(datetime.strptime(value, "%Y-%m-%d").date())
+        monday = monday_of(datetime.strptime(value, "%Y-%m-%d").date())
     except ValueError:
         return None
+    return monday if FIRST_MONDAY <= monday <= LAST_MONDAY else None

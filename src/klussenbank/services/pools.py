@@ -141,18 +141,18 @@ class PoolService:
             return view
 
     async def _members(self, uow: UnitOfWork, actor: Actor, pool: Pool) -> tuple[MemberView, ...]:
+        """The pool's members as the card shows them: a few reads for all of them, not a few each."""
+        ids = await uow.pool_people.members(pool.key)
+        names = {p.aad_object_id: p.name for p in await uow.people.some(ids)}
+        steps = await uow.pool_people.steps_done_of(pool.key, ids)
+        held = await uow.pool_people.qualifications_of(ids)
         members = []
-        now = self._clock.now()
-        for person_id in await uow.pool_people.members(pool.key):
-            person = await uow.people.get(person_id)
-            if person is None:
-                continue
-            done = tuple(await uow.pool_people.steps_done(pool.key, person_id))
-            held = tuple(
-                q for q in await uow.pool_people.qualifications(person_id) if pool.qualification(q.name)
-            )
-            members.append(MemberView(person_id, person.name, done, pool.steps_to_go(done), held))
-            await uow.access_log.add(person_id, actor.aad_object_id, SAW_POOL, None, now=now)
+        for person_id in (i for i in ids if i in names):
+            done = tuple(steps.get(person_id, ()))
+            counted = tuple(q for q in held.get(person_id, ()) if pool.qualification(q.name))
+            members.append(MemberView(person_id, names[person_id], done, pool.steps_to_go(done), counted))
+        seen = [(m.person_id, SAW_POOL) for m in members]
+        await uow.access_log.add_all(seen, actor.aad_object_id, None, now=self._clock.now())
         return tuple(members)
 
     async def add_member(self, actor: Actor, pool_key: str, who: str, once: str | None) -> PoolView | Refusal:
@@ -172,6 +172,26 @@ class PoolService:
                 )
                 await uow.commit()
         return await self.overview(actor, pool.key, banner="pools.member_added", detail=entry.name)
+
+    async def remove_member(
+        self, actor: Actor, pool_key: str, person_id: str, once: str | None
+    ) -> PoolView | Refusal:
+        """Take someone out of the pool: their onboarding in it goes, their qualifications stay theirs;
+        a second press takes nobody out again."""
+        found = await self._coordinated(actor, pool_key)
+        if isinstance(found, Refusal):
+            return found
+        pool = found[0]
+        async with self._uow() as uow:
+            repeated = await first_press(uow, actor, once, "pool.remove_member", now=self._clock.now())
+            person = await uow.people.get(person_id) if person_id else None
+            if person is None:
+                return Refusal("pools.not_a_member")
+            if repeated is None:
+                if not await uow.pool_people.remove_member(pool.key, person_id):
+                    return Refusal("pools.not_a_member")
+                await uow.commit()
+        return await self.overview(actor, pool.key, banner="pools.member_removed", detail=person.name)
 
     async def _ensure_person(self, uow: UnitOfWork, actor: Actor, person_id: str) -> None:
         """Someone the bot never met: added from the directory, so they can be a member."""
@@ -262,21 +282,22 @@ class PoolService:
             requests = [
                 k for k in await uow.klussen.open(today) if k.pool_key == pool.key and k.qualifications
             ]
-            held = {
-                p: await uow.pool_people.qualifications(p) for p in await uow.pool_people.members(pool.key)
-            }
-            names = {p: person.name for p in held if (person := await uow.people.get(p)) is not None}
+            ids = await uow.pool_people.members(pool.key)
+            held = await uow.pool_people.qualifications_of(ids)
+            names = {p.aad_object_id: p.name for p in await uow.people.some(ids)}
             lacking = []
             for klus in requests:
                 missing = [
-                    (names.get(p, ""), missing_qualifications(klus.qualifications, quals, klus.start_date))
-                    for p, quals in held.items()
+                    (
+                        names.get(p, ""),
+                        missing_qualifications(klus.qualifications, held.get(p, []), klus.start_date),
+                    )
+                    for p in ids
                 ]
                 lacking.append(Lacking(klus, tuple(sorted((n, m) for n, m in missing if m))))
-                for person_id in held:
-                    await uow.access_log.add(
-                        person_id, actor.aad_object_id, SAW_POOL, None, now=self._clock.now()
-                    )
+            if requests:
+                seen = [(person_id, SAW_POOL) for person_id in ids]
+                await uow.access_log.add_all(seen, actor.aad_object_id, None, now=self._clock.now())
             await uow.commit()
         return LackingView(pool, tuple(lacking))
 

@@ -150,6 +150,12 @@ class Coordinators:
         return await self._roles.coordinators(pool)
 
 
+async def by_shift(uow: UnitOfWork, klus: Klus) -> bool:
+    """Whether the klus is a request by shift: its pool's coordinators give it out, and nobody else
+    (its requester does not choose, and nobody reacts to it without being proposed)."""
+    return bool(klus.pool_key) and bool(await uow.shifts.of_klussen([klus.id]))
+
+
 async def shift_clash(uow: UnitOfWork, klus_id: int, person_id: str) -> tuple[Shift, Shift] | None:
     """A shift of this klus and one the person is already booked on that overlap, if any."""
     mine = (await uow.shifts.of_klussen([klus_id])).get(klus_id, [])
@@ -426,8 +432,7 @@ class ShiftService:
             left_out = matcher.left_out(klus, candidates[pid]) if pid in candidates else ()
             if left_out and pid in people:
                 rows.append(row(pid, match=None, left_out=left_out))
-        for shown_row in rows:  # the coordinator saw these people: each may read so in their access log
-            await uow.access_log.add(
-                shown_row.person_id, actor.aad_object_id, SAW_SUGGESTION, klus.id, now=now
-            )
+        # The coordinator saw these people: each may read so in their access log.
+        seen = [(shown_row.person_id, SAW_SUGGESTION) for shown_row in rows]
+        await uow.access_log.add_all(seen, actor.aad_object_id, klus.id, now=now)
         return CoordinatorView(request, tuple(rows), banner)

@@ -5,7 +5,8 @@ paused, not withdrawn), never the searcher themself, and never someone in the se
 reporting line unless they allowed it (the one manager-blind rule, `services.own_line`). The search
 asks the pool index of matching for the best people (`PoolIndex`, the same path as a poster's
 suggestions, never the whole pool loaded and scored), reading the search as a klus of the searcher's
-(`domain.talent.search_klus`), so the ranking and its reasons are matching's.
+(`domain.talent.search_klus`), so the ranking and its reasons are matching's; its free words also meet
+the findable people's own talent text, which only a talent search reads.
 
 **Who sees what.** A result shows what someone can do, their organisation and their own talent text,
 never their name; each result shown is in that person's access log. A date request tells the talent

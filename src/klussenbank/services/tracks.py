@@ -45,6 +45,8 @@ from klussenbank.services.ports.directory import Directory
 from klussenbank.services.ports.records import Actor, DirectoryPerson, Recipient
 from klussenbank.services.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from klussenbank.services.roles import HrRoles, find_person
+from klussenbank.services.shifts import by_shift
+from klussenbank.services.spreadsheet import cell
 from klussenbank.services.views import Refusal, SkillChoice
 
 SAW_TRACK = "track"  # the HR adviser looked at the person's track
@@ -413,6 +415,9 @@ class TrackService:
                 and may_see(k, person)
                 and goals_served(k, track.goals.skills)
             ]
+            # A request by shift is its coordinators' to give out: the person could not react to it.
+            shifts = await uow.shifts.of_klussen([k.id for k in fitting])
+            fitting = [k for k in fitting if k.id not in shifts]
             return TrackKlussenView(await self._summary(track), tuple(fitting[:SUGGESTIONS_SHOWN]), banner)
 
     async def suggest(
@@ -433,6 +438,7 @@ class TrackService:
                     or klus is None
                     or not may_see(klus, person)
                     or not klus.open_on(self._clock.today())
+                    or await by_shift(uow, klus)
                 ):
                     return Refusal("klus_not_found")
                 await self._tell(
@@ -641,10 +647,15 @@ def progress_csv(view: TrackProgressView) -> str:
     writer.writerow(["klus", "hours", "score_employee", "score_poster", "goal_skills"])
     for klus in view.done:
         writer.writerow(
-            [klus.title, klus.hours, *("" if s is None else s for s in klus.scores), " ".join(klus.skills)]
+            [
+                cell(klus.title),
+                klus.hours,
+                *("" if s is None else s for s in klus.scores),
+                " ".join(klus.skills),
+            ]
         )
     writer.writerow([])
     writer.writerow(["date", "event", "klus"])
     for event in view.timeline:
-        writer.writerow([event.at.date().isoformat(), event.kind.value, event.klus_title])
+        writer.writerow([event.at.date().isoformat(), event.kind.value, cell(event.klus_title)])
     return out.getvalue()

@@ -343,40 +343,27 @@ class SqlAccessLog:
     async def add(
         self, subject_id: str, viewer_id: str, what: str, klus_id: int | None, *, now: datetime
     ) -> None:
-        if klus_id is not None:
-            await self.add_all([(subject_id, what)], viewer_id, klus_id, now=now)
-            return
-        if subject_id == viewer_id:
-            return
-        # the unique constraint does not hold for NULLs: look first
-        seen = await self._session.scalar(
-            select(AccessLogRow.id).where(
-                AccessLogRow.subject_id == subject_id,
-                AccessLogRow.viewer_id == viewer_id,
-                AccessLogRow.what == what,
-                AccessLogRow.klus_id.is_(None),
-                AccessLogRow.day == now.date(),
-            )
-        )
-        if seen is None:
-            self._session.add(
-                AccessLogRow(
-                    subject_id=subject_id,
-                    viewer_id=viewer_id,
-                    what=what,
-                    klus_id=None,
-                    day=now.date(),
-                    at=now,
-                )
-            )
+        await self.add_all([(subject_id, what)], viewer_id, klus_id, now=now)
 
     async def add_all(
-        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int, *, now: datetime
+        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int | None, *, now: datetime
     ) -> None:
+        pairs = [(subject, what) for subject, what in dict.fromkeys(subjects) if subject != viewer_id]
+        if pairs and klus_id is None:
+            # the unique constraint does not hold for NULLs: leave out the looks kept today already
+            kept = await self._session.execute(
+                select(AccessLogRow.subject_id, AccessLogRow.what).where(
+                    AccessLogRow.subject_id.in_({subject for subject, _ in pairs}),
+                    AccessLogRow.viewer_id == viewer_id,
+                    AccessLogRow.klus_id.is_(None),
+                    AccessLogRow.day == now.date(),
+                )
+            )
+            seen = {(subject, what) for subject, what in kept}
+            pairs = [pair for pair in pairs if pair not in seen]
         rows = [
             {"subject_id": subject, "viewer_id": viewer_id, "what": what, "klus_id": klus_id, "day": now.date(), "at": now}
-            for subject, what in dict.fromkeys(subjects)
-            if subject != viewer_id
+            for subject, what in pairs
         ]  # fmt: skip
         if rows:
             await self._session.execute(

@@ -117,13 +117,18 @@ class SqlPoolPeople:
         )
 
     async def steps_done(self, pool_key: str, person_id: str) -> list[str]:
-        return list(
-            await self._session.scalars(
-                select(OnboardingStepRow.step)
-                .join(PersonRow, PersonRow.id == OnboardingStepRow.person_id)
-                .where(OnboardingStepRow.pool_key == pool_key, PersonRow.aad_object_id == person_id)
-            )
+        return (await self.steps_done_of(pool_key, [person_id])).get(person_id, [])
+
+    async def steps_done_of(self, pool_key: str, person_ids: Collection[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        rows = await self._session.execute(
+            select(PersonRow.aad_object_id, OnboardingStepRow.step)
+            .join(PersonRow, PersonRow.id == OnboardingStepRow.person_id)
+            .where(OnboardingStepRow.pool_key == pool_key, PersonRow.aad_object_id.in_(list(person_ids)))
         )
+        for person_id, step in rows:
+            found[person_id].append(step)
+        return dict(found)
 
     async def tick_step(self, pool_key: str, person_id: str, step: str, *, by: str, now: datetime) -> bool:
         """Tick off an onboarding step; False when it was ticked off already."""
@@ -165,13 +170,20 @@ class SqlPoolPeople:
         return _qualification(row, qualification.person_id)
 
     async def qualifications(self, person_id: str) -> list[Qualification]:
-        row_id = await self._row_id(person_id)
-        rows = await self._session.scalars(
-            select(QualificationRow)
-            .where(QualificationRow.person_id == row_id)
+        await self._row_id(person_id)  # someone unknown is an error, not "none"
+        return (await self.qualifications_of([person_id])).get(person_id, [])
+
+    async def qualifications_of(self, person_ids: Collection[str]) -> dict[str, list[Qualification]]:
+        found: dict[str, list[Qualification]] = defaultdict(list)
+        rows = await self._session.execute(
+            select(QualificationRow, PersonRow.aad_object_id)
+            .join(PersonRow, PersonRow.id == QualificationRow.person_id)
+            .where(PersonRow.aad_object_id.in_(list(person_ids)))
             .order_by(QualificationRow.name)
         )
-        return [_qualification(row, person_id) for row in rows]
+        for row, person_id in rows:
+            found[person_id].append(_qualification(row, person_id))
+        return dict(found)
 
     async def expiring(self, until: date) -> list[Qualification]:
         """Qualifications that expire on or before `until` and were not reminded of for that expiry."""

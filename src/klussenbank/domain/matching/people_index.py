@@ -24,6 +24,7 @@ class _PeopleIndex:
         by_home: dict[str, list[int]] = defaultdict(list)
         by_mode: list[list[int]] = [[] for _ in _MODES]
         by_word: dict[str, list[int]] = defaultdict(list)
+        by_talent_word: dict[str, list[int]] = defaultdict(list)
         by_key: dict[str, list[int]] = defaultdict(list)
         self._ids: dict[str, list[int]] = defaultdict(list)  # person id -> indexes (normally one)
         for index, person in enumerate(people):
@@ -37,6 +38,8 @@ class _PeopleIndex:
             by_mode[person.mode_code].append(index)
             for word in person.free_words:
                 by_word[word].append(index)
+            for word in person.talent_words:
+                by_talent_word[word].append(index)
             for key in person.free_keys:
                 by_key[key].append(index)
             self._ids[person.id].append(index)
@@ -54,6 +57,7 @@ class _PeopleIndex:
         self._home = {key: _mask_of(found, size) for key, found in by_home.items()}
         self._modes = [_mask_of(found, size) for found in by_mode]
         self._free_word = {word: _mask_of(found, size) for word, found in by_word.items()}
+        self._talent_word = {word: _mask_of(found, size) for word, found in by_talent_word.items()}
         self._free_key = {key: _mask_of(found, size) for key, found in by_key.items()}
 
     def _indexes(self, person_id: str) -> list[int]:
@@ -69,10 +73,11 @@ class _PeopleIndex:
             mask |= by_skill.get(bit, 0)
         return mask
 
-    def _word_mask(self, word: str, skills: int) -> int:
-        return self._free_word.get(word, 0) | self._owning(skills)
+    def _word_mask(self, word: str, skills: int, talent: bool) -> int:
+        mask = self._free_word.get(word, 0) | self._owning(skills)
+        return mask | self._talent_word.get(word, 0) if talent else mask
 
-    def _levels(self, skills: int, terms: Sequence[_Term]) -> list[int]:
+    def _levels(self, skills: int, terms: Sequence[_Term], talent: bool = False) -> list[int]:
         """Per person, the halves of these skills (and free-text terms) they bring, bit-sliced."""
         counter: list[int] = []
         for bit in _bits(skills):
@@ -83,7 +88,7 @@ class _PeopleIndex:
             words: list[int] = []
             every = -1
             for word, word_skills in term.words:
-                mask = self._word_mask(word, word_skills)
+                mask = self._word_mask(word, word_skills, talent)
                 every &= mask
                 _add(words, mask, 1)
             full |= max(every, 0)

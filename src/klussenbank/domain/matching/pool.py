@@ -127,7 +127,7 @@ class CandidatePool:
         index = self._index
         nice: list[int] = []  # beside required skills: the halves of the nice-to-have ones
         if profile.total:
-            counter = index._levels(profile.required, profile.terms)
+            counter = index._levels(profile.required, profile.terms, profile.talent)
             nice = index._levels(profile.nice, ()) if profile.nice_total else []
         elif profile.nice_total:
             counter = index._levels(profile.nice, ())

@@ -69,6 +69,7 @@ class _Person:
         "related",
         "side",
         "start",
+        "talent_words",
         "unavailable",
         "willing",
     )
@@ -105,6 +106,9 @@ class _Person:
         self.related = related ^ (related & own)
         self.free_keys = frozenset(filter(None, map(normalise_term, free))) if free else _NOTHING
         self.free_words = frozenset().union(*map(matcher._lexicon.words, free)) if free else _NOTHING
+        # Their own text, for a talent search only, and only when they let colleagues find them.
+        talent = availability.talent_text if availability.findable else ""
+        self.talent_words = matcher._lexicon.words(talent) if talent else _NOTHING
 
 
 _NOTHING: frozenset[str] = frozenset()
@@ -147,6 +151,7 @@ class _Klus:
         "required_total",
         "skill_ids",
         "start",
+        "talent",
         "terms",
         "text_skills",
         "total",
@@ -160,6 +165,7 @@ class _Klus:
     def __init__(self, matcher: _Profiles, klus: Klus) -> None:
         self.klus = klus
         self.id = klus.id
+        self.talent = klus.talent_search
         self.poster = klus.poster_id
         self.organisation = klus.organisation_key
         self.organisation_bit = matcher._organisation_mask((klus.organisation_key,))

@@ -127,13 +127,14 @@ def _hours_value(hours: int, needed: int) -> float:
     return min(hours, needed) / needed if needed > 0 else 1.0
 
 
-def _term_credit(term: _Term, person: _Person) -> int:
-    """2 when the person has every word of the term (or the term itself), 1 for at least half."""
+def _term_credit(term: _Term, person: _Person, talent: bool) -> int:
+    """2 when the person has every word of the term (or the term itself), 1 for at least half; in a
+    talent search (`talent`) the words of their own findable text count too."""
     if term.key in person.free_keys:
         return 2
     covered = 0
     for word, skills in term.words:
-        if skills & person.own or word in person.free_words:
+        if skills & person.own or word in person.free_words or (talent and word in person.talent_words):
             covered += 1
     if covered == len(term.words):
         return 2
@@ -182,7 +183,7 @@ def _fit(klus: _Klus, person: _Person, today: int) -> _Fit | None:
     full = half = 0
     if klus.terms:
         for term in klus.terms:
-            credit = _term_credit(term, person)
+            credit = _term_credit(term, person, klus.talent)
             if credit == 2:
                 full += 1
             elif credit:
@@ -286,7 +287,7 @@ def _reasons(klus: _Klus, person: _Person, fit: _Fit) -> tuple[Reason, ...]:
     skill reasons, the mentioned reason and work mode with place, on the klus profile."""
     skills_made, rest_made, mentioned_made = klus.reasons
     own, related = person.own, person.related
-    credits = tuple(_term_credit(term, person) for term in klus.terms) if klus.terms else ()
+    credits = tuple(_term_credit(term, person, klus.talent) for term in klus.terms) if klus.terms else ()
     brings = (klus.required & own, klus.required & related, klus.nice & own, klus.nice & related, credits)
     skills = skills_made.get(brings)
     if skills is None:

@@ -204,9 +204,9 @@ class AccessLogRepository(Protocol):
         (None: outside any klus, such as a talent search or a pool coordinator's look)."""
 
     async def add_all(
-        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int, *, now: datetime
+        self, subjects: Sequence[tuple[str, str]], viewer_id: str, klus_id: int | None, *, now: datetime
     ) -> None:
-        """`add` for many (subject, what) pairs seen by one viewer at once, in one statement."""
+        """`add` for many (subject, what) pairs seen by one viewer at once, in a statement or two."""
 
     async def for_subject(self, subject_id: str) -> list[AccessEntry]:
         """Newest first."""
@@ -474,6 +474,9 @@ class PoolPeopleRepository(Protocol):
 
     async def steps_done(self, pool_key: str, person_id: str) -> list[str]: ...
 
+    async def steps_done_of(self, pool_key: str, person_ids: Collection[str]) -> dict[str, list[str]]:
+        """`steps_done` for many people at once, by person (those with none left out)."""
+
     async def tick_step(self, pool_key: str, person_id: str, step: str, *, by: str, now: datetime) -> bool:
         """Tick off an onboarding step; False when it was ticked off already."""
 
@@ -481,6 +484,9 @@ class PoolPeopleRepository(Protocol):
         """Record it; one the person holds already (by name) gets the new dates."""
 
     async def qualifications(self, person_id: str) -> list[Qualification]: ...
+
+    async def qualifications_of(self, person_ids: Collection[str]) -> dict[str, list[Qualification]]:
+        """`qualifications` for many people at once, by person (those with none left out)."""
 
     async def expiring(self, until: date) -> list[Qualification]:
         """Qualifications expiring on or before `until` not yet reminded of for that expiry."""
