@@ -64,6 +64,7 @@ from bench.delivery import (
     percentile,
 )
 from klussenbank.data import load_skill_vocabulary
+from klussenbank.services.clock import SystemClock
 from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.migrate import upgrade_async
 from klussenbank.store.orm.approvals import ApprovalRow
@@ -450,7 +451,7 @@ class Bench:
     async def warm_up(self, people: Sequence[VirtualUser]) -> None:
         """First contact for everyone (welcomes), the candidates' profiles, and one untimed round of
         every kind for the first user."""
-        today = date.today()
+        today = SystemClock().today()
         for user in people:
             for aad in (user.poster, user.manager, *user.candidates):
                 await self.client.say(self.bot.url, aad, "hallo")
@@ -495,7 +496,7 @@ class Bench:
             timings.setdefault(kind, []).append(await client.say(url, actor, MESSAGES[kind]))
             return
         if kind == "post klus":
-            form = klus_form(date.today(), next(self.klus_numbers))
+            form = klus_form(SystemClock().today(), next(self.klus_numbers))
             took, card = await client.press(url, user.poster, "klus.post", form)
             found = _button_data(card, "klus.candidates")
             if found is None:

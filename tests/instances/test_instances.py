@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.data import load_skill_vocabulary
 from klussenbank.graph.directory_file import FileDirectory
+from klussenbank.services.clock import SystemClock
 from klussenbank.services.people import import_directory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import KlusView, ReportView
@@ -274,7 +275,7 @@ async def play(client: Client) -> None:
             **buttons(form)["availability.save"]["data"],
             "skills": "minute-taking",
             "hours_per_week": "12",
-            "start_date": date.today().isoformat(),
+            "start_date": SystemClock().today().isoformat(),
             "organisations": "default",
             "work_mode": "remote",
         }
@@ -282,7 +283,7 @@ async def play(client: Client) -> None:
 
     async def post(user: str) -> int:
         form = await client.execute(user, "klus.new", {})
-        today = date.today()
+        today = SystemClock().today()
         data = {
             **buttons(form)["klus.post"]["data"],
             **klus_form(
