@@ -658,3 +658,15 @@ async def test_a_pause_ends_after_its_last_day(met: SignupService, clock: FixedC
     assert day_after is not None
     assert day_after.status is AvailabilityStatus.ACTIVE
     assert day_after.today == until + timedelta(days=1)
+
+
+async def test_a_unit_of_work_that_only_reads_sees_what_was_committed_and_cannot_commit(
+    service: SignupService, uow_factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    await service.meet(ANNA, conversation(ANNA_ID))
+    async with uow_factory(reads_only=True) as reading:
+        found = await reading.people.get(ANNA_ID)
+        with writes(engine) as written, pytest.raises(RuntimeError):
+            await reading.commit()
+    assert found is not None and found.name == ANNA.name
+    assert written == []

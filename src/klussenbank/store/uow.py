@@ -117,8 +117,13 @@ class SqlUnitOfWork:
 
 
 def sql_unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> UnitOfWorkFactory:
-    # The same pool, its connections lent without a transaction (no BEGIN, no ROLLBACK).
-    reads = engine_of(sessions).execution_options(isolation_level="AUTOCOMMIT")
+    # The same pool, its connections lent without a transaction (no BEGIN, no ROLLBACK). Not on
+    # SQLite: its driver begins a transaction only before a write anyway, and switching a connection
+    # to autocommit and back on every loan goes to aiosqlite's thread twice (a read-only unit of work
+    # cost 2.5 ms of CPU instead of 1.5).
+    engine = engine_of(sessions)
+    sqlite = engine.dialect.name == "sqlite"
+    reads = engine if sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def factory(*, reads_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(sessions, reads=reads if reads_only else None)
