@@ -185,12 +185,12 @@ def no_services() -> Services:
 
 
 @contextlib.contextmanager
-def writes(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The statements that change something, sent to the database inside the block."""
+def statements(engine: AsyncEngine, *, writes_only: bool = False) -> Iterator[list[str]]:
+    """The statements sent to the database inside the block (only those that change something)."""
     found: list[str] = []
 
     def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+        if not writes_only or statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
             found.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", seen)
@@ -198,3 +198,8 @@ def writes(engine: AsyncEngine) -> Iterator[list[str]]:
         yield found
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", seen)
+
+
+def writes(engine: AsyncEngine) -> contextlib.AbstractContextManager[list[str]]:
+    """The statements that change something, sent to the database inside the block."""
+    return statements(engine, writes_only=True)

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.cards.elements import new_once_key
@@ -21,7 +20,7 @@ from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
 from klussenbank.services.views import KlusOffer, Refusal
 from tests.bot.conftest import snapshot
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, statements
 from tests.services.conftest import ANNA, BRAM, CHANTAL, DAAN, EVA, Market
 from tests.services.test_approvals import confirmed_match, only_approval
 from tests.services.test_klussen import outbox, posted, sign_up
@@ -332,14 +331,6 @@ async def test_the_pool_card_reads_its_members_in_a_few_statements_however_many(
 
 async def statements_of(engine: AsyncEngine, work: Awaitable[object]) -> list[str]:
     """Every statement sent to the database while `work` runs."""
-    found: list[str] = []
-
-    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        found.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", seen)
-    try:
+    with statements(engine) as found:
         await work
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", seen)
     return found

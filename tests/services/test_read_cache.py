@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import Iterator
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from klussenbank.domain.klus import InterestStatus, KlusStatus
 from klussenbank.services.ports.repositories import UnitOfWorkFactory
 from klussenbank.services.signup import SignupService
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, statements
 from tests.services.conftest import BRAM, CHANTAL, Market
 from tests.services.test_klussen import interested, posted, sign_up
-
-
-@contextlib.contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    found: list[str] = []
-
-    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        found.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        yield found
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", seen)
 
 
 async def test_a_second_read_is_answered_from_the_first_until_a_write_to_its_tables(
