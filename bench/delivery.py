@@ -40,7 +40,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from klussenbank.cards.general import notice_card
 from klussenbank.domain.delivery import TENANT_LIMIT as BOOKED_LIMIT
@@ -269,57 +269,71 @@ def person_id(index: int) -> str:
 CARD = notice_card("Er is een nieuwe klus voor jou: help je mee met de verhuizing van het archief?")
 
 
+async def add_people_with_chats(
+    session: AsyncSession, service_url: str, tenant: str, organisation: str, chats: dict[str, str]
+) -> None:
+    """An organisation, and for each AAD object id -> conversation id a person of `tenant` in it with
+    that personal chat (bulk inserts)."""
+    now = datetime.now(UTC)
+    row = OrganisationRow(key=organisation, name=organisation, created_at=now)
+    session.add(row)
+    await session.flush()
+    await session.execute(
+        insert(PersonRow),
+        [
+            {
+                "aad_object_id": aad,
+                "tenant_id": tenant,
+                "name": f"Persoon {aad}",
+                "email": f"{aad}@bench.example",
+                "organisation_id": row.id,
+                "locale": "nl-NL",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for aad in chats
+        ],
+    )
+    ids = dict(
+        (
+            await session.execute(
+                select(PersonRow.aad_object_id, PersonRow.id).where(PersonRow.organisation_id == row.id)
+            )
+        ).all()
+    )
+    await session.execute(
+        insert(ConversationRow),
+        [
+            {
+                "conversation_id": cid,
+                "conversation_type": "personal",
+                "person_id": ids[aad],
+                "tenant_id": tenant,
+                "channel_id": "msteams",
+                "service_url": service_url,
+                "reference": {"bot": {"id": BOT_ID}, "conversation": {"id": cid}},
+                "updated_at": now,
+            }
+            for aad, cid in chats.items()
+        ],
+    )
+
+
 async def seed(database_url: str, service_url: str, recipients: int) -> dict[str, str]:
     """People with a personal chat each, and ONE message queued to all of them (one transaction).
 
     Returns each person's AAD object id -> their conversation id.
     """
-    now = datetime.now(UTC)
     people = {person_id(i): conversation_id(i) for i in range(recipients)}
     engine = create_engine(database_url)
     try:
         async with session_factory(engine)() as session, session.begin():
-            organisation = OrganisationRow(key="bench", name="Benchmark", created_at=now)
-            session.add(organisation)
-            await session.flush()
-            await session.execute(
-                insert(PersonRow),
-                [
-                    {
-                        "aad_object_id": aad,
-                        "tenant_id": TENANT,
-                        "name": f"Persoon {aad}",
-                        "email": f"{aad}@bench.example",
-                        "organisation_id": organisation.id,
-                        "locale": "nl-NL",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for aad in people
-                ],
-            )
-            ids = dict((await session.execute(select(PersonRow.aad_object_id, PersonRow.id))).all())
-            await session.execute(
-                insert(ConversationRow),
-                [
-                    {
-                        "conversation_id": cid,
-                        "conversation_type": "personal",
-                        "person_id": ids[aad],
-                        "tenant_id": TENANT,
-                        "channel_id": "msteams",
-                        "service_url": service_url,
-                        "reference": {"bot": {"id": BOT_ID}, "conversation": {"id": cid}},
-                        "updated_at": now,
-                    }
-                    for aad, cid in people.items()
-                ],
-            )
+            await add_people_with_chats(session, service_url, TENANT, "bench", people)
             await SqlOutbox(session).enqueue(
                 {"card": CARD},
                 [Recipient(person_aad_object_id=aad) for aad in people],
                 reason="bench",
-                now=now,
+                now=datetime.now(UTC),
             )
     finally:
         await engine.dispose()

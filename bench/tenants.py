@@ -23,9 +23,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from bench.delivery import BOT_ID, CARD, IN_FLIGHT, fake_connector, percentile
+from bench.delivery import CARD, IN_FLIGHT, add_people_with_chats, fake_connector, percentile
 from klussenbank.bot.sender import TeamsSender
 from klussenbank.config import Settings
 from klussenbank.services.clock import SystemClock
@@ -35,7 +35,6 @@ from klussenbank.store.db import create_engine, session_factory
 from klussenbank.store.delivery_queue import SqlDeliveryQueue
 from klussenbank.store.migrate import upgrade_async
 from klussenbank.store.orm.outbox import OutboxDeliveryRow
-from klussenbank.store.orm.people import ConversationRow, OrganisationRow, PersonRow
 from klussenbank.store.outbox import SqlOutbox
 from klussenbank.store.rate_limits import MemoryRateLimiter
 
@@ -44,47 +43,12 @@ TENANT_A, TENANT_B = "tenant-a", "tenant-b"
 
 async def seed_people(database_url: str, service_url: str, tenant: str, count: int) -> list[str]:
     """`count` people of `tenant`, each with a personal chat; their ids."""
-    now = datetime.now(UTC)
     people = [f"{tenant}-{n:05d}" for n in range(count)]
     engine = create_engine(database_url)
     try:
         async with session_factory(engine)() as session, session.begin():
-            organisation = OrganisationRow(key=tenant, name=tenant, created_at=now)
-            session.add(organisation)
-            await session.flush()
-            await session.execute(
-                insert(PersonRow),
-                [
-                    {
-                        "aad_object_id": aad,
-                        "tenant_id": tenant,
-                        "name": aad,
-                        "email": "",
-                        "organisation_id": organisation.id,
-                        "locale": "nl-NL",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for aad in people
-                ],
-            )
-            ids = dict((await session.execute(select(PersonRow.aad_object_id, PersonRow.id))).all())
-            await session.execute(
-                insert(ConversationRow),
-                [
-                    {
-                        "conversation_id": f"a:{aad}",
-                        "conversation_type": "personal",
-                        "person_id": ids[aad],
-                        "tenant_id": tenant,
-                        "channel_id": "msteams",
-                        "service_url": service_url,
-                        "reference": {"bot": {"id": BOT_ID}, "conversation": {"id": f"a:{aad}"}},
-                        "updated_at": now,
-                    }
-                    for aad in people
-                ],
-            )
+            chats = {aad: f"a:{aad}" for aad in people}
+            await add_people_with_chats(session, service_url, tenant, tenant, chats)
     finally:
         await engine.dispose()
     return people
